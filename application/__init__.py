@@ -1,0 +1,1 @@
+"""Use cases: load aggregates, call one method, save."""

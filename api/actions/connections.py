@@ -1,0 +1,58 @@
+"""Provider actions on the connections to its services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.actions import fields as F
+from api.actions.context import Ctx, decode_token, paged, pick
+from api.actions.registry import action
+from api.actions.services import not_yet, owned_service
+from api.wire import models as m
+from projections.views import CONNECTION, ZONE, endpoint_key, service_key
+
+
+@action("ListVpcEndpointConnections")
+def list_connections(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> dict[str, Any]:
+    if r.service_id is not None:
+        owned_service(ctx, r.service_id, r.region_id)
+    contains = {k: v for k, v in (
+        ("ConnectionStatus", r.connection_status), ("EndpointOwnerId", r.endpoint_owner_id),
+        ("ResourceGroupId", r.resource_group_id)) if v is not None}
+    keys = zone_filtered_keys(ctx, r)
+    if r.endpoint_id is not None:
+        wanted = endpoint_key(r.endpoint_id)
+        keys = [k for k in keys if k == wanted] if keys is not None else [wanted]
+    limit = r.max_results or 50
+    rows, total = ctx.views.page(
+        CONNECTION, owner=ctx.account, region=r.region_id,
+        parent=service_key(r.service_id) if r.service_id else None, contains=contains,
+        keys=keys, after=decode_token(r.next_token), limit=limit)
+    zones = ctx.views.children(ZONE, [k for k, _ in rows])
+    connections = [{**d, "Zones": [pick(z, F.CONNECTION_ZONE) for z in zones[k]]} for k, d in rows]
+    return {"Connections": [pick(c, F.CONNECTION) for c in connections],
+            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": str(total)}
+
+
+def zone_filtered_keys(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> list[str] | None:
+    """Connections with a zone on the given ENI or resource."""
+    contains = {k: v for k, v in (("EniId", r.eni_id), ("ResourceId", r.resource_id),
+                                  ("ReplacedResourceId", r.replaced_resource_id)) if v is not None}
+    if not contains:
+        return None
+    found, _ = ctx.views.page(ZONE, contains=contains, limit=1000)
+    return sorted({key.split("/")[0] for key, _ in found})
+
+
+@action("EnableVpcEndpointConnection")
+def enable_connection(ctx: Ctx, r: m.EnableVpcEndpointConnectionRequest) -> dict[str, Any]:
+    if r.bandwidth is not None or r.traffic_control_mode is not None:
+        raise not_yet("Bandwidth/TrafficControlMode (connection bandwidth)")
+    return ctx.settle(ctx.app.enable_connection(ctx.command(r), r.region_id, r.service_id,
+                                                r.endpoint_id))
+
+
+@action("DisableVpcEndpointConnection")
+def disable_connection(ctx: Ctx, r: m.DisableVpcEndpointConnectionRequest) -> dict[str, Any]:
+    return ctx.settle(ctx.app.disable_connection(ctx.command(r), r.region_id, r.service_id,
+                                                 r.endpoint_id))

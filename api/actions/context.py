@@ -1,0 +1,92 @@
+"""What an action handler works with: the runtime, the caller, and small helpers for
+commands (read-your-writes) and paged queries."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from api.errors import ServiceUnavailable
+from api.wire.errors import InvalidParameter
+from application.unit_of_work import Command, Outcome
+from domain.base import Caller
+
+
+class RuntimeLike(Protocol):
+    """The parts of the composed runtime that handlers use."""
+
+    app: Any
+    views: Any
+    inventory: Any
+
+    def wait_for_views(self, position: int | None) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """One authenticated request on its way through a handler."""
+
+    runtime: RuntimeLike
+    caller: Caller
+    action: str
+    fingerprint: str
+
+    @property
+    def account(self) -> str:
+        return self.caller.account
+
+    @property
+    def app(self) -> Any:
+        return self.runtime.app
+
+    @property
+    def views(self) -> Any:
+        return self.runtime.views
+
+    def command(self, request: Any) -> Command:
+        return Command(self.caller, self.action, getattr(request, "client_token", None),
+                       bool(getattr(request, "dry_run", False)), self.fingerprint)
+
+    def settle(self, outcome: Outcome) -> dict[str, Any]:
+        """Answer only once the views include what the command recorded."""
+        if not self.runtime.wait_for_views(outcome.position):
+            raise ServiceUnavailable(
+                "The command was recorded, but the read views have not caught up yet; "
+                "retry with the same ClientToken to get its answer.")
+        return outcome.result
+
+
+def fingerprint(params: Iterable[tuple[str, str]]) -> str:
+    """The identity of a request's parameters, ClientToken and DryRun aside."""
+    kept = sorted((k, v) for k, v in params if k not in ("ClientToken", "DryRun"))
+    return hashlib.sha256(repr(kept).encode()).hexdigest()
+
+
+def encode_token(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+
+
+def decode_token(token: str | None) -> str | None:
+    if not token:
+        return None
+    try:
+        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidParameter("NextToken", "is not a token this API returned") from None
+
+
+def paged(rows: Sequence[tuple[str, dict[str, Any]]], limit: int) -> str:
+    """The NextToken after this page: empty when it is the last one."""
+    return encode_token(rows[-1][0]) if len(rows) == limit and rows else ""
+
+
+def pick(doc: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """Exactly the response fields of the SDK model, in its shape."""
+    return {f: doc[f] for f in fields if f in doc}
+
+
+Handler = Callable[[Ctx, Any], dict[str, Any]]

@@ -1,0 +1,148 @@
+"""Consumer actions on interface endpoints, their zones and security groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.actions import fields as F
+from api.actions.context import Ctx, decode_token, paged, pick
+from api.actions.registry import action
+from api.actions.services import not_yet, tag_filter, tags_of
+from api.wire import models as m
+from application.endpoints import ZoneRequest
+from domain.endpoint import EndpointOptions
+from domain.errors import EndpointNotFound, InvalidValue
+from projections.views import ENDPOINT, SECURITY_GROUP, ZONE, endpoint_key
+
+
+def owned_endpoint(ctx: Ctx, endpoint_id: str, region: str) -> dict[str, Any]:
+    """SEC-3: an endpoint of another account (or region) is answered as missing."""
+    row = ctx.views.get(ENDPOINT, endpoint_key(endpoint_id))
+    if row is None or row["owner"] != ctx.account or row["region"] != region:
+        raise EndpointNotFound(endpoint_id)
+    return dict(row["doc"])
+
+
+def zone_requests(zones: list[Any]) -> list[ZoneRequest]:
+    requests = []
+    for i, zone in enumerate(zones, 1):
+        if not zone.zone_id or not zone.v_switch_id:
+            raise InvalidValue(f"Zone.{i}.ZoneId and Zone.{i}.VSwitchId are required.",
+                               code="MissingParameter")
+        if zone.ipv6_address:
+            raise not_yet("Zone.N.Ipv6Address")
+        requests.append(ZoneRequest(zone.zone_id, zone.v_switch_id, zone.ip))
+    return requests
+
+
+@action("CreateVpcEndpoint")
+def create_vpc_endpoint(ctx: Ctx, r: m.CreateVpcEndpointRequest) -> dict[str, Any]:
+    if r.service_region_id and r.service_region_id != r.region_id:
+        raise not_yet("ServiceRegionId (inter-region endpoints)")
+    if r.cross_region_bandwidth is not None:
+        raise not_yet("CrossRegionBandwidth (inter-region endpoints)")
+    if r.endpoint_type not in (None, "Interface"):
+        raise InvalidValue(f"EndpointType '{r.endpoint_type}' is not supported; use Interface.")
+    options = EndpointOptions(
+        name=r.endpoint_name or "", description=r.endpoint_description or "",
+        address_ip_version=r.address_ip_version or "IPv4",
+        zone_affinity=bool(r.zone_affinity_enabled), protected=bool(r.protected_enabled),
+        resource_group_id=r.resource_group_id or "", tags=tags_of(r))
+    outcome = ctx.app.create_endpoint(
+        ctx.command(r), r.region_id, r.vpc_id, r.service_id, r.service_name,
+        zone_requests(r.zone), list(r.security_group_id), options)
+    result = ctx.settle(outcome)
+    return pick(owned_endpoint(ctx, result["EndpointId"], r.region_id), F.ENDPOINT_CREATE)
+
+
+@action("GetVpcEndpointAttribute")
+def get_vpc_endpoint_attribute(ctx: Ctx, r: m.GetVpcEndpointAttributeRequest) -> dict[str, Any]:
+    return pick(owned_endpoint(ctx, r.endpoint_id, r.region_id), F.ENDPOINT_GET)
+
+
+@action("UpdateVpcEndpointAttribute")
+def update_vpc_endpoint_attribute(ctx: Ctx, r: m.UpdateVpcEndpointAttributeRequest
+                                  ) -> dict[str, Any]:
+    if r.cross_region_bandwidth is not None:
+        raise not_yet("CrossRegionBandwidth (inter-region endpoints)")
+    if r.policy_document is not None or r.reset_policy:
+        raise not_yet("PolicyDocument/ResetPolicy (endpoint policies)")
+    changes = {name: value for name, value in (
+        ("name", r.endpoint_name), ("description", r.endpoint_description),
+        ("zone_affinity", r.zone_affinity_enabled), ("address_ip_version", r.address_ip_version),
+    ) if value is not None}
+    return ctx.settle(ctx.app.update_endpoint(ctx.command(r), r.region_id, r.endpoint_id, changes))
+
+
+@action("DeleteVpcEndpoint")
+def delete_vpc_endpoint(ctx: Ctx, r: m.DeleteVpcEndpointRequest) -> dict[str, Any]:
+    return ctx.settle(ctx.app.delete_endpoint(ctx.command(r), r.region_id, r.endpoint_id))
+
+
+@action("ListVpcEndpoints")
+def list_vpc_endpoints(ctx: Ctx, r: m.ListVpcEndpointsRequest) -> dict[str, Any]:
+    contains = {k: v for k, v in (
+        ("AddressIpVersion", r.address_ip_version), ("ConnectionStatus", r.connection_status),
+        ("EndpointId", r.endpoint_id), ("EndpointName", r.endpoint_name),
+        ("EndpointStatus", r.endpoint_status), ("EndpointType", r.endpoint_type),
+        ("ServiceName", r.service_name), ("ServiceRegionId", r.service_region_id),
+        ("VpcId", r.vpc_id), ("ResourceGroupId", r.resource_group_id)) if v is not None}
+    limit = r.max_results or 50
+    rows, total = ctx.views.page(ENDPOINT, owner=ctx.account, region=r.region_id,
+                                 contains={**contains, **tag_filter(r)},
+                                 after=decode_token(r.next_token), limit=limit)
+    return {"Endpoints": [pick(d, F.ENDPOINT_LIST) for _, d in rows],
+            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": total}
+
+
+# -- zones -----------------------------------------------------------------------------------
+
+
+@action("AddZoneToVpcEndpoint")
+def add_zone(ctx: Ctx, r: m.AddZoneToVpcEndpointRequest) -> dict[str, Any]:
+    if r.ipv6_address:
+        raise not_yet("Ipv6Address")
+    zone = ZoneRequest(r.zone_id, r.v_switch_id, r.ip)
+    return ctx.settle(ctx.app.add_zone(ctx.command(r), r.region_id, r.endpoint_id, zone))
+
+
+@action("RemoveZoneFromVpcEndpoint")
+def remove_zone(ctx: Ctx, r: m.RemoveZoneFromVpcEndpointRequest) -> dict[str, Any]:
+    return ctx.settle(ctx.app.remove_zone(ctx.command(r), r.region_id, r.endpoint_id, r.zone_id))
+
+
+@action("ListVpcEndpointZones")
+def list_zones(ctx: Ctx, r: m.ListVpcEndpointZonesRequest) -> dict[str, Any]:
+    owned_endpoint(ctx, r.endpoint_id, r.region_id)
+    limit = r.max_results or 50
+    rows, total = ctx.views.page(ZONE, parent=endpoint_key(r.endpoint_id),
+                                 after=decode_token(r.next_token), limit=limit)
+    return {"Zones": [pick(d, F.ENDPOINT_ZONE) for _, d in rows],
+            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": total}
+
+
+# -- security groups -----------------------------------------------------------------------
+
+
+@action("AttachSecurityGroupToVpcEndpoint")
+def attach_security_group(ctx: Ctx, r: m.AttachSecurityGroupToVpcEndpointRequest
+                          ) -> dict[str, Any]:
+    return ctx.settle(ctx.app.attach_security_group(ctx.command(r), r.region_id, r.endpoint_id,
+                                                    r.security_group_id))
+
+
+@action("DetachSecurityGroupFromVpcEndpoint")
+def detach_security_group(ctx: Ctx, r: m.DetachSecurityGroupFromVpcEndpointRequest
+                          ) -> dict[str, Any]:
+    return ctx.settle(ctx.app.detach_security_group(ctx.command(r), r.region_id, r.endpoint_id,
+                                                    r.security_group_id))
+
+
+@action("ListVpcEndpointSecurityGroups")
+def list_security_groups(ctx: Ctx, r: m.ListVpcEndpointSecurityGroupsRequest) -> dict[str, Any]:
+    owned_endpoint(ctx, r.endpoint_id, r.region_id)
+    limit = r.max_results or 50
+    rows, total = ctx.views.page(SECURITY_GROUP, parent=endpoint_key(r.endpoint_id),
+                                 after=decode_token(r.next_token), limit=limit)
+    return {"SecurityGroups": [pick(d, F.SECURITY_GROUP) for _, d in rows],
+            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": total}

@@ -1,0 +1,207 @@
+"""Provider actions on endpoint services, their resources and whitelist."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from api.actions import fields as F
+from api.actions.context import Ctx, decode_token, paged, pick
+from api.actions.registry import action
+from api.wire import models as m
+from application.services import ResourceRef
+from domain.errors import EndpointServiceNotFound, InvalidValue, NotImplementedYet
+from domain.service import ServiceOptions
+from projections.views import RESOURCE, SERVICE, USER, ZONE, child_key, service_key
+
+_ARN = re.compile(r"^acs:ram::(\*|[0-9]+):.+$")
+
+
+def owned_service(ctx: Ctx, service_id: str, region: str) -> dict[str, Any]:
+    """SEC-3: a service of another account (or region) is answered as missing."""
+    row = ctx.views.get(SERVICE, service_key(service_id))
+    if row is None or row["owner"] != ctx.account or row["region"] != region:
+        raise EndpointServiceNotFound(service_id)
+    return dict(row["doc"])
+
+
+def with_zones(ctx: Ctx, keyed_docs: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    resources = ctx.views.children(RESOURCE, [k for k, _ in keyed_docs])
+    return [{**doc, "Zones": sorted({r["ZoneId"] for r in resources[k]})} for k, doc in keyed_docs]
+
+
+def not_yet(what: str) -> NotImplementedYet:
+    return NotImplementedYet(f"{what} is not supported by this emulator yet.")
+
+
+def tags_of(request: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((t.key or "", t.value or "") for t in request.tag)
+
+
+def tag_filter(request: Any) -> dict[str, Any]:
+    wanted = [{"Key": t.key, "Value": t.value} if t.value is not None else {"Key": t.key}
+              for t in request.tag if t.key]
+    return {"Tags": wanted} if wanted else {}
+
+
+@action("CreateVpcEndpointService")
+def create_vpc_endpoint_service(ctx: Ctx, r: m.CreateVpcEndpointServiceRequest) -> dict[str, Any]:
+    if r.supported_region_list:
+        raise not_yet("SupportedRegionList (cross-region services)")
+    options = ServiceOptions(
+        auto_accept=bool(r.auto_accept_enabled), zone_affinity=bool(r.zone_affinity_enabled),
+        address_ip_version=r.address_ip_version or "IPv4", payer=r.payer or "Endpoint",
+        description=r.service_description or "", ipv6=bool(r.service_support_ipv6),
+        resource_group_id=r.resource_group_id or "", resource_type=r.service_resource_type,
+        tags=tags_of(r))
+    refs = [ResourceRef(x.resource_id or "", x.resource_type, x.zone_id) for x in r.resource]
+    for i, ref in enumerate(refs, 1):
+        if not ref.resource_id:
+            raise InvalidValue(f"Resource.{i}.ResourceId is required.", code="MissingParameter")
+    result = ctx.settle(ctx.app.create_endpoint_service(ctx.command(r), r.region_id, refs, options))
+    return pick(owned_service(ctx, result["ServiceId"], r.region_id), F.SERVICE_CREATE)
+
+
+@action("GetVpcEndpointServiceAttribute")
+def get_vpc_endpoint_service_attribute(ctx: Ctx, r: m.GetVpcEndpointServiceAttributeRequest
+                                       ) -> dict[str, Any]:
+    doc = owned_service(ctx, r.service_id, r.region_id)
+    return pick(with_zones(ctx, [(service_key(r.service_id), doc)])[0], F.SERVICE_GET)
+
+
+@action("UpdateVpcEndpointServiceAttribute")
+def update_vpc_endpoint_service_attribute(ctx: Ctx, r: m.UpdateVpcEndpointServiceAttributeRequest
+                                          ) -> dict[str, Any]:
+    if r.add_supported_region_set or r.delete_supported_region_set:
+        raise not_yet("AddSupportedRegionSet/DeleteSupportedRegionSet (cross-region services)")
+    if r.connect_bandwidth is not None:
+        raise not_yet("ConnectBandwidth (connection bandwidth)")
+    changes = {name: value for name, value in (
+        ("description", r.service_description), ("auto_accept", r.auto_accept_enabled),
+        ("zone_affinity", r.zone_affinity_enabled), ("ipv6", r.service_support_ipv6),
+        ("address_ip_version", r.address_ip_version)) if value is not None}
+    return ctx.settle(ctx.app.update_endpoint_service(ctx.command(r), r.region_id, r.service_id,
+                                                      changes))
+
+
+@action("DeleteVpcEndpointService")
+def delete_vpc_endpoint_service(ctx: Ctx, r: m.DeleteVpcEndpointServiceRequest) -> dict[str, Any]:
+    return ctx.settle(ctx.app.delete_endpoint_service(ctx.command(r), r.region_id, r.service_id))
+
+
+@action("ListVpcEndpointServices")
+def list_vpc_endpoint_services(ctx: Ctx, r: m.ListVpcEndpointServicesRequest) -> dict[str, Any]:
+    contains = {k: v for k, v in (
+        ("AddressIpVersion", r.address_ip_version), ("AutoAcceptEnabled", r.auto_accept_enabled),
+        ("ServiceBusinessStatus", r.service_business_status), ("ServiceId", r.service_id),
+        ("ServiceName", r.service_name), ("ServiceResourceType", r.service_resource_type),
+        ("ServiceStatus", r.service_status), ("ZoneAffinityEnabled", r.zone_affinity_enabled),
+        ("ResourceGroupId", r.resource_group_id)) if v is not None}
+    keys = None
+    if r.resource_id is not None:
+        found, _ = ctx.views.page(RESOURCE, owner=ctx.account, contains={"ResourceId": r.resource_id},
+                                  limit=1000)
+        keys = sorted({key.split("/")[0] for key, _ in found})
+    limit = r.max_results or 50
+    rows, total = ctx.views.page(SERVICE, owner=ctx.account, region=r.region_id,
+                                 contains={**contains, **tag_filter(r)}, keys=keys,
+                                 after=decode_token(r.next_token), limit=limit)
+    return {"Services": [pick(d, F.SERVICE_LIST) for d in with_zones(ctx, rows)],
+            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": total}
+
+
+@action("ListVpcEndpointServicesByEndUser")
+def list_vpc_endpoint_services_by_end_user(ctx: Ctx, r: m.ListVpcEndpointServicesByEndUserRequest
+                                           ) -> dict[str, Any]:
+    """WL-2/WL-3: a consumer sees the services whose whitelist admits it."""
+    if r.service_region_id and r.service_region_id != r.region_id:
+        raise not_yet("ServiceRegionId (cross-region services)")
+    contains = {k: v for k, v in (("ServiceId", r.service_id), ("ServiceName", r.service_name),
+                                  ("ServiceType", r.service_type),
+                                  ("ResourceGroupId", r.resource_group_id)) if v is not None}
+    limit = r.max_results or 50
+    rows, total = ctx.views.page(SERVICE, region=r.region_id, visible_to=ctx.account,
+                                 contains={**contains, **tag_filter(r)},
+                                 after=decode_token(r.next_token), limit=limit)
+    services = [{**d, "VpcEndpointPolicySupported": False} for d in with_zones(ctx, rows)]
+    return {"Services": [pick(d, F.SERVICE_BY_END_USER) for d in services],
+            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": str(total)}
+
+
+# -- resources ---------------------------------------------------------------------------
+
+
+@action("AttachResourceToVpcEndpointService")
+def attach_resource(ctx: Ctx, r: m.AttachResourceToVpcEndpointServiceRequest) -> dict[str, Any]:
+    ref = ResourceRef(r.resource_id, r.resource_type, r.zone_id)
+    return ctx.settle(ctx.app.attach_resource(ctx.command(r), r.region_id, r.service_id, ref))
+
+
+@action("DetachResourceFromVpcEndpointService")
+def detach_resource(ctx: Ctx, r: m.DetachResourceFromVpcEndpointServiceRequest) -> dict[str, Any]:
+    ref = ResourceRef(r.resource_id, r.resource_type, r.zone_id)
+    return ctx.settle(ctx.app.detach_resource(ctx.command(r), r.region_id, r.service_id, ref))
+
+
+@action("ListVpcEndpointServiceResources")
+def list_resources(ctx: Ctx, r: m.ListVpcEndpointServiceResourcesRequest) -> dict[str, Any]:
+    owned_service(ctx, r.service_id, r.region_id)
+    limit = r.max_results or 50
+    rows, _ = ctx.views.page(RESOURCE, parent=service_key(r.service_id),
+                             after=decode_token(r.next_token), limit=limit)
+    return {"Resources": [pick(related_counts(ctx, d), F.RESOURCE) for _, d in rows],
+            "NextToken": paged(rows, limit), "MaxResults": limit}
+
+
+def related_counts(ctx: Ctx, doc: dict[str, Any]) -> dict[str, Any]:
+    """How many endpoint zone connections the resource serves, read from the zone view."""
+    _, total = ctx.views.page(ZONE, contains={"ResourceId": doc["ResourceId"],
+                                              "ZoneId": doc["ZoneId"]}, limit=1)
+    return {**doc, "RelatedEndpointCount": total}
+
+
+# -- whitelist -----------------------------------------------------------------------------
+
+
+def whitelist_entry(user_id: int | None, user_arn: str | None) -> str:
+    """A UID, or '*' for everyone (WL-3): from UserId, or from UserARN ('*' or an ARN)."""
+    if user_id is not None and user_arn is not None:
+        raise InvalidValue("Give either UserId or UserARN, not both.")
+    if user_id is not None:
+        if user_id <= 0:
+            raise InvalidValue("UserId must be a positive account UID.")
+        return str(user_id)
+    if user_arn is None:
+        raise InvalidValue("Either UserId or UserARN is required.", code="MissingParameter")
+    if user_arn == "*":
+        return "*"
+    match = _ARN.match(user_arn)
+    if match is None:
+        raise InvalidValue(f"UserARN '{user_arn}' is not '*' or acs:ram::<uid>:<resource>.")
+    return match.group(1)
+
+
+@action("AddUserToVpcEndpointService")
+def add_user(ctx: Ctx, r: m.AddUserToVpcEndpointServiceRequest) -> dict[str, Any]:
+    user = whitelist_entry(r.user_id, r.user_arn)
+    return ctx.settle(ctx.app.add_user(ctx.command(r), r.region_id, r.service_id, user))
+
+
+@action("RemoveUserFromVpcEndpointService")
+def remove_user(ctx: Ctx, r: m.RemoveUserFromVpcEndpointServiceRequest) -> dict[str, Any]:
+    user = whitelist_entry(r.user_id, r.user_arn)
+    return ctx.settle(ctx.app.remove_user(ctx.command(r), r.region_id, r.service_id, user))
+
+
+@action("ListVpcEndpointServiceUsers")
+def list_users(ctx: Ctx, r: m.ListVpcEndpointServiceUsersRequest) -> dict[str, Any]:
+    owned_service(ctx, r.service_id, r.region_id)
+    limit = r.max_results or 50
+    parent = service_key(r.service_id)
+    keys = [child_key(parent, str(r.user_id))] if r.user_id is not None else None
+    rows, total = ctx.views.page(USER, parent=parent, keys=keys, after=decode_token(r.next_token),
+                                 limit=limit)
+    users = [d["UserId"] for _, d in rows]
+    return {"Users": [{"UserId": int(u)} for u in users if u.isdigit()],
+            "UserARNs": [{"UserARN": u} for u in users if not u.isdigit()],
+            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": str(total)}

@@ -1,0 +1,300 @@
+"""Request authentication: ACS3-HMAC-SHA256 (the SDK default) and legacy RPC HMAC-SHA1.
+
+Rule SEC-1: unsigned or wrongly signed calls are refused. The wire format is WIRE.md §2-4 and
+Appendix B; the canonical forms live in ``api/auth_canonical.py``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
+
+from api import auth_canonical as canon
+from api.errors_base import EdgeError
+
+REPLAY_WINDOW = timedelta(minutes=15)
+_ACS3_REQUIRED = (
+    "host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce",
+    "x-acs-content-sha256",
+)  # fmt: skip
+
+
+class AuthError(EdgeError):
+    """A request refused because it is not properly signed by a known AccessKey."""
+
+
+class IncompleteSignature(AuthError):
+    """The request is unsigned, or its signature envelope is malformed or covers too little."""
+
+    code = "IncompleteSignature"
+
+
+class SignatureDoesNotMatch(AuthError):
+    """The signature, or the declared body hash, differs from the server's calculation."""
+
+    code = "SignatureDoesNotMatch"
+
+
+class InvalidAccessKeyIdNotFound(AuthError):
+    """The AccessKey id that signed the request is not known."""
+
+    code = "InvalidAccessKeyId.NotFound"
+
+
+class InvalidTimestampExpired(AuthError):
+    """The request's signing time is too far from the server clock (either direction)."""
+
+    code = "InvalidTimeStamp.Expired"
+
+
+class InvalidTimestampFormat(AuthError):
+    """The request's signing time is not ``YYYY-MM-DDTHH:MM:SSZ``."""
+
+    code = "InvalidTimeStamp.Format"
+
+
+class SignatureNonceUsed(AuthError):
+    """The signature nonce was already used within the replay window."""
+
+    code = "SignatureNonceUsed"
+
+
+class MissingAction(AuthError):
+    """The request names no action (no ``x-acs-action`` header / ``Action`` parameter)."""
+
+    code = "MissingParameter"
+
+
+@dataclass(frozen=True)
+class RawRequest:
+    """An HTTP request exactly as received, before any interpretation."""
+
+    method: str
+    path: str
+    query: str
+    headers: Sequence[tuple[str, str]]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    """A verified request: who sent it, what it asks for, and its decoded API parameters."""
+
+    access_key_id: str
+    action: str
+    version: str
+    params: list[tuple[str, str]]
+    style: Literal["ACS3", "RPC"]
+
+
+class NonceStore(Protocol):
+    """Port: memory of signature nonces, the replay protection."""
+
+    def remember(self, access_key_id: str, nonce: str, now: datetime) -> bool:
+        """Record the nonce; False when it was already seen within the replay window.
+
+        ``now`` is when the nonce's protection starts counting; the authenticator passes the
+        later of server time and the request's own timestamp.
+        """
+        ...
+
+
+class MemoryNonceStore:
+    """Thread-safe in-process nonce memory that forgets nonces older than the window."""
+
+    def __init__(self, window: timedelta = REPLAY_WINDOW) -> None:
+        self._window = window
+        self._seen: dict[tuple[str, str], datetime] = {}
+        self._lock = threading.Lock()
+
+    def remember(self, access_key_id: str, nonce: str, now: datetime) -> bool:
+        """Record the nonce; False when it was already seen within the replay window."""
+        key = (access_key_id, nonce)
+        with self._lock:
+            self._forget_before(now - self._window)
+            seen_at = self._seen.pop(key, None)
+            if seen_at is not None and now - seen_at < self._window:
+                self._seen[key] = seen_at
+                return False
+            self._seen[key] = now
+            return True
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._seen)
+
+    def _forget_before(self, cutoff: datetime) -> None:
+        # Insertion order is (nearly) time order, so expired entries sit at the front and each
+        # sweep costs only what it removes; memory stays bounded by the traffic of one window.
+        while self._seen:
+            key, seen_at = next(iter(self._seen.items()))
+            if seen_at > cutoff:
+                return
+            del self._seen[key]
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """What a request says about itself: parsed, not yet believed."""
+
+    request: Authenticated
+    timestamp: str
+    timestamp_source: str
+    nonce: str
+    signature: str
+    signed_text: str  # canonical request (ACS3) or string to sign (RPC); secret-free
+    sign: Callable[[str, str], str]
+    payload_problem: str = ""
+
+    def verify(self, secret: str) -> None:
+        if self.payload_problem:
+            raise SignatureDoesNotMatch(self.payload_problem)
+        if not canon.same_signature(self.sign(secret, self.signed_text), self.signature):
+            raise SignatureDoesNotMatch(
+                "the request signature does not match the server's calculation; "
+                f"the server signed: {canon.redact_tokens(self.signed_text)!r}"
+            )
+
+
+class Authenticator:
+    """Verifies that a raw request is signed by a known AccessKey, fresh, and not replayed."""
+
+    def __init__(
+        self,
+        secret_for: Callable[[str], str | None],
+        nonces: NonceStore,
+        clock: Callable[[], datetime],
+        max_skew: timedelta = timedelta(minutes=15),
+    ) -> None:
+        self._secret_for = secret_for
+        self._nonces = nonces
+        self._clock = clock
+        self._max_skew = max_skew
+
+    def authenticate(self, request: RawRequest) -> Authenticated:
+        """Check parse → key known → timestamp → signature → nonce; raise an AuthError."""
+        claim = _parse(request)
+        key_id = claim.request.access_key_id
+        secret = self._secret_for(key_id)
+        if secret is None:
+            raise InvalidAccessKeyIdNotFound(f"the AccessKey id {key_id!r} does not exist")
+        now = canon.as_utc(self._clock())
+        signed_at = _parse_timestamp(claim.timestamp, claim.timestamp_source)
+        self._check_skew(signed_at, now, claim.timestamp_source)
+        claim.verify(secret)
+        # Only after verification, so a forged request cannot burn a genuine client's nonce.
+        # Counted from the later of the two times so the nonce outlives the request's validity.
+        if not self._nonces.remember(key_id, claim.nonce, max(now, signed_at)):
+            raise SignatureNonceUsed(f"the signature nonce {claim.nonce!r} was already used")
+        return claim.request
+
+    def _check_skew(self, signed_at: datetime, now: datetime, source: str) -> None:
+        if abs(now - signed_at) > self._max_skew:
+            raise InvalidTimestampExpired(
+                f"{source} {signed_at:%Y-%m-%dT%H:%M:%SZ} is more than {self._max_skew} away "
+                f"from the server time {now:%Y-%m-%dT%H:%M:%SZ}"
+            )
+
+
+def _parse(request: RawRequest) -> _Claim:
+    headers = canon.header_map(request.headers)
+    query = canon.decode_params(request.query)
+    content_type = headers.get("content-type", [None])[0]
+    form = canon.decode_form_body(request.body) if canon.is_form(content_type) else []
+    bearer = "x-acs-bearer-token" in headers or any(k == "BearerToken" for k, _ in query)
+    if bearer or any(k == "SignatureType" for k, _ in query):
+        raise IncompleteSignature("bearer token authentication is not supported; use an AccessKey")
+    if "authorization" in headers:
+        return _parse_acs3(request, headers, query, form)
+    if any(key == "Signature" for key, _ in query + form):
+        return _parse_rpc(request, headers, query + form)
+    raise IncompleteSignature("the request is not signed: send an ACS3 Authorization header")
+
+
+def _parse_acs3(
+    request: RawRequest, headers: dict[str, list[str]], query: canon.Pairs, form: canon.Pairs
+) -> _Claim:
+    try:
+        auth = canon.parse_acs3_authorization(_single(headers, "authorization"))
+    except canon.MalformedAuthorization as error:
+        raise IncompleteSignature(f"malformed Authorization header: {error}") from None
+    if not any(headers.get("x-acs-action", [])):
+        raise MissingAction("the x-acs-action header is missing")
+    _check_signed_headers(auth.signed_headers, headers, bool(request.body))
+    payload = canon.sha256_hex(request.body)
+    declared = _single(headers, "x-acs-content-sha256")
+    action, version = _single(headers, "x-acs-action"), _single(headers, "x-acs-version")
+    return _Claim(
+        Authenticated(auth.credential, action, version, query + form, "ACS3"),
+        timestamp=_single(headers, "x-acs-date"),
+        timestamp_source="x-acs-date",
+        nonce=_single(headers, "x-acs-signature-nonce"),
+        signature=auth.signature,
+        signed_text=canon.acs3_canonical_request(
+            request.method, request.path, query, headers, auth.signed_headers, payload
+        ),
+        sign=canon.acs3_signature,
+        payload_problem=""
+        if declared == payload
+        else f"x-acs-content-sha256 {declared!r} is not the SHA-256 of the body ({payload})",
+    )
+
+
+def _check_signed_headers(
+    signed: Sequence[str], headers: dict[str, list[str]], has_body: bool
+) -> None:
+    required = _ACS3_REQUIRED + (("content-type",) if has_body else ())
+    uncovered = [name for name in required if name not in signed]
+    if uncovered:
+        raise IncompleteSignature(f"SignedHeaders must include: {', '.join(uncovered)}")
+    absent = [name for name in signed if name not in headers]
+    if absent:
+        raise IncompleteSignature(f"signed headers missing from the request: {', '.join(absent)}")
+
+
+def _parse_rpc(request: RawRequest, headers: dict[str, list[str]], params: canon.Pairs) -> _Claim:
+    def one(name: str) -> str:
+        values = [value for key, value in params if key == name]
+        if len(values) > 1:
+            raise IncompleteSignature(f"the parameter {name} appears more than once")
+        return values[0] if values else ""
+
+    if (one("SignatureMethod"), one("SignatureVersion")) != ("HMAC-SHA1", "1.0"):
+        raise IncompleteSignature("legacy signing needs SignatureMethod=HMAC-SHA1, version 1.0")
+    if not one("Action"):
+        raise MissingAction("the Action parameter is missing")
+    for name in ("AccessKeyId", "Timestamp", "SignatureNonce", "Signature"):
+        if not one(name):
+            raise IncompleteSignature(f"the {name} parameter is missing")
+    # Action is authoritative over any x-acs-action header in legacy mode.
+    version = one("Version") or headers.get("x-acs-version", [""])[0]
+    api_params = [(key, value) for key, value in params if key not in canon.RPC_COMMON_PARAMS]
+    return _Claim(
+        Authenticated(one("AccessKeyId"), one("Action"), version, api_params, "RPC"),
+        timestamp=one("Timestamp"),
+        timestamp_source="Timestamp",
+        nonce=one("SignatureNonce"),
+        signature=one("Signature"),
+        signed_text=canon.rpc_string_to_sign(request.method, params),
+        sign=canon.rpc_signature,
+    )
+
+
+def _single(headers: dict[str, list[str]], name: str) -> str:
+    values = headers.get(name, [])
+    if len(values) != 1 or not values[0]:
+        state = "appears more than once" if len(values) > 1 else "is missing or empty"
+        raise IncompleteSignature(f"the {name} header {state}")
+    return values[0]
+
+
+def _parse_timestamp(text: str, source: str) -> datetime:
+    moment = canon.parse_utc_time(text)
+    if moment is None:
+        raise InvalidTimestampFormat(
+            f"{source} {text!r} is not a UTC time like 2026-01-31T12:00:00Z"
+        )
+    return moment

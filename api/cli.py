@@ -1,0 +1,133 @@
+"""The ``privatelink`` command line."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="A local, event-sourced emulator of Alibaba Cloud PrivateLink.",
+                  no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+
+DataDir = Annotated[Path, typer.Option("--data-dir", help="Where the embedded PostgreSQL keeps "
+                                       "its data (when no --database-url is given).")]
+DatabaseUrl = Annotated[Optional[str], typer.Option(
+    "--database-url", envvar="DATABASE_URL", help="An external PostgreSQL to use instead.")]
+Schema = Annotated[str, typer.Option("--schema", envvar="PRIVATELINK_DB_SCHEMA",
+                                     help="PostgreSQL schema holding the event store and views.")]
+InventoryOpt = Annotated[Optional[Path], typer.Option(
+    "--inventory", envvar="PRIVATELINK_INVENTORY",
+    help="Inventory file (accounts, VPCs, load balancers); the demo inventory otherwise.")]
+
+
+def settings_for(**values: object) -> "Settings":
+    from infra.settings import Settings
+
+    return Settings(**{k: v for k, v in values.items() if v is not None})
+
+
+def fail(message: str, code: int = 2) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def load_settings_inventory(inventory: Path | None) -> None:
+    from infra.inventory_file import InventoryError, load_inventory
+
+    if inventory is not None:
+        try:
+            load_inventory(inventory)
+        except InventoryError as error:
+            fail(str(error))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    inventory: InventoryOpt = None,
+    data_dir: DataDir = Path(".privatelink"),
+    database_url: DatabaseUrl = None,
+    schema: Schema = "public",
+    provision_delay: Annotated[float, typer.Option(
+        help="Seconds each asynchronous step (Creating -> Active, ...) takes.")] = 0.0,
+    projector: Annotated[bool, typer.Option(
+        help="Run the projections in this process (--no-projector with `privatelink project`)."
+    )] = True,
+) -> None:
+    """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
+    import uvicorn
+
+    from infra.composition import create_app
+    from infra.database import describe
+
+    load_settings_inventory(inventory)
+    settings = settings_for(host=host, port=port, inventory=inventory, data_dir=data_dir,
+                            database_url=database_url, db_schema=schema,
+                            provision_delay=provision_delay, run_projector=projector)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    http_app = create_app(settings)
+    store = describe(http_app.state.runtime.url)
+    kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
+    console.print(f"privatelink listening on http://{host}:{port} (store: {kind}, {store}, "
+                  f"schema {settings.db_schema})")
+    uvicorn.run(http_app, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def project(
+    data_dir: DataDir = Path(".privatelink"),
+    database_url: DatabaseUrl = None,
+    schema: Schema = "public",
+    inventory: InventoryOpt = None,
+) -> None:
+    """Run the projections (read views) as their own process until stopped."""
+    from infra.composition import open_runtime
+    from infra.followers import Projector
+
+    settings = settings_for(data_dir=data_dir, database_url=database_url, db_schema=schema,
+                            inventory=inventory)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with open_runtime(settings, serve=False) as runtime:
+        projector = Projector(runtime.app, runtime.url, runtime.views, runtime.watcher)
+        projector.start()
+        console.print(f"privatelink projector following the event log from position "
+                      f"{projector.position}")
+        stop.wait()
+        projector.stop()
+
+
+@app.command("inventory")
+def inventory_command(
+    demo: Annotated[bool, typer.Option("--demo", help="Print the built-in demo inventory.")] = False,
+    check: Annotated[Optional[Path], typer.Option("--check", help="Validate an inventory file.")
+                     ] = None,
+) -> None:
+    """Print the demo inventory, or check an inventory file."""
+    from infra.inventory_file import InventoryError, demo_inventory_text, load_inventory
+
+    if demo:
+        sys.stdout.write(demo_inventory_text())
+        return
+    if check is None:
+        fail("give --demo or --check FILE")
+    try:
+        inv = load_inventory(check)  # type: ignore[arg-type]
+    except InventoryError as error:
+        fail(str(error))
+        return
+    console.print(f"{check}: valid ({len(inv.accounts)} accounts, {len(inv.vpcs)} VPCs, "
+                  f"{len(inv.load_balancers)} load balancers)")
+
+
+def main() -> None:
+    app()

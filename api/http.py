@@ -1,0 +1,85 @@
+"""The HTTP surface: the cloud's RPC protocol on ``POST /`` and ``GET /healthz``."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.actions import ACTIONS
+from api.actions.context import Ctx, RuntimeLike, fingerprint
+from api.auth import RawRequest
+from api.errors import HTTP_STATUS, ServiceUnavailable, error_body, status_for
+from api.wire.errors import UnknownAction
+from api.wire.parse import parse_params
+from domain.base import Caller
+
+log = logging.getLogger("privatelink")
+KNOWN_ERRORS = tuple(HTTP_STATUS)
+API_VERSION = "2020-04-15"
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4()).upper()
+
+
+def handle(runtime: RuntimeLike, raw: RawRequest, request_id: str) -> dict[str, Any]:
+    """Authenticate, parse, dispatch. Nothing runs before the signature holds (SEC-1)."""
+    signed = runtime.authenticator.authenticate(raw)  # type: ignore[attr-defined]
+    account = runtime.inventory.account_for_key(signed.access_key_id)
+    handler = ACTIONS.get(signed.action)
+    if handler is None:
+        raise UnknownAction(signed.action)
+    request = parse_params(signed.action, signed.params)
+    ctx = Ctx(runtime, Caller(account.uid, request_id), signed.action,
+              fingerprint(signed.params))
+    return handler(ctx, request)
+
+
+def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
+    """The FastAPI application answering the cloud's protocol for ``runtime``."""
+    app = FastAPI(title="privatelink", docs_url=None, redoc_url=None, openapi_url=None,
+                  **fastapi_args)
+    app.state.runtime = runtime
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "views_position": runtime.watcher.position}  # type: ignore[attr-defined]
+
+    @app.post("/")
+    async def rpc(request: Request) -> Response:
+        request_id = new_request_id()
+        raw = RawRequest("POST", request.url.path, request.scope["query_string"].decode("latin-1"),
+                         [(k.decode("latin-1"), v.decode("latin-1"))
+                          for k, v in request.scope["headers"]], await request.body())
+        host = request.headers.get("host", "")
+        try:
+            body = await run_in_threadpool(handle, runtime, raw, request_id)
+        except KNOWN_ERRORS as error:
+            return JSONResponse(error_body(error, request_id, host), status_for(error))
+        except Exception as error:  # noqa: BLE001 - the last line: answer, log, never hang
+            return internal_error(error, request_id, host)
+        return JSONResponse({**body, "RequestId": request_id})
+
+    return app
+
+
+def internal_error(error: Exception, request_id: str, host: str) -> JSONResponse:
+    if is_database_outage(error):
+        unavailable = ServiceUnavailable("The event store is unavailable; retry shortly.")
+        return JSONResponse(error_body(unavailable, request_id, host), 503)
+    log.exception("request %s failed", request_id)
+    body = {"RequestId": request_id, "HostId": host, "Code": "InternalError",
+            "Message": "The request processing has failed due to some unknown error."}
+    return JSONResponse(body, 500)
+
+
+def is_database_outage(error: BaseException) -> bool:
+    import psycopg
+    from eventsourcing.persistence import OperationalError, InterfaceError
+
+    return isinstance(error, (psycopg.OperationalError, OperationalError, InterfaceError))

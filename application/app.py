@@ -1,0 +1,38 @@
+"""The PrivateLink application: the event-sourced write side."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import ProcessRecorder
+
+from domain.addresses import VSwitchAddresses
+from domain.base import IdGenerator, RandomIds
+from domain.endpoint import Endpoint
+from domain.inventory import Inventory
+from domain.service import EndpointService
+from application.connections import ConnectionCommands
+from application.facts import InventoryFacts
+from application.provisioner import Provisioner
+
+
+class PrivateLinkApp(ConnectionCommands, Provisioner, Application):
+    """Commands of providers and consumers, and the provisioner's asynchronous steps."""
+
+    name = "privatelink"
+    snapshotting_intervals = {EndpointService: 100, Endpoint: 100, VSwitchAddresses: 100}
+
+    def __init__(self, inventory: Inventory, env: dict[str, Any] | None = None,
+                 ids: IdGenerator | None = None,
+                 provision_delay: timedelta = timedelta(0)) -> None:
+        super().__init__(env)
+        self.inventory = inventory
+        self.facts = InventoryFacts(inventory)
+        self.ids = ids or RandomIds()
+        self.provision_delay = provision_delay
+
+    def construct_recorder(self) -> ProcessRecorder:
+        """A process recorder: the provisioner's steps commit with its tracking position."""
+        return self.factory.process_recorder()

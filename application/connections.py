@@ -1,0 +1,28 @@
+"""Provider use cases on connections: allow and deny (ACC-3, ACC-5)."""
+
+from __future__ import annotations
+
+from application.endpoints import EndpointCommands
+from application.unit_of_work import Command, Decision, Outcome
+
+
+class ConnectionCommands(EndpointCommands):
+    """Use cases of the provider on the connections to its services."""
+
+    def enable_connection(self, cmd: Command, region: str, service_id: str,
+                          endpoint_id: str) -> Outcome:
+        def decide() -> Decision:
+            service = self.own_service(cmd.caller.account, service_id, region)
+            service.allow_connection(cmd.caller, endpoint_id)
+            return {}, [service]
+
+        return self.execute(cmd, decide)
+
+    def disable_connection(self, cmd: Command, region: str, service_id: str,
+                           endpoint_id: str) -> Outcome:
+        def decide() -> Decision:
+            service = self.own_service(cmd.caller.account, service_id, region)
+            service.deny_connection(cmd.caller, endpoint_id)
+            return {}, [service]
+
+        return self.execute(cmd, decide)

@@ -1,0 +1,205 @@
+"""Consumer use cases: interface endpoints, their zones and security groups."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from domain.addresses import VSwitchAddresses
+from domain.base import Caller, service_id_from_name
+from domain.endpoint import Endpoint, EndpointOptions, ZonePlacement
+from domain.errors import EndpointNotFound, EndpointServiceNotFound, InvalidValue, NotFound
+from domain.inventory import Vpc
+from domain.service import EndpointService
+from application.services import ServiceCommands
+from application.unit_of_work import Command, Decision, Outcome
+
+log = logging.getLogger("privatelink")
+
+
+@dataclass(frozen=True)
+class ZoneRequest:
+    """An endpoint zone as a request names it."""
+
+    zone_id: str
+    vswitch_id: str
+    ip: str | None = None
+
+
+class EndpointCommands(ServiceCommands):
+    """Use cases of the consumer's endpoints."""
+
+    def endpoint(self, account: str, endpoint_id: str, region: str) -> Endpoint:
+        try:
+            endpoint: Endpoint = self.load(Endpoint, Endpoint.create_id(endpoint_id))
+        except NotFound:
+            raise EndpointNotFound(endpoint_id) from None
+        endpoint.check_owned_by(account)
+        if endpoint.region != region:
+            raise EndpointNotFound(endpoint_id)
+        return endpoint
+
+    def linked_service(self, endpoint: Endpoint) -> EndpointService | None:
+        """The endpoint's service, or None once the service was deleted (DEL-2)."""
+        service = self.service(endpoint.service_id)
+        return None if service.deleted else service
+
+    def service_for_consumer(self, account: str, service_id: str | None,
+                             service_name: str | None) -> EndpointService:
+        """EP-1/WL-2: find a service by id or name, as far as the whitelist lets the caller."""
+        named = service_id_from_name(service_name) if service_name else None
+        if service_name and named is None:
+            raise EndpointServiceNotFound(service_name)
+        if service_id and named and named != service_id:
+            raise InvalidValue("ServiceId and ServiceName name different endpoint services.")
+        wanted = service_id or named
+        if not wanted:
+            raise InvalidValue("Either ServiceId or ServiceName is required.",
+                               code="MissingParameter")
+        service = self.service(wanted)
+        service.check_visible_to(account)
+        if service_name and service.name != service_name:
+            raise EndpointServiceNotFound(service_name)
+        return service
+
+    def address_book(self, vpc: Vpc, vswitch_id: str) -> VSwitchAddresses:
+        try:
+            book: VSwitchAddresses = self.load(VSwitchAddresses,
+                                               VSwitchAddresses.create_id(vswitch_id))
+        except NotFound:
+            cidr = next(str(v.cidr) for v in vpc.vswitches if v.id == vswitch_id)
+            book = VSwitchAddresses(vswitch_id=vswitch_id, cidr=cidr)
+        return book
+
+    def place_zone(self, by: Caller, vpc: Vpc, zone: ZoneRequest) -> tuple[ZonePlacement,
+                                                                            VSwitchAddresses]:
+        """EP-3/EP-4: the zone's vSwitch and an address for its ENI."""
+        self.facts.vswitch(vpc, zone.vswitch_id, zone.zone_id)
+        book = self.address_book(vpc, zone.vswitch_id)
+        eni_id = self.ids.new_id("eni-")
+        ip = book.take(by, zone.ip, eni_id)
+        return ZonePlacement(zone.zone_id, zone.vswitch_id, eni_id, ip), book
+
+    def create_endpoint(self, cmd: Command, region: str, vpc_id: str, service_id: str | None,
+                        service_name: str | None, zones: list[ZoneRequest],
+                        security_groups: list[str], options: EndpointOptions) -> Outcome:
+        endpoint_id = self.ids.new_id("ep-")
+        by = cmd.caller
+
+        def decide() -> Decision:
+            vpc = self.facts.vpc(by.account, vpc_id, region)
+            groups = self.facts.security_groups(vpc, security_groups)
+            service = self.service_for_consumer(by.account, service_id, service_name)
+            check_same_region(service, region)
+            for zone in zones:
+                service.check_zone_is_served(zone.zone_id)
+            placed = [self.place_zone(by, vpc, z) for z in zones]
+            endpoint = Endpoint.create(by, endpoint_id, region, vpc_id, service,
+                                       [p for p, _ in placed], groups, options)
+            service.request_connection(by, connection_facts(endpoint), sorted(endpoint.zones))
+            warn_if_single_zone(endpoint)
+            return {"EndpointId": endpoint_id}, [endpoint, service, *(b for _, b in placed)]
+
+        return self.execute(cmd, decide)
+
+    def update_endpoint(self, cmd: Command, region: str, endpoint_id: str,
+                        changes: dict[str, Any]) -> Outcome:
+        def decide() -> Decision:
+            endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
+            endpoint.update_attributes(cmd.caller, changes, self.linked_service(endpoint))
+            return {}, [endpoint]
+
+        return self.execute(cmd, decide)
+
+    def delete_endpoint(self, cmd: Command, region: str, endpoint_id: str) -> Outcome:
+        def decide() -> Decision:
+            endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
+            service = self.linked_service(endpoint)
+            vpc = self.facts.vpc(cmd.caller.account, endpoint.vpc_id, region)
+            zones = endpoint.delete(cmd.caller)
+            books = [self.release(cmd.caller, vpc, z) for z in zones]
+            if service is not None:
+                service.close_connection(cmd.caller, endpoint_id)
+            return {}, [endpoint, *books, *([service] if service else [])]
+
+        return self.execute(cmd, decide)
+
+    def release(self, by: Caller, vpc: Vpc, zone: dict[str, str]) -> VSwitchAddresses:
+        book = self.address_book(vpc, zone["vswitch_id"])
+        book.release(by, zone["ip"])
+        return book
+
+    def add_zone(self, cmd: Command, region: str, endpoint_id: str, zone: ZoneRequest) -> Outcome:
+        def decide() -> Decision:
+            endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
+            service = self.require_service(endpoint)
+            vpc = self.facts.vpc(cmd.caller.account, endpoint.vpc_id, region)
+            if zone.zone_id not in endpoint.zones:
+                service.check_zone_is_served(zone.zone_id)
+            placement, book = self.place_zone(cmd.caller, vpc, zone)
+            endpoint.add_zone(cmd.caller, placement, service)
+            service.add_connection_zone(cmd.caller, endpoint_id, zone.zone_id)
+            return {}, [endpoint, service, book]
+
+        return self.execute(cmd, decide)
+
+    def remove_zone(self, cmd: Command, region: str, endpoint_id: str, zone_id: str) -> Outcome:
+        def decide() -> Decision:
+            endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
+            service = self.linked_service(endpoint)
+            vpc = self.facts.vpc(cmd.caller.account, endpoint.vpc_id, region)
+            book = self.release(cmd.caller, vpc, endpoint.remove_zone(cmd.caller, zone_id))
+            if service is not None:
+                service.remove_connection_zone(cmd.caller, endpoint_id, zone_id)
+            return {}, [endpoint, book, *([service] if service else [])]
+
+        return self.execute(cmd, decide)
+
+    def require_service(self, endpoint: Endpoint) -> EndpointService:
+        service = self.linked_service(endpoint)
+        if service is None:
+            raise EndpointServiceNotFound(endpoint.service_id)
+        return service
+
+    def attach_security_group(self, cmd: Command, region: str, endpoint_id: str,
+                              group_id: str) -> Outcome:
+        def decide() -> Decision:
+            endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
+            vpc = self.facts.vpc(cmd.caller.account, endpoint.vpc_id, region)
+            self.facts.security_groups(vpc, [group_id])
+            endpoint.attach_security_group(cmd.caller, group_id)
+            return {}, [endpoint]
+
+        return self.execute(cmd, decide)
+
+    def detach_security_group(self, cmd: Command, region: str, endpoint_id: str,
+                              group_id: str) -> Outcome:
+        def decide() -> Decision:
+            endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
+            endpoint.detach_security_group(cmd.caller, group_id)
+            return {}, [endpoint]
+
+        return self.execute(cmd, decide)
+
+
+def connection_facts(endpoint: Endpoint) -> dict[str, Any]:
+    """What the service keeps about the endpoint on the other end of a connection."""
+    return {"endpoint_id": endpoint.endpoint_id, "consumer": endpoint.owner,
+            "endpoint_region": endpoint.region, "vpc_id": endpoint.vpc_id}
+
+
+def check_same_region(service: EndpointService, region: str) -> None:
+    """EP-2: without cross-region access, the endpoint sits in the service's region."""
+    if service.region != region:
+        raise InvalidValue(
+            f"The endpoint service '{service.service_id}' is in region '{service.region}', and "
+            f"does not support endpoints in '{region}' (EP-2).",
+            code="EndpointService.RegionNotSupported")
+
+
+def warn_if_single_zone(endpoint: Endpoint) -> None:
+    """HA-1: a single-zone endpoint is allowed but not highly available."""
+    if len(endpoint.zones) == 1:
+        log.warning("endpoint %s is not highly available: it has one zone (%s)",
+                    endpoint.endpoint_id, next(iter(endpoint.zones)))

@@ -1,0 +1,55 @@
+"""Facts from the inventory, as the caller may see them (SEC-3: foreign is missing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.errors import InventoryNotFound, InvalidValue
+from domain.inventory import Inventory, Vpc, VSwitch
+from domain.resources import ResourceFacts
+
+
+@dataclass(frozen=True)
+class InventoryFacts:
+    """Looks things up in the inventory on behalf of one account."""
+
+    inventory: Inventory
+
+    def check_region(self, region: str) -> None:
+        if self.inventory.region(region) is None:
+            raise InventoryNotFound("InvalidRegionId.NotFound", "region", region)
+
+    def load_balancer(self, account: str, resource_id: str, region: str) -> ResourceFacts:
+        lb = self.inventory.load_balancer(resource_id)
+        if lb is None or lb.owner != account or lb.region != region:
+            raise InventoryNotFound("EndpointServiceResourceNotFound", "service resource",
+                                    resource_id)
+        return ResourceFacts(
+            resource_id=lb.id, resource_type=ResourceFacts.wire_type(lb.type), owner=lb.owner,
+            region=lb.region, zones=tuple(lb.zones), dual_stack=lb.dual_stack,
+            intranet=lb.address_type == "intranet", pay_as_you_go=lb.billing == "pay-as-you-go",
+            upgraded=lb.upgraded, bandwidth_mbps=lb.bandwidth_mbps)
+
+    def vpc(self, account: str, vpc_id: str, region: str) -> Vpc:
+        vpc = self.inventory.vpc(vpc_id)
+        if vpc is None or vpc.owner != account or vpc.region != region:
+            raise InventoryNotFound("InvalidVpcId.NotFound", "VPC", vpc_id)
+        return vpc
+
+    def vswitch(self, vpc: Vpc, vswitch_id: str, zone_id: str) -> VSwitch:
+        found = next((v for v in vpc.vswitches if v.id == vswitch_id), None)
+        if found is None:
+            raise InventoryNotFound("InvalidVSwitchId.NotFound", f"vSwitch in VPC {vpc.id}",
+                                    vswitch_id)
+        if found.zone != zone_id:
+            raise InvalidValue(
+                f"The vSwitch '{vswitch_id}' is in zone '{found.zone}', not '{zone_id}' (EP-3).",
+                code="InvalidVSwitchId.ZoneMismatch")
+        return found
+
+    def security_groups(self, vpc: Vpc, group_ids: list[str]) -> list[str]:
+        for group_id in group_ids:
+            if group_id not in vpc.security_groups:
+                raise InventoryNotFound("InvalidSecurityGroupId.NotFound",
+                                        f"security group in VPC {vpc.id}", group_id)
+        return group_ids

@@ -1,0 +1,92 @@
+"""VSwitchAddresses: which private IPs of a vSwitch are held by ENIs (EP-4).
+
+One aggregate per vSwitch, saved with the endpoint that takes or frees an address, so two
+concurrent requests for the same address cannot both win: the second loses on the version
+conflict and is retried against the new state.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address, IPv4Network, ip_address
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
+from domain.errors import IpAddressUnavailable
+
+
+class VSwitchAddresses(PrivateLinkAggregate):
+    """The address book of one vSwitch."""
+
+    @staticmethod
+    def create_id(vswitch_id: str) -> UUID:
+        return aggregate_uuid("vswitch", vswitch_id)
+
+    @event("Opened")
+    def __init__(self, vswitch_id: str, cidr: str) -> None:
+        self.vswitch_id = vswitch_id
+        self.cidr = cidr
+        self.taken: dict[str, str] = {}
+
+    @property
+    def network(self) -> IPv4Network:
+        return IPv4Network(self.cidr)
+
+    def check_assignable(self, ip: str) -> None:
+        """EP-4: inside the block, not reserved (first and last three), not taken."""
+        try:
+            address = ip_address(ip)
+        except ValueError:
+            raise IpAddressUnavailable(f"'{ip}' is not an IPv4 address.") from None
+        network = self.network
+        if not isinstance(address, IPv4Address) or address not in network:
+            raise IpAddressUnavailable(
+                f"The IP address {ip} is not inside the CIDR block {network} of vSwitch "
+                f"'{self.vswitch_id}'.",
+                code="InvalidIpAddress.NotInVSwitch",
+            )
+        offset = int(address) - int(network.network_address)
+        if offset == 0 or offset >= network.num_addresses - 3:
+            raise IpAddressUnavailable(
+                f"The IP address {ip} is reserved by the system in vSwitch '{self.vswitch_id}'.",
+                code="InvalidIpAddress.Reserved",
+            )
+        if ip in self.taken:
+            raise IpAddressUnavailable(
+                f"The IP address {ip} of vSwitch '{self.vswitch_id}' is already in use.",
+                code="InvalidIpAddress.AlreadyUsed",
+            )
+
+    def first_free(self) -> str:
+        network = self.network
+        base = int(network.network_address)
+        for offset in range(1, network.num_addresses - 3):
+            candidate = str(IPv4Address(base + offset))
+            if candidate not in self.taken:
+                return candidate
+        raise IpAddressUnavailable(
+            f"The vSwitch '{self.vswitch_id}' has no free IP address left.",
+            code="InvalidVSwitchId.IpNotEnough",
+        )
+
+    def take(self, by: Caller, ip: str | None, eni_id: str) -> str:
+        """Assign the given address, or the lowest free one when none is given."""
+        if ip is None:
+            ip = self.first_free()
+        else:
+            self.check_assignable(ip)
+        self._taken(by.account, by.request_id, ip, eni_id)
+        return ip
+
+    @event("AddressTaken")
+    def _taken(self, actor: str, request_id: str, ip: str, eni_id: str) -> None:
+        self.taken[ip] = eni_id
+
+    def release(self, by: Caller, ip: str) -> None:
+        if ip in self.taken:
+            self._released(by.account, by.request_id, ip)
+
+    @event("AddressReleased")
+    def _released(self, actor: str, request_id: str, ip: str) -> None:
+        del self.taken[ip]

@@ -1,0 +1,72 @@
+"""Shared building blocks of the aggregates: who acts, ids and names."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+DOMAIN_SUFFIX = "privatelink.aliyuncs.com"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The account a command acts as, and the request that carries it (AUD-1)."""
+
+    account: str
+    request_id: str
+
+
+class IdGenerator(Protocol):
+    """Port: makes cloud-style ids (``ep-`` + 20 lowercase letters and digits)."""
+
+    def new_id(self, prefix: str) -> str: ...
+
+
+class RandomIds:
+    """Cloud-style ids from the operating system's random source."""
+
+    def new_id(self, prefix: str) -> str:
+        return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(20))
+
+
+def aggregate_uuid(kind: str, natural_key: str) -> UUID:
+    """The event-store id of an aggregate named by a cloud id or another natural key."""
+    return uuid5(NAMESPACE_URL, f"privatelink:{kind}:{natural_key}")
+
+
+def service_name(region: str, service_id: str) -> str:
+    return f"com.aliyuncs.privatelink.{region}.{service_id}"
+
+
+def service_domain(region: str, service_id: str) -> str:
+    return f"{service_id}.{region}.{DOMAIN_SUFFIX}"
+
+
+def endpoint_domain(endpoint_id: str, service_id: str, region: str) -> str:
+    return f"{endpoint_id}.{service_id}.{region}.{DOMAIN_SUFFIX}"
+
+
+def zone_domain(endpoint_id: str, zone_id: str, service_id: str, region: str) -> str:
+    return f"{endpoint_id}-{zone_id}.{service_id}.{region}.{DOMAIN_SUFFIX}"
+
+
+def service_id_from_name(name: str) -> str | None:
+    """The service id inside a service name, or None when the name is not one of ours."""
+    prefix = "com.aliyuncs.privatelink."
+    if not name.startswith(prefix):
+        return None
+    _, _, service_id = name[len(prefix):].rpartition(".")
+    return service_id or None
+
+
+class PrivateLinkAggregate(Aggregate):
+    """Base of the aggregates: every event carries the acting account and request id."""
+
+    def check_not_deleted(self) -> None:
+        """Overridden by aggregates that can be deleted."""

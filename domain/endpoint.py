@@ -1,0 +1,236 @@
+"""The Endpoint aggregate: a consumer's interface endpoint in one of its VPCs (EP, DEL-3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.base import Caller, PrivateLinkAggregate, aggregate_uuid, endpoint_domain, zone_domain
+from domain.errors import AlreadyExists, EndpointNotFound, InvalidValue, OperationDenied
+from domain.service import IP_VERSIONS, EndpointService, check_choice
+
+
+@dataclass(frozen=True)
+class ZonePlacement:
+    """Where an endpoint zone's ENI sits (EP-3, EP-4)."""
+
+    zone_id: str
+    vswitch_id: str
+    eni_id: str
+    ip: str
+    ipv6: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zone_id": self.zone_id, "vswitch_id": self.vswitch_id, "eni_id": self.eni_id,
+                "ip": self.ip, "ipv6": self.ipv6}
+
+
+@dataclass(frozen=True)
+class EndpointOptions:
+    """Options the consumer chooses at creation."""
+
+    name: str = ""
+    description: str = ""
+    address_ip_version: str = "IPv4"
+    zone_affinity: bool = False
+    protected: bool = False
+    resource_group_id: str = ""
+    tags: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+class Endpoint(PrivateLinkAggregate):
+    """An interface endpoint of a consumer's VPC, connected to one endpoint service."""
+
+    @staticmethod
+    def create_id(endpoint_id: str) -> UUID:
+        return aggregate_uuid("endpoint", endpoint_id)
+
+    @classmethod
+    def create(cls, by: Caller, endpoint_id: str, region: str, vpc_id: str,
+               service: EndpointService, zones: list[ZonePlacement],
+               security_groups: list[str], options: EndpointOptions) -> Endpoint:
+        """Decide the creation: EP-1 (service visible), EP-3, EP-5, EP-7."""
+        service.check_visible_to(by.account)
+        check_choice("AddressIpVersion", options.address_ip_version, IP_VERSIONS)
+        check_dual_stack(options.address_ip_version, service)
+        check_zone_affinity(options.zone_affinity, service)
+        check_distinct_zones([z.zone_id for z in zones])
+        for zone in zones:
+            service.check_zone_is_served(zone.zone_id)
+        return cls(
+            endpoint_id=endpoint_id, actor=by.account, request_id=by.request_id, region=region,
+            vpc_id=vpc_id, service_id=service.service_id, service_region=service.region,
+            service_name=service.name, service_owner=service.owner, payer=service.payer,
+            zones={z.zone_id: z.as_dict() for z in zones},
+            security_groups=list(dict.fromkeys(security_groups)),
+            name=options.name, description=options.description,
+            address_ip_version=options.address_ip_version, zone_affinity=options.zone_affinity,
+            protected=options.protected, resource_group_id=options.resource_group_id,
+            tags=[list(t) for t in options.tags],
+        )
+
+    @event("Created")
+    def __init__(self, endpoint_id: str, actor: str, request_id: str, region: str, vpc_id: str,
+                 service_id: str, service_region: str, service_name: str, service_owner: str,
+                 payer: str,
+                 zones: dict[str, dict[str, str]], security_groups: list[str], name: str,
+                 description: str, address_ip_version: str, zone_affinity: bool,
+                 protected: bool, resource_group_id: str, tags: list[list[str]]) -> None:
+        self.endpoint_id = endpoint_id
+        self.owner = actor
+        self.region = region
+        self.vpc_id = vpc_id
+        self.service_id = service_id
+        self.service_region = service_region
+        self.service_name = service_name
+        self.service_owner = service_owner
+        self.payer = payer
+        self.zones = dict(zones)
+        self.security_groups = security_groups
+        self.name = name
+        self.description = description
+        self.address_ip_version = address_ip_version
+        self.zone_affinity = zone_affinity
+        self.protected = protected
+        self.resource_group_id = resource_group_id
+        self.tags = tags
+        self.status = "Creating"
+
+    @property
+    def domain(self) -> str:
+        return endpoint_domain(self.endpoint_id, self.service_id, self.service_region)
+
+    def zone_domain(self, zone_id: str) -> str:
+        return zone_domain(self.endpoint_id, zone_id, self.service_id, self.service_region)
+
+    @property
+    def deleted(self) -> bool:
+        return self.status == "Deleted"
+
+    def check_owned_by(self, account: str) -> None:
+        """SEC-2/3: a foreign or deleted endpoint is answered as missing."""
+        if account != self.owner or self.deleted:
+            raise EndpointNotFound(self.endpoint_id)
+
+    def activate(self, by: Caller) -> None:
+        if self.status == "Creating":
+            self._activated(by.account, by.request_id)
+
+    @event("Activated")
+    def _activated(self, actor: str, request_id: str) -> None:
+        self.status = "Active"
+
+    def update_attributes(self, by: Caller, changes: dict[str, Any],
+                          service: EndpointService | None) -> None:
+        """Name, description and zone affinity (EP-7: only if the service supports it)."""
+        self.check_owned_by(by.account)
+        if changes.get("zone_affinity") and service is not None:
+            check_zone_affinity(True, service)
+        if "address_ip_version" in changes:
+            check_choice("AddressIpVersion", changes["address_ip_version"], IP_VERSIONS)
+            if service is not None:
+                check_dual_stack(changes["address_ip_version"], service)
+        changed = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if changed:
+            self._attributes_updated(by.account, by.request_id, changed)
+
+    @event("AttributesUpdated")
+    def _attributes_updated(self, actor: str, request_id: str, changes: dict[str, Any]) -> None:
+        for key, value in changes.items():
+            setattr(self, key, value)
+
+    # -- zones (EP-8) ----------------------------------------------------------------------
+
+    def add_zone(self, by: Caller, placement: ZonePlacement, service: EndpointService) -> None:
+        self.check_owned_by(by.account)
+        if placement.zone_id in self.zones:
+            raise AlreadyExists(f"The endpoint already has a zone '{placement.zone_id}'.",
+                                code="EndpointZoneAlreadyExists")
+        service.check_zone_is_served(placement.zone_id)
+        self._zone_added(by.account, by.request_id, placement.as_dict(), self.endpoint_id,
+                         self.region, self.service_id, self.service_region)
+
+    @event("ZoneAdded")
+    def _zone_added(self, actor: str, request_id: str, zone: dict[str, str], endpoint_id: str,
+                    region: str, service_id: str, service_region: str) -> None:
+        self.zones[zone["zone_id"]] = zone
+
+    def remove_zone(self, by: Caller, zone_id: str) -> dict[str, str]:
+        self.check_owned_by(by.account)
+        if zone_id not in self.zones:
+            raise InvalidValue(f"The endpoint has no zone '{zone_id}'.",
+                               code="EndpointZoneNotFound")
+        if len(self.zones) == 1:
+            raise OperationDenied("An endpoint keeps at least one zone; delete the endpoint "
+                                  "instead.", code="EndpointOperationDenied")
+        zone = self.zones[zone_id]
+        self._zone_removed(by.account, by.request_id, zone_id)
+        return zone
+
+    @event("ZoneRemoved")
+    def _zone_removed(self, actor: str, request_id: str, zone_id: str) -> None:
+        del self.zones[zone_id]
+
+    # -- security groups (EP-6) -------------------------------------------------------------
+
+    def attach_security_group(self, by: Caller, group_id: str) -> None:
+        self.check_owned_by(by.account)
+        if group_id in self.security_groups:
+            raise AlreadyExists(f"The security group '{group_id}' is already attached.",
+                                code="EndpointSecurityGroupAlreadyAttached")
+        self._security_group_attached(by.account, by.request_id, group_id)
+
+    @event("SecurityGroupAttached")
+    def _security_group_attached(self, actor: str, request_id: str, group_id: str) -> None:
+        self.security_groups = [*self.security_groups, group_id]
+
+    def detach_security_group(self, by: Caller, group_id: str) -> None:
+        self.check_owned_by(by.account)
+        if group_id not in self.security_groups:
+            raise InvalidValue(f"The security group '{group_id}' is not attached to the "
+                               "endpoint.", code="InvalidSecurityGroupId.NotFound")
+        self._security_group_detached(by.account, by.request_id, group_id)
+
+    @event("SecurityGroupDetached")
+    def _security_group_detached(self, actor: str, request_id: str, group_id: str) -> None:
+        self.security_groups = [g for g in self.security_groups if g != group_id]
+
+    # -- deletion (DEL-3) ----------------------------------------------------------------------
+
+    def delete(self, by: Caller) -> list[dict[str, str]]:
+        """Delete at any time; returns the zones whose ENIs and addresses go with it."""
+        self.check_owned_by(by.account)
+        zones = list(self.zones.values())
+        self._deleted(by.account, by.request_id)
+        return zones
+
+    @event("Deleted")
+    def _deleted(self, actor: str, request_id: str) -> None:
+        self.status = "Deleted"
+
+
+def check_dual_stack(version: str, service: EndpointService) -> None:
+    """EP-5: DualStack endpoints only for DualStack services."""
+    if version == "DualStack" and service.address_ip_version != "DualStack":
+        raise InvalidValue(
+            f"The endpoint service '{service.service_id}' is not DualStack, so the endpoint "
+            "must be IPv4 (EP-5).", code="InvalidParameter.AddressIpVersion")
+
+
+def check_zone_affinity(enabled: bool, service: EndpointService) -> None:
+    """EP-7: zone affinity on the endpoint only when the service supports it."""
+    if enabled and not service.zone_affinity:
+        raise InvalidValue(
+            f"The endpoint service '{service.service_id}' does not support zone affinity (EP-7).",
+            code="InvalidParameter.ZoneAffinityEnabled")
+
+
+def check_distinct_zones(zone_ids: list[str]) -> None:
+    if not zone_ids:
+        raise InvalidValue("An interface endpoint needs at least one zone (Zone.N).",
+                           code="MissingParameter")
+    if len(set(zone_ids)) != len(zone_ids):
+        raise InvalidValue("Each endpoint zone may be given only once.")

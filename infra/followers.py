@@ -1,0 +1,135 @@
+"""Threads that follow the event log: the projector (views) and the provisioner.
+
+Each reads the notification log after its own tracking position in batches, and sleeps on
+the event store's LISTEN channel when it has caught up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import psycopg
+from psycopg import sql
+
+from application.app import PrivateLinkApp
+from application.provisioner import STEP_EVENT_NAMES
+from infra.positions import PositionWatcher
+from infra.view_store import PostgresViews
+from projections.ops import Op
+from projections.views import ViewsProjection
+
+log = logging.getLogger("privatelink")
+BATCH = 500
+
+
+class LogFollower:
+    """Base: a daemon thread that processes the log after ``position`` until stopped."""
+
+    name = "follower"
+
+    def __init__(self, app: PrivateLinkApp, url: str) -> None:
+        self.app = app
+        self.url = url
+        self.position = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self.channel: str = app.recorder.channel_name  # type: ignore[attr-defined]
+
+    def start(self) -> None:
+        self.position = self.initial_position()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def initial_position(self) -> int:
+        raise NotImplementedError
+
+    def process(self, notifications: list) -> None:  # type: ignore[type-arg]
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True) as listener:
+                    listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+                    self._follow(listener)
+            except Exception:  # noqa: BLE001 - a follower must outlive a database outage
+                log.exception("%s failed; retrying", self.name)
+                self._stop.wait(0.5)
+                self.position = self.initial_position_safe()
+
+    def initial_position_safe(self) -> int:
+        try:
+            return self.initial_position()
+        except Exception:  # noqa: BLE001
+            return self.position
+
+    def _follow(self, listener: psycopg.Connection) -> None:  # type: ignore[type-arg]
+        while not self._stop.is_set():
+            batch = list(self.app.recorder.select_notifications(
+                start=self.position + 1, limit=BATCH))
+            if batch:
+                self.process(batch)
+                self.position = batch[-1].id
+                continue
+            for _ in listener.notifies(timeout=0.5, stop_after=1):
+                break
+
+
+class Projector(LogFollower):
+    """Applies events to the views, a batch per transaction with its tracking position."""
+
+    name = "projector"
+
+    def __init__(self, app: PrivateLinkApp, url: str, views: PostgresViews,
+                 watcher: PositionWatcher) -> None:
+        super().__init__(app, url)
+        self.views = views
+        self.watcher = watcher
+        self.projection = ViewsProjection()
+
+    def initial_position(self) -> int:
+        return self.views.position()
+
+    def process(self, notifications: list) -> None:  # type: ignore[type-arg]
+        ops: list[Op] = []
+        for notification in notifications:
+            ops.extend(self.projection.ops(self.app.mapper.to_domain_event(notification)))
+        self.views.apply(ops, notifications[-1].id)
+        self.watcher.advance(notifications[-1].id)
+
+
+class ProvisionerRunner(LogFollower):
+    """Runs the provisioner's steps, each once its provisioning delay has passed."""
+
+    name = "provisioner"
+
+    def __init__(self, app: PrivateLinkApp, url: str,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        super().__init__(app, url)
+        self.clock = clock
+
+    def initial_position(self) -> int:
+        return self.app.provisioner_position()
+
+    def process(self, notifications: list) -> None:  # type: ignore[type-arg]
+        for notification in notifications:
+            if notification.topic.rsplit(".", 1)[-1] not in STEP_EVENT_NAMES:
+                continue
+            event = self.app.mapper.to_domain_event(notification)
+            self._sleep_until(self.app.provisioning_due(event))
+            if self._stop.is_set():
+                return
+            self.app.provision(event, notification.id)
+
+    def _sleep_until(self, due: datetime) -> None:
+        delay = (due - self.clock()).total_seconds()
+        if delay > 0:
+            self._stop.wait(delay)
+
+

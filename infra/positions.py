@@ -1,0 +1,71 @@
+"""Read-your-writes: wait until the views have applied a given position of the event log.
+
+The projector announces each committed batch in-process (when it runs here) and with a
+PostgreSQL NOTIFY (for ``privatelink project`` running elsewhere); waiting is on a condition,
+never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import psycopg
+
+log = logging.getLogger("privatelink")
+
+
+class PositionWatcher:
+    """Knows the highest position the views reached, and wakes those waiting for it."""
+
+    def __init__(self, initial: int = 0) -> None:
+        self._position = initial
+        self._changed = threading.Condition()
+
+    @property
+    def position(self) -> int:
+        return self._position
+
+    def advance(self, position: int) -> None:
+        with self._changed:
+            if position > self._position:
+                self._position = position
+                self._changed.notify_all()
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """True once the views reached ``position``; False after ``timeout`` seconds."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._position >= position, timeout)
+
+
+class NotifyListener:
+    """Feeds a watcher from the projector's NOTIFY messages (any process)."""
+
+    def __init__(self, url: str, channel: str, watcher: PositionWatcher) -> None:
+        self.url = url
+        self.channel = channel
+        self.watcher = watcher
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="views-listener", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._listen()
+            except psycopg.Error as error:
+                log.warning("views listener lost its connection (%s); reconnecting", error)
+                self._stop.wait(0.5)
+
+    def _listen(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(psycopg.sql.SQL("LISTEN {}").format(psycopg.sql.Identifier(self.channel)))
+            while not self._stop.is_set():
+                for note in conn.notifies(timeout=0.5):
+                    self.watcher.advance(int(note.payload))

@@ -1,0 +1,26 @@
+"""Settings, from flags, the environment (``PRIVATELINK_*``, ``DATABASE_URL``) or defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the composition root needs to build the product."""
+
+    model_config = SettingsConfigDict(env_prefix="PRIVATELINK_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "PRIVATELINK_DATABASE_URL"))
+    data_dir: Path = Path(".privatelink")
+    db_schema: str = Field(default="public", pattern=r"^[a-z_][a-z0-9_]{0,40}$")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    inventory: Path | None = None
+    provision_delay: float = Field(default=0.0, ge=0)
+    run_projector: bool = True
+    view_wait_timeout: float = Field(default=10.0, gt=0)
+    pool_size: int = Field(default=8, ge=1)

@@ -1,0 +1,162 @@
+"""The read views in PostgreSQL: one table of JSON documents keyed by (kind, key), and the
+projector's tracking position, written together in one transaction per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from psycopg import sql
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from projections.ops import Delete, DeleteChildren, Op, Patch, Put
+
+VIEWS_TABLE = "pl_views"
+TRACKING_TABLE = "pl_view_tracking"
+PROJECTION = "views"
+
+
+class PostgresViews:
+    """Writes and reads the views of one schema."""
+
+    def __init__(self, pool: ConnectionPool, schema: str, table: str = VIEWS_TABLE,
+                 tracking: str = TRACKING_TABLE) -> None:
+        self.pool = pool
+        self.schema = schema
+        self.table_name = table
+        self.table = sql.Identifier(schema, table)
+        self.tracking = sql.Identifier(schema, tracking)
+        self.channel = f"pl_views_{schema}"[:63]
+        self._statements = self._build_statements()
+
+    def create_tables(self) -> None:
+        t, k, name = self.table, self.tracking, self.table_name
+        with self.pool.connection() as conn:
+            conn.execute(sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (kind text NOT NULL, key text NOT NULL, "
+                "owner text NOT NULL, region text NOT NULL, parent text NOT NULL DEFAULT '', "
+                "doc jsonb NOT NULL, PRIMARY KEY (kind, key))").format(t))
+            conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (kind, owner, region, key)")
+                         .format(sql.Identifier(f"{name}_owner_idx"), t))
+            conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (kind, parent, key)")
+                         .format(sql.Identifier(f"{name}_parent_idx"), t))
+            conn.execute(sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, position bigint NOT NULL)"
+            ).format(k))
+
+    def _build_statements(self) -> dict[str, sql.Composed]:
+        t = self.table
+        return {
+            "put": sql.SQL(
+                "INSERT INTO {} (kind, key, owner, region, parent, doc) VALUES (%s,%s,%s,%s,%s,%s) "
+                "ON CONFLICT (kind, key) DO UPDATE SET owner=EXCLUDED.owner, "
+                "region=EXCLUDED.region, parent=EXCLUDED.parent, doc=EXCLUDED.doc").format(t),
+            "patch": sql.SQL("UPDATE {} SET doc = doc || %s WHERE kind=%s AND key=%s").format(t),
+            "delete": sql.SQL("DELETE FROM {} WHERE kind=%s AND key=%s").format(t),
+            "delete_children": sql.SQL("DELETE FROM {} WHERE kind=%s AND parent=%s").format(t),
+            "track": sql.SQL(
+                "INSERT INTO {} (name, position) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
+                "SET position = EXCLUDED.position WHERE {}.position < EXCLUDED.position"
+            ).format(self.tracking, self.tracking),
+        }
+
+    # -- writing --------------------------------------------------------------------------
+
+    def apply(self, ops: Sequence[Op], position: int) -> None:
+        """Apply a batch's operations and move the tracking position, atomically; then
+        tell listeners in other processes where the views are."""
+        s = self._statements
+        with self.pool.connection() as conn, conn.transaction():
+            with conn.cursor() as cur:
+                for op in ops:
+                    if isinstance(op, Put):
+                        cur.execute(s["put"], (op.kind, op.key, op.owner, op.region, op.parent,
+                                               Jsonb(op.doc)), prepare=True)
+                    elif isinstance(op, Patch):
+                        cur.execute(s["patch"], (Jsonb(op.fields), op.kind, op.key), prepare=True)
+                    elif isinstance(op, Delete):
+                        cur.execute(s["delete"], (op.kind, op.key), prepare=True)
+                    elif isinstance(op, DeleteChildren):
+                        cur.execute(s["delete_children"], (op.kind, op.parent), prepare=True)
+                cur.execute(s["track"], (PROJECTION, position), prepare=True)
+                cur.execute("SELECT pg_notify(%s, %s)", (self.channel, str(position)))
+
+    def position(self) -> int:
+        with self.pool.connection() as conn:
+            row = conn.execute(sql.SQL("SELECT position FROM {} WHERE name=%s").format(
+                self.tracking), (PROJECTION,)).fetchone()
+        return int(row[0]) if row else 0
+
+    # -- reading --------------------------------------------------------------------------
+
+    def get(self, kind: str, key: str) -> dict[str, Any] | None:
+        with self.pool.connection() as conn:
+            row = conn.execute(sql.SQL(
+                "SELECT owner, region, parent, doc FROM {} WHERE kind=%s AND key=%s").format(
+                self.table), (kind, key), prepare=True).fetchone()
+        if row is None:
+            return None
+        return {"owner": row[0], "region": row[1], "parent": row[2], "doc": row[3]}
+
+    def page(self, kind: str, *, owner: str | None = None, region: str | None = None,
+             parent: str | None = None, contains: dict[str, Any] | None = None,
+             keys: Sequence[str] | None = None, visible_to: str | None = None,
+             after: str | None = None, limit: int = 50) -> tuple[list[tuple[str, dict[str, Any]]], int]:
+        """One page of rows (ordered by key, after ``after``) and the total that match."""
+        where, params = self._where(kind, owner, region, parent, contains, keys, visible_to)
+        count_q = sql.SQL("SELECT count(*) FROM {} v WHERE ").format(self.table) + where
+        page_q = sql.SQL("SELECT key, doc FROM {} v WHERE ").format(self.table) + where
+        page_params = list(params)
+        if after is not None:
+            page_q += sql.SQL(" AND key > %s")
+            page_params.append(after)
+        page_q += sql.SQL(" ORDER BY key LIMIT %s")
+        page_params.append(limit)
+        with self.pool.connection() as conn:
+            total = conn.execute(count_q, params).fetchone()
+            rows = conn.execute(page_q, page_params).fetchall()
+        return [(r[0], r[1]) for r in rows], int(total[0]) if total else 0
+
+    def _where(self, kind: str, owner: str | None, region: str | None, parent: str | None,
+               contains: dict[str, Any] | None, keys: Sequence[str] | None,
+               visible_to: str | None) -> tuple[sql.Composable, list[Any]]:
+        clauses: list[sql.Composable] = [sql.SQL("kind = %s")]
+        params: list[Any] = [kind]
+        for column, value in (("owner", owner), ("region", region), ("parent", parent)):
+            if value is not None:
+                clauses.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+                params.append(value)
+        if contains:
+            clauses.append(sql.SQL("doc @> %s"))
+            params.append(Jsonb(contains))
+        if keys is not None:
+            clauses.append(sql.SQL("key = ANY(%s)"))
+            params.append(list(keys))
+        if visible_to is not None:
+            clauses.append(sql.SQL(
+                "(v.owner = %s OR EXISTS (SELECT 1 FROM {} u WHERE u.kind = 'user' AND "
+                "u.parent = v.key AND u.key IN (v.key || '/' || %s, v.key || '/*')))"
+            ).format(self.table))
+            params += [visible_to, visible_to]
+        return sql.SQL(" AND ").join(clauses), params
+
+    def children(self, kind: str, parents: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Every row of a kind under each parent, ordered by key."""
+        found: dict[str, list[dict[str, Any]]] = {p: [] for p in parents}
+        if not parents:
+            return found
+        with self.pool.connection() as conn:
+            rows = conn.execute(sql.SQL(
+                "SELECT parent, doc FROM {} WHERE kind=%s AND parent = ANY(%s) ORDER BY key"
+            ).format(self.table), (kind, list(parents))).fetchall()
+        for parent, doc in rows:
+            found[parent].append(doc)
+        return found
+
+    def rows(self) -> list[tuple[str, str, str, str, str, Any]]:
+        """Every row, in key order: for rebuild verification and tests."""
+        with self.pool.connection() as conn:
+            return [tuple(r) for r in conn.execute(sql.SQL(
+                "SELECT kind, key, owner, region, parent, doc FROM {} ORDER BY kind, key"
+            ).format(self.table)).fetchall()]  # type: ignore[misc]

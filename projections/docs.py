@@ -1,0 +1,141 @@
+"""View documents, shaped as the cloud's API answers them (field for field)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain.base import endpoint_domain, service_domain, service_name, zone_domain
+
+BANDWIDTH_RANGES = {"slb": (100, 10240), "alb": (100, 25000), "nlb": (100, 50000),
+                    "gwlb": (100, 25000)}
+
+
+def cloud_time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def tags(pairs: list[list[str]]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in pairs]
+
+
+def service_doc(e: Any) -> dict[str, Any]:
+    low, high = BANDWIDTH_RANGES[e.resource_type]
+    return {
+        "ServiceId": e.service_id,
+        "ServiceName": service_name(e.region, e.service_id),
+        "ServiceDomain": service_domain(e.region, e.service_id),
+        "ServiceStatus": "Creating",
+        "ServiceBusinessStatus": "Normal",
+        "ServiceDescription": e.description,
+        "ServiceResourceType": e.resource_type,
+        "ServiceType": "GatewayLoadBalancer" if e.resource_type == "gwlb" else "Interface",
+        "ServiceSupportIPv6": e.ipv6,
+        "AutoAcceptEnabled": e.auto_accept,
+        "ZoneAffinityEnabled": e.zone_affinity,
+        "AddressIpVersion": e.address_ip_version,
+        "Payer": e.payer,
+        "ConnectBandwidth": 3072,
+        "MinBandwidth": low,
+        "MaxBandwidth": high,
+        "RegionId": e.region,
+        "ResourceGroupId": e.resource_group_id,
+        "CreateTime": cloud_time(e.timestamp),
+        "SupportedRegionSet": [],
+        "Tags": tags(e.tags),
+    }
+
+
+SERVICE_FIELDS = {
+    "description": "ServiceDescription", "auto_accept": "AutoAcceptEnabled",
+    "zone_affinity": "ZoneAffinityEnabled", "address_ip_version": "AddressIpVersion",
+    "ipv6": "ServiceSupportIPv6", "connect_bandwidth": "ConnectBandwidth",
+}
+
+ENDPOINT_FIELDS = {
+    "name": "EndpointName", "description": "EndpointDescription",
+    "zone_affinity": "ZoneAffinityEnabled", "address_ip_version": "AddressIpVersion",
+}
+
+
+def renamed(changes: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    return {names[k]: v for k, v in changes.items() if k in names}
+
+
+def resource_doc(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ResourceId": entry["resource_id"],
+        "ResourceType": entry["resource_type"],
+        "ZoneId": entry["zone_id"],
+        "RegionId": entry["region"],
+        "AutoAllocatedEnabled": entry["auto_allocated"],
+        "ResourceSupportIPv6": entry["dual_stack"],
+        "RelatedEndpointCount": 0,
+        "RelatedDeprecatedEndpointCount": 0,
+        "Ip": "",
+        "VpcId": "",
+        "VSwitchId": "",
+    }
+
+
+def endpoint_doc(e: Any) -> dict[str, Any]:
+    return {
+        "EndpointId": e.endpoint_id,
+        "EndpointName": e.name,
+        "EndpointDescription": e.description,
+        "EndpointStatus": "Creating",
+        "EndpointBusinessStatus": "Normal",
+        "ConnectionStatus": "Disconnected",
+        "EndpointDomain": endpoint_domain(e.endpoint_id, e.service_id, e.service_region),
+        "EndpointType": "Interface",
+        "ServiceId": e.service_id,
+        "ServiceName": e.service_name,
+        "ServiceRegionId": e.service_region,
+        "RegionId": e.region,
+        "VpcId": e.vpc_id,
+        "CreateTime": cloud_time(e.timestamp),
+        "Bandwidth": 3072,
+        "AddressIpVersion": e.address_ip_version,
+        "ZoneAffinityEnabled": e.zone_affinity,
+        "Payer": e.payer,
+        "ProtectedEnabled": e.protected,
+        "ResourceGroupId": e.resource_group_id,
+        "ResourceOwner": e.service_owner == e.actor,
+        "ZonePrivateIpAddressCount": 1,
+        "Tags": tags(e.tags),
+    }
+
+
+def zone_doc(endpoint: Any, zone: dict[str, str]) -> dict[str, Any]:
+    return {
+        "ZoneId": zone["zone_id"],
+        "ZoneStatus": "Creating",
+        "EniId": zone["eni_id"],
+        "EniIp": zone["ip"],
+        "ZoneIpv6Address": zone.get("ipv6", ""),
+        "VSwitchId": zone["vswitch_id"],
+        "RegionId": endpoint.region,
+        "ZoneDomain": zone_domain(endpoint.endpoint_id, zone["zone_id"], endpoint.service_id,
+                                  endpoint.service_region),
+        "ResourceId": "",
+        "ReplacedEniId": "",
+        "ReplacedResourceId": "",
+    }
+
+
+def connection_doc(e: Any) -> dict[str, Any]:
+    endpoint = e.endpoint
+    return {
+        "EndpointId": endpoint["endpoint_id"],
+        "ServiceId": e.service_id,
+        "ServiceRegionId": e.service_region,
+        "EndpointOwnerId": int(endpoint["consumer"]),
+        "EndpointVpcId": endpoint["vpc_id"],
+        "EndpointRegionId": endpoint["endpoint_region"],
+        "ConnectionStatus": "Pending",
+        "Bandwidth": e.bandwidth,
+        "TrafficControlMode": "BandwidthLimit",
+        "ModifiedTime": cloud_time(e.timestamp),
+        "ResourceGroupId": "",
+        "ResourceOwner": endpoint["consumer"] == e.provider,
+    }

@@ -1,0 +1,195 @@
+"""The read views of services, endpoints, connections (with zones), whitelists, resources and
+security groups: one pure handler per event.
+
+Rows are keyed by the aggregate's event-store id (``uuid5`` of the cloud id), so a later event
+of the aggregate, which carries only that id, finds its row.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any
+
+from domain.base import aggregate_uuid
+from domain.connections import ConnectionBook
+from domain.endpoint import Endpoint
+from domain.service import EndpointService
+from projections import docs
+from projections.ops import Delete, DeleteChildren, Op, Patch, Put
+
+SERVICE, ENDPOINT, CONNECTION = "service", "endpoint", "connection"
+RESOURCE, USER, ZONE, SECURITY_GROUP = "resource", "user", "zone", "sg"
+
+
+def endpoint_key(endpoint_id: str) -> str:
+    return str(aggregate_uuid("endpoint", endpoint_id))
+
+
+def service_key(service_id: str) -> str:
+    return str(aggregate_uuid("service", service_id))
+
+
+def child_key(parent: str, name: str) -> str:
+    return f"{parent}/{name}"
+
+
+class ViewsProjection:
+    """Maps each domain event to the row operations that keep the views current."""
+
+    @singledispatchmethod
+    def ops(self, event: Any) -> list[Op]:
+        """Events that change no view (address books, client tokens) map to nothing."""
+        return []
+
+    # -- services -------------------------------------------------------------------------
+
+    @ops.register
+    def _(self, e: EndpointService.Created) -> list[Op]:
+        key = str(e.originator_id)
+        return [
+            Put(SERVICE, key, e.actor, e.region, docs.service_doc(e)),
+            *(Put(RESOURCE, child_key(key, k), e.actor, e.region, docs.resource_doc(r), key)
+              for k, r in e.resources.items()),
+            Put(USER, child_key(key, e.actor), e.actor, e.region, {"UserId": e.actor}, key),
+        ]
+
+    @ops.register
+    def _(self, e: EndpointService.Activated) -> list[Op]:
+        return [Patch(SERVICE, str(e.originator_id), {"ServiceStatus": "Active"})]
+
+    @ops.register
+    def _(self, e: EndpointService.AttributesUpdated) -> list[Op]:
+        return [Patch(SERVICE, str(e.originator_id), docs.renamed(e.changes, docs.SERVICE_FIELDS))]
+
+    @ops.register
+    def _(self, e: EndpointService.ResourceAttached) -> list[Op]:
+        key = str(e.originator_id)
+        return [Put(RESOURCE, child_key(key, f"{r['resource_id']}|{r['zone_id']}"), e.actor,
+                    r["region"], docs.resource_doc(r), key) for r in e.entries]
+
+    @ops.register
+    def _(self, e: EndpointService.ResourceDetached) -> list[Op]:
+        return [Delete(RESOURCE, child_key(str(e.originator_id), k)) for k in e.keys]
+
+    @ops.register
+    def _(self, e: EndpointService.UserAdded) -> list[Op]:
+        key = str(e.originator_id)
+        return [Put(USER, child_key(key, e.user), e.actor, "", {"UserId": e.user}, key)]
+
+    @ops.register
+    def _(self, e: EndpointService.UserRemoved) -> list[Op]:
+        return [Delete(USER, child_key(str(e.originator_id), e.user))]
+
+    @ops.register
+    def _(self, e: EndpointService.Deleted) -> list[Op]:
+        key = str(e.originator_id)
+        return [
+            Delete(SERVICE, key), DeleteChildren(RESOURCE, key), DeleteChildren(USER, key),
+            *(op for endpoint_id in e.endpoint_ids for op in (
+                Delete(CONNECTION, endpoint_key(endpoint_id)),
+                Patch(ENDPOINT, endpoint_key(endpoint_id), {"ConnectionStatus": "ServiceDeleted"}),
+            )),
+        ]
+
+    # -- connections ----------------------------------------------------------------------
+
+    @ops.register
+    def _(self, e: ConnectionBook.ConnectionRequested) -> list[Op]:
+        ep = endpoint_key(e.endpoint["endpoint_id"])
+        return [
+            Put(CONNECTION, ep, e.provider, e.service_region,
+                docs.connection_doc(e), str(e.originator_id)),
+            Patch(ENDPOINT, ep, {"ConnectionStatus": "Pending", "Bandwidth": e.bandwidth}),
+            *(Patch(ZONE, child_key(ep, z), {"ZoneStatus": "Wait"}) for z in e.zones),
+        ]
+
+    @ops.register
+    def _(self, e: ConnectionBook.ConnectionAllowed) -> list[Op]:
+        ep = endpoint_key(e.endpoint_id)
+        return [
+            *_connection_status(e, "Connecting", Bandwidth=e.bandwidth),
+            *(Patch(ZONE, child_key(ep, z), {"ZoneStatus": "Connecting", "ResourceId": r})
+              for z, r in e.allocations.items()),
+        ]
+
+    @ops.register
+    def _(self, e: ConnectionBook.ConnectionEstablished) -> list[Op]:
+        return [*_connection_status(e, "Connected"), *_zone_status(e, "Connected")]
+
+    @ops.register
+    def _(self, e: ConnectionBook.ConnectionDenied) -> list[Op]:
+        return [*_connection_status(e, "Disconnecting"), *_zone_status(e, "Disconnecting")]
+
+    @ops.register
+    def _(self, e: ConnectionBook.ConnectionDisconnected) -> list[Op]:
+        return [*_connection_status(e, "Disconnected"), *_zone_status(e, "Disconnected")]
+
+    @ops.register
+    def _(self, e: ConnectionBook.ConnectionZoneAdded) -> list[Op]:
+        return [Patch(ZONE, child_key(endpoint_key(e.endpoint_id), e.zone_id),
+                      {"ZoneStatus": e.status, "ResourceId": e.resource_id or ""})]
+
+    @ops.register
+    def _(self, e: ConnectionBook.ConnectionClosed) -> list[Op]:
+        return [Delete(CONNECTION, endpoint_key(e.endpoint_id))]
+
+    # -- endpoints -------------------------------------------------------------------------
+
+    @ops.register
+    def _(self, e: Endpoint.Created) -> list[Op]:
+        key = str(e.originator_id)
+        return [
+            Put(ENDPOINT, key, e.actor, e.region, docs.endpoint_doc(e)),
+            *(Put(ZONE, child_key(key, z), e.actor, e.region, docs.zone_doc(e, zone), key)
+              for z, zone in e.zones.items()),
+            *(_security_group(key, e.actor, e.region, g) for g in e.security_groups),
+        ]
+
+    @ops.register
+    def _(self, e: Endpoint.Activated) -> list[Op]:
+        return [Patch(ENDPOINT, str(e.originator_id), {"EndpointStatus": "Active"})]
+
+    @ops.register
+    def _(self, e: Endpoint.AttributesUpdated) -> list[Op]:
+        return [Patch(ENDPOINT, str(e.originator_id), docs.renamed(e.changes, docs.ENDPOINT_FIELDS))]
+
+    @ops.register
+    def _(self, e: Endpoint.ZoneAdded) -> list[Op]:
+        key = str(e.originator_id)
+        return [Put(ZONE, child_key(key, e.zone["zone_id"]), e.actor, e.region,
+                    docs.zone_doc(e, e.zone), key)]
+
+    @ops.register
+    def _(self, e: Endpoint.ZoneRemoved) -> list[Op]:
+        return [Delete(ZONE, child_key(str(e.originator_id), e.zone_id))]
+
+    @ops.register
+    def _(self, e: Endpoint.SecurityGroupAttached) -> list[Op]:
+        return [_security_group(str(e.originator_id), e.actor, "", e.group_id)]
+
+    @ops.register
+    def _(self, e: Endpoint.SecurityGroupDetached) -> list[Op]:
+        return [Delete(SECURITY_GROUP, child_key(str(e.originator_id), e.group_id))]
+
+    @ops.register
+    def _(self, e: Endpoint.Deleted) -> list[Op]:
+        key = str(e.originator_id)
+        return [Delete(ENDPOINT, key), DeleteChildren(ZONE, key),
+                DeleteChildren(SECURITY_GROUP, key)]
+
+
+def _connection_status(e: Any, status: str, **extra: Any) -> list[Op]:
+    ep = endpoint_key(e.endpoint_id)
+    modified = docs.cloud_time(e.timestamp)
+    return [Patch(CONNECTION, ep, {"ConnectionStatus": status, "ModifiedTime": modified, **extra}),
+            Patch(ENDPOINT, ep, {"ConnectionStatus": status, **extra})]
+
+
+def _zone_status(e: Any, status: str) -> list[Op]:
+    ep = endpoint_key(e.endpoint_id)
+    return [Patch(ZONE, child_key(ep, z), {"ZoneStatus": status}) for z in e.zones]
+
+
+def _security_group(key: str, owner: str, region: str, group_id: str) -> Put:
+    return Put(SECURITY_GROUP, child_key(key, group_id), owner, region,
+               {"SecurityGroupId": group_id, "SecurityGroupStatus": "Attached"}, key)
