@@ -12,6 +12,9 @@ from domain import errors as domain
 
 HTTP_STATUS: dict[type[Exception], int] = {
     # the edge
+    EdgeError: 400,
+    auth.AuthError: 400,
+    wire.WireError: 400,
     auth.IncompleteSignature: 400,
     auth.SignatureDoesNotMatch: 400,
     auth.InvalidAccessKeyIdNotFound: 404,
@@ -23,6 +26,7 @@ HTTP_STATUS: dict[type[Exception], int] = {
     wire.InvalidParameter: 400,
     wire.UnknownAction: 404,
     # the domain
+    domain.DomainError: 400,
     domain.EndpointServiceNotFound: 404,
     domain.EndpointNotFound: 404,
     domain.ConnectionNotFound: 404,

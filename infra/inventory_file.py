@@ -67,23 +67,33 @@ def _read_yaml(text: str) -> object:
     return yaml.safe_load(text)
 
 
-def _refuse_duplicate_keys(node: object) -> None:
+def _refuse_duplicate_keys(root: object) -> None:
     # safe_load keeps the last of two equal keys; in a hand-written file that is a mistake.
-    if isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _refuse_duplicate_keys(item)
-    elif isinstance(node, yaml.MappingNode):
-        seen: set[tuple[str, str]] = set()
-        for key_node, value_node in node.value:
-            # Merge keys (<<) are meant to repeat; other keys are compared as written.
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE_TAG:
-                key = (key_node.tag, key_node.value)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        "while reading a mapping", node.start_mark,
-                        f"found duplicate key {key_node.value!r}", key_node.start_mark)
-                seen.add(key)
-            _refuse_duplicate_keys(value_node)
+    pending: list[object] = [root]
+    visited: set[int] = set()
+    while pending:
+        node = pending.pop()
+        if id(node) in visited:  # an alias shares its node; a recursive one would loop
+            continue
+        visited.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            _refuse_repeated_keys_of(node)
+            pending.extend(value for _, value in node.value)
+
+
+def _refuse_repeated_keys_of(node: yaml.MappingNode) -> None:
+    seen: set[tuple[str, str]] = set()
+    for key_node, _ in node.value:
+        # Merge keys (<<) are meant to repeat; other keys are compared as written.
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE_TAG:
+            key = (key_node.tag, key_node.value)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark,
+                    f"found duplicate key {key_node.value!r}", key_node.start_mark)
+            seen.add(key)
 
 
 def _yaml_reason(exc: yaml.YAMLError) -> str:

@@ -1,0 +1,72 @@
+"""The read side on PostgreSQL: provisioning, crash-resume and rebuild (AUD-3)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from infra.composition import Runtime, open_runtime
+from infra.rebuild import rebuild_views
+from infra.settings import Settings
+from infra.view_store import PostgresViews
+from projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
+from tests.application.helpers import PROVIDER, REGION, cmd, create_endpoint, create_service
+
+
+def eventually(check: Callable[[], bool], timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def status(rt: Runtime, kind: str, key: str, field: str) -> str:
+    row = rt.views.get(kind, key)
+    return "" if row is None else str(row["doc"][field])
+
+
+def test_provisioner_activates_service_and_connects_endpoint(runtime: Runtime) -> None:
+    service_id = create_service(runtime)
+    endpoint_id = create_endpoint(runtime, service_id, zones=("h", "i"))
+    assert eventually(lambda: status(runtime, SERVICE, service_key(service_id),
+                                     "ServiceStatus") == "Active")
+    assert eventually(lambda: status(runtime, ENDPOINT, endpoint_key(endpoint_id),
+                                     "ConnectionStatus") == "Connected")
+
+
+def test_provisioner_resumes_after_a_stop_between_request_and_step(settings: Settings) -> None:
+    slow = settings.model_copy(update={"provision_delay": 3600.0})
+    with open_runtime(slow) as rt:
+        service_id = create_service(rt)
+        assert status(rt, SERVICE, service_key(service_id), "ServiceStatus") == "Creating"
+    with open_runtime(settings) as rt:
+        assert eventually(lambda: status(rt, SERVICE, service_key(service_id),
+                                         "ServiceStatus") == "Active")
+        events = [n.topic for n in rt.app.recorder.select_notifications(start=1, limit=1000)]
+        assert sum(t.endswith("EndpointService.Activated") for t in events) == 1
+
+
+def test_aud_3_views_rebuilt_from_the_log_equal_the_live_views(runtime: Runtime) -> None:
+    service_id = create_service(runtime, auto_accept=False)
+    kept = create_endpoint(runtime, service_id, zones=("h", "i"))
+    gone = create_endpoint(runtime, service_id)
+    runtime.app.enable_connection(cmd(PROVIDER), REGION, service_id, kept)
+    runtime.app.delete_endpoint(cmd("1210000000000002"), REGION, gone)
+    assert eventually(lambda: status(runtime, ENDPOINT, endpoint_key(kept),
+                                     "ConnectionStatus") == "Connected")
+    position, live = stable_views(runtime)
+    rebuilt = PostgresViews(runtime.views.pool, runtime.settings.db_schema, "pl_views_rebuilt",
+                            "pl_view_tracking_rebuilt")
+    rebuild_views(runtime.app, rebuilt, until=position)
+    assert rebuilt.rows() == live
+
+
+def stable_views(rt: Runtime) -> tuple[int, list[tuple[object, ...]]]:
+    """The live rows together with the position they reflect."""
+    while True:
+        before = rt.views.position()
+        rows = rt.views.rows()
+        if rt.views.position() == before:
+            return before, rows
