@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import random
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +17,7 @@ from domain.base import Caller
 from domain.errors import ConcurrentModification, DryRunPassed, NotFound
 from domain.idempotency import ClientTokenRecord
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 30
 
 Decision = tuple[dict[str, Any], list[Aggregate]]
 
@@ -39,6 +41,11 @@ class Outcome:
     position: int | None
 
 
+def backoff(attempt: int) -> None:
+    """Jittered, growing pause so conflicting writers stop colliding in lockstep."""
+    time.sleep(random.uniform(0, min(0.002 * 2 ** min(attempt, 5), 0.05)))
+
+
 class UnitOfWork:
     """Mixin for the application: runs a decision and saves what it changed, atomically."""
 
@@ -49,7 +56,9 @@ class UnitOfWork:
         taken again against the new state, a bounded number of times.
         """
         app: Application = self  # type: ignore[assignment]
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                backoff(attempt)
             replayed = self._replay(command)
             if replayed is not None:
                 return Outcome(replayed, app.recorder.max_notification_id())
