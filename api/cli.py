@@ -7,10 +7,13 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from infra.settings import Settings
 
 app = typer.Typer(help="A local, event-sourced emulator of Alibaba Cloud PrivateLink.",
                   no_args_is_help=True, add_completion=False)
@@ -48,6 +51,23 @@ def load_settings_inventory(inventory: Path | None) -> None:
             fail(str(error))
 
 
+def graceful_server_class() -> type:
+    import contextlib
+
+    import uvicorn
+
+    class GracefulServer(uvicorn.Server):
+        """Stops on SIGINT/SIGTERM and exits 0 (uvicorn re-raises the signal otherwise)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self):  # type: ignore[no-untyped-def]
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, self.handle_exit)
+            yield
+
+    return GracefulServer
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -66,6 +86,8 @@ def serve(
     import uvicorn
 
     from infra.composition import create_app
+
+    GracefulServer = graceful_server_class()
     from infra.database import describe
 
     load_settings_inventory(inventory)
@@ -78,7 +100,7 @@ def serve(
     kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
     console.print(f"privatelink listening on http://{host}:{port} (store: {kind}, {store}, "
                   f"schema {settings.db_schema})")
-    uvicorn.run(http_app, host=host, port=port, log_level="warning")
+    GracefulServer(uvicorn.Config(http_app, host=host, port=port, log_level="warning")).run()
 
 
 @app.command()

@@ -80,6 +80,6 @@ def internal_error(error: Exception, request_id: str, host: str) -> JSONResponse
 
 def is_database_outage(error: BaseException) -> bool:
     import psycopg
-    from eventsourcing.persistence import OperationalError, InterfaceError
+    from eventsourcing.persistence import InterfaceError, OperationalError
 
     return isinstance(error, (psycopg.OperationalError, OperationalError, InterfaceError))

@@ -8,14 +8,14 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.persistence import ProcessRecorder
 
+from application.connections import ConnectionCommands
+from application.facts import InventoryFacts
+from application.provisioner import Provisioner
 from domain.addresses import VSwitchAddresses
 from domain.base import IdGenerator, RandomIds
 from domain.endpoint import Endpoint
 from domain.inventory import Inventory
 from domain.service import EndpointService
-from application.connections import ConnectionCommands
-from application.facts import InventoryFacts
-from application.provisioner import Provisioner
 
 
 class PrivateLinkApp(ConnectionCommands, Provisioner, Application):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.errors import InventoryNotFound, InvalidValue
+from domain.errors import InvalidValue, InventoryNotFound
 from domain.inventory import Inventory, Vpc, VSwitch
 from domain.resources import ResourceFacts
 

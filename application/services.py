@@ -6,11 +6,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from application.facts import InventoryFacts
+from application.unit_of_work import Command, Decision, Outcome, UnitOfWork
 from domain.base import IdGenerator
 from domain.errors import EndpointServiceNotFound, NotFound
 from domain.service import EndpointService, ServiceOptions
-from application.facts import InventoryFacts
-from application.unit_of_work import Command, Decision, Outcome, UnitOfWork
 
 log = logging.getLogger("privatelink")
 

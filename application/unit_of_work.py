@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from fastapi import FastAPI
 from psycopg_pool import ConnectionPool
 
 from api.auth import Authenticator, MemoryNonceStore
+from api.http import build_http_app
 from application.app import PrivateLinkApp
 from domain.inventory import Inventory
 from infra.database import ensure_schema, eventsourcing_env, open_database
@@ -89,19 +91,13 @@ def start_followers(runtime: Runtime, stack: ExitStack) -> None:
     runtime.followers = list(followers)
 
 
-def create_app(settings: Settings) -> "FastAPI":
+def create_app(settings: Settings) -> FastAPI:
     """The composition root of the server: the runtime opens with the app and closes with it."""
-    from contextlib import asynccontextmanager
-
-    from fastapi import FastAPI
-
-    from api.http import build_http_app
-
     stack = ExitStack()
     runtime = stack.enter_context(open_runtime(settings))
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> Iterator[None]:  # type: ignore[misc]
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
