@@ -128,6 +128,33 @@ def project(
         projector.stop()
 
 
+@app.command()
+def fault(
+    resource_id: Annotated[str, typer.Argument(help="The load balancer id, e.g. lb-provider0001.")],
+    down: Annotated[bool, typer.Option("--down/--up", help="Mark it failed, or recovered.")],
+    data_dir: DataDir = Path(".privatelink"),
+    database_url: DatabaseUrl = None,
+    schema: Schema = "public",
+    inventory: InventoryOpt = None,
+) -> None:
+    """Mark a load balancer failed (--down) or recovered (--up): its zone connections fail
+    over to another resource in the same zone (RES-8), as events a running server follows."""
+    from application.unit_of_work import Command
+    from domain.base import Caller
+    from domain.errors import DomainError
+    from infra.composition import open_runtime
+
+    settings = settings_for(data_dir=data_dir, database_url=database_url, db_schema=schema,
+                            inventory=inventory)
+    with open_runtime(settings, serve=False) as runtime:
+        try:
+            runtime.app.mark_load_balancer(Command(Caller("operator", "cli"), "AdminFault"),
+                                           resource_id, down)
+        except DomainError as error:
+            fail(f"{error.code}: {error.message}", code=1)
+    console.print(f"{resource_id} marked {'down' if down else 'up'}")
+
+
 @app.command("inventory")
 def inventory_command(
     demo: Annotated[bool, typer.Option("--demo", help="Print the built-in demo inventory.")] = False,

@@ -57,7 +57,14 @@ class ServiceUnavailable(Exception):
         self.message = message
 
 
+class AdminOnly(EdgeError):
+    """An admin route called from outside this machine."""
+
+    code = "Forbidden.AdminOnly"
+
+
 HTTP_STATUS[ServiceUnavailable] = 503
+HTTP_STATUS[AdminOnly] = 403
 
 
 def status_for(error: Exception) -> int:

@@ -13,8 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from api.actions import ACTIONS
 from api.actions.context import Ctx, RuntimeLike, fingerprint
 from api.auth import RawRequest
-from api.errors import HTTP_STATUS, ServiceUnavailable, error_body, status_for
-from api.wire.errors import UnknownAction
+from api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
+from api.wire.errors import InvalidParameter, UnknownAction
+from application.unit_of_work import Command
 from api.wire.parse import parse_params
 from domain.base import Caller
 
@@ -50,6 +51,19 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
     def healthz() -> dict[str, Any]:
         return {"status": "ok", "views_position": runtime.watcher.position}  # type: ignore[attr-defined]
 
+    @app.post("/admin/faults")
+    async def fault(request: Request) -> Response:
+        """RES-8 for operators: mark a load balancer down or up (loopback callers only)."""
+        request_id = new_request_id()
+        host = request.headers.get("host", "")
+        try:
+            body = await admin_fault(runtime, request, request_id)
+        except KNOWN_ERRORS as error:
+            return JSONResponse(error_body(error, request_id, host), status_for(error))
+        except Exception as error:  # noqa: BLE001
+            return internal_error(error, request_id, host)
+        return JSONResponse({**body, "RequestId": request_id})
+
     @app.post("/")
     async def rpc(request: Request) -> Response:
         request_id = new_request_id()
@@ -66,6 +80,24 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
         return JSONResponse({**body, "RequestId": request_id})
 
     return app
+
+
+async def admin_fault(runtime: RuntimeLike, request: Request, request_id: str
+                      ) -> dict[str, Any]:
+    client = request.client.host if request.client else ""
+    if not client.startswith("127.") and client != "::1":
+        raise AdminOnly("The admin routes answer loopback callers only.")
+    try:
+        payload = await request.json()
+        resource_id, down = str(payload["ResourceId"]), payload["Down"]
+    except (ValueError, KeyError, TypeError):
+        raise InvalidParameter("body", 'must be JSON like {"ResourceId": "lb-...", '
+                               '"Down": true}') from None
+    if not isinstance(down, bool):
+        raise InvalidParameter("Down", "is not a boolean (true or false)")
+    command = Command(Caller("operator", request_id), "AdminFault")
+    outcome = await run_in_threadpool(runtime.app.mark_load_balancer, command, resource_id, down)
+    return Ctx(runtime, command.caller, "AdminFault", "").settle(outcome)
 
 
 def internal_error(error: Exception, request_id: str, host: str) -> JSONResponse:

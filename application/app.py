@@ -8,21 +8,23 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.persistence import ProcessRecorder
 
-from application.connections import ConnectionCommands
+from application.tagging import TagCommands
 from application.facts import InventoryFacts
 from application.provisioner import Provisioner
 from domain.addresses import VSwitchAddresses
 from domain.base import IdGenerator, RandomIds
 from domain.endpoint import Endpoint
 from domain.inventory import Inventory
+from domain.load_balancers import LoadBalancerState
 from domain.service import EndpointService
 
 
-class PrivateLinkApp(ConnectionCommands, Provisioner, Application):
+class PrivateLinkApp(TagCommands, Provisioner, Application):
     """Commands of providers and consumers, and the provisioner's asynchronous steps."""
 
     name = "privatelink"
-    snapshotting_intervals = {EndpointService: 100, Endpoint: 100, VSwitchAddresses: 100}
+    snapshotting_intervals = {EndpointService: 100, Endpoint: 100, VSwitchAddresses: 100,
+                              LoadBalancerState: 100}
 
     def __init__(self, inventory: Inventory, env: dict[str, Any] | None = None,
                  ids: IdGenerator | None = None,

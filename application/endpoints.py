@@ -25,6 +25,7 @@ class ZoneRequest:
     zone_id: str
     vswitch_id: str
     ip: str | None = None
+    ipv6: str | None = None
 
 
 class EndpointCommands(ServiceCommands):
@@ -46,7 +47,8 @@ class EndpointCommands(ServiceCommands):
         return None if service.deleted else service
 
     def service_for_consumer(self, account: str, service_id: str | None,
-                             service_name: str | None) -> EndpointService:
+                             service_name: str | None,
+                             service_region: str | None = None) -> EndpointService:
         """EP-1/WL-2: find a service by id or name, as far as the whitelist lets the caller."""
         named = service_id_from_name(service_name) if service_name else None
         if service_name and named is None:
@@ -61,42 +63,51 @@ class EndpointCommands(ServiceCommands):
         service.check_visible_to(account)
         if service_name and service.name != service_name:
             raise EndpointServiceNotFound(service_name)
+        if service_region is not None and service.region != service_region:
+            raise EndpointServiceNotFound(wanted)
         return service
 
-    def address_book(self, vpc: Vpc, vswitch_id: str) -> VSwitchAddresses:
+    def address_book(self, by: Caller, vpc: Vpc, vswitch_id: str) -> VSwitchAddresses:
         try:
             book: VSwitchAddresses = self.load(VSwitchAddresses,
                                                VSwitchAddresses.create_id(vswitch_id))
         except NotFound:
             cidr = next(str(v.cidr) for v in vpc.vswitches if v.id == vswitch_id)
-            book = VSwitchAddresses(vswitch_id=vswitch_id, cidr=cidr)
+            book = VSwitchAddresses(vswitch_id=vswitch_id, cidr=cidr, actor=by.account,
+                                    request_id=by.request_id)
         return book
 
-    def place_zone(self, by: Caller, vpc: Vpc, zone: ZoneRequest) -> tuple[ZonePlacement,
-                                                                            VSwitchAddresses]:
-        """EP-3/EP-4: the zone's vSwitch and an address for its ENI."""
+    def place_zone(self, by: Caller, vpc: Vpc, zone: ZoneRequest,
+                   dual_stack: bool = False) -> tuple[ZonePlacement, VSwitchAddresses]:
+        """EP-3/EP-4: the zone's vSwitch and an address (two for DualStack) for its ENI."""
         self.facts.vswitch(vpc, zone.vswitch_id, zone.zone_id)
-        book = self.address_book(vpc, zone.vswitch_id)
+        book = self.address_book(by, vpc, zone.vswitch_id)
         eni_id = self.ids.new_id("eni-")
         ip = book.take(by, zone.ip, eni_id)
-        return ZonePlacement(zone.zone_id, zone.vswitch_id, eni_id, ip), book
+        ipv6 = book.ipv6_for(ip, zone.ipv6) if dual_stack else ""
+        return ZonePlacement(zone.zone_id, zone.vswitch_id, eni_id, ip, ipv6), book
 
     def create_endpoint(self, cmd: Command, region: str, vpc_id: str, service_id: str | None,
                         service_name: str | None, zones: list[ZoneRequest],
-                        security_groups: list[str], options: EndpointOptions) -> Outcome:
+                        security_groups: list[str], options: EndpointOptions,
+                        service_region: str | None = None) -> Outcome:
         endpoint_id = self.ids.new_id("ep-")
         by = cmd.caller
 
         def decide() -> Decision:
             vpc = self.facts.vpc(by.account, vpc_id, region)
             groups = self.facts.security_groups(vpc, security_groups)
-            service = self.service_for_consumer(by.account, service_id, service_name)
-            check_same_region(service, region)
-            for zone in zones:
-                service.check_zone_is_served(zone.zone_id)
-            placed = [self.place_zone(by, vpc, z) for z in zones]
+            service = self.service_for_consumer(by.account, service_id, service_name,
+                                                service_region or region)
+            service.check_region_supported(region)
+            if region == service.region:
+                for zone in zones:
+                    service.check_zone_is_served(zone.zone_id)
+            dual = options.address_ip_version == "DualStack"
+            placed = [self.place_zone(by, vpc, z, dual) for z in zones]
+            cap = self.facts.cross_region_cap(by.account, region, service.region)
             endpoint = Endpoint.create(by, endpoint_id, region, vpc_id, service,
-                                       [p for p, _ in placed], groups, options)
+                                       [p for p, _ in placed], groups, options, cap)
             service.request_connection(by, connection_facts(endpoint), sorted(endpoint.zones))
             warn_if_single_zone(endpoint)
             return {"EndpointId": endpoint_id}, [endpoint, service, *(b for _, b in placed)]
@@ -107,7 +118,8 @@ class EndpointCommands(ServiceCommands):
                         changes: dict[str, Any]) -> Outcome:
         def decide() -> Decision:
             endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
-            endpoint.update_attributes(cmd.caller, changes, self.linked_service(endpoint))
+            cap = self.facts.cross_region_cap(cmd.caller.account, region, endpoint.service_region)
+            endpoint.update_attributes(cmd.caller, changes, self.linked_service(endpoint), cap)
             return {}, [endpoint]
 
         return self.execute(cmd, decide)
@@ -126,7 +138,7 @@ class EndpointCommands(ServiceCommands):
         return self.execute(cmd, decide)
 
     def release(self, by: Caller, vpc: Vpc, zone: dict[str, str]) -> VSwitchAddresses:
-        book = self.address_book(vpc, zone["vswitch_id"])
+        book = self.address_book(by, vpc, zone["vswitch_id"])
         book.release(by, zone["ip"])
         return book
 
@@ -135,9 +147,10 @@ class EndpointCommands(ServiceCommands):
             endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
             service = self.require_service(endpoint)
             vpc = self.facts.vpc(cmd.caller.account, endpoint.vpc_id, region)
-            if zone.zone_id not in endpoint.zones:
+            if zone.zone_id not in endpoint.zones and endpoint.region == service.region:
                 service.check_zone_is_served(zone.zone_id)
-            placement, book = self.place_zone(cmd.caller, vpc, zone)
+            placement, book = self.place_zone(cmd.caller, vpc, zone,
+                                              endpoint.address_ip_version == "DualStack")
             endpoint.add_zone(cmd.caller, placement, service)
             service.add_connection_zone(cmd.caller, endpoint_id, zone.zone_id)
             return {}, [endpoint, service, book]
@@ -187,15 +200,6 @@ def connection_facts(endpoint: Endpoint) -> dict[str, Any]:
     """What the service keeps about the endpoint on the other end of a connection."""
     return {"endpoint_id": endpoint.endpoint_id, "consumer": endpoint.owner,
             "endpoint_region": endpoint.region, "vpc_id": endpoint.vpc_id}
-
-
-def check_same_region(service: EndpointService, region: str) -> None:
-    """EP-2: without cross-region access, the endpoint sits in the service's region."""
-    if service.region != region:
-        raise InvalidValue(
-            f"The endpoint service '{service.service_id}' is in region '{service.region}', and "
-            f"does not support endpoints in '{region}' (EP-2).",
-            code="EndpointService.RegionNotSupported")
 
 
 def warn_if_single_zone(endpoint: Endpoint) -> None:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.endpoint import CrossRegionCap
 from domain.errors import InvalidValue, InventoryNotFound
 from domain.inventory import Inventory, Vpc, VSwitch
 from domain.resources import ResourceFacts
+
+RESOURCE_MANAGEMENT_QUOTA = "privatelink_whitelist/svc_res_mgt_uat"
+CHINA_QUOTA = "pvl_quota_cross_region_ep_max_bandwidth_payg_china"
+OVERSEA_QUOTA = "pvl_quota_cross_region_ep_max_bandwidth_payg_oversea"
 
 
 @dataclass(frozen=True)
@@ -53,3 +58,15 @@ class InventoryFacts:
                 raise InventoryNotFound("InvalidSecurityGroupId.NotFound",
                                         f"security group in VPC {vpc.id}", group_id)
         return group_ids
+
+    def resource_management_enabled(self, account: str) -> bool:
+        """RES-5: manual allocation and replacement need this quota."""
+        return self.inventory.quota(account, RESOURCE_MANAGEMENT_QUOTA, 0) >= 1
+
+    def cross_region_cap(self, account: str, region: str, other: str) -> CrossRegionCap:
+        """XR-6: 1,000 Mbit/s inside the Chinese mainland, 100 otherwise, unless the account's
+        quota raises it."""
+        china = region.startswith("cn-") and other.startswith("cn-")
+        default = 1000 if china else 100
+        maximum = self.inventory.quota(account, CHINA_QUOTA if china else OVERSEA_QUOTA, default)
+        return CrossRegionCap(default=min(default, maximum), maximum=max(maximum, 100))

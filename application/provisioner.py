@@ -1,5 +1,6 @@
 """The provisioner: an event-driven process manager that finishes the cloud's asynchronous
-steps (Creating -> Active, Connecting -> Connected, Disconnecting -> Disconnected).
+steps (Creating -> Active, Connecting -> Connected, Disconnecting -> Disconnected,
+Migrating -> Migrated) and carries a load balancer's failure to its services (RES-8).
 
 Each step is recorded with the provisioner's tracking position in the same transaction, so a
 crash in between resumes exactly where it stopped; each step is also idempotent.
@@ -16,13 +17,14 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from domain.base import Caller
-from domain.connections import ConnectionBook
 from domain.endpoint import Endpoint
 from domain.service import EndpointService
 
 PROVISIONER = "provisioner"
 SYSTEM_ACCOUNT = "system"
 MAX_ATTEMPTS = 8
+
+Step = Callable[[Any, Any, Caller], list[Aggregate]]
 
 
 class Provisioner:
@@ -36,9 +38,13 @@ class Provisioner:
 
     def provision(self, domain_event: Any, notification_id: int) -> None:
         """Take the step this event calls for, recording it with the tracking position."""
+        step = step_for(domain_event)
+        if step is None:
+            return
+        by = Caller(SYSTEM_ACCOUNT, getattr(domain_event, "request_id", ""))
         for _ in range(MAX_ATTEMPTS):
             processing = ProcessingEvent(tracking=Tracking(PROVISIONER, notification_id))
-            for aggregate in self._step(domain_event):
+            for aggregate in step(self, domain_event, by):
                 processing.collect_events(aggregate)
             try:
                 self._record(processing)  # type: ignore[attr-defined]
@@ -52,44 +58,75 @@ class Provisioner:
     def provisioner_position(self) -> int:
         return self.recorder.max_tracking_id(PROVISIONER) or 0  # type: ignore[attr-defined,no-any-return]
 
-    def _step(self, event: Any) -> list[Aggregate]:
-        by = Caller(SYSTEM_ACCOUNT, getattr(event, "request_id", ""))
-        step = step_for(event)
-        if step is None:
-            return []
-        aggregate = self.repository.get(event.originator_id)  # type: ignore[attr-defined]
-        if not isinstance(aggregate, STEPPED):
-            return []
-        step(aggregate, by, event)
-        return [aggregate]
+
+def _get(app: Any, aggregate_id: Any) -> Any:
+    return app.repository.get(aggregate_id)
 
 
-def _activate(aggregate: Any, by: Caller, _: Any) -> None:
+def _activate(app: Any, event: Any, by: Caller) -> list[Aggregate]:
+    aggregate = _get(app, event.originator_id)
+    if not isinstance(aggregate, (EndpointService, Endpoint)):
+        return []
     aggregate.activate(by)
+    return [aggregate]
 
 
-def _connect(service: ConnectionBook, by: Caller, event: Any) -> None:
+def _connect(app: Any, event: Any, by: Caller) -> list[Aggregate]:
+    service = _get(app, event.originator_id)
     service.complete_connection(by, event.endpoint_id)
+    return [service]
 
 
-def _disconnect(service: ConnectionBook, by: Caller, event: Any) -> None:
+def _disconnect(app: Any, event: Any, by: Caller) -> list[Aggregate]:
+    service = _get(app, event.originator_id)
     service.complete_disconnection(by, event.endpoint_id)
+    return [service]
 
 
-_STEPS: dict[str, Callable[[Any, Caller, Any], None]] = {
+def _disconnect_zone(app: Any, event: Any, by: Caller) -> list[Aggregate]:
+    service = _get(app, event.originator_id)
+    service.complete_zone_disconnection(by, event.endpoint_id, event.zone_id)
+    return [service]
+
+
+def _migrate(app: Any, event: Any, by: Caller) -> list[Aggregate]:
+    if event.mode != "Graceful":
+        return []
+    service = _get(app, event.originator_id)
+    service.complete_migration(by, event.endpoint_id, event.zone_id)
+    return [service]
+
+
+def _fail_over(app: Any, event: Any, by: Caller) -> list[Aggregate]:
+    lb = _get(app, event.originator_id)
+    services = [_get(app, EndpointService.create_id(s)) for s in event.services]
+    for service in services:
+        service.fail_resource(by, lb.resource_id)
+    return services
+
+
+def _recover(app: Any, event: Any, by: Caller) -> list[Aggregate]:
+    lb = _get(app, event.originator_id)
+    services = [_get(app, EndpointService.create_id(s)) for s in event.services]
+    for service in services:
+        service.recover_resource(by, lb.resource_id)
+    return services
+
+
+_STEPS: dict[str, Step] = {
     "Created": _activate,
     "ConnectionAllowed": _connect,
     "ConnectionZoneAdded": _connect,
+    "ZoneConnectionEnabled": _connect,
     "ConnectionDenied": _disconnect,
+    "ZoneConnectionDisabled": _disconnect_zone,
+    "ResourceReplaced": _migrate,
+    "Failed": _fail_over,
+    "Recovered": _recover,
 }
-
-# Only these aggregates have asynchronous steps.
-STEPPED = (EndpointService, Endpoint)
-
-
 STEP_EVENT_NAMES = frozenset(_STEPS)
 
 
-def step_for(event: Any) -> Callable[[Any, Caller, Any], None] | None:
+def step_for(event: Any) -> Step | None:
     """The asynchronous step an event calls for, if any."""
     return _STEPS.get(type(event).__qualname__.rsplit(".", 1)[-1])

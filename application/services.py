@@ -8,8 +8,9 @@ from typing import Any
 
 from application.facts import InventoryFacts
 from application.unit_of_work import Command, Decision, Outcome, UnitOfWork
-from domain.base import IdGenerator
-from domain.errors import EndpointServiceNotFound, NotFound
+from domain.base import Caller, IdGenerator
+from domain.errors import EndpointServiceNotFound, InventoryNotFound, NotFound
+from domain.load_balancers import LoadBalancerState
 from domain.service import EndpointService, ServiceOptions
 
 log = logging.getLogger("privatelink")
@@ -52,10 +53,15 @@ class ServiceCommands(UnitOfWork):
 
         def decide() -> Decision:
             self.facts.check_region(region)
+            for supported in options.supported_regions:
+                self.facts.check_region(supported)
             facts = [(self._resource(cmd, r, region), r.zone_id) for r in resources]
             service = EndpointService.create(cmd.caller, service_id, region, facts, options)
             warn_if_single_zone(service)
-            return {"ServiceId": service_id}, [service]
+            states = [self.lb_state(cmd.caller, f.resource_id) for f, _ in facts]
+            for state in states:
+                state.attach(cmd.caller, service_id)
+            return {"ServiceId": service_id}, [service, *unique(states)]
 
         return self.execute(cmd, decide)
 
@@ -64,11 +70,26 @@ class ServiceCommands(UnitOfWork):
         facts.check_declared_type(ref.resource_type)
         return facts
 
+    def lb_state(self, by: Caller, resource_id: str) -> LoadBalancerState:
+        try:
+            state: LoadBalancerState = self.load(LoadBalancerState,
+                                                 LoadBalancerState.create_id(resource_id))
+        except NotFound:
+            state = LoadBalancerState(resource_id=resource_id, actor=by.account,
+                                      request_id=by.request_id)
+        return state
+
     def update_endpoint_service(self, cmd: Command, region: str, service_id: str,
-                                changes: dict[str, Any]) -> Outcome:
+                                changes: dict[str, Any], add_regions: list[str] | None = None,
+                                remove_regions: list[str] | None = None) -> Outcome:
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.update_attributes(cmd.caller, changes)
+            if add_regions or remove_regions:
+                for added in add_regions or []:
+                    self.facts.check_region(added)
+                service.change_supported_regions(cmd.caller, add_regions or [],
+                                                 remove_regions or [])
             return {}, [service]
 
         return self.execute(cmd, decide)
@@ -87,7 +108,9 @@ class ServiceCommands(UnitOfWork):
             service = self.own_service(cmd.caller.account, service_id, region)
             service.attach_resource(cmd.caller, self._resource(cmd, ref, region), ref.zone_id)
             warn_if_single_zone(service)
-            return {}, [service]
+            state = self.lb_state(cmd.caller, ref.resource_id)
+            state.attach(cmd.caller, service_id)
+            return {}, [service, state]
 
         return self.execute(cmd, decide)
 
@@ -96,7 +119,34 @@ class ServiceCommands(UnitOfWork):
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.detach_resource(cmd.caller, ref.resource_id, ref.zone_id)
+            state = self.lb_state(cmd.caller, ref.resource_id)
+            if not any(r["resource_id"] == ref.resource_id for r in service.resources.values()):
+                state.detach(cmd.caller, service_id)
+            return {}, [service, state]
+
+        return self.execute(cmd, decide)
+
+    def set_auto_allocation(self, cmd: Command, region: str, service_id: str, resource_id: str,
+                            zone_id: str | None, enabled: bool) -> Outcome:
+        def decide() -> Decision:
+            service = self.own_service(cmd.caller.account, service_id, region)
+            service.set_auto_allocation(cmd.caller, resource_id, zone_id, enabled)
             return {}, [service]
+
+        return self.execute(cmd, decide)
+
+    def mark_load_balancer(self, cmd: Command, resource_id: str, down: bool) -> Outcome:
+        """RES-8: an operator marks a load balancer failed or recovered."""
+        if self.facts.inventory.load_balancer(resource_id) is None:
+            raise InventoryNotFound("InvalidResourceId.NotFound", "load balancer", resource_id)
+
+        def decide() -> Decision:
+            state = self.lb_state(cmd.caller, resource_id)
+            if down:
+                state.fail(cmd.caller)
+            else:
+                state.recover(cmd.caller)
+            return {"ResourceId": resource_id, "Failed": down}, [state]
 
         return self.execute(cmd, decide)
 
@@ -115,6 +165,10 @@ class ServiceCommands(UnitOfWork):
             return {}, [service]
 
         return self.execute(cmd, decide)
+
+
+def unique(states: list[LoadBalancerState]) -> list[LoadBalancerState]:
+    return list({state.id: state for state in states}.values())
 
 
 def warn_if_single_zone(service: EndpointService) -> None:

@@ -68,7 +68,8 @@ class UnitOfWork:
             if command.client_token:
                 aggregates = [*aggregates, ClientTokenRecord(
                     account=command.caller.account, action=command.action,
-                    token=command.client_token, fingerprint=command.fingerprint, result=result)]
+                    token=command.client_token, fingerprint=command.fingerprint, result=result,
+                    actor=command.caller.account, request_id=command.caller.request_id)]
             try:
                 recordings = app.save(*aggregates)
             except IntegrityError:

@@ -7,7 +7,8 @@ conflict and is retried against the new state.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, IPv4Network, ip_address
+import hashlib
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, ip_address
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -24,7 +25,7 @@ class VSwitchAddresses(PrivateLinkAggregate):
         return aggregate_uuid("vswitch", vswitch_id)
 
     @event("Opened")
-    def __init__(self, vswitch_id: str, cidr: str) -> None:
+    def __init__(self, vswitch_id: str, cidr: str, actor: str, request_id: str) -> None:
         self.vswitch_id = vswitch_id
         self.cidr = cidr
         self.taken: dict[str, str] = {}
@@ -82,6 +83,20 @@ class VSwitchAddresses(PrivateLinkAggregate):
     @event("AddressTaken")
     def _taken(self, actor: str, request_id: str, ip: str, eni_id: str) -> None:
         self.taken[ip] = eni_id
+
+    def ipv6_for(self, ip: str, given: str | None) -> str:
+        """A DualStack ENI's IPv6 address: the one given, or a unique-local address derived
+        from the vSwitch and the IPv4 address (the inventory holds no IPv6 blocks)."""
+        if given:
+            try:
+                return str(IPv6Address(given))
+            except ValueError:
+                raise IpAddressUnavailable(f"'{given}' is not an IPv6 address.",
+                                           code="InvalidIpv6Address") from None
+        digest = hashlib.sha256(self.vswitch_id.encode()).digest()
+        prefix = int.from_bytes(b"\xfd" + digest[:7], "big") << 64
+        offset = int(IPv4Address(ip)) - int(self.network.network_address)
+        return str(IPv6Address(prefix | offset))
 
     def release(self, by: Caller, ip: str) -> None:
         if ip in self.taken:

@@ -1,7 +1,8 @@
-"""The connections an endpoint service keeps with endpoints (ACC-1..5, RES-4, EP-8).
+"""The connections an endpoint service keeps with endpoints (ACC-1..5, RES-4, BW, EP-8).
 
 A connection lives in the service aggregate because every rule about it is the provider's:
-acceptance, resource allocation and load (RES-4), and which resources may be detached (RES-2).
+acceptance, resource allocation and load (RES-4), bandwidth, and which resources may be
+detached (RES-2).
 """
 
 from __future__ import annotations
@@ -10,23 +11,36 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import event
 
-from domain.base import Caller, PrivateLinkAggregate
+from domain.bandwidth import check_bandwidth, check_mode, default_mode
+from domain.base import Caller
 from domain.errors import ConnectionNotFound, OperationDenied, ZoneNotSupported
+from domain.tags import Taggable
 
-LIVE = ("Pending", "Connecting", "Connected", "Disconnecting")
+LIVE_ZONE = ("Connecting", "Connected", "Migrating", "Migrated")
 
 
-class ConnectionBook(PrivateLinkAggregate):
+def new_zone(status: str = "Wait") -> dict[str, Any]:
+    return {"resource_id": None, "status": status, "mode": "Auto",
+            "replaced_resource_id": None, "replaced_eni_id": None, "healthy": True}
+
+
+class ConnectionBook(Taggable):
     """Connection behaviour of :class:`domain.service.EndpointService`."""
 
     if TYPE_CHECKING:  # set by EndpointService; class annotations would become event fields
         service_id: str
         owner: str
         region: str
+        resource_type: str
         auto_accept: bool
         connect_bandwidth: int
         resources: dict[str, dict[str, Any]]
         connections: dict[str, dict[str, Any]]
+        failed_resources: list[str]
+
+        def check_visible_to(self, account: str) -> None: ...
+        def check_owned_by(self, account: str) -> None: ...
+        def check_region_supported(self, region: str) -> None: ...
 
     # -- facts ---------------------------------------------------------------------------
 
@@ -36,15 +50,25 @@ class ConnectionBook(PrivateLinkAggregate):
         except KeyError:
             raise ConnectionNotFound(self.service_id, endpoint_id) from None
 
-    def zone_connections_on(self, resource_id: str, zone_id: str) -> list[tuple[str, str]]:
-        """(endpoint, zone) pairs whose live zone connection uses this resource."""
+    def zone_connections_on(self, resource_id: str, zone_id: str | None) -> list[tuple[str, str]]:
+        """(endpoint, zone) pairs whose live zone connection uses this resource (in that
+        resource zone, when given)."""
         return [
             (endpoint_id, zone)
             for endpoint_id, conn in self.connections.items()
             for zone, zc in conn["zones"].items()
-            if zone == zone_id and zc["resource_id"] == resource_id
+            if resource_id in (zc["resource_id"], zc["replaced_resource_id"])
             and zc["status"] != "Disconnected"
+            and (zone_id is None or self._resource_zone(conn, zone, resource_id) == zone_id)
         ]
+
+    def _resource_zone(self, conn: dict[str, Any], zone: str, resource_id: str) -> str:
+        """The service zone a zone connection uses: the endpoint's own zone, except across
+        regions, where it is the resource's zone."""
+        if not conn["cross_region"]:
+            return zone
+        zones = [r["zone_id"] for r in self.resources.values() if r["resource_id"] == resource_id]
+        return zones[0] if zones else zone
 
     def check_zone_is_served(self, zone_id: str) -> None:
         """EP-3: an endpoint zone must be a zone of the service's resources."""
@@ -53,90 +77,116 @@ class ConnectionBook(PrivateLinkAggregate):
                 f"The endpoint service '{self.service_id}' does not serve zone '{zone_id}'."
             )
 
-    def allocate(self, zone_id: str, taken: dict[str, int] | None = None) -> str:
-        """RES-4: the auto-allocatable resource of the zone with the least load
-        (connections per Mbit/s); ties go to the resource attached first."""
-        load = dict(taken or {})
+    def load(self) -> dict[str, int]:
+        """Live zone connections per resource."""
+        load: dict[str, int] = {}
         for conn in self.connections.values():
             for zc in conn["zones"].values():
                 if zc["resource_id"] and zc["status"] != "Disconnected":
                     load[zc["resource_id"]] = load.get(zc["resource_id"], 0) + 1
+        return load
+
+    def allocate(self, zone_id: str | None, taken: dict[str, int] | None = None,
+                 exclude: tuple[str, ...] = ()) -> str:
+        """RES-4: the auto-allocatable, available resource of the zone (any zone when None:
+        cross-region) with the least load (connections per Mbit/s); ties go to the resource
+        attached first."""
+        load = self.load()
+        for resource_id, count in (taken or {}).items():
+            load[resource_id] = load.get(resource_id, 0) + count
         candidates = [r for r in self.resources.values()
-                      if r["zone_id"] == zone_id and r["auto_allocated"]]
+                      if zone_id in (None, r["zone_id"]) and r["auto_allocated"]
+                      and r["resource_id"] not in self.failed_resources
+                      and r["resource_id"] not in exclude]
         if not candidates:
             raise ZoneNotSupported(
-                f"The endpoint service '{self.service_id}' has no resource to allocate in zone "
-                f"'{zone_id}'."
-            )
+                f"The endpoint service '{self.service_id}' has no available resource to "
+                f"allocate in zone '{zone_id}'.")
         best = min(candidates, key=lambda r: (load.get(r["resource_id"], 0) / r["bandwidth_mbps"],
                                               r["order"]))
         return str(best["resource_id"])
 
-    def _allocations(self, zones: list[str]) -> dict[str, str]:
+    def allocations(self, conn: dict[str, Any], zones: list[str]) -> dict[str, str]:
+        """A resource for each zone: the manual choice (RES-6/7) or an automatic one."""
         taken: dict[str, int] = {}
-        allocations: dict[str, str] = {}
+        chosen: dict[str, str] = {}
         for zone in zones:
-            allocations[zone] = self.allocate(zone, taken)
-            taken[allocations[zone]] = taken.get(allocations[zone], 0) + 1
-        return allocations
+            zc = conn["zones"][zone]
+            if zc["mode"] == "Manual" and zc["resource_id"]:
+                chosen[zone] = zc["resource_id"]
+            else:
+                chosen[zone] = self.allocate(None if conn["cross_region"] else zone, taken)
+            taken[chosen[zone]] = taken.get(chosen[zone], 0) + 1
+        return chosen
 
     # -- request and acceptance (ACC-1..3) -------------------------------------------------
 
     def request_connection(self, by: Caller, endpoint: dict[str, Any], zones: list[str]) -> None:
         """ACC-1: a new endpoint asks for a connection; ACC-2: auto-accept allows it at once."""
-        self.check_visible_to(by.account)  # type: ignore[attr-defined]
-        for zone in zones:
-            self.check_zone_is_served(zone)
-        self._connection_requested(by.account, by.request_id, endpoint, zones, self.service_id,
-                                   self.owner, self.region, self.connect_bandwidth)
+        self.check_visible_to(by.account)
+        self.check_region_supported(endpoint["endpoint_region"])
+        cross_region = endpoint["endpoint_region"] != self.region
+        if not cross_region:
+            for zone in zones:
+                self.check_zone_is_served(zone)
+        self._connection_requested(
+            by.account, by.request_id, {**endpoint, "cross_region": cross_region}, zones,
+            self.service_id, self.owner, self.region, self.connect_bandwidth,
+            default_mode(self.resource_type))
         if self.auto_accept:
+            conn = self.connections[endpoint["endpoint_id"]]
             self._connection_allowed(by.account, by.request_id, endpoint["endpoint_id"],
-                                     self.connect_bandwidth, self._allocations(zones))
+                                     conn["bandwidth"], conn["traffic_mode"], False,
+                                     self.allocations(conn, zones))
 
     @event("ConnectionRequested")
     def _connection_requested(self, actor: str, request_id: str, endpoint: dict[str, Any],
                               zones: list[str], service_id: str, provider: str,
-                              service_region: str,
-                              bandwidth: int) -> None:
+                              service_region: str, bandwidth: int, traffic_mode: str) -> None:
         self.connections[endpoint["endpoint_id"]] = {
-            **endpoint,
-            "status": "Pending",
-            "bandwidth": bandwidth,
-            "zones": {z: {"resource_id": None, "status": "Wait"} for z in zones},
-        }
+            **endpoint, "status": "Pending", "bandwidth": bandwidth, "bandwidth_set": False,
+            "traffic_mode": traffic_mode, "zones": {z: new_zone() for z in zones}}
 
-    def allow_connection(self, by: Caller, endpoint_id: str) -> None:
-        """ACC-3: the provider allows a pending or disconnected connection."""
-        self.check_owned_by(by.account)  # type: ignore[attr-defined]
+    def allow_connection(self, by: Caller, endpoint_id: str, bandwidth: int | None = None,
+                         traffic_mode: str | None = None) -> None:
+        """ACC-3: the provider allows a pending or disconnected connection; BW-5: with a
+        bandwidth limit if given, else the connection's own or the service default (BW-3/4)."""
+        self.check_owned_by(by.account)
         conn = self.connection(endpoint_id)
         if conn["status"] not in ("Pending", "Disconnected"):
             raise OperationDenied(
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; only a Pending "
                 "or Disconnected connection can be allowed.",
-                code="EndpointConnectionOperationDenied",
-            )
-        self._connection_allowed(by.account, by.request_id, endpoint_id, conn["bandwidth"],
-                                 self._allocations(sorted(conn["zones"])))
+                code="EndpointConnectionOperationDenied")
+        if bandwidth is not None:
+            check_bandwidth(self.resource_type, bandwidth)
+        if traffic_mode is not None:
+            check_mode(self.resource_type, traffic_mode)
+        explicit = bandwidth is not None or conn["bandwidth_set"]
+        chosen = bandwidth if bandwidth is not None else (
+            conn["bandwidth"] if conn["bandwidth_set"] else self.connect_bandwidth)
+        self._connection_allowed(by.account, by.request_id, endpoint_id, chosen,
+                                 traffic_mode or conn["traffic_mode"], explicit,
+                                 self.allocations(conn, sorted(conn["zones"])))
 
     @event("ConnectionAllowed")
     def _connection_allowed(self, actor: str, request_id: str, endpoint_id: str, bandwidth: int,
+                            traffic_mode: str, bandwidth_set: bool,
                             allocations: dict[str, str]) -> None:
         conn = self.connections[endpoint_id]
-        conn["status"] = "Connecting"
-        conn["bandwidth"] = bandwidth
+        conn.update(status="Connecting", bandwidth=bandwidth, traffic_mode=traffic_mode,
+                    bandwidth_set=bandwidth_set)
         for zone, resource_id in allocations.items():
-            conn["zones"][zone] = {"resource_id": resource_id, "status": "Connecting"}
+            conn["zones"][zone].update(resource_id=resource_id, status="Connecting")
 
     def deny_connection(self, by: Caller, endpoint_id: str) -> None:
         """ACC-3/ACC-5: denying disconnects the connection in every zone."""
-        self.check_owned_by(by.account)  # type: ignore[attr-defined]
+        self.check_owned_by(by.account)
         conn = self.connection(endpoint_id)
         if conn["status"] not in ("Pending", "Connecting", "Connected"):
             raise OperationDenied(
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; it cannot be "
-                "denied now.",
-                code="EndpointConnectionOperationDenied",
-            )
+                "denied now.", code="EndpointConnectionOperationDenied")
         self._connection_denied(by.account, by.request_id, endpoint_id, sorted(conn["zones"]))
 
     @event("ConnectionDenied")
@@ -144,18 +194,44 @@ class ConnectionBook(PrivateLinkAggregate):
                            zones: list[str]) -> None:
         conn = self.connections[endpoint_id]
         conn["status"] = "Disconnecting"
-        for zc in conn["zones"].values():
-            zc["status"] = "Disconnecting"
+        for zone in zones:
+            conn["zones"][zone]["status"] = "Disconnecting"
+
+    # -- bandwidth (BW-2, BW-4, BW-5) --------------------------------------------------------
+
+    def change_bandwidth(self, by: Caller, endpoint_id: str, bandwidth: int | None,
+                         traffic_mode: str | None) -> None:
+        """BW-5: once Connected, the provider sets the connection's own limit (BW-4)."""
+        self.check_owned_by(by.account)
+        conn = self.connection(endpoint_id)
+        if conn["status"] != "Connected":
+            raise OperationDenied(
+                f"The connection of endpoint '{endpoint_id}' is {conn['status']}; its bandwidth "
+                "can be changed once it is Connected (BW-5).",
+                code="EndpointConnectionOperationDenied")
+        if bandwidth is not None:
+            check_bandwidth(self.resource_type, bandwidth)
+        if traffic_mode is not None:
+            check_mode(self.resource_type, traffic_mode)
+        self._bandwidth_changed(by.account, by.request_id, endpoint_id,
+                                conn["bandwidth"] if bandwidth is None else bandwidth,
+                                traffic_mode or conn["traffic_mode"])
+
+    @event("BandwidthChanged")
+    def _bandwidth_changed(self, actor: str, request_id: str, endpoint_id: str, bandwidth: int,
+                           traffic_mode: str) -> None:
+        self.connections[endpoint_id].update(bandwidth=bandwidth, traffic_mode=traffic_mode,
+                                             bandwidth_set=True)
 
     # -- asynchronous completion (the provisioner) ------------------------------------------
 
     def complete_connection(self, by: Caller, endpoint_id: str) -> None:
         conn = self.connections.get(endpoint_id)
-        if conn and (conn["status"] == "Connecting" or any(
-                zc["status"] == "Connecting" for zc in conn["zones"].values())):
-            if conn["status"] in ("Connecting", "Connected"):
-                zones = sorted(z for z, zc in conn["zones"].items() if zc["status"] == "Connecting")
-                self._connection_established(by.account, by.request_id, endpoint_id, zones)
+        if conn is None or conn["status"] not in ("Connecting", "Connected"):
+            return
+        zones = sorted(z for z, zc in conn["zones"].items() if zc["status"] == "Connecting")
+        if zones or conn["status"] == "Connecting":
+            self._connection_established(by.account, by.request_id, endpoint_id, zones)
 
     @event("ConnectionEstablished")
     def _connection_established(self, actor: str, request_id: str, endpoint_id: str,
@@ -176,24 +252,27 @@ class ConnectionBook(PrivateLinkAggregate):
                                  zones: list[str]) -> None:
         conn = self.connections[endpoint_id]
         conn["status"] = "Disconnected"
-        for zc in conn["zones"].values():
-            zc["status"] = "Disconnected"
+        for zone in zones:
+            conn["zones"][zone]["status"] = "Disconnected"
 
     # -- zones and closing (EP-8, DEL-3) -------------------------------------------------------
 
     def add_connection_zone(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
-        self.check_zone_is_served(zone_id)
         conn = self.connection(endpoint_id)
+        if not conn["cross_region"]:
+            self.check_zone_is_served(zone_id)
         live = conn["status"] in ("Connecting", "Connected")
-        resource_id = self.allocate(zone_id) if live else None
+        resource_id = self.allocate(None if conn["cross_region"] else zone_id) if live else None
+        status = "Connecting" if live else ("Wait" if conn["status"] == "Pending"
+                                            else "Disconnected")
         self._connection_zone_added(by.account, by.request_id, endpoint_id, zone_id, resource_id,
-                                    "Connecting" if live else _idle_zone_status(conn["status"]))
+                                    status)
 
     @event("ConnectionZoneAdded")
     def _connection_zone_added(self, actor: str, request_id: str, endpoint_id: str, zone_id: str,
                                resource_id: str | None, status: str) -> None:
-        self.connections[endpoint_id]["zones"][zone_id] = {"resource_id": resource_id,
-                                                           "status": status}
+        self.connections[endpoint_id]["zones"][zone_id] = {**new_zone(status),
+                                                           "resource_id": resource_id}
 
     def remove_connection_zone(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         if zone_id in self.connection(endpoint_id)["zones"]:
@@ -212,7 +291,3 @@ class ConnectionBook(PrivateLinkAggregate):
     @event("ConnectionClosed")
     def _connection_closed(self, actor: str, request_id: str, endpoint_id: str) -> None:
         del self.connections[endpoint_id]
-
-
-def _idle_zone_status(connection_status: str) -> str:
-    return "Wait" if connection_status == "Pending" else "Disconnected"

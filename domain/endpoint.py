@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import Caller, PrivateLinkAggregate, aggregate_uuid, endpoint_domain, zone_domain
+from domain.base import Caller, aggregate_uuid, endpoint_domain, zone_domain
 from domain.errors import AlreadyExists, EndpointNotFound, InvalidValue, OperationDenied
-from domain.service import IP_VERSIONS, EndpointService, check_choice
+from domain.service import IP_VERSIONS, EndpointService, check_choice, check_updatable
+from domain.tags import Taggable, check_tag
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,30 @@ class EndpointOptions:
     protected: bool = False
     resource_group_id: str = ""
     tags: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    cross_region_bandwidth: int | None = None
+    policy_document: str = ""
 
 
-class Endpoint(PrivateLinkAggregate):
+@dataclass(frozen=True)
+class CrossRegionCap:
+    """XR-6: the inter-region bandwidth an endpoint may have: a default and the account's cap."""
+
+    default: int
+    maximum: int
+
+    def check(self, bandwidth: int) -> None:
+        if not 100 <= bandwidth <= self.maximum:
+            raise InvalidValue(
+                f"CrossRegionBandwidth must be between 100 and {self.maximum} Mbit/s for this "
+                f"account and pair of regions; got {bandwidth} (XR-6).",
+                code="InvalidParameter.CrossRegionBandwidth")
+
+
+UPDATABLE = frozenset(("name", "description", "zone_affinity", "address_ip_version",
+                       "cross_region_bandwidth", "policy_document"))
+
+
+class Endpoint(Taggable):
     """An interface endpoint of a consumer's VPC, connected to one endpoint service."""
 
     @staticmethod
@@ -51,15 +74,22 @@ class Endpoint(PrivateLinkAggregate):
     @classmethod
     def create(cls, by: Caller, endpoint_id: str, region: str, vpc_id: str,
                service: EndpointService, zones: list[ZonePlacement],
-               security_groups: list[str], options: EndpointOptions) -> Endpoint:
-        """Decide the creation: EP-1 (service visible), EP-3, EP-5, EP-7."""
+               security_groups: list[str], options: EndpointOptions,
+               cap: CrossRegionCap | None = None) -> Endpoint:
+        """Decide the creation: EP-1 (service visible), EP-2/XR-1, EP-3, EP-5, EP-7, XR-6."""
         service.check_visible_to(by.account)
+        service.check_region_supported(region)
         check_choice("AddressIpVersion", options.address_ip_version, IP_VERSIONS)
+        check_options_tags(options)
+        if options.policy_document:
+            check_policy(options.policy_document)
         check_dual_stack(options.address_ip_version, service)
         check_zone_affinity(options.zone_affinity, service)
         check_distinct_zones([z.zone_id for z in zones])
-        for zone in zones:
-            service.check_zone_is_served(zone.zone_id)
+        if region == service.region:
+            for zone in zones:
+                service.check_zone_is_served(zone.zone_id)
+        bandwidth = cross_region_bandwidth(region, service, options, cap)
         return cls(
             endpoint_id=endpoint_id, actor=by.account, request_id=by.request_id, region=region,
             vpc_id=vpc_id, service_id=service.service_id, service_region=service.region,
@@ -69,7 +99,8 @@ class Endpoint(PrivateLinkAggregate):
             name=options.name, description=options.description,
             address_ip_version=options.address_ip_version, zone_affinity=options.zone_affinity,
             protected=options.protected, resource_group_id=options.resource_group_id,
-            tags=[list(t) for t in options.tags],
+            tags=[list(t) for t in options.tags], cross_region_bandwidth=bandwidth,
+            policy_document=options.policy_document,
         )
 
     @event("Created")
@@ -78,7 +109,8 @@ class Endpoint(PrivateLinkAggregate):
                  payer: str,
                  zones: dict[str, dict[str, str]], security_groups: list[str], name: str,
                  description: str, address_ip_version: str, zone_affinity: bool,
-                 protected: bool, resource_group_id: str, tags: list[list[str]]) -> None:
+                 protected: bool, resource_group_id: str, tags: list[list[str]],
+                 cross_region_bandwidth: int | None, policy_document: str) -> None:
         self.endpoint_id = endpoint_id
         self.owner = actor
         self.region = region
@@ -97,6 +129,8 @@ class Endpoint(PrivateLinkAggregate):
         self.protected = protected
         self.resource_group_id = resource_group_id
         self.tags = tags
+        self.cross_region_bandwidth = cross_region_bandwidth
+        self.policy_document = policy_document
         self.status = "Creating"
 
     @property
@@ -124,15 +158,25 @@ class Endpoint(PrivateLinkAggregate):
         self.status = "Active"
 
     def update_attributes(self, by: Caller, changes: dict[str, Any],
-                          service: EndpointService | None) -> None:
-        """Name, description and zone affinity (EP-7: only if the service supports it)."""
+                          service: EndpointService | None,
+                          cap: CrossRegionCap | None = None) -> None:
+        """Name, description, zone affinity (EP-7: only if the service supports it) and the
+        inter-region bandwidth (XR-6)."""
         self.check_owned_by(by.account)
+        check_updatable(changes, UPDATABLE)
+        if "cross_region_bandwidth" in changes:
+            if self.cross_region_bandwidth is None or cap is None:
+                raise InvalidValue("CrossRegionBandwidth applies to inter-region endpoints only.",
+                                   code="InvalidParameter.CrossRegionBandwidth")
+            cap.check(changes["cross_region_bandwidth"])
         if changes.get("zone_affinity") and service is not None:
             check_zone_affinity(True, service)
         if "address_ip_version" in changes:
             check_choice("AddressIpVersion", changes["address_ip_version"], IP_VERSIONS)
             if service is not None:
                 check_dual_stack(changes["address_ip_version"], service)
+        if changes.get("policy_document"):
+            check_policy(changes["policy_document"])
         changed = {k: v for k, v in changes.items() if getattr(self, k) != v}
         if changed:
             self._attributes_updated(by.account, by.request_id, changed)
@@ -149,7 +193,8 @@ class Endpoint(PrivateLinkAggregate):
         if placement.zone_id in self.zones:
             raise AlreadyExists(f"The endpoint already has a zone '{placement.zone_id}'.",
                                 code="EndpointZoneAlreadyExists")
-        service.check_zone_is_served(placement.zone_id)
+        if self.region == service.region:
+            service.check_zone_is_served(placement.zone_id)
         self._zone_added(by.account, by.request_id, placement.as_dict(), self.endpoint_id,
                          self.region, self.service_id, self.service_region)
 
@@ -173,6 +218,41 @@ class Endpoint(PrivateLinkAggregate):
     @event("ZoneRemoved")
     def _zone_removed(self, actor: str, request_id: str, zone_id: str) -> None:
         del self.zones[zone_id]
+
+    # -- ENIs of a zone during resource replacement (RES-10, RES-11) ---------------------------
+
+    def replace_zone_eni(self, by: Caller, zone_id: str, eni_id: str, ip: str,
+                         keep_old: bool) -> dict[str, str]:
+        """A new ENI for the zone; the old one is kept as the replaced ENI (graceful) or
+        deleted at once (force). Returns the old zone record."""
+        old = dict(self.zones[zone_id])
+        self._zone_eni_replaced(by.account, by.request_id, zone_id, eni_id, ip, keep_old)
+        return old
+
+    @event("ZoneEniReplaced")
+    def _zone_eni_replaced(self, actor: str, request_id: str, zone_id: str, eni_id: str,
+                           ip: str, keep_old: bool) -> None:
+        zone = self.zones[zone_id]
+        replaced = {"replaced_eni_id": zone["eni_id"], "replaced_ip": zone["ip"]} \
+            if keep_old else {}
+        self.zones[zone_id] = {**zone, "eni_id": eni_id, "ip": ip, **replaced}
+
+    def drop_replaced_eni(self, by: Caller, zone_id: str) -> dict[str, str] | None:
+        """RES-10: once the old resource is disconnected, its ENI is deleted."""
+        zone = self.zones.get(zone_id)
+        if not zone or not zone.get("replaced_eni_id"):
+            return None
+        self._replaced_eni_deleted(by.account, by.request_id, zone_id, zone["replaced_eni_id"],
+                                   zone["replaced_ip"])
+        return {"eni_id": zone["replaced_eni_id"], "ip": zone["replaced_ip"],
+                "vswitch_id": zone["vswitch_id"]}
+
+    @event("ReplacedEniDeleted")
+    def _replaced_eni_deleted(self, actor: str, request_id: str, zone_id: str, eni_id: str,
+                              ip: str) -> None:
+        zone = {k: v for k, v in self.zones[zone_id].items()
+                if k not in ("replaced_eni_id", "replaced_ip")}
+        self.zones[zone_id] = zone
 
     # -- security groups (EP-6) -------------------------------------------------------------
 
@@ -226,6 +306,37 @@ def check_zone_affinity(enabled: bool, service: EndpointService) -> None:
         raise InvalidValue(
             f"The endpoint service '{service.service_id}' does not support zone affinity (EP-7).",
             code="InvalidParameter.ZoneAffinityEnabled")
+
+
+def check_policy(document: str) -> None:
+    """An endpoint policy is a JSON object (a RAM policy document)."""
+    try:
+        parsed = json.loads(document)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise InvalidValue("PolicyDocument must be a JSON object (a RAM policy document).",
+                           code="InvalidParameter.PolicyDocument")
+
+
+def check_options_tags(options: EndpointOptions) -> None:
+    for key, value in options.tags:
+        check_tag(key, value)
+
+
+def cross_region_bandwidth(region: str, service: EndpointService, options: EndpointOptions,
+                           cap: CrossRegionCap | None) -> int | None:
+    """XR-6: inter-region endpoints get a bandwidth within the cap; others have none."""
+    if region == service.region:
+        if options.cross_region_bandwidth is not None:
+            raise InvalidValue("CrossRegionBandwidth applies to inter-region endpoints only.",
+                               code="InvalidParameter.CrossRegionBandwidth")
+        return None
+    if cap is None:
+        raise InvalidValue("An inter-region endpoint needs a bandwidth cap.")
+    chosen = options.cross_region_bandwidth or cap.default
+    cap.check(chosen)
+    return chosen
 
 
 def check_distinct_zones(zone_ids: list[str]) -> None:

@@ -26,7 +26,7 @@ class ClientTokenRecord(PrivateLinkAggregate):
 
     @event("Recorded")
     def __init__(self, account: str, action: str, token: str, fingerprint: str,
-                 result: dict[str, Any]) -> None:
+                 result: dict[str, Any], actor: str, request_id: str) -> None:
         self.account = account
         self.action = action
         self.token = token

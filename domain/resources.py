@@ -66,6 +66,8 @@ class ResourceFacts:
             "region": self.region,
             "dual_stack": self.dual_stack,
             "bandwidth_mbps": self.bandwidth_mbps,
+            "cross_region_capable": self.resource_type == "nlb" or (
+                self.resource_type == "alb" and self.upgraded),
             "auto_allocated": True,
             "order": order,
         }

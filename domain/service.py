@@ -1,5 +1,5 @@
-"""The EndpointService aggregate: a provider's service, its resources, whitelist and the
-connections endpoints make to it (SVC, WL, ACC, RES-1/2/4, DEL-1/2)."""
+"""The EndpointService aggregate: a provider's service, its resources, whitelist, supported
+regions and the connections endpoints make to it (SVC, WL, XR, DEL-1/2)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,22 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import Caller, PrivateLinkAggregate, aggregate_uuid, service_domain, service_name
-from domain.connections import ConnectionBook
-from domain.errors import (
-    AlreadyExists,
-    EndpointServiceNotFound,
-    InvalidValue,
-    NotFound,
-    OperationDenied,
-    ResourceNotSupported,
-)
+from domain.bandwidth import DEFAULT_CONNECT_BANDWIDTH, check_connect_bandwidth
+from domain.base import Caller, aggregate_uuid, service_domain, service_name
+from domain.errors import AlreadyExists, EndpointServiceNotFound, InvalidValue, OperationDenied
+from domain.errors import ResourceNotSupported
 from domain.resources import WIRE_RESOURCE_TYPES, ResourceFacts, entry_key
+from domain.service_resources import (
+    MAX_RESOURCES,
+    ServiceResources,
+    check_same_type,
+    spans_two_zones,
+)
+from domain.tags import check_tag
 
-MAX_RESOURCES = 20
-DEFAULT_CONNECT_BANDWIDTH = 3072
 IP_VERSIONS = ("IPv4", "DualStack")
+UPDATABLE = frozenset(("description", "auto_accept", "zone_affinity", "ipv6",
+                       "address_ip_version", "connect_bandwidth"))
 PAYERS = ("Endpoint", "EndpointService")
 
 
@@ -40,9 +41,10 @@ class ServiceOptions:
     resource_group_id: str = ""
     resource_type: str | None = None
     tags: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    supported_regions: tuple[str, ...] = field(default_factory=tuple)
 
 
-class EndpointService(ConnectionBook, PrivateLinkAggregate):
+class EndpointService(ServiceResources):
     """A provider's endpoint service in its home region."""
 
     @staticmethod
@@ -50,67 +52,40 @@ class EndpointService(ConnectionBook, PrivateLinkAggregate):
         return aggregate_uuid("service", service_id)
 
     @classmethod
-    def create(
-        cls,
-        by: Caller,
-        service_id: str,
-        region: str,
-        resources: list[tuple[ResourceFacts, str | None]],
-        options: ServiceOptions,
-    ) -> EndpointService:
-        """Decide the creation (SVC-1..4, WL-1); raise when a rule is broken."""
-        check_choice("AddressIpVersion", options.address_ip_version, IP_VERSIONS)
-        check_choice("Payer", options.payer, PAYERS)
-        if options.resource_type is not None:
-            check_choice("ServiceResourceType", options.resource_type, WIRE_RESOURCE_TYPES)
+    def create(cls, by: Caller, service_id: str, region: str,
+               resources: list[tuple[ResourceFacts, str | None]],
+               options: ServiceOptions) -> EndpointService:
+        """Decide the creation (SVC-1..4, WL-1, XR-1/2); raise when a rule is broken."""
+        check_options(options)
         if len(resources) > MAX_RESOURCES:
             raise InvalidValue(f"An endpoint service takes at most {MAX_RESOURCES} resources.")
         resource_type = options.resource_type or (
-            resources[0][0].resource_type if resources else "slb"
-        )
+            resources[0][0].resource_type if resources else "slb")
         entries: dict[str, dict[str, Any]] = {}
         for facts, zone_id in resources:
             facts.check_can_back_a_service()
             check_same_type(facts, resource_type)
             for zone in facts.zones_to_attach(zone_id):
                 entries[entry_key(facts.resource_id, zone)] = facts.entry(zone, len(entries))
-        if options.address_ip_version == "DualStack":
+        if options.address_ip_version == "DualStack" or options.ipv6:
             check_all_dual_stack(entries.values())
+        regions = [region, *(r for r in dict.fromkeys(options.supported_regions) if r != region)]
+        if regions[1:]:
+            check_cross_region_capable(entries.values())
         return cls(
-            service_id=service_id,
-            actor=by.account,
-            request_id=by.request_id,
-            region=region,
-            resource_type=resource_type,
-            resources=entries,
-            auto_accept=options.auto_accept,
-            zone_affinity=options.zone_affinity,
-            address_ip_version=options.address_ip_version,
-            payer=options.payer,
-            description=options.description,
-            ipv6=options.ipv6,
-            resource_group_id=options.resource_group_id,
-            tags=[list(t) for t in options.tags],
-        )
+            service_id=service_id, actor=by.account, request_id=by.request_id, region=region,
+            resource_type=resource_type, resources=entries, auto_accept=options.auto_accept,
+            zone_affinity=options.zone_affinity, address_ip_version=options.address_ip_version,
+            payer=options.payer, description=options.description, ipv6=options.ipv6,
+            resource_group_id=options.resource_group_id, tags=[list(t) for t in options.tags],
+            supported_regions=regions)
 
     @event("Created")
-    def __init__(
-        self,
-        service_id: str,
-        actor: str,
-        request_id: str,
-        region: str,
-        resource_type: str,
-        resources: dict[str, dict[str, Any]],
-        auto_accept: bool,
-        zone_affinity: bool,
-        address_ip_version: str,
-        payer: str,
-        description: str,
-        ipv6: bool,
-        resource_group_id: str,
-        tags: list[list[str]],
-    ) -> None:
+    def __init__(self, service_id: str, actor: str, request_id: str, region: str,
+                 resource_type: str, resources: dict[str, dict[str, Any]], auto_accept: bool,
+                 zone_affinity: bool, address_ip_version: str, payer: str, description: str,
+                 ipv6: bool, resource_group_id: str, tags: list[list[str]],
+                 supported_regions: list[str]) -> None:
         self.service_id = service_id
         self.owner = actor
         self.region = region
@@ -124,10 +99,12 @@ class EndpointService(ConnectionBook, PrivateLinkAggregate):
         self.ipv6 = ipv6
         self.resource_group_id = resource_group_id
         self.tags = tags
+        self.supported_regions = supported_regions
         self.status = "Creating"
         self.users: list[str] = [actor]
         self.connect_bandwidth = DEFAULT_CONNECT_BANDWIDTH
         self.connections: dict[str, dict[str, Any]] = {}
+        self.failed_resources: list[str] = []
 
     # -- facts -------------------------------------------------------------------------
 
@@ -161,6 +138,14 @@ class EndpointService(ConnectionBook, PrivateLinkAggregate):
         if self.deleted or not self.admits(account):
             raise EndpointServiceNotFound(self.service_id)
 
+    def check_region_supported(self, region: str) -> None:
+        """EP-2/XR-1/XR-4: endpoints only in the home region or a supported one."""
+        if region not in self.supported_regions:
+            raise InvalidValue(
+                f"The endpoint service '{self.service_id}' in region '{self.region}' does not "
+                f"support endpoints in '{region}' (EP-2, XR-4).",
+                code="EndpointService.RegionNotSupported")
+
     # -- provisioning ------------------------------------------------------------------
 
     def activate(self, by: Caller) -> None:
@@ -175,12 +160,19 @@ class EndpointService(ConnectionBook, PrivateLinkAggregate):
     # -- attributes --------------------------------------------------------------------
 
     def update_attributes(self, by: Caller, changes: dict[str, Any]) -> None:
-        """Change options after creation; SVC-6: connections keep their state."""
+        """Change options after creation; SVC-5: never the payer; SVC-6: connections keep
+        their state; BW-3: a new default bandwidth applies to later connections only."""
         self.check_owned_by(by.account)
+        if "payer" in changes:
+            raise InvalidValue("The payer of an endpoint service cannot change (SVC-5).",
+                               code="OperationDenied.PayerImmutable")
+        check_updatable(changes, UPDATABLE)
         if "address_ip_version" in changes:
             check_choice("AddressIpVersion", changes["address_ip_version"], IP_VERSIONS)
-            if changes["address_ip_version"] == "DualStack":
-                check_all_dual_stack(self.resources.values())
+        if changes.get("address_ip_version") == "DualStack" or changes.get("ipv6"):
+            check_all_dual_stack(self.resources.values())
+        if "connect_bandwidth" in changes:
+            check_connect_bandwidth(self.resource_type, changes["connect_bandwidth"])
         changed = {k: v for k, v in changes.items() if getattr(self, k) != v}
         if changed:
             self._attributes_updated(by.account, by.request_id, changed)
@@ -190,70 +182,33 @@ class EndpointService(ConnectionBook, PrivateLinkAggregate):
         for key, value in changes.items():
             setattr(self, key, value)
 
-    # -- resources (RES-1, RES-2) --------------------------------------------------------
+    # -- supported regions (XR-1..4) ----------------------------------------------------
 
-    def attach_resource(self, by: Caller, facts: ResourceFacts, zone_id: str | None) -> None:
+    def change_supported_regions(self, by: Caller, add: list[str], remove: list[str]) -> None:
         self.check_owned_by(by.account)
-        facts.check_can_back_a_service()
-        check_same_type(facts, self.resource_type)
-        if self.address_ip_version == "DualStack" and not facts.dual_stack:
-            raise ResourceNotSupported(
-                f"The resource '{facts.resource_id}' does not support dual stack, and the "
-                "endpoint service is DualStack (SVC-4)."
-            )
-        zones = [z for z in facts.zones_to_attach(zone_id)
-                 if entry_key(facts.resource_id, z) not in self.resources]
-        if not zones:
-            raise AlreadyExists(
-                f"The resource '{facts.resource_id}' is already attached to the endpoint "
-                "service.",
-                code="EndpointServiceResourceAlreadyExists",
-            )
-        if len({r["resource_id"] for r in self.resources.values()} | {facts.resource_id}) > MAX_RESOURCES:
-            raise InvalidValue(f"An endpoint service takes at most {MAX_RESOURCES} resources.")
-        entries = [facts.entry(z, self._next_order() + i) for i, z in enumerate(zones)]
-        self._resource_attached(by.account, by.request_id, entries)
+        if self.region in remove:
+            raise OperationDenied(f"The home region '{self.region}' is always supported and "
+                                  "cannot be removed (XR-3).",
+                                  code="OperationDenied.HomeRegion")
+        regions = [r for r in self.supported_regions if r not in remove]
+        regions += [r for r in dict.fromkeys(add) if r not in regions]
+        if regions[1:]:
+            check_cross_region_capable(self.resources.values())
+        if regions != self.supported_regions:
+            self._supported_regions_changed(by.account, by.request_id, regions)
 
-    def _next_order(self) -> int:
-        return max((r["order"] for r in self.resources.values()), default=-1) + 1
-
-    @event("ResourceAttached")
-    def _resource_attached(self, actor: str, request_id: str, entries: list[dict[str, Any]]) -> None:
-        for entry in entries:
-            self.resources[entry_key(entry["resource_id"], entry["zone_id"])] = entry
-
-    def detach_resource(self, by: Caller, resource_id: str, zone_id: str | None) -> None:
-        self.check_owned_by(by.account)
-        keys = [k for k, r in self.resources.items()
-                if r["resource_id"] == resource_id and zone_id in (None, r["zone_id"])]
-        if not keys:
-            raise NotFoundResource(resource_id)
-        for key in keys:
-            self.check_resource_idle(self.resources[key])
-        self._resource_detached(by.account, by.request_id, keys)
-
-    @event("ResourceDetached")
-    def _resource_detached(self, actor: str, request_id: str, keys: list[str]) -> None:
-        for key in keys:
-            del self.resources[key]
-
-    def check_resource_idle(self, entry: dict[str, Any]) -> None:
-        """RES-2: a resource serving a live zone connection stays attached."""
-        for endpoint_id, zone_id in self.zone_connections_on(entry["resource_id"], entry["zone_id"]):
-            raise OperationDenied(
-                f"The resource '{entry['resource_id']}' serves the zone connection of endpoint "
-                f"'{endpoint_id}' in zone '{zone_id}'; disconnect it first (RES-2).",
-                code="EndpointServiceResourceInUse",
-            )
+    @event("SupportedRegionsChanged")
+    def _supported_regions_changed(self, actor: str, request_id: str,
+                                   regions: list[str]) -> None:
+        self.supported_regions = regions
 
     # -- whitelist (WL) -------------------------------------------------------------------
 
     def add_user(self, by: Caller, user: str) -> None:
         self.check_owned_by(by.account)
         if user in self.users:
-            raise AlreadyExists(
-                f"The user '{user}' is already on the whitelist.", code="EndpointServiceUserAlreadyExists"
-            )
+            raise AlreadyExists(f"The user '{user}' is already on the whitelist.",
+                                code="EndpointServiceUserAlreadyExists")
         self._user_added(by.account, by.request_id, user)
 
     @event("UserAdded")
@@ -264,9 +219,8 @@ class EndpointService(ConnectionBook, PrivateLinkAggregate):
         """WL-4: existing connections of that user stay as they are."""
         self.check_owned_by(by.account)
         if user not in self.users:
-            raise OperationDenied(
-                f"The user '{user}' is not on the whitelist.", code="EndpointServiceUserNotFound"
-            )
+            raise OperationDenied(f"The user '{user}' is not on the whitelist.",
+                                  code="EndpointServiceUserNotFound")
         self._user_removed(by.account, by.request_id, user)
 
     @event("UserRemoved")
@@ -282,13 +236,11 @@ class EndpointService(ConnectionBook, PrivateLinkAggregate):
             raise OperationDenied(
                 f"The endpoint service still has connections ({', '.join(sorted(live))}); "
                 "deny or disconnect them first (DEL-1).",
-                code="EndpointServiceConnectionDependence",
-            )
+                code="EndpointServiceConnectionDependence")
         if self.resources:
             raise OperationDenied(
                 "The endpoint service still has service resources; detach them first (DEL-1).",
-                code="EndpointServiceResourceDependence",
-            )
+                code="EndpointServiceResourceDependence")
         self._deleted(by.account, by.request_id, sorted(self.connections))
 
     @event("Deleted")
@@ -296,26 +248,25 @@ class EndpointService(ConnectionBook, PrivateLinkAggregate):
         self.status = "Deleted"
 
 
-class NotFoundResource(NotFound):
-    """The resource is not attached to the service."""
-
-    code = "EndpointServiceResourceNotFound"
-
-    def __init__(self, resource_id: str) -> None:
-        super().__init__(f"The resource '{resource_id}' is not attached to the endpoint service.")
-
-
 def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise InvalidValue(f"{name} must be one of {', '.join(allowed)}; got '{value}'.")
 
 
-def check_same_type(facts: ResourceFacts, resource_type: str) -> None:
-    if facts.resource_type != resource_type:
-        raise ResourceNotSupported(
-            f"The resource '{facts.resource_id}' is of type '{facts.resource_type}', but the "
-            f"endpoint service takes '{resource_type}' resources."
-        )
+def check_updatable(changes: dict[str, Any], allowed: frozenset[str]) -> None:
+    """Only the attributes an update action offers can change; never identity or owner."""
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise InvalidValue(f"These attributes cannot be updated: {', '.join(unknown)}.")
+
+
+def check_options(options: ServiceOptions) -> None:
+    check_choice("AddressIpVersion", options.address_ip_version, IP_VERSIONS)
+    check_choice("Payer", options.payer, PAYERS)
+    if options.resource_type is not None:
+        check_choice("ServiceResourceType", options.resource_type, WIRE_RESOURCE_TYPES)
+    for key, value in options.tags:
+        check_tag(key, value)
 
 
 def check_all_dual_stack(entries: Any) -> None:
@@ -324,5 +275,17 @@ def check_all_dual_stack(entries: Any) -> None:
         if not entry["dual_stack"]:
             raise ResourceNotSupported(
                 f"The resource '{entry['resource_id']}' does not support dual stack, so the "
-                "endpoint service cannot be DualStack (SVC-4)."
-            )
+                "endpoint service cannot be DualStack (SVC-4).")
+
+
+def check_cross_region_capable(entries: Any) -> None:
+    """XR-2: only NLB and upgraded ALB resources, spanning at least two zones."""
+    entries = list(entries)
+    for entry in entries:
+        if not entry.get("cross_region_capable", entry["resource_type"] == "nlb"):
+            raise ResourceNotSupported(
+                f"The resource '{entry['resource_id']}' does not allow cross-region access: only "
+                "NLB and upgraded ALB instances do (XR-2).")
+    if not spans_two_zones(entries):
+        raise ResourceNotSupported("Cross-region access needs service resources in at least two "
+                                   "zones (XR-2).")

@@ -141,6 +141,18 @@ class PostgresViews:
             params += [visible_to, visible_to]
         return sql.SQL(" AND ").join(clauses), params
 
+    def count(self, kind: str, contains: dict[str, Any],
+              exclude: dict[str, Any] | None = None) -> int:
+        """How many rows of a kind contain ``contains`` and not ``exclude``."""
+        query = sql.SQL("SELECT count(*) FROM {} WHERE kind=%s AND doc @> %s").format(self.table)
+        params: list[Any] = [kind, Jsonb(contains)]
+        if exclude:
+            query += sql.SQL(" AND NOT doc @> %s")
+            params.append(Jsonb(exclude))
+        with self.pool.connection() as conn:
+            row = conn.execute(query, params).fetchone()
+        return int(row[0]) if row else 0
+
     def children(self, kind: str, parents: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Every row of a kind under each parent, ordered by key."""
         found: dict[str, list[dict[str, Any]]] = {p: [] for p in parents}

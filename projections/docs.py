@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain.bandwidth import RANGES as BANDWIDTH_RANGES
 from domain.base import endpoint_domain, service_domain, service_name, zone_domain
-
-BANDWIDTH_RANGES = {"slb": (100, 10240), "alb": (100, 25000), "nlb": (100, 50000),
-                    "gwlb": (100, 25000)}
 
 
 def cloud_time(moment: datetime) -> str:
@@ -41,9 +39,14 @@ def service_doc(e: Any) -> dict[str, Any]:
         "RegionId": e.region,
         "ResourceGroupId": e.resource_group_id,
         "CreateTime": cloud_time(e.timestamp),
-        "SupportedRegionSet": [],
+        "SupportedRegionSet": supported_regions(e.region, e.supported_regions),
         "Tags": tags(e.tags),
     }
+
+
+def supported_regions(home: str, regions: list[str]) -> list[dict[str, str]]:
+    return [{"ServiceRegionId": home, "SupportedRegionId": r, "RegionServiceStatus": "Available",
+             "RegionBusinessStatus": "Normal"} for r in regions]
 
 
 SERVICE_FIELDS = {
@@ -55,6 +58,7 @@ SERVICE_FIELDS = {
 ENDPOINT_FIELDS = {
     "name": "EndpointName", "description": "EndpointDescription",
     "zone_affinity": "ZoneAffinityEnabled", "address_ip_version": "AddressIpVersion",
+    "cross_region_bandwidth": "CrossRegionBandwidth", "policy_document": "PolicyDocument",
 }
 
 
@@ -102,6 +106,8 @@ def endpoint_doc(e: Any) -> dict[str, Any]:
         "ResourceGroupId": e.resource_group_id,
         "ResourceOwner": e.service_owner == e.actor,
         "ZonePrivateIpAddressCount": 1,
+        "CrossRegionBandwidth": e.cross_region_bandwidth,
+        "PolicyDocument": e.policy_document,
         "Tags": tags(e.tags),
     }
 
@@ -134,7 +140,7 @@ def connection_doc(e: Any) -> dict[str, Any]:
         "EndpointRegionId": endpoint["endpoint_region"],
         "ConnectionStatus": "Pending",
         "Bandwidth": e.bandwidth,
-        "TrafficControlMode": "BandwidthLimit",
+        "TrafficControlMode": e.traffic_mode,
         "ModifiedTime": cloud_time(e.timestamp),
         "ResourceGroupId": "",
         "ResourceOwner": endpoint["consumer"] == e.provider,

@@ -14,6 +14,9 @@ from domain.base import aggregate_uuid
 from domain.connections import ConnectionBook
 from domain.endpoint import Endpoint
 from domain.service import EndpointService
+from domain.service_resources import ServiceResources
+from domain.tags import Taggable
+from domain.zone_connections import ZoneConnections
 from projections import docs
 from projections.ops import Delete, DeleteChildren, Op, Patch, Put
 
@@ -62,13 +65,24 @@ class ViewsProjection:
         return [Patch(SERVICE, str(e.originator_id), docs.renamed(e.changes, docs.SERVICE_FIELDS))]
 
     @ops.register
-    def _(self, e: EndpointService.ResourceAttached) -> list[Op]:
+    def _(self, e: EndpointService.SupportedRegionsChanged) -> list[Op]:
+        return [Patch(SERVICE, str(e.originator_id), {
+            "SupportedRegionSet": docs.supported_regions(e.regions[0], e.regions)})]
+
+    @ops.register
+    def _(self, e: ServiceResources.AutoAllocationSwitched) -> list[Op]:
+        key = str(e.originator_id)
+        return [Patch(RESOURCE, child_key(key, k), {"AutoAllocatedEnabled": e.enabled})
+                for k in e.keys]
+
+    @ops.register
+    def _(self, e: ServiceResources.ResourceAttached) -> list[Op]:
         key = str(e.originator_id)
         return [Put(RESOURCE, child_key(key, f"{r['resource_id']}|{r['zone_id']}"), e.actor,
                     r["region"], docs.resource_doc(r), key) for r in e.entries]
 
     @ops.register
-    def _(self, e: EndpointService.ResourceDetached) -> list[Op]:
+    def _(self, e: ServiceResources.ResourceDetached) -> list[Op]:
         return [Delete(RESOURCE, child_key(str(e.originator_id), k)) for k in e.keys]
 
     @ops.register
@@ -108,6 +122,7 @@ class ViewsProjection:
         ep = endpoint_key(e.endpoint_id)
         return [
             *_connection_status(e, "Connecting", Bandwidth=e.bandwidth),
+            Patch(CONNECTION, ep, {"TrafficControlMode": e.traffic_mode}),
             *(Patch(ZONE, child_key(ep, z), {"ZoneStatus": "Connecting", "ResourceId": r})
               for z, r in e.allocations.items()),
         ]
@@ -132,6 +147,70 @@ class ViewsProjection:
     @ops.register
     def _(self, e: ConnectionBook.ConnectionClosed) -> list[Op]:
         return [Delete(CONNECTION, endpoint_key(e.endpoint_id))]
+
+    @ops.register
+    def _(self, e: ConnectionBook.BandwidthChanged) -> list[Op]:
+        ep = endpoint_key(e.endpoint_id)
+        return [Patch(CONNECTION, ep, {"Bandwidth": e.bandwidth,
+                                       "TrafficControlMode": e.traffic_mode,
+                                       "ModifiedTime": docs.cloud_time(e.timestamp)}),
+                Patch(ENDPOINT, ep, {"Bandwidth": e.bandwidth})]
+
+    # -- zone connections ---------------------------------------------------------------
+
+    @ops.register
+    def _(self, e: ZoneConnections.ZoneConnectionDisabled) -> list[Op]:
+        return [_zone(e, ZoneStatus="Disconnecting")]
+
+    @ops.register
+    def _(self, e: ZoneConnections.ZoneConnectionDisconnected) -> list[Op]:
+        return [_zone(e, ZoneStatus="Disconnected")]
+
+    @ops.register
+    def _(self, e: ZoneConnections.ZoneConnectionEnabled) -> list[Op]:
+        return [_zone(e, ZoneStatus="Connecting", ResourceId=e.resource_id)]
+
+    @ops.register
+    def _(self, e: ZoneConnections.ZoneAllocationSet) -> list[Op]:
+        return [_zone(e, ResourceId=e.resource_id or "", _allocation=e.mode)]
+
+    @ops.register
+    def _(self, e: ZoneConnections.ResourceReplaced) -> list[Op]:
+        if e.mode == "Graceful":
+            return [_zone(e, ResourceId=e.resource_id, ZoneStatus="Migrating",
+                          ReplacedResourceId=e.old_resource_id, ReplacedEniId=e.old_eni_id)]
+        return [_zone(e, ResourceId=e.resource_id)]
+
+    @ops.register
+    def _(self, e: ZoneConnections.MigrationCompleted) -> list[Op]:
+        return [_zone(e, ZoneStatus="Migrated")]
+
+    @ops.register
+    def _(self, e: ZoneConnections.ReplacedResourceDisconnected) -> list[Op]:
+        return [_zone(e, ZoneStatus="Connected", ReplacedResourceId="", ReplacedEniId="")]
+
+    @ops.register
+    def _(self, e: ZoneConnections.ResourceFailed) -> list[Op]:
+        return [*(Patch(ZONE, child_key(endpoint_key(ep), zone), {"ResourceId": target})
+                  for ep, zone, target in e.moves),
+                *(Patch(ZONE, child_key(endpoint_key(ep), zone), {"_healthy": False})
+                  for ep, zone in e.stranded)]
+
+    @ops.register
+    def _(self, e: ZoneConnections.ResourceRecovered) -> list[Op]:
+        return [Patch(ZONE, child_key(endpoint_key(ep), zone), {"_healthy": True})
+                for ep, zone in e.healed]
+
+    # -- tags and resource groups -----------------------------------------------------------
+
+    @ops.register
+    def _(self, e: Taggable.TagsChanged) -> list[Op]:
+        return [Patch(_tagged_kind(e), str(e.originator_id), {"Tags": docs.tags(e.tags)})]
+
+    @ops.register
+    def _(self, e: Taggable.ResourceGroupChanged) -> list[Op]:
+        return [Patch(_tagged_kind(e), str(e.originator_id),
+                      {"ResourceGroupId": e.resource_group_id})]
 
     # -- endpoints -------------------------------------------------------------------------
 
@@ -164,6 +243,11 @@ class ViewsProjection:
         return [Delete(ZONE, child_key(str(e.originator_id), e.zone_id))]
 
     @ops.register
+    def _(self, e: Endpoint.ZoneEniReplaced) -> list[Op]:
+        return [Patch(ZONE, child_key(str(e.originator_id), e.zone_id),
+                      {"EniId": e.eni_id, "EniIp": e.ip})]
+
+    @ops.register
     def _(self, e: Endpoint.SecurityGroupAttached) -> list[Op]:
         return [_security_group(str(e.originator_id), e.actor, "", e.group_id)]
 
@@ -176,6 +260,14 @@ class ViewsProjection:
         key = str(e.originator_id)
         return [Delete(ENDPOINT, key), DeleteChildren(ZONE, key),
                 DeleteChildren(SECURITY_GROUP, key)]
+
+
+def _zone(e: Any, **fields: Any) -> Patch:
+    return Patch(ZONE, child_key(endpoint_key(e.endpoint_id), e.zone_id), fields)
+
+
+def _tagged_kind(e: Any) -> str:
+    return ENDPOINT if type(e).__qualname__.startswith("Endpoint.") else SERVICE
 
 
 def _connection_status(e: Any, status: str, **extra: Any) -> list[Op]:

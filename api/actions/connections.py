@@ -7,7 +7,8 @@ from typing import Any
 from api.actions import fields as F
 from api.actions.context import Ctx, decode_token, paged, pick
 from api.actions.registry import action
-from api.actions.services import not_yet, owned_service
+from api.actions.services import owned_service
+from application.zone_connections import ZoneResourceChange
 from api.wire import models as m
 from projections.views import CONNECTION, ZONE, endpoint_key, service_key
 
@@ -46,13 +47,49 @@ def zone_filtered_keys(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> list
 
 @action("EnableVpcEndpointConnection")
 def enable_connection(ctx: Ctx, r: m.EnableVpcEndpointConnectionRequest) -> dict[str, Any]:
-    if r.bandwidth is not None or r.traffic_control_mode is not None:
-        raise not_yet("Bandwidth/TrafficControlMode (connection bandwidth)")
     return ctx.settle(ctx.app.enable_connection(ctx.command(r), r.region_id, r.service_id,
-                                                r.endpoint_id))
+                                                r.endpoint_id, r.bandwidth,
+                                                r.traffic_control_mode))
 
 
 @action("DisableVpcEndpointConnection")
 def disable_connection(ctx: Ctx, r: m.DisableVpcEndpointConnectionRequest) -> dict[str, Any]:
     return ctx.settle(ctx.app.disable_connection(ctx.command(r), r.region_id, r.service_id,
                                                  r.endpoint_id))
+
+
+@action("UpdateVpcEndpointConnectionAttribute")
+def update_connection(ctx: Ctx, r: m.UpdateVpcEndpointConnectionAttributeRequest
+                      ) -> dict[str, Any]:
+    return ctx.settle(ctx.app.change_connection_bandwidth(
+        ctx.command(r), r.region_id, r.service_id, r.endpoint_id, r.bandwidth,
+        r.traffic_control_mode))
+
+
+@action("DisableVpcEndpointZoneConnection")
+def disable_zone_connection(ctx: Ctx, r: m.DisableVpcEndpointZoneConnectionRequest
+                            ) -> dict[str, Any]:
+    return ctx.settle(ctx.app.disable_zone_connection(
+        ctx.command(r), r.region_id, r.service_id, r.endpoint_id, r.zone_id,
+        bool(r.replaced_resource)))
+
+
+@action("EnableVpcEndpointZoneConnection")
+def enable_zone_connection(ctx: Ctx, r: m.EnableVpcEndpointZoneConnectionRequest
+                           ) -> dict[str, Any]:
+    return ctx.settle(ctx.app.enable_zone_connection(ctx.command(r), r.region_id, r.service_id,
+                                                     r.endpoint_id, r.zone_id))
+
+
+@action("UpdateVpcEndpointZoneConnectionResourceAttribute")
+def update_zone_resource(ctx: Ctx, r: m.UpdateVpcEndpointZoneConnectionResourceAttributeRequest
+                         ) -> dict[str, Any]:
+    change = ZoneResourceChange(_mode(r.resource_allocate_mode), r.resource_replace_mode,
+                                r.resource_id)
+    return ctx.settle(ctx.app.change_zone_resource(ctx.command(r), r.region_id, r.service_id,
+                                                   r.endpoint_id, r.zone_id, change))
+
+
+def _mode(mode: str | None) -> str | None:
+    """The docs also spell Manual as 'Mannual'."""
+    return "Manual" if mode == "Mannual" else mode

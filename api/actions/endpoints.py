@@ -7,7 +7,7 @@ from typing import Any
 from api.actions import fields as F
 from api.actions.context import Ctx, decode_token, paged, pick
 from api.actions.registry import action
-from api.actions.services import not_yet, tag_filter, tags_of
+from api.actions.services import tag_filter, tags_of
 from api.wire import models as m
 from application.endpoints import ZoneRequest
 from domain.endpoint import EndpointOptions
@@ -29,28 +29,23 @@ def zone_requests(zones: list[Any]) -> list[ZoneRequest]:
         if not zone.zone_id or not zone.v_switch_id:
             raise InvalidValue(f"Zone.{i}.ZoneId and Zone.{i}.VSwitchId are required.",
                                code="MissingParameter")
-        if zone.ipv6_address:
-            raise not_yet("Zone.N.Ipv6Address")
-        requests.append(ZoneRequest(zone.zone_id, zone.v_switch_id, zone.ip))
+        requests.append(ZoneRequest(zone.zone_id, zone.v_switch_id, zone.ip, zone.ipv6_address))
     return requests
 
 
 @action("CreateVpcEndpoint")
 def create_vpc_endpoint(ctx: Ctx, r: m.CreateVpcEndpointRequest) -> dict[str, Any]:
-    if r.service_region_id and r.service_region_id != r.region_id:
-        raise not_yet("ServiceRegionId (inter-region endpoints)")
-    if r.cross_region_bandwidth is not None:
-        raise not_yet("CrossRegionBandwidth (inter-region endpoints)")
     if r.endpoint_type not in (None, "Interface"):
         raise InvalidValue(f"EndpointType '{r.endpoint_type}' is not supported; use Interface.")
     options = EndpointOptions(
         name=r.endpoint_name or "", description=r.endpoint_description or "",
         address_ip_version=r.address_ip_version or "IPv4",
         zone_affinity=bool(r.zone_affinity_enabled), protected=bool(r.protected_enabled),
-        resource_group_id=r.resource_group_id or "", tags=tags_of(r))
+        resource_group_id=r.resource_group_id or "", tags=tags_of(r),
+        cross_region_bandwidth=r.cross_region_bandwidth, policy_document=r.policy_document or "")
     outcome = ctx.app.create_endpoint(
         ctx.command(r), r.region_id, r.vpc_id, r.service_id, r.service_name,
-        zone_requests(r.zone), list(r.security_group_id), options)
+        zone_requests(r.zone), list(r.security_group_id), options, r.service_region_id)
     result = ctx.settle(outcome)
     return pick(owned_endpoint(ctx, result["EndpointId"], r.region_id), F.ENDPOINT_CREATE)
 
@@ -63,13 +58,11 @@ def get_vpc_endpoint_attribute(ctx: Ctx, r: m.GetVpcEndpointAttributeRequest) ->
 @action("UpdateVpcEndpointAttribute")
 def update_vpc_endpoint_attribute(ctx: Ctx, r: m.UpdateVpcEndpointAttributeRequest
                                   ) -> dict[str, Any]:
-    if r.cross_region_bandwidth is not None:
-        raise not_yet("CrossRegionBandwidth (inter-region endpoints)")
-    if r.policy_document is not None or r.reset_policy:
-        raise not_yet("PolicyDocument/ResetPolicy (endpoint policies)")
+    policy = "" if r.reset_policy else r.policy_document
     changes = {name: value for name, value in (
         ("name", r.endpoint_name), ("description", r.endpoint_description),
         ("zone_affinity", r.zone_affinity_enabled), ("address_ip_version", r.address_ip_version),
+        ("cross_region_bandwidth", r.cross_region_bandwidth), ("policy_document", policy),
     ) if value is not None}
     return ctx.settle(ctx.app.update_endpoint(ctx.command(r), r.region_id, r.endpoint_id, changes))
 
@@ -100,9 +93,7 @@ def list_vpc_endpoints(ctx: Ctx, r: m.ListVpcEndpointsRequest) -> dict[str, Any]
 
 @action("AddZoneToVpcEndpoint")
 def add_zone(ctx: Ctx, r: m.AddZoneToVpcEndpointRequest) -> dict[str, Any]:
-    if r.ipv6_address:
-        raise not_yet("Ipv6Address")
-    zone = ZoneRequest(r.zone_id, r.v_switch_id, r.ip)
+    zone = ZoneRequest(r.zone_id, r.v_switch_id, r.ip, r.ipv6_address)
     return ctx.settle(ctx.app.add_zone(ctx.command(r), r.region_id, r.endpoint_id, zone))
 
 

@@ -10,7 +10,7 @@ from api.actions.context import Ctx, decode_token, paged, pick
 from api.actions.registry import action
 from api.wire import models as m
 from application.services import ResourceRef
-from domain.errors import EndpointServiceNotFound, InvalidValue, NotImplementedYet
+from domain.errors import EndpointServiceNotFound, InvalidValue
 from domain.service import ServiceOptions
 from projections.views import RESOURCE, SERVICE, USER, ZONE, child_key, service_key
 
@@ -30,10 +30,6 @@ def with_zones(ctx: Ctx, keyed_docs: list[tuple[str, dict[str, Any]]]) -> list[d
     return [{**doc, "Zones": sorted({r["ZoneId"] for r in resources[k]})} for k, doc in keyed_docs]
 
 
-def not_yet(what: str) -> NotImplementedYet:
-    return NotImplementedYet(f"{what} is not supported by this emulator yet.")
-
-
 def tags_of(request: Any) -> tuple[tuple[str, str], ...]:
     return tuple((t.key or "", t.value or "") for t in request.tag)
 
@@ -46,14 +42,12 @@ def tag_filter(request: Any) -> dict[str, Any]:
 
 @action("CreateVpcEndpointService")
 def create_vpc_endpoint_service(ctx: Ctx, r: m.CreateVpcEndpointServiceRequest) -> dict[str, Any]:
-    if r.supported_region_list:
-        raise not_yet("SupportedRegionList (cross-region services)")
     options = ServiceOptions(
         auto_accept=bool(r.auto_accept_enabled), zone_affinity=bool(r.zone_affinity_enabled),
         address_ip_version=r.address_ip_version or "IPv4", payer=r.payer or "Endpoint",
         description=r.service_description or "", ipv6=bool(r.service_support_ipv6),
         resource_group_id=r.resource_group_id or "", resource_type=r.service_resource_type,
-        tags=tags_of(r))
+        tags=tags_of(r), supported_regions=tuple(r.supported_region_list))
     refs = [ResourceRef(x.resource_id or "", x.resource_type, x.zone_id) for x in r.resource]
     for i, ref in enumerate(refs, 1):
         if not ref.resource_id:
@@ -72,16 +66,14 @@ def get_vpc_endpoint_service_attribute(ctx: Ctx, r: m.GetVpcEndpointServiceAttri
 @action("UpdateVpcEndpointServiceAttribute")
 def update_vpc_endpoint_service_attribute(ctx: Ctx, r: m.UpdateVpcEndpointServiceAttributeRequest
                                           ) -> dict[str, Any]:
-    if r.add_supported_region_set or r.delete_supported_region_set:
-        raise not_yet("AddSupportedRegionSet/DeleteSupportedRegionSet (cross-region services)")
-    if r.connect_bandwidth is not None:
-        raise not_yet("ConnectBandwidth (connection bandwidth)")
     changes = {name: value for name, value in (
         ("description", r.service_description), ("auto_accept", r.auto_accept_enabled),
         ("zone_affinity", r.zone_affinity_enabled), ("ipv6", r.service_support_ipv6),
-        ("address_ip_version", r.address_ip_version)) if value is not None}
-    return ctx.settle(ctx.app.update_endpoint_service(ctx.command(r), r.region_id, r.service_id,
-                                                      changes))
+        ("address_ip_version", r.address_ip_version),
+        ("connect_bandwidth", r.connect_bandwidth)) if value is not None}
+    return ctx.settle(ctx.app.update_endpoint_service(
+        ctx.command(r), r.region_id, r.service_id, changes, list(r.add_supported_region_set),
+        list(r.delete_supported_region_set)))
 
 
 @action("DeleteVpcEndpointService")
@@ -113,14 +105,15 @@ def list_vpc_endpoint_services(ctx: Ctx, r: m.ListVpcEndpointServicesRequest) ->
 @action("ListVpcEndpointServicesByEndUser")
 def list_vpc_endpoint_services_by_end_user(ctx: Ctx, r: m.ListVpcEndpointServicesByEndUserRequest
                                            ) -> dict[str, Any]:
-    """WL-2/WL-3: a consumer sees the services whose whitelist admits it."""
-    if r.service_region_id and r.service_region_id != r.region_id:
-        raise not_yet("ServiceRegionId (cross-region services)")
+    """WL-2/WL-3: a consumer sees the services whose whitelist admits it; XR-1: homed in
+    ServiceRegionId (default: RegionId) and supporting endpoints in RegionId."""
     contains = {k: v for k, v in (("ServiceId", r.service_id), ("ServiceName", r.service_name),
                                   ("ServiceType", r.service_type),
                                   ("ResourceGroupId", r.resource_group_id)) if v is not None}
+    contains["SupportedRegionSet"] = [{"SupportedRegionId": r.region_id}]
     limit = r.max_results or 50
-    rows, total = ctx.views.page(SERVICE, region=r.region_id, visible_to=ctx.account,
+    rows, total = ctx.views.page(SERVICE, region=r.service_region_id or r.region_id,
+                                 visible_to=ctx.account,
                                  contains={**contains, **tag_filter(r)},
                                  after=decode_token(r.next_token), limit=limit)
     services = [{**d, "VpcEndpointPolicySupported": False} for d in with_zones(ctx, rows)]
@@ -154,10 +147,20 @@ def list_resources(ctx: Ctx, r: m.ListVpcEndpointServiceResourcesRequest) -> dic
 
 
 def related_counts(ctx: Ctx, doc: dict[str, Any]) -> dict[str, Any]:
-    """How many endpoint zone connections the resource serves, read from the zone view."""
-    _, total = ctx.views.page(ZONE, contains={"ResourceId": doc["ResourceId"],
-                                              "ZoneId": doc["ZoneId"]}, limit=1)
-    return {**doc, "RelatedEndpointCount": total}
+    """How many endpoint zones the resource serves, and how many it still serves only as the
+    replaced resource of a migration, read from the zone view."""
+    serving = ctx.views.count(ZONE, {"ResourceId": doc["ResourceId"]},
+                              exclude={"ZoneStatus": "Disconnected"})
+    replaced = ctx.views.count(ZONE, {"ReplacedResourceId": doc["ResourceId"]})
+    return {**doc, "RelatedEndpointCount": serving, "RelatedDeprecatedEndpointCount": replaced}
+
+
+@action("UpdateVpcEndpointServiceResourceAttribute")
+def update_resource_attribute(ctx: Ctx, r: m.UpdateVpcEndpointServiceResourceAttributeRequest
+                              ) -> dict[str, Any]:
+    return ctx.settle(ctx.app.set_auto_allocation(ctx.command(r), r.region_id, r.service_id,
+                                                  r.resource_id, r.zone_id,
+                                                  r.auto_allocated_enabled))
 
 
 # -- whitelist -----------------------------------------------------------------------------

@@ -3,8 +3,6 @@ official SDK against a real server."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from alibabacloud_privatelink20200415 import models as pl
 
@@ -12,10 +10,10 @@ from tests.e2e.helpers import (
     CIDR,
     CONSUMER_UID,
     DOMAIN_SUFFIX,
-    H,
-    I,
     REGION,
     VSWITCH,
+    H,
+    I,
     add_user,
     address,
     allow,
@@ -161,8 +159,8 @@ def test_del_1_service_with_a_live_connection_cannot_be_deleted(provider, consum
     service_id = create_service(provider, auto_accept_enabled=True)
     endpoint_id = create_endpoint(consumer, service_id)
     wait_connection(consumer, endpoint_id, "Connected")
-    detach_refused = refused(lambda: detach_resource(provider, service_id, "nlb-provider0001"))
-    assert detach_refused.code == "EndpointServiceResourceInUse"
+    refused(lambda: detach_resource(provider, service_id, "nlb-provider0001"),
+            "EndpointServiceResourceInUse")
     refused(lambda: delete_service(provider, service_id), "EndpointServiceConnectionDependence")
     assert get_service(provider, service_id).service_id == service_id
 
@@ -211,13 +209,10 @@ def test_del_3_deleted_endpoint_frees_its_ip(provider, consumer) -> None:
     assert endpoint_zones(consumer, second)[H].eni_ip == ip
 
 
-def test_del_2_service_id_of_a_deleted_service_cannot_be_reused_for_endpoints(
-        provider, consumer) -> None:
+def test_del_2_deleted_service_takes_no_new_endpoints_nor_updates(provider, consumer) -> None:
     service_id = create_service(provider)
     detach_resource(provider, service_id, "nlb-provider0001")
     delete_service(provider, service_id)
     refused(lambda: create_endpoint(consumer, service_id), "EndpointServiceNotFound")
-    assert re.fullmatch(r"epsrv-[a-z0-9]+", service_id)
-    update_refused = refused(lambda: update_service(provider, service_id,
-                                                    service_description="x"))
-    assert update_refused.code == "EndpointServiceNotFound"
+    refused(lambda: update_service(provider, service_id, service_description="x"),
+            "EndpointServiceNotFound")

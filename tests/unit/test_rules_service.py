@@ -11,8 +11,8 @@ import pytest
 from eventsourcing.domain import DomainEvent
 
 from domain.addresses import VSwitchAddresses
-from domain.endpoint import Endpoint, EndpointOptions
 from domain.base import service_domain, service_id_from_name, service_name
+from domain.endpoint import Endpoint, EndpointOptions
 from domain.errors import (
     AlreadyExists,
     DomainError,
@@ -24,7 +24,8 @@ from domain.errors import (
     ResourceNotSupported,
 )
 from domain.idempotency import ClientTokenRecord
-from domain.service import EndpointService, NotFoundResource, ServiceOptions
+from domain.service import EndpointService, ServiceOptions
+from domain.service_resources import NotFoundResource
 from tests.unit.helpers import (
     CONSUMER_UID,
     OUTSIDER_UID,
@@ -35,15 +36,15 @@ from tests.unit.helpers import (
     ZONE_J,
     alb,
     clb,
-    nlb,
-    placement,
     connect,
     connected_endpoint,
     consumer,
     disconnect,
     new_endpoint,
     new_service,
+    nlb,
     outsider,
+    placement,
     provider,
     provisioner,
 )
@@ -220,16 +221,21 @@ def test_svc_4_switching_to_dual_stack_with_an_ipv4_only_resource_is_refused() -
 
 
 def test_svc_5_updating_attributes_cannot_change_the_payer() -> None:
-    """SVC-5: ``update_attributes`` must refuse a payer change and record nothing.
-
-    Fails today: ``EndpointService.update_attributes`` applies any key it is given with
-    ``setattr`` (domain/service.py, update_attributes / _attributes_updated), payer included.
-    """
     service = new_service(payer="Endpoint")
     with pytest.raises(DomainError):
         service.update_attributes(provider, {"payer": "EndpointService"})
     assert service.collect_events() == []
     assert service.payer == "Endpoint"
+
+
+def test_sec_2_updating_attributes_cannot_hand_the_service_to_another_account() -> None:
+    """SEC-2 (and SVC-5's reasoning): only the options of SVC-3 are attributes to update;
+    an internal field such as the owner is refused and nothing is recorded."""
+    service = new_service()
+    with pytest.raises(DomainError):
+        service.update_attributes(provider, {"owner": OUTSIDER_UID})
+    assert service.collect_events() == []
+    assert service.owner == PROVIDER_UID
 
 
 def test_svc_5_no_command_other_than_create_and_update_attributes_takes_a_payer() -> None:
@@ -559,7 +565,8 @@ def test_aud_1_the_creator_is_recorded_as_actor_and_becomes_owner() -> None:
 
 
 def test_aud_1_address_book_events_carry_actor_and_request_id() -> None:
-    book = VSwitchAddresses(vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24")
+    book = VSwitchAddresses(vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24",
+                            actor=consumer.account, request_id=consumer.request_id)
     book.collect_events()
     book.take(consumer, None, "eni-1")
     book.release(consumer, "127.16.1.1")
@@ -569,15 +576,30 @@ def test_aud_1_address_book_events_carry_actor_and_request_id() -> None:
 
 
 def test_aud_1_address_book_opened_event_carries_actor_and_request_id() -> None:
-    """AUD-1: "every change is an event with ... the acting account and the request id".
-
-    Fails today: ``VSwitchAddresses.__init__`` (the ``Opened`` event, domain/addresses.py)
-    takes only ``vswitch_id`` and ``cidr``, so the event that opens a vSwitch's address book
-    names no actor or request id (``ClientTokenRecord.Recorded`` has no request id either).
-    """
-    book = VSwitchAddresses(vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24")
+    book = VSwitchAddresses(vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24",
+                            actor=consumer.account, request_id=consumer.request_id)
     (opened,) = book.collect_events()
-    assert getattr(opened, "actor", None) and getattr(opened, "request_id", None)
+    assert (opened.actor, opened.request_id) == (CONSUMER_UID, "req-2")
+
+
+def test_aud_1_client_token_recorded_event_carries_actor_and_request_id() -> None:
+    (recorded,) = token_record().collect_events()
+    assert (recorded.actor, recorded.request_id) == (CONSUMER_UID, "req-2")
+
+
+def test_aud_1_a_later_command_does_not_rewrite_an_event_already_recorded() -> None:
+    """AUD-1: an event is a fact; what the aggregate does afterwards must not change it.
+
+    Fails today: ``EndpointService.__init__`` keeps the very entry dicts of the ``Created``
+    event (``dict(resources)`` copies only the outer dict; ``_resource_attached`` likewise
+    stores the event's ``entries``), and ``_auto_allocation_switched``
+    (domain/service_resources.py) then sets ``["auto_allocated"]`` in place, so a pending
+    ``Created``/``ResourceAttached`` event not yet saved is rewritten.
+    """
+    service = new_service(nlb("nlb-1", (ZONE_H,)), nlb("nlb-2", (ZONE_H,)), drain=False)
+    service.set_auto_allocation(provider, "nlb-1", ZONE_H, False)
+    created = service.collect_events()[0]
+    assert created.resources[f"nlb-1|{ZONE_H}"]["auto_allocated"] is True
 
 
 # -- ClientToken records ---------------------------------------------------------------------------
@@ -585,7 +607,8 @@ def test_aud_1_address_book_opened_event_carries_actor_and_request_id() -> None:
 
 def token_record(fingerprint: str = "fp-1") -> ClientTokenRecord:
     return ClientTokenRecord(account=CONSUMER_UID, action="CreateVpcEndpoint", token="tok-1",
-                             fingerprint=fingerprint, result={"EndpointId": "ep-test0001"})
+                             fingerprint=fingerprint, result={"EndpointId": "ep-test0001"},
+                             actor=consumer.account, request_id=consumer.request_id)
 
 
 def test_client_token_replay_with_the_same_parameters_returns_the_first_answer() -> None:

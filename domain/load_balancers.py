@@ -1,0 +1,64 @@
+"""LoadBalancerState: which services a load balancer backs, and whether it has failed (RES-8).
+
+Saved with every attach and detach, so a failure reaches exactly the services that use it.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
+from domain.errors import OperationDenied
+
+
+class LoadBalancerState(PrivateLinkAggregate):
+    """A load balancer of the inventory, as PrivateLink sees it."""
+
+    @staticmethod
+    def create_id(resource_id: str) -> UUID:
+        return aggregate_uuid("load-balancer", resource_id)
+
+    @event("Opened")
+    def __init__(self, resource_id: str, actor: str, request_id: str) -> None:
+        self.resource_id = resource_id
+        self.services: list[str] = []
+        self.failed = False
+
+    def attach(self, by: Caller, service_id: str) -> None:
+        if service_id not in self.services:
+            self._attached(by.account, by.request_id, service_id)
+
+    @event("AttachedToService")
+    def _attached(self, actor: str, request_id: str, service_id: str) -> None:
+        self.services = [*self.services, service_id]
+
+    def detach(self, by: Caller, service_id: str) -> None:
+        if service_id in self.services:
+            self._detached(by.account, by.request_id, service_id)
+
+    @event("DetachedFromService")
+    def _detached(self, actor: str, request_id: str, service_id: str) -> None:
+        self.services = [s for s in self.services if s != service_id]
+
+    def fail(self, by: Caller) -> None:
+        """An operator (or the health prober) found the load balancer down."""
+        if self.failed:
+            raise OperationDenied(f"The load balancer '{self.resource_id}' is already down.",
+                                  code="OperationDenied.AlreadyDown")
+        self._failed(by.account, by.request_id, list(self.services))
+
+    @event("Failed")
+    def _failed(self, actor: str, request_id: str, services: list[str]) -> None:
+        self.failed = True
+
+    def recover(self, by: Caller) -> None:
+        if not self.failed:
+            raise OperationDenied(f"The load balancer '{self.resource_id}' is not down.",
+                                  code="OperationDenied.NotDown")
+        self._recovered(by.account, by.request_id, list(self.services))
+
+    @event("Recovered")
+    def _recovered(self, actor: str, request_id: str, services: list[str]) -> None:
+        self.failed = False

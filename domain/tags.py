@@ -1,0 +1,73 @@
+"""Tags and resource groups, shared by services and endpoints (STATES §4)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from eventsourcing.domain import event
+
+from domain.base import Caller, PrivateLinkAggregate
+from domain.errors import InvalidValue
+
+MAX_TAGS = 20
+
+
+def check_tag(key: str, value: str) -> None:
+    """Key: 1-64 characters; value: up to 128; neither starts with ``aliyun`` or ``acs:`` nor
+    contains ``http://`` or ``https://``."""
+    if not key or len(key) > 64:
+        raise InvalidValue(f"Tag key '{key}' must be 1 to 64 characters long.",
+                           code="InvalidTagKey")
+    if len(value) > 128:
+        raise InvalidValue(f"The value of tag '{key}' must be at most 128 characters long.",
+                           code="InvalidTagValue")
+    for text, code in ((key, "InvalidTagKey"), (value, "InvalidTagValue")):
+        lowered = text.lower()
+        if lowered.startswith(("aliyun", "acs:")) or "http://" in lowered or \
+                "https://" in lowered:
+            raise InvalidValue(f"'{text}' must not start with 'aliyun' or 'acs:' nor contain "
+                               "'http://' or 'https://'.", code=code)
+
+
+class Taggable(PrivateLinkAggregate):
+    """Tags and resource group of an aggregate."""
+
+    if TYPE_CHECKING:
+        tags: list[list[str]]
+        resource_group_id: str
+
+        def check_owned_by(self, account: str) -> None: ...
+
+    def tag(self, by: Caller, tags: list[tuple[str, str]]) -> None:
+        """Add or overwrite tags; at most 20 per resource."""
+        self.check_owned_by(by.account)
+        for key, value in tags:
+            check_tag(key, value)
+        merged = dict((k, v) for k, v in self.tags)
+        merged.update(dict(tags))
+        if len(merged) > MAX_TAGS:
+            raise InvalidValue(f"A resource takes at most {MAX_TAGS} tags.",
+                               code="QuotaExceeded.TagNum")
+        if merged != dict((k, v) for k, v in self.tags):
+            self._tags_changed(by.account, by.request_id, [[k, v] for k, v in merged.items()])
+
+    def untag(self, by: Caller, keys: list[str] | None) -> None:
+        """Remove the named tags, or all of them when ``keys`` is None."""
+        self.check_owned_by(by.account)
+        kept = [[k, v] for k, v in self.tags if keys is not None and k not in keys]
+        if kept != self.tags:
+            self._tags_changed(by.account, by.request_id, kept)
+
+    @event("TagsChanged")
+    def _tags_changed(self, actor: str, request_id: str, tags: list[list[str]]) -> None:
+        self.tags = tags
+
+    def change_resource_group(self, by: Caller, resource_group_id: str) -> None:
+        self.check_owned_by(by.account)
+        if resource_group_id != self.resource_group_id:
+            self._resource_group_changed(by.account, by.request_id, resource_group_id)
+
+    @event("ResourceGroupChanged")
+    def _resource_group_changed(self, actor: str, request_id: str,
+                                resource_group_id: str) -> None:
+        self.resource_group_id = resource_group_id
