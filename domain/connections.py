@@ -144,7 +144,7 @@ class ConnectionBook(Taggable):
                               zones: list[str], service_id: str, provider: str,
                               service_region: str, bandwidth: int, traffic_mode: str) -> None:
         self.connections[endpoint["endpoint_id"]] = {
-            **endpoint, "status": "Pending", "bandwidth": bandwidth, "bandwidth_set": False,
+            **dict(endpoint), "status": "Pending", "bandwidth": bandwidth, "bandwidth_set": False,
             "traffic_mode": traffic_mode, "zones": {z: new_zone() for z in zones}}
 
     def allow_connection(self, by: Caller, endpoint_id: str, bandwidth: int | None = None,

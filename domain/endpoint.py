@@ -120,7 +120,7 @@ class Endpoint(Taggable):
         self.service_name = service_name
         self.service_owner = service_owner
         self.payer = payer
-        self.zones = dict(zones)
+        self.zones = {zone_id: dict(zone) for zone_id, zone in zones.items()}
         self.security_groups = security_groups
         self.name = name
         self.description = description
@@ -201,7 +201,7 @@ class Endpoint(Taggable):
     @event("ZoneAdded")
     def _zone_added(self, actor: str, request_id: str, zone: dict[str, str], endpoint_id: str,
                     region: str, service_id: str, service_region: str) -> None:
-        self.zones[zone["zone_id"]] = zone
+        self.zones[zone["zone_id"]] = dict(zone)
 
     def remove_zone(self, by: Caller, zone_id: str) -> dict[str, str]:
         self.check_owned_by(by.account)

@@ -90,7 +90,7 @@ class EndpointService(ServiceResources):
         self.owner = actor
         self.region = region
         self.resource_type = resource_type
-        self.resources = dict(resources)
+        self.resources = {key: dict(entry) for key, entry in resources.items()}
         self.auto_accept = auto_accept
         self.zone_affinity = zone_affinity
         self.address_ip_version = address_ip_version

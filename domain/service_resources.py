@@ -55,7 +55,7 @@ class ServiceResources(ZoneConnections):
     def _resource_attached(self, actor: str, request_id: str,
                            entries: list[dict[str, Any]]) -> None:
         for entry in entries:
-            self.resources[entry_key(entry["resource_id"], entry["zone_id"])] = entry
+            self.resources[entry_key(entry["resource_id"], entry["zone_id"])] = dict(entry)
 
     def entries_of(self, resource_id: str, zone_id: str | None) -> list[str]:
         keys = [k for k, r in self.resources.items()
