@@ -105,3 +105,15 @@ class VSwitchAddresses(PrivateLinkAggregate):
     @event("AddressReleased")
     def _released(self, actor: str, request_id: str, ip: str) -> None:
         del self.taken[ip]
+
+
+# -- event versions: events stored in an older shape are upcast when read ---------------------
+
+def _opened_v1_v2(state: dict[str, object]) -> None:
+    """v2 records who opened the address book (AUD-1); v1 events did not say."""
+    state.setdefault("actor", "")
+    state.setdefault("request_id", "")
+
+
+VSwitchAddresses.Opened.class_version = 2  # type: ignore[attr-defined]
+VSwitchAddresses.Opened.upcast_v1_v2 = staticmethod(_opened_v1_v2)  # type: ignore[attr-defined]

@@ -291,3 +291,24 @@ class ConnectionBook(Taggable):
     @event("ConnectionClosed")
     def _connection_closed(self, actor: str, request_id: str, endpoint_id: str) -> None:
         del self.connections[endpoint_id]
+
+
+# -- event versions: events stored in an older shape are upcast when read ---------------------
+
+def _requested_v1_v2(state: dict[str, Any]) -> None:
+    """v2 added the traffic control mode and marks cross-region connections (XR)."""
+    state.setdefault("traffic_mode", "BandwidthLimit")
+    endpoint = state["endpoint"]
+    endpoint.setdefault("cross_region", endpoint["endpoint_region"] != state["service_region"])
+
+
+def _allowed_v1_v2(state: dict[str, Any]) -> None:
+    """v2 added the traffic control mode and whether the bandwidth was set explicitly (BW-4)."""
+    state.setdefault("traffic_mode", "BandwidthLimit")
+    state.setdefault("bandwidth_set", False)
+
+
+ConnectionBook.ConnectionRequested.class_version = 2  # type: ignore[attr-defined]
+ConnectionBook.ConnectionRequested.upcast_v1_v2 = staticmethod(_requested_v1_v2)  # type: ignore[attr-defined]
+ConnectionBook.ConnectionAllowed.class_version = 2  # type: ignore[attr-defined]
+ConnectionBook.ConnectionAllowed.upcast_v1_v2 = staticmethod(_allowed_v1_v2)  # type: ignore[attr-defined]

@@ -67,6 +67,8 @@ UPDATABLE = frozenset(("name", "description", "zone_affinity", "address_ip_versi
 class Endpoint(Taggable):
     """An interface endpoint of a consumer's VPC, connected to one endpoint service."""
 
+    tag_kind = "endpoint"
+
     @staticmethod
     def create_id(endpoint_id: str) -> UUID:
         return aggregate_uuid("endpoint", endpoint_id)
@@ -345,3 +347,15 @@ def check_distinct_zones(zone_ids: list[str]) -> None:
                            code="MissingParameter")
     if len(set(zone_ids)) != len(zone_ids):
         raise InvalidValue("Each endpoint zone may be given only once.")
+
+
+# -- event versions: events stored in an older shape are upcast when read ---------------------
+
+def _created_v1_v2(state: dict[str, Any]) -> None:
+    """v2 added inter-region bandwidth (XR-6) and the endpoint policy."""
+    state.setdefault("cross_region_bandwidth", None)
+    state.setdefault("policy_document", "")
+
+
+Endpoint.Created.class_version = 2  # type: ignore[attr-defined]
+Endpoint.Created.upcast_v1_v2 = staticmethod(_created_v1_v2)  # type: ignore[attr-defined]

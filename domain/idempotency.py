@@ -38,3 +38,13 @@ class ClientTokenRecord(PrivateLinkAggregate):
         if fingerprint != self.fingerprint:
             raise IdempotentParameterMismatch(self.token)
         return dict(self.result)
+
+
+def _recorded_v1_v2(state: dict[str, Any]) -> None:
+    """v2 records the acting account and request (AUD-1)."""
+    state.setdefault("actor", state.get("account", ""))
+    state.setdefault("request_id", "")
+
+
+ClientTokenRecord.Recorded.class_version = 2  # type: ignore[attr-defined]
+ClientTokenRecord.Recorded.upcast_v1_v2 = staticmethod(_recorded_v1_v2)  # type: ignore[attr-defined]

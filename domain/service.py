@@ -47,6 +47,8 @@ class ServiceOptions:
 class EndpointService(ServiceResources):
     """A provider's endpoint service in its home region."""
 
+    tag_kind = "service"
+
     @staticmethod
     def create_id(service_id: str) -> UUID:
         return aggregate_uuid("service", service_id)
@@ -289,3 +291,14 @@ def check_cross_region_capable(entries: Any) -> None:
     if not spans_two_zones(entries):
         raise ResourceNotSupported("Cross-region access needs service resources in at least two "
                                    "zones (XR-2).")
+
+
+# -- event versions: events stored in an older shape are upcast when read ---------------------
+
+def _created_v1_v2(state: dict[str, Any]) -> None:
+    """v2 added the supported regions (XR-1); a v1 service supported its home region only."""
+    state.setdefault("supported_regions", [state["region"]])
+
+
+EndpointService.Created.class_version = 2  # type: ignore[attr-defined]
+EndpointService.Created.upcast_v1_v2 = staticmethod(_created_v1_v2)  # type: ignore[attr-defined]

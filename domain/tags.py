@@ -32,6 +32,9 @@ def check_tag(key: str, value: str) -> None:
 class Taggable(PrivateLinkAggregate):
     """Tags and resource group of an aggregate."""
 
+    tag_kind = "resource"
+    """Which view the tag events update: overridden as 'service' or 'endpoint'."""
+
     if TYPE_CHECKING:
         tags: list[list[str]]
         resource_group_id: str
@@ -49,25 +52,28 @@ class Taggable(PrivateLinkAggregate):
             raise InvalidValue(f"A resource takes at most {MAX_TAGS} tags.",
                                code="QuotaExceeded.TagNum")
         if merged != dict((k, v) for k, v in self.tags):
-            self._tags_changed(by.account, by.request_id, [[k, v] for k, v in merged.items()])
+            self._tags_changed(by.account, by.request_id, self.tag_kind,
+                               [[k, v] for k, v in merged.items()])
 
     def untag(self, by: Caller, keys: list[str] | None) -> None:
         """Remove the named tags, or all of them when ``keys`` is None."""
         self.check_owned_by(by.account)
         kept = [[k, v] for k, v in self.tags if keys is not None and k not in keys]
         if kept != self.tags:
-            self._tags_changed(by.account, by.request_id, kept)
+            self._tags_changed(by.account, by.request_id, self.tag_kind, kept)
 
     @event("TagsChanged")
-    def _tags_changed(self, actor: str, request_id: str, tags: list[list[str]]) -> None:
+    def _tags_changed(self, actor: str, request_id: str, kind: str,
+                      tags: list[list[str]]) -> None:
         self.tags = tags
 
     def change_resource_group(self, by: Caller, resource_group_id: str) -> None:
         self.check_owned_by(by.account)
         if resource_group_id != self.resource_group_id:
-            self._resource_group_changed(by.account, by.request_id, resource_group_id)
+            self._resource_group_changed(by.account, by.request_id, self.tag_kind,
+                                         resource_group_id)
 
     @event("ResourceGroupChanged")
-    def _resource_group_changed(self, actor: str, request_id: str,
+    def _resource_group_changed(self, actor: str, request_id: str, kind: str,
                                 resource_group_id: str) -> None:
         self.resource_group_id = resource_group_id

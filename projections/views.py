@@ -267,7 +267,7 @@ def _zone(e: Any, **fields: Any) -> Patch:
 
 
 def _tagged_kind(e: Any) -> str:
-    return ENDPOINT if type(e).__qualname__.startswith("Endpoint.") else SERVICE
+    return ENDPOINT if e.kind == "endpoint" else SERVICE
 
 
 def _connection_status(e: Any, status: str, **extra: Any) -> list[Op]:
