@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="A local, event-sourced emulator of Alibaba Cloud PrivateLink.",
                   no_args_is_help=True, add_completion=False)
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 DataDir = Annotated[Path, typer.Option("--data-dir", help="Where the embedded PostgreSQL keeps "
                                        "its data (when no --database-url is given).")]
@@ -180,3 +180,10 @@ def inventory_command(
 
 def main() -> None:
     app()
+
+
+def _register_history_commands() -> None:
+    import api.cli_history  # noqa: F401 - registers its commands on `app`
+
+
+_register_history_commands()

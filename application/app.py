@@ -10,6 +10,7 @@ from eventsourcing.persistence import ProcessRecorder
 
 from application.tagging import TagCommands
 from application.facts import InventoryFacts
+from application.history import HistoryQueries
 from application.provisioner import Provisioner
 from domain.addresses import VSwitchAddresses
 from domain.base import IdGenerator, RandomIds
@@ -19,7 +20,7 @@ from domain.load_balancers import LoadBalancerState
 from domain.service import EndpointService
 
 
-class PrivateLinkApp(TagCommands, Provisioner, Application):
+class PrivateLinkApp(TagCommands, HistoryQueries, Provisioner, Application):
     """Commands of providers and consumers, and the provisioner's asynchronous steps."""
 
     name = "privatelink"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+
+from psycopg import sql
 
 from application.app import PrivateLinkApp
 from infra.view_store import PostgresViews
@@ -16,7 +19,7 @@ def rebuild_views(app: PrivateLinkApp, target: PostgresViews,
                   progress: Callable[[int], None] | None = None, until: int | None = None) -> int:
     """Project every event (up to ``until``) into ``target``, a batch per transaction.
 
-    Returns the position reached.
+    ``progress`` is told the position after each batch. Returns the position reached.
     """
     target.create_tables()
     projection = ViewsProjection()
@@ -32,4 +35,30 @@ def rebuild_views(app: PrivateLinkApp, target: PostgresViews,
         position = batch[-1].id
         target.apply(ops, position)
         if progress is not None:
-            progress(len(batch))
+            progress(position)
+
+
+def compare_rows(rebuilt: list[tuple[Any, ...]], live: list[tuple[Any, ...]]) -> str | None:
+    """The first difference between two row lists, described; None when they are equal."""
+    for index, (left, right) in enumerate(zip(rebuilt, live)):
+        if left != right:
+            return f"row {index}: rebuilt {left!r} but live {right!r}"
+    if len(rebuilt) != len(live):
+        longer, name = (rebuilt, "rebuilt") if len(rebuilt) > len(live) else (live, "live")
+        return f"only the {name} views have row {longer[min(len(rebuilt), len(live))]!r}"
+    return None
+
+
+def replace_live_views(live: PostgresViews, rebuilt: PostgresViews) -> None:
+    """Swap the rebuilt tables in for the live ones, atomically."""
+    with live.pool.connection() as conn, conn.transaction():
+        conn.execute(sql.SQL("DROP TABLE {}, {}").format(live.table, live.tracking))
+        for old, new in ((rebuilt.table_name, live.table_name),
+                         (rebuilt.tracking_name, live.tracking_name)):
+            conn.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(
+                sql.Identifier(live.schema, old), sql.Identifier(new)))
+        for suffix in ("_owner_idx", "_parent_idx"):
+            conn.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+                sql.Identifier(live.schema, rebuilt.table_name + suffix),
+                sql.Identifier(live.table_name + suffix)))
+        conn.execute("SELECT pg_notify(%s, %s)", (live.channel, "0"))

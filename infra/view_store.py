@@ -26,6 +26,7 @@ class PostgresViews:
         self.schema = schema
         self.table_name = table
         self.table = sql.Identifier(schema, table)
+        self.tracking_name = tracking
         self.tracking = sql.Identifier(schema, tracking)
         self.channel = f"pl_views_{schema}"[:63]
         self._statements = self._build_statements()
@@ -44,6 +45,21 @@ class PostgresViews:
             conn.execute(sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, position bigint NOT NULL)"
             ).format(k))
+
+    def drop_tables(self) -> None:
+        with self.pool.connection() as conn:
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}, {}").format(self.table, self.tracking))
+
+    def snapshot(self) -> tuple[int, list[tuple[str, str, str, str, str, Any]]]:
+        """The rows together with the position they reflect, read in one transaction."""
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            row = conn.execute(sql.SQL("SELECT position FROM {} WHERE name=%s").format(
+                self.tracking), (PROJECTION,)).fetchone()
+            rows = conn.execute(sql.SQL(
+                "SELECT kind, key, owner, region, parent, doc FROM {} ORDER BY kind, key"
+            ).format(self.table)).fetchall()
+        return (int(row[0]) if row else 0), [tuple(r) for r in rows]  # type: ignore[misc]
 
     def _build_statements(self) -> dict[str, sql.Composed]:
         t = self.table

@@ -85,8 +85,9 @@ def paged(rows: Sequence[tuple[str, dict[str, Any]]], limit: int) -> str:
 
 
 def pick(doc: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
-    """Exactly the response fields of the SDK model, in its shape."""
-    return {f: doc[f] for f in fields if f in doc}
+    """Exactly the response fields of the SDK model, in its shape; absent (None) fields are
+    left out, as the cloud does."""
+    return {f: doc[f] for f in fields if doc.get(f) is not None}
 
 
 Handler = Callable[[Ctx, Any], dict[str, Any]]

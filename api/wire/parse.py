@@ -19,7 +19,10 @@ from pydantic_core import ErrorDetails
 
 from api.wire.base import PRINTABLE_ASCII, WireModel
 from api.wire.errors import InvalidParameter, MissingParameter, UnknownAction, WireError
-from api.wire.models import REQUEST_MODELS
+from api.wire.extensions import EXTENSION_MODELS
+from api.wire.models import REQUEST_MODELS as CLOUD_MODELS
+
+REQUEST_MODELS = {**CLOUD_MODELS, **EXTENSION_MODELS}
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1

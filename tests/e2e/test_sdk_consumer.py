@@ -71,13 +71,16 @@ def test_ep_1_endpoint_is_created_in_the_consumers_vpc(provider, consumer) -> No
                lambda status: status == "Active")
 
 
-def test_ep_2_endpoint_in_another_region_is_refused(provider, consumer) -> None:
+def test_ep_2_endpoint_outside_the_services_regions_is_refused(provider, consumer) -> None:
     service_id = create_service(provider)
-    refused(lambda: consumer.create_vpc_endpoint(pl.CreateVpcEndpointRequest(
+    request = pl.CreateVpcEndpointRequest(
         region_id="cn-shanghai", vpc_id="vpc-consumer0002", service_id=service_id,
+        service_region_id=REGION,
         zone=[pl.CreateVpcEndpointRequestZone(zone_id="cn-shanghai-e",
-                                              v_switch_id="vsw-consumer-sh-e")])),
-        "EndpointService.RegionNotSupported")
+                                              v_switch_id="vsw-consumer-sh-e")])
+    refused(lambda: consumer.create_vpc_endpoint(request), "EndpointService.RegionNotSupported")
+    request.service_region_id = None  # the service is looked up in the endpoint's region
+    refused(lambda: consumer.create_vpc_endpoint(request), "EndpointServiceNotFound")
 
 
 def test_ep_3_one_eni_per_zone_in_that_zones_vswitch(provider, consumer) -> None:

@@ -1,5 +1,5 @@
 """The API's conventions through the SDK: DryRun, ClientToken, pagination, the legacy RPC
-signature, and actions not provided yet."""
+signature, unknown actions and tags."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 from alibabacloud_privatelink20200415 import models as pl
+from alibabacloud_tea_openapi import utils_models as open_api_models
+from alibabacloud_tea_openapi.utils import Utils
+from darabonba.runtime import RuntimeOptions
 
 from tests.conftest import CONSUMER, PROVIDER
 from tests.e2e.helpers import (
@@ -201,7 +204,7 @@ def test_pagination_max_results_out_of_range_is_refused(provider, max_results) -
         region_id=REGION, max_results=max_results)), "InvalidParameter")
 
 
-# -- legacy signature and actions not provided yet -----------------------------------------------
+# -- legacy signature, unknown actions, tags -----------------------------------------------------
 
 
 def test_legacy_rpc_signature_lists_services(e2e_server, provider) -> None:
@@ -217,13 +220,22 @@ def test_legacy_rpc_signature_creates_an_endpoint(e2e_server, provider) -> None:
     assert get_endpoint(legacy, endpoint_id).endpoint_name == "legacy ep/测试*~"
 
 
-def test_tag_resources_answers_unsupported_operation(provider) -> None:
+def test_unknown_action_answers_a_client_error(provider) -> None:
+    params = open_api_models.Params(
+        action="DescribeVpcEndpointTeleporters", version="2020-04-15", protocol="HTTP",
+        pathname="/", method="POST", auth_type="AK", style="RPC", req_body_type="formData",
+        body_type="json")
+    request = open_api_models.OpenApiRequest(query=Utils.query({"RegionId": REGION}))
+    refused(lambda: provider.call_api(params, request, RuntimeOptions()),
+            "InvalidAction.NotFound")
+
+
+def test_tags_are_read_back_at_once(provider) -> None:
     service_id = create_service(provider, users=())
-    refused(lambda: provider.tag_resources(pl.TagResourcesRequest(
+    provider.tag_resources(pl.TagResourcesRequest(
         region_id=REGION, resource_type="vpcendpointservice", resource_id=[service_id],
-        tag=[pl.TagResourcesRequestTag(key="env", value="dev")])), "UnsupportedOperation")
-
-
-def test_list_tag_resources_answers_unsupported_operation(provider) -> None:
-    refused(lambda: provider.list_tag_resources(pl.ListTagResourcesRequest(
-        region_id=REGION, resource_type="vpcendpointservice")), "UnsupportedOperation")
+        tag=[pl.TagResourcesRequestTag(key="env", value="dev")]))
+    body = provider.list_tag_resources(pl.ListTagResourcesRequest(
+        region_id=REGION, resource_type="vpcendpointservice", resource_id=[service_id])).body
+    assert [(t.resource_id, t.tag_key, t.tag_value) for t in body.tag_resources] == [
+        (service_id, "env", "dev")]

@@ -1,0 +1,210 @@
+"""History commands of the ``privatelink`` command line: history, show, diff, export, import,
+rebuild (AUD-1..4)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.table import Table
+
+from api.cli import DatabaseUrl, DataDir, InventoryOpt, Schema, app, console, fail, settings_for
+
+When = Annotated[Optional[str], typer.Option(help="ISO 8601 time, e.g. 2026-11-26T10:42:00Z.")]
+
+
+def moment(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"'{value}' is not an ISO 8601 time")
+        raise
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def runtime_for(data_dir: Path, database_url: str | None, schema: str,
+                inventory: Path | None = None) -> Any:
+    from infra.composition import open_runtime
+
+    return open_runtime(settings_for(data_dir=data_dir, database_url=database_url,
+                                     db_schema=schema, inventory=inventory), serve=False)
+
+
+def resource_or_fail(app_: Any, resource_id: str) -> Any:
+    from application.history import resource_named
+    from domain.errors import DomainError
+
+    try:
+        resource = resource_named(resource_id)
+        app_.owner_of(resource)
+    except DomainError as error:
+        fail(error.message, code=1)
+    return resource
+
+
+@app.command()
+def history(resource_id: str, since: When = None, until: When = None,
+            as_json: Annotated[bool, typer.Option("--json")] = False,
+            data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
+            schema: Schema = "public") -> None:
+    """Every event of a service or endpoint (with its connection and zones), oldest first."""
+    with runtime_for(data_dir, database_url, schema) as rt:
+        resource = resource_or_fail(rt.app, resource_id)
+        entries = rt.app.history(resource, moment(since), moment(until))
+    if as_json:
+        sys.stdout.write(json.dumps([e.as_json() for e in entries], indent=1) + "\n")
+        return
+    table = Table("version", "time", "event", "actor", "request id", "changed")
+    for e in entries:
+        table.add_row(str(e.version), e.as_json()["time"], e.type, e.actor, e.request_id,
+                      json.dumps(e.data, sort_keys=True)[:120])
+    Console_out().print(table)
+
+
+def Console_out() -> Any:  # noqa: N802 - a factory named like the class it returns
+    from rich.console import Console
+
+    return Console(width=200)
+
+
+def snapshot(rt: Any, resource_id: str, when: datetime | None, version: int | None) -> Any:
+    from api.actions.history import render_as_of
+    from domain.errors import DomainError
+
+    resource = resource_or_fail(rt.app, resource_id)
+    try:
+        return render_as_of(rt.app, resource, when, version)
+    except DomainError as error:
+        fail(error.message, code=1)
+
+
+@app.command()
+def show(resource_id: str, as_of: Annotated[Optional[str], typer.Option("--as-of")] = None,
+         version: Annotated[Optional[int], typer.Option("--version")] = None,
+         as_json: Annotated[bool, typer.Option("--json")] = False,
+         data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
+         schema: Schema = "public") -> None:
+    """The resource as it was at a time or version: the Get…Attribute answer of that moment."""
+    if as_of is not None and version is not None:
+        fail("give --as-of or --version, not both")
+    with runtime_for(data_dir, database_url, schema) as rt:
+        doc = snapshot(rt, resource_id, moment(as_of), version)
+    if as_json:
+        sys.stdout.write(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+        return
+    table = Table("field", "value")
+    for key, value in sorted(doc.items()):
+        table.add_row(key, json.dumps(value) if not isinstance(value, str) else value)
+    Console_out().print(table)
+
+
+def changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[tuple]:
+    """Field-by-field differences (nested objects and lists by position)."""
+    found = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, list) and isinstance(new, list) and key == "Zones":
+            old, new = ({z["ZoneId"]: z for z in old}, {z["ZoneId"]: z for z in new})
+        if isinstance(old, dict) and isinstance(new, dict):
+            found += changes(old, new, f"{prefix}{key}.")
+        elif old != new:
+            found.append((f"{prefix}{key}", old, new))
+    return found
+
+
+@app.command()
+def diff(resource_id: str, from_: Annotated[str, typer.Option("--from")],
+         to: Annotated[str, typer.Option("--to")],
+         as_json: Annotated[bool, typer.Option("--json")] = False,
+         data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
+         schema: Schema = "public") -> None:
+    """What changed between two moments, field by field, and which events did it."""
+    start, end = moment(from_), moment(to)
+    with runtime_for(data_dir, database_url, schema) as rt:
+        before = snapshot(rt, resource_id, start, None)
+        after = snapshot(rt, resource_id, end, None)
+        events = [e for e in rt.app.history(resource_or_fail(rt.app, resource_id))
+                  if start < e.time <= end]  # type: ignore[operator]
+    found = changes(before, after)
+    if as_json:
+        sys.stdout.write(json.dumps({"changes": [{"field": f, "from": o, "to": n}
+                                                 for f, o, n in found],
+                                     "events": [e.as_json() for e in events]}, indent=1) + "\n")
+        return
+    table = Table("field", "from", "to")
+    for field, old, new in found:
+        table.add_row(field, json.dumps(old), json.dumps(new))
+    Console_out().print(table)
+    for e in events:
+        Console_out().print(f"{e.as_json()['time']}  v{e.version}  {e.type}  by {e.actor} "
+                            f"({e.request_id})")
+
+
+@app.command("export")
+def export_command(since: When = None, until: When = None,
+                   account: Annotated[Optional[str], typer.Option(help="Only this account's "
+                                                                 "resources.")] = None,
+                   data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
+                   schema: Schema = "public") -> None:
+    """Write the event log as JSON lines to standard output."""
+    from infra.export import export_lines
+
+    with runtime_for(data_dir, database_url, schema) as rt:
+        for line in export_lines(rt.app, moment(since), moment(until), account):
+            sys.stdout.write(line + "\n")
+
+
+@app.command("import")
+def import_command(path: Path, data_dir: DataDir = Path(".privatelink"),
+                   database_url: DatabaseUrl = None, schema: Schema = "public",
+                   inventory: InventoryOpt = None) -> None:
+    """Replay an exported log into an empty store."""
+    from infra.export import ImportRefused, import_events
+
+    with runtime_for(data_dir, database_url, schema, inventory) as rt, path.open() as source:
+        try:
+            done = import_events(rt.app, source)
+        except ImportRefused as error:
+            fail(f"{path}: {error}", code=1)
+            return
+    console.print(f"imported {done.events} events of {done.aggregates} resources; the views "
+                  "are built when a server or `privatelink project` next runs")
+
+
+@app.command()
+def rebuild(verify: Annotated[bool, typer.Option(
+                help="Compare the rebuilt views with the live ones; exit 1 on a difference.")
+            ] = False,
+            data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
+            schema: Schema = "public") -> None:
+    """Rebuild every view from the event log alone, into fresh tables."""
+    from rich.progress import Progress
+
+    from infra.rebuild import compare_rows, rebuild_views, replace_live_views
+    from infra.view_store import PostgresViews
+
+    with runtime_for(data_dir, database_url, schema) as rt:
+        target = PostgresViews(rt.views.pool, rt.settings.db_schema, "pl_views_rebuild",
+                               "pl_view_tracking_rebuild")
+        target.drop_tables()
+        until, live = rt.views.snapshot() if verify else (
+            rt.app.recorder.max_notification_id() or 0, [])
+        with Progress(console=console) as progress:
+            task = progress.add_task("rebuilding views", total=until or 1)
+            rebuild_views(rt.app, target, lambda n: progress.update(task, completed=n),
+                          until=until)
+        if verify:
+            difference = compare_rows(target.rows(), live)
+            target.drop_tables()
+            if difference:
+                fail(f"views differ from the event log: {difference}", code=1)
+            console.print(f"views match the event log (position {until})")
+            return
+        replace_live_views(rt.views, target)
+        console.print(f"views rebuilt from {until} events")

@@ -1,0 +1,113 @@
+"""Export the event log as JSON lines, and import such a file into an empty store (AUD-4)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+
+from application.app import PrivateLinkApp
+
+BATCH = 1000
+REQUIRED = ("position", "originator_id", "originator_version", "topic", "state")
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; the message names the line."""
+
+
+def event_time(state: dict[str, Any]) -> datetime | None:
+    stamp = state.get("timestamp")
+    if isinstance(stamp, dict):
+        stamp = stamp.get("_data_")
+    return datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
+
+
+def export_lines(app: PrivateLinkApp, since: datetime | None = None,
+                 until: datetime | None = None, account: str | None = None) -> Iterator[str]:
+    """One JSON object per event, oldest first, numbered from 1 without gaps."""
+    owned = owned_aggregates(app, account) if account else None
+    position = 0
+    for notification in all_notifications(app):
+        state = json.loads(notification.state)
+        moment = event_time(state)
+        if owned is not None and notification.originator_id not in owned:
+            continue
+        if moment is not None and ((since and moment < since) or (until and moment > until)):
+            continue
+        position += 1
+        yield json.dumps({"position": position, "originator_id": str(notification.originator_id),
+                          "originator_version": notification.originator_version,
+                          "topic": notification.topic, "state": state}, sort_keys=True)
+
+
+def all_notifications(app: PrivateLinkApp) -> Iterator[Any]:
+    start = 1
+    while True:
+        batch = app.recorder.select_notifications(start=start, limit=BATCH)
+        if not batch:
+            return
+        yield from batch
+        start = batch[-1].id + 1
+
+
+def owned_aggregates(app: PrivateLinkApp, account: str) -> set[UUID]:
+    """Aggregates whose first event was recorded by the account."""
+    return {n.originator_id for n in all_notifications(app)
+            if n.originator_version == 1 and json.loads(n.state).get("actor") == account}
+
+
+@dataclass(frozen=True)
+class Imported:
+    events: int
+    aggregates: int
+
+
+def read_events(lines: Iterable[str]) -> list[StoredEvent]:
+    """Validate the whole file first: broken records and gaps are refused by line number."""
+    events: list[StoredEvent] = []
+    versions: dict[UUID, int] = {}
+    for number, line in enumerate(lines, 1):
+        record = parse_line(number, line)
+        if record["position"] != number:
+            raise ImportRefused(f"line {number}: position {record['position']} leaves a gap "
+                                f"(expected {number})")
+        originator = UUID(record["originator_id"])
+        expected = versions.get(originator, 0) + 1
+        if record["originator_version"] != expected:
+            raise ImportRefused(f"line {number}: {originator} version "
+                                f"{record['originator_version']} leaves a gap (expected {expected})")
+        versions[originator] = expected
+        events.append(StoredEvent(originator_id=originator, originator_version=expected,
+                                  topic=record["topic"], state=json.dumps(record["state"]).encode()))
+    return events
+
+
+def parse_line(number: int, line: str) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+        if not isinstance(record, dict) or any(key not in record for key in REQUIRED):
+            raise ValueError(f"needs the keys {', '.join(REQUIRED)}")
+        UUID(record["originator_id"])
+        if not isinstance(record["state"], dict) or not isinstance(record["topic"], str):
+            raise ValueError("state must be an object and topic a string")
+        if not isinstance(record["position"], int) or \
+                not isinstance(record["originator_version"], int):
+            raise ValueError("position and originator_version must be integers")
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ImportRefused(f"line {number}: broken record ({error})") from None
+    return record
+
+
+def import_events(app: PrivateLinkApp, source: IO[str]) -> Imported:
+    if app.recorder.max_notification_id():
+        raise ImportRefused("the store is not empty; import needs an empty store")
+    events = read_events(line for line in source if line.strip())
+    for start in range(0, len(events), BATCH):
+        app.recorder.insert_events(events[start:start + BATCH])
+    return Imported(len(events), len({e.originator_id for e in events}))
