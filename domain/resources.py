@@ -31,7 +31,13 @@ class ResourceFacts:
         return _WIRE_FOR_LB[lb_type]
 
     def check_can_back_a_service(self) -> None:
-        """SVC-2: NLB, ALB (public or private); CLB only private and pay-as-you-go."""
+        """SVC-2: NLB, ALB (public or private); CLB only private and pay-as-you-go; nothing
+        else (a gateway load balancer included)."""
+        if self.resource_type not in ("nlb", "alb", "slb"):
+            raise ResourceNotSupported(
+                f"The resource '{self.resource_id}' ({self.resource_type}) cannot back an "
+                "endpoint service: only NLB, ALB and private pay-as-you-go CLB instances can "
+                "(SVC-2).")
         if self.resource_type == "slb" and not (self.intranet and self.pay_as_you_go):
             raise ResourceNotSupported(
                 f"The CLB instance '{self.resource_id}' cannot back an endpoint service: "

@@ -66,17 +66,26 @@ def fingerprint(params: Iterable[tuple[str, str]]) -> str:
     return hashlib.sha256(repr(kept).encode()).hexdigest()
 
 
+TOKEN_PREFIX = "pl1:"
+
+
 def encode_token(key: str) -> str:
-    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+    """An opaque NextToken: where the next page starts."""
+    return base64.urlsafe_b64encode((TOKEN_PREFIX + key).encode()).decode().rstrip("=")
 
 
 def decode_token(token: str | None) -> str | None:
+    """The position a NextToken names; a token this API did not issue is refused."""
     if not token:
         return None
     try:
-        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidParameter("NextToken", "is not a token this API returned") from None
+        decoded = ""
+    if not decoded.startswith(TOKEN_PREFIX) or len(decoded) == len(TOKEN_PREFIX) or \
+            not decoded.isprintable():
+        raise InvalidParameter("NextToken", "is not a token this API returned")
+    return decoded[len(TOKEN_PREFIX):]
 
 
 def paged(rows: Sequence[tuple[str, dict[str, Any]]], limit: int) -> str:
