@@ -29,6 +29,7 @@ class VSwitchAddresses(PrivateLinkAggregate):
         self.vswitch_id = vswitch_id
         self.cidr = cidr
         self.taken: dict[str, str] = {}
+        self.next_offset = 1
 
     @property
     def network(self) -> IPv4Network:
@@ -60,9 +61,12 @@ class VSwitchAddresses(PrivateLinkAggregate):
             )
 
     def first_free(self) -> str:
+        """The next free address after the last one taken, wrapping around the block, so a
+        busy vSwitch is not scanned from its start on every allocation."""
         network = self.network
-        base = int(network.network_address)
-        for offset in range(1, network.num_addresses - 3):
+        base, usable = int(network.network_address), network.num_addresses - 3
+        start = self.next_offset if 1 <= self.next_offset < usable else 1
+        for offset in (*range(start, usable), *range(1, start)):
             candidate = str(IPv4Address(base + offset))
             if candidate not in self.taken:
                 return candidate
@@ -83,6 +87,7 @@ class VSwitchAddresses(PrivateLinkAggregate):
     @event("AddressTaken")
     def _taken(self, actor: str, request_id: str, ip: str, eni_id: str) -> None:
         self.taken[ip] = eni_id
+        self.next_offset = int(IPv4Address(ip)) - int(self.network.network_address) + 1
 
     def ipv6_for(self, ip: str, given: str | None) -> str:
         """A DualStack ENI's IPv6 address: the one given, or a unique-local address derived

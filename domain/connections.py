@@ -37,6 +37,7 @@ class ConnectionBook(Taggable):
         resources: dict[str, dict[str, Any]]
         connections: dict[str, dict[str, Any]]
         failed_resources: list[str]
+        resource_load: dict[str, int]
 
         def check_visible_to(self, account: str) -> None: ...
         def check_owned_by(self, account: str) -> None: ...
@@ -78,20 +79,40 @@ class ConnectionBook(Taggable):
             )
 
     def load(self) -> dict[str, int]:
-        """Live zone connections per resource."""
-        load: dict[str, int] = {}
-        for conn in self.connections.values():
-            for zc in conn["zones"].values():
-                if zc["resource_id"] and zc["status"] != "Disconnected":
-                    load[zc["resource_id"]] = load.get(zc["resource_id"], 0) + 1
-        return load
+        """Live zone connections per resource, kept up to date by every zone change."""
+        return dict(self.resource_load)
+
+    # Every change to a zone connection goes through these three, so the load per resource
+    # (RES-4) is kept incrementally instead of being recounted on each allocation.
+
+    def _set_zone(self, endpoint_id: str, zone_id: str, **changes: Any) -> None:
+        zc = self.connections[endpoint_id]["zones"][zone_id]
+        self._count(zc, -1)
+        zc.update(changes)
+        self._count(zc, +1)
+
+    def _put_zone(self, endpoint_id: str, zone_id: str, zc: dict[str, Any]) -> None:
+        self.connections[endpoint_id]["zones"][zone_id] = zc
+        self._count(zc, +1)
+
+    def _drop_zone(self, endpoint_id: str, zone_id: str) -> None:
+        self._count(self.connections[endpoint_id]["zones"].pop(zone_id), -1)
+
+    def _count(self, zc: dict[str, Any], sign: int) -> None:
+        resource_id = zc["resource_id"]
+        if resource_id and zc["status"] != "Disconnected":
+            count = self.resource_load.get(resource_id, 0) + sign
+            if count:
+                self.resource_load[resource_id] = count
+            else:
+                self.resource_load.pop(resource_id, None)
 
     def allocate(self, zone_id: str | None, taken: dict[str, int] | None = None,
                  exclude: tuple[str, ...] = ()) -> str:
         """RES-4: the auto-allocatable, available resource of the zone (any zone when None:
         cross-region) with the least load (connections per Mbit/s); ties go to the resource
         attached first."""
-        load = self.load()
+        load = dict(self.resource_load)
         for resource_id, count in (taken or {}).items():
             load[resource_id] = load.get(resource_id, 0) + count
         candidates = [r for r in self.resources.values()
@@ -177,7 +198,7 @@ class ConnectionBook(Taggable):
         conn.update(status="Connecting", bandwidth=bandwidth, traffic_mode=traffic_mode,
                     bandwidth_set=bandwidth_set)
         for zone, resource_id in allocations.items():
-            conn["zones"][zone].update(resource_id=resource_id, status="Connecting")
+            self._set_zone(endpoint_id, zone, resource_id=resource_id, status="Connecting")
 
     def deny_connection(self, by: Caller, endpoint_id: str) -> None:
         """ACC-3/ACC-5: denying disconnects the connection in every zone."""
@@ -195,7 +216,7 @@ class ConnectionBook(Taggable):
         conn = self.connections[endpoint_id]
         conn["status"] = "Disconnecting"
         for zone in zones:
-            conn["zones"][zone]["status"] = "Disconnecting"
+            self._set_zone(endpoint_id, zone, status="Disconnecting")
 
     # -- bandwidth (BW-2, BW-4, BW-5) --------------------------------------------------------
 
@@ -239,7 +260,7 @@ class ConnectionBook(Taggable):
         conn = self.connections[endpoint_id]
         conn["status"] = "Connected"
         for zone in zones:
-            conn["zones"][zone]["status"] = "Connected"
+            self._set_zone(endpoint_id, zone, status="Connected")
 
     def complete_disconnection(self, by: Caller, endpoint_id: str) -> None:
         conn = self.connections.get(endpoint_id)
@@ -253,7 +274,7 @@ class ConnectionBook(Taggable):
         conn = self.connections[endpoint_id]
         conn["status"] = "Disconnected"
         for zone in zones:
-            conn["zones"][zone]["status"] = "Disconnected"
+            self._set_zone(endpoint_id, zone, status="Disconnected")
 
     # -- zones and closing (EP-8, DEL-3) -------------------------------------------------------
 
@@ -271,8 +292,7 @@ class ConnectionBook(Taggable):
     @event("ConnectionZoneAdded")
     def _connection_zone_added(self, actor: str, request_id: str, endpoint_id: str, zone_id: str,
                                resource_id: str | None, status: str) -> None:
-        self.connections[endpoint_id]["zones"][zone_id] = {**new_zone(status),
-                                                           "resource_id": resource_id}
+        self._put_zone(endpoint_id, zone_id, {**new_zone(status), "resource_id": resource_id})
 
     def remove_connection_zone(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         if zone_id in self.connection(endpoint_id)["zones"]:
@@ -281,7 +301,7 @@ class ConnectionBook(Taggable):
     @event("ConnectionZoneRemoved")
     def _connection_zone_removed(self, actor: str, request_id: str, endpoint_id: str,
                                  zone_id: str) -> None:
-        del self.connections[endpoint_id]["zones"][zone_id]
+        self._drop_zone(endpoint_id, zone_id)
 
     def close_connection(self, by: Caller, endpoint_id: str) -> None:
         """DEL-3: the endpoint was deleted; its allocations go with it."""
@@ -290,6 +310,8 @@ class ConnectionBook(Taggable):
 
     @event("ConnectionClosed")
     def _connection_closed(self, actor: str, request_id: str, endpoint_id: str) -> None:
+        for zone_id in list(self.connections[endpoint_id]["zones"]):
+            self._drop_zone(endpoint_id, zone_id)
         del self.connections[endpoint_id]
 
 

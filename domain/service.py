@@ -107,6 +107,7 @@ class EndpointService(ServiceResources):
         self.connect_bandwidth = DEFAULT_CONNECT_BANDWIDTH
         self.connections: dict[str, dict[str, Any]] = {}
         self.failed_resources: list[str] = []
+        self.resource_load: dict[str, int] = {}
 
     # -- facts -------------------------------------------------------------------------
 

@@ -69,7 +69,7 @@ class ZoneConnections(ConnectionBook):
     @event("ZoneConnectionDisabled")
     def _zone_connection_disabled(self, actor: str, request_id: str, endpoint_id: str,
                                   zone_id: str) -> None:
-        self.connections[endpoint_id]["zones"][zone_id]["status"] = "Disconnecting"
+        self._set_zone(endpoint_id, zone_id, status="Disconnecting")
 
     def complete_zone_disconnection(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         zc = self.connections.get(endpoint_id, {}).get("zones", {}).get(zone_id)
@@ -79,7 +79,7 @@ class ZoneConnections(ConnectionBook):
     @event("ZoneConnectionDisconnected")
     def _zone_connection_disconnected(self, actor: str, request_id: str, endpoint_id: str,
                                       zone_id: str) -> None:
-        self.connections[endpoint_id]["zones"][zone_id]["status"] = "Disconnected"
+        self._set_zone(endpoint_id, zone_id, status="Disconnected")
 
     def enable_zone_connection(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         self.check_owned_by(by.account)
@@ -98,8 +98,7 @@ class ZoneConnections(ConnectionBook):
     @event("ZoneConnectionEnabled")
     def _zone_connection_enabled(self, actor: str, request_id: str, endpoint_id: str,
                                  zone_id: str, resource_id: str) -> None:
-        self.connections[endpoint_id]["zones"][zone_id].update(resource_id=resource_id,
-                                                               status="Connecting")
+        self._set_zone(endpoint_id, zone_id, resource_id=resource_id, status="Connecting")
 
     # -- manual allocation (RES-5..7, XR-7) ---------------------------------------------------
 
@@ -129,7 +128,7 @@ class ZoneConnections(ConnectionBook):
     @event("ZoneAllocationSet")
     def _zone_allocation_set(self, actor: str, request_id: str, endpoint_id: str, zone_id: str,
                              mode: str, resource_id: str | None) -> None:
-        self.connections[endpoint_id]["zones"][zone_id].update(mode=mode, resource_id=resource_id)
+        self._set_zone(endpoint_id, zone_id, mode=mode, resource_id=resource_id)
 
     # -- replacement and migration (RES-9..11) ------------------------------------------------
 
@@ -172,11 +171,10 @@ class ZoneConnections(ConnectionBook):
     def _resource_replaced(self, actor: str, request_id: str, endpoint_id: str, zone_id: str,
                            old_resource_id: str, resource_id: str, mode: str, old_eni_id: str,
                            new_eni_id: str) -> None:
-        zc = self.connections[endpoint_id]["zones"][zone_id]
-        zc["resource_id"] = resource_id
+        self._set_zone(endpoint_id, zone_id, resource_id=resource_id)
         if mode == "Graceful":
-            zc.update(status="Migrating", replaced_resource_id=old_resource_id,
-                      replaced_eni_id=old_eni_id)
+            self._set_zone(endpoint_id, zone_id, status="Migrating",
+                           replaced_resource_id=old_resource_id, replaced_eni_id=old_eni_id)
 
     def complete_migration(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         zc = self.connections.get(endpoint_id, {}).get("zones", {}).get(zone_id)
@@ -186,7 +184,7 @@ class ZoneConnections(ConnectionBook):
     @event("MigrationCompleted")
     def _migration_completed(self, actor: str, request_id: str, endpoint_id: str,
                              zone_id: str) -> None:
-        self.connections[endpoint_id]["zones"][zone_id]["status"] = "Migrated"
+        self._set_zone(endpoint_id, zone_id, status="Migrated")
 
     def _disconnect_replaced(self, by: Caller, endpoint_id: str, zone_id: str,
                              zc: dict[str, Any]) -> dict[str, Any]:
@@ -202,8 +200,8 @@ class ZoneConnections(ConnectionBook):
     @event("ReplacedResourceDisconnected")
     def _replaced_resource_disconnected(self, actor: str, request_id: str, endpoint_id: str,
                                         zone_id: str, resource_id: str, eni_id: str) -> None:
-        self.connections[endpoint_id]["zones"][zone_id].update(
-            status="Connected", replaced_resource_id=None, replaced_eni_id=None)
+        self._set_zone(endpoint_id, zone_id, status="Connected", replaced_resource_id=None,
+                       replaced_eni_id=None)
 
     # -- failure (RES-8) -------------------------------------------------------------------
 
@@ -239,9 +237,9 @@ class ZoneConnections(ConnectionBook):
                          moves: list[list[str]], stranded: list[list[str]]) -> None:
         self.failed_resources = [*self.failed_resources, resource_id]
         for endpoint_id, zone, target in moves:
-            self.connections[endpoint_id]["zones"][zone]["resource_id"] = target
+            self._set_zone(endpoint_id, zone, resource_id=target)
         for endpoint_id, zone in stranded:
-            self.connections[endpoint_id]["zones"][zone]["healthy"] = False
+            self._set_zone(endpoint_id, zone, healthy=False)
 
     def recover_resource(self, by: Caller, resource_id: str) -> None:
         if resource_id not in self.failed_resources:
@@ -256,4 +254,4 @@ class ZoneConnections(ConnectionBook):
                             healed: list[list[str]]) -> None:
         self.failed_resources = [r for r in self.failed_resources if r != resource_id]
         for endpoint_id, zone in healed:
-            self.connections[endpoint_id]["zones"][zone]["healthy"] = True
+            self._set_zone(endpoint_id, zone, healthy=True)

@@ -165,7 +165,8 @@ def test_bw_2_enabling_a_connection_takes_bandwidth_within_the_type_bounds(provi
     service_id = create_service(provider, resource_id)
     at_low, at_high = (create_endpoint(consumer, service_id, zones=(H,)) for _ in range(2))
     for wrong in (low - 1, high + 1):
-        refused(lambda: enable(provider, service_id, at_low, wrong), "InvalidParameter.Bandwidth")
+        refused(lambda w=wrong: enable(provider, service_id, at_low, w),
+                "InvalidParameter.Bandwidth")
     assert connection(provider, service_id, at_low).connection_status == "Pending"
     enable(provider, service_id, at_low, low)
     enable(provider, service_id, at_high, high)
@@ -181,7 +182,7 @@ def test_bw_2_changing_a_connected_connection_keeps_within_the_type_bounds(provi
     endpoint_id = create_endpoint(consumer, service_id, zones=(H,))
     wait_provider_connection(provider, service_id, endpoint_id, "Connected")
     for wrong in (low - 1, high + 1):
-        refused(lambda: change(provider, service_id, endpoint_id, wrong),
+        refused(lambda w=wrong: change(provider, service_id, endpoint_id, w),
                 "InvalidParameter.Bandwidth")
     change(provider, service_id, endpoint_id, high)
     assert connection(provider, service_id, endpoint_id).bandwidth == high

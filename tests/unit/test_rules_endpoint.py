@@ -213,7 +213,21 @@ def test_ep_4_releasing_an_address_makes_it_free_again() -> None:
     addresses = book()
     addresses.take(consumer, "127.16.1.1", "eni-1")
     addresses.release(consumer, "127.16.1.1")
-    assert addresses.take(consumer, None, "eni-2") == "127.16.1.1"
+    assert addresses.take(consumer, "127.16.1.1", "eni-2") == "127.16.1.1"
+
+
+def test_ep_4_automatic_assignment_moves_on_from_the_last_address_taken() -> None:
+    addresses = book()
+    addresses.take(consumer, "127.16.1.40", "eni-1")
+    assert addresses.take(consumer, None, "eni-2") == "127.16.1.41"
+
+
+def test_ep_4_automatic_assignment_wraps_around_to_freed_addresses() -> None:
+    addresses = book("127.16.1.0/29")
+    for n in range(4):
+        addresses.take(consumer, None, f"eni-{n}")
+    addresses.release(consumer, "127.16.1.2")
+    assert addresses.take(consumer, None, "eni-5") == "127.16.1.2"
 
 
 def test_ep_4_releasing_records_address_released() -> None:

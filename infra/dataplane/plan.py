@@ -1,0 +1,77 @@
+"""What the ENI forwarders should be, from the views: which ENI address and port forwards to
+which backend, each ENI's bandwidth limit (BW-1), and which load balancers to probe.
+
+Pure, like the record view: the forwarders and the prober only carry a plan out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.inventory import Inventory, Listener
+from infra.dataplane.records import SERVING, ViewRows
+
+ListenersOf = Callable[[str], Sequence[Listener]]
+ReplacedIp = Callable[[str, dict[str, Any]], str | None]
+"""The old ENI address of a zone in graceful migration (endpoint key, zone doc), if known."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One listener of one ENI: what arrives on ``ip:port`` goes to ``backend``."""
+
+    ip: str
+    port: int
+    backend: str
+    resource_id: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The forwarders, ENI limits and probe targets that the views call for."""
+
+    routes: dict[tuple[str, int], Route] = field(default_factory=dict)
+    bandwidth: dict[str, int] = field(default_factory=dict)
+    """Mbit/s per ENI address: its connection's limit (BW-1)."""
+    probes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Backends per load balancer serving a connected zone (only those with listeners)."""
+
+
+def listeners_from(inventory: Inventory) -> ListenersOf:
+    def listeners(resource_id: str) -> Sequence[Listener]:
+        lb = inventory.load_balancer(resource_id)
+        return lb.listeners if lb else ()
+
+    return listeners
+
+
+def plan_forwarders(rows: ViewRows, listeners: ListenersOf,
+                    replaced_ip: ReplacedIp = lambda _key, _zone: None) -> Plan:
+    """Forwarders for every serving zone of a Connected connection whose resource has
+    listeners; a gracefully migrating zone also keeps its old ENI on the old resource until
+    the provider disconnects that resource (RES-10)."""
+    plan = Plan()
+    for key, endpoint in rows.endpoints.items():
+        if endpoint.get("ConnectionStatus") != "Connected":
+            continue
+        bandwidth = int(rows.connections.get(key, endpoint).get("Bandwidth") or 0)
+        for zone in rows.zones.get(key, []):
+            if zone.get("ZoneStatus") not in SERVING:
+                continue
+            _add(plan, zone.get("EniIp", ""), zone.get("ResourceId", ""), bandwidth, listeners)
+            if zone.get("ReplacedEniId") and zone.get("ReplacedResourceId"):
+                _add(plan, replaced_ip(key, zone) or "", zone["ReplacedResourceId"], bandwidth,
+                     listeners)
+    return plan
+
+
+def _add(plan: Plan, ip: str, resource_id: str, bandwidth: int, listeners: ListenersOf) -> None:
+    found = listeners(resource_id) if resource_id else ()
+    if not ip or not found:
+        return
+    for listener in found:
+        plan.routes[(ip, listener.port)] = Route(ip, listener.port, listener.backend, resource_id)
+    plan.bandwidth[ip] = bandwidth
+    plan.probes[resource_id] = tuple(listener.backend for listener in found)

@@ -1,0 +1,184 @@
+"""The DNS-record view: which names exist under privatelink.aliyuncs.com and which ENI addresses
+each one answers with (RULES DNS-1..5, ACC-4, EP-9).
+
+Pure: built from the view rows (``ViewRows``) and asked with a name, a record type and the
+asker's zone, so every rule is testable with no socket and no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from typing import Any
+
+from domain.base import DOMAIN_SUFFIX
+from domain.inventory import Inventory
+
+APEX = DOMAIN_SUFFIX
+TTL = 5
+"""Seconds: short, so that a failed zone leaves resolvers' caches quickly (DNS-5)."""
+
+SERVING = frozenset({"Connected", "Migrating", "Migrated"})
+"""Zone-connection states that carry traffic (a migrating zone's new ENI already does, RES-10)."""
+
+
+@dataclass(frozen=True)
+class ViewRows:
+    """The view rows the data plane follows, keyed by the endpoint row's key."""
+
+    endpoints: dict[str, dict[str, Any]] = field(default_factory=dict)
+    zones: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    connections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Service docs keyed by ServiceId."""
+
+
+@dataclass(frozen=True)
+class ZoneAddress:
+    """One available zone's ENI addresses."""
+
+    zone_id: str
+    ipv4: str
+    ipv6: str = ""
+
+
+@dataclass(frozen=True)
+class NameRecords:
+    """What one name (an endpoint domain or a zone domain) resolves to."""
+
+    vpc_id: str
+    zones: tuple[ZoneAddress, ...] = ()
+    affinity: bool = False
+    dual_stack: bool = False
+
+    def select(self, asker_zone: str | None) -> tuple[ZoneAddress, ...]:
+        """DNS-2/3: with affinity, an asker in an available zone gets that zone alone;
+        everyone else gets every available zone."""
+        if self.affinity and asker_zone is not None:
+            mine = tuple(z for z in self.zones if z.zone_id == asker_zone)
+            if mine:
+                return mine
+        return self.zones
+
+    def addresses(self, rdtype: str, asker_zone: str | None) -> list[str]:
+        chosen = self.select(asker_zone)
+        if rdtype == "A":
+            return [z.ipv4 for z in chosen if z.ipv4]
+        if rdtype == "AAAA" and self.dual_stack:
+            return [z.ipv6 for z in chosen if z.ipv6]
+        return []
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The outcome of one question: a response code and the addresses to answer with."""
+
+    rcode: str
+    addresses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordSet:
+    """Every name under the apex, and the ancestors between them and the apex."""
+
+    names: dict[str, NameRecords] = field(default_factory=dict)
+    ancestors: frozenset[str] = frozenset()
+
+    def find(self, name: str) -> NameRecords | None:
+        return self.names.get(normalize(name))
+
+
+def normalize(name: str) -> str:
+    return name.rstrip(".").lower()
+
+
+def in_apex(name: str) -> bool:
+    name = normalize(name)
+    return name == APEX or name.endswith("." + APEX)
+
+
+def build_records(rows: ViewRows) -> RecordSet:
+    """EP-9: every endpoint has its endpoint domain and one zone domain per zone, whatever its
+    state; only the connected, healthy zones of a Connected connection give addresses."""
+    names: dict[str, NameRecords] = {}
+    for key, endpoint in rows.endpoints.items():
+        zones = rows.zones.get(key, [])
+        service = rows.services.get(endpoint.get("ServiceId", ""), {})
+        available = available_zones(endpoint, zones)
+        vpc_id = endpoint.get("VpcId", "")
+        dual = endpoint.get("AddressIpVersion") == "DualStack"
+        affinity = bool(endpoint.get("ZoneAffinityEnabled")) and bool(
+            service.get("ZoneAffinityEnabled"))
+        if endpoint.get("EndpointDomain"):
+            names[normalize(endpoint["EndpointDomain"])] = NameRecords(
+                vpc_id, available, affinity, dual)
+        for zone in zones:
+            if zone.get("ZoneDomain"):
+                names[normalize(zone["ZoneDomain"])] = NameRecords(
+                    vpc_id, tuple(a for a in available if a.zone_id == zone["ZoneId"]),
+                    False, dual)
+    return RecordSet(names, frozenset(_ancestors(names)))
+
+
+def available_zones(endpoint: dict[str, Any],
+                    zones: Iterable[dict[str, Any]]) -> tuple[ZoneAddress, ...]:
+    """ACC-4: nothing unless the provider accepted the connection; DNS-5: no unhealthy zone."""
+    if endpoint.get("ConnectionStatus") != "Connected":
+        return ()
+    return tuple(
+        ZoneAddress(z["ZoneId"], z.get("EniIp", ""), z.get("ZoneIpv6Address", ""))
+        for z in sorted(zones, key=lambda z: str(z.get("ZoneId", "")))
+        if z.get("ZoneStatus") in SERVING and z.get("_healthy", True) is not False
+        and z.get("EniIp"))
+
+
+def _ancestors(names: Iterable[str]) -> set[str]:
+    # Names between a record and the apex exist with no data (RFC 8020): NODATA, not NXDOMAIN.
+    found: set[str] = {APEX}
+    for name in names:
+        labels = name.split(".")
+        for i in range(1, len(labels)):
+            parent = ".".join(labels[i:])
+            if not parent.endswith(APEX) or parent in found:
+                break
+            found.add(parent)
+    return found
+
+
+class ZoneLocator:
+    """Finds the asker's zone: the zone of the vSwitch, in the endpoint's VPC, whose CIDR
+    holds the asker's address (DNS-2)."""
+
+    def __init__(self, vswitches: Iterable[tuple[str, str, str]]) -> None:
+        self._by_vpc: dict[str, list[tuple[IPv4Network | IPv6Network, str]]] = {}
+        for vpc_id, zone_id, cidr in vswitches:
+            self._by_vpc.setdefault(vpc_id, []).append((ip_network(cidr), zone_id))
+
+    @classmethod
+    def from_inventory(cls, inventory: Inventory) -> ZoneLocator:
+        return cls((vpc.id, s.zone, str(s.cidr)) for vpc in inventory.vpcs for s in vpc.vswitches)
+
+    def zone_of(self, vpc_id: str, address: str | None) -> str | None:
+        if not address:
+            return None
+        try:
+            ip = ip_address(address)
+        except ValueError:
+            return None
+        for network, zone_id in self._by_vpc.get(vpc_id, []):
+            if ip.version == network.version and ip in network:
+                return zone_id
+        return None
+
+
+def answer(records: RecordSet, locator: ZoneLocator, name: str, rdtype: str,
+           asker: str | None) -> Answer:
+    """The answer to one question from ``asker`` (its source address or client subnet)."""
+    if not in_apex(name):
+        return Answer("REFUSED")
+    found = records.find(name)
+    if found is None:
+        return Answer("NOERROR" if normalize(name) in records.ancestors else "NXDOMAIN")
+    zone = locator.zone_of(found.vpc_id, asker)
+    return Answer("NOERROR", tuple(found.addresses(rdtype, zone)))
