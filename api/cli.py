@@ -81,6 +81,15 @@ def serve(
     projector: Annotated[bool, typer.Option(
         help="Run the projections in this process (--no-projector with `privatelink project`)."
     )] = True,
+    dns_host: Annotated[str, typer.Option(help="Address the DNS server listens on.")
+                        ] = "127.0.0.1",
+    dns_port: Annotated[int, typer.Option(help="Port of the DNS server (UDP and TCP).")] = 8053,
+    dns: Annotated[bool, typer.Option(help="Answer DNS for the endpoint domains (--no-dns: off).")
+                   ] = True,
+    forwarders: Annotated[bool, typer.Option(
+        help="Forward ENI listener ports to the load balancers' backends.")] = True,
+    probe_interval: Annotated[float, typer.Option(
+        help="Seconds between health probes of the backends (0: no probing).")] = 2.0,
 ) -> None:
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
     import uvicorn
@@ -93,9 +102,17 @@ def serve(
     load_settings_inventory(inventory)
     settings = settings_for(host=host, port=port, inventory=inventory, data_dir=data_dir,
                             database_url=database_url, db_schema=schema,
-                            provision_delay=provision_delay, run_projector=projector)
+                            provision_delay=provision_delay, run_projector=projector,
+                            dns_host=dns_host, dns_port=dns_port, dns_enabled=dns,
+                            forwarders_enabled=forwarders, probe_interval=probe_interval)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    http_app = create_app(settings)
+    from infra.dataplane import DataPlaneError
+
+    try:
+        http_app = create_app(settings)
+    except DataPlaneError as error:
+        fail(str(error), code=1)
+        return
     store = describe(http_app.state.runtime.url)
     kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
     console.print(f"privatelink listening on http://{host}:{port} (store: {kind}, {store}, "

@@ -15,8 +15,8 @@ from api.actions.context import Ctx, RuntimeLike, fingerprint
 from api.auth import RawRequest
 from api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
 from api.wire.errors import InvalidParameter, UnknownAction
-from application.unit_of_work import Command
 from api.wire.parse import parse_params
+from application.unit_of_work import Command
 from domain.base import Caller
 
 log = logging.getLogger("privatelink")

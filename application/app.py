@@ -8,10 +8,10 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.persistence import ProcessRecorder
 
-from application.tagging import TagCommands
 from application.facts import InventoryFacts
 from application.history import HistoryQueries
 from application.provisioner import Provisioner
+from application.tagging import TagCommands
 from domain.addresses import VSwitchAddresses
 from domain.base import IdGenerator, RandomIds
 from domain.endpoint import Endpoint

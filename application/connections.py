@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from application.endpoints import EndpointCommands
 from application.unit_of_work import Command, Decision, Outcome
+from domain.endpoint import Endpoint
 
 
 class ConnectionCommands(EndpointCommands):
@@ -24,9 +27,20 @@ class ConnectionCommands(EndpointCommands):
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.deny_connection(cmd.caller, endpoint_id)
-            return {}, [service]
+            return {}, [service, *self.drop_replaced_enis(cmd, endpoint_id)]
 
         return self.execute(cmd, decide)
+
+    def drop_replaced_enis(self, cmd: Command, endpoint_id: str) -> list[Any]:
+        """RES-10: a denied connection takes a migration's old ENIs with it."""
+        endpoint: Endpoint = self.load(Endpoint, Endpoint.create_id(endpoint_id))
+        dropped = [endpoint.drop_replaced_eni(cmd.caller, z) for z in sorted(endpoint.zones)]
+        vpc = self.facts.inventory.vpc(endpoint.vpc_id)
+        books = [self.address_book(cmd.caller, vpc, old["vswitch_id"]) for old in dropped
+                 if old and vpc]
+        for book, old in zip(books, [d for d in dropped if d]):
+            book.release(cmd.caller, old["ip"])
+        return [endpoint, *books] if books else []
 
     def change_connection_bandwidth(self, cmd: Command, region: str, service_id: str,
                                     endpoint_id: str, bandwidth: int | None,

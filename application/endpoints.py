@@ -138,8 +138,11 @@ class EndpointCommands(ServiceCommands):
         return self.execute(cmd, decide)
 
     def release(self, by: Caller, vpc: Vpc, zone: dict[str, str]) -> VSwitchAddresses:
+        """Free a zone's ENI address, and its migrated-away ENI's one too (RES-10)."""
         book = self.address_book(by, vpc, zone["vswitch_id"])
         book.release(by, zone["ip"])
+        if zone.get("replaced_ip"):
+            book.release(by, zone["replaced_ip"])
         return book
 
     def add_zone(self, cmd: Command, region: str, endpoint_id: str, zone: ZoneRequest) -> Outcome:

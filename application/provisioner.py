@@ -42,8 +42,15 @@ class Provisioner:
         if step is None:
             return
         by = Caller(SYSTEM_ACCOUNT, getattr(domain_event, "request_id", ""))
+        tracking = Tracking(PROVISIONER, notification_id)
+        if self.executor is not None:  # type: ignore[attr-defined]
+            from application.executor import Job
+
+            job = Job(lambda: ({}, step(self, domain_event, by)), tracking=tracking)
+            self.executor.submit(job)  # type: ignore[attr-defined]
+            return
         for _ in range(MAX_ATTEMPTS):
-            processing = ProcessingEvent(tracking=Tracking(PROVISIONER, notification_id))
+            processing = ProcessingEvent(tracking=tracking)
             for aggregate in step(self, domain_event, by):
                 processing.collect_events(aggregate)
             try:
@@ -60,7 +67,7 @@ class Provisioner:
 
 
 def _get(app: Any, aggregate_id: Any) -> Any:
-    return app.repository.get(aggregate_id)
+    return app.fetch(aggregate_id)
 
 
 def _activate(app: Any, event: Any, by: Caller) -> list[Aggregate]:

@@ -1,4 +1,9 @@
-"""How every command runs: DryRun, ClientToken, optimistic-concurrency retries, one save."""
+"""How every command runs: DryRun, ClientToken, optimistic-concurrency retries, one save.
+
+With a :class:`application.executor.CommandExecutor` attached, commands are decided by its
+single writer thread and committed in batches; without one (tools, tests), each command
+decides against fresh aggregates and saves on its own, retrying on conflicts.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
@@ -16,6 +22,9 @@ from eventsourcing.utils import get_topic
 from domain.base import Caller
 from domain.errors import ConcurrentModification, DryRunPassed, NotFound
 from domain.idempotency import ClientTokenRecord
+
+if TYPE_CHECKING:
+    from application.executor import CommandExecutor
 
 MAX_ATTEMPTS = 30
 
@@ -49,37 +58,40 @@ def backoff(attempt: int) -> None:
 class UnitOfWork:
     """Mixin for the application: runs a decision and saves what it changed, atomically."""
 
-    def execute(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
-        """Decide against fresh aggregates, then save them in one atomic ``save``.
+    executor: CommandExecutor | None = None
 
-        A concurrent writer makes the save fail on a version conflict; then the decision is
-        taken again against the new state, a bounded number of times.
-        """
+    def execute(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
+        """Decide, then save every changed aggregate in one atomic ``save``."""
+        if self.executor is not None and not command.dry_run:
+            from application.executor import Job
+
+            return self.executor.submit(Job(decide, command))
+        return self._execute_alone(command, decide)
+
+    def _execute_alone(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
+        """Decide against fresh aggregates; a concurrent writer makes the save fail on a
+        version conflict, and then the decision is taken again, a bounded number of times."""
         app: Application = self  # type: ignore[assignment]
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 backoff(attempt)
-            replayed = self._replay(command)
+            replayed = self.replay(command)
             if replayed is not None:
                 return Outcome(replayed, app.recorder.max_notification_id())
             result, aggregates = decide()
             if command.dry_run:
                 raise DryRunPassed()
-            if command.client_token:
-                aggregates = [*aggregates, ClientTokenRecord(
-                    account=command.caller.account, action=command.action,
-                    token=command.client_token, fingerprint=command.fingerprint, result=result,
-                    actor=command.caller.account, request_id=command.caller.request_id)]
             try:
-                recordings = app.save(*aggregates)
+                recordings = app.save(*self.with_token_record(command, result, aggregates))
             except IntegrityError:
                 continue
             ids = [r.notification.id for r in recordings]
             return Outcome(result, max(ids) if ids else None)
         raise ConcurrentModification()
 
-    def _replay(self, command: Command) -> dict[str, Any] | None:
-        if not command.client_token or command.dry_run:
+    def replay(self, command: Command | None) -> dict[str, Any] | None:
+        """The first answer to this command's ClientToken, if it was seen before."""
+        if command is None or not command.client_token or command.dry_run:
             return None
         record_id = ClientTokenRecord.create_id(
             command.caller.account, command.action, command.client_token)
@@ -89,13 +101,46 @@ class UnitOfWork:
             return None
         return record.replay(command.fingerprint)
 
+    @staticmethod
+    def with_token_record(command: Command | None, result: dict[str, Any],
+                          aggregates: list[Aggregate]) -> list[Aggregate]:
+        """Remember the answer under the ClientToken, in the same atomic save."""
+        if command is None or not command.client_token:
+            return aggregates
+        return [*aggregates, ClientTokenRecord(
+            account=command.caller.account, action=command.action, token=command.client_token,
+            fingerprint=command.fingerprint, result=result, actor=command.caller.account,
+            request_id=command.caller.request_id)]
+
+    def fetch(self, aggregate_id: UUID) -> Any:
+        """Any aggregate by id, through the executor's cache when deciding in its thread."""
+        if self.executor is not None and self.executor.in_writer():
+            return self.executor.load(aggregate_id)
+        app: Application = self  # type: ignore[assignment]
+        return app.repository.get(aggregate_id)
+
     def load(self, cls: type[Any], aggregate_id: Any) -> Any:
         """Load an aggregate of the given class; NotFound when there is none."""
-        app: Application = self  # type: ignore[assignment]
         try:
-            aggregate = app.repository.get(aggregate_id)
+            aggregate = self.fetch(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"No {cls.__name__} {aggregate_id}") from None
         if not isinstance(aggregate, cls):
             raise NotFound(f"{aggregate_id} is not a {get_topic(cls)}")
         return aggregate
+
+    def record(self, processing: ProcessingEvent[UUID]) -> list[Any]:
+        """Write a batch of events (and a tracking position) in one transaction."""
+        return self._record(processing)  # type: ignore[attr-defined,no-any-return]
+
+    def snapshot_after(self, events: list[Any], jobs: list[Any]) -> None:
+        """Snapshot, from memory, aggregates whose new events crossed a snapshot interval."""
+        app: Application = self  # type: ignore[assignment]
+        if not app.snapshots:
+            return
+        by_id = {a.id: a for job in jobs for a in job.aggregates}
+        for event in events:
+            aggregate = by_id.get(event.originator_id)
+            interval = app.snapshotting_intervals.get(type(aggregate)) if aggregate else None
+            if aggregate is not None and interval and event.originator_version % interval == 0:
+                app.snapshots.put([type(aggregate).Snapshot.take(aggregate)])

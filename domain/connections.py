@@ -127,13 +127,20 @@ class ConnectionBook(Taggable):
                                               r["order"]))
         return str(best["resource_id"])
 
+    def usable(self, resource_id: str | None, zone_id: str) -> bool:
+        """A manually chosen resource is used while it is attached in the zone and has not
+        failed; otherwise the zone is allocated automatically (RES-6, RES-8)."""
+        return bool(resource_id) and resource_id not in self.failed_resources and any(
+            r["resource_id"] == resource_id and r["zone_id"] == zone_id
+            for r in self.resources.values())
+
     def allocations(self, conn: dict[str, Any], zones: list[str]) -> dict[str, str]:
         """A resource for each zone: the manual choice (RES-6/7) or an automatic one."""
         taken: dict[str, int] = {}
         chosen: dict[str, str] = {}
         for zone in zones:
             zc = conn["zones"][zone]
-            if zc["mode"] == "Manual" and zc["resource_id"]:
+            if zc["mode"] == "Manual" and self.usable(zc["resource_id"], zone):
                 chosen[zone] = zc["resource_id"]
             else:
                 chosen[zone] = self.allocate(None if conn["cross_region"] else zone, taken)
@@ -216,7 +223,9 @@ class ConnectionBook(Taggable):
         conn = self.connections[endpoint_id]
         conn["status"] = "Disconnecting"
         for zone in zones:
-            self._set_zone(endpoint_id, zone, status="Disconnecting")
+            # RES-10: a migrated zone's old resource is disconnected with the rest.
+            self._set_zone(endpoint_id, zone, status="Disconnecting", replaced_resource_id=None,
+                           replaced_eni_id=None)
 
     # -- bandwidth (BW-2, BW-4, BW-5) --------------------------------------------------------
 

@@ -11,14 +11,19 @@ from eventsourcing.domain import event
 
 from domain.bandwidth import DEFAULT_CONNECT_BANDWIDTH, check_connect_bandwidth
 from domain.base import Caller, aggregate_uuid, service_domain, service_name
-from domain.errors import AlreadyExists, EndpointServiceNotFound, InvalidValue, OperationDenied
-from domain.errors import ResourceNotSupported
+from domain.errors import (
+    AlreadyExists,
+    EndpointServiceNotFound,
+    InvalidValue,
+    OperationDenied,
+    ResourceNotSupported,
+)
 from domain.resources import WIRE_RESOURCE_TYPES, ResourceFacts, entry_key
 from domain.service_resources import (
     MAX_RESOURCES,
     ServiceResources,
+    check_cross_region_capable,
     check_same_type,
-    spans_two_zones,
 )
 from domain.tags import check_tag
 
@@ -279,19 +284,6 @@ def check_all_dual_stack(entries: Any) -> None:
             raise ResourceNotSupported(
                 f"The resource '{entry['resource_id']}' does not support dual stack, so the "
                 "endpoint service cannot be DualStack (SVC-4).")
-
-
-def check_cross_region_capable(entries: Any) -> None:
-    """XR-2: only NLB and upgraded ALB resources, spanning at least two zones."""
-    entries = list(entries)
-    for entry in entries:
-        if not entry.get("cross_region_capable", entry["resource_type"] == "nlb"):
-            raise ResourceNotSupported(
-                f"The resource '{entry['resource_id']}' does not allow cross-region access: only "
-                "NLB and upgraded ALB instances do (XR-2).")
-    if not spans_two_zones(entries):
-        raise ResourceNotSupported("Cross-region access needs service resources in at least two "
-                                   "zones (XR-2).")
 
 
 # -- event versions: events stored in an older shape are upcast when read ---------------------

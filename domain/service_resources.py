@@ -7,8 +7,13 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.domain import event
 
 from domain.base import Caller
-from domain.errors import AlreadyExists, InvalidValue, NotFound, OperationDenied
-from domain.errors import ResourceNotSupported
+from domain.errors import (
+    AlreadyExists,
+    InvalidValue,
+    NotFound,
+    OperationDenied,
+    ResourceNotSupported,
+)
 from domain.resources import ResourceFacts, entry_key
 from domain.zone_connections import ZoneConnections
 
@@ -49,6 +54,8 @@ class ServiceResources(ZoneConnections):
             raise InvalidValue(f"An endpoint service takes at most {MAX_RESOURCES} resources.")
         order = max((r["order"] for r in self.resources.values()), default=-1) + 1
         entries = [facts.entry(z, order + i) for i, z in enumerate(zones)]
+        if self.supported_regions[1:]:
+            check_cross_region_capable([*self.resources.values(), *entries])
         self._resource_attached(by.account, by.request_id, entries)
 
     @event("ResourceAttached")
@@ -130,3 +137,16 @@ def check_same_type(facts: ResourceFacts, resource_type: str) -> None:
 
 def spans_two_zones(entries: Any) -> bool:
     return len({e["zone_id"] for e in entries}) >= 2
+
+
+def check_cross_region_capable(entries: Any) -> None:
+    """XR-2: only NLB and upgraded ALB resources, spanning at least two zones."""
+    entries = list(entries)
+    for entry in entries:
+        if not entry.get("cross_region_capable", entry["resource_type"] == "nlb"):
+            raise ResourceNotSupported(
+                f"The resource '{entry['resource_id']}' does not allow cross-region access: only "
+                "NLB and upgraded ALB instances do (XR-2).")
+    if not spans_two_zones(entries):
+        raise ResourceNotSupported("Cross-region access needs service resources in at least two "
+                                   "zones (XR-2).")

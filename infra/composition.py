@@ -14,8 +14,11 @@ from psycopg_pool import ConnectionPool
 from api.auth import Authenticator, MemoryNonceStore
 from api.http import build_http_app
 from application.app import PrivateLinkApp
+from application.executor import CommandExecutor
 from domain.inventory import Inventory
+from infra.change_feed import PostgresChangeFeed
 from infra.database import ensure_schema, eventsourcing_env, open_database
+from infra.dataplane import start_data_plane
 from infra.followers import Projector, ProvisionerRunner
 from infra.inventory_file import demo_inventory, load_inventory
 from infra.positions import NotifyListener, PositionWatcher
@@ -74,7 +77,28 @@ def open_runtime(settings: Settings, *, serve: bool = True,
         runtime = Runtime(settings, url, inventory, app, views, watcher, authenticator)
         if serve:
             start_followers(runtime, stack)
+            start_data_plane(runtime, stack)
+            start_executor(runtime, stack)
         yield runtime
+
+
+def start_executor(runtime: Runtime, stack: ExitStack) -> None:
+    """Commands of this process go through one writer that commits them in batches."""
+    projectors = [f for f in runtime.followers if isinstance(f, Projector)]
+
+    def committed(position: int) -> None:
+        for projector in projectors:
+            projector.poke(position)
+
+    executor = CommandExecutor(runtime.app, PostgresChangeFeed(runtime.app), committed)
+    executor.start()
+    runtime.app.executor = executor
+    stack.callback(detach_executor, runtime.app, executor)
+
+
+def detach_executor(app: PrivateLinkApp, executor: CommandExecutor) -> None:
+    app.executor = None
+    executor.stop()
 
 
 def start_followers(runtime: Runtime, stack: ExitStack) -> None:

@@ -35,6 +35,7 @@ class LogFollower:
         self.url = url
         self.position = 0
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self.channel: str = app.recorder.channel_name  # type: ignore[attr-defined]
 
@@ -44,7 +45,12 @@ class LogFollower:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         self._thread.join(timeout=10)
+
+    def poke(self, position: int = 0) -> None:
+        """New events were committed in this process: look now, not at the next NOTIFY."""
+        self._wake.set()
 
     def initial_position(self) -> int:
         raise NotImplementedError
@@ -71,14 +77,29 @@ class LogFollower:
 
     def _follow(self, listener: psycopg.Connection) -> None:  # type: ignore[type-arg]
         while not self._stop.is_set():
+            self._wake.clear()
             batch = list(self.app.recorder.select_notifications(
                 start=self.position + 1, limit=BATCH))
             if batch:
                 self.process(batch)
                 self.position = batch[-1].id
                 continue
-            for _ in listener.notifies(timeout=0.5, stop_after=1):
+            for _ in listener.notifies(timeout=0.0, stop_after=1):
                 break
+            else:
+                self._wait_for_news(listener)
+
+    def _wait_for_news(self, listener: psycopg.Connection) -> None:  # type: ignore[type-arg]
+        """Sleep until this process commits (poke) or another one NOTIFYs."""
+        deadline = 0.5
+        step = 0.02
+        waited = 0.0
+        while waited < deadline and not self._stop.is_set():
+            if self._wake.wait(step):
+                return
+            for _ in listener.notifies(timeout=0.0, stop_after=1):
+                return
+            waited += step
 
 
 class Projector(LogFollower):

@@ -24,3 +24,10 @@ class Settings(BaseSettings):
     run_projector: bool = True
     view_wait_timeout: float = Field(default=10.0, gt=0)
     pool_size: int = Field(default=8, ge=1)
+    # The data plane. Off unless asked for, so an in-process runtime (tests, embedding) opens
+    # no fixed port; `privatelink serve` turns it on by default (DNS on 127.0.0.1:8053).
+    dns_host: str = "127.0.0.1"
+    dns_port: int = Field(default=8053, ge=1, le=65535)
+    dns_enabled: bool = False
+    forwarders_enabled: bool = False
+    probe_interval: float = Field(default=0.0, ge=0)

@@ -126,7 +126,17 @@ def zone_doc(endpoint: Any, zone: dict[str, str]) -> dict[str, Any]:
         "ResourceId": "",
         "ReplacedEniId": "",
         "ReplacedResourceId": "",
+        "_service": endpoint.service_id,
     }
+
+
+CONSUMER_ZONE_STATUS = {"Migrating": "Connected", "Migrated": "Connected"}
+
+
+def consumer_zone(doc: dict[str, Any]) -> dict[str, Any]:
+    """The consumer sees endpoint-zone states only: a migrating zone is Connected to it."""
+    status = doc.get("ZoneStatus", "")
+    return {**doc, "ZoneStatus": CONSUMER_ZONE_STATUS.get(status, status)}
 
 
 def connection_doc(e: Any) -> dict[str, Any]:

@@ -133,7 +133,11 @@ class ViewsProjection:
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionDenied) -> list[Op]:
-        return [*_connection_status(e, "Disconnecting"), *_zone_status(e, "Disconnecting")]
+        ep = endpoint_key(e.endpoint_id)
+        return [*_connection_status(e, "Disconnecting"),
+                *(Patch(ZONE, child_key(ep, z), {"ZoneStatus": "Disconnecting",
+                                                 "ReplacedResourceId": "", "ReplacedEniId": ""})
+                  for z in e.zones)]
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionDisconnected) -> list[Op]:

@@ -8,8 +8,8 @@ from api.actions import fields as F
 from api.actions.context import Ctx, decode_token, paged, pick
 from api.actions.registry import action
 from api.actions.services import owned_service
-from application.zone_connections import ZoneResourceChange
 from api.wire import models as m
+from application.zone_connections import ZoneResourceChange
 from projections.views import CONNECTION, ZONE, endpoint_key, service_key
 
 

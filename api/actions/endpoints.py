@@ -12,6 +12,7 @@ from api.wire import models as m
 from application.endpoints import ZoneRequest
 from domain.endpoint import EndpointOptions
 from domain.errors import EndpointNotFound, InvalidValue
+from projections.docs import consumer_zone
 from projections.views import ENDPOINT, SECURITY_GROUP, ZONE, endpoint_key
 
 
@@ -108,7 +109,7 @@ def list_zones(ctx: Ctx, r: m.ListVpcEndpointZonesRequest) -> dict[str, Any]:
     limit = r.max_results or 50
     rows, total = ctx.views.page(ZONE, parent=endpoint_key(r.endpoint_id),
                                  after=decode_token(r.next_token), limit=limit)
-    return {"Zones": [pick(d, F.ENDPOINT_ZONE) for _, d in rows],
+    return {"Zones": [pick(consumer_zone(d), F.ENDPOINT_ZONE) for _, d in rows],
             "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": total}
 
 

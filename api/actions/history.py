@@ -13,6 +13,7 @@ from api.wire.extensions import GetResourceAsOfRequest, ListResourceEventsReques
 from application.history import resource_named
 from domain.errors import InvalidValue
 from projections.attributes import endpoint_attribute, service_attribute
+from projections.docs import consumer_zone
 
 
 def parse_time(name: str, value: str | None) -> datetime | None:
@@ -61,5 +62,5 @@ def render_as_of(app: Any, resource: Any, when: datetime | None, version: int | 
     if resource.kind == "service":
         return pick(service_attribute(aggregate), F.SERVICE_GET)
     doc = endpoint_attribute(aggregate, service)
-    zones = [pick(z, F.ENDPOINT_ZONE) for z in doc["Zones"]]
+    zones = [pick(consumer_zone(z), F.ENDPOINT_ZONE) for z in doc["Zones"]]
     return {**pick(doc, F.ENDPOINT_GET), "Zones": zones}

@@ -142,16 +142,18 @@ def list_resources(ctx: Ctx, r: m.ListVpcEndpointServiceResourcesRequest) -> dic
     limit = r.max_results or 50
     rows, _ = ctx.views.page(RESOURCE, parent=service_key(r.service_id),
                              after=decode_token(r.next_token), limit=limit)
-    return {"Resources": [pick(related_counts(ctx, d), F.RESOURCE) for _, d in rows],
+    return {"Resources": [pick(related_counts(ctx, {**d, "_service": r.service_id}), F.RESOURCE)
+                          for _, d in rows],
             "NextToken": paged(rows, limit), "MaxResults": limit}
 
 
 def related_counts(ctx: Ctx, doc: dict[str, Any]) -> dict[str, Any]:
     """How many endpoint zones the resource serves, and how many it still serves only as the
     replaced resource of a migration, read from the zone view."""
-    serving = ctx.views.count(ZONE, {"ResourceId": doc["ResourceId"]},
+    service = {"_service": doc["_service"]}
+    serving = ctx.views.count(ZONE, {"ResourceId": doc["ResourceId"], **service},
                               exclude={"ZoneStatus": "Disconnected"})
-    replaced = ctx.views.count(ZONE, {"ReplacedResourceId": doc["ResourceId"]})
+    replaced = ctx.views.count(ZONE, {"ReplacedResourceId": doc["ResourceId"], **service})
     return {**doc, "RelatedEndpointCount": serving, "RelatedDeprecatedEndpointCount": replaced}
 
 

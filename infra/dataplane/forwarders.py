@@ -115,7 +115,7 @@ class Forwarder:
         try:
             back_reader, back_writer = await asyncio.wait_for(
                 asyncio.open_connection(host, int(port)), CONNECT_TIMEOUT)
-        except (OSError, asyncio.TimeoutError) as error:
+        except (TimeoutError, OSError) as error:
             log.info("%s:%s: backend %s unreachable (%s)", self.route.ip, self.route.port,
                      self.route.backend, error)
             return

@@ -14,8 +14,8 @@ from domain.inventory import Inventory, Listener
 from infra.dataplane.records import SERVING, ViewRows
 
 ListenersOf = Callable[[str], Sequence[Listener]]
-ReplacedIp = Callable[[str, dict[str, Any]], str | None]
-"""The old ENI address of a zone in graceful migration (endpoint key, zone doc), if known."""
+ReplacedIp = Callable[[dict[str, Any], dict[str, Any]], str | None]
+"""The old ENI address of a zone in graceful migration (endpoint doc, zone doc), if known."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def listeners_from(inventory: Inventory) -> ListenersOf:
 
 
 def plan_forwarders(rows: ViewRows, listeners: ListenersOf,
-                    replaced_ip: ReplacedIp = lambda _key, _zone: None) -> Plan:
+                    replaced_ip: ReplacedIp = lambda _endpoint, _zone: None) -> Plan:
     """Forwarders for every serving zone of a Connected connection whose resource has
     listeners; a gracefully migrating zone also keeps its old ENI on the old resource until
     the provider disconnects that resource (RES-10)."""
@@ -62,7 +62,7 @@ def plan_forwarders(rows: ViewRows, listeners: ListenersOf,
                 continue
             _add(plan, zone.get("EniIp", ""), zone.get("ResourceId", ""), bandwidth, listeners)
             if zone.get("ReplacedEniId") and zone.get("ReplacedResourceId"):
-                _add(plan, replaced_ip(key, zone) or "", zone["ReplacedResourceId"], bandwidth,
+                _add(plan, replaced_ip(endpoint, zone) or "", zone["ReplacedResourceId"], bandwidth,
                      listeners)
     return plan
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from domain.errors import DryRunPassed, IdempotentParameterMismatch, IpAddressUnavailable
 from domain.service import EndpointService
 from infra.composition import Runtime
-from projections.views import ENDPOINT, endpoint_key
+from projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
 from tests.application.helpers import CONSUMER, REGION, cmd, create_endpoint, create_service
 
 
@@ -64,6 +65,9 @@ def test_client_token_with_other_parameters_is_refused(runtime: Runtime) -> None
 
 def test_dry_run_validates_and_records_nothing(runtime: Runtime) -> None:
     service_id = create_service(runtime)
+    row = lambda: runtime.views.get(SERVICE, service_key(service_id))  # noqa: E731
+    while row()["doc"]["ServiceStatus"] != "Active":
+        time.sleep(0.01)  # the service's activation is the last event to wait for
     before = runtime.app.recorder.max_notification_id()
     with pytest.raises(DryRunPassed):
         create_endpoint(runtime, service_id, dry_run=True)

@@ -6,14 +6,18 @@ route and CLI a user would use)."""
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import psycopg
 from alibabacloud_privatelink20200415 import models as pl
 
+from tests.conftest import Server
 from tests.e2e.helpers import (
     REGION,
     connection,
@@ -24,12 +28,30 @@ from tests.e2e.helpers import (
     wait_until,
 )
 
+# These suites drive the control plane only: no DNS server, forwarders nor health prober, so
+# that a server of theirs neither competes for the data plane's fixed ports (DNS 8053, ENI
+# listener ports) with another server on the machine nor sees load balancers change on its own.
+CONTROL_PLANE_ONLY = ("--no-dns", "--no-forwarders", "--probe-interval", "0")
+
 SHANGHAI, SINGAPORE = "cn-shanghai", "ap-southeast-1"
 SH_E, SG_A = "cn-shanghai-e", "ap-southeast-1a"
 REMOTE = {  # the consumer's VPC, a vSwitch and a security group in each other region
     SHANGHAI: ("vpc-consumer0002", {SH_E: "vsw-consumer-sh-e"}, "sg-consumer0003"),
     SINGAPORE: ("vpc-consumer0003", {SG_A: "vsw-consumer-sg-a"}, "sg-consumer0004"),
 }
+
+
+@contextmanager
+def control_plane_server(database_url: str, *extra: str) -> Iterator[Server]:
+    """A ``privatelink serve`` on a schema of its own (dropped afterwards), data plane off."""
+    schema = f"e2e_{secrets.token_hex(6)}"
+    srv = Server(database_url, schema, *CONTROL_PLANE_ONLY, *extra)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 # -- zone connections (provider side) ---------------------------------------------------------

@@ -1,24 +1,26 @@
-"""Service resources end to end (RES-5, RES-6, RES-8, RES-9..11), driven by the official SDK,
-the admin route and the CLI against a real server."""
+"""Service resources end to end (RES-2, RES-3, RES-5, RES-6, RES-8, RES-9..11), driven by the
+official SDK, the admin route and the CLI against a real server."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import yaml
+from alibabacloud_privatelink20200415 import models as pl
 
 from application.facts import RESOURCE_MANAGEMENT_QUOTA
 from infra.inventory_file import demo_inventory_text
 from tests.conftest import CONSUMER, PROVIDER, Server
 from tests.e2e.helpers import (
+    REGION,
     H,
     I,
+    create_endpoint,
     create_service,
+    delete_endpoint,
     endpoint_zones,
     guarded_client,
     refused,
@@ -28,6 +30,7 @@ from tests.e2e.issue3_helpers import (
     change_zone_resource,
     cli_fault,
     connected_endpoint,
+    control_plane_server,
     disable_zone,
     enable_zone,
     schema_of,
@@ -38,6 +41,15 @@ from tests.e2e.issue3_helpers import (
 )
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def e2e_server(database_url: str) -> Iterator[Server]:
+    """The module's server (overriding the shared one): the control plane only, so that no
+    health prober marks load balancers down or up behind the RES-8 tests' back."""
+    with control_plane_server(database_url) as srv:
+        yield srv
+
 
 CLBS = ("lb-provider0001", "lb-provider0003")  # both in zone h
 NLBS = ("nlb-provider0001", "nlb-provider0002")  # sharing zone i
@@ -57,12 +69,54 @@ def clb_connection(provider: Any, consumer: Any) -> tuple[str, str, str, str]:
     return service_id, endpoint_id, old, new
 
 
+# -- RES-2: which resources serve connections ------------------------------------------------
+
+
+def related_counts(provider: Any, service_id: str) -> dict[tuple[str, str], tuple[int, int]]:
+    body = provider.list_vpc_endpoint_service_resources(
+        pl.ListVpcEndpointServiceResourcesRequest(region_id=REGION, service_id=service_id)).body
+    return {(r.resource_id, r.zone_id): (r.related_endpoint_count,
+                                         r.related_deprecated_endpoint_count)
+            for r in body.resources}
+
+
+def test_res_2_related_endpoint_count_is_of_this_services_connections_only(provider,
+                                                                          consumer) -> None:
+    used = create_service(provider, "lb-provider0001", auto_accept_enabled=True)
+    idle = create_service(provider, "lb-provider0001", auto_accept_enabled=True)
+    connected_endpoint(consumer, used, (H,))
+    assert related_counts(provider, used) == {("lb-provider0001", H): (1, 0)}
+    assert related_counts(provider, idle) == {("lb-provider0001", H): (0, 0)}
+
+
+# -- RES-3: the auto-allocation switch ------------------------------------------------------
+
+
+def test_res_3_switching_off_the_only_auto_resource_of_a_zone_is_refused(provider) -> None:
+    service_id = create_service(provider, "lb-provider0001", users=())
+    refused(lambda: set_auto_allocation(provider, service_id, "lb-provider0001", False),
+            "OperationDenied.LastAutoAllocatedResource")
+    body = provider.list_vpc_endpoint_service_resources(
+        pl.ListVpcEndpointServiceResourcesRequest(region_id=REGION, service_id=service_id)).body
+    assert [r.auto_allocated_enabled for r in body.resources] == [True]
+
+
+def test_res_3_a_resource_switched_off_is_not_allocated_to_new_connections(provider,
+                                                                          consumer) -> None:
+    service_id = create_service(provider, *CLBS, auto_accept_enabled=True)
+    set_auto_allocation(provider, service_id, CLBS[0], False)
+    for _ in range(2):
+        endpoint_id = connected_endpoint(consumer, service_id, (H,))
+        assert zone_connection(provider, service_id, endpoint_id, H).resource_id == CLBS[1]
+
+
 # -- RES-10: graceful migration ----------------------------------------------------------------
 
 
 def test_res_10_graceful_clb_migration_from_start_to_end(provider, consumer) -> None:
     service_id, endpoint_id, old, new = clb_connection(provider, consumer)
     old_eni = zone_connection(provider, service_id, endpoint_id, H).eni_id
+    old_ip = endpoint_zones(consumer, endpoint_id)[H].eni_ip
 
     change_zone_resource(provider, service_id, endpoint_id, H, new,
                          resource_replace_mode="Graceful")
@@ -76,6 +130,9 @@ def test_res_10_graceful_clb_migration_from_start_to_end(provider, consumer) -> 
     assert (done.resource_id, done.eni_id) == (new, migrated.eni_id)
     assert not done.replaced_resource_id and not done.replaced_eni_id
     assert endpoint_zones(consumer, endpoint_id)[H].eni_id == migrated.eni_id
+    # the old ENI is deleted: its address is free for another endpoint
+    again = create_endpoint(consumer, service_id, zones=(H,), ips={H: old_ip})
+    assert endpoint_zones(consumer, again)[H].eni_ip == old_ip
 
 
 def test_res_10_the_consumer_zone_shows_an_endpoint_zone_state_while_migrating(
@@ -87,6 +144,20 @@ def test_res_10_the_consumer_zone_shows_an_endpoint_zone_state_while_migrating(
                          resource_replace_mode="Graceful")
     wait_zone_status(provider, service_id, endpoint_id, H, "Migrated")
     assert endpoint_zones(consumer, endpoint_id)[H].zone_status in ENDPOINT_ZONE_STATES
+
+
+def test_res_10_deleting_an_endpoint_mid_migration_frees_the_old_eni_address(provider,
+                                                                              consumer) -> None:
+    """DEL-3: the ENIs go with the endpoint, the one kept by a graceful migration too, so its
+    address can be given to a new endpoint."""
+    service_id, endpoint_id, _, new = clb_connection(provider, consumer)
+    old_ip = endpoint_zones(consumer, endpoint_id)[H].eni_ip
+    change_zone_resource(provider, service_id, endpoint_id, H, new,
+                         resource_replace_mode="Graceful")
+    wait_zone_status(provider, service_id, endpoint_id, H, "Migrated")
+    delete_endpoint(consumer, endpoint_id)
+    again = create_endpoint(consumer, service_id, zones=(H,), ips={H: old_ip})
+    assert endpoint_zones(consumer, again)[H].eni_ip == old_ip
 
 
 # -- RES-9 / RES-11: replacement rules and forcible migration ----------------------------------
@@ -107,6 +178,7 @@ def test_res_9_replacing_a_resource_still_auto_allocated_is_refused(provider, co
 def test_res_11_force_replacement_swaps_resource_and_eni_at_once(provider, consumer) -> None:
     service_id, endpoint_id, _, new = clb_connection(provider, consumer)
     old_eni = zone_connection(provider, service_id, endpoint_id, H).eni_id
+    old_ip = endpoint_zones(consumer, endpoint_id)[H].eni_ip
     change_zone_resource(provider, service_id, endpoint_id, H, new,
                          resource_replace_mode="Force")
     swapped = zone_connection(provider, service_id, endpoint_id, H)
@@ -114,6 +186,8 @@ def test_res_11_force_replacement_swaps_resource_and_eni_at_once(provider, consu
     assert swapped.eni_id != old_eni
     assert not swapped.replaced_resource_id and not swapped.replaced_eni_id
     assert endpoint_zones(consumer, endpoint_id)[H].eni_id == swapped.eni_id
+    again = create_endpoint(consumer, service_id, zones=(H,), ips={H: old_ip})
+    assert endpoint_zones(consumer, again)[H].eni_ip == old_ip
 
 
 # -- RES-6: manual allocation -----------------------------------------------------------------
@@ -193,14 +267,8 @@ def no_quota_server(database_url: str, tmp_path: Path) -> Iterator[Server]:
     del quotas[RESOURCE_MANAGEMENT_QUOTA]
     path = tmp_path / "inventory.yaml"
     path.write_text(yaml.safe_dump(inventory), encoding="utf-8")
-    schema = f"e2e_{secrets.token_hex(6)}"
-    srv = Server(database_url, schema, "--inventory", str(path))
-    try:
+    with control_plane_server(database_url, "--inventory", str(path)) as srv:
         yield srv
-    finally:
-        srv.stop()
-        with psycopg.connect(database_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def test_res_5_without_the_quota_manual_allocation_and_replacement_are_refused(

@@ -3,17 +3,21 @@ official SDK against a real server."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from alibabacloud_privatelink20200415 import models as pl
 
+from tests.conftest import Server
 from tests.e2e.helpers import (
     REGION,
     H,
+    I,
     connection,
     create_endpoint,
     create_service,
+    get_endpoint,
     get_service,
     refused,
     service_request,
@@ -25,6 +29,7 @@ from tests.e2e.issue3_helpers import (
     SHANGHAI,
     SINGAPORE,
     change_zone_resource,
+    control_plane_server,
     create_remote_endpoint,
     disable_zone,
     get_remote_endpoint,
@@ -35,6 +40,14 @@ from tests.e2e.issue3_helpers import (
 )
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def e2e_server(database_url: str) -> Iterator[Server]:
+    """The module's server (overriding the shared one): the control plane only."""
+    with control_plane_server(database_url) as srv:
+        yield srv
+
 
 # (service resource, lowest, highest Mbit/s) per resource type (BW-2). No GWLB: a GWLB cannot
 # back an endpoint service (SVC-2), so its range is held by the unit tests of the rule.
@@ -188,6 +201,19 @@ def test_bw_2_changing_a_connected_connection_keeps_within_the_type_bounds(provi
     assert connection(provider, service_id, endpoint_id).bandwidth == high
     change(provider, service_id, endpoint_id, low)
     assert connection(provider, service_id, endpoint_id).bandwidth == low
+
+
+# -- BW-1: one limit for every zone of the endpoint -------------------------------------------
+
+
+def test_bw_1_both_sides_see_one_bandwidth_for_a_two_zone_endpoint(provider, consumer) -> None:
+    service_id = create_service(provider, "nlb-provider0001", auto_accept_enabled=True)
+    endpoint_id = create_endpoint(consumer, service_id, zones=(H, I))
+    wait_provider_connection(provider, service_id, endpoint_id, "Connected")
+    change(provider, service_id, endpoint_id, 4321)
+    seen = connection(provider, service_id, endpoint_id)
+    assert (seen.bandwidth, len(seen.zones)) == (4321, 2)
+    assert get_endpoint(consumer, endpoint_id).bandwidth == 4321
 
 
 # -- BW-3: the default bandwidth of CLB services -------------------------------------------------

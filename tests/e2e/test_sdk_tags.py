@@ -4,11 +4,13 @@ prefix), driven by the official SDK against a real server."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from alibabacloud_privatelink20200415 import models as pl
 
+from tests.conftest import Server
 from tests.e2e.helpers import (
     REGION,
     H,
@@ -20,8 +22,17 @@ from tests.e2e.helpers import (
     refused,
     server_message,
 )
+from tests.e2e.issue3_helpers import control_plane_server
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def e2e_server(database_url: str) -> Iterator[Server]:
+    """The module's server (overriding the shared one): the control plane only."""
+    with control_plane_server(database_url) as srv:
+        yield srv
+
 
 ENDPOINT = "vpcendpoint"
 

@@ -3,12 +3,13 @@ adding zones after creation (HA-2), held by the aggregates alone (no database)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from domain.endpoint import Endpoint
-from domain.errors import InvalidValue, OperationDenied, ZoneNotSupported
+from domain.errors import DomainError, InvalidValue, OperationDenied, ZoneNotSupported
 from domain.service import EndpointService
 from tests.unit.helpers import (
     CONSUMER_UID,
@@ -208,6 +209,61 @@ def test_res_4_a_migrating_zone_counts_as_load_on_its_new_resource() -> None:
     assert service.allocate(ZONE_H) == "clb-1"
 
 
+def recount(service: EndpointService) -> dict[str, int]:
+    """The load as RES-4 defines it: live zone connections per resource."""
+    load: dict[str, int] = {}
+    for conn in service.connections.values():
+        for zc in conn["zones"].values():
+            if zc["resource_id"] and zc["status"] != "Disconnected":
+                load[zc["resource_id"]] = load.get(zc["resource_id"], 0) + 1
+    return load
+
+
+def busy_service() -> tuple[EndpointService, list[Callable[[], None]]]:
+    """A CLB service (no events collected) and every kind of zone change to put it through."""
+    service = new_service(clb("clb-1"), clb("clb-2"), clb("clb-3"), auto_accept=True,
+                          drain=False)
+    service.add_user(provider, CONSUMER_UID)
+    return service, [
+        lambda: connect(service, new_endpoint(service, (ZONE_H,), endpoint_id="ep-a")),
+        lambda: service.complete_connection(provisioner, "ep-a"),
+        lambda: connect(service, new_endpoint(service, (ZONE_H,), endpoint_id="ep-b")),
+        lambda: service.complete_connection(provisioner, "ep-b"),
+        lambda: service.set_auto_allocation(provider, "clb-1", None, False),
+        lambda: service.replace_zone_resource(provider, "ep-a", ZONE_H, "clb-3", "Graceful",
+                                              True, "eni-old", "eni-new"),
+        lambda: service.complete_migration(provisioner, "ep-a", ZONE_H),
+        lambda: service.disable_zone_connection(provider, "ep-a", ZONE_H, True),
+        lambda: service.fail_resource(provisioner, "clb-2"),
+        lambda: service.recover_resource(provisioner, "clb-2"),
+        lambda: service.disable_zone_connection(provider, "ep-b", ZONE_H),
+        lambda: service.complete_zone_disconnection(provisioner, "ep-b", ZONE_H),
+        lambda: service.set_zone_allocation(provider, "ep-b", ZONE_H, "Manual", "clb-1", True),
+        lambda: service.enable_zone_connection(provider, "ep-b", ZONE_H),
+        lambda: service.deny_connection(provider, "ep-a"),
+        lambda: service.complete_disconnection(provisioner, "ep-a"),
+        lambda: service.allow_connection(provider, "ep-a"),
+        lambda: service.close_connection(consumer, "ep-b"),
+    ]
+
+
+def test_res_4_the_load_kept_equals_a_recount_after_every_kind_of_zone_change() -> None:
+    service, steps = busy_service()
+    for n, step in enumerate(steps):
+        step()
+        assert service.load() == recount(service), f"after step {n}"
+
+
+def test_res_4_replaying_the_events_gives_the_same_load() -> None:
+    service, steps = busy_service()
+    for step in steps:
+        step()
+    replayed: Any = None
+    for event in service.collect_events():
+        replayed = event.mutate(replayed)
+    assert (replayed.load(), replayed.connections) == (service.load(), service.connections)
+
+
 # -- RES-5: the resource-management quota -----------------------------------------------------
 
 
@@ -347,6 +403,28 @@ def test_res_6_enabling_a_connected_zone_is_refused() -> None:
     assert service.collect_events() == []
 
 
+def test_res_6_a_zone_is_never_enabled_on_a_manual_resource_detached_since() -> None:
+    """The manual choice may hold the resource (detach refused) or enabling may refuse or
+    fall back; what must not happen is a zone connected to a resource the service lacks."""
+    service = listed(clb("clb-1"), clb("clb-2"), auto_accept=True)
+    connected_endpoint(service, (ZONE_H,))
+    disconnected_zone(service)
+    service.set_zone_allocation(provider, EP, ZONE_H, "Manual", "clb-2", True)
+    service.collect_events()
+    try:
+        service.detach_resource(provider, "clb-2", None)
+    except OperationDenied:
+        return
+    service.collect_events()
+    try:
+        service.enable_zone_connection(provider, EP, ZONE_H)
+    except DomainError:
+        assert service.collect_events() == []
+        return
+    attached = {r["resource_id"] for r in service.resources.values()}
+    assert zone_of(service)["resource_id"] in attached
+
+
 # -- RES-7: allocation before acceptance -----------------------------------------------------
 
 
@@ -429,6 +507,25 @@ def test_res_8_a_recovered_resource_is_allocated_again() -> None:
     service.recover_resource(provisioner, "nlb-1")
     service.collect_events()
     assert service.allocate(ZONE_H) == "nlb-1"
+
+
+def test_res_8_a_zone_enabled_on_a_failed_manual_resource_is_not_left_healthy_on_it() -> None:
+    """A zone re-enabled on a manually chosen resource that has failed since must either get
+    a working resource or be marked unhealthy (so DNS drops it), like any failed-over zone."""
+    service = listed(clb("clb-1"), clb("clb-2"), auto_accept=True)
+    connected_endpoint(service, (ZONE_H,))
+    disconnected_zone(service)
+    service.set_zone_allocation(provider, EP, ZONE_H, "Manual", "clb-2", True)
+    service.fail_resource(provisioner, "clb-2")
+    service.collect_events()
+    try:
+        service.enable_zone_connection(provider, EP, ZONE_H)
+    except DomainError:
+        assert service.collect_events() == []
+        return
+    service.complete_connection(provisioner, EP)
+    zc = zone_of(service)
+    assert zc["resource_id"] not in service.failed_resources or not zc["healthy"], zc
 
 
 def test_res_8_failing_a_failed_resource_again_records_nothing() -> None:
@@ -582,6 +679,17 @@ def test_res_10_the_old_resource_is_free_once_disconnected() -> None:
     service.collect_events()
     service.detach_resource(provider, "clb-1", None)
     assert event_names(service) == ["ResourceDetached"]
+
+
+def test_res_10_denying_a_migrated_connection_disconnects_the_replaced_resource_too() -> None:
+    """ACC-5 disconnects every zone, the old resource of a migration included: a Disconnected
+    zone keeps no replaced resource (else, once allowed again, the old resource is held for
+    ever: it can neither be disconnected, as the zone is no longer Migrated, nor detached)."""
+    service, _ = migrated()
+    service.deny_connection(provider, EP)
+    service.complete_disconnection(provisioner, EP)
+    zc = zone_of(service)
+    assert (zc["status"], zc["replaced_resource_id"]) == ("Disconnected", None)
 
 
 def test_res_10_disconnecting_a_replaced_resource_before_migration_ends_is_refused() -> None:

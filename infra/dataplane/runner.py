@@ -1,0 +1,218 @@
+"""The data plane as it runs in ``privatelink serve``: one asyncio loop (DNS, forwarders,
+prober) in a thread of its own, and a follower thread that wakes when the views move,
+re-reads them and hands the loop a new record set and forwarder plan."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from eventsourcing.application import AggregateNotFoundError
+
+from application.unit_of_work import Command
+from domain.base import Caller
+from domain.endpoint import Endpoint
+from domain.load_balancers import LoadBalancerState
+from infra.dataplane.dns_server import DnsServer, Resolver
+from infra.dataplane.forwarders import ForwarderSet
+from infra.dataplane.plan import Plan, listeners_from, plan_forwarders
+from infra.dataplane.prober import Prober, run_prober, tcp_check
+from infra.dataplane.records import RecordSet, ViewRows, ZoneLocator, build_records
+from infra.dataplane.view_reader import read_rows
+
+if TYPE_CHECKING:
+    from infra.composition import Runtime
+
+log = logging.getLogger("privatelink.dataplane")
+
+T = TypeVar("T")
+WAKE_TIMEOUT = 0.5
+COALESCE = 0.05
+"""Seconds between two reloads, so a burst of writes costs one reload, not one per event."""
+RELOAD_SHARE = 3.0
+
+
+class DataPlaneError(Exception):
+    """The data plane cannot start: a DNS port in use, say."""
+
+
+class DataPlane:
+    """DNS server, ENI forwarders and health prober, following the views."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.settings = runtime.settings
+        self.records = RecordSet()
+        self.plan = Plan()
+        self.eni_ips: dict[str, str] = {}
+        self.listeners = listeners_from(runtime.inventory)
+        self.forwarders = ForwarderSet()
+        self.dns = DnsServer(Resolver(lambda: self.records,
+                                      ZoneLocator.from_inventory(runtime.inventory)),
+                             self.settings.dns_host, self.settings.dns_port)
+        self.prober = Prober(tcp_check, self._record, self._recorded_down)
+        self.loop = asyncio.new_event_loop()
+        self._stop = threading.Event()
+        self._stopping: asyncio.Event | None = None
+        self._nudge: asyncio.Event | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._loop_thread = threading.Thread(target=self._run_loop, name="dataplane-loop",
+                                             daemon=True)
+        self._follower: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Bind and start everything, or raise DataPlaneError and leave nothing running."""
+        self._loop_thread.start()
+        position = self.runtime.watcher.position
+        try:
+            self.reload(apply=False)
+            self._call(self._start())
+        except BaseException as error:
+            self._close_loop()
+            if not isinstance(error, OSError):
+                raise
+            where = f"{self.settings.dns_host}:{self.settings.dns_port}"
+            raise DataPlaneError(
+                f"cannot answer DNS on {where} (UDP and TCP): {error.strerror or error}; "
+                "choose another port with --dns-port, or turn DNS off with --no-dns") from None
+        self._follower = threading.Thread(target=self._follow, args=(position,),
+                                          name="dataplane-follower", daemon=True)
+        self._follower.start()
+        log.info("data plane: %s; forwarders %s; prober %s", self._describe_dns(),
+                 "on" if self.settings.forwarders_enabled else "off",
+                 f"every {self.settings.probe_interval:g} s" if self.probing else "off")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._follower is not None:
+            self._follower.join(timeout=5)
+        self._close_loop()
+
+    @property
+    def probing(self) -> bool:
+        return self.settings.probe_interval > 0
+
+    def _describe_dns(self) -> str:
+        if not self.settings.dns_enabled:
+            return "DNS off"
+        return f"DNS on {self.settings.dns_host}:{self.settings.dns_port} (UDP, TCP)"
+
+    def _run_loop(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+        self.loop.run_until_complete(self.loop.shutdown_default_executor())
+        self.loop.close()
+
+    def _call(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def _close_loop(self) -> None:
+        if not self._loop_thread.is_alive():
+            return
+        try:
+            self._call(self._shutdown(), timeout=5)
+        except Exception:
+            log.exception("data plane: stopping failed")
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._loop_thread.join(timeout=5)
+
+    async def _start(self) -> None:
+        self._stopping, self._nudge = asyncio.Event(), asyncio.Event()
+        if self.settings.dns_enabled:
+            await self.dns.start()
+        if self.settings.forwarders_enabled:
+            await self.forwarders.apply(self.plan)
+        if self.probing:
+            self._tasks.append(asyncio.create_task(run_prober(
+                self.prober, lambda: self.plan.probes, self.settings.probe_interval,
+                self._stopping, self._nudge)))
+
+    async def _shutdown(self) -> None:
+        if self._stopping is not None and self._nudge is not None:
+            self._stopping.set()
+            self._nudge.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.dns.stop()
+        await self.forwarders.close()
+
+    # -- following the views ----------------------------------------------------------------
+
+    def _follow(self, position: int) -> None:
+        watcher = self.runtime.watcher
+        while not self._stop.is_set():
+            if not watcher.wait_for(position + 1, WAKE_TIMEOUT):
+                continue
+            position = watcher.position
+            started = time.monotonic()
+            try:
+                self.reload()
+            except Exception:
+                log.exception("data plane: reloading the views failed; retrying")
+                position -= 1
+                self._stop.wait(1)
+            # Under a stream of writes, reloading takes at most a quarter of the time (and of
+            # the interpreter), however many endpoints there are.
+            self._stop.wait(max(COALESCE, RELOAD_SHARE * (time.monotonic() - started)))
+
+    def reload(self, apply: bool = True) -> None:
+        """Re-read the views: a new record set at once, then the forwarders follow."""
+        rows = read_rows(self.runtime.views)
+        self.records = build_records(rows)
+        self.plan = plan_forwarders(rows, self.listeners, self._replaced_ip)
+        self._remember_enis(rows)
+        if apply and self.settings.forwarders_enabled:
+            self._call(self.forwarders.apply(self.plan))
+        if apply and self._nudge is not None and any(map(self.prober.is_new, self.plan.probes)):
+            # A load balancer began serving: learn its state now, not at the next interval.
+            self.loop.call_soon_threadsafe(self._nudge.set)
+
+    def _remember_enis(self, rows: ViewRows) -> None:
+        # A graceful migration's zone row names only the new ENI's address; the old one is
+        # remembered from when it was the zone's ENI.
+        zones = [z for found in rows.zones.values() for z in found]
+        for zone in zones:
+            if zone.get("EniId") and zone.get("EniIp"):
+                self.eni_ips[zone["EniId"]] = zone["EniIp"]
+        live = {z.get(k) for z in zones for k in ("EniId", "ReplacedEniId")}
+        self.eni_ips = {k: v for k, v in self.eni_ips.items() if k in live}
+
+    def _replaced_ip(self, endpoint: dict[str, Any], zone: dict[str, Any]) -> str | None:
+        known = self.eni_ips.get(zone["ReplacedEniId"])
+        if known:
+            return known
+        try:  # started mid-migration: the endpoint aggregate still holds the old address
+            aggregate: Endpoint = self.runtime.app.repository.get(
+                Endpoint.create_id(endpoint["EndpointId"]))
+            ip = aggregate.zones[zone["ZoneId"]].get("replaced_ip")
+        except (AggregateNotFoundError, KeyError, AttributeError):
+            return None
+        if ip:
+            self.eni_ips[zone["ReplacedEniId"]] = ip
+        return ip if isinstance(ip, str) else None
+
+    # -- the prober's ports -----------------------------------------------------------------
+
+    async def _record(self, lb_id: str, down: bool) -> None:
+        caller = Caller("prober", f"probe-{uuid.uuid4()}")
+        await asyncio.to_thread(self.runtime.app.mark_load_balancer,
+                                Command(caller, "Probe"), lb_id, down)
+
+    async def _recorded_down(self, lb_id: str) -> bool:
+        def failed() -> bool:
+            try:
+                state: LoadBalancerState = self.runtime.app.repository.get(
+                    LoadBalancerState.create_id(lb_id))
+            except AggregateNotFoundError:
+                return False
+            return bool(state.failed)
+
+        return await asyncio.to_thread(failed)
