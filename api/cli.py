@@ -117,7 +117,10 @@ def serve(
     kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
     console.print(f"privatelink listening on http://{host}:{port} (store: {kind}, {store}, "
                   f"schema {settings.db_schema})")
-    GracefulServer(uvicorn.Config(http_app, host=host, port=port, log_level="warning")).run()
+    from api.http import CloudProtocol
+
+    GracefulServer(uvicorn.Config(CloudProtocol(http_app), host=host, port=port,
+                                  log_level="warning")).run()
 
 
 @app.command()

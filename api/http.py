@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Any
@@ -66,20 +67,57 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
 
     @app.post("/")
     async def rpc(request: Request) -> Response:
-        request_id = new_request_id()
-        raw = RawRequest("POST", request.url.path, request.scope["query_string"].decode("latin-1"),
-                         [(k.decode("latin-1"), v.decode("latin-1"))
-                          for k, v in request.scope["headers"]], await request.body())
-        host = request.headers.get("host", "")
-        try:
-            body = await run_in_threadpool(handle, runtime, raw, request_id)
-        except KNOWN_ERRORS as error:
-            return JSONResponse(error_body(error, request_id, host), status_for(error))
-        except Exception as error:  # noqa: BLE001 - the last line: answer, log, never hang
-            return internal_error(error, request_id, host)
-        return JSONResponse({**body, "RequestId": request_id})
+        status, body = await answer(runtime, request.scope, await request.body())
+        return Response(body, status, media_type="application/json")
 
     return app
+
+
+async def answer(runtime: RuntimeLike, scope: dict[str, Any], raw_body: bytes
+                 ) -> tuple[int, bytes]:
+    """One cloud RPC request, from its ASGI scope and body to (status, JSON body)."""
+    request_id = new_request_id()
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+    raw = RawRequest("POST", scope["path"], scope["query_string"].decode("latin-1"), headers,
+                     raw_body)
+    host = next((v for k, v in headers if k.lower() == "host"), "")
+    try:
+        body = await run_in_threadpool(handle, runtime, raw, request_id)
+    except KNOWN_ERRORS as error:
+        return status_for(error), encode(error_body(error, request_id, host))
+    except Exception as error:  # noqa: BLE001 - the last line: answer, log, never hang
+        response = internal_error(error, request_id, host)
+        return response.status_code, bytes(response.body)
+    return 200, encode({**body, "RequestId": request_id})
+
+
+def encode(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class CloudProtocol:
+    """ASGI entry: the cloud protocol's ``POST /`` answered directly (it is the hot path, so it
+    skips the framework's middleware), everything else (health, admin, lifespan) by FastAPI."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self.runtime: RuntimeLike = app.state.runtime
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        status, body = await answer(self.runtime, scope, b"".join(chunks))
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
 
 async def admin_fault(runtime: RuntimeLike, request: Request, request_id: str

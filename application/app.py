@@ -24,7 +24,9 @@ class PrivateLinkApp(TagCommands, HistoryQueries, Provisioner, Application):
     """Commands of providers and consumers, and the provisioner's asynchronous steps."""
 
     name = "privatelink"
-    snapshotting_intervals = {EndpointService: 100, Endpoint: 100, VSwitchAddresses: 100,
+    # Endpoints snapshot often (time travel over long histories stays cheap); the busy,
+    # large aggregates less often, since each snapshot serialises their whole state.
+    snapshotting_intervals = {EndpointService: 500, Endpoint: 100, VSwitchAddresses: 1000,
                               LoadBalancerState: 100}
 
     def __init__(self, inventory: Inventory, env: dict[str, Any] | None = None,

@@ -36,18 +36,35 @@ class Provisioner:
         """When the asynchronous step for this event should happen."""
         return domain_event.timestamp + self.provision_delay  # type: ignore[no-any-return]
 
+    def provision_all(self, steps: list[tuple[Any, int]]) -> None:
+        """Take the steps of several events (in log order) as one decision, recorded with the
+        last one's tracking position: one commit for a burst of events."""
+        if self.executor is None:  # type: ignore[attr-defined]
+            for domain_event, notification_id in steps:
+                self.provision(domain_event, notification_id)
+            return
+        from application.executor import Job
+
+        def decide() -> tuple[dict[str, Any], list[Aggregate]]:
+            touched: list[Aggregate] = []
+            for domain_event, _ in steps:
+                step = step_for(domain_event)
+                if step is not None:
+                    touched += step(self, domain_event, caller_for(domain_event))
+            return {}, touched
+
+        tracking = Tracking(PROVISIONER, steps[-1][1])
+        self.executor.submit(Job(decide, tracking=tracking))  # type: ignore[attr-defined]
+
     def provision(self, domain_event: Any, notification_id: int) -> None:
         """Take the step this event calls for, recording it with the tracking position."""
         step = step_for(domain_event)
         if step is None:
             return
-        by = Caller(SYSTEM_ACCOUNT, getattr(domain_event, "request_id", ""))
+        by = caller_for(domain_event)
         tracking = Tracking(PROVISIONER, notification_id)
         if self.executor is not None:  # type: ignore[attr-defined]
-            from application.executor import Job
-
-            job = Job(lambda: ({}, step(self, domain_event, by)), tracking=tracking)
-            self.executor.submit(job)  # type: ignore[attr-defined]
+            self.provision_all([(domain_event, notification_id)])
             return
         for _ in range(MAX_ATTEMPTS):
             processing = ProcessingEvent(tracking=tracking)
@@ -64,6 +81,11 @@ class Provisioner:
 
     def provisioner_position(self) -> int:
         return self.recorder.max_tracking_id(PROVISIONER) or 0  # type: ignore[attr-defined,no-any-return]
+
+
+def caller_for(event: Any) -> Caller:
+    """The provisioner acts as the system, on behalf of the request that caused the step."""
+    return Caller(SYSTEM_ACCOUNT, getattr(event, "request_id", ""))
 
 
 def _get(app: Any, aggregate_id: Any) -> Any:

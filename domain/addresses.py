@@ -8,6 +8,7 @@ conflict and is retried against the new state.
 from __future__ import annotations
 
 import hashlib
+from itertools import chain
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, ip_address
 from uuid import UUID
 
@@ -66,7 +67,7 @@ class VSwitchAddresses(PrivateLinkAggregate):
         network = self.network
         base, usable = int(network.network_address), network.num_addresses - 3
         start = self.next_offset if 1 <= self.next_offset < usable else 1
-        for offset in (*range(start, usable), *range(1, start)):
+        for offset in chain(range(start, usable), range(1, start)):
             candidate = str(IPv4Address(base + offset))
             if candidate not in self.taken:
                 return candidate

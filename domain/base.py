@@ -32,7 +32,11 @@ class RandomIds:
     """Cloud-style ids from the operating system's random source."""
 
     def new_id(self, prefix: str) -> str:
-        return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(20))
+        # 36 letters and digits: each random byte below 252 maps to one of them uniformly.
+        chars: list[str] = []
+        while len(chars) < 20:
+            chars += [_ID_ALPHABET[b % 36] for b in secrets.token_bytes(24) if b < 252]
+        return prefix + "".join(chars[:20])
 
 
 def aggregate_uuid(kind: str, natural_key: str) -> UUID:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 from datetime import datetime, timezone
 
 import psycopg
@@ -18,7 +19,7 @@ from application.app import PrivateLinkApp
 from application.provisioner import STEP_EVENT_NAMES
 from infra.positions import PositionWatcher
 from infra.view_store import PostgresViews
-from projections.ops import Op
+from projections.ops import Op, compact
 from projections.views import ViewsProjection
 
 log = logging.getLogger("privatelink")
@@ -121,7 +122,7 @@ class Projector(LogFollower):
         ops: list[Op] = []
         for notification in notifications:
             ops.extend(self.projection.ops(self.app.mapper.to_domain_event(notification)))
-        self.views.apply(ops, notifications[-1].id)
+        self.views.apply(compact(ops), notifications[-1].id)
         self.watcher.advance(notifications[-1].id)
 
 
@@ -139,14 +140,23 @@ class ProvisionerRunner(LogFollower):
         return self.app.provisioner_position()
 
     def process(self, notifications: list) -> None:  # type: ignore[type-arg]
+        """The due steps of a batch go to the writer together; a step not yet due (a
+        provisioning delay) first flushes those before it, then waits."""
+        due: list[tuple[Any, int]] = []
         for notification in notifications:
             if notification.topic.rsplit(".", 1)[-1] not in STEP_EVENT_NAMES:
                 continue
             event = self.app.mapper.to_domain_event(notification)
-            self._sleep_until(self.app.provisioning_due(event))
+            when = self.app.provisioning_due(event)
+            if when > self.clock() and due:
+                self.app.provision_all(due)
+                due = []
+            self._sleep_until(when)
             if self._stop.is_set():
                 return
-            self.app.provision(event, notification.id)
+            due.append((event, notification.id))
+        if due:
+            self.app.provision_all(due)
 
     def _sleep_until(self, due: datetime) -> None:
         delay = (due - self.clock()).total_seconds()

@@ -9,7 +9,7 @@ from psycopg import sql
 
 from application.app import PrivateLinkApp
 from infra.view_store import PostgresViews
-from projections.ops import Op
+from projections.ops import Op, compact
 from projections.views import ViewsProjection
 
 BATCH = 1000
@@ -33,7 +33,7 @@ def rebuild_views(app: PrivateLinkApp, target: PostgresViews,
         for notification in batch:
             ops.extend(projection.ops(app.mapper.to_domain_event(notification)))
         position = batch[-1].id
-        target.apply(ops, position)
+        target.apply(compact(ops), position)
         if progress is not None:
             progress(position)
 

@@ -30,6 +30,9 @@ class PostgresViews:
         self.tracking = sql.Identifier(schema, tracking)
         self.channel = f"pl_views_{schema}"[:63]
         self._statements = self._build_statements()
+        # Composed SQL is rendered once, not on every execution (it is the projector's hot path).
+        self._texts = {name: statement.as_string(None)
+                       for name, statement in self._statements.items()}
 
     def create_tables(self) -> None:
         t, k, name = self.table, self.tracking, self.table_name
@@ -82,8 +85,11 @@ class PostgresViews:
     def apply(self, ops: Sequence[Op], position: int) -> None:
         """Apply a batch's operations and move the tracking position, atomically; then
         tell listeners in other processes where the views are."""
-        s = self._statements
-        with self.pool.connection() as conn, conn.transaction():
+        s = self._texts
+        with self.pool.connection() as conn, conn.pipeline(), conn.transaction():
+            # The views are rebuilt from the log after a crash anyway: their commit need not
+            # wait for the disk (the tracking position commits with them, so none is skipped).
+            conn.execute("SET LOCAL synchronous_commit TO OFF")
             with conn.cursor() as cur:
                 for op in ops:
                     if isinstance(op, Put):

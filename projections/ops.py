@@ -57,3 +57,36 @@ class ViewWriter(Protocol):
     def apply(self, ops: list[Op], position: int) -> None: ...
 
     def position(self) -> int: ...
+
+
+def compact(ops: list[Op]) -> list[Op]:
+    """Fold a batch's operations so each row is written once, with the same final result:
+    a Put followed by Patches becomes one Put, Patches merge, a Delete wins over what came
+    before it. Operations on different rows commute; DeleteChildren is kept in place as a
+    barrier, since it touches rows by parent."""
+    out: list[Op] = []
+    pending: dict[tuple[str, str], Op] = {}
+
+    def flush() -> None:
+        out.extend(pending.values())
+        pending.clear()
+
+    for op in ops:
+        if isinstance(op, DeleteChildren):
+            flush()
+            out.append(op)
+            continue
+        key = (op.kind, op.key)
+        before = pending.get(key)
+        if isinstance(op, Patch):
+            if isinstance(before, Put):
+                op = Put(before.kind, before.key, before.owner, before.region,
+                         {**before.doc, **op.fields}, before.parent)
+            elif isinstance(before, Patch):
+                op = Patch(op.kind, op.key, {**before.fields, **op.fields})
+            elif isinstance(before, Delete):
+                continue
+        pending.pop(key, None)
+        pending[key] = op
+    flush()
+    return out

@@ -75,8 +75,12 @@ class Server:
     def __init__(self, database_url: str, schema: str, *extra: str) -> None:
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
+        # Each test server gets its own DNS port and no forwarders or prober (they would
+        # contend for the same ENI addresses across servers); data-plane tests turn them on.
         self.args = [sys.executable, "-m", "api", "serve", "--port", str(self.port),
-                     "--database-url", database_url, "--schema", schema, *extra]
+                     "--database-url", database_url, "--schema", schema,
+                     "--dns-port", str(free_port()), "--no-forwarders", "--probe-interval", "0",
+                     *extra]
         self.log = tempfile.NamedTemporaryFile(prefix="privatelink-serve-", suffix=".log",
                                                delete=False)
         self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)

@@ -75,3 +75,36 @@ def _add(plan: Plan, ip: str, resource_id: str, bandwidth: int, listeners: Liste
         plan.routes[(ip, listener.port)] = Route(ip, listener.port, listener.backend, resource_id)
     plan.bandwidth[ip] = bandwidth
     plan.probes[resource_id] = tuple(listener.backend for listener in found)
+
+
+class EniAddresses:
+    """Remembers each ENI's address while some zone row names the ENI.
+
+    A graceful migration's zone row names only the new ENI's address (and the old ENI's id),
+    so the old address is the one remembered from when it was the zone's ENI; ``fallback``
+    answers for an ENI never seen (the data plane started mid-migration).
+    """
+
+    def __init__(self, fallback: ReplacedIp = lambda _endpoint, _zone: None) -> None:
+        self.known: dict[str, str] = {}
+        self.fallback = fallback
+
+    def replaced_ip(self, endpoint: dict[str, Any], zone: dict[str, Any]) -> str | None:
+        eni_id = zone["ReplacedEniId"]
+        if eni_id not in self.known:
+            found = self.fallback(endpoint, zone)
+            if not found:
+                return None
+            self.known[eni_id] = found
+        return self.known[eni_id]
+
+    def plan(self, rows: ViewRows, listeners: ListenersOf) -> Plan:
+        """The plan for ``rows``; then remember their ENIs and forget ENIs no row names."""
+        plan = plan_forwarders(rows, listeners, self.replaced_ip)
+        zones = [z for found in rows.zones.values() for z in found]
+        for zone in zones:
+            if zone.get("EniId") and zone.get("EniIp"):
+                self.known[zone["EniId"]] = zone["EniIp"]
+        named = {z.get(k) for z in zones for k in ("EniId", "ReplacedEniId")}
+        self.known = {k: v for k, v in self.known.items() if k in named}
+        return plan

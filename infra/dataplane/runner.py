@@ -20,9 +20,9 @@ from domain.endpoint import Endpoint
 from domain.load_balancers import LoadBalancerState
 from infra.dataplane.dns_server import DnsServer, Resolver
 from infra.dataplane.forwarders import ForwarderSet
-from infra.dataplane.plan import Plan, listeners_from, plan_forwarders
+from infra.dataplane.plan import EniAddresses, Plan, listeners_from
 from infra.dataplane.prober import Prober, run_prober, tcp_check
-from infra.dataplane.records import RecordSet, ViewRows, ZoneLocator, build_records
+from infra.dataplane.records import RecordSet, ZoneLocator, build_records
 from infra.dataplane.view_reader import read_rows
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class DataPlane:
         self.settings = runtime.settings
         self.records = RecordSet()
         self.plan = Plan()
-        self.eni_ips: dict[str, str] = {}
+        self.enis = EniAddresses(self._replaced_ip)
         self.listeners = listeners_from(runtime.inventory)
         self.forwarders = ForwarderSet()
         self.dns = DnsServer(Resolver(lambda: self.records,
@@ -167,36 +167,21 @@ class DataPlane:
         """Re-read the views: a new record set at once, then the forwarders follow."""
         rows = read_rows(self.runtime.views)
         self.records = build_records(rows)
-        self.plan = plan_forwarders(rows, self.listeners, self._replaced_ip)
-        self._remember_enis(rows)
+        self.plan = self.enis.plan(rows, self.listeners)
         if apply and self.settings.forwarders_enabled:
             self._call(self.forwarders.apply(self.plan))
         if apply and self._nudge is not None and any(map(self.prober.is_new, self.plan.probes)):
             # A load balancer began serving: learn its state now, not at the next interval.
             self.loop.call_soon_threadsafe(self._nudge.set)
 
-    def _remember_enis(self, rows: ViewRows) -> None:
-        # A graceful migration's zone row names only the new ENI's address; the old one is
-        # remembered from when it was the zone's ENI.
-        zones = [z for found in rows.zones.values() for z in found]
-        for zone in zones:
-            if zone.get("EniId") and zone.get("EniIp"):
-                self.eni_ips[zone["EniId"]] = zone["EniIp"]
-        live = {z.get(k) for z in zones for k in ("EniId", "ReplacedEniId")}
-        self.eni_ips = {k: v for k, v in self.eni_ips.items() if k in live}
-
     def _replaced_ip(self, endpoint: dict[str, Any], zone: dict[str, Any]) -> str | None:
-        known = self.eni_ips.get(zone["ReplacedEniId"])
-        if known:
-            return known
-        try:  # started mid-migration: the endpoint aggregate still holds the old address
+        """Started mid-migration: the endpoint aggregate still holds the old ENI's address."""
+        try:
             aggregate: Endpoint = self.runtime.app.repository.get(
                 Endpoint.create_id(endpoint["EndpointId"]))
             ip = aggregate.zones[zone["ZoneId"]].get("replaced_ip")
         except (AggregateNotFoundError, KeyError, AttributeError):
             return None
-        if ip:
-            self.eni_ips[zone["ReplacedEniId"]] = ip
         return ip if isinstance(ip, str) else None
 
     # -- the prober's ports -----------------------------------------------------------------

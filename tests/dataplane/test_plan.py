@@ -7,7 +7,7 @@ import asyncio
 
 from domain.inventory import Listener
 from infra.dataplane.forwarders import TokenBucket, bindable
-from infra.dataplane.plan import Route, plan_forwarders
+from infra.dataplane.plan import EniAddresses, Route, plan_forwarders
 from infra.dataplane.prober import Prober
 from tests.dataplane.helpers import ENI_IP, H, I, rows, zone_doc
 
@@ -56,6 +56,31 @@ def test_res_10_graceful_migration_keeps_the_old_eni_on_the_old_resource() -> No
                            lambda _endpoint, zone: {"eni-old": ENI_IP[H]}[zone["ReplacedEniId"]])
     assert plan.routes[("127.16.1.20", 8000)].backend == "127.0.0.1:9100"
     assert plan.routes[(ENI_IP[H], 8000)].backend == "127.0.0.1:9000"
+
+
+def test_res_10_the_old_eni_serves_until_the_replaced_resource_is_disconnected() -> None:
+    enis = EniAddresses()
+    connected = zone_doc("ep-a", H, EniId="eni-old", ResourceId="nlb-provider0001")
+    assert set(enis.plan(rows(zones={H: connected}), listeners).routes) == {(ENI_IP[H], 8000)}
+    migrating = {**connected, "ZoneStatus": "Migrated", "EniId": "eni-new",
+                 "EniIp": "127.16.1.20", "ResourceId": "lb-provider0001",
+                 "ReplacedEniId": "eni-old", "ReplacedResourceId": "nlb-provider0001"}
+    plan = enis.plan(rows(zones={H: migrating}), listeners)
+    assert {k: r.backend for k, r in plan.routes.items()} == {
+        ("127.16.1.20", 8000): "127.0.0.1:9100", (ENI_IP[H], 8000): "127.0.0.1:9000"}
+    disconnected = {**migrating, "ZoneStatus": "Connected", "ReplacedEniId": "",
+                    "ReplacedResourceId": ""}
+    plan = enis.plan(rows(zones={H: disconnected}), listeners)
+    assert set(plan.routes) == {("127.16.1.20", 8000)}
+    assert enis.known == {"eni-new": "127.16.1.20"}
+
+
+def test_res_10_an_old_eni_never_seen_is_asked_of_the_fallback() -> None:
+    enis = EniAddresses(lambda endpoint, zone: "127.16.1.33")
+    migrating = zone_doc("ep-a", H, ZoneStatus="Migrating", EniId="eni-new",
+                         EniIp="127.16.1.20", ReplacedEniId="eni-old",
+                         ReplacedResourceId="lb-provider0001")
+    assert ("127.16.1.33", 8000) in enis.plan(rows(zones={H: migrating}), listeners).routes
 
 
 def test_only_loopback_enis_are_bound_here() -> None:

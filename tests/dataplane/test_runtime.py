@@ -41,7 +41,7 @@ def test_a_taken_dns_port_is_a_clear_error_and_leaves_nothing_running(
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
-        with pytest.raises(DataPlaneError, match=f"cannot answer DNS on 127.0.0.1:{port}"):
-            with open_runtime(asked):
-                pass
+        with pytest.raises(DataPlaneError, match=f"cannot answer DNS on 127.0.0.1:{port}"), \
+                open_runtime(asked):
+            pass
     assert data_plane_threads() == []
