@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -195,10 +196,14 @@ def rebuild(verify: Annotated[bool, typer.Option(
         target.drop_tables()
         until, live = rt.views.snapshot() if verify else (
             rt.app.recorder.max_notification_id() or 0, [])
+        started = time.perf_counter()
         with Progress(console=console) as progress:
             task = progress.add_task("rebuilding views", total=until or 1)
             rebuild_views(rt.app, target, lambda n: progress.update(task, completed=n),
                           until=until)
+        elapsed = time.perf_counter() - started
+        console.print(f"rebuilt {until} events in {elapsed:.2f} s "
+                      f"({until / elapsed if elapsed else 0:.0f} events/s)")
         if verify:
             difference = compare_rows(target.rows(), live)
             target.drop_tables()

@@ -48,6 +48,12 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
                   **fastapi_args)
     app.state.runtime = runtime
 
+    @app.get("/metrics")
+    def metrics(reset: bool = False) -> dict[str, Any]:
+        """Projection lag (commit of an event in this process to its view row)."""
+        lag = getattr(runtime, "lag", None)
+        return {"projection_lag": lag.summary(reset) if lag else {}}
+
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
         return {"status": "ok", "views_position": runtime.watcher.position}  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from infra.database import ensure_schema, eventsourcing_env, open_database
 from infra.dataplane import start_data_plane
 from infra.followers import Projector, ProvisionerRunner
 from infra.inventory_file import demo_inventory, load_inventory
+from infra.metrics import LagMeter
 from infra.positions import NotifyListener, PositionWatcher
 from infra.settings import Settings
 from infra.view_store import PostgresViews
@@ -40,6 +41,7 @@ class Runtime:
     watcher: PositionWatcher
     authenticator: Authenticator
     followers: list[object] = field(default_factory=list)
+    lag: LagMeter = field(default_factory=LagMeter)
 
     def wait_for_views(self, position: int | None) -> bool:
         """Read-your-writes: block until the views include ``position``."""
@@ -87,6 +89,7 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
     projectors = [f for f in runtime.followers if isinstance(f, Projector)]
 
     def committed(position: int) -> None:
+        runtime.lag.commit(position)
         for projector in projectors:
             projector.poke(position)
 
@@ -108,7 +111,8 @@ def start_followers(runtime: Runtime, stack: ExitStack) -> None:
     stack.callback(listener.stop)
     followers: list[Projector | ProvisionerRunner] = [ProvisionerRunner(runtime.app, runtime.url)]
     if settings.run_projector:
-        followers.append(Projector(runtime.app, runtime.url, runtime.views, runtime.watcher))
+        followers.append(Projector(runtime.app, runtime.url, runtime.views, runtime.watcher,
+                               runtime.lag))
     for follower in followers:
         follower.start()
         stack.callback(follower.stop)

@@ -17,6 +17,7 @@ from psycopg import sql
 
 from application.app import PrivateLinkApp
 from application.provisioner import STEP_EVENT_NAMES
+from infra.metrics import LagMeter
 from infra.positions import PositionWatcher
 from infra.view_store import PostgresViews
 from projections.ops import Op, compact
@@ -109,10 +110,11 @@ class Projector(LogFollower):
     name = "projector"
 
     def __init__(self, app: PrivateLinkApp, url: str, views: PostgresViews,
-                 watcher: PositionWatcher) -> None:
+                 watcher: PositionWatcher, lag: LagMeter | None = None) -> None:
         super().__init__(app, url)
         self.views = views
         self.watcher = watcher
+        self.lag = lag or LagMeter()
         self.projection = ViewsProjection()
 
     def initial_position(self) -> int:
@@ -124,6 +126,7 @@ class Projector(LogFollower):
             ops.extend(self.projection.ops(self.app.mapper.to_domain_event(notification)))
         self.views.apply(compact(ops), notifications[-1].id)
         self.watcher.advance(notifications[-1].id)
+        self.lag.applied(notifications[-1].id)
 
 
 class ProvisionerRunner(LogFollower):

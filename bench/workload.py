@@ -1,0 +1,53 @@
+"""Load generators for the benchmark, each run in its own client process."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+CONSUMER = ("LTAI5tConsumerDemo0002", "consumer-demo-secret")
+
+
+def privatelink_creates(endpoint: str, service_id: str, seconds: float) -> list[float]:
+    """CreateVpcEndpoint through the official SDK; each answer is durable and visible."""
+    from alibabacloud_privatelink20200415 import models as m
+    from alibabacloud_privatelink20200415.client import Client
+    from alibabacloud_tea_openapi.models import Config
+
+    client = Client(Config(access_key_id=CONSUMER[0], access_key_secret=CONSUMER[1],
+                           endpoint=endpoint, protocol="http", region_id="cn-hangzhou"))
+    request = m.CreateVpcEndpointRequest(
+        region_id="cn-hangzhou", vpc_id="vpc-consumer0001", service_id=service_id,
+        zone=[m.CreateVpcEndpointRequestZone(zone_id="cn-hangzhou-h",
+                                             v_switch_id="vsw-consumer-h")])
+    return timed(lambda: client.create_vpc_endpoint(request), seconds)
+
+
+def moto_creates(endpoint: str, _: str, seconds: float) -> list[float]:
+    """CreateVpcEndpoint against moto's AWS emulator through boto3."""
+    import boto3
+
+    ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=f"http://{endpoint}",
+                       aws_access_key_id="bench", aws_secret_access_key="bench")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    return timed(lambda: ec2.create_vpc_endpoint(
+        VpcEndpointType="Interface", VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3",
+        SubnetIds=[subnet]), seconds)
+
+
+def raw_commits(url: str, table: str, seconds: float) -> list[float]:
+    """Single-row INSERT + COMMIT per transaction: the durability floor."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return timed(lambda: conn.execute(f"INSERT INTO {table} (v) VALUES (1)"), seconds)
+
+
+def timed(call: Any, seconds: float) -> list[float]:
+    latencies = []
+    deadline = time.perf_counter() + seconds
+    while (start := time.perf_counter()) < deadline:
+        call()
+        latencies.append(time.perf_counter() - start)
+    return latencies
