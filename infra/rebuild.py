@@ -12,7 +12,7 @@ from infra.view_store import PostgresViews
 from projections.ops import Op, compact
 from projections.views import ViewsProjection
 
-BATCH = 1000
+BATCH = 5000
 
 
 def rebuild_views(app: PrivateLinkApp, target: PostgresViews,

@@ -15,6 +15,21 @@ from projections.ops import Delete, DeleteChildren, Op, Patch, Put
 VIEWS_TABLE = "pl_views"
 TRACKING_TABLE = "pl_view_tracking"
 PROJECTION = "views"
+BULK = 200
+
+
+def segments(ops: Sequence[Op]) -> list[tuple[list[Op], DeleteChildren | None]]:
+    """Runs of operations between DeleteChildren barriers, each with the barrier after it."""
+    found: list[tuple[list[Op], DeleteChildren | None]] = []
+    run: list[Op] = []
+    for op in ops:
+        if isinstance(op, DeleteChildren):
+            found.append((run, op))
+            run = []
+        else:
+            run.append(op)
+    found.append((run, None))
+    return found
 
 
 class PostgresViews:
@@ -84,7 +99,12 @@ class PostgresViews:
 
     def apply(self, ops: Sequence[Op], position: int) -> None:
         """Apply a batch's operations and move the tracking position, atomically; then
-        tell listeners in other processes where the views are."""
+        tell listeners in other processes where the views are. Large batches (a rebuild, a
+        catch-up) go through COPY; they must be compacted (one operation per row between
+        DeleteChildren barriers), as ``projections.ops.compact`` makes them."""
+        if sum(isinstance(op, Put) for op in ops) >= BULK:
+            self._apply_bulk(ops, position)
+            return
         s = self._texts
         with self.pool.connection() as conn, conn.pipeline(), conn.transaction():
             # The views are rebuilt from the log after a crash anyway: their commit need not
@@ -103,6 +123,39 @@ class PostgresViews:
                         cur.execute(s["delete_children"], (op.kind, op.parent), prepare=True)
                 cur.execute(s["track"], (PROJECTION, position), prepare=True)
                 cur.execute("SELECT pg_notify(%s, %s)", (self.channel, str(position)))
+
+    def _apply_bulk(self, ops: Sequence[Op], position: int) -> None:
+        s = self._texts
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SET LOCAL synchronous_commit TO OFF")
+            conn.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS pl_staging (LIKE {}) "
+                                 "ON COMMIT DELETE ROWS").format(self.table))
+            with conn.cursor() as cur:
+                for segment, barrier in segments(ops):
+                    self._copy_puts(cur, [op for op in segment if isinstance(op, Put)])
+                    cur.executemany(s["patch"], [(Jsonb(op.fields), op.kind, op.key)
+                                                 for op in segment if isinstance(op, Patch)])
+                    cur.executemany(s["delete"], [(op.kind, op.key) for op in segment
+                                                  if isinstance(op, Delete)])
+                    if barrier is not None:
+                        cur.execute(s["delete_children"], (barrier.kind, barrier.parent))
+                cur.execute(s["track"], (PROJECTION, position))
+                cur.execute("SELECT pg_notify(%s, %s)", (self.channel, str(position)))
+
+    def _copy_puts(self, cur: Any, puts: list[Put]) -> None:
+        if not puts:
+            return
+        with cur.copy("COPY pl_staging (kind, key, owner, region, parent, doc) FROM STDIN") \
+                as copy:
+            copy.set_types(["text", "text", "text", "text", "text", "jsonb"])
+            for op in puts:
+                copy.write_row((op.kind, op.key, op.owner, op.region, op.parent, Jsonb(op.doc)))
+        cur.execute(sql.SQL(
+            "INSERT INTO {} (kind, key, owner, region, parent, doc) SELECT kind, key, owner, "
+            "region, parent, doc FROM pl_staging ON CONFLICT (kind, key) DO UPDATE SET "
+            "owner=EXCLUDED.owner, region=EXCLUDED.region, parent=EXCLUDED.parent, "
+            "doc=EXCLUDED.doc").format(self.table))
+        cur.execute("DELETE FROM pl_staging")
 
     def position(self) -> int:
         with self.pool.connection() as conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from infra.composition import Runtime, open_runtime
 from infra.rebuild import rebuild_views
@@ -70,3 +71,22 @@ def stable_views(rt: Runtime) -> tuple[int, list[tuple[object, ...]]]:
         rows = rt.views.rows()
         if rt.views.position() == before:
             return before, rows
+
+
+def test_aud_3_bulk_catch_up_and_rebuild_agree_row_for_row(settings: Settings,
+                                                           tmp_path: Path) -> None:
+    """A log written faster than it is projected is caught up in large batches (the COPY
+    path), and a rebuild of it gives the same rows."""
+    from bench.generate import endpoints
+    from bench.run import inventory_file
+
+    big = settings.model_copy(update={"inventory": inventory_file(tmp_path)})
+    with open_runtime(big) as rt:
+        endpoints(rt.app, 300, per_service=120)
+        assert rt.wait_for_views(rt.app.recorder.max_notification_id())
+        position, live = stable_views(rt)
+        assert sum(1 for row in live if row[0] == "endpoint") == 300
+        rebuilt = PostgresViews(rt.views.pool, rt.settings.db_schema, "pl_views_bulk",
+                                "pl_view_tracking_bulk")
+        rebuild_views(rt.app, rebuilt, until=position)
+        assert rebuilt.rows() == live
