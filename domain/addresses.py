@@ -8,7 +8,6 @@ conflict and is retried against the new state.
 from __future__ import annotations
 
 import hashlib
-from itertools import chain
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, ip_address
 from uuid import UUID
 
@@ -62,12 +61,11 @@ class VSwitchAddresses(PrivateLinkAggregate):
             )
 
     def first_free(self) -> str:
-        """The next free address after the last one taken, wrapping around the block, so a
-        busy vSwitch is not scanned from its start on every allocation."""
+        """The lowest free address of the block (past the reserved first one). A hint kept by
+        the events makes this cheap on a busy vSwitch instead of a scan from the start."""
         network = self.network
         base, usable = int(network.network_address), network.num_addresses - 3
-        start = self.next_offset if 1 <= self.next_offset < usable else 1
-        for offset in chain(range(start, usable), range(1, start)):
+        for offset in range(max(self.next_offset, 1), usable):
             candidate = str(IPv4Address(base + offset))
             if candidate not in self.taken:
                 return candidate
@@ -88,7 +86,10 @@ class VSwitchAddresses(PrivateLinkAggregate):
     @event("AddressTaken")
     def _taken(self, actor: str, request_id: str, ip: str, eni_id: str) -> None:
         self.taken[ip] = eni_id
-        self.next_offset = int(IPv4Address(ip)) - int(self.network.network_address) + 1
+        # Every address below next_offset is taken: advance it past the ones now taken.
+        base = int(self.network.network_address)
+        while str(IPv4Address(base + self.next_offset)) in self.taken:
+            self.next_offset += 1
 
     def ipv6_for(self, ip: str, given: str | None) -> str:
         """A DualStack ENI's IPv6 address: the one given, or a unique-local address derived
@@ -111,6 +112,8 @@ class VSwitchAddresses(PrivateLinkAggregate):
     @event("AddressReleased")
     def _released(self, actor: str, request_id: str, ip: str) -> None:
         del self.taken[ip]
+        offset = int(IPv4Address(ip)) - int(self.network.network_address)
+        self.next_offset = min(self.next_offset, offset)
 
 
 # -- event versions: events stored in an older shape are upcast when read ---------------------

@@ -37,7 +37,8 @@ class DataPlaneServer(Server):
 
     def __init__(self, database_url: str, schema: str, *extra: str) -> None:
         self.dns_port = free_dns_port()
-        super().__init__(database_url, schema, "--dns-port", str(self.dns_port), *extra)
+        super().__init__(database_url, schema, "--dns-port", str(self.dns_port), "--forwarders",
+                         *extra)
 
 
 def drop_schema(database_url: str, schema: str) -> None:

@@ -216,10 +216,12 @@ def test_ep_4_releasing_an_address_makes_it_free_again() -> None:
     assert addresses.take(consumer, "127.16.1.1", "eni-2") == "127.16.1.1"
 
 
-def test_ep_4_automatic_assignment_moves_on_from_the_last_address_taken() -> None:
+def test_ep_4_automatic_assignment_takes_the_lowest_free_address() -> None:
     addresses = book()
-    addresses.take(consumer, "127.16.1.40", "eni-1")
-    assert addresses.take(consumer, None, "eni-2") == "127.16.1.41"
+    addresses.take(consumer, "127.16.1.1", "eni-1")
+    addresses.take(consumer, "127.16.1.3", "eni-2")
+    assert addresses.take(consumer, None, "eni-3") == "127.16.1.2"
+    assert addresses.take(consumer, None, "eni-4") == "127.16.1.4"
 
 
 def test_ep_4_automatic_assignment_wraps_around_to_freed_addresses() -> None:
