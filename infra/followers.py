@@ -123,7 +123,7 @@ class Projector(LogFollower):
     def process(self, notifications: list) -> None:  # type: ignore[type-arg]
         ops: list[Op] = []
         for notification in notifications:
-            ops.extend(self.projection.ops(self.app.mapper.to_domain_event(notification)))
+            ops.extend(self.projection.ops_for(self.app.mapper.to_domain_event(notification)))
         self.views.apply(compact(ops), notifications[-1].id)
         self.watcher.advance(notifications[-1].id)
         self.lag.applied(notifications[-1].id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -19,23 +21,55 @@ def rebuild_views(app: PrivateLinkApp, target: PostgresViews,
                   progress: Callable[[int], None] | None = None, until: int | None = None) -> int:
     """Project every event (up to ``until``) into ``target``, a batch per transaction.
 
+    Reading and projecting the next batch overlaps with writing the last one (a writer
+    thread), since the writes wait on the database and the projection on the CPU.
     ``progress`` is told the position after each batch. Returns the position reached.
     """
     target.create_tables()
+    writes: queue.Queue[tuple[list[Op], int] | None] = queue.Queue(maxsize=2)
+    failures: list[BaseException] = []
+    writer = threading.Thread(target=_write, args=(target, writes, failures, progress),
+                              name="rebuild-writer", daemon=True)
+    writer.start()
+    try:
+        position = _project(app, target.position(), until, writes, failures)
+    finally:
+        writes.put(None)
+        writer.join()
+    if failures:
+        raise failures[0]
+    return position
+
+
+def _project(app: PrivateLinkApp, position: int, until: int | None,
+             writes: queue.Queue[tuple[list[Op], int] | None],
+             failures: list[BaseException]) -> int:
     projection = ViewsProjection()
-    position = target.position()
-    while True:
+    while not failures:
         batch = list(app.recorder.select_notifications(start=position + 1, limit=BATCH,
                                                        stop=until))
         if not batch:
-            return position
+            break
         ops: list[Op] = []
         for notification in batch:
-            ops.extend(projection.ops(app.mapper.to_domain_event(notification)))
+            ops.extend(projection.ops_for(app.mapper.to_domain_event(notification)))
         position = batch[-1].id
-        target.apply(compact(ops), position)
+        writes.put((compact(ops), position))
+    return position
+
+
+def _write(target: PostgresViews, writes: queue.Queue[tuple[list[Op], int] | None],
+           failures: list[BaseException], progress: Callable[[int], None] | None) -> None:
+    while (item := writes.get()) is not None:
+        if failures:
+            continue
+        try:
+            target.apply(*item)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+            failures.append(error)
+            continue
         if progress is not None:
-            progress(position)
+            progress(item[1])
 
 
 def compare_rows(rebuilt: list[tuple[Any, ...]], live: list[tuple[Any, ...]]) -> str | None:

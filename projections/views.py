@@ -7,7 +7,7 @@ of the aggregate, which carries only that id, finds its row.
 
 from __future__ import annotations
 
-from functools import singledispatchmethod
+from functools import lru_cache, singledispatchmethod
 from typing import Any
 
 from domain.base import aggregate_uuid
@@ -24,10 +24,12 @@ SERVICE, ENDPOINT, CONNECTION = "service", "endpoint", "connection"
 RESOURCE, USER, ZONE, SECURITY_GROUP = "resource", "user", "zone", "sg"
 
 
+@lru_cache(maxsize=200_000)
 def endpoint_key(endpoint_id: str) -> str:
     return str(aggregate_uuid("endpoint", endpoint_id))
 
 
+@lru_cache(maxsize=50_000)
 def service_key(service_id: str) -> str:
     return str(aggregate_uuid("service", service_id))
 
@@ -38,6 +40,18 @@ def child_key(parent: str, name: str) -> str:
 
 class ViewsProjection:
     """Maps each domain event to the row operations that keep the views current."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[type, Any] = {}
+
+    def ops_for(self, event: Any) -> list[Op]:
+        """``ops``, with the handler for each event class looked up once (the hot path of
+        a rebuild)."""
+        handler = self._handlers.get(type(event))
+        if handler is None:
+            handler = self._handlers[type(event)] = vars(ViewsProjection)["ops"].dispatcher.dispatch(
+                type(event))
+        return handler(self, event)  # type: ignore[no-any-return]
 
     @singledispatchmethod
     def ops(self, event: Any) -> list[Op]:
