@@ -74,9 +74,10 @@ def open_runtime(settings: Settings, *, serve: bool = True,
         stack.callback(pool.close)
         views = PostgresViews(pool, settings.db_schema)
         views.create_tables()
-        watcher = PositionWatcher(views.position())
+        lag = LagMeter()
+        watcher = PositionWatcher(views.position(), on_advance=lag.applied)
         authenticator = Authenticator(inventory.secret_for, MemoryNonceStore(), utc_now)
-        runtime = Runtime(settings, url, inventory, app, views, watcher, authenticator)
+        runtime = Runtime(settings, url, inventory, app, views, watcher, authenticator, lag=lag)
         if serve:
             start_followers(runtime, stack)
             start_data_plane(runtime, stack)
@@ -111,8 +112,7 @@ def start_followers(runtime: Runtime, stack: ExitStack) -> None:
     stack.callback(listener.stop)
     followers: list[Projector | ProvisionerRunner] = [ProvisionerRunner(runtime.app, runtime.url)]
     if settings.run_projector:
-        followers.append(Projector(runtime.app, runtime.url, runtime.views, runtime.watcher,
-                               runtime.lag))
+        followers.append(Projector(runtime.app, runtime.url, runtime.views, runtime.watcher))
     for follower in followers:
         follower.start()
         stack.callback(follower.stop)

@@ -17,7 +17,6 @@ from psycopg import sql
 
 from application.app import PrivateLinkApp
 from application.provisioner import STEP_EVENT_NAMES
-from infra.metrics import LagMeter
 from infra.positions import PositionWatcher
 from infra.view_store import PostgresViews
 from projections.ops import Op, compact
@@ -92,16 +91,12 @@ class LogFollower:
                 self._wait_for_news(listener)
 
     def _wait_for_news(self, listener: psycopg.Connection) -> None:  # type: ignore[type-arg]
-        """Sleep until this process commits (poke) or another one NOTIFYs."""
-        deadline = 0.5
-        step = 0.02
-        waited = 0.0
-        while waited < deadline and not self._stop.is_set():
-            if self._wake.wait(step):
-                return
-            for _ in listener.notifies(timeout=0.0, stop_after=1):
-                return
-            waited += step
+        """Sleep until new events are committed: the event store NOTIFYs on every insert (from
+        this process or another); a poke from this process's writer ends the wait early."""
+        if self._wake.is_set():
+            return
+        for _ in listener.notifies(timeout=0.05, stop_after=1):
+            return
 
 
 class Projector(LogFollower):
@@ -110,11 +105,10 @@ class Projector(LogFollower):
     name = "projector"
 
     def __init__(self, app: PrivateLinkApp, url: str, views: PostgresViews,
-                 watcher: PositionWatcher, lag: LagMeter | None = None) -> None:
+                 watcher: PositionWatcher) -> None:
         super().__init__(app, url)
         self.views = views
         self.watcher = watcher
-        self.lag = lag or LagMeter()
         self.projection = ViewsProjection()
 
     def initial_position(self) -> int:
@@ -126,7 +120,6 @@ class Projector(LogFollower):
             ops.extend(self.projection.ops_for(self.app.mapper.to_domain_event(notification)))
         self.views.apply(compact(ops), notifications[-1].id)
         self.watcher.advance(notifications[-1].id)
-        self.lag.applied(notifications[-1].id)
 
 
 class ProvisionerRunner(LogFollower):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 import psycopg
 
@@ -18,9 +19,11 @@ log = logging.getLogger("privatelink")
 class PositionWatcher:
     """Knows the highest position the views reached, and wakes those waiting for it."""
 
-    def __init__(self, initial: int = 0) -> None:
+    def __init__(self, initial: int = 0,
+                 on_advance: Callable[[int], None] | None = None) -> None:
         self._position = initial
         self._changed = threading.Condition()
+        self.on_advance = on_advance
 
     @property
     def position(self) -> int:
@@ -28,9 +31,12 @@ class PositionWatcher:
 
     def advance(self, position: int) -> None:
         with self._changed:
-            if position > self._position:
-                self._position = position
-                self._changed.notify_all()
+            if position <= self._position:
+                return
+            self._position = position
+            self._changed.notify_all()
+        if self.on_advance is not None:
+            self.on_advance(position)
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """True once the views reached ``position``; False after ``timeout`` seconds."""
