@@ -8,6 +8,7 @@ from typing import Any
 from api import auth
 from api.errors_base import EdgeError
 from api.wire import errors as wire
+from application.executor import StoreUnavailable
 from domain import errors as domain
 
 HTTP_STATUS: dict[type[Exception], int] = {
@@ -64,6 +65,7 @@ class AdminOnly(EdgeError):
 
 
 HTTP_STATUS[ServiceUnavailable] = 503
+HTTP_STATUS[StoreUnavailable] = 503
 HTTP_STATUS[AdminOnly] = 403
 
 

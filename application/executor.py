@@ -31,6 +31,17 @@ log = logging.getLogger("privatelink")
 MAX_BATCH = 64
 
 
+class StoreUnavailable(Exception):
+    """The writer could not reach the event store in time; the client may retry."""
+
+    code = "ServiceUnavailable"
+
+    def __init__(self) -> None:
+        super().__init__("The event store is not answering; retry shortly with the same "
+                         "ClientToken.")
+        self.message = str(self)
+
+
 class ChangeFeed(Protocol):
     """Port: which aggregates were written after a position of the event log."""
 
@@ -46,6 +57,7 @@ class Job:
     tracking: Tracking | None = None
     attempts: int = 0
     replayed: bool = False
+    abandoned: bool = False
     result: dict[str, Any] = field(default_factory=dict)
     events: list[Any] = field(default_factory=list)
     aggregates: list[Aggregate] = field(default_factory=list)
@@ -81,8 +93,9 @@ class CommandExecutor:
     """Runs jobs in one thread; see the module docstring."""
 
     def __init__(self, app: Any, feed: ChangeFeed, on_commit: Callable[[int], None],
-                 cache_size: int = 20_000) -> None:
+                 cache_size: int = 20_000, answer_within: float = 4.0) -> None:
         self.app = app
+        self.answer_within = answer_within
         self.feed = feed
         self.on_commit = on_commit
         self.cache = AggregateCache(cache_size)
@@ -103,8 +116,13 @@ class CommandExecutor:
         self.thread.join(timeout=10)
 
     def submit(self, job: Job) -> Outcome:
+        """Hand a job to the writer and wait for its answer. A writer stuck on an unreachable
+        store answers StoreUnavailable in time instead (the job may still commit later: a
+        retry with the same ClientToken then gets its first answer)."""
         self.jobs.put(job)
-        job.done.wait()
+        if not job.done.wait(self.answer_within):
+            job.abandoned = True
+            raise StoreUnavailable()
         if job.error is not None:
             raise job.error
         assert job.outcome is not None
@@ -159,6 +177,9 @@ class CommandExecutor:
         self._commit(decided)
 
     def _decide(self, job: Job) -> bool:
+        if job.abandoned:  # its caller was answered 503 already: do not act on it later
+            self._finish(job, error=StoreUnavailable())
+            return False
         self.marks = {}
         try:
             replayed = self.app.replay(job.command) if job.command else None

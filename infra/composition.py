@@ -67,10 +67,14 @@ def open_runtime(settings: Settings, *, serve: bool = True,
         url = stack.enter_context(open_database(settings))
         ensure_schema(url, settings.db_schema)
         app = PrivateLinkApp(inventory,
-                             env=eventsourcing_env(url, settings.db_schema, settings.pool_size),
+                             env=eventsourcing_env(url, settings.db_schema, settings.pool_size,
+                                                   settings.store_timeout),
                              provision_delay=timedelta(seconds=settings.provision_delay))
         stack.callback(app.close)
-        pool = ConnectionPool(url, min_size=1, max_size=settings.pool_size, open=True)
+        # A short wait for a connection: when the store is down, a read answers 503 promptly
+        # instead of hanging until the client gives up.
+        pool = ConnectionPool(url, min_size=1, max_size=settings.pool_size, open=True,
+                              timeout=settings.store_timeout)
         stack.callback(pool.close)
         views = PostgresViews(pool, settings.db_schema)
         views.create_tables()
@@ -94,7 +98,8 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
         for projector in projectors:
             projector.poke(position)
 
-    executor = CommandExecutor(runtime.app, PostgresChangeFeed(runtime.app), committed)
+    executor = CommandExecutor(runtime.app, PostgresChangeFeed(runtime.app), committed,
+                               answer_within=runtime.settings.store_timeout * 2)
     executor.start()
     runtime.app.executor = executor
     stack.callback(detach_executor, runtime.app, executor)

@@ -45,7 +45,8 @@ def ensure_schema(url: str, schema: str) -> None:
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
 
 
-def eventsourcing_env(url: str, schema: str, pool_size: int) -> dict[str, Any]:
+def eventsourcing_env(url: str, schema: str, pool_size: int,
+                      connect_timeout: float = 2.0) -> dict[str, Any]:
     """The eventsourcing library's settings for this database."""
     info = conninfo_to_dict(url)
     return {
@@ -59,6 +60,7 @@ def eventsourcing_env(url: str, schema: str, pool_size: int) -> dict[str, Any]:
         "POSTGRES_POOL_SIZE": str(pool_size),
         "POSTGRES_MAX_OVERFLOW": str(pool_size),
         "POSTGRES_LOCK_TIMEOUT": "10",
+        "POSTGRES_CONNECT_TIMEOUT": str(max(1, round(connect_timeout))),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
         "CREATE_TABLE": "y",
     }

@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     inventory: Path | None = None
     provision_delay: float = Field(default=0.0, ge=0)
     run_projector: bool = True
-    view_wait_timeout: float = Field(default=10.0, gt=0)
+    view_wait_timeout: float = Field(default=5.0, gt=0)
+    store_timeout: float = Field(default=2.0, gt=0)
     pool_size: int = Field(default=8, ge=1)
     # The data plane. Off unless asked for, so an in-process runtime (tests, embedding) opens
     # no fixed port; `privatelink serve` turns it on by default (DNS on 127.0.0.1:8053).
