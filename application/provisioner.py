@@ -126,20 +126,17 @@ def _migrate(app: Any, event: Any, by: Caller) -> list[Aggregate]:
     return [service]
 
 
-def _fail_over(app: Any, event: Any, by: Caller) -> list[Aggregate]:
-    lb = _get(app, event.originator_id)
-    services = [_get(app, EndpointService.create_id(s)) for s in event.services]
-    for service in services:
-        service.fail_resource(by, lb.resource_id)
-    return services
+def _on_services(method: str) -> Step:
+    """A load balancer failed or recovered: tell each service that uses it (RES-8)."""
 
+    def step(app: Any, event: Any, by: Caller) -> list[Aggregate]:
+        lb = _get(app, event.originator_id)
+        services = [_get(app, EndpointService.create_id(s)) for s in event.services]
+        for service in services:
+            getattr(service, method)(by, lb.resource_id)
+        return services
 
-def _recover(app: Any, event: Any, by: Caller) -> list[Aggregate]:
-    lb = _get(app, event.originator_id)
-    services = [_get(app, EndpointService.create_id(s)) for s in event.services]
-    for service in services:
-        service.recover_resource(by, lb.resource_id)
-    return services
+    return step
 
 
 _STEPS: dict[str, Step] = {
@@ -150,8 +147,8 @@ _STEPS: dict[str, Step] = {
     "ConnectionDenied": _disconnect,
     "ZoneConnectionDisabled": _disconnect_zone,
     "ResourceReplaced": _migrate,
-    "Failed": _fail_over,
-    "Recovered": _recover,
+    "Failed": _on_services("fail_resource"),
+    "Recovered": _on_services("recover_resource"),
 }
 STEP_EVENT_NAMES = frozenset(_STEPS)
 
