@@ -59,8 +59,12 @@ def second_schema(database_url: str, schema: str) -> Iterator[str]:
     drop_schema(database_url, name)
 
 
-def seed(database_url: str, schema: str, seconds: float) -> None:
-    """A store with a history: a served load for a few seconds, views built live."""
+BACKLOG = 3000  # events: six of the projector's 500-event batches, so every kill is mid-stream
+
+
+def seed(database_url: str, schema: str, events: int, limit: float = 20) -> None:
+    """A store with a history of at least ``events`` events from a served load, views built
+    live."""
     server = Serve(database_url, schema)
     try:
         provider = sdk_client(server.endpoint, PROVIDER)
@@ -68,7 +72,9 @@ def seed(database_url: str, schema: str, seconds: float) -> None:
                                     users=(CONSUMER_UID,))
         load = Load([server.endpoint], service_id, consumers=3, max_endpoints=600)
         load.start()
-        time.sleep(seconds)
+        deadline = time.monotonic() + limit
+        while store_mark(database_url, schema)[1] < events and time.monotonic() < deadline:
+            time.sleep(0.2)
         load.stop()
         wait_for_position(database_url, schema, store_mark(database_url, schema)[0])
     finally:
@@ -77,7 +83,7 @@ def seed(database_url: str, schema: str, seconds: float) -> None:
 
 def test_projector_killed_while_catching_up_skips_nothing_and_applies_nothing_twice(
         database_url: str, schema: str, second_schema: str, tmp_path: Path) -> None:
-    seed(database_url, schema, seconds=7)
+    seed(database_url, schema, BACKLOG)
     log = tmp_path / "events.jsonl"
     log.write_text(cli(database_url, schema, "export").stdout)
     cli(database_url, second_schema, "import", str(log))
@@ -91,6 +97,7 @@ def test_projector_killed_while_catching_up_skips_nothing_and_applies_nothing_tw
             deadline = time.monotonic() + 60
             while views_position(database_url, second_schema) == before:
                 assert time.monotonic() < deadline, projector.output()
+                assert before < end, f"the backlog ({end}) ran out before kill {len(kill_positions) + 1}"
                 time.sleep(0.002)
             # A batch was just committed: the next one is being applied right now.
             time.sleep(rng.uniform(0, 0.01))
