@@ -53,6 +53,12 @@ def parse_params(action: str, params: Iterable[tuple[str, str]]) -> WireModel:
     model = REQUEST_MODELS.get(action)
     if model is None:
         raise UnknownAction(action)
+    params = list(params)
+    for key, value in params:
+        if "\x00" in key or "\x00" in value:
+            # Valid on the wire and in the event log, but PostgreSQL's text and jsonb cannot
+            # hold it: refused here, before it could reach (and stall) the views.
+            raise InvalidParameter(key.replace("\x00", "\\0"), "contains a NUL character")
     return _parse(action, model, params)
 
 
