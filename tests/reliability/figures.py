@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ def record(section: str, **numbers: Any) -> None:
     with _lock:
         entry = _figures.setdefault(section, {})
         entry.update(numbers)
-        entry["recorded_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        entry["recorded_at"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def add(section: str, **increments: int) -> None:
@@ -44,6 +44,6 @@ def write(outcomes: dict[str, str]) -> None:
     sections.update(_figures)
     tests = dict(previous.get("tests", {}))
     tests.update(outcomes)
-    document = {"written_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    document = {"written_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "sections": dict(sorted(sections.items())), "tests": dict(sorted(tests.items()))}
     LAST_RUN.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n")

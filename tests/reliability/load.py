@@ -61,15 +61,16 @@ def answered(call: Callable[[], Any], ledger: Ledger) -> Any:
         except ClientException:
             raise
         except ServerException as error:
+            last: Exception = error
             if error.code != "ServiceUnavailable":
                 with ledger.lock:
                     ledger.server_errors.append(f"{error.status_code} {error.code} {error.data}")
-        except Exception:  # noqa: BLE001 - no answer at all: refused/reset connection, timeout
-            pass
+        except Exception as error:  # noqa: BLE001 - no answer at all: refused/reset, timeout
+            last = error
         with ledger.lock:
             ledger.retries += 1
         if time.monotonic() > deadline:
-            raise Unanswered(f"no answer after {RETRY_FOR}s of retries")
+            raise Unanswered(f"no answer after {RETRY_FOR}s of retries; last: {last!r}")
         time.sleep(random.uniform(0.02, 0.1))
 
 

@@ -22,20 +22,26 @@ from tests.conftest import Server, free_port
 class Serve(Server):
     """``privatelink serve`` that can be SIGKILLed and started again on the same port."""
 
-    def __init__(self, database_url: str, schema: str, *extra: str) -> None:  # noqa: D107
+    def __init__(self, database_url: str, schema: str, *extra: str) -> None:
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
         self.args = [sys.executable, "-m", "api", "serve", "--port", str(self.port),
                      "--database-url", database_url, "--schema", schema,
                      "--dns-port", str(free_port()), "--no-forwarders", "--probe-interval", "0",
                      *extra]
-        self.log = tempfile.NamedTemporaryFile(prefix="privatelink-serve-", suffix=".log",
+        # Kept open for the lifetime of the process(es) writing to it, as conftest.Server does.
+        self.log = tempfile.NamedTemporaryFile(prefix="privatelink-serve-", suffix=".log",  # noqa: SIM115
                                                delete=False)
         self.start()
 
     def start(self) -> None:
         self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
-        self.wait_ready()
+        try:
+            self.wait_ready()
+        except BaseException:
+            if self.process.poll() is None:  # not ready in time: leave nothing running
+                self.kill()
+            raise
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, exactly like a crash."""
@@ -52,7 +58,7 @@ class Projector:
     def __init__(self, database_url: str, schema: str) -> None:
         self.args = [sys.executable, "-m", "api", "project", "--database-url", database_url,
                      "--schema", schema]
-        self.log = tempfile.NamedTemporaryFile(prefix="privatelink-project-", suffix=".log",
+        self.log = tempfile.NamedTemporaryFile(prefix="privatelink-project-", suffix=".log",  # noqa: SIM115
                                                delete=False)
         self.kills = 0
         self.start()
@@ -80,7 +86,8 @@ class Projector:
 def cli(database_url: str, schema: str, *args: str, check: bool = True
         ) -> subprocess.CompletedProcess[str]:
     result = subprocess.run([sys.executable, "-m", "api", *args, "--database-url", database_url,
-                             "--schema", schema], capture_output=True, text=True, timeout=180)
+                             "--schema", schema], capture_output=True, text=True, timeout=180,
+                            check=False)
     if check and result.returncode != 0:
         raise AssertionError(f"privatelink {' '.join(args)} exited {result.returncode}\n"
                              f"{result.stdout}\n{result.stderr}")

@@ -10,7 +10,7 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -31,7 +31,7 @@ def canonical_query(pairs: Pairs) -> str:
 
 
 def acs_date(moment: datetime | None = None) -> str:
-    return (moment or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def signature(secret: str, canonical_request: str) -> str:
@@ -134,4 +134,4 @@ def request(host: str, action: str, key: tuple[str, str, str], query: Pairs = ()
 
 
 def stale(minutes: float) -> str:
-    return acs_date(datetime.now(timezone.utc) - timedelta(minutes=minutes))
+    return acs_date(datetime.now(UTC) - timedelta(minutes=minutes))

@@ -5,7 +5,6 @@ cannot hold it, so anything that reaches the views fails there."""
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Iterator
 
@@ -13,7 +12,7 @@ import pytest
 
 from tests.conftest import CONSUMER, PROVIDER
 from tests.reliability import figures
-from tests.reliability.processes import Serve, drop_schema, store_mark, views_position
+from tests.reliability.processes import Serve, store_mark, views_position
 from tests.reliability.signing import request
 
 pytestmark = pytest.mark.reliability
@@ -27,14 +26,10 @@ FILTERS = [("ListVpcEndpoints", CONSUMER, "EndpointName", "a\x00b"),
 
 
 @pytest.fixture(scope="module")
-def server(database_url: str) -> Iterator[tuple[Serve, str]]:
-    schema = f"rel_{secrets.token_hex(6)}"
-    serve = Serve(database_url, schema)
-    try:
-        yield serve, schema
-    finally:
-        serve.stop()
-        drop_schema(database_url, schema)
+def server(database_url: str, module_schema: str) -> Iterator[tuple[Serve, str]]:
+    serve = Serve(database_url, module_schema)
+    yield serve, module_schema
+    serve.stop()
 
 
 @pytest.mark.parametrize(("action", "key", "field", "value"), FILTERS,
@@ -67,6 +62,7 @@ def test_a_nul_byte_in_a_stored_text_is_refused_and_the_views_keep_following_the
         before = store_mark(database_url, schema)
         poisoned = request(serve.endpoint, "CreateVpcEndpointService", PROVIDER,
                            [*resource, ("ServiceDescription", "a\x00b")]).send()
+        recorded = store_mark(database_url, schema) != before
         started = time.monotonic()
         after = request(serve.endpoint, "CreateVpcEndpointService", PROVIDER, resource).send()
         behind = store_mark(database_url, schema)[0] - views_position(database_url, schema)
@@ -76,7 +72,7 @@ def test_a_nul_byte_in_a_stored_text_is_refused_and_the_views_keep_following_the
                        views_behind_by=behind)
         assert 400 <= poisoned.status < 500 and poisoned.in_cloud_shape(), poisoned
         assert "ServiceDescription" in str((poisoned.json or {}).get("Message")), poisoned
-        assert store_mark(database_url, schema) == before, "the refused request was recorded"
+        assert not recorded, "the refused request was recorded"
         assert after.status == 200, f"the next command, after the NUL: {after}"
         assert behind == 0, f"the views are {behind} events behind the log"
     finally:

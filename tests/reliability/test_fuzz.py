@@ -9,14 +9,12 @@ event log exactly as it was (the server's provisioner is idle before each case).
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,18 +26,15 @@ from psycopg import sql
 
 from tests.conftest import CONSUMER, OUTSIDER, PROVIDER, sdk_client
 from tests.e2e.helpers import CONSUMER_UID, OUTSIDER_UID, create_endpoint, create_service
-from tests.reliability import figures
+from tests.reliability import figures, reference
 from tests.reliability.processes import Serve, drop_schema, views_position
 from tests.reliability.signing import Answer, request
 
 pytestmark = pytest.mark.reliability
 
-API_JSON = Path(os.environ.get(
-    "PRIVATELINK_API_JSON",
-    Path(__file__).resolve().parents[3] / "shared/reference/privatelink-2020-04-15.api.json"))
-if not API_JSON.exists():
-    pytest.skip(f"{API_JSON} is absent", allow_module_level=True)
-ACTIONS: list[dict[str, Any]] = json.loads(API_JSON.read_text())["actions"]
+ACTIONS = reference.actions()
+if not ACTIONS:
+    pytest.skip(f"{reference.API_JSON} is absent", allow_module_level=True)
 EXAMPLES = int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "60"))
 # No shrinking: a case that poisons the views makes every later command wait for them (10 s),
 # so shrinking would take minutes; the failing case is reported exactly as it was sent.
@@ -100,7 +95,11 @@ class Fuzzed:
     def open(self) -> None:
         """A server on a fresh schema with one service and one endpoint to point at."""
         self.schema = f"rel_{secrets.token_hex(6)}"
-        self.server = Serve(self.database_url, self.schema)
+        try:
+            self.server = Serve(self.database_url, self.schema)
+        except BaseException:
+            drop_schema(self.database_url, self.schema)
+            raise
         self.host = self.server.endpoint
         provider = sdk_client(self.host, PROVIDER)
         consumer = sdk_client(self.host, CONSUMER)

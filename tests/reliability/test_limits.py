@@ -4,7 +4,6 @@ shape, and a refusal leaves the event log as it was."""
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ import pytest
 from tests.conftest import CONSUMER, PROVIDER, sdk_client
 from tests.e2e.helpers import CONSUMER_UID, create_endpoint, create_service
 from tests.reliability import figures
-from tests.reliability.processes import Serve, drop_schema, store_mark
+from tests.reliability.processes import Serve, store_mark
 from tests.reliability.raw_http import send_raw
 from tests.reliability.signing import Answer, request
 
@@ -60,18 +59,16 @@ class Limits:
 
 
 @pytest.fixture(scope="module")
-def limits(database_url: str) -> Iterator[Limits]:
-    schema = f"rel_{secrets.token_hex(6)}"
-    server = Serve(database_url, schema)
+def limits(database_url: str, module_schema: str) -> Iterator[Limits]:
+    server = Serve(database_url, module_schema)
     try:
         service_id = create_service(sdk_client(server.endpoint, PROVIDER), users=(CONSUMER_UID,))
         endpoint_id = create_endpoint(sdk_client(server.endpoint, CONSUMER), service_id)
-        state = Limits(server, database_url, schema, service_id, endpoint_id)
+        state = Limits(server, database_url, module_schema, service_id, endpoint_id)
         yield state
         figures.add("limits", cases_sent=state.cases)
     finally:
         server.stop()
-        drop_schema(database_url, schema)
 
 
 def tags(n: int, prefix: str = "k") -> list[tuple[str, str]]:

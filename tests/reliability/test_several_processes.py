@@ -6,12 +6,16 @@ with the order in which the event log applied them."""
 
 from __future__ import annotations
 
-import secrets
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,7 +37,7 @@ from tests.e2e.helpers import (
 )
 from tests.reliability import figures
 from tests.reliability.audit import settled_connections
-from tests.reliability.processes import Projector, Serve, drop_schema, history, rebuild_verify
+from tests.reliability.processes import Projector, Serve, history, rebuild_verify
 
 pytestmark = pytest.mark.reliability
 
@@ -62,18 +66,15 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(database_url: str) -> Iterator[Cluster]:
-    schema = f"rel_{secrets.token_hex(6)}"
-    a = Serve(database_url, schema, "--no-projector")
-    b = Serve(database_url, schema, "--no-projector")
-    projector = Projector(database_url, schema)
-    try:
-        yield Cluster(database_url, schema, a, b, projector)
-    finally:
-        projector.stop()
-        a.stop()
-        b.stop()
-        drop_schema(database_url, schema)
+def cluster(database_url: str, module_schema: str) -> Iterator[Cluster]:
+    with ExitStack() as stack:
+        a = Serve(database_url, module_schema, "--no-projector")
+        stack.callback(a.stop)
+        b = Serve(database_url, module_schema, "--no-projector")
+        stack.callback(b.stop)
+        projector = Projector(database_url, module_schema)
+        stack.callback(projector.stop)
+        yield Cluster(database_url, module_schema, a, b, projector)
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +115,9 @@ def test_read_your_writes_holds_on_each_of_two_servers(cluster: Cluster, service
         assert get_endpoint(consumer, endpoint_id).connection_status in ("Connecting",
                                                                          "Connected")
         # The other server follows too (no promise of immediacy there).
-        wait_until(lambda: get_endpoint(cluster.client(other, CONSUMER), endpoint_id),
-                   lambda e: e.endpoint_name == f"ryw-{n}")
+        follower = cluster.client(other, CONSUMER)
+        wait_until(lambda e=endpoint_id, c=follower: get_endpoint(c, e),
+                   lambda e, name=f"ryw-{n}": e.endpoint_name == name)
         checked += 1
     figures.record("several_processes_read_your_writes", servers=2, projectors=1,
                    rounds=checked)
@@ -144,23 +146,24 @@ def test_allow_and_deny_of_one_connection_on_two_servers_end_consistently(
     for n in range(ROUNDS):
         endpoint_id = create_endpoint(consumer, service_id, zones=(H,))
         for server in ("a", "b"):
-            wait_until(lambda: get_endpoint(cluster.client(server, CONSUMER), endpoint_id),
+            reader = cluster.client(server, CONSUMER)
+            wait_until(lambda c=reader, e=endpoint_id: get_endpoint(c, e),
                        lambda e: e.connection_status == "Pending")
         allow_on, deny_on = ("a", "b") if n % 2 == 0 else ("b", "a")
         allow_client = cluster.client(allow_on, PROVIDER)
         deny_client = cluster.client(deny_on, PROVIDER)
+        allow_request = pl.EnableVpcEndpointConnectionRequest(
+            region_id=REGION, service_id=service_id, endpoint_id=endpoint_id)
+        deny_request = pl.DisableVpcEndpointConnectionRequest(
+            region_id=REGION, service_id=service_id, endpoint_id=endpoint_id)
         allowed, denied = at_once(
-            lambda: allow_client.enable_vpc_endpoint_connection(
-                pl.EnableVpcEndpointConnectionRequest(region_id=REGION, service_id=service_id,
-                                                      endpoint_id=endpoint_id)),
-            lambda: deny_client.disable_vpc_endpoint_connection(
-                pl.DisableVpcEndpointConnectionRequest(region_id=REGION, service_id=service_id,
-                                                       endpoint_id=endpoint_id)))
+            partial(allow_client.enable_vpc_endpoint_connection, allow_request),
+            partial(deny_client.disable_vpc_endpoint_connection, deny_request))
         rounds.append((endpoint_id, allowed, denied))
     connections = settled_connections(cluster.client("a", PROVIDER), service_id)
-    with ThreadPoolExecutor(3) as pool:
-        histories = list(pool.map(lambda r: history(cluster.database_url, cluster.schema, r[0]),
-                                  rounds))
+    # One after another: processes that open a schema at the same moment can collide (see
+    # test_processes_opening_one_schema_at_the_same_moment_all_start).
+    histories = [history(cluster.database_url, cluster.schema, r[0]) for r in rounds]
     outcomes = []
     for (endpoint_id, allowed, denied), entries in zip(rounds, histories):
         for answer in (allowed, denied):
@@ -182,6 +185,66 @@ def test_allow_and_deny_of_one_connection_on_two_servers_end_consistently(
                    impossible_transitions=0)
 
 
+# A process that opens the store the way every ``privatelink`` command does (serve, project,
+# history, ...), `times` times, each time only once the test says go: the openings of all the
+# processes then happen within a millisecond of each other.
+OPENER = """
+import sys, time
+from pathlib import Path
+from infra.composition import open_runtime
+from infra.settings import Settings
+url, schema, me, folder, times = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4]), int(sys.argv[5])
+for k in range(times):
+    (folder / f"ready-{me}-{k}").touch()
+    while not (folder / f"go-{k}").exists():
+        time.sleep(0.0002)
+    with open_runtime(Settings(database_url=url, db_schema=schema), serve=False):
+        pass
+"""
+
+
+def test_processes_opening_one_schema_at_the_same_moment_all_start(cluster: Cluster,
+                                                                   tmp_path: Path) -> None:
+    """Six processes open the schema together, 20 times. Each opening sets the schema up
+    (eventsourcing's CREATE_TABLE, views tables); all must succeed, as two ``privatelink``
+    processes started together must (PostgreSQL refuses two concurrent ``CREATE OR REPLACE
+    FUNCTION`` of one function with "tuple concurrently updated")."""
+    count, times = 6, 20
+    processes = [subprocess.Popen(
+        [sys.executable, "-c", OPENER, cluster.database_url, cluster.schema, str(n),
+         str(tmp_path), str(times)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True) for n in range(count)]
+    opened = 0
+    try:
+        for k in range(times):
+            deadline = time.monotonic() + 60
+            while not all((tmp_path / f"ready-{n}-{k}").exists() for n in range(count)):
+                if any(p.poll() is not None for p in processes) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.002)
+            else:
+                (tmp_path / f"go-{k}").touch()
+                opened = k + 1
+                continue
+            break
+        for process in processes:
+            process.wait(timeout=60 if process.poll() is None and opened == times else 0.5)
+    except subprocess.TimeoutExpired:
+        pass
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    crashed = [p.stderr.read().strip().splitlines()[-1:] for p in processes  # type: ignore[union-attr]
+               if p.returncode not in (0, -9)]
+    figures.record("several_processes_simultaneous_start", processes=count,
+                   simultaneous_openings=opened, crashed=len(crashed))
+    assert not crashed, f"{len(crashed)} processes crashed opening the schema together " \
+        f"(opening {opened} of {times}): {crashed}"
+    assert opened == times
+
+
 def test_two_endpoints_racing_for_one_ip_on_two_servers_have_one_winner(
         cluster: Cluster, service_id: str) -> None:
     winners = {"a": 0, "b": 0}
@@ -189,11 +252,9 @@ def test_two_endpoints_racing_for_one_ip_on_two_servers_have_one_winner(
         ip = address(H, 200 + n)
         before = endpoint_ids(cluster.client("a", CONSUMER))
 
-        def create(server: str) -> Callable[[], str]:
-            client = cluster.client(server, CONSUMER)
-            return lambda: create_endpoint(client, service_id, zones=(H,), ips={H: ip})
-
-        on_a, on_b = at_once(create("a"), create("b"))
+        on_a, on_b = at_once(*(partial(create_endpoint, cluster.client(server, CONSUMER),
+                                       service_id, zones=(H,), ips={H: ip})
+                               for server in ("a", "b")))
         won = [answer for answer in (on_a, on_b) if isinstance(answer, str)]
         lost = [answer for answer in (on_a, on_b) if isinstance(answer, ClientException)]
         assert len(won) == 1 and len(lost) == 1, f"{ip}: {on_a!r} / {on_b!r}"
@@ -203,8 +264,8 @@ def test_two_endpoints_racing_for_one_ip_on_two_servers_have_one_winner(
         winners["a" if isinstance(on_a, str) else "b"] += 1
         winner = won[0]
         assert endpoint_zones(cluster.client("a", CONSUMER), winner)[H].eni_ip == ip
-        wait_until(lambda: endpoint_ids(cluster.client("a", CONSUMER)),
-                   lambda ids: len(ids - before) >= 1)
+        wait_until(partial(endpoint_ids, cluster.client("a", CONSUMER)),
+                   lambda ids, known=before: len(ids - known) >= 1)
         assert endpoint_ids(cluster.client("a", CONSUMER)) - before == {winner}
     rebuild_verify(cluster.database_url, cluster.schema)
     figures.record("several_processes_ip_race", rounds=ROUNDS, winners_by_server=winners,

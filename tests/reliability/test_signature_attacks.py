@@ -6,7 +6,6 @@ reaches a command: the event log is unchanged."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ import pytest
 from tests.conftest import CONSUMER, OUTSIDER, PROVIDER, sdk_client
 from tests.e2e.helpers import CONSUMER_UID, create_endpoint, create_service, wait_connection
 from tests.reliability import figures
-from tests.reliability.processes import Serve, drop_schema, store_mark
+from tests.reliability.processes import Serve, store_mark
 from tests.reliability.signing import SignedRequest, request, stale
 
 pytestmark = pytest.mark.reliability
@@ -50,8 +49,8 @@ class Target:
 
 
 @pytest.fixture(scope="module")
-def target(database_url: str) -> Iterator[Target]:
-    schema = f"rel_{secrets.token_hex(6)}"
+def target(database_url: str, module_schema: str) -> Iterator[Target]:
+    schema = module_schema
     server = Serve(database_url, schema)
     try:
         provider = sdk_client(server.endpoint, PROVIDER)
@@ -64,7 +63,6 @@ def target(database_url: str) -> Iterator[Target]:
         figures.add("signature_attacks", attacks_sent=state.attacks)
     finally:
         server.stop()
-        drop_schema(database_url, schema)
 
 
 def test_a_replayed_nonce_is_refused_and_creates_nothing(target: Target) -> None:

@@ -12,25 +12,21 @@ import secrets
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import CONSUMER, OUTSIDER, PROVIDER, sdk_client
-from tests.e2e.helpers import CONSUMER_UID, allow, create_endpoint, create_service, \
-    wait_connection
-from tests.reliability import figures
-from tests.reliability.processes import Serve, drop_schema, store_mark
+from tests.e2e.helpers import CONSUMER_UID, allow, create_endpoint, create_service, wait_connection
+from tests.reliability import figures, reference
+from tests.reliability.processes import Serve, store_mark
 from tests.reliability.signing import Answer, request
 
 pytestmark = pytest.mark.reliability
 
-API_JSON = Path(__file__).resolve().parents[3] / \
-    "shared/reference/privatelink-2020-04-15.api.json"
-if not API_JSON.exists():
-    pytest.skip(f"{API_JSON} is absent", allow_module_level=True)
-ACTIONS = {a["action"]: a for a in json.loads(API_JSON.read_text())["actions"]}
+ACTIONS = {a["action"]: a for a in reference.actions()}
+if not ACTIONS:
+    pytest.skip(f"{reference.API_JSON} is absent", allow_module_level=True)
 ID_PARAMS = ("ServiceId", "EndpointId", "ResourceId")
 KEYS = {"outsider": OUTSIDER, "consumer": CONSUMER, "provider": PROVIDER}
 # Callers with no right to the resource: anyone but the provider for its service, anyone but
@@ -149,8 +145,8 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(database_url: str) -> Iterator[World]:
-    schema = f"rel_{secrets.token_hex(6)}"
+def world(database_url: str, module_schema: str) -> Iterator[World]:
+    schema = module_schema
     server = Serve(database_url, schema)
     try:
         provider = sdk_client(server.endpoint, PROVIDER)
@@ -170,7 +166,6 @@ def world(database_url: str) -> Iterator[World]:
                        cases=len(CASES), pairs_compared=state.compared)
     finally:
         server.stop()
-        drop_schema(database_url, schema)
 
 
 def normalised(answer: Answer, replace: str) -> Any:
