@@ -117,10 +117,10 @@ def serve(
     kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
     console.print(f"privatelink listening on http://{host}:{port} (store: {kind}, {store}, "
                   f"schema {settings.db_schema})")
-    from api.http import CloudProtocol
+    from api.http import CloudProtocol, cloud_http_protocol
 
     GracefulServer(uvicorn.Config(CloudProtocol(http_app), host=host, port=port,
-                                  log_level="warning")).run()
+                                  log_level="warning", http=cloud_http_protocol())).run()
 
 
 @app.command()

@@ -159,3 +159,21 @@ def is_database_outage(error: BaseException) -> bool:
     from eventsourcing.persistence import InterfaceError, OperationalError
 
     return isinstance(error, (psycopg.OperationalError, OperationalError, InterfaceError))
+
+
+def cloud_http_protocol() -> type:
+    """uvicorn's HTTP parser, answering a request it cannot parse (e.g. a URL too long for it)
+    in the cloud's error shape instead of plain text, so the SDK reads a code."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class CloudHttpProtocol(HttpToolsProtocol):  # type: ignore[misc]
+        def send_400_response(self, msg: str) -> None:
+            body = encode({"RequestId": new_request_id(), "HostId": "", "Code": "InvalidParameter",
+                           "Message": f"The request cannot be read: {msg} (is it too large?)"})
+            self.transport.write(b"".join([
+                b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n",
+                b"content-length: " + str(len(body)).encode() + b"\r\n",
+                b"connection: close\r\n\r\n", body]))
+            self.transport.close()
+
+    return CloudHttpProtocol

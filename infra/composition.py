@@ -17,7 +17,7 @@ from application.app import PrivateLinkApp
 from application.executor import CommandExecutor
 from domain.inventory import Inventory
 from infra.change_feed import PostgresChangeFeed
-from infra.database import ensure_schema, eventsourcing_env, open_database
+from infra.database import ensure_schema, eventsourcing_env, open_database, schema_setup_lock
 from infra.dataplane import start_data_plane
 from infra.followers import Projector, ProvisionerRunner
 from infra.inventory_file import demo_inventory, load_inventory
@@ -65,11 +65,12 @@ def open_runtime(settings: Settings, *, serve: bool = True,
     inventory = inventory or read_inventory(settings)
     with ExitStack() as stack:
         url = stack.enter_context(open_database(settings))
-        ensure_schema(url, settings.db_schema)
-        app = PrivateLinkApp(inventory,
-                             env=eventsourcing_env(url, settings.db_schema, settings.pool_size,
-                                                   settings.store_timeout),
-                             provision_delay=timedelta(seconds=settings.provision_delay))
+        with schema_setup_lock(url, settings.db_schema):
+            ensure_schema(url, settings.db_schema)
+            app = PrivateLinkApp(
+                inventory, env=eventsourcing_env(url, settings.db_schema, settings.pool_size,
+                                                 settings.store_timeout),
+                provision_delay=timedelta(seconds=settings.provision_delay))
         stack.callback(app.close)
         # A short wait for a connection: when the store is down, a read answers 503 promptly
         # instead of hanging until the client gives up.
@@ -77,7 +78,8 @@ def open_runtime(settings: Settings, *, serve: bool = True,
                               timeout=settings.store_timeout)
         stack.callback(pool.close)
         views = PostgresViews(pool, settings.db_schema)
-        views.create_tables()
+        with schema_setup_lock(url, settings.db_schema):
+            views.create_tables()
         lag = LagMeter()
         watcher = PositionWatcher(views.position(), on_advance=lag.applied)
         authenticator = Authenticator(inventory.secret_for, MemoryNonceStore(), utc_now)

@@ -57,10 +57,24 @@ def eventsourcing_env(url: str, schema: str, pool_size: int,
         "POSTGRES_USER": info.get("user", "postgres"),
         "POSTGRES_PASSWORD": info.get("password", ""),
         "POSTGRES_SCHEMA": schema,
-        "POSTGRES_POOL_SIZE": str(pool_size),
+        # Two connections kept open, more on demand: several processes share one server's
+        # connection slots.
+        "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": str(pool_size),
         "POSTGRES_LOCK_TIMEOUT": "10",
         "POSTGRES_CONNECT_TIMEOUT": str(max(1, round(connect_timeout))),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
         "CREATE_TABLE": "y",
     }
+
+
+@contextmanager
+def schema_setup_lock(url: str, schema: str) -> Iterator[None]:
+    """Serialise the creation of tables and functions: processes opening one store at the same
+    moment would otherwise collide in PostgreSQL's catalog ("tuple concurrently updated")."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"privatelink:{schema}",))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"privatelink:{schema}",))

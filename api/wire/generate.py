@@ -78,8 +78,8 @@ class StrRule:
 # list of strings; a rule applies in every action that has the key.
 STRING_RULES = {
     "ClientToken": StrRule(64, printable_ascii=True),  # STATES §4: "ASCII only"
-    "EndpointName": StrRule(128),  # UpdateVpcEndpointAttribute: "2 to 128 characters"
-    "EndpointDescription": StrRule(256),  # UpdateVpcEndpointAttribute: "2 to 256 characters"
+    "EndpointName": StrRule(128, min_length=2),  # UpdateVpcEndpointAttribute: "2 to 128"
+    "EndpointDescription": StrRule(256, min_length=2),  # "2 to 256 characters"
     "PolicyDocument": StrRule(
         6144, note="at most 6144 chars: undocumented; RAM's policy limit (1024 cuts real ones)"
     ),

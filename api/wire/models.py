@@ -123,8 +123,10 @@ class CreateVpcEndpointRequest(WireModel):
     )
     cross_region_bandwidth: int | None = Field(None, alias="CrossRegionBandwidth")
     dry_run: bool | None = Field(None, alias="DryRun")
-    endpoint_description: str | None = Field(None, alias="EndpointDescription", max_length=256)
-    endpoint_name: str | None = Field(None, alias="EndpointName", max_length=128)
+    endpoint_description: str | None = Field(
+        None, alias="EndpointDescription", min_length=2, max_length=256
+    )
+    endpoint_name: str | None = Field(None, alias="EndpointName", min_length=2, max_length=128)
     endpoint_type: str | None = Field(None, alias="EndpointType", max_length=1024)
     # at most 6144 chars: undocumented; RAM's policy limit (1024 cuts real ones)
     policy_document: str | None = Field(None, alias="PolicyDocument", max_length=6144)
@@ -526,7 +528,7 @@ class ListVpcEndpointsRequest(WireModel):
     address_ip_version: str | None = Field(None, alias="AddressIpVersion", max_length=1024)
     connection_status: str | None = Field(None, alias="ConnectionStatus", max_length=1024)
     endpoint_id: str | None = Field(None, alias="EndpointId", max_length=1024)
-    endpoint_name: str | None = Field(None, alias="EndpointName", max_length=128)
+    endpoint_name: str | None = Field(None, alias="EndpointName", min_length=2, max_length=128)
     endpoint_status: str | None = Field(None, alias="EndpointStatus", max_length=1024)
     endpoint_type: str | None = Field(None, alias="EndpointType", max_length=1024)
     max_results: int | None = Field(None, alias="MaxResults", ge=1, le=1000)
@@ -631,9 +633,11 @@ class UpdateVpcEndpointAttributeRequest(WireModel):
     )
     cross_region_bandwidth: int | None = Field(None, alias="CrossRegionBandwidth")
     dry_run: bool | None = Field(None, alias="DryRun")
-    endpoint_description: str | None = Field(None, alias="EndpointDescription", max_length=256)
+    endpoint_description: str | None = Field(
+        None, alias="EndpointDescription", min_length=2, max_length=256
+    )
     endpoint_id: str = Field(alias="EndpointId", max_length=1024)
-    endpoint_name: str | None = Field(None, alias="EndpointName", max_length=128)
+    endpoint_name: str | None = Field(None, alias="EndpointName", min_length=2, max_length=128)
     # at most 6144 chars: undocumented; RAM's policy limit (1024 cuts real ones)
     policy_document: str | None = Field(None, alias="PolicyDocument", max_length=6144)
     region_id: str = Field(alias="RegionId", max_length=1024)

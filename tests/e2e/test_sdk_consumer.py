@@ -274,9 +274,9 @@ def test_ep_9_endpoint_and_zone_domain_formats(provider, consumer) -> None:
 def test_endpoint_name_update_is_read_back_at_once(provider, consumer) -> None:
     service_id = create_service(provider)
     endpoint_id = create_endpoint(consumer, service_id, endpoint_name="before")
-    update_endpoint(consumer, endpoint_id, endpoint_name="after", endpoint_description="d")
+    update_endpoint(consumer, endpoint_id, endpoint_name="after", endpoint_description="desc")
     endpoint = get_endpoint(consumer, endpoint_id)
-    assert (endpoint.endpoint_name, endpoint.endpoint_description) == ("after", "d")
+    assert (endpoint.endpoint_name, endpoint.endpoint_description) == ("after", "desc")
     assert endpoint_ids(consumer, endpoint_name="after") >= {endpoint_id}
 
 
