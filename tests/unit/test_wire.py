@@ -202,7 +202,7 @@ def _filled(model: type[DaraModel]) -> DaraModel:
 
 
 def _sample(hint: Any) -> Any:
-    samples = {bool: True, int: 1, str: "x"}
+    samples = {bool: True, int: 1, str: "xy"}
     if hint in samples:
         return samples[hint]
     (item,) = get_args(hint)
