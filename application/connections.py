@@ -34,13 +34,12 @@ class ConnectionCommands(EndpointCommands):
     def drop_replaced_enis(self, cmd: Command, endpoint_id: str) -> list[Any]:
         """RES-10: a denied connection takes a migration's old ENIs with it."""
         endpoint: Endpoint = self.load(Endpoint, Endpoint.create_id(endpoint_id))
-        dropped = [endpoint.drop_replaced_eni(cmd.caller, z) for z in sorted(endpoint.zones)]
+        dropped = [old for z in sorted(endpoint.zones)
+                   if (old := endpoint.drop_replaced_eni(cmd.caller, z))]
         vpc = self.facts.inventory.vpc(endpoint.vpc_id)
-        books = [self.address_book(cmd.caller, vpc, old["vswitch_id"]) for old in dropped
-                 if old and vpc]
-        for book, old in zip(books, [d for d in dropped if d]):
-            book.release(cmd.caller, old["ip"])
-        return [endpoint, *books] if books else []
+        if not dropped or vpc is None:
+            return []
+        return [endpoint, *(self.release(cmd.caller, vpc, old) for old in dropped)]
 
     def change_connection_bandwidth(self, cmd: Command, region: str, service_id: str,
                                     endpoint_id: str, bandwidth: int | None,

@@ -109,10 +109,7 @@ class HistoryQueries:
     def version_at(self, aggregate_id: UUID, when: datetime) -> int:
         """The aggregate's version at a moment: found by binary search over its events'
         recorded times, each probe reading one event (so long histories stay cheap)."""
-        last = next(iter(self._events(aggregate_id, desc=True, limit=1)), None)
-        if last is None:
-            return 0
-        low, high = 0, last.originator_version
+        low, high = 0, self._last_version(aggregate_id)
         while low < high:
             middle = (low + high + 1) // 2
             probe = next(iter(self._events(aggregate_id, gt=middle - 1, lte=middle)))
@@ -140,10 +137,15 @@ class HistoryQueries:
         return aggregate, service
 
     def latest_version(self, resource: Resource) -> int:
-        last = next(iter(self._events(resource.aggregate_id, desc=True, limit=1)), None)
-        if last is None:
+        version = self._last_version(resource.aggregate_id)
+        if not version:
             raise not_found(resource)
-        return int(last.originator_version)
+        return version
+
+    def _last_version(self, aggregate_id: UUID) -> int:
+        """The aggregate's latest version; 0 when it has no events."""
+        last = next(iter(self._events(aggregate_id, desc=True, limit=1)), None)
+        return 0 if last is None else int(last.originator_version)
 
     def _at_version(self, resource: Resource, version: int) -> Any:
         if version < 1:

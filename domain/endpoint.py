@@ -12,7 +12,7 @@ from eventsourcing.domain import event
 from domain.base import Caller, aggregate_uuid, endpoint_domain, zone_domain
 from domain.errors import AlreadyExists, EndpointNotFound, InvalidValue, OperationDenied
 from domain.service import IP_VERSIONS, EndpointService, check_choice, check_updatable
-from domain.tags import Taggable, check_tag
+from domain.tags import Taggable, check_tags
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Endpoint(Taggable):
         service.check_visible_to(by.account)
         service.check_region_supported(region)
         check_choice("AddressIpVersion", options.address_ip_version, IP_VERSIONS)
-        check_options_tags(options)
+        check_tags(options.tags)
         if options.policy_document:
             check_policy(options.policy_document)
         check_dual_stack(options.address_ip_version, service)
@@ -320,10 +320,6 @@ def check_policy(document: str) -> None:
         raise InvalidValue("PolicyDocument must be a JSON object (a RAM policy document).",
                            code="InvalidParameter.PolicyDocument")
 
-
-def check_options_tags(options: EndpointOptions) -> None:
-    for key, value in options.tags:
-        check_tag(key, value)
 
 
 def cross_region_bandwidth(region: str, service: EndpointService, options: EndpointOptions,

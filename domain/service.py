@@ -25,7 +25,7 @@ from domain.service_resources import (
     check_cross_region_capable,
     check_same_type,
 )
-from domain.tags import check_tag
+from domain.tags import check_tags
 
 IP_VERSIONS = ("IPv4", "DualStack")
 UPDATABLE = frozenset(("description", "auto_accept", "zone_affinity", "ipv6",
@@ -273,8 +273,7 @@ def check_options(options: ServiceOptions) -> None:
     check_choice("Payer", options.payer, PAYERS)
     if options.resource_type is not None:
         check_choice("ServiceResourceType", options.resource_type, WIRE_RESOURCE_TYPES)
-    for key, value in options.tags:
-        check_tag(key, value)
+    check_tags(options.tags)
 
 
 def check_all_dual_stack(entries: Any) -> None:

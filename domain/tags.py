@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from eventsourcing.domain import event
@@ -29,6 +30,11 @@ def check_tag(key: str, value: str) -> None:
                                "'http://' or 'https://'.", code=code)
 
 
+def check_tags(tags: Iterable[tuple[str, str]]) -> None:
+    for key, value in tags:
+        check_tag(key, value)
+
+
 class Taggable(PrivateLinkAggregate):
     """Tags and resource group of an aggregate."""
 
@@ -44,8 +50,7 @@ class Taggable(PrivateLinkAggregate):
     def tag(self, by: Caller, tags: list[tuple[str, str]]) -> None:
         """Add or overwrite tags; at most 20 per resource."""
         self.check_owned_by(by.account)
-        for key, value in tags:
-            check_tag(key, value)
+        check_tags(tags)
         merged = dict((k, v) for k, v in self.tags)
         merged.update(dict(tags))
         if len(merged) > MAX_TAGS:
