@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from api import auth_canonical as canon
-from api.errors_base import EdgeError
+from privatelink.api import auth_canonical as canon
+from privatelink.api.errors_base import EdgeError
 
 REPLAY_WINDOW = timedelta(minutes=15)
 _ACS3_REQUIRED = (

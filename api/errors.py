@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from api import auth
-from api.errors_base import EdgeError
-from api.wire import errors as wire
-from application.executor import StoreUnavailable
-from domain import errors as domain
+from privatelink.api import auth
+from privatelink.api.errors_base import EdgeError
+from privatelink.api.wire import errors as wire
+from privatelink.application.executor import StoreUnavailable
+from privatelink.domain import errors as domain
 
 HTTP_STATUS: dict[type[Exception], int] = {
     # the edge

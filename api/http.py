@@ -11,14 +11,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.actions import ACTIONS
-from api.actions.context import Ctx, RuntimeLike, fingerprint
-from api.auth import RawRequest
-from api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
-from api.wire.errors import InvalidParameter, UnknownAction
-from api.wire.parse import parse_params
-from application.unit_of_work import Command
-from domain.base import Caller
+from privatelink.api.actions import ACTIONS
+from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
+from privatelink.api.auth import RawRequest
+from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
+from privatelink.api.wire.errors import InvalidParameter, UnknownAction
+from privatelink.api.wire.parse import parse_params
+from privatelink.application.unit_of_work import Command
+from privatelink.domain.base import Caller
 
 log = logging.getLogger("privatelink")
 KNOWN_ERRORS = tuple(HTTP_STATUS)

@@ -8,16 +8,16 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.persistence import ProcessRecorder
 
-from application.facts import InventoryFacts
-from application.history import HistoryQueries
-from application.provisioner import Provisioner
-from application.tagging import TagCommands
-from domain.addresses import VSwitchAddresses
-from domain.base import IdGenerator, RandomIds
-from domain.endpoint import Endpoint
-from domain.inventory import Inventory
-from domain.load_balancers import LoadBalancerState
-from domain.service import EndpointService
+from privatelink.application.facts import InventoryFacts
+from privatelink.application.history import HistoryQueries
+from privatelink.application.provisioner import Provisioner
+from privatelink.application.tagging import TagCommands
+from privatelink.domain.addresses import VSwitchAddresses
+from privatelink.domain.base import IdGenerator, RandomIds
+from privatelink.domain.endpoint import Endpoint
+from privatelink.domain.inventory import Inventory
+from privatelink.domain.load_balancers import LoadBalancerState
+from privatelink.domain.service import EndpointService
 
 
 class PrivateLinkApp(TagCommands, HistoryQueries, Provisioner, Application):

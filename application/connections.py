@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.endpoints import EndpointCommands
-from application.unit_of_work import Command, Decision, Outcome
-from domain.endpoint import Endpoint
+from privatelink.application.endpoints import EndpointCommands
+from privatelink.application.unit_of_work import Command, Decision, Outcome
+from privatelink.domain.endpoint import Endpoint
 
 
 class ConnectionCommands(EndpointCommands):

@@ -6,14 +6,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from application.services import ServiceCommands
-from application.unit_of_work import Command, Decision, Outcome
-from domain.addresses import VSwitchAddresses
-from domain.base import Caller, service_id_from_name
-from domain.endpoint import Endpoint, EndpointOptions, ZonePlacement
-from domain.errors import EndpointNotFound, EndpointServiceNotFound, InvalidValue, NotFound
-from domain.inventory import Vpc
-from domain.service import EndpointService
+from privatelink.application.services import ServiceCommands
+from privatelink.application.unit_of_work import Command, Decision, Outcome
+from privatelink.domain.addresses import VSwitchAddresses
+from privatelink.domain.base import Caller, service_id_from_name
+from privatelink.domain.endpoint import Endpoint, EndpointOptions, ZonePlacement
+from privatelink.domain.errors import EndpointNotFound, EndpointServiceNotFound, InvalidValue, NotFound
+from privatelink.domain.inventory import Vpc
+from privatelink.domain.service import EndpointService
 
 log = logging.getLogger("privatelink")
 

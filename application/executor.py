@@ -24,8 +24,8 @@ from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from application.unit_of_work import MAX_ATTEMPTS, Command, Decision, Outcome, backoff
-from domain.errors import ConcurrentModification
+from privatelink.application.unit_of_work import MAX_ATTEMPTS, Command, Decision, Outcome, backoff
+from privatelink.domain.errors import ConcurrentModification
 
 log = logging.getLogger("privatelink")
 MAX_BATCH = 64

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.endpoint import CrossRegionCap
-from domain.errors import InvalidValue, InventoryNotFound
-from domain.inventory import Inventory, Vpc, VSwitch
-from domain.resources import ResourceFacts
+from privatelink.domain.endpoint import CrossRegionCap
+from privatelink.domain.errors import InvalidValue, InventoryNotFound
+from privatelink.domain.inventory import Inventory, Vpc, VSwitch
+from privatelink.domain.resources import ResourceFacts
 
 RESOURCE_MANAGEMENT_QUOTA = "privatelink_whitelist/svc_res_mgt_uat"
 CHINA_QUOTA = "pvl_quota_cross_region_ep_max_bandwidth_payg_china"

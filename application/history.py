@@ -11,9 +11,9 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
-from domain.endpoint import Endpoint
-from domain.errors import EndpointNotFound, EndpointServiceNotFound, InvalidValue, NotFound
-from domain.service import EndpointService
+from privatelink.domain.endpoint import Endpoint
+from privatelink.domain.errors import EndpointNotFound, EndpointServiceNotFound, InvalidValue, NotFound
+from privatelink.domain.service import EndpointService
 
 ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor",
             "request_id")

@@ -16,9 +16,9 @@ from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from domain.base import Caller
-from domain.endpoint import Endpoint
-from domain.service import EndpointService
+from privatelink.domain.base import Caller
+from privatelink.domain.endpoint import Endpoint
+from privatelink.domain.service import EndpointService
 
 PROVISIONER = "provisioner"
 SYSTEM_ACCOUNT = "system"
@@ -43,7 +43,7 @@ class Provisioner:
             for domain_event, notification_id in steps:
                 self.provision(domain_event, notification_id)
             return
-        from application.executor import Job
+        from privatelink.application.executor import Job
 
         def decide() -> tuple[dict[str, Any], list[Aggregate]]:
             touched: list[Aggregate] = []

@@ -6,12 +6,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from application.facts import InventoryFacts
-from application.unit_of_work import Command, Decision, Outcome, UnitOfWork
-from domain.base import Caller, IdGenerator
-from domain.errors import EndpointServiceNotFound, InventoryNotFound, NotFound
-from domain.load_balancers import LoadBalancerState
-from domain.service import EndpointService, ServiceOptions
+from privatelink.application.facts import InventoryFacts
+from privatelink.application.unit_of_work import Command, Decision, Outcome, UnitOfWork
+from privatelink.domain.base import Caller, IdGenerator
+from privatelink.domain.errors import EndpointServiceNotFound, InventoryNotFound, NotFound
+from privatelink.domain.load_balancers import LoadBalancerState
+from privatelink.domain.service import EndpointService, ServiceOptions
 
 log = logging.getLogger("privatelink")
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from application.unit_of_work import Command, Decision, Outcome
-from application.zone_connections import ZoneConnectionCommands
-from domain.endpoint import Endpoint
-from domain.errors import InvalidValue, NotFound
-from domain.tags import Taggable
+from privatelink.application.unit_of_work import Command, Decision, Outcome
+from privatelink.application.zone_connections import ZoneConnectionCommands
+from privatelink.domain.endpoint import Endpoint
+from privatelink.domain.errors import InvalidValue, NotFound
+from privatelink.domain.tags import Taggable
 
 TAG_TYPES = {"vpcendpoint": "endpoint", "vpcendpointservice": "service"}
 GROUP_TYPES = {"VpcEndpoint": "endpoint", "VpcEndpointService": "service"}

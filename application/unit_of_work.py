@@ -19,12 +19,12 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
-from domain.base import Caller
-from domain.errors import ConcurrentModification, DryRunPassed, NotFound
-from domain.idempotency import ClientTokenRecord
+from privatelink.domain.base import Caller
+from privatelink.domain.errors import ConcurrentModification, DryRunPassed, NotFound
+from privatelink.domain.idempotency import ClientTokenRecord
 
 if TYPE_CHECKING:
-    from application.executor import CommandExecutor
+    from privatelink.application.executor import CommandExecutor
 
 MAX_ATTEMPTS = 30
 
@@ -63,7 +63,7 @@ class UnitOfWork:
     def execute(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
         """Decide, then save every changed aggregate in one atomic ``save``."""
         if self.executor is not None and not command.dry_run:
-            from application.executor import Job
+            from privatelink.application.executor import Job
 
             return self.executor.submit(Job(decide, command))
         return self._execute_alone(command, decide)

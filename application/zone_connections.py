@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.connections import ConnectionCommands
-from application.unit_of_work import Command, Decision, Outcome
-from domain.endpoint import Endpoint
-from domain.errors import InvalidValue, NotFound
-from domain.inventory import Vpc
+from privatelink.application.connections import ConnectionCommands
+from privatelink.application.unit_of_work import Command, Decision, Outcome
+from privatelink.domain.endpoint import Endpoint
+from privatelink.domain.errors import InvalidValue, NotFound
+from privatelink.domain.inventory import Vpc
 
 
 @dataclass(frozen=True)

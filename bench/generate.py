@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.endpoints import connection_facts
-from domain.addresses import VSwitchAddresses
-from domain.base import Caller, RandomIds
-from domain.endpoint import Endpoint, EndpointOptions, ZonePlacement
-from domain.service import EndpointService, ServiceOptions
+from privatelink.application.endpoints import connection_facts
+from privatelink.domain.addresses import VSwitchAddresses
+from privatelink.domain.base import Caller, RandomIds
+from privatelink.domain.endpoint import Endpoint, EndpointOptions, ZonePlacement
+from privatelink.domain.service import EndpointService, ServiceOptions
 
 PROVIDER, CONSUMER = "1210000000000001", "1210000000000002"
 BATCH = 5000

@@ -61,7 +61,7 @@ def inventory_file(directory: Path) -> Path:
     """The demo inventory with vSwitches big enough for 100,000 endpoints."""
     import yaml
 
-    from infra.inventory_file import demo_inventory_text
+    from privatelink.infra.inventory_file import demo_inventory_text
 
     data = yaml.safe_load(demo_inventory_text())
     for vpc in data["vpcs"]:
@@ -86,12 +86,12 @@ class Serve:
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "api", "serve", "--port", str(self.port), "--database-url",
+            [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port), "--database-url",
              url, "--schema", schema, "--inventory", str(inventory), "--no-dns",
              "--no-forwarders", "--probe-interval", "0", "--no-projector"], cwd=ROOT,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.projector = subprocess.Popen(
-            [sys.executable, "-m", "api", "project", "--database-url", url, "--schema", schema,
+            [sys.executable, "-m", "privatelink", "project", "--database-url", url, "--schema", schema,
              "--inventory", str(inventory)], cwd=ROOT, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         deadline = time.time() + 300
@@ -203,8 +203,8 @@ def wait_port(port: int) -> None:
 
 @contextmanager
 def runtime_on(url: str, schema: str, inventory: Path) -> Iterator[Any]:
-    from infra.composition import open_runtime
-    from infra.settings import Settings
+    from privatelink.composition import open_runtime
+    from privatelink.infra.settings import Settings
 
     settings = Settings(database_url=url, db_schema=schema, inventory=inventory)
     with open_runtime(settings, serve=False) as runtime:
@@ -213,8 +213,8 @@ def runtime_on(url: str, schema: str, inventory: Path) -> Iterator[Any]:
 
 def history_and_scale(url: str, inventory: Path, endpoints: int, sample: int,
                       out: dict[str, float]) -> None:
-    from api.actions.history import render_as_of
-    from application.history import resource_named
+    from privatelink.api.actions.history import render_as_of
+    from privatelink.application.history import resource_named
 
     small = f"bench_1k_{secrets.token_hex(3)}"
     with runtime_on(url, small, inventory) as rt:
@@ -235,7 +235,7 @@ def history_and_scale(url: str, inventory: Path, endpoints: int, sample: int,
                 render_as_of(rt.app, resource, None, version)
                 times.append(time.perf_counter() - start)
             out[key] = statistics.median(times) * 1000
-    rebuilt = subprocess.run([sys.executable, "-m", "api", "rebuild", "--database-url", url,
+    rebuilt = subprocess.run([sys.executable, "-m", "privatelink", "rebuild", "--database-url", url,
                               "--schema", big], cwd=ROOT, capture_output=True, text=True,
                              check=True)
     rate = [line for line in rebuilt.stderr.splitlines() if "events/s" in line][-1]
@@ -246,7 +246,7 @@ def history_and_scale(url: str, inventory: Path, endpoints: int, sample: int,
 
 
 def rebuild_live(rt: Any) -> None:
-    from infra.rebuild import rebuild_views
+    from privatelink.infra.rebuild import rebuild_views
 
     rebuild_views(rt.app, rt.views)
 

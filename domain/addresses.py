@@ -13,8 +13,8 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
-from domain.errors import IpAddressUnavailable
+from privatelink.domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
+from privatelink.domain.errors import IpAddressUnavailable
 
 
 class VSwitchAddresses(PrivateLinkAggregate):

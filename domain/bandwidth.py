@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.errors import InvalidValue
+from privatelink.domain.errors import InvalidValue
 
 RANGES = {"slb": (100, 10240), "alb": (100, 25000), "nlb": (100, 50000), "gwlb": (100, 25000)}
 MODES = {"slb": ("BandwidthLimit",), "alb": ("BandwidthLimit", "Scalability"),

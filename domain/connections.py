@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import event
 
-from domain.bandwidth import check_bandwidth, check_mode, default_mode
-from domain.base import Caller
-from domain.errors import ConnectionNotFound, OperationDenied, ZoneNotSupported
-from domain.tags import Taggable
+from privatelink.domain.bandwidth import check_bandwidth, check_mode, default_mode
+from privatelink.domain.base import Caller
+from privatelink.domain.errors import ConnectionNotFound, OperationDenied, ZoneNotSupported
+from privatelink.domain.tags import Taggable
 
 LIVE_ZONE = ("Connecting", "Connected", "Migrating", "Migrated")
 

@@ -9,10 +9,10 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import Caller, aggregate_uuid, endpoint_domain, zone_domain
-from domain.errors import AlreadyExists, EndpointNotFound, InvalidValue, OperationDenied
-from domain.service import IP_VERSIONS, EndpointService, check_choice, check_updatable
-from domain.tags import Taggable, check_tags
+from privatelink.domain.base import Caller, aggregate_uuid, endpoint_domain, zone_domain
+from privatelink.domain.errors import AlreadyExists, EndpointNotFound, InvalidValue, OperationDenied
+from privatelink.domain.service import IP_VERSIONS, EndpointService, check_choice, check_updatable
+from privatelink.domain.tags import Taggable, check_tags
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import PrivateLinkAggregate, aggregate_uuid
-from domain.errors import IdempotentParameterMismatch
+from privatelink.domain.base import PrivateLinkAggregate, aggregate_uuid
+from privatelink.domain.errors import IdempotentParameterMismatch
 
 
 class ClientTokenRecord(PrivateLinkAggregate):

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
-from domain.errors import OperationDenied
+from privatelink.domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
+from privatelink.domain.errors import OperationDenied
 
 
 class LoadBalancerState(PrivateLinkAggregate):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from domain.errors import InvalidValue, ResourceNotSupported
+from privatelink.domain.errors import InvalidValue, ResourceNotSupported
 
 WIRE_RESOURCE_TYPES = ("slb", "alb", "nlb", "gwlb")
 _WIRE_FOR_LB = {"clb": "slb", "alb": "alb", "nlb": "nlb", "gwlb": "gwlb"}

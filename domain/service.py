@@ -9,23 +9,23 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.bandwidth import DEFAULT_CONNECT_BANDWIDTH, check_connect_bandwidth
-from domain.base import Caller, aggregate_uuid, service_domain, service_name
-from domain.errors import (
+from privatelink.domain.bandwidth import DEFAULT_CONNECT_BANDWIDTH, check_connect_bandwidth
+from privatelink.domain.base import Caller, aggregate_uuid, service_domain, service_name
+from privatelink.domain.errors import (
     AlreadyExists,
     EndpointServiceNotFound,
     InvalidValue,
     OperationDenied,
     ResourceNotSupported,
 )
-from domain.resources import WIRE_RESOURCE_TYPES, ResourceFacts, entry_key
-from domain.service_resources import (
+from privatelink.domain.resources import WIRE_RESOURCE_TYPES, ResourceFacts, entry_key
+from privatelink.domain.service_resources import (
     MAX_RESOURCES,
     ServiceResources,
     check_cross_region_capable,
     check_same_type,
 )
-from domain.tags import check_tags
+from privatelink.domain.tags import check_tags
 
 IP_VERSIONS = ("IPv4", "DualStack")
 UPDATABLE = frozenset(("description", "auto_accept", "zone_affinity", "ipv6",

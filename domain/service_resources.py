@@ -6,16 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import event
 
-from domain.base import Caller
-from domain.errors import (
+from privatelink.domain.base import Caller
+from privatelink.domain.errors import (
     AlreadyExists,
     InvalidValue,
     NotFound,
     OperationDenied,
     ResourceNotSupported,
 )
-from domain.resources import ResourceFacts, entry_key
-from domain.zone_connections import ZoneConnections
+from privatelink.domain.resources import ResourceFacts, entry_key
+from privatelink.domain.zone_connections import ZoneConnections
 
 MAX_RESOURCES = 20
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from eventsourcing.domain import event
 
-from domain.base import Caller, PrivateLinkAggregate
-from domain.errors import InvalidValue
+from privatelink.domain.base import Caller, PrivateLinkAggregate
+from privatelink.domain.errors import InvalidValue
 
 MAX_TAGS = 20
 

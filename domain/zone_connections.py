@@ -8,9 +8,9 @@ from typing import Any
 
 from eventsourcing.domain import event
 
-from domain.base import Caller
-from domain.connections import LIVE_ZONE, ConnectionBook
-from domain.errors import InvalidValue, OperationDenied
+from privatelink.domain.base import Caller
+from privatelink.domain.connections import LIVE_ZONE, ConnectionBook
+from privatelink.domain.errors import InvalidValue, OperationDenied
 
 ALLOCATE_MODES = ("Auto", "Manual")
 REPLACE_MODES = ("Graceful", "Force")

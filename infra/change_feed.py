@@ -7,7 +7,7 @@ from uuid import UUID
 
 from psycopg import sql
 
-from application.app import PrivateLinkApp
+from privatelink.application.app import PrivateLinkApp
 
 
 class PostgresChangeFeed:

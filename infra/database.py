@@ -12,7 +12,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from infra.settings import Settings
+from privatelink.infra.settings import Settings
 
 log = logging.getLogger("privatelink")
 

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from application.app import PrivateLinkApp
+from privatelink.application.app import PrivateLinkApp
 
 BATCH = 1000
 REQUIRED = ("position", "originator_id", "originator_version", "topic", "state")

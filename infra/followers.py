@@ -15,12 +15,12 @@ from datetime import datetime, timezone
 import psycopg
 from psycopg import sql
 
-from application.app import PrivateLinkApp
-from application.provisioner import STEP_EVENT_NAMES
-from infra.positions import PositionWatcher
-from infra.view_store import PostgresViews
-from projections.ops import Op, compact
-from projections.views import ViewsProjection
+from privatelink.application.app import PrivateLinkApp
+from privatelink.application.provisioner import STEP_EVENT_NAMES
+from privatelink.infra.positions import PositionWatcher
+from privatelink.infra.view_store import PostgresViews
+from privatelink.projections.ops import Op, compact
+from privatelink.projections.views import ViewsProjection
 
 log = logging.getLogger("privatelink")
 BATCH = 500

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from domain.inventory import Inventory
+from privatelink.domain.inventory import Inventory
 
 _DEMO_FILE = "demo_inventory.yaml"
 _MERGE_TAG = "tag:yaml.org,2002:merge"

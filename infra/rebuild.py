@@ -9,10 +9,10 @@ from typing import Any
 
 from psycopg import sql
 
-from application.app import PrivateLinkApp
-from infra.view_store import PostgresViews
-from projections.ops import Op, compact
-from projections.views import ViewsProjection
+from privatelink.application.app import PrivateLinkApp
+from privatelink.infra.view_store import PostgresViews
+from privatelink.projections.ops import Op, compact
+from privatelink.projections.views import ViewsProjection
 
 BATCH = 5000
 

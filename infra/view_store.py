@@ -10,7 +10,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from projections.ops import Delete, DeleteChildren, Op, Patch, Put
+from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put
 
 VIEWS_TABLE = "pl_views"
 TRACKING_TABLE = "pl_view_tracking"

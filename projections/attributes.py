@@ -7,7 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from projections import docs
+from privatelink.projections import docs
 
 
 def service_attribute(service: Any) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from domain.bandwidth import RANGES as BANDWIDTH_RANGES
-from domain.base import endpoint_domain, service_domain, service_name, zone_domain
+from privatelink.domain.bandwidth import RANGES as BANDWIDTH_RANGES
+from privatelink.domain.base import endpoint_domain, service_domain, service_name, zone_domain
 
 
 def cloud_time(moment: datetime) -> str:

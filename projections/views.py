@@ -10,15 +10,15 @@ from __future__ import annotations
 from functools import lru_cache, singledispatchmethod
 from typing import Any
 
-from domain.base import aggregate_uuid
-from domain.connections import ConnectionBook
-from domain.endpoint import Endpoint
-from domain.service import EndpointService
-from domain.service_resources import ServiceResources
-from domain.tags import Taggable
-from domain.zone_connections import ZoneConnections
-from projections import docs
-from projections.ops import Delete, DeleteChildren, Op, Patch, Put
+from privatelink.domain.base import aggregate_uuid
+from privatelink.domain.connections import ConnectionBook
+from privatelink.domain.endpoint import Endpoint
+from privatelink.domain.service import EndpointService
+from privatelink.domain.service_resources import ServiceResources
+from privatelink.domain.tags import Taggable
+from privatelink.domain.zone_connections import ZoneConnections
+from privatelink.projections import docs
+from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put
 
 SERVICE, ENDPOINT, CONNECTION = "service", "endpoint", "connection"
 RESOURCE, USER, ZONE, SECURITY_GROUP = "resource", "user", "zone", "sg"

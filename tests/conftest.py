@@ -17,8 +17,8 @@ import httpx
 import psycopg
 import pytest
 
-from infra.composition import Runtime, open_runtime
-from infra.settings import Settings
+from privatelink.composition import Runtime, open_runtime
+from privatelink.infra.settings import Settings
 
 PROVIDER = ("LTAI5tProviderDemo0001", "provider-demo-secret", "1210000000000001")
 CONSUMER = ("LTAI5tConsumerDemo0002", "consumer-demo-secret", "1210000000000002")
@@ -77,7 +77,7 @@ class Server:
         self.endpoint = f"127.0.0.1:{self.port}"
         # Each test server gets its own DNS port and no forwarders or prober (they would
         # contend for the same ENI addresses across servers); data-plane tests turn them on.
-        self.args = [sys.executable, "-m", "api", "serve", "--port", str(self.port),
+        self.args = [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port),
                      "--database-url", database_url, "--schema", schema,
                      "--dns-port", str(free_port()), "--no-forwarders", "--probe-interval", "0",
                      *extra]

@@ -1,6 +1,6 @@
 """One handler per cloud action; importing this package fills the action table."""
 
-from api.actions import connections, endpoints, history, regions, services, tags  # noqa: F401
-from api.actions.registry import ACTIONS
+from privatelink.api.actions import connections, endpoints, history, regions, services, tags  # noqa: F401
+from privatelink.api.actions.registry import ACTIONS
 
 __all__ = ["ACTIONS"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.actions import fields as F
-from api.actions.context import Ctx, decode_token, paged, pick
-from api.actions.registry import action
-from api.actions.services import owned_service
-from api.wire import models as m
-from application.zone_connections import ZoneResourceChange
-from projections.views import CONNECTION, ZONE, endpoint_key, service_key
+from privatelink.api.actions import fields as F
+from privatelink.api.actions.context import Ctx, decode_token, paged, pick
+from privatelink.api.actions.registry import action
+from privatelink.api.actions.services import owned_service
+from privatelink.api.wire import models as m
+from privatelink.application.zone_connections import ZoneResourceChange
+from privatelink.projections.views import CONNECTION, ZONE, endpoint_key, service_key
 
 
 @action("ListVpcEndpointConnections")

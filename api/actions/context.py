@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from api.errors import ServiceUnavailable
-from api.wire.errors import InvalidParameter
-from application.unit_of_work import Command, Outcome
-from domain.base import Caller
+from privatelink.api.errors import ServiceUnavailable
+from privatelink.api.wire.errors import InvalidParameter
+from privatelink.application.unit_of_work import Command, Outcome
+from privatelink.domain.base import Caller
 
 
 class RuntimeLike(Protocol):

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.actions import fields as F
-from api.actions.context import Ctx, decode_token, paged, pick
-from api.actions.registry import action
-from api.actions.services import tag_filter, tags_of
-from api.wire import models as m
-from application.endpoints import ZoneRequest
-from domain.endpoint import EndpointOptions
-from domain.errors import EndpointNotFound, InvalidValue
-from projections.docs import consumer_zone
-from projections.views import ENDPOINT, SECURITY_GROUP, ZONE, endpoint_key
+from privatelink.api.actions import fields as F
+from privatelink.api.actions.context import Ctx, decode_token, paged, pick
+from privatelink.api.actions.registry import action
+from privatelink.api.actions.services import tag_filter, tags_of
+from privatelink.api.wire import models as m
+from privatelink.application.endpoints import ZoneRequest
+from privatelink.domain.endpoint import EndpointOptions
+from privatelink.domain.errors import EndpointNotFound, InvalidValue
+from privatelink.projections.docs import consumer_zone
+from privatelink.projections.views import ENDPOINT, SECURITY_GROUP, ZONE, endpoint_key
 
 
 def owned_endpoint(ctx: Ctx, endpoint_id: str, region: str) -> dict[str, Any]:

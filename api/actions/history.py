@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from api.actions import fields as F
-from api.actions.context import Ctx, decode_token, encode_token, pick
-from api.actions.registry import action
-from api.wire.errors import InvalidParameter
-from api.wire.extensions import GetResourceAsOfRequest, ListResourceEventsRequest
-from application.history import resource_named
-from domain.errors import InvalidValue
-from projections.attributes import endpoint_attribute, service_attribute
-from projections.docs import consumer_zone
+from privatelink.api.actions import fields as F
+from privatelink.api.actions.context import Ctx, decode_token, encode_token, pick
+from privatelink.api.actions.registry import action
+from privatelink.api.wire.errors import InvalidParameter
+from privatelink.api.wire.extensions import GetResourceAsOfRequest, ListResourceEventsRequest
+from privatelink.application.history import resource_named
+from privatelink.domain.errors import InvalidValue
+from privatelink.projections.attributes import endpoint_attribute, service_attribute
+from privatelink.projections.docs import consumer_zone
 
 
 def parse_time(name: str, value: str | None) -> datetime | None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.actions.context import Ctx
-from api.actions.registry import action
-from api.wire import models as m
-from domain.errors import InventoryNotFound
-from domain.resources import WIRE_RESOURCE_TYPES
+from privatelink.api.actions.context import Ctx
+from privatelink.api.actions.registry import action
+from privatelink.api.wire import models as m
+from privatelink.domain.errors import InventoryNotFound
+from privatelink.domain.resources import WIRE_RESOURCE_TYPES
 
 
 @action("CheckProductOpen")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from api.actions.context import Handler
+from privatelink.api.actions.context import Handler
 
 ACTIONS: dict[str, Handler] = {}
 

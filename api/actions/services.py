@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from api.actions import fields as F
-from api.actions.context import Ctx, decode_token, paged, pick
-from api.actions.registry import action
-from api.wire import models as m
-from application.services import ResourceRef
-from domain.errors import EndpointServiceNotFound, InvalidValue
-from domain.service import ServiceOptions
-from projections.views import RESOURCE, SERVICE, USER, ZONE, child_key, service_key
+from privatelink.api.actions import fields as F
+from privatelink.api.actions.context import Ctx, decode_token, paged, pick
+from privatelink.api.actions.registry import action
+from privatelink.api.wire import models as m
+from privatelink.application.services import ResourceRef
+from privatelink.domain.errors import EndpointServiceNotFound, InvalidValue
+from privatelink.domain.service import ServiceOptions
+from privatelink.projections.views import RESOURCE, SERVICE, USER, ZONE, child_key, service_key
 
 _ARN = re.compile(r"^acs:ram::(\*|[0-9]+):.+$")
 

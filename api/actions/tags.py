@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.actions.context import Ctx, decode_token, encode_token
-from api.actions.registry import action
-from api.wire import models as m
-from api.wire.errors import InvalidParameter
-from domain.errors import InvalidValue
-from projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
+from privatelink.api.actions.context import Ctx, decode_token, encode_token
+from privatelink.api.actions.registry import action
+from privatelink.api.wire import models as m
+from privatelink.api.wire.errors import InvalidParameter
+from privatelink.domain.errors import InvalidValue
+from privatelink.projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
 
 PAGE = 50
 KINDS = {"vpcendpoint": (ENDPOINT, "EndpointId", endpoint_key),

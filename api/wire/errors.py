@@ -1,6 +1,6 @@
 """Errors for requests whose parameters do not fit the wire contract of their action."""
 
-from api.errors_base import EdgeError
+from privatelink.api.errors_base import EdgeError
 
 
 class WireError(EdgeError):

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from api.wire.base import WireModel
+from privatelink.api.wire.base import WireModel
 
 
 class ListResourceEventsRequest(WireModel):

@@ -17,10 +17,10 @@ from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from api.wire.base import PRINTABLE_ASCII, WireModel
-from api.wire.errors import InvalidParameter, MissingParameter, UnknownAction, WireError
-from api.wire.extensions import EXTENSION_MODELS
-from api.wire.models import REQUEST_MODELS as CLOUD_MODELS
+from privatelink.api.wire.base import PRINTABLE_ASCII, WireModel
+from privatelink.api.wire.errors import InvalidParameter, MissingParameter, UnknownAction, WireError
+from privatelink.api.wire.extensions import EXTENSION_MODELS
+from privatelink.api.wire.models import REQUEST_MODELS as CLOUD_MODELS
 
 REQUEST_MODELS = {**CLOUD_MODELS, **EXTENSION_MODELS}
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
-from infra.dataplane.runner import DataPlane, DataPlaneError
+from privatelink.infra.dataplane.runner import DataPlane, DataPlaneError
 
 if TYPE_CHECKING:
-    from infra.composition import Runtime
+    from privatelink.composition import Runtime
 
 __all__ = ["DataPlaneError", "start_data_plane"]
 

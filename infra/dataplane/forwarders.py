@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import ip_address
 
-from infra.dataplane.plan import Plan, Route
+from privatelink.infra.dataplane.plan import Plan, Route
 
 log = logging.getLogger("privatelink.dataplane")
 

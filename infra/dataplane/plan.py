@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.inventory import Inventory, Listener
-from infra.dataplane.records import SERVING, ViewRows
+from privatelink.domain.inventory import Inventory, Listener
+from privatelink.infra.dataplane.records import SERVING, ViewRows
 
 ListenersOf = Callable[[str], Sequence[Listener]]
 ReplacedIp = Callable[[dict[str, Any], dict[str, Any]], str | None]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import Any
 
-from domain.base import DOMAIN_SUFFIX
-from domain.inventory import Inventory
+from privatelink.domain.base import DOMAIN_SUFFIX
+from privatelink.domain.inventory import Inventory
 
 APEX = DOMAIN_SUFFIX
 TTL = 5

@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError
 
-from application.unit_of_work import Command
-from domain.base import Caller
-from domain.endpoint import Endpoint
-from domain.load_balancers import LoadBalancerState
-from infra.dataplane.dns_server import DnsServer, Resolver
-from infra.dataplane.forwarders import ForwarderSet
-from infra.dataplane.plan import EniAddresses, Plan, listeners_from
-from infra.dataplane.prober import Prober, run_prober, tcp_check
-from infra.dataplane.records import RecordSet, ZoneLocator, build_records
-from infra.dataplane.view_reader import read_rows
+from privatelink.application.unit_of_work import Command
+from privatelink.domain.base import Caller
+from privatelink.domain.endpoint import Endpoint
+from privatelink.domain.load_balancers import LoadBalancerState
+from privatelink.infra.dataplane.dns_server import DnsServer, Resolver
+from privatelink.infra.dataplane.forwarders import ForwarderSet
+from privatelink.infra.dataplane.plan import EniAddresses, Plan, listeners_from
+from privatelink.infra.dataplane.prober import Prober, run_prober, tcp_check
+from privatelink.infra.dataplane.records import RecordSet, ZoneLocator, build_records
+from privatelink.infra.dataplane.view_reader import read_rows
 
 if TYPE_CHECKING:
-    from infra.composition import Runtime
+    from privatelink.composition import Runtime
 
 log = logging.getLogger("privatelink.dataplane")
 

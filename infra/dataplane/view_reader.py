@@ -8,8 +8,8 @@ from typing import Any
 
 from psycopg import sql
 
-from infra.dataplane.records import ViewRows
-from infra.view_store import PostgresViews
+from privatelink.infra.dataplane.records import ViewRows
+from privatelink.infra.view_store import PostgresViews
 
 FIELDS = {
     "endpoint": ("EndpointId", "EndpointDomain", "ServiceId", "VpcId", "ConnectionStatus",

@@ -7,8 +7,8 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from api.cli import app
-from infra.inventory_file import demo_inventory_text, parse_inventory
+from privatelink.cli import app
+from privatelink.infra.inventory_file import demo_inventory_text, parse_inventory
 
 runner = CliRunner()
 

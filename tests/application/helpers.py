@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 
-from application.endpoints import ZoneRequest
-from application.services import ResourceRef
-from application.unit_of_work import Command
-from domain.base import Caller
-from domain.endpoint import EndpointOptions
-from domain.service import ServiceOptions
-from infra.composition import Runtime
+from privatelink.application.endpoints import ZoneRequest
+from privatelink.application.services import ResourceRef
+from privatelink.application.unit_of_work import Command
+from privatelink.domain.base import Caller
+from privatelink.domain.endpoint import EndpointOptions
+from privatelink.domain.service import ServiceOptions
+from privatelink.composition import Runtime
 
 PROVIDER = "1210000000000001"
 CONSUMER = "1210000000000002"

@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from domain.errors import DryRunPassed, IdempotentParameterMismatch, IpAddressUnavailable
-from domain.service import EndpointService
-from infra.composition import Runtime
-from projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
+from privatelink.domain.errors import DryRunPassed, IdempotentParameterMismatch, IpAddressUnavailable
+from privatelink.domain.service import EndpointService
+from privatelink.composition import Runtime
+from privatelink.projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
 from tests.application.helpers import CONSUMER, REGION, cmd, create_endpoint, create_service
 
 

@@ -9,11 +9,11 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from domain.endpoint import Endpoint
-from domain.service import EndpointService
-from infra.composition import Runtime
-from infra.rebuild import rebuild_views
-from projections.views import CONNECTION, ENDPOINT, endpoint_key
+from privatelink.domain.endpoint import Endpoint
+from privatelink.domain.service import EndpointService
+from privatelink.composition import Runtime
+from privatelink.infra.rebuild import rebuild_views
+from privatelink.projections.views import CONNECTION, ENDPOINT, endpoint_key
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "v1_events.json"
 
@@ -50,7 +50,7 @@ def test_v1_events_project_into_the_current_views(runtime: Runtime) -> None:
 
 
 def test_v1_aggregates_accept_new_commands(runtime: Runtime) -> None:
-    from domain.base import Caller
+    from privatelink.domain.base import Caller
 
     ids = load_fixture(runtime)
     service = runtime.app.repository.get(EndpointService.create_id(ids["service_id"]))
@@ -62,7 +62,7 @@ def test_v1_aggregates_accept_new_commands(runtime: Runtime) -> None:
 
 
 def test_rebuild_over_v1_events_equals_live_views(runtime: Runtime) -> None:
-    from infra.view_store import PostgresViews
+    from privatelink.infra.view_store import PostgresViews
 
     load_fixture(runtime)
     position = runtime.app.recorder.max_notification_id()

@@ -6,11 +6,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from infra.composition import Runtime, open_runtime
-from infra.rebuild import rebuild_views
-from infra.settings import Settings
-from infra.view_store import PostgresViews
-from projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
+from privatelink.composition import Runtime, open_runtime
+from privatelink.infra.rebuild import rebuild_views
+from privatelink.infra.settings import Settings
+from privatelink.infra.view_store import PostgresViews
+from privatelink.projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
 from tests.application.helpers import PROVIDER, REGION, cmd, create_endpoint, create_service
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra.dataplane.records import ViewRows
+from privatelink.infra.dataplane.records import ViewRows
 
 REGION = "cn-hangzhou"
 SUFFIX = "privatelink.aliyuncs.com"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from domain.inventory import Listener
-from infra.dataplane.forwarders import TokenBucket, bindable
-from infra.dataplane.plan import EniAddresses, Route, plan_forwarders
-from infra.dataplane.prober import Prober
+from privatelink.domain.inventory import Listener
+from privatelink.infra.dataplane.forwarders import TokenBucket, bindable
+from privatelink.infra.dataplane.plan import EniAddresses, Route, plan_forwarders
+from privatelink.infra.dataplane.prober import Prober
 from tests.dataplane.helpers import ENI_IP, H, I, rows, zone_doc
 
 LISTENERS = {"nlb-provider0001": [Listener(port=8000, backend="127.0.0.1:9000")],

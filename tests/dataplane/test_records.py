@@ -3,7 +3,7 @@ ACC-4, EP-9)."""
 
 from __future__ import annotations
 
-from infra.dataplane.records import ZoneLocator, answer, build_records
+from privatelink.infra.dataplane.records import ZoneLocator, answer, build_records
 from tests.dataplane.helpers import (
     ENI_IP,
     ENI_IPV6,

@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from infra.composition import open_runtime
-from infra.dataplane import DataPlaneError
-from infra.settings import Settings
+from privatelink.composition import open_runtime
+from privatelink.infra.dataplane import DataPlaneError
+from privatelink.infra.settings import Settings
 from tests.dataplane.conftest import free_dns_port
 
 

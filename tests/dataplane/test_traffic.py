@@ -14,7 +14,7 @@ import httpx
 import pytest
 from alibabacloud_privatelink20200415 import models as pl
 
-from infra.inventory_file import demo_inventory_text
+from privatelink.infra.inventory_file import demo_inventory_text
 from tests.conftest import CONSUMER, PROVIDER, free_port
 from tests.dataplane.backends import Backend
 from tests.dataplane.conftest import DataPlaneServer, addresses, ask

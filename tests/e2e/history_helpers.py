@@ -25,7 +25,7 @@ def call(client: Any, action: str, **query: Any) -> dict[str, Any]:
 
 def cli(database_url: str, schema: str, *args: str, check: bool = True
         ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "api", *args, "--database-url", database_url,
+    result = subprocess.run([sys.executable, "-m", "privatelink", *args, "--database-url", database_url,
                              "--schema", schema], capture_output=True, text=True, timeout=120)
     if check and result.returncode != 0:
         raise AssertionError(f"{args}: {result.returncode}\n{result.stdout}\n{result.stderr}")

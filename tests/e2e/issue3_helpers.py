@@ -161,7 +161,7 @@ def cli_fault(database_url: str, schema: str, resource_id: str, down: bool
               ) -> subprocess.CompletedProcess[str]:
     """``privatelink fault ID --down|--up`` against the server's database and schema."""
     return subprocess.run(
-        [sys.executable, "-m", "api", "fault", resource_id, "--down" if down else "--up",
+        [sys.executable, "-m", "privatelink", "fault", resource_id, "--down" if down else "--up",
          "--database-url", database_url, "--schema", schema],
         capture_output=True, text=True, timeout=60, check=False)
 

@@ -35,7 +35,7 @@ class EmbeddedServer(Server):
     def __init__(self, data_dir: Path) -> None:  # noqa: D107 - same as Server
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
-        self.args = [sys.executable, "-m", "api", "serve", "--port", str(self.port),
+        self.args = [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port),
                      "--data-dir", str(data_dir)]
         import tempfile
 
@@ -66,7 +66,7 @@ def test_embedded_store_survives_a_restart(tmp_path: Path) -> None:
 def test_projector_in_its_own_process_keeps_read_your_writes(database_url: str,
                                                              schema: str) -> None:
     server = Server(database_url, schema, "--no-projector")
-    projector = subprocess.Popen([sys.executable, "-m", "api", "project", "--database-url",
+    projector = subprocess.Popen([sys.executable, "-m", "privatelink", "project", "--database-url",
                                   database_url, "--schema", schema])
     try:
         client = sdk_client(server.endpoint, PROVIDER)

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from alibabacloud_privatelink20200415 import models as pl
 
-from application.facts import RESOURCE_MANAGEMENT_QUOTA
-from infra.inventory_file import demo_inventory_text
+from privatelink.application.facts import RESOURCE_MANAGEMENT_QUOTA
+from privatelink.infra.inventory_file import demo_inventory_text
 from tests.conftest import CONSUMER, PROVIDER, Server
 from tests.e2e.helpers import (
     REGION,

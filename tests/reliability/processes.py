@@ -25,7 +25,7 @@ class Serve(Server):
     def __init__(self, database_url: str, schema: str, *extra: str) -> None:
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
-        self.args = [sys.executable, "-m", "api", "serve", "--port", str(self.port),
+        self.args = [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port),
                      "--database-url", database_url, "--schema", schema,
                      "--dns-port", str(free_port()), "--no-forwarders", "--probe-interval", "0",
                      *extra]
@@ -56,7 +56,7 @@ class Projector:
     """``privatelink project``: the views follower in a process of its own."""
 
     def __init__(self, database_url: str, schema: str) -> None:
-        self.args = [sys.executable, "-m", "api", "project", "--database-url", database_url,
+        self.args = [sys.executable, "-m", "privatelink", "project", "--database-url", database_url,
                      "--schema", schema]
         self.log = tempfile.NamedTemporaryFile(prefix="privatelink-project-", suffix=".log",  # noqa: SIM115
                                                delete=False)
@@ -85,7 +85,7 @@ class Projector:
 
 def cli(database_url: str, schema: str, *args: str, check: bool = True
         ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "api", *args, "--database-url", database_url,
+    result = subprocess.run([sys.executable, "-m", "privatelink", *args, "--database-url", database_url,
                              "--schema", schema], capture_output=True, text=True, timeout=180,
                             check=False)
     if check and result.returncode != 0:

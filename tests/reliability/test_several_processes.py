@@ -191,8 +191,8 @@ def test_allow_and_deny_of_one_connection_on_two_servers_end_consistently(
 OPENER = """
 import sys, time
 from pathlib import Path
-from infra.composition import open_runtime
-from infra.settings import Settings
+from privatelink.composition import open_runtime
+from privatelink.infra.settings import Settings
 url, schema, me, folder, times = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4]), int(sys.argv[5])
 for k in range(times):
     (folder / f"ready-{me}-{k}").touch()

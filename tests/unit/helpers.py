@@ -8,10 +8,10 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from domain.base import Caller
-from domain.endpoint import Endpoint, EndpointOptions, ZonePlacement
-from domain.resources import ResourceFacts
-from domain.service import EndpointService, ServiceOptions
+from privatelink.domain.base import Caller
+from privatelink.domain.endpoint import Endpoint, EndpointOptions, ZonePlacement
+from privatelink.domain.resources import ResourceFacts
+from privatelink.domain.service import EndpointService, ServiceOptions
 
 REGION = "cn-hangzhou"
 ZONE_H, ZONE_I, ZONE_J = "cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"

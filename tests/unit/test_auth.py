@@ -25,7 +25,7 @@ from alibabacloud_privatelink20200415.client import Client
 from alibabacloud_tea_openapi.utils import Utils
 from alibabacloud_tea_openapi.utils_models import Config
 
-from api.auth import (
+from privatelink.api.auth import (
     Authenticated,
     Authenticator,
     AuthError,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-import api
-import domain
-from api.errors import ERROR_ROOTS, HTTP_STATUS, status_for
+import privatelink.api
+import privatelink.domain
+from privatelink.api.errors import ERROR_ROOTS, HTTP_STATUS, status_for
 
 
 def all_subclasses(cls: type) -> set[type]:
@@ -24,8 +24,8 @@ def import_all(package: object) -> None:
 
 
 def test_every_error_class_is_mapped_to_a_status() -> None:
-    import_all(domain)
-    import_all(api)
+    import_all(privatelink.domain)
+    import_all(privatelink.api)
     unmapped = [cls.__qualname__ for root in ERROR_ROOTS for cls in all_subclasses(root)
                 if not any(base in HTTP_STATUS for base in cls.__mro__)]
     assert unmapped == []
@@ -36,9 +36,9 @@ def test_every_mapped_status_is_an_error_status() -> None:
 
 
 def test_refusals_of_client_input_are_4xx_never_5xx() -> None:
-    from domain.errors import DomainError
+    from privatelink.domain.errors import DomainError
 
-    import_all(domain)
+    import_all(privatelink.domain)
     statuses = {cls.__qualname__: status_for(cls.__new__(cls))
                 for root in ERROR_ROOTS for cls in {root} | all_subclasses(root)
                 if issubclass(cls, (DomainError, *ERROR_ROOTS))}
@@ -46,7 +46,7 @@ def test_refusals_of_client_input_are_4xx_never_5xx() -> None:
 
 
 def test_status_for_picks_the_most_specific_class() -> None:
-    from domain.errors import EndpointServiceNotFound, InvalidValue
+    from privatelink.domain.errors import EndpointServiceNotFound, InvalidValue
 
     assert status_for(EndpointServiceNotFound("epsrv-x")) == 404
     assert status_for(InvalidValue("bad")) == 400

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from domain.inventory import Inventory
-from infra.inventory_file import (
+from privatelink.domain.inventory import Inventory
+from privatelink.infra.inventory_file import (
     InventoryError,
     demo_inventory,
     demo_inventory_text,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from projections.ops import Delete, DeleteChildren, Op, Patch, Put, compact
+from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put, compact
 
 
 def apply(rows: dict[tuple[str, str], dict[str, Any]], ops: list[Op]) -> dict:

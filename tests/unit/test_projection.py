@@ -11,10 +11,10 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, DomainEvent
 
-from domain.addresses import VSwitchAddresses
-from domain.idempotency import ClientTokenRecord
-from projections.ops import Delete, DeleteChildren, Op, Patch, Put
-from projections.views import (
+from privatelink.domain.addresses import VSwitchAddresses
+from privatelink.domain.idempotency import ClientTokenRecord
+from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put
+from privatelink.projections.views import (
     CONNECTION,
     ENDPOINT,
     RESOURCE,

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from domain.bandwidth import check_bandwidth, check_mode, default_mode
-from domain.errors import InvalidValue, OperationDenied
-from domain.service import EndpointService
+from privatelink.domain.bandwidth import check_bandwidth, check_mode, default_mode
+from privatelink.domain.errors import InvalidValue, OperationDenied
+from privatelink.domain.service import EndpointService
 from tests.unit.helpers import (
     CONSUMER_UID,
     ZONE_H,

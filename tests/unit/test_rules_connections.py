@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import (
+from privatelink.domain.errors import (
     ConnectionNotFound,
     EndpointServiceNotFound,
     OperationDenied,
     ZoneNotSupported,
 )
-from domain.service import EndpointService
+from privatelink.domain.service import EndpointService
 from tests.unit.helpers import (
     CONSUMER_UID,
     ZONE_H,

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from application.facts import CHINA_QUOTA, OVERSEA_QUOTA, InventoryFacts
-from domain.endpoint import CrossRegionCap, Endpoint, EndpointOptions
-from domain.errors import InvalidValue, OperationDenied, ResourceNotSupported, ZoneNotSupported
-from domain.inventory import Inventory
-from domain.resources import ResourceFacts
-from domain.service import EndpointService
+from privatelink.application.facts import CHINA_QUOTA, OVERSEA_QUOTA, InventoryFacts
+from privatelink.domain.endpoint import CrossRegionCap, Endpoint, EndpointOptions
+from privatelink.domain.errors import InvalidValue, OperationDenied, ResourceNotSupported, ZoneNotSupported
+from privatelink.domain.inventory import Inventory
+from privatelink.domain.resources import ResourceFacts
+from privatelink.domain.service import EndpointService
 from tests.unit.helpers import (
     CONSUMER_UID,
     PROVIDER_UID,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain.addresses import VSwitchAddresses
-from domain.base import endpoint_domain, zone_domain
-from domain.endpoint import Endpoint, EndpointOptions
-from domain.errors import (
+from privatelink.domain.addresses import VSwitchAddresses
+from privatelink.domain.base import endpoint_domain, zone_domain
+from privatelink.domain.endpoint import Endpoint, EndpointOptions
+from privatelink.domain.errors import (
     AlreadyExists,
     DomainError,
     EndpointNotFound,
@@ -20,7 +20,7 @@ from domain.errors import (
     OperationDenied,
     ZoneNotSupported,
 )
-from domain.service import EndpointService
+from privatelink.domain.service import EndpointService
 from tests.unit.helpers import (
     CONSUMER_UID,
     OUTSIDER_UID,

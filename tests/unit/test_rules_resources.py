@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from domain.endpoint import Endpoint
-from domain.errors import DomainError, InvalidValue, OperationDenied, ZoneNotSupported
-from domain.service import EndpointService
+from privatelink.domain.endpoint import Endpoint
+from privatelink.domain.errors import DomainError, InvalidValue, OperationDenied, ZoneNotSupported
+from privatelink.domain.service import EndpointService
 from tests.unit.helpers import (
     CONSUMER_UID,
     ZONE_H,

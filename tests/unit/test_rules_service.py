@@ -10,10 +10,10 @@ import inspect
 import pytest
 from eventsourcing.domain import DomainEvent
 
-from domain.addresses import VSwitchAddresses
-from domain.base import service_domain, service_id_from_name, service_name
-from domain.endpoint import Endpoint, EndpointOptions
-from domain.errors import (
+from privatelink.domain.addresses import VSwitchAddresses
+from privatelink.domain.base import service_domain, service_id_from_name, service_name
+from privatelink.domain.endpoint import Endpoint, EndpointOptions
+from privatelink.domain.errors import (
     AlreadyExists,
     DomainError,
     EndpointServiceNotFound,
@@ -23,9 +23,9 @@ from domain.errors import (
     OperationDenied,
     ResourceNotSupported,
 )
-from domain.idempotency import ClientTokenRecord
-from domain.service import EndpointService, ServiceOptions
-from domain.service_resources import NotFoundResource
+from privatelink.domain.idempotency import ClientTokenRecord
+from privatelink.domain.service import EndpointService, ServiceOptions
+from privatelink.domain.service_resources import NotFoundResource
 from tests.unit.helpers import (
     CONSUMER_UID,
     OUTSIDER_UID,

@@ -13,10 +13,10 @@ from alibabacloud_tea_openapi.utils import Utils
 from darabonba.model import DaraModel
 from pydantic import ValidationError
 
-from api.errors_base import EdgeError
-from api.wire import generate
-from api.wire.errors import InvalidParameter, MissingParameter, UnknownAction, WireError
-from api.wire.models import (
+from privatelink.api.errors_base import EdgeError
+from privatelink.api.wire import generate
+from privatelink.api.wire.errors import InvalidParameter, MissingParameter, UnknownAction, WireError
+from privatelink.api.wire.models import (
     FORM_BODY_ACTIONS,
     REQUEST_MODELS,
     AttachSecurityGroupToVpcEndpointRequest,
@@ -28,7 +28,7 @@ from api.wire.models import (
     TagResourcesRequest,
     UpdateVpcEndpointServiceAttributeRequest,
 )
-from api.wire.parse import parse_as, parse_params
+from privatelink.api.wire.parse import parse_as, parse_params
 
 REFERENCE = Path("/work/shared/reference/privatelink-2020-04-15.api.json")
 Params = list[tuple[str, str]]
@@ -444,6 +444,6 @@ def test_all_39_actions_have_a_request_model() -> None:
 @pytest.mark.skipif(not REFERENCE.exists(), reason="the shared reference is not available")
 def test_the_generated_models_are_up_to_date_with_the_reference() -> None:
     expected = generate.render(REFERENCE.read_bytes(), REFERENCE.name)
-    assert generate.OUTPUT.read_text() == expected, "run: python -m api.wire.generate " + str(
+    assert generate.OUTPUT.read_text() == expected, "run: python -m privatelink.api.wire.generate " + str(
         REFERENCE
     )

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from infra.settings import Settings
+    from privatelink.infra.settings import Settings
 
 app = typer.Typer(help="A local, event-sourced emulator of Alibaba Cloud PrivateLink.",
                   no_args_is_help=True, add_completion=False)
@@ -31,7 +31,7 @@ InventoryOpt = Annotated[Optional[Path], typer.Option(
 
 
 def settings_for(**values: object) -> "Settings":
-    from infra.settings import Settings
+    from privatelink.infra.settings import Settings
 
     return Settings(**{k: v for k, v in values.items() if v is not None})
 
@@ -42,7 +42,7 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def load_settings_inventory(inventory: Path | None) -> None:
-    from infra.inventory_file import InventoryError, load_inventory
+    from privatelink.infra.inventory_file import InventoryError, load_inventory
 
     if inventory is not None:
         try:
@@ -94,10 +94,10 @@ def serve(
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
     import uvicorn
 
-    from infra.composition import create_app
+    from privatelink.composition import create_app
 
     GracefulServer = graceful_server_class()
-    from infra.database import describe
+    from privatelink.infra.database import describe
 
     load_settings_inventory(inventory)
     settings = settings_for(host=host, port=port, inventory=inventory, data_dir=data_dir,
@@ -106,7 +106,7 @@ def serve(
                             dns_host=dns_host, dns_port=dns_port, dns_enabled=dns,
                             forwarders_enabled=forwarders, probe_interval=probe_interval)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    from infra.dataplane import DataPlaneError
+    from privatelink.infra.dataplane import DataPlaneError
 
     try:
         http_app = create_app(settings)
@@ -117,7 +117,7 @@ def serve(
     kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
     console.print(f"privatelink listening on http://{host}:{port} (store: {kind}, {store}, "
                   f"schema {settings.db_schema})")
-    from api.http import CloudProtocol, cloud_http_protocol
+    from privatelink.api.http import CloudProtocol, cloud_http_protocol
 
     GracefulServer(uvicorn.Config(CloudProtocol(http_app), host=host, port=port,
                                   log_level="warning", http=cloud_http_protocol())).run()
@@ -131,8 +131,8 @@ def project(
     inventory: InventoryOpt = None,
 ) -> None:
     """Run the projections (read views) as their own process until stopped."""
-    from infra.composition import open_runtime
-    from infra.followers import Projector
+    from privatelink.composition import open_runtime
+    from privatelink.infra.followers import Projector
 
     settings = settings_for(data_dir=data_dir, database_url=database_url, db_schema=schema,
                             inventory=inventory)
@@ -159,10 +159,10 @@ def fault(
 ) -> None:
     """Mark a load balancer failed (--down) or recovered (--up): its zone connections fail
     over to another resource in the same zone (RES-8), as events a running server follows."""
-    from application.unit_of_work import Command
-    from domain.base import Caller
-    from domain.errors import DomainError
-    from infra.composition import open_runtime
+    from privatelink.application.unit_of_work import Command
+    from privatelink.domain.base import Caller
+    from privatelink.domain.errors import DomainError
+    from privatelink.composition import open_runtime
 
     settings = settings_for(data_dir=data_dir, database_url=database_url, db_schema=schema,
                             inventory=inventory)
@@ -182,7 +182,7 @@ def inventory_command(
                      ] = None,
 ) -> None:
     """Print the demo inventory, or check an inventory file."""
-    from infra.inventory_file import InventoryError, demo_inventory_text, load_inventory
+    from privatelink.infra.inventory_file import InventoryError, demo_inventory_text, load_inventory
 
     if demo:
         sys.stdout.write(demo_inventory_text())
@@ -203,7 +203,7 @@ def main() -> None:
 
 
 def _register_history_commands() -> None:
-    import api.cli_history  # noqa: F401 - registers its commands on `app`
+    import privatelink.cli_history  # noqa: F401 - registers its commands on `app`
 
 
 _register_history_commands()

@@ -11,20 +11,20 @@ from datetime import datetime, timedelta, timezone
 from fastapi import FastAPI
 from psycopg_pool import ConnectionPool
 
-from api.auth import Authenticator, MemoryNonceStore
-from api.http import build_http_app
-from application.app import PrivateLinkApp
-from application.executor import CommandExecutor
-from domain.inventory import Inventory
-from infra.change_feed import PostgresChangeFeed
-from infra.database import ensure_schema, eventsourcing_env, open_database, schema_setup_lock
-from infra.dataplane import start_data_plane
-from infra.followers import Projector, ProvisionerRunner
-from infra.inventory_file import demo_inventory, load_inventory
-from infra.metrics import LagMeter
-from infra.positions import NotifyListener, PositionWatcher
-from infra.settings import Settings
-from infra.view_store import PostgresViews
+from privatelink.api.auth import Authenticator, MemoryNonceStore
+from privatelink.api.http import build_http_app
+from privatelink.application.app import PrivateLinkApp
+from privatelink.application.executor import CommandExecutor
+from privatelink.domain.inventory import Inventory
+from privatelink.infra.change_feed import PostgresChangeFeed
+from privatelink.infra.database import ensure_schema, eventsourcing_env, open_database, schema_setup_lock
+from privatelink.infra.dataplane import start_data_plane
+from privatelink.infra.followers import Projector, ProvisionerRunner
+from privatelink.infra.inventory_file import demo_inventory, load_inventory
+from privatelink.infra.metrics import LagMeter
+from privatelink.infra.positions import NotifyListener, PositionWatcher
+from privatelink.infra.settings import Settings
+from privatelink.infra.view_store import PostgresViews
 
 log = logging.getLogger("privatelink")
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from api.cli import DatabaseUrl, DataDir, InventoryOpt, Schema, app, console, fail, settings_for
+from privatelink.cli import DatabaseUrl, DataDir, InventoryOpt, Schema, app, console, fail, settings_for
 
 When = Annotated[Optional[str], typer.Option(help="ISO 8601 time, e.g. 2026-11-26T10:42:00Z.")]
 
@@ -31,15 +31,15 @@ def moment(value: str | None) -> datetime | None:
 
 def runtime_for(data_dir: Path, database_url: str | None, schema: str,
                 inventory: Path | None = None) -> Any:
-    from infra.composition import open_runtime
+    from privatelink.composition import open_runtime
 
     return open_runtime(settings_for(data_dir=data_dir, database_url=database_url,
                                      db_schema=schema, inventory=inventory), serve=False)
 
 
 def resource_or_fail(app_: Any, resource_id: str) -> Any:
-    from application.history import resource_named
-    from domain.errors import DomainError
+    from privatelink.application.history import resource_named
+    from privatelink.domain.errors import DomainError
 
     try:
         resource = resource_named(resource_id)
@@ -75,8 +75,8 @@ def Console_out() -> Any:  # noqa: N802 - a factory named like the class it retu
 
 
 def snapshot(rt: Any, resource_id: str, when: datetime | None, version: int | None) -> Any:
-    from api.actions.history import render_as_of
-    from domain.errors import DomainError
+    from privatelink.api.actions.history import render_as_of
+    from privatelink.domain.errors import DomainError
 
     resource = resource_or_fail(rt.app, resource_id)
     try:
@@ -154,7 +154,7 @@ def export_command(since: When = None, until: When = None,
                    data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
                    schema: Schema = "public") -> None:
     """Write the event log as JSON lines to standard output."""
-    from infra.export import export_lines
+    from privatelink.infra.export import export_lines
 
     with runtime_for(data_dir, database_url, schema) as rt:
         for line in export_lines(rt.app, moment(since), moment(until), account):
@@ -166,7 +166,7 @@ def import_command(path: Path, data_dir: DataDir = Path(".privatelink"),
                    database_url: DatabaseUrl = None, schema: Schema = "public",
                    inventory: InventoryOpt = None) -> None:
     """Replay an exported log into an empty store."""
-    from infra.export import ImportRefused, import_events
+    from privatelink.infra.export import ImportRefused, import_events
 
     with runtime_for(data_dir, database_url, schema, inventory) as rt, path.open() as source:
         try:
@@ -187,8 +187,8 @@ def rebuild(verify: Annotated[bool, typer.Option(
     """Rebuild every view from the event log alone, into fresh tables."""
     from rich.progress import Progress
 
-    from infra.rebuild import compare_rows, rebuild_views, replace_live_views
-    from infra.view_store import PostgresViews
+    from privatelink.infra.rebuild import compare_rows, rebuild_views, replace_live_views
+    from privatelink.infra.view_store import PostgresViews
 
     with runtime_for(data_dir, database_url, schema) as rt:
         target = PostgresViews(rt.views.pool, rt.settings.db_schema, "pl_views_rebuild",

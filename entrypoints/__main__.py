@@ -1,0 +1,3 @@
+from privatelink.cli import main
+
+main()
