@@ -133,6 +133,13 @@ def test_aud_1_history_actions_through_the_sdk_honour_tenancy(server: Server) ->
     provider, consumer = sdk_client(server.endpoint, PROVIDER), sdk_client(server.endpoint, CONSUMER)
     service_id = make_service(provider, "nlb-provider0001", auto=True, kind="nlb")
     endpoint_id = make_endpoint(consumer, service_id)
+    # Page only a settled history: the provisioner appends events until the connection is
+    # Connected and the endpoint Active, which would shift the pages under the test.
+    wait_until(lambda: connection(provider, service_id),
+               lambda c: c["ConnectionStatus"] == "Connected"
+               and all(z["ZoneStatus"] == "Connected" for z in c["Zones"]))
+    wait_until(lambda: get_endpoint(consumer, endpoint_id),
+               lambda e: e["EndpointStatus"] == "Active")
     first = call(consumer, "ListResourceEvents", ResourceId=endpoint_id, MaxResults=2)
     assert len(first["Events"]) == 2 and first["NextToken"]
     rest = call(consumer, "ListResourceEvents", ResourceId=endpoint_id,

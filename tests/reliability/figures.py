@@ -1,10 +1,12 @@
 """The figures of a run (commands acknowledged, crashes, losses, duplicates, fuzz cases, 5xx
-seen), written to ``tests/reliability/last_run.json`` when the session ends. Sections of tests
+seen), written to ``tests/reliability/last_run.json`` when the session ends, if asked for with
+``PRIVATELINK_RELIABILITY_FIGURES=1``. Sections of tests
 that did not run this time keep their previous figures, each stamped with its own time."""
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +15,11 @@ from typing import Any
 LAST_RUN = Path(__file__).with_name("last_run.json")
 _figures: dict[str, dict[str, Any]] = {}
 _lock = threading.Lock()
+
+
+def requested() -> bool:
+    """Whether this run refreshes the tracked figures file."""
+    return os.environ.get("PRIVATELINK_RELIABILITY_FIGURES", "") not in ("", "0")
 
 
 def record(section: str, **numbers: Any) -> None:
