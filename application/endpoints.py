@@ -110,7 +110,9 @@ class EndpointCommands(ServiceCommands):
                                        [p for p, _ in placed], groups, options, cap)
             service.request_connection(by, connection_facts(endpoint), sorted(endpoint.zones))
             warn_if_single_zone(endpoint)
-            return {"EndpointId": endpoint_id}, [endpoint, service, *(b for _, b in placed)]
+            # The state the command left (the provisioner may move on before the answer).
+            return ({"EndpointId": endpoint_id, "EndpointStatus": endpoint.status},
+                    [endpoint, service, *(b for _, b in placed)])
 
         return self.execute(cmd, decide)
 

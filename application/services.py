@@ -61,7 +61,10 @@ class ServiceCommands(UnitOfWork):
             states = [self.lb_state(cmd.caller, f.resource_id) for f, _ in facts]
             for state in states:
                 state.attach(cmd.caller, service_id)
-            return {"ServiceId": service_id}, [service, *unique(states)]
+            # The answer tells the state the command left, not a later one the provisioner
+            # may already have reached by the time the views are read.
+            return ({"ServiceId": service_id, "ServiceStatus": service.status},
+                    [service, *unique(states)])
 
         return self.execute(cmd, decide)
 

@@ -48,7 +48,9 @@ def create_vpc_endpoint(ctx: Ctx, r: m.CreateVpcEndpointRequest) -> dict[str, An
         ctx.command(r), r.region_id, r.vpc_id, r.service_id, r.service_name,
         zone_requests(r.zone), list(r.security_group_id), options, r.service_region_id)
     result = ctx.settle(outcome)
-    return pick(owned_endpoint(ctx, result["EndpointId"], r.region_id), F.ENDPOINT_CREATE)
+    doc = {**owned_endpoint(ctx, result["EndpointId"], r.region_id),
+           **{k: v for k, v in result.items() if k == "EndpointStatus"}}
+    return pick(doc, F.ENDPOINT_CREATE)
 
 
 @action("GetVpcEndpointAttribute")

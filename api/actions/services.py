@@ -53,7 +53,9 @@ def create_vpc_endpoint_service(ctx: Ctx, r: m.CreateVpcEndpointServiceRequest) 
         if not ref.resource_id:
             raise InvalidValue(f"Resource.{i}.ResourceId is required.", code="MissingParameter")
     result = ctx.settle(ctx.app.create_endpoint_service(ctx.command(r), r.region_id, refs, options))
-    return pick(owned_service(ctx, result["ServiceId"], r.region_id), F.SERVICE_CREATE)
+    doc = {**owned_service(ctx, result["ServiceId"], r.region_id),
+           **{k: v for k, v in result.items() if k == "ServiceStatus"}}
+    return pick(doc, F.SERVICE_CREATE)
 
 
 @action("GetVpcEndpointServiceAttribute")
