@@ -86,13 +86,19 @@ def compare_rows(rebuilt: list[tuple[Any, ...]], live: list[tuple[Any, ...]]) ->
 def replace_live_views(live: PostgresViews, rebuilt: PostgresViews) -> None:
     """Swap the rebuilt tables in for the live ones, atomically."""
     with live.pool.connection() as conn, conn.transaction():
-        conn.execute(sql.SQL("DROP TABLE {}, {}").format(live.table, live.tracking))
+        conn.execute(sql.SQL("DROP TABLE {}, {}, {}").format(live.table, live.tracking,
+                                                           live.dns.table))
         for old, new in ((rebuilt.table_name, live.table_name),
-                         (rebuilt.tracking_name, live.tracking_name)):
+                         (rebuilt.tracking_name, live.tracking_name),
+                         (rebuilt.dns.table_name, live.dns.table_name)):
             conn.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(
                 sql.Identifier(live.schema, old), sql.Identifier(new)))
         for suffix in ("_owner_idx", "_parent_idx"):
             conn.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
                 sql.Identifier(live.schema, rebuilt.table_name + suffix),
                 sql.Identifier(live.table_name + suffix)))
+        for suffix in ("_endpoint_idx", "_position_idx"):
+            conn.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+                sql.Identifier(live.schema, rebuilt.dns.table_name + suffix),
+                sql.Identifier(live.dns.table_name + suffix)))
         conn.execute("SELECT pg_notify(%s, %s)", (live.channel, "0"))

@@ -10,12 +10,19 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from privatelink.infra.dns_store import PROJECTION as DNS_PROJECTION
+from privatelink.infra.dns_store import DnsRecords
 from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put
 
 VIEWS_TABLE = "pl_views"
 TRACKING_TABLE = "pl_view_tracking"
 PROJECTION = "views"
 BULK = 200
+
+
+def dns_table_for(views_table: str) -> str:
+    """The DNS-record view's table beside a views table (the live one, or a rebuild's)."""
+    return "pl_dns_records" if views_table == VIEWS_TABLE else f"{views_table}_dns"
 
 
 def segments(ops: Sequence[Op]) -> list[tuple[list[Op], DeleteChildren | None]]:
@@ -44,6 +51,7 @@ class PostgresViews:
         self.tracking_name = tracking
         self.tracking = sql.Identifier(schema, tracking)
         self.channel = f"pl_views_{schema}"[:63]
+        self.dns = DnsRecords(schema, dns_table_for(table), self.table)
         self._statements = self._build_statements()
         # Composed SQL is rendered once, not on every execution (it is the projector's hot path).
         self._texts = {name: statement.as_string(None)
@@ -63,10 +71,12 @@ class PostgresViews:
             conn.execute(sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, position bigint NOT NULL)"
             ).format(k))
+            self.dns.create_table(conn)
 
     def drop_tables(self) -> None:
         with self.pool.connection() as conn:
-            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}, {}").format(self.table, self.tracking))
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}, {}, {}").format(
+                self.table, self.tracking, self.dns.table))
 
     def snapshot(self) -> tuple[int, list[tuple[str, str, str, str, str, Any]]]:
         """The rows together with the position they reflect, read in one transaction."""
@@ -77,7 +87,8 @@ class PostgresViews:
             rows = conn.execute(sql.SQL(
                 "SELECT kind, key, owner, region, parent, doc FROM {} ORDER BY kind, key"
             ).format(self.table)).fetchall()
-        return (int(row[0]) if row else 0), [tuple(r) for r in rows]  # type: ignore[misc]
+            names = self.dns.current(conn)
+        return (int(row[0]) if row else 0), [*(tuple(r) for r in rows), *names]  # type: ignore[misc]
 
     def _build_statements(self) -> dict[str, sql.Composed]:
         t = self.table
@@ -121,7 +132,9 @@ class PostgresViews:
                         cur.execute(s["delete"], (op.kind, op.key), prepare=True)
                     elif isinstance(op, DeleteChildren):
                         cur.execute(s["delete_children"], (op.kind, op.parent), prepare=True)
+                self.dns.refresh(conn, ops, position)
                 cur.execute(s["track"], (PROJECTION, position), prepare=True)
+                cur.execute(s["track"], (DNS_PROJECTION, position), prepare=True)
                 cur.execute("SELECT pg_notify(%s, %s)", (self.channel, str(position)))
 
     def _apply_bulk(self, ops: Sequence[Op], position: int) -> None:
@@ -139,7 +152,9 @@ class PostgresViews:
                                                   if isinstance(op, Delete)])
                     if barrier is not None:
                         cur.execute(s["delete_children"], (barrier.kind, barrier.parent))
+                self.dns.refresh(conn, ops, position)
                 cur.execute(s["track"], (PROJECTION, position))
+                cur.execute(s["track"], (DNS_PROJECTION, position))
                 cur.execute("SELECT pg_notify(%s, %s)", (self.channel, str(position)))
 
     def _copy_puts(self, cur: Any, puts: list[Put]) -> None:
@@ -242,8 +257,9 @@ class PostgresViews:
         return found
 
     def rows(self) -> list[tuple[str, str, str, str, str, Any]]:
-        """Every row, in key order: for rebuild verification and tests."""
+        """Every row, in key order, then the DNS names: for rebuild verification and tests."""
         with self.pool.connection() as conn:
-            return [tuple(r) for r in conn.execute(sql.SQL(
+            rows = [tuple(r) for r in conn.execute(sql.SQL(
                 "SELECT kind, key, owner, region, parent, doc FROM {} ORDER BY kind, key"
-            ).format(self.table)).fetchall()]  # type: ignore[misc]
+            ).format(self.table)).fetchall()]
+            return [*rows, *self.dns.current(conn)]  # type: ignore[list-item]

@@ -14,13 +14,21 @@ from typing import Any
 
 from privatelink.domain.base import DOMAIN_SUFFIX
 from privatelink.domain.inventory import Inventory
+from privatelink.projections.dns_records import (
+    SERVING,
+    EndpointRows,
+    NameRow,
+    ZoneAddress,
+    available_zones,
+    endpoint_names,
+    normalize,
+)
 
 APEX = DOMAIN_SUFFIX
 TTL = 5
 """Seconds: short, so that a failed zone leaves resolvers' caches quickly (DNS-5)."""
 
-SERVING = frozenset({"Connected", "Migrating", "Migrated"})
-"""Zone-connection states that carry traffic (a migrating zone's new ENI already does, RES-10)."""
+__all__ = ["SERVING", "ZoneAddress", "NameRow", "normalize", "available_zones"]
 
 
 @dataclass(frozen=True)
@@ -34,40 +42,23 @@ class ViewRows:
     """Service docs keyed by ServiceId."""
 
 
-@dataclass(frozen=True)
-class ZoneAddress:
-    """One available zone's ENI addresses."""
+def select(found: NameRow, asker_zone: str | None) -> tuple[ZoneAddress, ...]:
+    """DNS-2/3: with affinity, an asker in an available zone gets that zone alone; everyone
+    else gets every available zone."""
+    if found.affinity and asker_zone is not None:
+        mine = tuple(z for z in found.zones if z.zone_id == asker_zone)
+        if mine:
+            return mine
+    return found.zones
 
-    zone_id: str
-    ipv4: str
-    ipv6: str = ""
 
-
-@dataclass(frozen=True)
-class NameRecords:
-    """What one name (an endpoint domain or a zone domain) resolves to."""
-
-    vpc_id: str
-    zones: tuple[ZoneAddress, ...] = ()
-    affinity: bool = False
-    dual_stack: bool = False
-
-    def select(self, asker_zone: str | None) -> tuple[ZoneAddress, ...]:
-        """DNS-2/3: with affinity, an asker in an available zone gets that zone alone;
-        everyone else gets every available zone."""
-        if self.affinity and asker_zone is not None:
-            mine = tuple(z for z in self.zones if z.zone_id == asker_zone)
-            if mine:
-                return mine
-        return self.zones
-
-    def addresses(self, rdtype: str, asker_zone: str | None) -> list[str]:
-        chosen = self.select(asker_zone)
-        if rdtype == "A":
-            return [z.ipv4 for z in chosen if z.ipv4]
-        if rdtype == "AAAA" and self.dual_stack:
-            return [z.ipv6 for z in chosen if z.ipv6]
-        return []
+def addresses(found: NameRow, rdtype: str, asker_zone: str | None) -> list[str]:
+    chosen = select(found, asker_zone)
+    if rdtype == "A":
+        return [z.ipv4 for z in chosen if z.ipv4]
+    if rdtype == "AAAA" and found.dual_stack:
+        return [z.ipv6 for z in chosen if z.ipv6]
+    return []
 
 
 @dataclass(frozen=True)
@@ -82,15 +73,26 @@ class Answer:
 class RecordSet:
     """Every name under the apex, and the ancestors between them and the apex."""
 
-    names: dict[str, NameRecords] = field(default_factory=dict)
+    names: dict[str, NameRow] = field(default_factory=dict)
     ancestors: frozenset[str] = frozenset()
 
-    def find(self, name: str) -> NameRecords | None:
+    def find(self, name: str) -> NameRow | None:
         return self.names.get(normalize(name))
 
-
-def normalize(name: str) -> str:
-    return name.rstrip(".").lower()
+    def changed(self, present: Iterable[NameRow], removed: Iterable[str]) -> RecordSet:
+        """This set with some names replaced, added or removed (what the DNS-record view
+        says changed); ancestors are re-derived only when the set of names changed."""
+        names = dict(self.names)
+        before = len(names)
+        grew = False
+        for row in present:
+            grew |= row.name not in names
+            names[row.name] = row
+        for name in removed:
+            names.pop(name, None)
+        if not grew and len(names) == before:
+            return RecordSet(names, self.ancestors)
+        return RecordSet(names, frozenset(_ancestors(names)))
 
 
 def in_apex(name: str) -> bool:
@@ -101,36 +103,13 @@ def in_apex(name: str) -> bool:
 def build_records(rows: ViewRows) -> RecordSet:
     """EP-9: every endpoint has its endpoint domain and one zone domain per zone, whatever its
     state; only the connected, healthy zones of a Connected connection give addresses."""
-    names: dict[str, NameRecords] = {}
+    names: dict[str, NameRow] = {}
     for key, endpoint in rows.endpoints.items():
-        zones = rows.zones.get(key, [])
         service = rows.services.get(endpoint.get("ServiceId", ""), {})
-        available = available_zones(endpoint, zones)
-        vpc_id = endpoint.get("VpcId", "")
-        dual = endpoint.get("AddressIpVersion") == "DualStack"
-        affinity = bool(endpoint.get("ZoneAffinityEnabled")) and bool(
-            service.get("ZoneAffinityEnabled"))
-        if endpoint.get("EndpointDomain"):
-            names[normalize(endpoint["EndpointDomain"])] = NameRecords(
-                vpc_id, available, affinity, dual)
-        for zone in zones:
-            if zone.get("ZoneDomain"):
-                names[normalize(zone["ZoneDomain"])] = NameRecords(
-                    vpc_id, tuple(a for a in available if a.zone_id == zone["ZoneId"]),
-                    False, dual)
+        found = EndpointRows(endpoint, rows.zones.get(key, []), rows.connections.get(key),
+                             service)
+        names.update((row.name, row) for row in endpoint_names(found))
     return RecordSet(names, frozenset(_ancestors(names)))
-
-
-def available_zones(endpoint: dict[str, Any],
-                    zones: Iterable[dict[str, Any]]) -> tuple[ZoneAddress, ...]:
-    """ACC-4: nothing unless the provider accepted the connection; DNS-5: no unhealthy zone."""
-    if endpoint.get("ConnectionStatus") != "Connected":
-        return ()
-    return tuple(
-        ZoneAddress(z["ZoneId"], z.get("EniIp", ""), z.get("ZoneIpv6Address", ""))
-        for z in sorted(zones, key=lambda z: str(z.get("ZoneId", "")))
-        if z.get("ZoneStatus") in SERVING and z.get("_healthy", True) is not False
-        and z.get("EniIp"))
 
 
 def _ancestors(names: Iterable[str]) -> set[str]:
@@ -181,4 +160,4 @@ def answer(records: RecordSet, locator: ZoneLocator, name: str, rdtype: str,
     if found is None:
         return Answer("NOERROR" if normalize(name) in records.ancestors else "NXDOMAIN")
     zone = locator.zone_of(found.vpc_id, asker)
-    return Answer("NOERROR", tuple(found.addresses(rdtype, zone)))
+    return Answer("NOERROR", tuple(addresses(found, rdtype, zone)))

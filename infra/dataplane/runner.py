@@ -1,6 +1,6 @@
 """The data plane as it runs in ``privatelink serve``: one asyncio loop (DNS, forwarders,
-prober) in a thread of its own, and a follower thread that wakes when the views move,
-re-reads them and hands the loop a new record set and forwarder plan."""
+prober) in a thread of its own, and a follower thread that wakes when the views move, takes
+in the names the DNS-record view changed, and re-plans the forwarders when one did."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from privatelink.infra.dataplane.dns_server import DnsServer, Resolver
 from privatelink.infra.dataplane.forwarders import ForwarderSet
 from privatelink.infra.dataplane.plan import EniAddresses, Plan, listeners_from
 from privatelink.infra.dataplane.prober import Prober, run_prober, tcp_check
-from privatelink.infra.dataplane.records import RecordSet, ZoneLocator, build_records
+from privatelink.infra.dataplane.records import RecordSet, ZoneLocator
 from privatelink.infra.dataplane.view_reader import read_rows
 
 if TYPE_CHECKING:
@@ -48,6 +48,8 @@ class DataPlane:
         self.runtime = runtime
         self.settings = runtime.settings
         self.records = RecordSet()
+        self.dns_position = 0
+        """The DNS-record view's position this data plane has taken in."""
         self.plan = Plan()
         self.enis = EniAddresses(self._replaced_ip)
         self.listeners = listeners_from(runtime.inventory)
@@ -163,10 +165,23 @@ class DataPlane:
             # the interpreter), however many endpoints there are.
             self._stop.wait(max(COALESCE, RELOAD_SHARE * (time.monotonic() - started)))
 
+    @property
+    def planning(self) -> bool:
+        """Whether anything follows the forwarding plan (forwarders or the prober)."""
+        return self.settings.forwarders_enabled or self.probing
+
     def reload(self, apply: bool = True) -> None:
-        """Re-read the views: a new record set at once, then the forwarders follow."""
-        rows = read_rows(self.runtime.views)
-        self.records = build_records(rows)
+        """Take what the DNS-record view says changed (the names of the endpoints that the
+        last writes touched, not every row); when something changed and the forwarders or
+        the prober run, re-plan them from the views."""
+        views = self.runtime.views
+        present, removed, self.dns_position, replaced = views.dns.read_changes(
+            views.pool, self.dns_position)
+        base = RecordSet() if replaced else self.records
+        self.records = base.changed(present, removed)
+        if not self.planning or (apply and not (present or removed)):
+            return
+        rows = read_rows(views)
         self.plan = self.enis.plan(rows, self.listeners)
         if apply and self.settings.forwarders_enabled:
             self._call(self.forwarders.apply(self.plan))

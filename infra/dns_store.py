@@ -1,0 +1,155 @@
+"""The DNS-record view in PostgreSQL: one row per name, kept in the same transaction as the
+view rows it is made of, with the position of the batch that last changed it.
+
+The DNS server reads only the rows changed after the position it has (removed names stay as
+tombstones, ``removed = true``, so a follower learns of them too); ``rebuild --verify``
+compares the live names with the ones rebuilt from the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from psycopg import Connection, sql
+from psycopg.types.json import Jsonb
+
+from privatelink.projections.dns_records import EndpointRows, NameRow, endpoint_names
+from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put
+
+PROJECTION = "dns_records"
+ENDPOINT, ZONE, CONNECTION, SERVICE = "endpoint", "zone", "connection", "service"
+
+
+def touched(ops: Iterable[Op]) -> tuple[set[str], set[str]]:
+    """The endpoint keys whose names a batch may change, and the service keys whose
+    zone-affinity switch changed (their endpoints' names follow it)."""
+    endpoints: set[str] = set()
+    services: set[str] = set()
+    for op in ops:
+        if isinstance(op, DeleteChildren):
+            if op.kind == ZONE:
+                endpoints.add(op.parent)
+            continue
+        if op.kind in (ENDPOINT, CONNECTION):
+            endpoints.add(op.key)
+        elif op.kind == ZONE:
+            endpoints.add(op.key.split("/", 1)[0])
+        elif op.kind == SERVICE and isinstance(op, Patch) and "ZoneAffinityEnabled" in op.fields:
+            services.add(op.key)
+        elif op.kind == SERVICE and isinstance(op, (Put, Delete)):
+            services.add(op.key)
+    return endpoints, services
+
+
+class DnsRecords:
+    """Reads and writes the name rows of one schema (``table`` beside the views' table)."""
+
+    def __init__(self, schema: str, table: str, views_table: sql.Identifier) -> None:
+        self.table_name = table
+        self.table = sql.Identifier(schema, table)
+        self.views = views_table
+
+    def create_table(self, conn: Connection[Any]) -> None:
+        conn.execute(sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, endpoint_key text NOT NULL, "
+            "doc jsonb NOT NULL, removed boolean NOT NULL DEFAULT false, "
+            "position bigint NOT NULL, since timestamptz NOT NULL DEFAULT now())"
+        ).format(self.table))
+        conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (endpoint_key)").format(
+            sql.Identifier(f"{self.table_name}_endpoint_idx"), self.table))
+        conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (position)").format(
+            sql.Identifier(f"{self.table_name}_position_idx"), self.table))
+
+    # -- writing (inside the views' transaction) --------------------------------------------
+
+    def refresh(self, conn: Connection[Any], ops: Sequence[Op], position: int) -> None:
+        """Re-derive the names of every endpoint the batch touched; write what changed."""
+        endpoints, services = touched(ops)
+        if services:
+            endpoints |= self._endpoints_of(conn, services)
+        if not endpoints:
+            return
+        keys = sorted(endpoints)
+        wanted = {row.name: (key, row) for key, rows in self._rows(conn, keys).items()
+                  for row in endpoint_names(rows)}
+        current = {name: (key, doc, removed) for name, key, doc, removed in conn.execute(
+            sql.SQL("SELECT name, endpoint_key, doc, removed FROM {} WHERE endpoint_key = ANY(%s)")
+            .format(self.table), (keys,)).fetchall()}
+        upserts = [(name, key, Jsonb(row.as_doc()), position)
+                   for name, (key, row) in wanted.items()
+                   if name not in current or current[name][2] or current[name][1] != row.as_doc()]
+        removals = [(position, name) for name, (_, _, removed) in current.items()
+                    if name not in wanted and not removed]
+        with conn.cursor() as cur:
+            if upserts:
+                cur.executemany(sql.SQL(
+                    "INSERT INTO {} (name, endpoint_key, doc, position) VALUES (%s, %s, %s, %s) "
+                    "ON CONFLICT (name) DO UPDATE SET endpoint_key = EXCLUDED.endpoint_key, "
+                    "doc = EXCLUDED.doc, removed = false, position = EXCLUDED.position, "
+                    "since = now()").format(self.table), upserts)
+            if removals:
+                cur.executemany(sql.SQL(
+                    "UPDATE {} SET removed = true, position = %s, since = now() WHERE name = %s"
+                ).format(self.table), removals)
+
+    def _endpoints_of(self, conn: Connection[Any], services: set[str]) -> set[str]:
+        rows = conn.execute(sql.SQL(
+            "SELECT e.key FROM {v} e JOIN {v} s ON s.kind = 'service' AND s.key = ANY(%s) "
+            "AND e.kind = 'endpoint' AND e.doc->>'ServiceId' = s.doc->>'ServiceId'"
+        ).format(v=self.views), (sorted(services),)).fetchall()
+        return {r[0] for r in rows}
+
+    def _rows(self, conn: Connection[Any], keys: list[str]) -> dict[str, EndpointRows]:
+        fetched = conn.execute(sql.SQL(
+            "SELECT kind, key, parent, doc FROM {v} WHERE (kind IN ('endpoint', 'connection') "
+            "AND key = ANY(%s)) OR (kind = 'zone' AND parent = ANY(%s)) OR (kind = 'service' "
+            "AND doc->>'ServiceId' IN (SELECT doc->>'ServiceId' FROM {v} WHERE kind = "
+            "'endpoint' AND key = ANY(%s))) ORDER BY kind, key").format(v=self.views),
+            (keys, keys, keys)).fetchall()
+        endpoints = {key: doc for kind, key, _, doc in fetched if kind == ENDPOINT}
+        services = {doc.get("ServiceId"): doc for kind, _, _, doc in fetched if kind == SERVICE}
+        found = {key: EndpointRows(doc, [], None, services.get(doc.get("ServiceId")))
+                 for key, doc in endpoints.items()}
+        for kind, key, parent, doc in fetched:
+            if kind == ZONE and parent in found:
+                found[parent].zones.append(doc)
+            elif kind == CONNECTION and key in found:
+                found[key] = EndpointRows(found[key].endpoint, found[key].zones, doc,
+                                          found[key].service)
+        return found
+
+    # -- reading ------------------------------------------------------------------------
+
+    def changes(self, conn: Connection[Any], after: int
+                ) -> tuple[list[NameRow], list[str], int, bool]:
+        """Names changed after ``after``: (present rows, removed names, last position, whether
+        the table was replaced since: a rebuild swaps in a table whose positions may all be
+        below ``after``, and then every name is given, as from position 0)."""
+        row = conn.execute(sql.SQL("SELECT max(position) FROM {}").format(self.table)).fetchone()
+        top = int(row[0]) if row and row[0] is not None else 0
+        replaced = top < after
+        if replaced:
+            after = 0
+        rows = conn.execute(sql.SQL(
+            "SELECT name, doc, removed, position FROM {} WHERE position > %s ORDER BY position"
+        ).format(self.table), (after,)).fetchall()
+        present = [NameRow.from_doc(doc) for _, doc, removed, _ in rows if not removed]
+        removed = [name for name, _, gone, _ in rows if gone]
+        return present, removed, max((r[3] for r in rows), default=after), replaced
+
+    def current(self, conn: Connection[Any]) -> list[tuple[str, str, str, str, str, Any]]:
+        """The names that exist, as rows shaped like the views' (for ``rebuild --verify``)."""
+        return [("dns", name, "", "", key, doc) for name, key, doc in conn.execute(
+            sql.SQL("SELECT name, endpoint_key, doc FROM {} WHERE NOT removed ORDER BY name")
+            .format(self.table)).fetchall()]
+
+    def read_changes(self, pool: Any, after: int
+                     ) -> tuple[list[NameRow], list[str], int, bool]:
+        with pool.connection() as conn:
+            return self.changes(conn, after)
+
+    def lookup(self, conn: Connection[Any], name: str) -> NameRow | None:
+        row = conn.execute(sql.SQL("SELECT doc FROM {} WHERE name = %s AND NOT removed").format(
+            self.table), (name,)).fetchone()
+        return NameRow.from_doc(row[0]) if row else None

@@ -1,0 +1,131 @@
+"""The DNS-record view (the design's second read model): for each endpoint, the names it owns
+under privatelink.aliyuncs.com and the ENI addresses each name answers with (RULES DNS-1..5,
+ACC-4, EP-9).
+
+Pure: an endpoint's view rows (or its state at a past moment) in, name rows out. The view
+store keeps them in their own table, in the same transaction as the rows they come from, so
+the DNS server follows only what changed; time travel renders the same rows from the
+aggregates' past state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SERVING = frozenset({"Connected", "Migrating", "Migrated"})
+"""Zone-connection states that carry traffic (a migrating zone's new ENI already does, RES-10)."""
+
+
+@dataclass(frozen=True)
+class ZoneAddress:
+    """One available zone's ENI addresses."""
+
+    zone_id: str
+    ipv4: str
+    ipv6: str = ""
+
+
+@dataclass(frozen=True)
+class NameRow:
+    """One name (an endpoint domain or a zone domain) and what it resolves to."""
+
+    name: str
+    endpoint_id: str
+    vpc_id: str
+    zones: tuple[ZoneAddress, ...] = ()
+    affinity: bool = False
+    dual_stack: bool = False
+    forwarding: str = ""
+    """What the ENI forwarders follow for this endpoint (bandwidth, resources, migrations):
+    a change here, even with the same addresses, tells the data plane to re-plan."""
+
+    def as_doc(self) -> dict[str, Any]:
+        doc = asdict(self)
+        doc["zones"] = [asdict(z) for z in self.zones]
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> NameRow:
+        zones = tuple(ZoneAddress(**z) for z in doc.get("zones", ()))
+        return cls(doc["name"], doc["endpoint_id"], doc["vpc_id"], zones,
+                   bool(doc.get("affinity")), bool(doc.get("dual_stack")),
+                   str(doc.get("forwarding", "")))
+
+    def records(self) -> list[tuple[str, str, str]]:
+        """(type, address, zone) of every record of the name."""
+        found = [("A", z.ipv4, z.zone_id) for z in self.zones if z.ipv4]
+        if self.dual_stack:
+            found += [("AAAA", z.ipv6, z.zone_id) for z in self.zones if z.ipv6]
+        return found
+
+
+@dataclass(frozen=True)
+class EndpointRows:
+    """The view rows one endpoint's names are made of."""
+
+    endpoint: dict[str, Any]
+    zones: list[dict[str, Any]] = field(default_factory=list)
+    connection: dict[str, Any] | None = None
+    service: dict[str, Any] | None = None
+
+
+def normalize(name: str) -> str:
+    return name.rstrip(".").lower()
+
+
+def endpoint_names(rows: EndpointRows) -> list[NameRow]:
+    """EP-9: every endpoint has its endpoint domain and one zone domain per zone, whatever its
+    state; only the connected, healthy zones of a Connected connection give addresses."""
+    endpoint, zones = rows.endpoint, rows.zones
+    available = available_zones(endpoint, zones)
+    endpoint_id, vpc_id = str(endpoint.get("EndpointId", "")), str(endpoint.get("VpcId", ""))
+    dual = endpoint.get("AddressIpVersion") == "DualStack"
+    affinity = bool(endpoint.get("ZoneAffinityEnabled")) and bool(
+        (rows.service or {}).get("ZoneAffinityEnabled"))
+    forwarding = _forwarding(endpoint, zones, rows.connection)
+    names: list[NameRow] = []
+    if endpoint.get("EndpointDomain"):
+        names.append(NameRow(normalize(endpoint["EndpointDomain"]), endpoint_id, vpc_id,
+                             available, affinity, dual, forwarding))
+    for zone in zones:
+        if zone.get("ZoneDomain"):
+            names.append(NameRow(
+                normalize(zone["ZoneDomain"]), endpoint_id, vpc_id,
+                tuple(a for a in available if a.zone_id == zone["ZoneId"]), False, dual,
+                forwarding))
+    return names
+
+
+def available_zones(endpoint: dict[str, Any],
+                    zones: Iterable[dict[str, Any]]) -> tuple[ZoneAddress, ...]:
+    """ACC-4: nothing unless the provider accepted the connection; DNS-5: no unhealthy zone."""
+    if endpoint.get("ConnectionStatus") != "Connected":
+        return ()
+    return tuple(
+        ZoneAddress(z["ZoneId"], z.get("EniIp", ""), z.get("ZoneIpv6Address", ""))
+        for z in sorted(zones, key=lambda z: str(z.get("ZoneId", "")))
+        if z.get("ZoneStatus") in SERVING and z.get("_healthy", True) is not False
+        and z.get("EniIp"))
+
+
+def _forwarding(endpoint: dict[str, Any], zones: list[dict[str, Any]],
+                connection: dict[str, Any] | None) -> str:
+    bandwidth = (connection or endpoint).get("Bandwidth") or 0
+    parts = [str(endpoint.get("ConnectionStatus", "")), str(bandwidth)]
+    for z in sorted(zones, key=lambda z: str(z.get("ZoneId", ""))):
+        parts += [str(z.get(k, "")) for k in ("ZoneId", "ZoneStatus", "EniIp", "ResourceId",
+                                              "ReplacedEniId", "ReplacedResourceId")]
+    return "|".join(parts)
+
+
+def names_as_of(attribute: dict[str, Any], healthy: dict[str, bool],
+                service_affinity: bool) -> list[NameRow]:
+    """The name rows of an endpoint from its Get answer of a past moment (time travel):
+    ``attribute`` is ``projections.attributes.endpoint_attribute``'s document, ``healthy``
+    the zones' health in the service at that moment."""
+    zones = [{**z, "_healthy": healthy.get(z["ZoneId"], True)} for z in attribute["Zones"]]
+    endpoint = {k: v for k, v in attribute.items() if k != "Zones"}
+    return endpoint_names(EndpointRows(endpoint, zones, None,
+                                       {"ZoneAffinityEnabled": service_affinity}))
