@@ -24,7 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench import generate, workload  # noqa: E402
 
-KEYS = ("api_create_endpoint_c1", "api_create_endpoint_c8", "api_p50_c8", "api_p99_c8",
+KEYS = ("api_create_endpoint_c1", "api_create_endpoint_c8", "api_p50_c1", "api_p50_c8",
+        "api_p99_c8", "tuned_create_endpoint_c1", "tuned_create_endpoint_c8", "tuned_p50_c1",
+        "tuned_p50_c8", "tuned_p99_c8",
         "moto_create_vpc_endpoint_c1", "moto_create_vpc_endpoint_c8", "raw_pg_commit_c1",
         "raw_pg_commit_c8", "projection_lag_p50", "projection_lag_p99", "rebuild_events_per_s",
         "raw_decode_events_per_s", "asof_100_p50", "asof_10k_p50", "list_p99_1k",
@@ -77,23 +79,36 @@ def inventory_file(directory: Path) -> Path:
 
 
 class Serve:
-    """`privatelink serve --no-projector` and `privatelink project` on one schema: the
-    projections in their own process, so they do not share the API's interpreter lock."""
+    """A running privatelink. ``layout`` is what users run by default (``"default"``: the
+    README's `privatelink serve` with its embedded PostgreSQL in a data dir, the projector
+    in-process and the data plane on: DNS, forwarders, prober), or the tuned layout
+    (``"tuned"``: `serve --no-projector` without the data plane, beside `privatelink project`,
+    on the benchmark's database)."""
 
-    def __init__(self, url: str, schema: str, inventory: Path) -> None:
+    def __init__(self, url: str, schema: str, inventory: Path, layout: str = "tuned") -> None:
         import httpx
 
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port), "--database-url",
-             url, "--schema", schema, "--inventory", str(inventory), "--no-dns",
-             "--no-forwarders", "--probe-interval", "0", "--no-projector"], cwd=ROOT,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.projector = subprocess.Popen(
-            [sys.executable, "-m", "privatelink", "project", "--database-url", url, "--schema", schema,
-             "--inventory", str(inventory)], cwd=ROOT, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
+        self.projector: subprocess.Popen[bytes] | None = None
+        self._data: tempfile.TemporaryDirectory[str] | None = None
+        base = [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port),
+                "--inventory", str(inventory)]
+        if layout == "default":
+            self._data = tempfile.TemporaryDirectory(prefix="privatelink-bench-serve-")
+            env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+            self.process = subprocess.Popen(
+                [*base, "--data-dir", self._data.name, "--dns-port", str(free_port())],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        else:
+            self.process = subprocess.Popen(
+                [*base, "--database-url", url, "--schema", schema, "--no-dns",
+                 "--no-forwarders", "--probe-interval", "0", "--no-projector"], cwd=ROOT,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.projector = subprocess.Popen(
+                [sys.executable, "-m", "privatelink", "project", "--database-url", url,
+                 "--schema", schema, "--inventory", str(inventory)], cwd=ROOT,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 300
         while time.time() < deadline:
             try:
@@ -106,7 +121,12 @@ class Serve:
     def metrics(self, reset: bool = False) -> dict[str, Any]:
         import httpx
 
-        return httpx.get(f"http://{self.endpoint}/metrics", params={"reset": reset}).json()
+        for path in ("/_privatelink/metrics.json", "/metrics"):
+            answer = httpx.get(f"http://{self.endpoint}{path}", params={"reset": reset})
+            if answer.status_code == 200 and answer.headers.get(
+                    "content-type", "").startswith("application/json"):
+                return dict(answer.json())
+        return {}
 
     def rss_mb(self) -> float:
         import psutil
@@ -115,8 +135,11 @@ class Serve:
 
     def stop(self) -> None:
         for process in (self.process, self.projector):
-            process.terminate()
-            process.wait(timeout=30)
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
+        if self._data is not None:
+            self._data.cleanup()
 
 
 def load(target: Callable[..., list[float]], args: tuple[Any, ...], clients: int,
@@ -146,20 +169,34 @@ def provider_service(endpoint: str) -> str:
     return str(body.service_id)
 
 
+def creates(serve: Serve, seconds: float, out: dict[str, float], prefix: str) -> None:
+    """CreateVpcEndpoint at 1 and 8 client processes, with the latencies at 8."""
+    service_id = provider_service(serve.endpoint)
+    out[f"{prefix}_create_endpoint_c1"], lat1 = load(
+        workload.privatelink_creates, (serve.endpoint, service_id), 1, seconds)
+    out[f"{prefix}_p50_c1"] = percentile(lat1, 0.5) * 1000
+    serve.metrics(reset=True)
+    out[f"{prefix}_create_endpoint_c8"], lat = load(
+        workload.privatelink_creates, (serve.endpoint, service_id), 8, seconds)
+    out[f"{prefix}_p50_c8"], out[f"{prefix}_p99_c8"] = (percentile(lat, 0.5) * 1000,
+                                                        percentile(lat, 0.99) * 1000)
+
+
 def api_and_peers(url: str, inventory: Path, seconds: float, out: dict[str, float]) -> None:
-    schema = f"bench_api_{secrets.token_hex(3)}"
-    serve = Serve(url, schema, inventory)
+    """What users run first (the default `privatelink serve`), then the tuned layout, moto
+    and raw PostgreSQL commits, all in this one run."""
+    serve = Serve(url, "", inventory, layout="default")
     try:
-        service_id = provider_service(serve.endpoint)
-        out["api_create_endpoint_c1"], _ = load(workload.privatelink_creates,
-                                                (serve.endpoint, service_id), 1, seconds)
-        serve.metrics(reset=True)
-        out["api_create_endpoint_c8"], lat = load(workload.privatelink_creates,
-                                                  (serve.endpoint, service_id), 8, seconds)
-        out["api_p50_c8"], out["api_p99_c8"] = (percentile(lat, 0.5) * 1000,
-                                                percentile(lat, 0.99) * 1000)
-        lag = serve.metrics()["projection_lag"]
-        out["projection_lag_p50"], out["projection_lag_p99"] = lag["p50_ms"], lag["p99_ms"]
+        creates(serve, seconds, out, "api")
+    finally:
+        serve.stop()
+    schema = f"bench_api_{secrets.token_hex(3)}"
+    serve = Serve(url, schema, inventory, layout="tuned")
+    try:
+        creates(serve, seconds, out, "tuned")
+        lag = serve.metrics().get("projection_lag", {})
+        out["projection_lag_p50"] = float(lag.get("p50_ms", 0.0))
+        out["projection_lag_p99"] = float(lag.get("p99_ms", 0.0))
     finally:
         serve.stop()
     moto_port = free_port()
@@ -295,8 +332,12 @@ def list_and_get(url: str, schema: str, inventory: Path, sample: int,
 
 
 GOALS = [
-    ("api_create_endpoint_c8 >= 2 x moto_create_vpc_endpoint_c8",
+    ("default serve: api_create_endpoint_c1 >= 2 x moto_create_vpc_endpoint_c1",
+     lambda r: r["api_create_endpoint_c1"] >= 2 * r["moto_create_vpc_endpoint_c1"]),
+    ("default serve: api_create_endpoint_c8 >= 2 x moto_create_vpc_endpoint_c8",
      lambda r: r["api_create_endpoint_c8"] >= 2 * r["moto_create_vpc_endpoint_c8"]),
+    ("default serve: api_p99_c8 <= 2 x api_p50_c8",
+     lambda r: r["api_p99_c8"] <= 2 * r["api_p50_c8"]),
     ("api_create_endpoint_c8 >= 0.4 x raw_pg_commit_c8",
      lambda r: r["api_create_endpoint_c8"] >= 0.4 * r["raw_pg_commit_c8"]),
     ("api_p99_c8 <= 25 ms", lambda r: r["api_p99_c8"] <= 25),
@@ -342,11 +383,18 @@ def report(results: dict[str, float]) -> None:
     table = Table("figure", "value")
     for key in KEYS:
         table.add_row(key, f"{results[key]:.1f}")
+    ratios = Table("ratio (this run)", "value")
+    for clients in (1, 8):
+        moto = results[f"moto_create_vpc_endpoint_c{clients}"] or float("nan")
+        for prefix, name in (("api", "default serve"), ("tuned", "tuned layout")):
+            ratios.add_row(f"{name} / moto, {clients} client(s)",
+                           f"{results[f'{prefix}_create_endpoint_c{clients}'] / moto:.2f}x")
     goals = Table("goal", "met")
     for name, check in GOALS:
         goals.add_row(name, "yes" if check(results) else "NO")
     console = Console()
     console.print(table)
+    console.print(ratios)
     console.print(goals)
 
 
