@@ -37,9 +37,10 @@ class NameRow:
     zones: tuple[ZoneAddress, ...] = ()
     affinity: bool = False
     dual_stack: bool = False
-    forwarding: str = ""
-    """What the ENI forwarders follow for this endpoint (bandwidth, resources, migrations):
-    a change here, even with the same addresses, tells the data plane to re-plan."""
+    forwarding: dict[str, Any] | None = None
+    """On the endpoint domain's row only: what the ENI forwarders follow for this endpoint
+    (its connection status and bandwidth, each zone's state, ENI, resource and migration), so
+    the data plane plans them from this view too, without reading the other views."""
 
     def as_doc(self) -> dict[str, Any]:
         doc = asdict(self)
@@ -51,7 +52,7 @@ class NameRow:
         zones = tuple(ZoneAddress(**z) for z in doc.get("zones", ()))
         return cls(doc["name"], doc["endpoint_id"], doc["vpc_id"], zones,
                    bool(doc.get("affinity")), bool(doc.get("dual_stack")),
-                   str(doc.get("forwarding", "")))
+                   doc.get("forwarding"))
 
     def records(self) -> list[tuple[str, str, str]]:
         """(type, address, zone) of every record of the name."""
@@ -89,12 +90,12 @@ def endpoint_names(rows: EndpointRows) -> list[NameRow]:
     if endpoint.get("EndpointDomain"):
         names.append(NameRow(normalize(endpoint["EndpointDomain"]), endpoint_id, vpc_id,
                              available, affinity, dual, forwarding))
+    # Zone domains carry no forwarding facts: the endpoint domain's row has them all.
     for zone in zones:
         if zone.get("ZoneDomain"):
             names.append(NameRow(
                 normalize(zone["ZoneDomain"]), endpoint_id, vpc_id,
-                tuple(a for a in available if a.zone_id == zone["ZoneId"]), False, dual,
-                forwarding))
+                tuple(a for a in available if a.zone_id == zone["ZoneId"]), False, dual))
     return names
 
 
@@ -110,14 +111,19 @@ def available_zones(endpoint: dict[str, Any],
         and z.get("EniIp"))
 
 
+FORWARDING_ZONE_FIELDS = ("ZoneId", "ZoneStatus", "EniId", "EniIp", "ResourceId",
+                          "ReplacedEniId", "ReplacedResourceId")
+
+
 def _forwarding(endpoint: dict[str, Any], zones: list[dict[str, Any]],
-                connection: dict[str, Any] | None) -> str:
+                connection: dict[str, Any] | None) -> dict[str, Any]:
     bandwidth = (connection or endpoint).get("Bandwidth") or 0
-    parts = [str(endpoint.get("ConnectionStatus", "")), str(bandwidth)]
-    for z in sorted(zones, key=lambda z: str(z.get("ZoneId", ""))):
-        parts += [str(z.get(k, "")) for k in ("ZoneId", "ZoneStatus", "EniIp", "ResourceId",
-                                              "ReplacedEniId", "ReplacedResourceId")]
-    return "|".join(parts)
+    return {
+        "ConnectionStatus": endpoint.get("ConnectionStatus", ""),
+        "Bandwidth": bandwidth,
+        "Zones": [{k: z.get(k, "") for k in FORWARDING_ZONE_FIELDS}
+                  for z in sorted(zones, key=lambda z: str(z.get("ZoneId", "")))],
+    }
 
 
 def names_as_of(attribute: dict[str, Any], healthy: dict[str, bool],

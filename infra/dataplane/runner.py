@@ -22,8 +22,7 @@ from privatelink.infra.dataplane.dns_server import DnsServer, Resolver
 from privatelink.infra.dataplane.forwarders import ForwarderSet
 from privatelink.infra.dataplane.plan import EniAddresses, Plan, listeners_from
 from privatelink.infra.dataplane.prober import Prober, run_prober, tcp_check
-from privatelink.infra.dataplane.records import RecordSet, ZoneLocator
-from privatelink.infra.dataplane.view_reader import read_rows
+from privatelink.infra.dataplane.records import NameRow, RecordSet, ViewRows, ZoneLocator
 
 if TYPE_CHECKING:
     from privatelink.composition import Runtime
@@ -50,6 +49,8 @@ class DataPlane:
         self.records = RecordSet()
         self.dns_position = 0
         """The DNS-record view's position this data plane has taken in."""
+        self.forwarding: dict[str, dict[str, Any]] = {}
+        self.forwarding_names: dict[str, str] = {}
         self.plan = Plan()
         self.enis = EniAddresses(self._replaced_ip)
         self.listeners = listeners_from(runtime.inventory)
@@ -172,22 +173,47 @@ class DataPlane:
 
     def reload(self, apply: bool = True) -> None:
         """Take what the DNS-record view says changed (the names of the endpoints that the
-        last writes touched, not every row); when something changed and the forwarders or
-        the prober run, re-plan them from the views."""
+        last writes touched, not every row); when an endpoint's forwarding facts changed and
+        the forwarders or the prober run, re-plan them from that view's rows in memory."""
         views = self.runtime.views
         present, removed, self.dns_position, replaced = views.dns.read_changes(
             views.pool, self.dns_position)
-        base = RecordSet() if replaced else self.records
-        self.records = base.changed(present, removed)
-        if not self.planning or (apply and not (present or removed)):
+        if replaced:
+            self.records, self.forwarding, self.forwarding_names = RecordSet(), {}, {}
+        self.records = self.records.changed(present, removed)
+        replan = self._take_forwarding(present, removed)
+        if not self.planning or (apply and not replan):
             return
-        rows = read_rows(views)
-        self.plan = self.enis.plan(rows, self.listeners)
+        self.plan = self.enis.plan(self._forwarding_rows(), self.listeners)
         if apply and self.settings.forwarders_enabled:
             self._call(self.forwarders.apply(self.plan))
         if apply and self._nudge is not None and any(map(self.prober.is_new, self.plan.probes)):
             # A load balancer began serving: learn its state now, not at the next interval.
             self.loop.call_soon_threadsafe(self._nudge.set)
+
+    def _take_forwarding(self, present: list[NameRow], removed: list[str]) -> bool:
+        """Keep each endpoint's forwarding facts (on its endpoint domain's row); True when
+        any of them changed."""
+        changed = False
+        for row in present:
+            if row.forwarding is not None:
+                changed |= self.forwarding.get(row.endpoint_id) != row.forwarding
+                self.forwarding[row.endpoint_id] = row.forwarding
+                self.forwarding_names[row.name] = row.endpoint_id
+        for name in removed:
+            endpoint_id = self.forwarding_names.pop(name, None)
+            if endpoint_id is not None:
+                changed |= self.forwarding.pop(endpoint_id, None) is not None
+        return changed
+
+    def _forwarding_rows(self) -> ViewRows:
+        rows = ViewRows()
+        for endpoint_id, facts in self.forwarding.items():
+            rows.endpoints[endpoint_id] = {"EndpointId": endpoint_id,
+                                           "ConnectionStatus": facts["ConnectionStatus"],
+                                           "Bandwidth": facts["Bandwidth"]}
+            rows.zones[endpoint_id] = list(facts["Zones"])
+        return rows
 
     def _replaced_ip(self, endpoint: dict[str, Any], zone: dict[str, Any]) -> str | None:
         """Started mid-migration: the endpoint aggregate still holds the old ENI's address."""
