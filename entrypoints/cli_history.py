@@ -65,7 +65,8 @@ def history(resource_id: str, since: When = None, until: When = None,
             as_json: Annotated[bool, typer.Option("--json")] = False,
             data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
             schema: Schema = "public",
-            account: Annotated[Optional[str], typer.Option(help="Read as this account (UID): only what it may see.")] = None) -> None:  # noqa: E501
+            account: Annotated[Optional[str], typer.Option(
+                help="Read as this account (UID): only what it may see.")] = None) -> None:
     """Every event of a service or endpoint (with its connection and zones), oldest first."""
     with runtime_for(data_dir, database_url, schema) as rt:
         resource = resource_or_fail(rt.app, resource_id)

@@ -3,7 +3,7 @@ cloud's shape, never a 500, even on a store whose log has a version gap."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -47,7 +47,7 @@ def test_issue16_missing_version_or_time_is_a_4xx(runtime: Runtime) -> None:
     service_id = create_service(runtime)
     resource = resource_named(service_id)
     refusal(lambda: render_as_of(runtime.app, resource, None, 999))
-    before = datetime.now(timezone.utc) - timedelta(days=3650)
+    before = datetime.now(UTC) - timedelta(days=3650)
     refusal(lambda: render_as_of(runtime.app, resource, before, None))
 
 
@@ -65,6 +65,6 @@ def test_issue16_version_gap_is_a_4xx_not_a_crash(runtime: Runtime, database_url
     runtime.app.repository.cache = None  # the gap is made behind the application's back
     assert render_as_of(runtime.app, resource, None, 2)["ServiceId"] == service_id
     for version in (3, latest):
-        assert refusal(lambda: render_as_of(runtime.app, resource, None, version)).code == \
-            "InvalidParameter.Version"
-    refusal(lambda: render_as_of(runtime.app, resource, datetime.now(timezone.utc), None))
+        error = refusal(lambda v=version: render_as_of(runtime.app, resource, None, v))
+        assert error.code == "InvalidParameter.Version"
+    refusal(lambda: render_as_of(runtime.app, resource, datetime.now(UTC), None))

@@ -65,7 +65,7 @@ def test_issue10_consumer_history_names_no_other_account_nor_provider_resources(
     """SEC-2 through history: the consumer's endpoint history keeps its own connection events
     but names neither the other account's endpoint, the provider's load balancers, nor the
     provider's account or requests."""
-    service_id, mine, theirs = shared_service(runtime)
+    _, mine, theirs = shared_service(runtime)
     whole = text(runtime.app.history(resource_named(mine)))
     assert theirs in whole and FIRST in whole  # what the operator's log holds
     entries = runtime.app.history_for(CONSUMER, resource_named(mine))
@@ -87,7 +87,7 @@ def test_issue10_provider_reads_its_service_history_whole(runtime: Runtime) -> N
 def test_issue10_nobody_reads_another_accounts_history(runtime: Runtime) -> None:
     """SEC-3: the provider cannot read the consumer's endpoint, the consumer cannot read the
     service, the other consumer cannot read this endpoint."""
-    service_id, mine, theirs = shared_service(runtime)
+    service_id, mine, _ = shared_service(runtime)
     with pytest.raises(EndpointNotFound):
         runtime.app.history_for(PROVIDER, resource_named(mine))
     with pytest.raises(EndpointNotFound):
