@@ -94,3 +94,20 @@ def test_issue10_nobody_reads_another_accounts_history(runtime: Runtime) -> None
         runtime.app.history_for(OUTSIDER, resource_named(mine))
     with pytest.raises(EndpointServiceNotFound):
         runtime.app.history_for(CONSUMER, resource_named(service_id))
+
+
+def test_issue10_cli_history_as_an_account_shows_what_it_may_read(
+        runtime: Runtime, database_url: str, schema: str) -> None:
+    """`privatelink history ID --account UID` reads as that account: the consumer's view of its
+    endpoint, and not found (exit 1) for another account's resource."""
+    from typer.testing import CliRunner
+
+    from privatelink.cli import app
+
+    service_id, mine, theirs = shared_service(runtime)
+    store = ["--database-url", database_url, "--schema", schema]
+    seen = CliRunner().invoke(app, ["history", mine, "--account", CONSUMER, "--json", *store])
+    assert seen.exit_code == 0, seen.output
+    assert mine in seen.stdout and theirs not in seen.stdout and FIRST not in seen.stdout
+    foreign = CliRunner().invoke(app, ["history", mine, "--account", PROVIDER, *store])
+    assert foreign.exit_code == 1
