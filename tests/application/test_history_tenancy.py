@@ -104,7 +104,7 @@ def test_issue10_cli_history_as_an_account_shows_what_it_may_read(
 
     from privatelink.cli import app
 
-    service_id, mine, theirs = shared_service(runtime)
+    _, mine, theirs = shared_service(runtime)
     store = ["--database-url", database_url, "--schema", schema]
     seen = CliRunner().invoke(app, ["history", mine, "--account", CONSUMER, "--json", *store])
     assert seen.exit_code == 0, seen.output
