@@ -10,6 +10,7 @@ from eventsourcing.persistence import ProcessRecorder
 
 from privatelink.application.facts import InventoryFacts
 from privatelink.application.history import HistoryQueries
+from privatelink.application.history_tenancy import TenantHistory
 from privatelink.application.provisioner import Provisioner
 from privatelink.application.tagging import TagCommands
 from privatelink.domain.addresses import VSwitchAddresses
@@ -20,7 +21,7 @@ from privatelink.domain.load_balancers import LoadBalancerState
 from privatelink.domain.service import EndpointService
 
 
-class PrivateLinkApp(TagCommands, HistoryQueries, Provisioner, Application):
+class PrivateLinkApp(TagCommands, TenantHistory, HistoryQueries, Provisioner, Application):
     """Commands of providers and consumers, and the provisioner's asynchronous steps."""
 
     name = "privatelink"

@@ -84,7 +84,7 @@ class EndpointCommands(ServiceCommands):
         book = self.address_book(by, vpc, zone.vswitch_id)
         eni_id = self.ids.new_id("eni-")
         ip = book.take(by, zone.ip, eni_id)
-        ipv6 = book.ipv6_for(ip, zone.ipv6) if dual_stack else ""
+        ipv6 = book.take_ipv6(by, ip, zone.ipv6, eni_id) if dual_stack else ""
         return ZonePlacement(zone.zone_id, zone.vswitch_id, eni_id, ip, ipv6), book
 
     def create_endpoint(self, cmd: Command, region: str, vpc_id: str, service_id: str | None,
@@ -143,6 +143,8 @@ class EndpointCommands(ServiceCommands):
         """Free a zone's ENI address, and its migrated-away ENI's one too (RES-10)."""
         book = self.address_book(by, vpc, zone["vswitch_id"])
         book.release(by, zone["ip"])
+        if zone.get("ipv6"):
+            book.release_ipv6(by, zone["ipv6"])
         if zone.get("replaced_ip"):
             book.release(by, zone["replaced_ip"])
         return book

@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import OriginatorVersionError
 
 from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.errors import EndpointNotFound, EndpointServiceNotFound, InvalidValue, NotFound
@@ -112,12 +113,17 @@ class HistoryQueries:
         low, high = 0, self._last_version(aggregate_id)
         while low < high:
             middle = (low + high + 1) // 2
-            probe = next(iter(self._events(aggregate_id, gt=middle - 1, lte=middle)))
-            if probe.timestamp <= when:
+            probe = self._event_at_or_before(aggregate_id, middle)
+            if probe is None or probe.timestamp <= when:
                 low = middle
             else:
                 high = middle - 1
-        return low
+        # A version missing from the log (issue 16) stands for the last one recorded before it.
+        found = self._event_at_or_before(aggregate_id, low) if low else None
+        return 0 if found is None else int(found.originator_version)
+
+    def _event_at_or_before(self, aggregate_id: UUID, version: int) -> Any:
+        return next(iter(self._events(aggregate_id, lte=version, desc=True, limit=1)), None)
 
     def as_of(self, resource: Resource, when: datetime | None = None,
               version: int | None = None) -> tuple[Any, Any | None]:
@@ -158,15 +164,25 @@ class HistoryQueries:
         return aggregate
 
     def _time_of(self, aggregate_id: UUID, version: int) -> datetime:
-        event = next(iter(self._events(aggregate_id, gt=version - 1, lte=version)))
+        event = next(iter(self._events(aggregate_id, gt=version - 1, lte=version)), None)
+        if event is None:
+            raise InvalidValue(f"The log holds no version {version} of this resource.",
+                               code="InvalidParameter.Version")
         return event.timestamp  # type: ignore[no-any-return]
 
     def _get(self, aggregate_id: UUID, version: int) -> Any:
+        """The aggregate at ``version``; a log with a gap below it (issue 16) is a 4xx that
+        says so, not a crash."""
         app: Application = self  # type: ignore[assignment]
         try:
             return app.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(str(aggregate_id)) from None
+        except OriginatorVersionError as error:
+            raise InvalidValue(
+                f"Version {version} cannot be rebuilt: the log skips a version before it "
+                f"({error.args[0] if error.args else '?'} follows a missing one); run "
+                "`privatelink check`.", code="InvalidParameter.Version") from None
 
     def _events(self, aggregate_id: UUID, **kwargs: Any) -> Any:
         app: Application = self  # type: ignore[assignment]

@@ -61,6 +61,7 @@ class ServiceCommands(UnitOfWork):
             states = [self.lb_state(cmd.caller, f.resource_id) for f, _ in facts]
             for state in states:
                 state.attach(cmd.caller, service_id)
+                service.agree_with_load_balancer(cmd.caller, state.resource_id, state.failed)
             # The answer tells the state the command left, not a later one the provisioner
             # may already have reached by the time the views are read.
             return ({"ServiceId": service_id, "ServiceStatus": service.status},
@@ -113,6 +114,7 @@ class ServiceCommands(UnitOfWork):
             warn_if_single_zone(service)
             state = self.lb_state(cmd.caller, ref.resource_id)
             state.attach(cmd.caller, service_id)
+            service.agree_with_load_balancer(cmd.caller, ref.resource_id, state.failed)
             return {}, [service, state]
 
         return self.execute(cmd, decide)

@@ -8,7 +8,7 @@ conflict and is retried against the new state.
 from __future__ import annotations
 
 import hashlib
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, ip_address
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -91,19 +91,72 @@ class VSwitchAddresses(PrivateLinkAggregate):
         while str(IPv4Address(base + self.next_offset)) in self.taken:
             self.next_offset += 1
 
-    def ipv6_for(self, ip: str, given: str | None) -> str:
-        """A DualStack ENI's IPv6 address: the one given, or a unique-local address derived
-        from the vSwitch and the IPv4 address (the inventory holds no IPv6 blocks)."""
-        if given:
-            try:
-                return str(IPv6Address(given))
-            except ValueError:
-                raise IpAddressUnavailable(f"'{given}' is not an IPv6 address.",
-                                           code="InvalidIpv6Address") from None
+    # -- IPv6 (EP-4 for DualStack ENIs) ----------------------------------------------------
+
+    @property
+    def ipv6_network(self) -> IPv6Network:
+        """The vSwitch's IPv6 block: a unique-local /64 derived from its id (the inventory
+        holds no IPv6 blocks), so every vSwitch has one of its own, stable across restarts."""
         digest = hashlib.sha256(self.vswitch_id.encode()).digest()
-        prefix = int.from_bytes(b"\xfd" + digest[:7], "big") << 64
+        return IPv6Network((int.from_bytes(b"\xfd" + digest[:7], "big") << 64, 64))
+
+    @property
+    def taken_ipv6(self) -> dict[str, str]:
+        # Address books recorded before IPv6 addresses were booked have none taken.
+        return self.__dict__.setdefault("_taken_ipv6", {})  # type: ignore[no-any-return]
+
+    def check_assignable_ipv6(self, ip: str) -> str:
+        """EP-4, as for IPv4: inside the vSwitch's IPv6 block (so never ``::``, ``::1`` nor a
+        multicast address), not reserved (the first and the last three), not taken."""
+        try:
+            address = IPv6Address(ip)
+        except ValueError:
+            raise IpAddressUnavailable(f"'{ip}' is not an IPv6 address.",
+                                       code="InvalidIpv6Address") from None
+        network = self.ipv6_network
+        if address not in network:
+            raise IpAddressUnavailable(
+                f"The IPv6 address {ip} is not inside the IPv6 CIDR block {network} of vSwitch "
+                f"'{self.vswitch_id}'.", code="InvalidIpv6Address.NotInVSwitch")
+        offset = int(address) - int(network.network_address)
+        if offset == 0 or offset >= network.num_addresses - 3:
+            raise IpAddressUnavailable(
+                f"The IPv6 address {ip} is reserved by the system in vSwitch "
+                f"'{self.vswitch_id}'.", code="InvalidIpv6Address.Reserved")
+        canonical = str(address)
+        if canonical in self.taken_ipv6:
+            raise IpAddressUnavailable(
+                f"The IPv6 address {ip} of vSwitch '{self.vswitch_id}' is already in use.",
+                code="InvalidIpv6Address.AlreadyUsed")
+        return canonical
+
+    def free_ipv6(self, ip: str) -> str:
+        """A free IPv6 address of the block, derived from the ENI's IPv4 address."""
+        network = self.ipv6_network
         offset = int(IPv4Address(ip)) - int(self.network.network_address)
-        return str(IPv6Address(prefix | offset))
+        while True:
+            candidate = str(network.network_address + offset)
+            if candidate not in self.taken_ipv6:
+                return candidate
+            offset += 1 << 32  # past every IPv4-derived address: never one of another ENI
+
+    def take_ipv6(self, by: Caller, ip: str, given: str | None, eni_id: str) -> str:
+        """A DualStack ENI's IPv6 address: the one given (checked), or a free one."""
+        ipv6 = self.check_assignable_ipv6(given) if given else self.free_ipv6(ip)
+        self._ipv6_taken(by.account, by.request_id, ipv6, eni_id)
+        return ipv6
+
+    @event("Ipv6AddressTaken")
+    def _ipv6_taken(self, actor: str, request_id: str, ip: str, eni_id: str) -> None:
+        self.taken_ipv6[ip] = eni_id
+
+    def release_ipv6(self, by: Caller, ip: str) -> None:
+        if ip in self.taken_ipv6:
+            self._ipv6_released(by.account, by.request_id, ip)
+
+    @event("Ipv6AddressReleased")
+    def _ipv6_released(self, actor: str, request_id: str, ip: str) -> None:
+        del self.taken_ipv6[ip]
 
     def release(self, by: Caller, ip: str) -> None:
         if ip in self.taken:

@@ -205,6 +205,15 @@ class ZoneConnections(ConnectionBook):
 
     # -- failure (RES-8) -------------------------------------------------------------------
 
+    def agree_with_load_balancer(self, by: Caller, resource_id: str, failed: bool) -> None:
+        """RES-8: the service's view of a resource is the load balancer's current health, also
+        when it is attached (or the service created) while the load balancer is down, or after
+        it recovered while detached (its Recovered then named other services only)."""
+        if failed:
+            self.fail_resource(by, resource_id)
+        else:
+            self.recover_resource(by, resource_id)
+
     def fail_resource(self, by: Caller, resource_id: str) -> None:
         """Move the resource's live zone connections to another available resource in the same
         zone; those with none stay, unhealthy, until it recovers."""

@@ -49,15 +49,28 @@ def resource_or_fail(app_: Any, resource_id: str) -> Any:
     return resource
 
 
+def tenant_history(app_: Any, account: str | None, resource: Any, since: datetime | None,
+                   until: datetime | None) -> Any:
+    """What ``account`` may read of the history (all of it for the operator)."""
+    from privatelink.domain.errors import DomainError
+
+    try:
+        return app_.history_for(account, resource, since, until)
+    except DomainError as error:
+        fail(error.message, code=1)
+
+
 @app.command()
 def history(resource_id: str, since: When = None, until: When = None,
             as_json: Annotated[bool, typer.Option("--json")] = False,
             data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
-            schema: Schema = "public") -> None:
+            schema: Schema = "public",
+            account: Annotated[Optional[str], typer.Option(
+                help="Read as this account (UID): only what it may see.")] = None) -> None:
     """Every event of a service or endpoint (with its connection and zones), oldest first."""
     with runtime_for(data_dir, database_url, schema) as rt:
         resource = resource_or_fail(rt.app, resource_id)
-        entries = rt.app.history(resource, moment(since), moment(until))
+        entries = tenant_history(rt.app, account, resource, moment(since), moment(until))
     if as_json:
         sys.stdout.write(json.dumps([e.as_json() for e in entries], indent=1) + "\n")
         return

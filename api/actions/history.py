@@ -30,9 +30,8 @@ def parse_time(name: str, value: str | None) -> datetime | None:
 @action("ListResourceEvents")
 def list_resource_events(ctx: Ctx, r: ListResourceEventsRequest) -> dict[str, Any]:
     resource = resource_named(r.resource_id)
-    ctx.app.check_history_access(ctx.account, resource)
-    entries = ctx.app.history(resource, parse_time("StartTime", r.start_time),
-                              parse_time("EndTime", r.end_time))
+    entries = ctx.app.history_for(ctx.account, resource, parse_time("StartTime", r.start_time),
+                                  parse_time("EndTime", r.end_time))
     token = decode_token(r.next_token)
     if token is not None and not token.isdigit():
         raise InvalidParameter("NextToken", "is not a token this API returned")
