@@ -49,7 +49,7 @@ def parse(
             raise auth.IncompleteSignature(
                 "a ROA (HMAC-SHA1) request signs its body only through Content-MD5: send it, "
                 "or put the parameters in the query")
-        actual = base64.b64encode(hashlib.md5(request.body).digest()).decode()  # noqa: S324
+        actual = base64.b64encode(hashlib.md5(request.body).digest()).decode()
         if declared != actual:
             problem = f"Content-MD5 {declared!r} is not the MD5 of the body ({actual})"
     return auth._Claim(

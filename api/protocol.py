@@ -17,14 +17,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
 from privatelink.api import xml
 from privatelink.api.auth import Authenticated
 from privatelink.api.auth_canonical import decode_form_body, decode_params, is_form
 from privatelink.api.errors_base import EdgeError
 from privatelink.api.wire.errors import MissingParameter
 from privatelink.api.wire.parse import REQUEST_MODELS
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 API_VERSION = "2020-04-15"
 RPC_METHODS = ("GET", "POST")
@@ -103,7 +102,10 @@ def action_of(query: str, headers: Iterable[tuple[str, str]], body: bytes) -> st
 def rendered(scope: dict[str, Any], raw_body: bytes, status: int, body: bytes
              ) -> tuple[str, bytes]:
     """(content type, body) of an answer, in the format the request asked for."""
-    query = scope.get("query_string", b"").decode("latin-1")
+    raw_query = scope.get("query_string", b"")
+    if b"Format" not in raw_query and b"Format" not in raw_body:
+        return JSON_TYPE, body  # the hot path: no Format parameter at all
+    query = raw_query.decode("latin-1")
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
     if response_format(query, headers, raw_body) != "XML":
         return JSON_TYPE, body
@@ -151,7 +153,7 @@ def install_cloud_errors(app: FastAPI) -> None:
         return answer(request, error, status)
 
     async def invalid_input(request: Request, exc: Exception) -> Response:
-        errors = getattr(exc, "errors", lambda: [])()
+        errors = getattr(exc, "errors", list)()
         where = ".".join(str(p) for p in errors[0]["loc"]) if errors else "request"
         return answer(request, EdgeError(f'The parameter "{where}" is not valid.'), 400)
 
