@@ -9,28 +9,18 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
 from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
-from privatelink.api.errors import (
-    HTTP_STATUS,
-    AdminOnly,
-    ServiceUnavailable,
-    error_body,
-    status_for,
-)
-from privatelink.api.protocol import (
-    RPC_METHODS,
-    check_version,
-    common_params,
-    install_cloud_errors,
-    rendered,
-)
+from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
+from privatelink.api.protocol import (RPC_METHODS, check_version, common_params,
+                                      install_cloud_errors, rendered)
 from privatelink.api.wire.errors import InvalidParameter, UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
-from starlette.concurrency import run_in_threadpool
 
 log = logging.getLogger("privatelink")
 KNOWN_ERRORS = tuple(HTTP_STATUS)

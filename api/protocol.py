@@ -17,13 +17,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
 from privatelink.api import xml
 from privatelink.api.auth import Authenticated
 from privatelink.api.auth_canonical import decode_form_body, decode_params, is_form
 from privatelink.api.errors_base import EdgeError
 from privatelink.api.wire.errors import MissingParameter
 from privatelink.api.wire.parse import REQUEST_MODELS
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 API_VERSION = "2020-04-15"
 RPC_METHODS = ("GET", "POST")
