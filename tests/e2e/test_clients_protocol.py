@@ -16,7 +16,7 @@ from darabonba.runtime import RuntimeOptions
 
 from tests.conftest import CONSUMER, PROVIDER, sdk_client
 from tests.e2e.drivers import Legacy, OfficialCallApi, flatten
-from tests.e2e.helpers import REGION
+from tests.e2e.helpers import CONSUMER_VPC, REGION, VSWITCH, H, I
 from tests.e2e.user_guide import create_service, refused
 
 pytestmark = pytest.mark.e2e
@@ -75,6 +75,34 @@ def test_issue_11_format_xml_list_of_strings_repeats_the_element(e2e_server) -> 
     zones = xmltodict.parse(body)["GetVpcEndpointServiceAttributeResponse"]["Zones"]
     assert zones == ["cn-hangzhou-h", "cn-hangzhou-i"]
     assert body.count(b"<Zones>") == 2
+
+
+def test_issue_11_format_xml_nested_lists_repeat_at_each_level(e2e_server) -> None:
+    """Connections (a list of objects) each with Zones (a list of objects): repeated elements
+    inside repeated elements, exactly as the JSON nests them."""
+    provider, consumer = Legacy(e2e_server.endpoint, PROVIDER), Legacy(e2e_server.endpoint,
+                                                                       CONSUMER)
+    service_id = create_service(provider)
+    provider.call("AddUserToVpcEndpointService",
+                  {"RegionId": REGION, "ServiceId": service_id, "UserId": int(CONSUMER[2])})
+    consumer.call("CreateVpcEndpoint", {
+        "RegionId": REGION, "VpcId": CONSUMER_VPC, "ServiceId": service_id,
+        "SecurityGroupId": ["sg-consumer0001"],
+        "Zone": [{"ZoneId": H, "VSwitchId": VSWITCH[H]}, {"ZoneId": I, "VSwitchId": VSWITCH[I]}]})
+    consumer.call("CreateVpcEndpoint", {
+        "RegionId": REGION, "VpcId": CONSUMER_VPC, "ServiceId": service_id,
+        "SecurityGroupId": ["sg-consumer0001"], "Zone": [{"ZoneId": H, "VSwitchId": VSWITCH[H]}]})
+    status, _, body = legacy_raw(e2e_server.endpoint, "ListVpcEndpointConnections",
+                                 {"RegionId": REGION, "ServiceId": service_id}, fmt="XML")
+    assert status == 200
+    as_json = provider.call("ListVpcEndpointConnections",
+                            {"RegionId": REGION, "ServiceId": service_id})
+    connections = xmltodict.parse(body, force_list=("Connections", "Zones"))[
+        "ListVpcEndpointConnectionsResponse"]["Connections"]
+    assert sorted(len(c["Zones"]) for c in connections) == [1, 2]
+    assert sorted(c["EndpointId"] for c in connections) == sorted(
+        c["EndpointId"] for c in as_json["Connections"])
+    assert body.count(b"<Connections>") == 2 and body.count(b"<Zones>") == 3
 
 
 def test_issue_11_format_xml_errors_are_an_error_element(e2e_server) -> None:
