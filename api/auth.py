@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from privatelink.api import auth_canonical as canon
+from privatelink.api import auth_roa
 from privatelink.api.errors_base import EdgeError
 
 REPLAY_WINDOW = timedelta(minutes=15)
@@ -87,7 +88,7 @@ class Authenticated:
     action: str
     version: str
     params: list[tuple[str, str]]
-    style: Literal["ACS3", "RPC"]
+    style: Literal["ACS3", "RPC", "ROA"]
 
 
 class NonceStore(Protocol):
@@ -153,9 +154,17 @@ class _Claim:
         if self.payload_problem:
             raise SignatureDoesNotMatch(self.payload_problem)
         if not canon.same_signature(self.sign(secret, self.signed_text), self.signature):
+            signed = canon.redact_tokens(self.signed_text)
+            if self.request.style != "ACS3":
+                # The cloud's exact words: the legacy SDK splits them at ':' and compares the
+                # rest with its own string to sign to tell a wrong secret (InvalidAccessKeySecret).
+                raise SignatureDoesNotMatch(
+                    f"Specified signature is not matched with our calculation. "
+                    f"server string to sign is:{signed}"
+                )
             raise SignatureDoesNotMatch(
                 "the request signature does not match the server's calculation; "
-                f"the server signed: {canon.redact_tokens(self.signed_text)!r}"
+                f"the server signed: {signed!r}"
             )
 
 
@@ -205,8 +214,12 @@ def _parse(request: RawRequest) -> _Claim:
     content_type = headers.get("content-type", [None])[0]
     form = canon.decode_form_body(request.body) if canon.is_form(content_type) else []
     bearer = "x-acs-bearer-token" in headers or any(k == "BearerToken" for k, _ in query)
-    if bearer or any(k == "SignatureType" for k, _ in query):
+    # The legacy SDK sends an empty SignatureType= on every call: only a value means a token.
+    typed = any(k == "SignatureType" and v for k, v in query + form)
+    if bearer or typed or any(headers.get("x-acs-signature-type", [])):
         raise IncompleteSignature("bearer token authentication is not supported; use an AccessKey")
+    if headers.get("authorization", [""])[0].startswith(auth_roa.SCHEME):
+        return auth_roa.parse(request, headers, query, form)
     if "authorization" in headers:
         return _parse_acs3(request, headers, query, form)
     if any(key == "Signature" for key, _ in query + form):

@@ -1,7 +1,7 @@
 """Canonical forms and signatures of the two Alibaba Cloud request signing schemes.
 
 Pure functions, no policy: ``api/auth.py`` decides what is required and what is refused.
-Both schemes are specified in ``shared/reference/WIRE.md`` §4 (ACS3) and Appendix B (legacy RPC).
+Both schemes are specified in ``docs/reference/WIRE.md`` §4 (ACS3) and Appendix B (legacy RPC).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from privatelink.api import auth
+from privatelink.api import auth, protocol
 from privatelink.api.errors_base import EdgeError
 from privatelink.api.wire import errors as wire
 from privatelink.application.executor import StoreUnavailable
@@ -67,6 +67,8 @@ class AdminOnly(EdgeError):
 HTTP_STATUS[ServiceUnavailable] = 503
 HTTP_STATUS[StoreUnavailable] = 503
 HTTP_STATUS[AdminOnly] = 403
+HTTP_STATUS.update({protocol.InvalidVersion: 400, protocol.NotFoundPath: 404,
+                    protocol.UnsupportedHTTPMethod: 405})
 
 
 def status_for(error: Exception) -> int:

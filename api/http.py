@@ -1,4 +1,4 @@
-"""The HTTP surface: the cloud's RPC protocol on ``POST /`` and ``GET /healthz``."""
+"""The HTTP surface: the cloud's RPC protocol on ``GET``/``POST /`` and ``GET /healthz``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
 from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
+from privatelink.api.protocol import (RPC_METHODS, check_version, common_params,
+                                      install_cloud_errors, rendered)
 from privatelink.api.wire.errors import InvalidParameter, UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
@@ -36,7 +38,8 @@ def handle(runtime: RuntimeLike, raw: RawRequest, request_id: str) -> dict[str, 
     handler = ACTIONS.get(signed.action)
     if handler is None:
         raise UnknownAction(signed.action)
-    request = parse_params(signed.action, signed.params)
+    check_version(signed)
+    request = parse_params(signed.action, common_params(signed.action, signed.params))
     ctx = Ctx(runtime, Caller(account.uid, request_id), signed.action,
               fingerprint(signed.params))
     return handler(ctx, request)
@@ -47,6 +50,7 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
     app = FastAPI(title="privatelink", docs_url=None, redoc_url=None, openapi_url=None,
                   **fastapi_args)
     app.state.runtime = runtime
+    install_cloud_errors(app)
 
     @app.get("/metrics")
     def metrics(reset: bool = False) -> dict[str, Any]:
@@ -71,10 +75,12 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
             return internal_error(error, request_id, host)
         return JSONResponse({**body, "RequestId": request_id})
 
-    @app.post("/")
+    @app.api_route("/", methods=list(RPC_METHODS))
     async def rpc(request: Request) -> Response:
-        status, body = await answer(runtime, request.scope, await request.body())
-        return Response(body, status, media_type="application/json")
+        raw_body = await request.body()
+        status, body = await answer(runtime, request.scope, raw_body)
+        content_type, body = rendered(request.scope, raw_body, status, body)
+        return Response(body, status, media_type=content_type)
 
     return app
 
@@ -84,7 +90,7 @@ async def answer(runtime: RuntimeLike, scope: dict[str, Any], raw_body: bytes
     """One cloud RPC request, from its ASGI scope and body to (status, JSON body)."""
     request_id = new_request_id()
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-    raw = RawRequest("POST", scope["path"], scope["query_string"].decode("latin-1"), headers,
+    raw = RawRequest(scope["method"], scope["path"], scope["query_string"].decode("latin-1"), headers,
                      raw_body)
     host = next((v for k, v in headers if k.lower() == "host"), "")
     try:
@@ -110,7 +116,7 @@ class CloudProtocol:
         self.runtime: RuntimeLike = app.state.runtime
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"] != "/" or scope["method"] != "POST":
+        if scope["type"] != "http" or scope["path"] != "/" or scope["method"] not in RPC_METHODS:
             await self.app(scope, receive, send)
             return
         chunks = []
@@ -120,8 +126,9 @@ class CloudProtocol:
             if not message.get("more_body"):
                 break
         status, body = await answer(self.runtime, scope, b"".join(chunks))
+        content_type, body = rendered(scope, b"".join(chunks), status, body)
         await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"),
+                    "headers": [(b"content-type", content_type.encode()),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
 

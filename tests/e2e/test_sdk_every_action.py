@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from tests.e2e.helpers import (
     wait_until,
 )
 from tests.e2e.issue3_helpers import control_plane_server
+from tests.reference import API_JSON
 
 pytestmark = pytest.mark.e2e
 
@@ -36,10 +36,7 @@ def e2e_server(database_url: str) -> Iterator[Server]:
         yield srv
 
 
-REFERENCE = (Path(__file__).resolve().parents[3] / "shared" / "reference"
-             / "privatelink-2020-04-15.api.json")
-if not REFERENCE.exists():
-    pytest.skip(f"{REFERENCE} is absent", allow_module_level=True)
+REFERENCE = API_JSON
 
 SPECS: dict[str, dict[str, Any]] = {
     a["action"]: a for a in json.loads(REFERENCE.read_text(encoding="utf-8"))["actions"]}

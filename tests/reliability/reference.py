@@ -1,5 +1,5 @@
 """The API description the fuzzer and the tenancy matrix walk: every action of the SDK with
-its parameters (``shared/reference/privatelink-2020-04-15.api.json`` beside the checkout, or
+its parameters (``docs/reference/privatelink-2020-04-15.api.json`` in the repository, or
 the file named by ``PRIVATELINK_API_JSON``)."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from tests.reference import API_JSON as REFERENCE_API_JSON
+
 API_JSON = Path(os.environ.get(
     "PRIVATELINK_API_JSON",
-    Path(__file__).resolve().parents[3] / "shared/reference/privatelink-2020-04-15.api.json"))
+    REFERENCE_API_JSON))
 
 
 def actions() -> list[dict[str, Any]]:
