@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
+from privatelink.api.console import mount_console
 from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
 from privatelink.api.wire.errors import InvalidParameter, UnknownAction
 from privatelink.api.wire.parse import parse_params
@@ -70,6 +71,8 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
         except Exception as error:  # noqa: BLE001
             return internal_error(error, request_id, host)
         return JSONResponse({**body, "RequestId": request_id})
+
+    mount_console(app, runtime)
 
     @app.post("/")
     async def rpc(request: Request) -> Response:
