@@ -25,7 +25,8 @@ def changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> 
     found: list[tuple] = []
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
-        if isinstance(old, list) and isinstance(new, list) and key == "Zones":
+        if isinstance(old, list) and isinstance(new, list) and key == "Zones" and \
+                all(isinstance(z, dict) for z in old + new):
             old = {z.get("ZoneId", i): z for i, z in enumerate(old)}
             new = {z.get("ZoneId", i): z for i, z in enumerate(new)}
         if isinstance(old, dict) and isinstance(new, dict):

@@ -90,6 +90,11 @@ OPS: dict[str, tuple[str, Callable[[Form], dict[str, Any]], str, str]] = {
 }
 
 
+# The field a refusal without a parameter name concerns, per form.
+FIELD_OF_FORM = {"user-add": "UserARN", "user-remove": "UserARN", "bandwidth": "Bandwidth",
+                 "allow": "Bandwidth"}
+
+
 def not_found(web: Web, request: Request, session: Session, error: ActionFailed) -> Response:
     return web.page(request, session, "not_found.html", error.status, failure=error)
 
@@ -98,7 +103,7 @@ async def service_data(web: Web, session: Session, service_id: str) -> dict[str,
     base = {"RegionId": session.region, "ServiceId": service_id}
     service = await web.call(session, "GetVpcEndpointServiceAttribute", base)
     users = await web.call(session, "ListVpcEndpointServiceUsers", base)
-    supported = [r.get("RegionId", r) if isinstance(r, dict) else r
+    supported = [r.get("SupportedRegionId", "") if isinstance(r, dict) else str(r)
                  for r in service.get("SupportedRegionSet") or []]
     return {
         "service": service,
@@ -150,4 +155,5 @@ def routes(app: FastAPI, web: Web) -> None:
         failed = await web.act(session, form_id, action, params, notice)
         if failed is None:
             return web.redirect(session, f"{BASE}/services/{service_id}?tab={tab}")
+        failed.field = failed.field or FIELD_OF_FORM.get(op)
         return await service_page(request, session, service_id, tab, failed, form)

@@ -42,8 +42,8 @@ class ConsoleUser:
         form: list[tuple[str, Any]] = [("RegionId", "cn-hangzhou"), ("ServiceResourceType", "nlb"),
                                        ("Resource", "nlb|nlb-provider0001|cn-hangzhou-h"),
                                        ("Resource", "nlb|nlb-provider0001|cn-hangzhou-i"),
-                                       ("AutoAcceptEnabled", "false"), ("step", "create")]
-        form += list(fields.items())
+                                       ("step", "create")]
+        form += list({"AutoAcceptEnabled": "false", **fields}.items())
         page = self.post("/console/services/new", form)
         assert page.status_code == 200, page.text
         return str(page.url).rsplit("/", 1)[-1]
