@@ -40,6 +40,7 @@ class Web:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.globals["BASE"] = BASE
         self.templates.env.globals["field_in"] = field_in
+        self.templates.env.filters["wire_type"] = wire_type
 
     # -- sessions and forms -------------------------------------------------------------
     def session(self, request: Request) -> Session:
@@ -105,6 +106,11 @@ class Web:
     def set_cookie(self, response: Response, session: Session) -> None:
         response.set_cookie(COOKIE, self.sessions.cookie(session), max_age=MAX_AGE,
                             httponly=True, samesite="strict", path=BASE)
+
+
+def wire_type(lb_type: str) -> str:
+    """A load balancer's type as the API names it (a CLB is ``slb`` on the wire)."""
+    return {"clb": "slb"}.get(lb_type, lb_type)
 
 
 def field_in(field: str | None, names: list[str]) -> bool:

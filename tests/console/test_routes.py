@@ -62,15 +62,15 @@ def test_console_errors_are_the_api_errors_beside_the_field(
         provider_ui: ConsoleUser, runtime: object) -> None:
     """Same rules, same messages: a refused create shows the API's own code and message, next
     to the field it concerns."""
-    form = [("RegionId", "cn-hangzhou"), ("ServiceResourceType", "clb"),
-            ("Resource", "clb|lb-provider0004|cn-hangzhou-h"), ("step", "create")]
+    form = [("RegionId", "cn-hangzhou"), ("ServiceResourceType", "slb"),
+            ("Resource", "slb|lb-provider0004|cn-hangzhou-h"), ("step", "create")]
     page = provider_ui.post("/console/services/new", form)
     assert page.status_code == 400
     with pytest.raises(ActionFailed) as api:
         call(runtime, PROVIDER[2], "CreateVpcEndpointService",  # type: ignore[arg-type]
-             [("RegionId", "cn-hangzhou"), ("ServiceResourceType", "clb"),
+             [("RegionId", "cn-hangzhou"), ("ServiceResourceType", "slb"),
               ("Resource.1.ResourceId", "lb-provider0004"),
-              ("Resource.1.ResourceType", "clb"), ("Resource.1.ZoneId", "cn-hangzhou-h")], "r")
+              ("Resource.1.ResourceType", "slb"), ("Resource.1.ZoneId", "cn-hangzhou-h")], "r")
     shown = errors(page.text)
     assert any(api.value.code in e and api.value.message.replace("'", "&#39;") in e
                or api.value.message in e for e in shown), shown
