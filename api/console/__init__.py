@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-
 from privatelink.api.console import consumer, history_pages, operator, provider
 from privatelink.api.console.web import BASE, HERE, BadCsrf, NeedSignIn, Web
 

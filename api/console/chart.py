@@ -31,10 +31,10 @@ def zone_chart(states: list[tuple[str, dict[str, str]]], now: str) -> Markup:
         return Markup("<p>No zone has a recorded state yet.</p>")
     step = (WIDTH - LABEL) / len(states)
     height = ROW * len(zones) + 40
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" '
-             f'height="{height}" viewBox="0 0 {WIDTH} {height}" class="zone-chart" '
-             f'aria-labelledby="zone-chart-title"><title id="zone-chart-title">State of each '
-             f'zone over time, from {escape(states[0][0])} to {escape(now)}</title>']
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" '
+              f'height="{height}" viewBox="0 0 {WIDTH} {height}" class="zone-chart" '
+              f'aria-labelledby="zone-chart-title"><title id="zone-chart-title">State of each '
+              f'zone over time, from {escape(states[0][0])} to {escape(now)}</title>')]
     for row, zone in enumerate(zones):
         y = 10 + row * ROW
         parts.append(f'<text x="0" y="{y + 18}" font-size="13">{escape(zone)}</text>')

@@ -4,12 +4,11 @@ between two moments, an endpoint's DNS records then and now, and a per-zone stat
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-
 from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.chart import zone_chart
 from privatelink.api.console.provider_tabs import not_found
@@ -56,7 +55,7 @@ def parse_moment(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def routes(app: FastAPI, web: Web) -> None:
@@ -78,7 +77,7 @@ def routes(app: FastAPI, web: Web) -> None:
         except ActionFailed as failed:
             return not_found(web, request, session, failed)
         moments = [e["Time"] for e in events]
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(UTC).isoformat()
         error = None
         snapshot = diff = None
         chosen = at if parse_moment(at) else (moments[-1] if moments else "")

@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-
 from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.session import Session
 from privatelink.api.console.web import BASE, Web, status_of

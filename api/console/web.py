@@ -10,10 +10,9 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
-
 from privatelink.api.console.calls import ActionFailed, Params, call, call_all
 from privatelink.api.console.session import COOKIE, MAX_AGE, Session, Sessions, csrf_ok
+from starlette.concurrency import run_in_threadpool
 
 HERE = Path(__file__).parent
 BASE = "/console"
@@ -55,7 +54,7 @@ class Web:
         if not csrf_ok(session, str(form.get("csrf", ""))):
             raise BadCsrf()
         return {k: (form.getlist(k) if len(form.getlist(k)) > 1 else form.get(k))
-                for k in form.keys()}
+                for k in form}
 
     # -- actions -------------------------------------------------------------------------
     async def call(self, session: Session, action: str, params: Params) -> dict[str, Any]:

@@ -14,8 +14,16 @@ import psycopg
 import pytest
 
 from tests.conftest import CONSUMER, PROVIDER, Server
-from tests.console.browser import (CHROMIUM, WAIT, create_endpoint, create_service,
-                                   require_browser, service_name, sign_in, whitelist)
+from tests.console.browser import (
+    CHROMIUM,
+    WAIT,
+    create_endpoint,
+    create_service,
+    require_browser,
+    service_name,
+    sign_in,
+    whitelist,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -161,8 +169,8 @@ def test_browser_smooth_migration_of_a_zone(provider: Any, consumer: Any, base: 
 def test_browser_time_travel_on_the_timeline(provider: Any, base: str) -> None:
     """The timeline's moments show the page as it was: auto-accept off at creation, on now;
     the diff between the two moments names the field."""
-    service_id = create_service(provider, base, "nlb", ["nlb|nlb-provider0001|cn-hangzhou-h"],
-                                auto_accept=False)
+    create_service(provider, base, "nlb", ["nlb|nlb-provider0001|cn-hangzhou-h"],
+                   auto_accept=False)
     provider.get_by_label("Automatically Accept Endpoint Connections").select_option("true")
     provider.get_by_role("button", name="Save").click()
     provider.get_by_text("Saved the basic information.").wait_for()

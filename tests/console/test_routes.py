@@ -7,12 +7,12 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-
 from privatelink.api.console.calls import ActionFailed, call
+
 from tests.conftest import CONSUMER, OUTSIDER, PROVIDER
 from tests.console.helpers import ConsoleUser, service_name, wait_until
 
-ERROR = re.compile(r'class="error"[^>]*>(.*?)</p>', re.S)
+ERROR = re.compile(r'class="error"[^>]*>(.*?)</p>', re.DOTALL)
 
 
 def errors(html: str) -> list[str]:
