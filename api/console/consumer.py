@@ -123,13 +123,11 @@ def routes(app: FastAPI, web: Web) -> None:
         session = web.session(request)
         form = await web.form(request, session)
         base = {"RegionId": session.region, "EndpointId": endpoint_id}
-        vpc = None
         if op == "zone-add":
             found = web.runtime.inventory.vswitch(str(form.get("VSwitchId", "")))
-            vpc = found[1] if found else None
             spec = ("AddZoneToVpcEndpoint",
-                    {"VSwitchId": form.get("VSwitchId"), "ZoneId": vpc.zone if vpc else None,
-                     "ip": form.get("ip")}, "zones", "Added the zone.")
+                    {"VSwitchId": form.get("VSwitchId"), "ZoneId": found[1].zone if found
+                     else None, "ip": form.get("ip")}, "zones", "Added the zone.")
         elif op == "zone-remove":
             spec = ("RemoveZoneFromVpcEndpoint", {"ZoneId": form.get("ZoneId")}, "zones",
                     "Removing the zone.")

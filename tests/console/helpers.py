@@ -39,10 +39,13 @@ class ConsoleUser:
         return self.client.post(path, data=form, follow_redirects=True)
 
     def create_service(self, **fields: Any) -> str:
+        """Create Endpoint Service; ``Resource`` (one value) replaces the two default ones."""
+        resources = [fields.pop("Resource")] if "Resource" in fields else [
+            "nlb|nlb-provider0001|cn-hangzhou-h", "nlb|nlb-provider0001|cn-hangzhou-i"]
         form: list[tuple[str, Any]] = [("RegionId", "cn-hangzhou"), ("ServiceResourceType", "nlb"),
-                                       ("Resource", "nlb|nlb-provider0001|cn-hangzhou-h"),
-                                       ("Resource", "nlb|nlb-provider0001|cn-hangzhou-i"),
                                        ("step", "create")]
+        form = [(k, v) for k, v in form if k not in fields]
+        form += [("Resource", r) for r in resources]
         form += list({"AutoAcceptEnabled": "false", **fields}.items())
         page = self.post("/console/services/new", form)
         assert page.status_code == 200, page.text

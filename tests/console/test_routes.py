@@ -220,3 +220,59 @@ def test_console_outsider_sees_nothing_of_others(runtime: object,
     with TestClient(provider_ui.client.app) as client:  # type: ignore[attr-defined]
         outsider = ConsoleUser(client).sign_in(OUTSIDER)
         assert "/console/services/epsrv-" not in outsider.get("/console/services").text
+
+
+def zone_row(page: str, endpoint_id: str, zone: str) -> str:
+    article = page.split(f'data-endpoint="{endpoint_id}"')[1].split("</article>")[0]
+    return article.split(f'data-zone="{zone}"')[1].split("</tr>")[0]
+
+
+def test_console_forcible_migration_replaces_the_zone_resource(provider_ui: ConsoleUser,
+                                                                consumer_ui: ConsoleUser) -> None:
+    """Replace a zone's CLB with forcible migration (RES-11): the zone is on the new resource,
+    nothing is kept to disconnect later."""
+    service_id = provider_ui.create_service(
+        ServiceResourceType="slb", Resource="slb|lb-provider0001|cn-hangzhou-h",
+        AutoAcceptEnabled="true")
+    provider_ui.post(f"/console/services/{service_id}/resource-add",
+                     {"Resource": "slb|lb-provider0003", "ZoneId": "cn-hangzhou-h"})
+    provider_ui.post(f"/console/services/{service_id}/user-add", {"User": CONSUMER[2]})
+    name = service_name(provider_ui, service_id)
+    page = consumer_ui.post("/console/endpoints/new", [
+        ("RegionId", "cn-hangzhou"), ("ServiceName", name), ("VpcId", "vpc-consumer0001"),
+        ("VSwitch", "vsw-consumer-h"), ("step", "create")])
+    endpoint_id = str(page.url).rsplit("/", 1)[-1]
+    url = f"/console/services/{service_id}?tab=connections"
+    wait_until(lambda: "state-connected" in zone_row(provider_ui.get(url).text, endpoint_id,
+                                                     "cn-hangzhou-h"), what="Connected")
+    row = zone_row(provider_ui.get(url).text, endpoint_id, "cn-hangzhou-h")
+    old = "lb-provider0001" if "<td>lb-provider0001" in row else "lb-provider0003"
+    new = "lb-provider0003" if old == "lb-provider0001" else "lb-provider0001"
+    provider_ui.post(f"/console/services/{service_id}/resource-auto",
+                     {"ResourceId": old, "ZoneId": "cn-hangzhou-h", "AutoAllocatedEnabled": "false"})
+    done = provider_ui.post(f"/console/services/{service_id}/replace", {
+        "EndpointId": endpoint_id, "ZoneId": "cn-hangzhou-h", "ResourceId": new,
+        "ResourceReplaceMode": "Force", "row": f"{endpoint_id}/cn-hangzhou-h"})
+    assert "Replacing the zone&#39;s service resource." in done.text, errors(done.text)
+    wait_until(lambda: f"<td>{new}" in zone_row(provider_ui.get(url).text, endpoint_id,
+                                                "cn-hangzhou-h"), what="the new resource")
+    assert "replacing" not in zone_row(provider_ui.get(url).text, endpoint_id, "cn-hangzhou-h")
+
+
+def test_console_zones_and_enis_add_and_remove_a_zone(provider_ui: ConsoleUser,
+                                                      consumer_ui: ConsoleUser) -> None:
+    """Zones and ENIs tab: Add Zone with a chosen IP; a taken IP is refused beside the IP."""
+    _, name = shared_service(provider_ui, AutoAcceptEnabled="true")
+    page = consumer_ui.post("/console/endpoints/new", [
+        ("RegionId", "cn-hangzhou"), ("ServiceName", name), ("VpcId", "vpc-consumer0001"),
+        ("VSwitch", "vsw-consumer-h"), ("ip.vsw-consumer-h", "127.16.1.77"), ("step", "create")])
+    endpoint_id = str(page.url).rsplit("/", 1)[-1]
+    zones = consumer_ui.get(f"/console/endpoints/{endpoint_id}?tab=zones").text
+    assert "127.16.1.77" in zones
+    added = consumer_ui.post(f"/console/endpoints/{endpoint_id}/zone-add",
+                             {"VSwitchId": "vsw-consumer-i", "ip": "127.16.2.9"})
+    assert "Added the zone." in added.text and "127.16.2.9" in added.text, errors(added.text)
+    again = consumer_ui.post("/console/endpoints/new", [
+        ("RegionId", "cn-hangzhou"), ("ServiceName", name), ("VpcId", "vpc-consumer0001"),
+        ("VSwitch", "vsw-consumer-h"), ("ip.vsw-consumer-h", "127.16.1.77"), ("step", "create")])
+    assert again.status_code >= 400 and errors(again.text), again.text[-2000:]
