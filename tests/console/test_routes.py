@@ -276,3 +276,23 @@ def test_console_zones_and_enis_add_and_remove_a_zone(provider_ui: ConsoleUser,
         ("RegionId", "cn-hangzhou"), ("ServiceName", name), ("VpcId", "vpc-consumer0001"),
         ("VSwitch", "vsw-consumer-h"), ("ip.vsw-consumer-h", "127.16.1.77"), ("step", "create")])
     assert again.status_code >= 400 and errors(again.text), again.text[-2000:]
+
+
+def test_console_inter_region_endpoint(provider_ui: ConsoleUser, consumer_ui: ConsoleUser
+                                       ) -> None:
+    """Create Endpoint with inter-region on: verify the name in the service's region, then
+    create the endpoint in the consumer's other region (XR)."""
+    service_id = provider_ui.create_service(SupportedRegionList="cn-shanghai",
+                                            AutoAcceptEnabled="true")
+    provider_ui.post(f"/console/services/{service_id}/user-add", {"User": CONSUMER[2]})
+    name = service_name(provider_ui, service_id)
+    form = [("RegionId", "cn-shanghai"), ("InterRegion", "true"),
+            ("ServiceRegionId", "cn-hangzhou"), ("ServiceName", name)]
+    verified = consumer_ui.post("/console/endpoints/new", [*form, ("step", "verify")])
+    assert f"Verified: {service_id}" in verified.text, errors(verified.text)
+    assert "vsw-consumer-sh-e" in verified.text  # the VPCs of the endpoint's region
+    created = consumer_ui.post("/console/endpoints/new", [
+        *form, ("VpcId", "vpc-consumer0002"), ("VSwitch", "vsw-consumer-sh-e"),
+        ("VSwitch", "vsw-consumer-sh-f"), ("CrossRegionBandwidth", "100"), ("step", "create")])
+    assert "/console/endpoints/ep-" in str(created.url), errors(created.text)
+    assert "cn-hangzhou" in created.text and "inter-region 100 Mbps" in created.text
