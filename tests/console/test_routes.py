@@ -184,6 +184,10 @@ def test_console_history_time_travel_and_diff(provider_ui: ConsoleUser) -> None:
                            params={"since": moments[0], "until": moments[-1]}).text
     table = diff.split('id="diff"')[1].split("</table>")[0]
     assert "AutoAcceptEnabled" in table and "false" in table and "true" in table
+    step = re.findall(r'href="(\?at=[^"]+)">diff with the moment before', diff)
+    assert step, "each later timeline entry links to its own diff"
+    newest = provider_ui.get(f"/console/history/{service_id}" + step[0].replace("&amp;", "&"))
+    assert "AutoAcceptEnabled" in newest.text.split('id="diff"')[1].split("</table>")[0]
 
 
 def test_console_endpoint_history_has_dns_and_zone_chart(provider_ui: ConsoleUser,
