@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
+from privatelink.api.console import mount_console
 from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
 from privatelink.api.protocol import (RPC_METHODS, check_version, common_params,
                                       install_cloud_errors, rendered)
@@ -75,7 +76,13 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
             return internal_error(error, request_id, host)
         return JSONResponse({**body, "RequestId": request_id})
 
+<<<<<<< HEAD
     @app.api_route("/", methods=list(RPC_METHODS))
+=======
+    mount_console(app, runtime)
+
+    @app.post("/")
+>>>>>>> wt-console
     async def rpc(request: Request) -> Response:
         raw_body = await request.body()
         status, body = await answer(runtime, request.scope, raw_body)
