@@ -76,13 +76,9 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
             return internal_error(error, request_id, host)
         return JSONResponse({**body, "RequestId": request_id})
 
-<<<<<<< HEAD
-    @app.api_route("/", methods=list(RPC_METHODS))
-=======
     mount_console(app, runtime)
 
-    @app.post("/")
->>>>>>> wt-console
+    @app.api_route("/", methods=list(RPC_METHODS))
     async def rpc(request: Request) -> Response:
         raw_body = await request.body()
         status, body = await answer(runtime, request.scope, raw_body)
