@@ -15,6 +15,7 @@ from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
 from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
+from privatelink.api.first_answer import first_answer
 from privatelink.api.wire.errors import InvalidParameter, UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
@@ -39,7 +40,7 @@ def handle(runtime: RuntimeLike, raw: RawRequest, request_id: str) -> dict[str, 
     request = parse_params(signed.action, signed.params)
     ctx = Ctx(runtime, Caller(account.uid, request_id), signed.action,
               fingerprint(signed.params))
-    return handler(ctx, request)
+    return first_answer(ctx, request, handler)
 
 
 def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
