@@ -19,6 +19,7 @@ from privatelink.api.first_answer import first_answer
 from privatelink.api.wire.errors import InvalidParameter, UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
+from privatelink.domain import json_documents
 from privatelink.domain.base import Caller
 
 log = logging.getLogger("privatelink")
@@ -133,7 +134,7 @@ async def admin_fault(runtime: RuntimeLike, request: Request, request_id: str
     if not client.startswith("127.") and client != "::1":
         raise AdminOnly("The admin routes answer loopback callers only.")
     try:
-        payload = await request.json()
+        payload = json_documents.loads(await request.body())
         resource_id, down = str(payload["ResourceId"]), payload["Down"]
     except (ValueError, KeyError, TypeError):
         raise InvalidParameter("body", 'must be JSON like {"ResourceId": "lb-...", '
