@@ -36,10 +36,16 @@ class TooManyParameters(EdgeError):
     code = "InvalidParameter"
 
 
-class TooManyConnections(EdgeError):
-    """The server holds as many connections as it is allowed to; retry shortly (HTTP 503)."""
+class TooManyConnections(Exception):
+    """The server holds as many connections as it is allowed to; retry shortly (HTTP 503).
+
+    Not an EdgeError: it is not the client's input that is refused, so it is no 4xx."""
 
     code = "ServiceUnavailable"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class UnreadableRequest(EdgeError):

@@ -61,7 +61,7 @@ def limit_server(config: uvicorn.Config, settings: Settings) -> uvicorn.Config:
     return config
 
 
-def refusal(error: EdgeError, host: str = "", close: bool = True) -> tuple[int, bytes, bytes]:
+def refusal(error: Exception, host: str = "", close: bool = True) -> tuple[int, bytes, bytes]:
     """(status, head, body) of a refusal in the cloud's shape, for writing to a socket."""
     status = status_for(error)
     body = json.dumps(error_body(error, str(uuid.uuid4()).upper(), host)).encode()

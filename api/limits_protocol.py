@@ -9,7 +9,6 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from privatelink.api import limit_errors as refused
-from privatelink.api.errors_base import EdgeError
 
 if TYPE_CHECKING:
     from privatelink.api.limits import EdgeLimits
@@ -25,7 +24,7 @@ def bounded_protocol(base: type, limits: EdgeLimits) -> type:
     class BoundedProtocol(base):  # type: ignore[misc, valid-type]
         """One connection: its request heads counted, its requests timed."""
 
-        _refusal: EdgeError | None = None
+        _refusal: Exception | None = None
         _timer: asyncio.TimerHandle | None = None
         _receiving = False
         _url_bytes = _header_bytes = _headers = 0
@@ -78,11 +77,11 @@ def bounded_protocol(base: type, limits: EdgeLimits) -> type:
                 f"The request cannot be read: {msg}")
             self._write(error)
 
-        def _refuse(self, error: EdgeError) -> None:
+        def _refuse(self, error: Exception) -> None:
             self._refusal = error
-            raise Refused(error.message)
+            raise Refused(str(error))
 
-        def _write(self, error: EdgeError) -> None:
+        def _write(self, error: Exception) -> None:
             _, head, body = refusal(error)
             if not self.transport.is_closing():
                 self.transport.write(head + body)
