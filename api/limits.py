@@ -55,6 +55,8 @@ class EdgeLimits:
 def limit_server(config: uvicorn.Config, settings: Settings) -> uvicorn.Config:
     """``config`` with the edge's limits on its app and its HTTP protocol."""
     limits = EdgeLimits.of(settings)
+    if not isinstance(config.http, type):
+        raise TypeError("limit_server needs an httptools protocol class (cloud_http_protocol())")
     config.app = LimitedApp(config.app, limits)
     config.http = limited_protocol(config.http, limits)
     config.limit_concurrency = limits.max_connections + 1  # ours answers first (cloud shape)
