@@ -15,6 +15,7 @@ from typing import Literal, Protocol
 from privatelink.api import auth_canonical as canon
 from privatelink.api import auth_roa
 from privatelink.api.errors_base import EdgeError
+from privatelink.api.wire.errors import InvalidParameter
 
 REPLAY_WINDOW = timedelta(minutes=15)
 _ACS3_REQUIRED = (
@@ -150,6 +151,14 @@ class _Claim:
     sign: Callable[[str, str], str]
     payload_problem: str = ""
 
+    def check_utf8(self) -> None:
+        """Every parameter is UTF-8: the cloud refuses others, naming the parameter."""
+        named = [("SignatureNonce", self.nonce), ("Action", self.request.action),
+                 ("Version", self.request.version), *self.request.params]
+        name = canon.invalid_utf8(named)
+        if name is not None:
+            raise InvalidParameter(name, "is not valid UTF-8")
+
     def verify(self, secret: str) -> None:
         if self.payload_problem:
             raise SignatureDoesNotMatch(self.payload_problem)
@@ -194,6 +203,7 @@ class Authenticator:
         signed_at = _parse_timestamp(claim.timestamp, claim.timestamp_source)
         self._check_skew(signed_at, now, claim.timestamp_source)
         claim.verify(secret)
+        claim.check_utf8()
         # Only after verification, so a forged request cannot burn a genuine client's nonce.
         # Counted from the later of the two times so the nonce outlives the request's validity.
         if not self._nonces.remember(key_id, claim.nonce, max(now, signed_at)):

@@ -58,8 +58,11 @@ def header_map(headers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def decode_params(text: str) -> Pairs:
-    """Decode ``k=v&...`` the way the SDK encoded it: '+' is a space, blank values kept."""
-    return parse_qsl(text, keep_blank_values=True)
+    """Decode ``k=v&...`` the way the SDK encoded it: '+' is a space, blank values kept.
+
+    Bytes that are not UTF-8 are kept as lone surrogates (``surrogateescape``), so the signature
+    covers them exactly as sent and ``invalid_utf8`` can name the parameter afterwards."""
+    return parse_qsl(text, keep_blank_values=True, errors="surrogateescape")
 
 
 def is_form(content_type: str | None) -> bool:
@@ -68,13 +71,29 @@ def is_form(content_type: str | None) -> bool:
 
 
 def decode_form_body(body: bytes) -> Pairs:
-    """Parameters of a form body; bytes that are not UTF-8 become U+FFFD and fail validation."""
-    return decode_params(body.decode("utf-8", errors="replace"))
+    """Parameters of a form body; bytes that are not UTF-8 are kept as in ``decode_params``."""
+    return decode_params(body.decode("utf-8", errors="surrogateescape"))
+
+
+def invalid_utf8(pairs: Iterable[tuple[str, str]]) -> str | None:
+    """The first parameter name whose name or value is not valid UTF-8 (printable), if any."""
+    for key, value in pairs:
+        if _not_utf8(key) or _not_utf8(value):
+            return key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return None
+
+
+def _not_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def enc(text: str) -> str:
     """RFC 3986 percent-encoding used by both schemes: space is %20, only A-Za-z0-9-_.~ kept."""
-    return quote(text, safe="~")
+    return quote(text, safe="~", errors="surrogateescape")
 
 
 def canonical_query(params: Iterable[tuple[str, str]]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from privatelink.api import auth, protocol
+from privatelink.api import limit_errors as limits
 from privatelink.api.errors_base import EdgeError
 from privatelink.api.wire import errors as wire
 from privatelink.application.executor import StoreUnavailable
@@ -69,6 +70,9 @@ HTTP_STATUS[StoreUnavailable] = 503
 HTTP_STATUS[AdminOnly] = 403
 HTTP_STATUS.update({protocol.InvalidVersion: 400, protocol.NotFoundPath: 404,
                     protocol.UnsupportedHTTPMethod: 405})
+HTTP_STATUS.update({limits.RequestTimeout: 408, limits.BodyTooLarge: 413, limits.UrlTooLong: 414,
+                    limits.HeadersTooLarge: 431, limits.TooManyParameters: 400,
+                    limits.TooManyConnections: 503, limits.UnreadableRequest: 400})
 
 
 def status_for(error: Exception) -> int:

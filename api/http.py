@@ -18,9 +18,11 @@ from privatelink.api.console import mount_console
 from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
 from privatelink.api.protocol import (RPC_METHODS, check_version, common_params,
                                       install_cloud_errors, rendered)
+from privatelink.api.first_answer import first_answer
 from privatelink.api.wire.errors import InvalidParameter, UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
+from privatelink.domain import json_documents
 from privatelink.domain.base import Caller
 
 log = logging.getLogger("privatelink")
@@ -43,7 +45,7 @@ def handle(runtime: RuntimeLike, raw: RawRequest, request_id: str) -> dict[str, 
     request = parse_params(signed.action, common_params(signed.action, signed.params))
     ctx = Ctx(runtime, Caller(account.uid, request_id), signed.action,
               fingerprint(signed.params))
-    return handler(ctx, request)
+    return first_answer(ctx, request, handler)
 
 
 def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
@@ -142,7 +144,7 @@ async def admin_fault(runtime: RuntimeLike, request: Request, request_id: str
     if not client.startswith("127.") and client != "::1":
         raise AdminOnly("The admin routes answer loopback callers only.")
     try:
-        payload = await request.json()
+        payload = json_documents.loads(await request.body())
         resource_id, down = str(payload["ResourceId"]), payload["Down"]
     except (ValueError, KeyError, TypeError):
         raise InvalidParameter("body", 'must be JSON like {"ResourceId": "lb-...", '

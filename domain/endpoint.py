@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from privatelink.domain import json_documents
 from privatelink.domain.base import Caller, aggregate_uuid, endpoint_domain, zone_domain
 from privatelink.domain.errors import AlreadyExists, EndpointNotFound, InvalidValue, OperationDenied
 from privatelink.domain.service import IP_VERSIONS, EndpointService, check_choice, check_updatable
@@ -313,7 +313,10 @@ def check_zone_affinity(enabled: bool, service: EndpointService) -> None:
 def check_policy(document: str) -> None:
     """An endpoint policy is a JSON object (a RAM policy document)."""
     try:
-        parsed = json.loads(document)
+        parsed = json_documents.loads(document)
+    except json_documents.TooDeep as error:
+        raise InvalidValue(f"PolicyDocument is {error}.",
+                           code="InvalidParameter.PolicyDocument") from None
     except ValueError:
         parsed = None
     if not isinstance(parsed, dict):

@@ -90,6 +90,8 @@ def serve(
         help="Forward ENI listener ports to the load balancers' backends.")] = True,
     probe_interval: Annotated[float, typer.Option(
         help="Seconds between health probes of the backends (0: no probing).")] = 2.0,
+    request_timeout: Annotated[Optional[float], typer.Option(help="Seconds to receive a request.")] = None,
+    max_connections: Annotated[Optional[int], typer.Option(help="Connections served at once.")] = None,
 ) -> None:
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
     import uvicorn
@@ -104,7 +106,8 @@ def serve(
                             database_url=database_url, db_schema=schema,
                             provision_delay=provision_delay, run_projector=projector,
                             dns_host=dns_host, dns_port=dns_port, dns_enabled=dns,
-                            forwarders_enabled=forwarders, probe_interval=probe_interval)
+                            forwarders_enabled=forwarders, probe_interval=probe_interval,
+                            request_timeout=request_timeout, max_connections=max_connections)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from privatelink.infra.dataplane import DataPlaneError
 
@@ -119,8 +122,10 @@ def serve(
                   f"schema {settings.db_schema})")
     from privatelink.api.http import CloudProtocol, cloud_http_protocol
 
-    GracefulServer(uvicorn.Config(CloudProtocol(http_app), host=host, port=port,
-                                  log_level="warning", http=cloud_http_protocol())).run()
+    from privatelink.api.limits import limit_server
+
+    GracefulServer(limit_server(uvicorn.Config(CloudProtocol(http_app), host=host, port=port,
+                   log_level="warning", http=cloud_http_protocol()), settings)).run()
 
 
 @app.command()

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from fastapi import FastAPI
 from psycopg_pool import ConnectionPool
 
-from privatelink.api.auth import Authenticator, MemoryNonceStore
+from privatelink.api.auth import Authenticator
 from privatelink.api.http import build_http_app
 from privatelink.application.app import PrivateLinkApp
 from privatelink.application.executor import CommandExecutor
@@ -19,6 +19,7 @@ from privatelink.domain.inventory import Inventory
 from privatelink.infra.change_feed import PostgresChangeFeed
 from privatelink.infra.database import ensure_schema, eventsourcing_env, open_database, schema_setup_lock
 from privatelink.infra.dataplane import start_data_plane
+from privatelink.infra.edge_store import PostgresAnswerStore, PostgresNonceStore
 from privatelink.infra.followers import Projector, ProvisionerRunner
 from privatelink.infra.inventory_file import demo_inventory, load_inventory
 from privatelink.infra.metrics import LagMeter
@@ -42,6 +43,7 @@ class Runtime:
     authenticator: Authenticator
     followers: list[object] = field(default_factory=list)
     lag: LagMeter = field(default_factory=LagMeter)
+    answers: PostgresAnswerStore | None = None
 
     def wait_for_views(self, position: int | None) -> bool:
         """Read-your-writes: block until the views include ``position``."""
@@ -78,12 +80,17 @@ def open_runtime(settings: Settings, *, serve: bool = True,
                               timeout=settings.store_timeout)
         stack.callback(pool.close)
         views = PostgresViews(pool, settings.db_schema)
+        nonces = PostgresNonceStore(pool, settings.db_schema)
+        answers = PostgresAnswerStore(pool, settings.db_schema)
         with schema_setup_lock(url, settings.db_schema):
             views.create_tables()
+            nonces.create_tables()
+            answers.create_tables()
         lag = LagMeter()
         watcher = PositionWatcher(views.position(), on_advance=lag.applied)
-        authenticator = Authenticator(inventory.secret_for, MemoryNonceStore(), utc_now)
-        runtime = Runtime(settings, url, inventory, app, views, watcher, authenticator, lag=lag)
+        authenticator = Authenticator(inventory.secret_for, nonces, utc_now)
+        runtime = Runtime(settings, url, inventory, app, views, watcher, authenticator, lag=lag,
+                          answers=answers)
         if serve:
             start_followers(runtime, stack)
             start_data_plane(runtime, stack)

@@ -32,3 +32,12 @@ class Settings(BaseSettings):
     dns_enabled: bool = False
     forwarders_enabled: bool = False
     probe_interval: float = Field(default=0.0, ge=0)
+    # Bounds of the HTTP edge (api/limits.py): body, URL, headers, parameters, slow clients and
+    # concurrent connections.
+    max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    max_url_bytes: int = Field(default=128 * 1024, ge=1024)
+    max_header_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_headers: int = Field(default=100, ge=16)
+    max_params: int = Field(default=1000, ge=16)
+    request_timeout: float = Field(default=30.0, gt=0)
+    max_connections: int = Field(default=1000, ge=1)

@@ -201,7 +201,14 @@ def hostile_value(valid: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
             lambda t: t[1] + t[0] if t[2] else t[0] + t[1]),
         st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
         st.integers(-2**70, 2**70).map(str),
+        st.tuples(st.integers(1, 2500), st.booleans()).map(nested),
     )
+
+
+def nested(depth_and_kind: tuple[int, bool]) -> str:
+    """JSON nested ``depth`` levels (issue 16: ~1,000 levels made a RecursionError, a 500)."""
+    depth, objects = depth_and_kind
+    return '{"a":' * depth + "1" + "}" * depth if objects else "[" * depth + "]" * depth
 
 
 Slot = tuple[str, st.SearchStrategy[str]]  # a wire key and the valid values it takes

@@ -1,0 +1,112 @@
+"""What the HTTP edge remembers across processes and restarts, in the configured schema:
+signature nonces (replay protection, SEC-1) and the first answer given to each ClientToken."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+NONCES_TABLE = "pl_signature_nonces"
+ANSWERS_TABLE = "pl_client_token_answers"
+REPLAY_WINDOW = timedelta(minutes=15)
+PRUNE_EVERY = 60.0  # seconds between two sweeps of expired nonces (per process)
+
+
+class PostgresNonceStore:
+    """Signature nonces in one table keyed by (AccessKey, nonce): every ``serve`` process on the
+    same schema, and every restart, sees every nonce of the replay window."""
+
+    def __init__(self, pool: ConnectionPool, schema: str,
+                 window: timedelta = REPLAY_WINDOW) -> None:
+        self.pool = pool
+        self.window = window
+        self.table = sql.Identifier(schema, NONCES_TABLE)
+        self._index = sql.Identifier(f"{NONCES_TABLE}_expiry_idx")
+        self._next_prune = 0.0
+        self._lock = threading.Lock()
+        # A nonce still inside its window is kept: the upsert updates (and returns) a row
+        # only when the nonce is new or has expired.
+        self._remember = sql.SQL(
+            "INSERT INTO {t} AS n (access_key_id, nonce, expires_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at "
+            "WHERE n.expires_at <= %s RETURNING 1").format(t=self.table)
+
+    def create_tables(self) -> None:
+        with self.pool.connection() as conn:
+            conn.execute(sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (access_key_id text NOT NULL, nonce text NOT NULL, "
+                "expires_at timestamptz NOT NULL, PRIMARY KEY (access_key_id, nonce))"
+            ).format(self.table))
+            conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (expires_at)").format(
+                self._index, self.table))
+
+    def remember(self, access_key_id: str, nonce: str, now: datetime) -> bool:
+        """Record the nonce; False when it was already seen within the replay window."""
+        with self.pool.connection() as conn:
+            # No wait for the WAL flush: only a PostgreSQL crash could lose the last moment's
+            # nonces, and it saves most of the cost this check adds to every request.
+            conn.execute("SET LOCAL synchronous_commit TO off")
+            fresh = conn.execute(self._remember, (access_key_id, nonce, now + self.window, now)
+                                 ).fetchone() is not None
+        self._prune(now)
+        return fresh
+
+    def _prune(self, now: datetime) -> None:
+        """Delete expired nonces, at most once a minute per process."""
+        with self._lock:
+            if time.monotonic() < self._next_prune:
+                return
+            self._next_prune = time.monotonic() + PRUNE_EVERY
+        with self.pool.connection() as conn:
+            conn.execute(sql.SQL("DELETE FROM {} WHERE expires_at <= %s").format(self.table),
+                         (now,))
+
+    def __len__(self) -> int:
+        with self.pool.connection() as conn:
+            row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(self.table)).fetchone()
+        return int(row[0]) if row else 0
+
+
+class PostgresAnswerStore:
+    """The first answer given to each (account, action, ClientToken), kept with the identity of
+    the request's parameters, so a retry gets that answer back whatever happened since."""
+
+    def __init__(self, pool: ConnectionPool, schema: str) -> None:
+        self.pool = pool
+        self.table = sql.Identifier(schema, ANSWERS_TABLE)
+
+    def create_tables(self) -> None:
+        with self.pool.connection() as conn:
+            conn.execute(sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (token_key text PRIMARY KEY, "
+                "fingerprint text NOT NULL, answer text NOT NULL, "
+                "recorded_at timestamptz NOT NULL DEFAULT now())").format(self.table))
+
+    def first(self, account: str, action: str, token: str) -> tuple[str, dict[str, Any]] | None:
+        """(fingerprint, answer) of the first answer under this token, if one was given."""
+        with self.pool.connection() as conn:
+            row = conn.execute(sql.SQL("SELECT fingerprint, answer FROM {} WHERE token_key = %s")
+                               .format(self.table), (_key(account, action, token),)).fetchone()
+        return (str(row[0]), json.loads(row[1])) if row else None
+
+    def keep(self, account: str, action: str, token: str, fingerprint: str,
+             answer: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Keep ``answer`` unless another one was kept first; the one kept is returned."""
+        with self.pool.connection() as conn:
+            conn.execute(sql.SQL("INSERT INTO {} (token_key, fingerprint, answer) "
+                                 "VALUES (%s, %s, %s) ON CONFLICT (token_key) DO NOTHING")
+                         .format(self.table), (_key(account, action, token), fingerprint,
+                                               json.dumps(answer, ensure_ascii=False)))
+        kept = self.first(account, action, token)
+        return kept if kept is not None else (fingerprint, answer)
+
+
+def _key(account: str, action: str, token: str) -> str:
+    return hashlib.sha256(f"{account}\n{action}\n{token}".encode()).hexdigest()
