@@ -15,7 +15,7 @@ from rich.console import Console
 from privatelink import cli_options as opts
 
 if TYPE_CHECKING:
-    from privatelink.infra.settings import Settings
+    from privatelink.infra.settings import ServeSettings, Settings
 
 # Plain (click) help: flags show as flags, values as their metavar, not as `<bool>`.
 app = typer.Typer(help="A local, event-sourced emulator of Alibaba Cloud PrivateLink.",
@@ -100,26 +100,15 @@ def serve(
     log_format: opts.LogFormat = None,
 ) -> None:
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
+    settings = serve_settings(**locals())  # first: locals() are the options alone
     import uvicorn
-    from pydantic import ValidationError
 
     from privatelink.composition import create_app
     from privatelink.infra.database import describe
     from privatelink.infra.log_setup import configure_logging
-    from privatelink.infra.settings import ServeSettings
 
     GracefulServer = graceful_server_class()
     load_settings_inventory(inventory)
-    given = dict(host=host, port=port, inventory=inventory, data_dir=data_dir,
-                 database_url=database_url, db_schema=schema, provision_delay=provision_delay,
-                 run_projector=projector, dns_host=dns_host, dns_port=dns_port, dns_enabled=dns,
-                 forwarders_enabled=forwarders, probe_interval=probe_interval,
-                 log_level=log_level.upper() if log_level else None, log_format=log_format)
-    try:
-        settings = ServeSettings(**{k: v for k, v in given.items() if v is not None})
-    except ValidationError as error:
-        fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()))
-        return
     check_ports(settings)
     configure_logging(settings.log_level, settings.log_format)
     from privatelink.infra.dataplane import DataPlaneError
@@ -138,6 +127,25 @@ def serve(
     GracefulServer(uvicorn.Config(CloudProtocol(http_app), host=settings.host,
                                   port=settings.port, log_level="warning", access_log=False,
                                   log_config=None, http=cloud_http_protocol())).run()
+
+
+def serve_settings(**options: object) -> "ServeSettings":
+    """The settings of `serve` from its options: an option not given (None) leaves the setting
+    to the environment or its default."""
+    from pydantic import ValidationError
+
+    from privatelink.infra.settings import ServeSettings
+
+    names = {"schema": "db_schema", "projector": "run_projector", "dns": "dns_enabled",
+             "forwarders": "forwarders_enabled"}
+    given = {names.get(k, k): v for k, v in options.items() if v is not None}
+    if "log_level" in given:
+        given["log_level"] = str(given["log_level"]).upper()
+    try:
+        return ServeSettings(**given)
+    except ValidationError as error:
+        fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()))
+        raise
 
 
 def check_ports(settings: "Settings") -> None:
