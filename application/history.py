@@ -121,8 +121,10 @@ class HistoryQueries:
 
     def as_of(self, resource: Resource, when: datetime | None = None,
               version: int | None = None) -> tuple[Any, Any | None]:
-        """The aggregate (and, for an endpoint, its service) as it was then."""
-        if version is None and when is None:
+        """The aggregate (and, for an endpoint, its service) as it was then; both latest when
+        neither a time nor a version is given."""
+        latest = version is None and when is None
+        if latest:
             version = self.latest_version(resource)
         elif version is None:
             version = self.version_at(resource.aggregate_id, when)  # type: ignore[arg-type]
@@ -132,7 +134,8 @@ class HistoryQueries:
         if resource.kind != "endpoint":
             return aggregate, None
         service_id = EndpointService.create_id(aggregate.service_id)
-        service_version = self.version_at(service_id, when)
+        service_version = (self._last_version(service_id) if latest
+                           else self.version_at(service_id, when))
         service = self._get(service_id, service_version) if service_version else None
         return aggregate, service
 

@@ -15,7 +15,7 @@ def first_difference(rebuilt: list[Row], live: list[Row]) -> str | None:
     Rows are (kind, key, owner, region, parent, doc) and matched by (kind, key)."""
     ours, theirs = index(rebuilt), index(live)
     for where in sorted(set(ours) | set(theirs)):
-        name = f"view {where[0]!r} row {where[1]!r}"
+        name = f"view {where[0]!r} row {where[1]!r}{cloud_id(ours.get(where) or theirs[where])}"
         if where not in theirs:
             return f"{name}: only in the rebuilt views"
         if where not in ours:
@@ -25,6 +25,15 @@ def first_difference(rebuilt: list[Row], live: list[Row]) -> str | None:
             field, old, new = found
             return (f"{name} field {field}: rebuilt {short(old)} but live {short(new)}")
     return None
+
+
+def cloud_id(row: Row) -> str:
+    """The resource a row is about, as the cloud names it (its key is an internal id)."""
+    doc = as_fields(row)["doc"]
+    if not isinstance(doc, dict):
+        return ""
+    named = [str(doc[k]) for k in ("EndpointId", "ServiceId") if doc.get(k)]
+    return f" ({', '.join(named)})" if named else ""
 
 
 def index(rows: list[Row]) -> dict[tuple[str, str], Row]:
