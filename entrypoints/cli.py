@@ -157,7 +157,8 @@ def check_ports(settings: "Settings") -> None:
     listeners = [Listener(settings.host, settings.port, "--port")]
     if settings.dns_enabled:
         listeners.append(Listener(settings.dns_host, settings.dns_port, "--dns-port",
-                                  (socket.SOCK_DGRAM, socket.SOCK_STREAM)))
+                                  (socket.SOCK_DGRAM, socket.SOCK_STREAM), "answer DNS",
+                                  "turn DNS off with --no-dns"))
     problem = busy(listeners)
     if problem is not None:
         fail(problem)

@@ -15,6 +15,8 @@ class Listener:
     port: int
     flag: str
     kinds: tuple[int, ...] = (socket.SOCK_STREAM,)
+    purpose: str = "listen"
+    alternative: str = ""
 
 
 def busy(listeners: list[Listener]) -> str | None:
@@ -24,8 +26,10 @@ def busy(listeners: list[Listener]) -> str | None:
             problem = bind_problem(listener.host, listener.port, kind)
             if problem is not None:
                 protocol = "TCP" if kind == socket.SOCK_STREAM else "UDP"
-                return (f"{protocol} port {listener.port} on {listener.host} is not available "
-                        f"({problem}); choose another with {listener.flag}")
+                other = f", or {listener.alternative}" if listener.alternative else ""
+                return (f"cannot {listener.purpose} on {listener.host}:{listener.port} "
+                        f"({protocol}: {problem}); choose another port with {listener.flag}"
+                        f"{other}")
     return None
 
 
