@@ -108,7 +108,7 @@ def serve(
     from privatelink.infra.log_setup import configure_logging
 
     GracefulServer = graceful_server_class()
-    load_settings_inventory(inventory)
+    load_settings_inventory(settings.inventory)  # the flag's or PRIVATELINK_INVENTORY's
     check_ports(settings)
     configure_logging(settings.log_level, settings.log_format)
     from privatelink.infra.dataplane import DataPlaneError

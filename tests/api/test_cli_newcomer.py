@@ -139,3 +139,17 @@ def test_issue12_busy_port_from_the_environment_is_the_one_checked(tmp_path: Pat
                                 env={**os.environ, "PRIVATELINK_PORT": str(port),
                                      "PRIVATELINK_DATA_DIR": str(tmp_path / "store")})
     assert result.returncode == 2 and str(port) in result.stderr, result.stderr
+
+
+def test_issue12_a_bad_inventory_from_the_environment_is_refused_before_starting(
+        tmp_path: Path) -> None:
+    import os
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("accounts: [")
+    result = subprocess.run([sys.executable, "-m", "privatelink", "serve"], capture_output=True,
+                            text=True, timeout=60,
+                            env={**os.environ, "PRIVATELINK_INVENTORY": str(bad),
+                                 "PRIVATELINK_DATA_DIR": str(tmp_path / "store")})
+    assert result.returncode == 2 and "bad.yaml" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "store").exists()
