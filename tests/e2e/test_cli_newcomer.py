@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 from alibabacloud_privatelink20200415 import models as m
+from alibabacloud_tea_openapi.exceptions import ClientException
 
 from tests.conftest import CONSUMER, PROVIDER, Server, sdk_client
 from tests.e2e.history_helpers import cli, cli_json, wait_until
@@ -131,7 +132,7 @@ def test_issue15_one_json_access_log_line_per_request(server: Server,
                                                       connected: dict[str, Any]) -> None:
     consumer = sdk_client(server.endpoint, CONSUMER)
     marker = "ep-notthere000000000"
-    with pytest.raises(Exception):
+    with pytest.raises(ClientException):
         consumer.get_vpc_endpoint_attribute(m.GetVpcEndpointAttributeRequest(
             region_id=R, endpoint_id=marker))
     consumer.list_vpc_endpoints(m.ListVpcEndpointsRequest(region_id=R))
