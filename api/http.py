@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from privatelink.api.access_log import access_logged
 from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
@@ -90,6 +91,7 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
     return app
 
 
+@access_logged
 async def answer(runtime: RuntimeLike, scope: dict[str, Any], raw_body: bytes
                  ) -> tuple[int, bytes]:
     """One cloud RPC request, from its ASGI scope and body to (status, JSON body)."""

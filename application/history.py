@@ -127,8 +127,10 @@ class HistoryQueries:
 
     def as_of(self, resource: Resource, when: datetime | None = None,
               version: int | None = None) -> tuple[Any, Any | None]:
-        """The aggregate (and, for an endpoint, its service) as it was then."""
-        if version is None and when is None:
+        """The aggregate (and, for an endpoint, its service) as it was then; both latest when
+        neither a time nor a version is given."""
+        latest = version is None and when is None
+        if latest:
             version = self.latest_version(resource)
         elif version is None:
             version = self.version_at(resource.aggregate_id, when)  # type: ignore[arg-type]
@@ -138,9 +140,42 @@ class HistoryQueries:
         if resource.kind != "endpoint":
             return aggregate, None
         service_id = EndpointService.create_id(aggregate.service_id)
-        service_version = self.version_at(service_id, when)
+        service_version = (self._last_version(service_id) if latest
+                           else self.version_at(service_id, when))
         service = self._get(service_id, service_version) if service_version else None
         return aggregate, service
+
+    def as_of_event(self, resource: Resource, stream_id: str, version: int
+                    ) -> tuple[Any, Any | None]:
+        """The resource right after event ``version`` of ``stream_id``: its own stream, or (for
+        an endpoint) its service's, whose events about the endpoint its history lists too."""
+        if stream_id == resource.cloud_id:
+            return self.as_of(resource, version=version)
+        service_id = self._service_of(resource)
+        if stream_id != service_id:
+            raise InvalidValue(f"{resource.cloud_id}'s history has no stream {stream_id}; it "
+                               f"has {resource.cloud_id}" + (f" and {service_id}." if service_id
+                                                             else "."),
+                               code="InvalidParameter.Version")
+        service_aggregate = EndpointService.create_id(service_id)
+        event = next(iter(self._events(service_aggregate, gt=version - 1, lte=version)), None)
+        if event is None or version < 1:
+            raise InvalidValue(f"{service_id} has no version {version}; its latest is "
+                               f"{self._last_version(service_aggregate)}.",
+                               code="InvalidParameter.Version")
+        # The endpoint's events up to that moment, and those of the same request (one command
+        # records the endpoint's and the service's events together).
+        own = max((int(e.originator_version) for e in self._events(resource.aggregate_id)
+                   if e.timestamp <= event.timestamp
+                   or getattr(e, "request_id", None) == getattr(event, "request_id", "")),
+                  default=0)
+        return self._at_version(resource, own), self._get(service_aggregate, version)
+
+    def _service_of(self, resource: Resource) -> str | None:
+        if resource.kind != "endpoint":
+            return None
+        first = next(iter(self._events(resource.aggregate_id, limit=1)), None)
+        return None if first is None else str(first.service_id)
 
     def latest_version(self, resource: Resource) -> int:
         version = self._last_version(resource.aggregate_id)

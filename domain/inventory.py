@@ -1,4 +1,4 @@
-"""The network inventory: what exists before PrivateLink is used (spec/INVENTORY.md).
+"""The network inventory: what exists before PrivateLink is used (docs/INVENTORY.md).
 
 Accounts, regions, VPCs and load balancers belong to other cloud products; the emulator
 reads them from a file instead of emulating those products. The shape is a contract, so

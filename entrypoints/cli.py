@@ -12,21 +12,29 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.console import Console
 
-if TYPE_CHECKING:
-    from privatelink.infra.settings import Settings
+from privatelink import cli_options as opts
 
+if TYPE_CHECKING:
+    from privatelink.infra.settings import ServeSettings, Settings
+
+# Plain (click) help: flags show as flags, values as their metavar, not as `<bool>`.
 app = typer.Typer(help="A local, event-sourced emulator of Alibaba Cloud PrivateLink.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 console = Console(stderr=True, soft_wrap=True)
 
-DataDir = Annotated[Path, typer.Option("--data-dir", help="Where the embedded PostgreSQL keeps "
-                                       "its data (when no --database-url is given).")]
+# Store options default to None ("not given"): the settings then read the environment or
+# their own default (issue 12).
+DataDir = Annotated[Optional[Path], typer.Option(
+    "--data-dir", metavar="DIR", show_default=".privatelink; env PRIVATELINK_DATA_DIR",
+    help="Where the embedded PostgreSQL keeps its data (when no --database-url is given).")]
 DatabaseUrl = Annotated[Optional[str], typer.Option(
-    "--database-url", envvar="DATABASE_URL", help="An external PostgreSQL to use instead.")]
-Schema = Annotated[str, typer.Option("--schema", envvar="PRIVATELINK_DB_SCHEMA",
-                                     help="PostgreSQL schema holding the event store and views.")]
+    "--database-url", metavar="URL", show_default="none; env DATABASE_URL",
+    help="An external PostgreSQL to use instead of the embedded one.")]
+Schema = Annotated[Optional[str], typer.Option(
+    "--schema", metavar="NAME", show_default="public; env PRIVATELINK_DB_SCHEMA",
+    help="PostgreSQL schema holding the event store and views.")]
 InventoryOpt = Annotated[Optional[Path], typer.Option(
-    "--inventory", envvar="PRIVATELINK_INVENTORY",
+    "--inventory", metavar="FILE", show_default="the demo inventory; env PRIVATELINK_INVENTORY",
     help="Inventory file (accounts, VPCs, load balancers); the demo inventory otherwise.")]
 
 
@@ -34,6 +42,11 @@ def settings_for(**values: object) -> "Settings":
     from privatelink.infra.settings import Settings
 
     return Settings(**{k: v for k, v in values.items() if v is not None})
+
+
+@app.callback()
+def main_options(version: opts.Version = None) -> None:
+    """A local, event-sourced emulator of Alibaba Cloud PrivateLink."""
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -70,45 +83,36 @@ def graceful_server_class() -> type:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    host: opts.Host = None,
+    port: opts.Port = None,
     inventory: InventoryOpt = None,
-    data_dir: DataDir = Path(".privatelink"),
+    data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
-    schema: Schema = "public",
-    provision_delay: Annotated[float, typer.Option(
-        help="Seconds each asynchronous step (Creating -> Active, ...) takes.")] = 0.0,
-    projector: Annotated[bool, typer.Option(
-        help="Run the projections in this process (--no-projector with `privatelink project`)."
-    )] = True,
-    dns_host: Annotated[str, typer.Option(help="Address the DNS server listens on.")
-                        ] = "127.0.0.1",
-    dns_port: Annotated[int, typer.Option(help="Port of the DNS server (UDP and TCP).")] = 8053,
-    dns: Annotated[bool, typer.Option(help="Answer DNS for the endpoint domains (--no-dns: off).")
-                   ] = True,
-    forwarders: Annotated[bool, typer.Option(
-        help="Forward ENI listener ports to the load balancers' backends.")] = True,
-    probe_interval: Annotated[float, typer.Option(
-        help="Seconds between health probes of the backends (0: no probing).")] = 2.0,
-    request_timeout: Annotated[Optional[float], typer.Option(help="Seconds to receive a request.")] = None,
-    max_connections: Annotated[Optional[int], typer.Option(help="Connections served at once.")] = None,
+    schema: Schema = None,
+    provision_delay: opts.ProvisionDelay = None,
+    projector: opts.Projector = None,
+    dns_host: opts.DnsHost = None,
+    dns_port: opts.DnsPort = None,
+    dns: opts.Dns = None,
+    forwarders: opts.Forwarders = None,
+    probe_interval: opts.ProbeInterval = None,
+    log_level: opts.LogLevel = None,
+    log_format: opts.LogFormat = None,
+    request_timeout: opts.RequestTimeout = None,
+    max_connections: opts.MaxConnections = None,
 ) -> None:
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
+    settings = serve_settings(**locals())  # first: locals() are the options alone
     import uvicorn
 
     from privatelink.composition import create_app
+    from privatelink.infra.database import describe
+    from privatelink.infra.log_setup import configure_logging
 
     GracefulServer = graceful_server_class()
-    from privatelink.infra.database import describe
-
-    load_settings_inventory(inventory)
-    settings = settings_for(host=host, port=port, inventory=inventory, data_dir=data_dir,
-                            database_url=database_url, db_schema=schema,
-                            provision_delay=provision_delay, run_projector=projector,
-                            dns_host=dns_host, dns_port=dns_port, dns_enabled=dns,
-                            forwarders_enabled=forwarders, probe_interval=probe_interval,
-                            request_timeout=request_timeout, max_connections=max_connections)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    load_settings_inventory(settings.inventory)  # the flag's or PRIVATELINK_INVENTORY's
+    check_ports(settings)
+    configure_logging(settings.log_level, settings.log_format)
     from privatelink.infra.dataplane import DataPlaneError
 
     try:
@@ -118,21 +122,57 @@ def serve(
         return
     store = describe(http_app.state.runtime.url)
     kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
-    console.print(f"privatelink listening on http://{host}:{port} (store: {kind}, {store}, "
-                  f"schema {settings.db_schema})")
+    console.print(f"privatelink listening on http://{settings.host}:{settings.port} "
+                  f"(store: {kind}, {store}, schema {settings.db_schema})")
     from privatelink.api.http import CloudProtocol, cloud_http_protocol
 
     from privatelink.api.limits import limit_server
 
-    GracefulServer(limit_server(uvicorn.Config(CloudProtocol(http_app), host=host, port=port,
-                   log_level="warning", http=cloud_http_protocol()), settings)).run()
+    GracefulServer(limit_server(uvicorn.Config(
+        CloudProtocol(http_app), host=settings.host, port=settings.port, log_level="warning",
+        access_log=False, log_config=None, http=cloud_http_protocol()), settings)).run()
+
+
+def serve_settings(**options: object) -> "ServeSettings":
+    """The settings of `serve` from its options: an option not given (None) leaves the setting
+    to the environment or its default."""
+    from pydantic import ValidationError
+
+    from privatelink.infra.settings import ServeSettings
+
+    names = {"schema": "db_schema", "projector": "run_projector", "dns": "dns_enabled",
+             "forwarders": "forwarders_enabled"}
+    given = {names.get(k, k): v for k, v in options.items() if v is not None}
+    if "log_level" in given:
+        given["log_level"] = str(given["log_level"]).upper()
+    try:
+        return ServeSettings(**given)
+    except ValidationError as error:
+        fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()))
+        raise
+
+
+def check_ports(settings: "Settings") -> None:
+    """Both listeners' ports, before PostgreSQL starts: a busy one fails at once, naming it."""
+    import socket
+
+    from privatelink.infra.ports import Listener, busy
+
+    listeners = [Listener(settings.host, settings.port, "--port")]
+    if settings.dns_enabled:
+        listeners.append(Listener(settings.dns_host, settings.dns_port, "--dns-port",
+                                  (socket.SOCK_DGRAM, socket.SOCK_STREAM), "answer DNS",
+                                  "turn DNS off with --no-dns"))
+    problem = busy(listeners)
+    if problem is not None:
+        fail(problem)
 
 
 @app.command()
 def project(
-    data_dir: DataDir = Path(".privatelink"),
+    data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
-    schema: Schema = "public",
+    schema: Schema = None,
     inventory: InventoryOpt = None,
 ) -> None:
     """Run the projections (read views) as their own process until stopped."""
@@ -157,9 +197,9 @@ def project(
 def fault(
     resource_id: Annotated[str, typer.Argument(help="The load balancer id, e.g. lb-provider0001.")],
     down: Annotated[bool, typer.Option("--down/--up", help="Mark it failed, or recovered.")],
-    data_dir: DataDir = Path(".privatelink"),
+    data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
-    schema: Schema = "public",
+    schema: Schema = None,
     inventory: InventoryOpt = None,
 ) -> None:
     """Mark a load balancer failed (--down) or recovered (--up): its zone connections fail

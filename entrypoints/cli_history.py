@@ -15,7 +15,13 @@ from rich.table import Table
 
 from privatelink.cli import DatabaseUrl, DataDir, InventoryOpt, Schema, app, console, fail, settings_for
 
-When = Annotated[Optional[str], typer.Option(help="ISO 8601 time, e.g. 2026-11-26T10:42:00Z.")]
+ResourceId = Annotated[str, typer.Argument(
+    metavar="ID", help="An endpoint service (epsrv-…) or endpoint (ep-…) id.", show_default=False)]
+Since = Annotated[Optional[str], typer.Option(
+    metavar="TIME", help="Only events at or after this ISO 8601 time, e.g. 2026-11-26T10:42:00Z.")]
+Until = Annotated[Optional[str], typer.Option(
+    metavar="TIME", help="Only events at or before this ISO 8601 time, e.g. 2026-11-26T10:42:00Z.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 def moment(value: str | None) -> datetime | None:
@@ -29,7 +35,7 @@ def moment(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def runtime_for(data_dir: Path, database_url: str | None, schema: str,
+def runtime_for(data_dir: Path | None, database_url: str | None, schema: str | None,
                 inventory: Path | None = None) -> Any:
     from privatelink.composition import open_runtime
 
@@ -61,24 +67,41 @@ def tenant_history(app_: Any, account: str | None, resource: Any, since: datetim
 
 
 @app.command()
-def history(resource_id: str, since: When = None, until: When = None,
-            as_json: Annotated[bool, typer.Option("--json")] = False,
-            data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
-            schema: Schema = "public",
+def history(resource_id: ResourceId, since: Since = None, until: Until = None,
+            as_json: AsJson = False, data_dir: DataDir = None, database_url: DatabaseUrl = None,
+            schema: Schema = None,
             account: Annotated[Optional[str], typer.Option(
                 help="Read as this account (UID): only what it may see.")] = None) -> None:
-    """Every event of a service or endpoint (with its connection and zones), oldest first."""
+    """Every event of a service or endpoint (with its connection and zones), oldest first.
+
+    An endpoint's history merges two streams: its own events and those its service keeps
+    about its connection and zones. Each line names its stream; the version column is what
+    `show ID --version` takes (N of the resource's own stream, STREAM:N of the other)."""
     with runtime_for(data_dir, database_url, schema) as rt:
         resource = resource_or_fail(rt.app, resource_id)
         entries = tenant_history(rt.app, account, resource, moment(since), moment(until))
     if as_json:
-        sys.stdout.write(json.dumps([e.as_json() for e in entries], indent=1) + "\n")
+        sys.stdout.write(json.dumps([{**e.as_json(), "stream": e.resource,
+                                      "show_version": version_ref(resource_id, e)}
+                                     for e in entries], indent=1) + "\n")
         return
-    table = Table("version", "time", "event", "actor", "request id", "changed")
+    table = Table("stream", "version", "time", "event", "actor", "request id", "changed")
     for e in entries:
-        table.add_row(str(e.version), e.as_json()["time"], e.type, e.actor, e.request_id,
-                      json.dumps(e.data, sort_keys=True)[:120])
+        table.add_row(e.resource, version_ref(resource_id, e), e.as_json()["time"], e.type,
+                      e.actor, e.request_id, json.dumps(e.data, sort_keys=True)[:120])
     Console_out().print(table)
+
+
+def version_ref(resource_id: str, e: Any) -> str:
+    """The --version that `show resource_id` takes for this history line."""
+    return str(e.version) if e.resource == resource_id else f"{e.resource}:{e.version}"
+
+
+def parse_version_ref(resource_id: str, text: str) -> tuple[str, int]:
+    stream, _, number = text.rpartition(":")
+    if not number.isdigit():
+        fail(f"--version '{text}' is neither N nor STREAM:N (as `history` prints it)")
+    return stream or resource_id, int(number)
 
 
 def Console_out() -> Any:  # noqa: N802 - a factory named like the class it returns
@@ -87,28 +110,41 @@ def Console_out() -> Any:  # noqa: N802 - a factory named like the class it retu
     return Console(width=200)
 
 
-def snapshot(rt: Any, resource_id: str, when: datetime | None, version: int | None) -> Any:
-    from privatelink.api.actions.history import render_as_of
+def snapshot(rt: Any, resource_id: str, when: datetime | None, version: str | None) -> Any:
+    from privatelink.api.actions.history import render_state
     from privatelink.domain.errors import DomainError
 
     resource = resource_or_fail(rt.app, resource_id)
     try:
-        return render_as_of(rt.app, resource, when, version)
+        if version is None:
+            return render_state(resource, *rt.app.as_of(resource, when))
+        stream, number = parse_version_ref(resource_id, version)
+        return render_state(resource, *rt.app.as_of_event(resource, stream, number))
     except DomainError as error:
+        if when is not None and getattr(error, "code", "") == "InvalidParameter.AsOf":
+            return {}  # it did not exist yet: the empty state, so a diff shows its creation
         fail(error.message, code=1)
 
 
 @app.command()
-def show(resource_id: str, as_of: Annotated[Optional[str], typer.Option("--as-of")] = None,
-         version: Annotated[Optional[int], typer.Option("--version")] = None,
-         as_json: Annotated[bool, typer.Option("--json")] = False,
-         data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
-         schema: Schema = "public") -> None:
-    """The resource as it was at a time or version: the Get…Attribute answer of that moment."""
+def show(resource_id: ResourceId,
+         as_of: Annotated[Optional[str], typer.Option(
+             "--as-of", metavar="TIME", help="The state at this ISO 8601 time, e.g. 2026-11-26T10:42:00Z.")
+         ] = None,
+         version: Annotated[Optional[str], typer.Option(
+             "--version", metavar="N|STREAM:N",
+             help="The state right after this event, as `history` prints its version: N of "
+                  "the resource's own stream, or STREAM:N (an endpoint's service).")] = None,
+         as_json: AsJson = False, data_dir: DataDir = None, database_url: DatabaseUrl = None,
+         schema: Schema = None) -> None:
+    """The resource as it was at a time or version: the Get…Attribute answer of that moment
+    (the latest state when neither is given)."""
     if as_of is not None and version is not None:
         fail("give --as-of or --version, not both")
     with runtime_for(data_dir, database_url, schema) as rt:
         doc = snapshot(rt, resource_id, moment(as_of), version)
+    if not doc:
+        fail(f"{resource_id} did not exist at {as_of}", code=1)
     if as_json:
         sys.stdout.write(json.dumps(doc, indent=1, sort_keys=True) + "\n")
         return
@@ -123,8 +159,9 @@ def changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> 
     found = []
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
-        if isinstance(old, list) and isinstance(new, list) and key == "Zones":
-            old, new = ({z["ZoneId"]: z for z in old}, {z["ZoneId"]: z for z in new})
+        if key == "Zones" and all(isinstance(z, dict) for z in [*(old or []), *(new or [])]):
+            # An endpoint's zones, matched by id (a service's Zones is a list of ids).
+            old, new = ({z["ZoneId"]: z for z in old or []}, {z["ZoneId"]: z for z in new or []})
         if isinstance(old, dict) and isinstance(new, dict):
             found += changes(old, new, f"{prefix}{key}.")
         elif old != new:
@@ -133,13 +170,18 @@ def changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> 
 
 
 @app.command()
-def diff(resource_id: str, from_: Annotated[str, typer.Option("--from")],
-         to: Annotated[str, typer.Option("--to")],
-         as_json: Annotated[bool, typer.Option("--json")] = False,
-         data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
-         schema: Schema = "public") -> None:
+def diff(resource_id: ResourceId,
+         from_: Annotated[str, typer.Option(
+             "--from", metavar="TIME", help="The earlier ISO 8601 time; before the resource "
+                                            "existed, the diff shows its creation.")],
+         to: Annotated[Optional[str], typer.Option(
+             "--to", metavar="TIME", help="The later ISO 8601 time (default: now).")] = None,
+         as_json: AsJson = False, data_dir: DataDir = None, database_url: DatabaseUrl = None,
+         schema: Schema = None) -> None:
     """What changed between two moments, field by field, and which events did it."""
-    start, end = moment(from_), moment(to)
+    start, end = moment(from_), moment(to) or datetime.now(timezone.utc)
+    if start is not None and start > end:
+        fail("--from is later than --to")
     with runtime_for(data_dir, database_url, schema) as rt:
         before = snapshot(rt, resource_id, start, None)
         after = snapshot(rt, resource_id, end, None)
@@ -156,16 +198,16 @@ def diff(resource_id: str, from_: Annotated[str, typer.Option("--from")],
         table.add_row(field, json.dumps(old), json.dumps(new))
     Console_out().print(table)
     for e in events:
-        Console_out().print(f"{e.as_json()['time']}  v{e.version}  {e.type}  by {e.actor} "
+        Console_out().print(f"{e.as_json()['time']}  {e.resource} v{e.version}  {e.type}  by {e.actor} "
                             f"({e.request_id})")
 
 
 @app.command("export")
-def export_command(since: When = None, until: When = None,
-                   account: Annotated[Optional[str], typer.Option(help="Only this account's "
-                                                                 "resources.")] = None,
-                   data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
-                   schema: Schema = "public") -> None:
+def export_command(since: Since = None, until: Until = None,
+                   account: Annotated[Optional[str], typer.Option(
+                       metavar="UID", help="Only this account's resources.")] = None,
+                   data_dir: DataDir = None, database_url: DatabaseUrl = None,
+                   schema: Schema = None) -> None:
     """Write the event log as JSON lines to standard output."""
     from privatelink.infra.export import export_lines
 
@@ -175,13 +217,19 @@ def export_command(since: When = None, until: When = None,
 
 
 @app.command("import")
-def import_command(path: Path, data_dir: DataDir = Path(".privatelink"),
-                   database_url: DatabaseUrl = None, schema: Schema = "public",
-                   inventory: InventoryOpt = None) -> None:
+def import_command(path: Annotated[Path, typer.Argument(
+                       metavar="FILE", help="A log written by `privatelink export`.")],
+                   data_dir: DataDir = None, database_url: DatabaseUrl = None,
+                   schema: Schema = None, inventory: InventoryOpt = None) -> None:
     """Replay an exported log into an empty store."""
     from privatelink.infra.export import ImportRefused, import_events
 
-    with runtime_for(data_dir, database_url, schema, inventory) as rt, path.open() as source:
+    try:
+        source = path.open()  # before the store: a wrong path creates nothing
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror}")
+        return
+    with source, runtime_for(data_dir, database_url, schema, inventory) as rt:
         try:
             done = import_events(rt.app, source)
         except ImportRefused as error:
@@ -193,14 +241,16 @@ def import_command(path: Path, data_dir: DataDir = Path(".privatelink"),
 
 @app.command()
 def rebuild(verify: Annotated[bool, typer.Option(
-                help="Compare the rebuilt views with the live ones; exit 1 on a difference.")
+                "--verify", help="Compare the rebuilt views with the live ones and keep the "
+                                 "live ones; exit 1 naming the first differing field.")
             ] = False,
-            data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
-            schema: Schema = "public") -> None:
+            data_dir: DataDir = None, database_url: DatabaseUrl = None,
+            schema: Schema = None) -> None:
     """Rebuild every view from the event log alone, into fresh tables."""
     from rich.progress import Progress
 
-    from privatelink.infra.rebuild import compare_rows, rebuild_views, replace_live_views
+    from privatelink.infra.rebuild import rebuild_views, replace_live_views
+    from privatelink.infra.view_diff import first_difference
     from privatelink.infra.view_store import PostgresViews
 
     with runtime_for(data_dir, database_url, schema) as rt:
@@ -218,7 +268,7 @@ def rebuild(verify: Annotated[bool, typer.Option(
         console.print(f"rebuilt {until} events in {elapsed:.2f} s "
                       f"({until / elapsed if elapsed else 0:.0f} events/s)")
         if verify:
-            difference = compare_rows(target.rows(), live)
+            difference = first_difference(target.rows(), live)
             target.drop_tables()
             if difference:
                 fail(f"views differ from the event log: {difference}", code=1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from psycopg import sql
 
@@ -70,17 +69,6 @@ def _write(target: PostgresViews, writes: queue.Queue[tuple[list[Op], int] | Non
             continue
         if progress is not None:
             progress(item[1])
-
-
-def compare_rows(rebuilt: list[tuple[Any, ...]], live: list[tuple[Any, ...]]) -> str | None:
-    """The first difference between two row lists, described; None when they are equal."""
-    for index, (left, right) in enumerate(zip(rebuilt, live)):
-        if left != right:
-            return f"row {index}: rebuilt {left!r} but live {right!r}"
-    if len(rebuilt) != len(live):
-        longer, name = (rebuilt, "rebuilt") if len(rebuilt) > len(live) else (live, "live")
-        return f"only the {name} views have row {longer[min(len(rebuilt), len(live))]!r}"
-    return None
 
 
 def replace_live_views(live: PostgresViews, rebuilt: PostgresViews) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,3 +42,15 @@ class Settings(BaseSettings):
     max_params: int = Field(default=1000, ge=16)
     request_timeout: float = Field(default=30.0, gt=0)
     max_connections: int = Field(default=1000, ge=1)
+    # Logs: the level of our loggers (each request is one INFO line) and their format.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+
+class ServeSettings(Settings):
+    """What ``privatelink serve`` runs with: the same settings, with the data plane on by
+    default (DNS on 127.0.0.1:8053, the ENI forwarders, a health probe every 2 s)."""
+
+    dns_enabled: bool = True
+    forwarders_enabled: bool = True
+    probe_interval: float = Field(default=2.0, ge=0)

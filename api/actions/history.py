@@ -57,7 +57,11 @@ def get_resource_as_of(ctx: Ctx, r: GetResourceAsOfRequest) -> dict[str, Any]:
 def render_as_of(app: Any, resource: Any, when: datetime | None, version: int | None
                  ) -> dict[str, Any]:
     """The Get…Attribute answer of that moment (an endpoint's with its Zones)."""
-    aggregate, service = app.as_of(resource, when, version)
+    return render_state(resource, *app.as_of(resource, when, version))
+
+
+def render_state(resource: Any, aggregate: Any, service: Any | None) -> dict[str, Any]:
+    """The Get…Attribute answer for one state of the resource (and of its service)."""
     if resource.kind == "service":
         return pick(service_attribute(aggregate), F.SERVICE_GET)
     doc = endpoint_attribute(aggregate, service)

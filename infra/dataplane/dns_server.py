@@ -45,6 +45,10 @@ class Resolver:
             query = dns.message.from_wire(wire)
         except dns.exception.DNSException:
             return formerr(wire)
+        if query.flags & dns.flags.QR:
+            # A response is no question: answering it could loop two servers into each other.
+            log.warning("dns: dropped a response (QR bit set) from %s", source)
+            return None
         max_size = 65535
         if udp:
             max_size = max(512, query.payload) if query.edns >= 0 else 512

@@ -121,7 +121,7 @@ def test_aud_1_history_lists_every_change_with_actor_and_request(
                lambda c: c["ConnectionStatus"] == "Connected")
     entries = cli_json(database_url, schema, "history", endpoint_id, "--json")
     assert [set(e) for e in entries] == [{"version", "time", "type", "actor", "request_id",
-                                          "data"}] * len(entries)
+                                          "data", "stream", "show_version"}] * len(entries)
     types = [e["type"] for e in entries]
     assert types[:3] == ["Created", "ConnectionRequested", "ConnectionAllowed"]
     assert "ConnectionEstablished" in types and "Activated" in types

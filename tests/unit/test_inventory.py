@@ -1,4 +1,4 @@
-"""The inventory file (spec/INVENTORY.md): the demo loads, lookups answer, bad files are refused
+"""The inventory file (docs/INVENTORY.md): the demo loads, lookups answer, bad files are refused
 with one message that names the file and the path of the bad field."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ PROVIDER = "1210000000000001"
 CONSUMER = "1210000000000002"
 OUTSIDER = "1210000000000003"
 
-# Copied verbatim from spec/INVENTORY.md.
+# Copied verbatim from docs/INVENTORY.md.
 SPEC_EXAMPLE = """\
 accounts:
   - uid: "1210000000000001"          # Alibaba-style account UID (digits, as a string)
