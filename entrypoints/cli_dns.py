@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
 from privatelink.cli import DatabaseUrl, DataDir, Schema, app, fail
-from privatelink.cli_history import Console_out, When, moment, runtime_for
+from privatelink.cli_history import AsJson, Console_out, moment, runtime_for
+
+AsOf = Annotated[Optional[str], typer.Option(
+    "--as-of", help="ISO 8601 time, e.g. 2026-11-26T10:42:00Z: the name as it resolved then.")]
 
 
 @app.command()
 def dns(name: Annotated[str, typer.Argument(
             help="An endpoint domain or zone domain under privatelink.aliyuncs.com.")],
-        as_of: When = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-        data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
-        schema: Schema = "public") -> None:
+        as_of: AsOf = None, as_json: AsJson = False, data_dir: DataDir = None,
+        database_url: DatabaseUrl = None, schema: Schema = None) -> None:
     """The records of a name: now (the DNS-record view the DNS server answers from), or as it
     resolved at a past moment (--as-of, rebuilt from the event log)."""
     from privatelink.application.dns_history import dns_as_of
