@@ -18,6 +18,7 @@ from privatelink.projections.dns_records import EndpointRows, NameRow, endpoint_
 from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put
 
 PROJECTION = "dns_records"
+CHUNK = 100
 ENDPOINT, ZONE, CONNECTION, SERVICE = "endpoint", "zone", "connection", "service"
 
 
@@ -82,16 +83,18 @@ class DnsRecords:
         removals = [(position, name) for name, (_, _, removed) in current.items()
                     if name not in wanted and not removed]
         with conn.cursor() as cur:
-            if upserts:
+            # In chunks: executemany pipelines, and an unbounded pipeline can deadlock on
+            # the embedded store's Unix socket.
+            for i in range(0, len(upserts), CHUNK):
                 cur.executemany(sql.SQL(
                     "INSERT INTO {} (name, endpoint_key, doc, position) VALUES (%s, %s, %s, %s) "
                     "ON CONFLICT (name) DO UPDATE SET endpoint_key = EXCLUDED.endpoint_key, "
                     "doc = EXCLUDED.doc, removed = false, position = EXCLUDED.position, "
-                    "since = now()").format(self.table), upserts)
-            if removals:
+                    "since = now()").format(self.table), upserts[i:i + CHUNK])
+            for i in range(0, len(removals), CHUNK):
                 cur.executemany(sql.SQL(
                     "UPDATE {} SET removed = true, position = %s, since = now() WHERE name = %s"
-                ).format(self.table), removals)
+                ).format(self.table), removals[i:i + CHUNK])
 
     def _endpoints_of(self, conn: Connection[Any], services: set[str]) -> set[str]:
         rows = conn.execute(sql.SQL(

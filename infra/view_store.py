@@ -18,6 +18,13 @@ VIEWS_TABLE = "pl_views"
 TRACKING_TABLE = "pl_view_tracking"
 PROJECTION = "views"
 BULK = 200
+PIPELINE_SYNC_EVERY = 100
+"""Statements sent between two syncs of a pipeline, and rows per ``executemany`` (which
+pipelines too): a few hundred kilobytes at most in flight."""
+
+
+def chunked(rows: list[Any], size: int = PIPELINE_SYNC_EVERY) -> list[list[Any]]:
+    return [rows[i:i + size] for i in range(0, len(rows), size)]
 
 
 def dns_table_for(views_table: str) -> str:
@@ -117,12 +124,16 @@ class PostgresViews:
             self._apply_bulk(ops, position)
             return
         s = self._texts
-        with self.pool.connection() as conn, conn.pipeline(), conn.transaction():
+        with self.pool.connection() as conn, conn.pipeline() as pipeline, conn.transaction():
             # The views are rebuilt from the log after a crash anyway: their commit need not
             # wait for the disk (the tracking position commits with them, so none is skipped).
             conn.execute("SET LOCAL synchronous_commit TO OFF")
             with conn.cursor() as cur:
-                for op in ops:
+                for count, op in enumerate(ops, 1):
+                    if count % PIPELINE_SYNC_EVERY == 0:
+                        # Bounded bytes in flight: psycopg's pipeline deadlocks on a Unix
+                        # socket (the embedded store) once a megabyte or two is unsynced.
+                        pipeline.sync()
                     if isinstance(op, Put):
                         cur.execute(s["put"], (op.kind, op.key, op.owner, op.region, op.parent,
                                                Jsonb(op.doc)), prepare=True)
@@ -146,10 +157,12 @@ class PostgresViews:
             with conn.cursor() as cur:
                 for segment, barrier in segments(ops):
                     self._copy_puts(cur, [op for op in segment if isinstance(op, Put)])
-                    cur.executemany(s["patch"], [(Jsonb(op.fields), op.kind, op.key)
-                                                 for op in segment if isinstance(op, Patch)])
-                    cur.executemany(s["delete"], [(op.kind, op.key) for op in segment
-                                                  if isinstance(op, Delete)])
+                    for rows in chunked([(Jsonb(op.fields), op.kind, op.key)
+                                         for op in segment if isinstance(op, Patch)]):
+                        cur.executemany(s["patch"], rows)
+                    for rows in chunked([(op.kind, op.key) for op in segment
+                                         if isinstance(op, Delete)]):
+                        cur.executemany(s["delete"], rows)
                     if barrier is not None:
                         cur.execute(s["delete_children"], (barrier.kind, barrier.parent))
                 self.dns.refresh(conn, ops, position)
