@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from privatelink.api.actions import ACTIONS
+from privatelink.api.admin_routes import include_admin_routes
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
 from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
@@ -70,6 +71,8 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
         except Exception as error:  # noqa: BLE001
             return internal_error(error, request_id, host)
         return JSONResponse({**body, "RequestId": request_id})
+
+    include_admin_routes(app, runtime)  # /_privatelink/: reset, inventory, provisioner (issue 12)
 
     @app.post("/")
     async def rpc(request: Request) -> Response:

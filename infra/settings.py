@@ -32,3 +32,5 @@ class Settings(BaseSettings):
     dns_enabled: bool = False
     forwarders_enabled: bool = False
     probe_interval: float = Field(default=0.0, ge=0)
+    # The /_privatelink/ admin routes answer loopback callers, or callers presenting this key.
+    admin_key: str | None = None
