@@ -3,7 +3,8 @@ resource, so it stays in its transitional state (Creating, Connecting, Disconnec
 Migrating...) until the test releases it, or takes its steps one at a time.
 
 A held step is parked in memory, in log order, and the provisioner goes on with every other
-resource. ``hold("*")`` holds every resource. Holding an endpoint service also holds the
+resource. ``hold("*")`` holds every resource (ids are not known before they are created);
+``release(id)`` then lets that one resource go on while the others stay held. Holding an endpoint service also holds the
 steps of its connections (they are its events); holding an endpoint holds its own creation
 and its connection's steps. Parked steps are forgotten when the server stops or resets.
 """
@@ -41,14 +42,18 @@ class ProvisionerHolds:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.held: set[str] = set()
+        self.exempt: set[str] = set()  # released one by one while "*" holds the rest
         self.parked: list[tuple[Any, int]] = []
 
     def hold(self, resource_id: str) -> None:
         with self._lock:
             self.held.add(resource_id)
+            self.exempt.discard(resource_id)
 
     def is_held(self, event: Any) -> bool:
-        return any(concerns(event, r) for r in self.held)
+        if any(concerns(event, r) for r in self.held if r != ALL):
+            return True
+        return ALL in self.held and not any(concerns(event, r) for r in self.exempt)
 
     def park(self, steps: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
         """Park the held steps; the rest, to take now."""
@@ -64,6 +69,9 @@ class ProvisionerHolds:
             self.held.discard(resource_id)
             if resource_id == ALL:
                 self.held.clear()
+                self.exempt.clear()
+            elif ALL in self.held:
+                self.exempt.add(resource_id)
             free = [s for s in self.parked if not self.is_held(s[0])]
             self.parked = [s for s in self.parked if self.is_held(s[0])]
             return free
@@ -79,7 +87,7 @@ class ProvisionerHolds:
 
     def describe(self) -> dict[str, Any]:
         with self._lock:
-            return {"Held": sorted(self.held),
+            return {"Held": sorted(self.held), "Released": sorted(self.exempt),
                     "Parked": [{"Event": type(e).__qualname__.rsplit(".", 1)[-1],
                                 "Position": n,
                                 "ResourceIds": sorted({str(v) for v in (
