@@ -20,8 +20,6 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
-
 from privatelink.api.errors import AdminOnly, error_body, status_for
 from privatelink.api.wire.errors import InvalidParameter
 from privatelink.application.live_inventory import change_inventory, read_log
@@ -30,6 +28,7 @@ from privatelink.application.provisioner_holds import take
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
 from privatelink.domain.inventory_changes import apply_change
+from starlette.concurrency import run_in_threadpool
 
 ADMIN_KEY_HEADER = "x-privatelink-admin-key"
 Handler = Callable[[Request, str], Awaitable[dict[str, Any]]]

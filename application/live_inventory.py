@@ -13,8 +13,7 @@ import threading
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
-
-from privatelink.application.unit_of_work import Command, Outcome
+from privatelink.application.unit_of_work import Command
 from privatelink.domain.errors import OperationDenied
 from privatelink.domain.inventory import Inventory
 from privatelink.domain.inventory_changes import InventoryLog, apply_change, check_kind, fold
@@ -102,6 +101,6 @@ def change_inventory(app: Any, live: LiveInventory, command: Command,
             log_.replace(command.caller, change["inventory"])
         return {"Version": log_.version}, [log_]
 
-    outcome: Outcome = app.execute(command, decide)
+    app.execute(command, decide)
     live.restore(app)
     return live.current

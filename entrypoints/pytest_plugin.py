@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from privatelink.testing import Clients, PrivateLinkServer
 
 

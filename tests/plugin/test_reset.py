@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-
 from privatelink.testing import AdminError, PrivateLinkServer, admin_call
+
 from tests.plugin.helpers import create_service, service_ids, service_status
 
 
@@ -75,16 +75,14 @@ def test_issue12_admin_routes_refuse_remote_callers_without_the_key(
         privatelink: PrivateLinkServer) -> None:
     """The admin routes answer loopback callers; others need the admin key (403 otherwise)."""
     from fastapi.testclient import TestClient
-
     from privatelink.api.http import build_http_app
-
     from privatelink.application.provisioner_holds import ProvisionerHolds
 
     class Runtime:  # what the provisioner route reads
-        class settings:  # noqa: N801
+        class settings:
             admin_key = "k3y"
 
-        class app:  # noqa: N801
+        class app:
             holds = ProvisionerHolds()
 
     client = TestClient(build_http_app(Runtime()))  # its client address is not loopback

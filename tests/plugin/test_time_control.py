@@ -4,7 +4,14 @@ Connecting...) while the provisioner goes on with the others, then steps or rele
 from __future__ import annotations
 
 from privatelink.testing import PrivateLinkServer
-from tests.plugin.helpers import create_endpoint, create_service, endpoint, service_status, whitelist
+
+from tests.plugin.helpers import (
+    create_endpoint,
+    create_service,
+    endpoint,
+    service_status,
+    whitelist,
+)
 
 
 def test_issue12_hold_keeps_a_resource_transitional_until_released(
