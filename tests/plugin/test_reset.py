@@ -94,3 +94,28 @@ def test_issue12_admin_routes_refuse_remote_callers_without_the_key(
     right = client.get("/_privatelink/provisioner", headers={"X-PrivateLink-Admin-Key": "k3y"})
     assert right.status_code == 200 and right.json()["Held"] == []
     assert admin_call(privatelink.url, "GET", "/_privatelink/provisioner")["Held"] == []
+
+
+@pytest.mark.parametrize("large", [0, 20_000])
+def test_issue12_empty_schema_deletes_or_truncates_and_restarts_ids(
+        settings: object, large: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small tables are deleted from, large ones truncated; either way every table is empty
+    and the event log's ids start again at 1 (the followers start again from 0)."""
+    from privatelink.application.live_inventory import change_inventory
+    from privatelink.application.unit_of_work import Command
+    from privatelink.composition import open_runtime
+    from privatelink.domain.base import Caller
+    from privatelink.infra import reset
+
+    monkeypatch.setattr(reset, "LARGE", large)
+    command = Command(Caller("operator", "t"), "X")
+    region = {"op": "add", "kind": "region", "item": {"id": "cn-x", "zones": ["cn-x-a"]}}
+    with open_runtime(settings, serve=False) as runtime:  # type: ignore[arg-type]
+        change_inventory(runtime.app, runtime.inventory, command, region)
+        assert runtime.app.recorder.max_notification_id() == 2
+        reset.truncate_schema(runtime.url, runtime.settings.db_schema)
+        assert runtime.app.recorder.max_notification_id() in (None, 0)
+        runtime.inventory.restore(runtime.app)
+        assert runtime.inventory.region("cn-x") is None
+        change_inventory(runtime.app, runtime.inventory, command, region)
+        assert runtime.app.recorder.max_notification_id() == 2
