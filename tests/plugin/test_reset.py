@@ -119,3 +119,34 @@ def test_issue12_empty_schema_deletes_or_truncates_and_restarts_ids(
         assert runtime.inventory.region("cn-x") is None
         change_inventory(runtime.app, runtime.inventory, command, region)
         assert runtime.app.recorder.max_notification_id() == 2
+
+
+def test_issue12_reset_restarts_the_data_plane(privatelink: PrivateLinkServer) -> None:
+    """After a reset the DNS server answers again on the same port, from the new store: an
+    endpoint domain of before the reset is gone, one created after it resolves."""
+    import dns.message
+    import dns.query
+    import dns.rcode
+
+    from tests.plugin.helpers import create_endpoint, endpoint, whitelist
+
+    def resolve(name: str) -> dns.message.Message:
+        query = dns.message.make_query(name, "A")
+        return dns.query.udp(query, "127.0.0.1", port=privatelink.dns_port, timeout=3)
+
+    provider, consumer = privatelink.client("provider"), privatelink.client("consumer")
+
+    def connected_domain() -> str:
+        service = create_service(provider)
+        whitelist(provider, service.service_id)
+        ep = create_endpoint(consumer, service.service_name)
+        privatelink.wait_until(
+            lambda: endpoint(consumer, ep.endpoint_id).connection_status == "Connected")
+        return str(ep.endpoint_domain)
+
+    before = connected_domain()
+    privatelink.wait_until(lambda: resolve(before).answer)
+    privatelink.reset()
+    privatelink.wait_until(lambda: resolve(before).rcode() == dns.rcode.NXDOMAIN)
+    after = connected_domain()
+    privatelink.wait_until(lambda: resolve(after).answer)
