@@ -27,6 +27,7 @@ from privatelink.application.provisioner import caller_for, step_for
 from privatelink.application.provisioner_holds import take
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
+from privatelink.domain.errors import OperationDenied
 from privatelink.domain.inventory_changes import apply_change
 from starlette.concurrency import run_in_threadpool
 
@@ -140,7 +141,26 @@ async def add_item(runtime: Any, request: Request, request_id: str) -> dict[str,
                                                "item": item})
 
 
+# What endpoints use, by kind: (view kind, document field). A VPC, vSwitch or security group in
+# use cannot leave the inventory (the endpoint's zones and ENIs live in it).
+IN_USE = {"vpc": ("endpoint", "VpcId"), "vswitch": ("zone", "VSwitchId"),
+          "security_group": ("sg", "SecurityGroupId")}
+
+
+def refuse_in_use(runtime: Any, kind: str, ident: str) -> None:
+    if kind not in IN_USE:
+        return
+    view, field = IN_USE[kind]
+    used = runtime.views.count(view, {field: ident})
+    if used:
+        raise OperationDenied(f"The {kind.replace('_', ' ')} '{ident}' is used by {used} "
+                              f"endpoint(s); delete them first.",
+                              code="OperationDenied.InventoryItemInUse")
+
+
 async def remove_item(runtime: Any, request: Request, request_id: str) -> dict[str, Any]:
+    await run_in_threadpool(refuse_in_use, runtime, request.path_params["kind"],
+                            request.path_params["ident"])
     return await _change(runtime, request_id, {"op": "remove",
                                                "kind": request.path_params["kind"],
                                                "id": request.path_params["ident"]})

@@ -53,6 +53,11 @@ def test_issue12_inventory_added_at_runtime_is_seen_immediately(
                          vswitch="vsw-newcomer-h", security_group_id=["sg-newcomer01"])
     privatelink.wait_until(
         lambda: endpoint(newcomer, ep.endpoint_id).connection_status == "Connected")
+    for kind, ident in (("vpc", "vpc-newcomer01"), ("vswitch", "vsw-newcomer-h"),
+                        ("security_group", "sg-newcomer01"), ("load_balancer", "nlb-runtime0001")):
+        with pytest.raises(AdminError) as in_use:  # what an endpoint or a service uses stays
+            privatelink.remove(kind, ident)
+        assert in_use.value.status == 409, in_use.value.body
 
     history = privatelink.admin("GET", "/_privatelink/inventory/history")["Events"]
     assert [(e["type"], e["data"].get("kind")) for e in history] == [
