@@ -6,7 +6,8 @@
   inventory file's shape, plus its parent for nested kinds), ``DELETE
   /_privatelink/inventory/{kind}/{id}``, ``GET /_privatelink/inventory/history``;
 - ``POST /_privatelink/provisioner/{hold|release|step}`` ``{"ResourceId": "ep-..."}`` and
-  ``GET /_privatelink/provisioner``: time control of the asynchronous states.
+  ``GET /_privatelink/provisioner``: time control of the asynchronous states (``step`` waits
+  up to ``WaitSeconds``, 5 by default, for a step of the resource to be parked).
 
 They answer loopback callers, or callers sending the configured admin key in the
 ``X-PrivateLink-Admin-Key`` header; errors come in the cloud's shape.
@@ -32,6 +33,8 @@ from privatelink.domain.inventory_changes import apply_change
 from starlette.concurrency import run_in_threadpool
 
 ADMIN_KEY_HEADER = "x-privatelink-admin-key"
+STEP_WAIT = 5.0
+"""Seconds /provisioner/step waits for a step of the resource to be parked."""
 Handler = Callable[[Request, str], Awaitable[dict[str, Any]]]
 
 
@@ -180,7 +183,11 @@ async def provisioner(runtime: Any, verb: str, request: Request, request_id: str
     if verb == "hold":
         holds_.hold(resource_id)
         return {**holds_.describe(), "Taken": 0}
-    steps = holds_.release(resource_id) if verb == "release" else holds_.step(resource_id)
+    wait = payload.get("WaitSeconds", STEP_WAIT)
+    if not isinstance(wait, (int, float)) or isinstance(wait, bool) or not 0 <= wait <= 60:
+        raise InvalidParameter("WaitSeconds", "is not a number of seconds from 0 to 60")
+    steps = holds_.release(resource_id) if verb == "release" else await run_in_threadpool(
+        holds_.step, resource_id, float(wait))
     position = await run_in_threadpool(take, runtime.app, steps, step_for, caller_for)
     if position is not None and not await run_in_threadpool(runtime.wait_for_views, position):
         from privatelink.api.errors import ServiceUnavailable

@@ -40,7 +40,7 @@ class ProvisionerHolds:
     """Which resources are held, and the steps parked for them (in log order)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self.held: set[str] = set()
         self.exempt: set[str] = set()  # released one by one while "*" holds the rest
         self.parked: list[tuple[Any, int]] = []
@@ -61,6 +61,8 @@ class ProvisionerHolds:
             free = []
             for step in steps:
                 (self.parked if self.is_held(step[0]) else free).append(step)
+            if len(free) < len(steps):
+                self._lock.notify_all()
             return free
 
     def release(self, resource_id: str) -> list[tuple[Any, int]]:
@@ -76,14 +78,23 @@ class ProvisionerHolds:
             self.parked = [s for s in self.parked if self.is_held(s[0])]
             return free
 
-    def step(self, resource_id: str) -> list[tuple[Any, int]]:
-        """The oldest parked step of ``resource_id`` (still held afterwards), if any."""
-        with self._lock:
+    def step(self, resource_id: str, wait: float = 0.0) -> list[tuple[Any, int]]:
+        """The oldest parked step of ``resource_id`` (still held afterwards); waits up to
+        ``wait`` seconds for one to be parked (the provisioner reaches a new event a moment
+        after the command that caused it answered)."""
+        found: list[tuple[Any, int]] = []
+
+        def take_oldest() -> bool:
             for i, parked in enumerate(self.parked):
                 if concerns(parked[0], resource_id):
                     del self.parked[i]
-                    return [parked]
-            return []
+                    found.append(parked)
+                    return True
+            return False
+
+        with self._lock:
+            self._lock.wait_for(take_oldest, wait)
+        return found
 
     def describe(self) -> dict[str, Any]:
         with self._lock:

@@ -65,3 +65,17 @@ def test_issue12_reset_drops_holds_and_parked_steps(privatelink: PrivateLinkServ
         "Held": [], "Released": [], "Parked": [], "RequestId": ""}
     service = create_service(provider)
     privatelink.wait_until(lambda: service_status(provider, service.service_id) == "Active")
+
+
+def test_issue12_step_waits_for_the_step_to_be_parked(privatelink: PrivateLinkServer) -> None:
+    """step() right after the command: it waits for the provisioner to park the step, then
+    takes it (the README's snippet); with nothing to take it answers Taken 0 after
+    WaitSeconds."""
+    provider = privatelink.client("provider")
+    privatelink.hold("*")
+    service = create_service(provider)
+    assert privatelink.step(service.service_id)["Taken"] == 1
+    assert service_status(provider, service.service_id) == "Active"
+    nothing = privatelink.admin("POST", "/_privatelink/provisioner/step",
+                                {"ResourceId": service.service_id, "WaitSeconds": 0})
+    assert nothing["Taken"] == 0
