@@ -29,6 +29,10 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+class ServerExited(RuntimeError):
+    """``privatelink serve`` stopped before it was ready (its output is the message)."""
+
+
 class AdminError(Exception):
     """An admin route refused: its HTTP status and the cloud-shaped body."""
 
@@ -78,8 +82,9 @@ def wait_until(probe: Callable[[], T], timeout: float = 10, interval: float = 0.
 
 class PrivateLinkServer:
     """A ``privatelink serve`` subprocess: free HTTP and DNS ports, no forwarders or prober,
-    and a store of its own (an embedded PostgreSQL in a temporary directory, or a fresh
-    schema of ``database_url`` dropped on ``stop``)."""
+    and a store of its own (an embedded PostgreSQL in ``data_dir`` or a temporary directory,
+    removed on ``stop``; or a fresh schema of ``database_url``, dropped on ``stop``). The
+    server's output is in ``data_dir/serve.log`` (``output()``)."""
 
     def __init__(self, *, database_url: str | None = None, inventory: str | Path | None = None,
                  provision_delay: float = 0.0, data_dir: str | Path | None = None,
@@ -107,6 +112,16 @@ class PrivateLinkServer:
         return f"http://{self.endpoint}"
 
     def start(self, timeout: float = 60) -> PrivateLinkServer:
+        try:
+            return self._start(timeout)
+        except ServerExited:
+            if self.database_url:
+                raise
+            # The embedded PostgreSQL's pg_ctl gives up after 10 s on a loaded machine: once
+            # more, with what the first attempt already initialised.
+            return self._start(timeout)
+
+    def _start(self, timeout: float) -> PrivateLinkServer:
         self.port, self.dns_port = free_port(), free_port()
         if self.data_dir is None:
             self._own_dir = tempfile.mkdtemp(prefix="privatelink-")
@@ -131,7 +146,7 @@ class PrivateLinkServer:
         assert self.process is not None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"privatelink serve exited: {self.output()}")
+                raise ServerExited(f"privatelink serve exited: {self.output()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1):
                     return
@@ -159,6 +174,8 @@ class PrivateLinkServer:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
         if self._own_dir:
             shutil.rmtree(self._own_dir, ignore_errors=True)
+        elif self.data_dir is not None and not self.database_url:
+            shutil.rmtree(self.data_dir / "pg", ignore_errors=True)  # the log stays
 
     def __enter__(self) -> PrivateLinkServer:
         return self.start() if self.process is None else self

@@ -45,9 +45,16 @@ def test_issue12_readme_example_passes_with_the_installed_plugin(tmp_path: Path)
 
 def test_issue12_plugin_fixtures_do_not_clash_with_a_suites_own(tmp_path: Path,
                                                                 database_url: str) -> None:
-    """A suite with its own ``server``, ``runtime`` and ``client`` fixtures keeps them: the
-    plugin's are all prefixed ``privatelink``; --privatelink-database-url puts the store in a
-    fresh schema of that PostgreSQL."""
+    """A suite with its own ``server`` and ``runtime`` fixtures keeps them: the plugin's are
+    all prefixed ``privatelink``. --privatelink-database-url puts the store in a fresh schema
+    of that PostgreSQL, --privatelink-inventory starts it with that inventory."""
+    import yaml
+
+    from privatelink.infra.inventory_file import demo_inventory_text
+
+    inventory = yaml.safe_load(demo_inventory_text())
+    inventory["vpcs"] = [v for v in inventory["vpcs"] if v["id"] != "vpc-outsider0001"]
+    (tmp_path / "inventory.yaml").write_text(yaml.safe_dump(inventory))
     (tmp_path / "conftest.py").write_text(
         "import pytest\n\n"
         "@pytest.fixture\ndef server():\n    return 'mine'\n\n"
@@ -56,7 +63,10 @@ def test_issue12_plugin_fixtures_do_not_clash_with_a_suites_own(tmp_path: Path,
         "def test_mine(server, runtime, privatelink):\n"
         "    assert (server, runtime) == ('mine', 'mine too')\n"
         "    assert privatelink.schema.startswith('pl_')\n"
-        "    assert privatelink.client('consumer') is not None\n")
-    result = run_pytest(tmp_path, f"--privatelink-database-url={database_url}")
+        "    assert privatelink.client('consumer') is not None\n"
+        "    vpcs = {v['id'] for v in privatelink.inventory_document()['vpcs']}\n"
+        "    assert 'vpc-consumer0001' in vpcs and 'vpc-outsider0001' not in vpcs\n")
+    result = run_pytest(tmp_path, f"--privatelink-database-url={database_url}",
+                        "--privatelink-inventory=inventory.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
