@@ -34,6 +34,10 @@ class LiveInventory:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.__dict__["current"], name)
 
+    def secret_for(self, access_key_id: str) -> str | None:
+        """Bound once by the authenticator, so it looks in the current inventory each time."""
+        return self.current.secret_for(access_key_id)
+
     def set(self, inventory: Inventory, version: int) -> None:
         with self._lock:
             if version >= self.version:

@@ -45,9 +45,15 @@ class Runtime:
     authenticator: Authenticator
     followers: list[object] = field(default_factory=list)
     lag: LagMeter = field(default_factory=LagMeter)
+
+    def wait_for_views(self, position: int | None) -> bool:
+        """Read-your-writes: block until the views include ``position``."""
+        if position is None:
+            return True
+        return self.watcher.wait_for(position, self.settings.view_wait_timeout)
+
+    # Issue 12: the services are stopped and started again around a reset.
     services: Services | None = None
-    """The followers, data plane and writer of a serving runtime (stopped and started again
-    around a reset)."""
 
     def reset(self, inventory: Inventory | None = None) -> dict[str, object]:
         """An empty store in place, every in-memory cache and position with it (issue 12);
@@ -55,12 +61,6 @@ class Runtime:
         from privatelink.runtime_reset import reset_runtime
 
         return reset_runtime(self, inventory)
-
-    def wait_for_views(self, position: int | None) -> bool:
-        """Read-your-writes: block until the views include ``position``."""
-        if position is None:
-            return True
-        return self.watcher.wait_for(position, self.settings.view_wait_timeout)
 
 
 def utc_now() -> datetime:
@@ -75,18 +75,18 @@ def read_inventory(settings: Settings) -> Inventory:
 def open_runtime(settings: Settings, *, serve: bool = True,
                  inventory: Inventory | None = None) -> Iterator[Runtime]:
     """Start the store, the application, the views and, when serving, the followers."""
-    live = LiveInventory(inventory or read_inventory(settings))
+    inventory = LiveInventory(inventory or read_inventory(settings))  # type: ignore[assignment]
     with ExitStack() as stack:
         url = stack.enter_context(open_database(settings))
         with schema_setup_lock(url, settings.db_schema):
             ensure_schema(url, settings.db_schema)
             app = PrivateLinkApp(
-                live, env=eventsourcing_env(url, settings.db_schema, settings.pool_size,
+                inventory, env=eventsourcing_env(url, settings.db_schema, settings.pool_size,
                                                  settings.store_timeout),
                 provision_delay=timedelta(seconds=settings.provision_delay))
         stack.callback(app.close)
         app.holds = ProvisionerHolds()
-        live.restore(app)
+        inventory.restore(app)  # type: ignore[attr-defined]
         # A short wait for a connection: when the store is down, a read answers 503 promptly
         # instead of hanging until the client gives up.
         pool = ConnectionPool(url, min_size=1, max_size=settings.pool_size, open=True,
@@ -97,10 +97,8 @@ def open_runtime(settings: Settings, *, serve: bool = True,
             views.create_tables()
         lag = LagMeter()
         watcher = PositionWatcher(views.position(), on_advance=lag.applied)
-        authenticator = Authenticator(lambda key: live.secret_for(key), MemoryNonceStore(),
-                                      utc_now)
-        runtime = Runtime(settings, url, live, app, views, watcher,  # type: ignore[arg-type]
-                          authenticator, lag=lag)
+        authenticator = Authenticator(inventory.secret_for, MemoryNonceStore(), utc_now)
+        runtime = Runtime(settings, url, inventory, app, views, watcher, authenticator, lag=lag)
         if serve:
             start_services(runtime)
             stack.callback(stop_services, runtime)
