@@ -59,6 +59,8 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
     def healthz() -> dict[str, Any]:
         return {"status": "ok", "views_position": runtime.watcher.position}  # type: ignore[attr-defined]
 
+    include_admin_routes(app, runtime)  # /_privatelink/: reset, inventory, provisioner (issue 12)
+
     @app.post("/admin/faults")
     async def fault(request: Request) -> Response:
         """RES-8 for operators: mark a load balancer down or up (loopback callers only)."""
@@ -71,8 +73,6 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
         except Exception as error:  # noqa: BLE001
             return internal_error(error, request_id, host)
         return JSONResponse({**body, "RequestId": request_id})
-
-    include_admin_routes(app, runtime)  # /_privatelink/: reset, inventory, provisioner (issue 12)
 
     @app.post("/")
     async def rpc(request: Request) -> Response:

@@ -180,8 +180,8 @@ def main() -> None:
 
 
 def _register_history_commands() -> None:
-    import privatelink.cli_history  # noqa: F401 - registers its commands on `app`
     import privatelink.cli_admin  # noqa: F401 - reset, inventory, provisioner (issue 12)
+    import privatelink.cli_history  # noqa: F401 - registers its commands on `app`
 
 
 _register_history_commands()
