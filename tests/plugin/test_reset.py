@@ -75,7 +75,9 @@ def test_issue12_admin_routes_refuse_remote_callers_without_the_key(
         privatelink: PrivateLinkServer) -> None:
     """The admin routes answer loopback callers; others need the admin key (403 otherwise)."""
     from fastapi.testclient import TestClient
-    from privatelink.api.http import build_http_app
+    from fastapi import FastAPI
+
+    from privatelink.api.admin_routes import include_admin_routes
     from privatelink.application.provisioner_holds import ProvisionerHolds
 
     class Runtime:  # what the provisioner route reads
@@ -85,7 +87,9 @@ def test_issue12_admin_routes_refuse_remote_callers_without_the_key(
         class app:
             holds = ProvisionerHolds()
 
-    client = TestClient(build_http_app(Runtime()))  # its client address is not loopback
+    app = FastAPI()
+    include_admin_routes(app, Runtime())
+    client = TestClient(app)  # its client address is not loopback
     answer = client.post("/_privatelink/provisioner/hold", json={"ResourceId": "*"})
     assert answer.status_code == 403 and answer.json()["Code"] == "Forbidden.AdminOnly"
     wrong = client.post("/_privatelink/provisioner/hold", json={"ResourceId": "*"},
