@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from privatelink.api.access_log import access_logged
 from privatelink.api.actions import ACTIONS
+from privatelink.api.admin_routes import include_admin_routes
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
 from privatelink.api.console import mount_console
@@ -65,6 +66,8 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
         return {"status": "ok", "views_position": runtime.watcher.position}  # type: ignore[attr-defined]
+
+    include_admin_routes(app, runtime)  # /_privatelink/: reset, inventory, provisioner (issue 12)
 
     @app.post("/admin/faults")
     async def fault(request: Request) -> Response:

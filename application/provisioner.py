@@ -31,6 +31,7 @@ class Provisioner:
     """Mixin for the application: the policy that reacts to events, and how it records."""
 
     provision_delay: timedelta
+    holds: Any = None  # a ProvisionerHolds (tests' time control), set by the composition root
 
     def provisioning_due(self, domain_event: Any) -> datetime:
         """When the asynchronous step for this event should happen."""
@@ -39,6 +40,10 @@ class Provisioner:
     def provision_all(self, steps: list[tuple[Any, int]]) -> None:
         """Take the steps of several events (in log order) as one decision, recorded with the
         last one's tracking position: one commit for a burst of events."""
+        if self.holds is not None:  # held resources' steps wait for their release
+            steps = self.holds.park(steps)
+            if not steps:
+                return
         if self.executor is None:  # type: ignore[attr-defined]
             for domain_event, notification_id in steps:
                 self.provision(domain_event, notification_id)
@@ -59,7 +64,8 @@ class Provisioner:
     def provision(self, domain_event: Any, notification_id: int) -> None:
         """Take the step this event calls for, recording it with the tracking position."""
         step = step_for(domain_event)
-        if step is None:
+        if step is None or (self.holds is not None and not self.holds.park(
+                [(domain_event, notification_id)])):
             return
         by = caller_for(domain_event)
         tracking = Tracking(PROVISIONER, notification_id)

@@ -220,34 +220,12 @@ def fault(
     console.print(f"{resource_id} marked {'down' if down else 'up'}")
 
 
-@app.command("inventory")
-def inventory_command(
-    demo: Annotated[bool, typer.Option("--demo", help="Print the built-in demo inventory.")] = False,
-    check: Annotated[Optional[Path], typer.Option("--check", help="Validate an inventory file.")
-                     ] = None,
-) -> None:
-    """Print the demo inventory, or check an inventory file."""
-    from privatelink.infra.inventory_file import InventoryError, demo_inventory_text, load_inventory
-
-    if demo:
-        sys.stdout.write(demo_inventory_text())
-        return
-    if check is None:
-        fail("give --demo or --check FILE")
-    try:
-        inv = load_inventory(check)  # type: ignore[arg-type]
-    except InventoryError as error:
-        fail(str(error))
-        return
-    console.print(f"{check}: valid ({len(inv.accounts)} accounts, {len(inv.vpcs)} VPCs, "
-                  f"{len(inv.load_balancers)} load balancers)")
-
-
 def main() -> None:
     app()
 
 
 def _register_history_commands() -> None:
+    import privatelink.cli_admin  # noqa: F401 - reset, inventory, provisioner (issue 12)
     import privatelink.cli_history  # noqa: F401 - registers its commands on `app`
     import privatelink.cli_dns  # noqa: F401 - registers `dns` on `app`
 

@@ -15,6 +15,8 @@ from privatelink.api.auth import Authenticator
 from privatelink.api.http import build_http_app
 from privatelink.application.app import PrivateLinkApp
 from privatelink.application.executor import CommandExecutor
+from privatelink.application.live_inventory import LiveInventory
+from privatelink.application.provisioner_holds import ProvisionerHolds
 from privatelink.domain.inventory import Inventory
 from privatelink.infra.change_feed import PostgresChangeFeed
 from privatelink.infra.database import ensure_schema, eventsourcing_env, open_database, schema_setup_lock
@@ -26,6 +28,7 @@ from privatelink.infra.metrics import LagMeter
 from privatelink.infra.positions import NotifyListener, PositionWatcher
 from privatelink.infra.settings import Settings
 from privatelink.infra.view_store import PostgresViews
+from privatelink.services import Services
 
 log = logging.getLogger("privatelink")
 
@@ -51,6 +54,16 @@ class Runtime:
             return True
         return self.watcher.wait_for(position, self.settings.view_wait_timeout)
 
+    # Issue 12: the services are stopped and started again around a reset.
+    services: Services | None = None
+
+    def reset(self, inventory: Inventory | None = None) -> dict[str, object]:
+        """An empty store in place, every in-memory cache and position with it (issue 12);
+        the inventory in force is kept, or replaced by ``inventory``."""
+        from privatelink.runtime_reset import reset_runtime
+
+        return reset_runtime(self, inventory)
+
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
@@ -64,7 +77,7 @@ def read_inventory(settings: Settings) -> Inventory:
 def open_runtime(settings: Settings, *, serve: bool = True,
                  inventory: Inventory | None = None) -> Iterator[Runtime]:
     """Start the store, the application, the views and, when serving, the followers."""
-    inventory = inventory or read_inventory(settings)
+    inventory = LiveInventory(inventory or read_inventory(settings))  # type: ignore[assignment]
     with ExitStack() as stack:
         url = stack.enter_context(open_database(settings))
         with schema_setup_lock(url, settings.db_schema):
@@ -74,6 +87,8 @@ def open_runtime(settings: Settings, *, serve: bool = True,
                                                  settings.store_timeout),
                 provision_delay=timedelta(seconds=settings.provision_delay))
         stack.callback(app.close)
+        app.holds = ProvisionerHolds()
+        inventory.restore(app)  # type: ignore[attr-defined]
         # A short wait for a connection: when the store is down, a read answers 503 promptly
         # instead of hanging until the client gives up.
         pool = ConnectionPool(url, min_size=1, max_size=settings.pool_size, open=True,
@@ -92,10 +107,28 @@ def open_runtime(settings: Settings, *, serve: bool = True,
         runtime = Runtime(settings, url, inventory, app, views, watcher, authenticator, lag=lag,
                           answers=answers)
         if serve:
-            start_followers(runtime, stack)
-            start_data_plane(runtime, stack)
-            start_executor(runtime, stack)
+            start_services(runtime)
+            stack.callback(stop_services, runtime)
         yield runtime
+
+
+def start_services(runtime: Runtime) -> None:
+    """The followers, the data plane and the writer, with their stops on ``runtime.services``."""
+    runtime.services = Services()
+    try:
+        start_followers(runtime, runtime.services)  # type: ignore[arg-type]
+        start_data_plane(runtime, runtime.services)  # type: ignore[arg-type]
+        start_executor(runtime, runtime.services)  # type: ignore[arg-type]
+    except BaseException:
+        stop_services(runtime)
+        raise
+
+
+def stop_services(runtime: Runtime) -> None:
+    """Stop them all at once; a follower waiting on the views' position is woken first."""
+    services, runtime.services = runtime.services, None
+    if services is not None:
+        services.close(before=lambda: runtime.watcher.advance(2 ** 62))
 
 
 def start_executor(runtime: Runtime, stack: ExitStack) -> None:

@@ -73,5 +73,5 @@ class NotifyListener:
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(psycopg.sql.SQL("LISTEN {}").format(psycopg.sql.Identifier(self.channel)))
             while not self._stop.is_set():
-                for note in conn.notifies(timeout=0.5):
+                for note in conn.notifies(timeout=0.1):
                     self.watcher.advance(int(note.payload))

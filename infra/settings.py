@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     view_wait_timeout: float = Field(default=5.0, gt=0)
     store_timeout: float = Field(default=2.0, gt=0)
     pool_size: int = Field(default=8, ge=1)
+    # The /_privatelink/ admin routes answer loopback callers, or callers presenting this key.
+    admin_key: str | None = None
     # The data plane. Off unless asked for, so an in-process runtime (tests, embedding) opens
     # no fixed port; `privatelink serve` turns it on by default (DNS on 127.0.0.1:8053).
     dns_host: str = "127.0.0.1"

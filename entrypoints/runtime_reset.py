@@ -1,0 +1,55 @@
+"""Reset a running product to an empty store (issue 12), for test suites: the followers, the
+data plane and the writer stop, every table of the schema is truncated (no new PostgreSQL,
+no new schema), every in-memory position, cache and provisioner hold is dropped with the
+objects that held them, and the services start again from position 0.
+
+The inventory in force (the seed and the runtime changes) is kept, or replaced; when it is
+not the start-up seed, it is recorded as the first event of the new store, so a restart
+against the same store serves the same inventory.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from privatelink.application.provisioner_holds import ProvisionerHolds
+from privatelink.application.unit_of_work import Command
+from privatelink.domain.base import Caller
+from privatelink.domain.inventory import Inventory
+from privatelink.domain.inventory_changes import InventoryLog
+from privatelink.infra.metrics import LagMeter
+from privatelink.infra.positions import PositionWatcher
+from privatelink.infra.reset import truncate_schema
+
+if TYPE_CHECKING:
+    from privatelink.composition import Runtime
+
+
+def reset_runtime(runtime: Runtime, inventory: Inventory | None = None,
+                  request_id: str = "reset") -> dict[str, Any]:
+    """Empty the store and every in-memory state; the inventory kept or replaced."""
+    from privatelink.composition import start_services, stop_services
+
+    started = time.perf_counter()
+    serving = runtime.services is not None
+    live: Any = runtime.inventory
+    keep = inventory if inventory is not None else live.current
+    stop_services(runtime)  # the writer's aggregate cache and the followers' positions go
+    try:
+        tables = truncate_schema(runtime.url, runtime.settings.db_schema)
+        runtime.app.holds = ProvisionerHolds()
+        runtime.lag = LagMeter()
+        runtime.watcher = PositionWatcher(0, on_advance=runtime.lag.applied)
+        live.restore(runtime.app)  # the seed again: the log of changes is gone
+        if keep != live.seed:
+            log = InventoryLog(actor="operator", request_id=request_id)
+            log.replace(Caller("operator", request_id), keep.model_dump(mode="json"))
+            runtime.app.execute(Command(Caller("operator", request_id), "AdminReset"),
+                                lambda: ({}, [log]))
+            live.restore(runtime.app)
+    finally:
+        if serving:
+            start_services(runtime)
+    return {"Tables": len(tables), "InventoryRecorded": keep != live.seed,
+            "Seconds": round(time.perf_counter() - started, 4)}
