@@ -7,6 +7,11 @@ process, and committing a batch of decisions in one transaction amortises the co
 every answer still waits for its own events to be durable. Writes by other processes are
 noticed before each batch (their aggregates are evicted from the cache), and a batch that still
 loses an optimistic-concurrency race is decided again, job by job, against fresh state.
+
+A refused job leaves nothing behind (issue 10): every aggregate it touched is dropped from the
+cache at once (its in-memory state may hold the refused events, or half of one), the jobs
+decided before it are committed before the next one is decided, and snapshots are taken from
+the store at a committed version, never from memory.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,8 +106,9 @@ class CommandExecutor:
         self.on_commit = on_commit
         self.cache = AggregateCache(cache_size)
         self.jobs: queue.Queue[Job | None] = queue.Queue()
-        self.marks: dict[UUID, int] | None = None
-        self._dirty: set[UUID] = set()
+        self.marks: dict[UUID, tuple[Aggregate, int]] | None = None
+        self._evicted: set[UUID] = set()
+        self.busy_since: float | None = None
         self.seen = app.recorder.max_notification_id() or 0
         self.own: set[int] = set()
         self.thread = threading.Thread(target=self._loop, name="command-executor", daemon=True)
@@ -138,8 +145,13 @@ class CommandExecutor:
             aggregate = self.app.repository.get(aggregate_id)
             self.cache.put(aggregate)
         if self.marks is not None and aggregate_id not in self.marks:
-            self.marks[aggregate_id] = len(aggregate.pending_events)
+            self.marks[aggregate_id] = (aggregate, len(aggregate.pending_events))
         return aggregate
+
+    def stuck_for(self) -> float:
+        """Seconds the writer has spent on its current batch (0 when idle)."""
+        started = self.busy_since
+        return 0.0 if started is None else time.monotonic() - started
 
     # -- the writer's side --------------------------------------------------------------
 
@@ -155,10 +167,17 @@ class CommandExecutor:
                 except queue.Empty:
                     break
                 if job is None:
-                    self._run_batch(batch)
+                    self._run_timed(batch)
                     return
                 batch.append(job)
+            self._run_timed(batch)
+
+    def _run_timed(self, batch: list[Job]) -> None:
+        self.busy_since = time.monotonic()
+        try:
             self._run_batch(batch)
+        finally:
+            self.busy_since = None
 
     def _run_batch(self, batch: list[Job]) -> None:
         try:
@@ -170,10 +189,13 @@ class CommandExecutor:
         for job in batch:
             if self._decide(job):
                 decided.append(job)
-            elif job.error is not None and self._dirty:
-                self._commit(decided)
-                decided = []
-                self._evict_dirty()
+            elif self._evicted:
+                # The refused job's aggregates were evicted: when a job decided before it
+                # holds one, commit now, so the jobs after it reload the committed state.
+                evicted, self._evicted = self._evicted, set()
+                if any(a.id in evicted for done in decided for a in done.aggregates):
+                    self._commit(decided)
+                    decided = []
         self._commit(decided)
 
     def _decide(self, job: Job) -> bool:
@@ -196,22 +218,20 @@ class CommandExecutor:
             marks, self.marks = self.marks, None
         job.result, job.aggregates, job.events = result, unique(aggregates), []
         for aggregate in job.aggregates:
-            job.events.extend(aggregate.pending_events[marks.get(aggregate.id, 0):])
+            mark = marks[aggregate.id][1] if aggregate.id in marks else 0
+            job.events.extend(aggregate.pending_events[mark:])
             self.cache.put(aggregate)
         return True
 
-    def _roll_back(self, marks: dict[UUID, int]) -> None:
-        """Drop what a failed job recorded; its aggregates' state is no longer trusted."""
-        for aggregate_id, mark in marks.items():
-            aggregate = self.cache.get(aggregate_id)
-            if aggregate is not None and len(aggregate.pending_events) > mark:
-                del aggregate.pending_events[mark:]
-                self._dirty = self._dirty | {aggregate_id}
-
-    def _evict_dirty(self) -> None:
-        for aggregate_id in self._dirty:
+    def _roll_back(self, marks: dict[UUID, tuple[Aggregate, int]]) -> None:
+        """Drop what a failed job recorded, and every aggregate it touched from the cache:
+        their in-memory state may hold its events (or half of one, when an event's body
+        raised), so they are never used from memory again. The jobs decided before it keep
+        their own references and their own pending events."""
+        for aggregate_id, (aggregate, mark) in marks.items():
+            del aggregate.pending_events[mark:]
             self.cache.evict(aggregate_id)
-        self._dirty = set()
+            self._evicted.add(aggregate_id)
 
     def _commit(self, jobs: list[Job]) -> None:
         if not jobs:
@@ -259,8 +279,7 @@ class CommandExecutor:
             backoff(job.attempts)
             if self._decide(job):
                 self._commit([job])
-            else:
-                self._evict_dirty()
+            self._evicted = set()
 
     def _evict(self, jobs: list[Job]) -> None:
         for job in jobs:
