@@ -15,6 +15,7 @@ from privatelink.api.auth import Authenticator, MemoryNonceStore
 from privatelink.api.http import build_http_app
 from privatelink.application.app import PrivateLinkApp
 from privatelink.application.executor import CommandExecutor
+from privatelink.application.writer_watchdog import watch_writer
 from privatelink.domain.inventory import Inventory
 from privatelink.infra.change_feed import PostgresChangeFeed
 from privatelink.infra.database import ensure_schema, eventsourcing_env, open_database, schema_setup_lock
@@ -105,6 +106,7 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
     executor.start()
     runtime.app.executor = executor
     stack.callback(detach_executor, runtime.app, executor)
+    stack.enter_context(watch_writer(executor, runtime.settings.store_timeout * 5))
 
 
 def detach_executor(app: PrivateLinkApp, executor: CommandExecutor) -> None:
