@@ -204,6 +204,7 @@ def main() -> None:
 
 def _register_history_commands() -> None:
     import privatelink.cli_history  # noqa: F401 - registers its commands on `app`
+    import privatelink.cli_check  # noqa: F401 - `privatelink check` (issue 10)
 
 
 _register_history_commands()

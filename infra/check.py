@@ -14,8 +14,7 @@ from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
 from privatelink.application.app import PrivateLinkApp
-
-LABEL_KEYS = ("endpoint_id", "service_id", "resource_id", "vswitch_id")
+from privatelink.infra.export import resource_label
 
 GAPS = """
 SELECT originator_id, originator_version, expected FROM (
@@ -125,7 +124,5 @@ def label_of(app: PrivateLinkApp, aggregate_id: UUID) -> str:
             state = json.loads(bytes(row["state"]))
         except ValueError:
             return ""
-        for key in LABEL_KEYS:
-            if isinstance(state.get(key), str):
-                return str(state[key])
+        return resource_label(state) if isinstance(state, dict) else ""
     return ""
