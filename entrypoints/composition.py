@@ -23,6 +23,7 @@ from privatelink.infra.dataplane import start_data_plane
 from privatelink.infra.followers import Projector, ProvisionerRunner
 from privatelink.infra.inventory_file import demo_inventory, load_inventory
 from privatelink.infra.metrics import LagMeter
+from privatelink.infra.provisioning_lease import LeasedProvisionerRunner
 from privatelink.infra.positions import NotifyListener, PositionWatcher
 from privatelink.infra.settings import Settings
 from privatelink.infra.view_store import PostgresViews
@@ -119,7 +120,8 @@ def start_followers(runtime: Runtime, stack: ExitStack) -> None:
     listener = NotifyListener(runtime.url, runtime.views.channel, runtime.watcher)
     listener.start()
     stack.callback(listener.stop)
-    followers: list[Projector | ProvisionerRunner] = [ProvisionerRunner(runtime.app, runtime.url)]
+    followers: list[Projector | ProvisionerRunner] = [
+        LeasedProvisionerRunner(runtime.app, runtime.url, settings.db_schema)]
     if settings.run_projector:
         followers.append(Projector(runtime.app, runtime.url, runtime.views, runtime.watcher))
     for follower in followers:

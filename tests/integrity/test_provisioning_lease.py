@@ -1,0 +1,71 @@
+"""Issue 10, "Several processes": exactly one process provisions at a time (a PostgreSQL
+advisory lock scoped by the schema), and another takes over when the holder stops or dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import ExitStack
+
+import psycopg
+import pytest
+
+from privatelink.composition import Runtime, open_runtime
+from privatelink.domain.service import EndpointService
+from privatelink.infra.provisioning_lease import LeasedProvisionerRunner, lease_holder
+from privatelink.infra.settings import Settings
+from tests.application.helpers import create_service
+from tests.conftest import Server
+from tests.integrity.helpers import wait_until
+
+
+def runner_of(runtime: Runtime) -> LeasedProvisionerRunner:
+    return next(f for f in runtime.followers if isinstance(f, LeasedProvisionerRunner))
+
+
+def provisions(runtime: Runtime) -> None:
+    """A new service becomes Active: some process took the provisioning step."""
+    service_id = create_service(runtime)
+    key = EndpointService.create_id(service_id)
+    wait_until(lambda: runtime.app.repository.get(key).status == "Active")
+
+
+@pytest.fixture
+def two(settings: Settings) -> Iterator[tuple[ExitStack, Runtime, ExitStack, Runtime]]:
+    with ExitStack() as first_stack, ExitStack() as second_stack:
+        first = first_stack.enter_context(open_runtime(settings))
+        second = second_stack.enter_context(open_runtime(settings))
+        yield first_stack, first, second_stack, second
+
+
+def test_issue10_one_of_two_runtimes_provisions_and_the_other_takes_over_when_it_stops(
+        two: tuple[ExitStack, Runtime, ExitStack, Runtime]) -> None:
+    first_stack, first, second_stack, second = two
+    a, b = runner_of(first), runner_of(second)
+    wait_until(lambda: (a.holding and b.attempts >= 2) or (b.holding and a.attempts >= 2))
+    assert a.holding != b.holding
+    holder_stack, standby = (first_stack, second) if a.holding else (second_stack, first)
+    provisions(standby)
+    holder_stack.close()
+    wait_until(lambda: runner_of(standby).holding)
+    provisions(standby)
+
+
+def test_issue10_the_provisioner_is_taken_over_when_its_process_dies(
+        database_url: str, schema: str, settings: Settings) -> None:
+    server = Server(database_url, schema)
+    try:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            wait_until(lambda: lease_holder(conn, schema) is not None)
+            with open_runtime(settings) as runtime:
+                standby = runner_of(runtime)
+                wait_until(lambda: standby.attempts >= 2)
+                assert not standby.holding
+                os.kill(server.process.pid, signal.SIGKILL)
+                server.process.wait(10)
+                wait_until(lambda: standby.holding)
+                assert lease_holder(conn, schema) is not None
+                provisions(runtime)
+    finally:
+        server.stop()
