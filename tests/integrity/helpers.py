@@ -11,6 +11,7 @@ from typing import Any
 
 from privatelink.application.executor import CommandExecutor, Job
 from privatelink.composition import Runtime
+
 from tests.application.helpers import cmd
 
 

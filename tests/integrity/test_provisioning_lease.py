@@ -10,11 +10,11 @@ from contextlib import ExitStack
 
 import psycopg
 import pytest
-
 from privatelink.composition import Runtime, open_runtime
 from privatelink.domain.service import EndpointService
 from privatelink.infra.provisioning_lease import LeasedProvisionerRunner, lease_holder
 from privatelink.infra.settings import Settings
+
 from tests.application.helpers import create_service
 from tests.conftest import Server
 from tests.integrity.helpers import wait_until

@@ -11,7 +11,15 @@ from privatelink.domain.endpoint import Endpoint, EndpointOptions
 from privatelink.domain.errors import DomainError
 from privatelink.domain.service import EndpointService
 from privatelink.infra.check import check_store
-from tests.application.helpers import CONSUMER, PROVIDER, REGION, cmd, create_endpoint, create_service
+
+from tests.application.helpers import (
+    CONSUMER,
+    PROVIDER,
+    REGION,
+    cmd,
+    create_endpoint,
+    create_service,
+)
 from tests.integrity.helpers import drive_to_version, one_batch, tag, wait_until
 
 ENDPOINT_INTERVAL = 100
@@ -19,7 +27,7 @@ SERVICE_INTERVAL = 500
 
 
 def tags_of(runtime: Runtime, aggregate_id: object) -> dict[str, str]:
-    return dict((k, v) for k, v in runtime.app.repository.get(aggregate_id).tags)
+    return {k: v for k, v in runtime.app.repository.get(aggregate_id).tags}
 
 
 def test_issue10_refused_tag_resources_leaves_no_tags_on_the_first_resource(
