@@ -29,6 +29,7 @@ from uuid import UUID
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Tracking
+
 from privatelink.application.unit_of_work import MAX_ATTEMPTS, Command, Decision, Outcome, backoff
 from privatelink.domain.errors import ConcurrentModification
 

@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
+
 from privatelink.domain.base import Caller
 from privatelink.domain.errors import ConcurrentModification, DryRunPassed, NotFound
 from privatelink.domain.idempotency import ClientTokenRecord

@@ -11,9 +11,10 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+from psycopg import sql
+
 from privatelink.application.app import PrivateLinkApp
 from privatelink.infra.export import resource_label
-from psycopg import sql
 
 GAPS = """
 SELECT originator_id, originator_version, expected FROM (

@@ -10,6 +10,7 @@ from typing import IO, Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+
 from privatelink.application.app import PrivateLinkApp
 
 BATCH = 1000

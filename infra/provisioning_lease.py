@@ -15,9 +15,10 @@ import time
 from typing import Any
 
 import psycopg
+from psycopg import sql
+
 from privatelink.application.app import PrivateLinkApp
 from privatelink.infra.followers import ProvisionerRunner
-from psycopg import sql
 
 log = logging.getLogger("privatelink")
 
@@ -97,7 +98,7 @@ class LeasedProvisionerRunner(ProvisionerRunner):
                 self._follow_while_leased()
             except LeaseLost:
                 log.warning("provisioner: the provisioning lease was lost; standing by")
-            except Exception:
+            except Exception:  # noqa: BLE001 - a follower must outlive a database outage
                 log.exception("provisioner failed; retrying")
                 self._stop.wait(self.retry)
             finally:
