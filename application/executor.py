@@ -20,10 +20,9 @@ import logging
 import queue
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
@@ -31,6 +30,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from privatelink.application.unit_of_work import MAX_ATTEMPTS, Command, Decision, Outcome, backoff
+from privatelink.application.writer_ports import (AggregateCache, AlwaysYourTurn, ChangeFeed,
+                                                  WriteTurn)
 from privatelink.domain.errors import ConcurrentModification
 
 log = logging.getLogger("privatelink")
@@ -46,12 +47,6 @@ class StoreUnavailable(Exception):
         super().__init__("The event store is not answering; retry shortly with the same "
                          "ClientToken.")
         self.message = str(self)
-
-
-class ChangeFeed(Protocol):
-    """Port: which aggregates were written after a position of the event log."""
-
-    def changed_since(self, position: int) -> list[tuple[int, UUID]]: ...
 
 
 @dataclass
@@ -72,35 +67,14 @@ class Job:
     done: threading.Event = field(default_factory=threading.Event)
 
 
-class AggregateCache:
-    """The writer's aggregates, least recently used evicted first."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[UUID, Aggregate] = OrderedDict()
-
-    def get(self, aggregate_id: UUID) -> Aggregate | None:
-        found = self.items.get(aggregate_id)
-        if found is not None:
-            self.items.move_to_end(aggregate_id)
-        return found
-
-    def put(self, aggregate: Aggregate) -> None:
-        self.items[aggregate.id] = aggregate
-        self.items.move_to_end(aggregate.id)
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
-
-    def evict(self, aggregate_id: UUID) -> None:
-        self.items.pop(aggregate_id, None)
-
-
 class CommandExecutor:
     """Runs jobs in one thread; see the module docstring."""
 
     def __init__(self, app: Any, feed: ChangeFeed, on_commit: Callable[[int], None],
-                 cache_size: int = 20_000, answer_within: float = 4.0) -> None:
+                 cache_size: int = 20_000, answer_within: float = 4.0,
+                 turn: WriteTurn | None = None) -> None:
         self.app = app
+        self.turn = turn or AlwaysYourTurn()
         self.answer_within = answer_within
         self.feed = feed
         self.on_commit = on_commit
@@ -121,6 +95,7 @@ class CommandExecutor:
     def stop(self) -> None:
         self.jobs.put(None)
         self.thread.join(timeout=10)
+        self.turn.close()
 
     def submit(self, job: Job) -> Outcome:
         """Hand a job to the writer and wait for its answer. A writer stuck on an unreachable
@@ -180,6 +155,17 @@ class CommandExecutor:
             self.busy_since = None
 
     def _run_batch(self, batch: list[Job]) -> None:
+        try:
+            self.turn.acquire()
+        except Exception as error:  # noqa: BLE001 - the store is down: every job answers so
+            self._fail_all(batch, error)
+            return
+        try:
+            self._run_in_turn(batch)
+        finally:
+            self.turn.release()
+
+    def _run_in_turn(self, batch: list[Job]) -> None:
         try:
             self._forget_foreign_writes()
         except Exception as error:  # noqa: BLE001 - the store is down: every job answers so
@@ -287,12 +273,26 @@ class CommandExecutor:
                 self.cache.evict(aggregate.id)
 
     def _forget_foreign_writes(self) -> None:
-        """Evict aggregates that another process wrote since the last batch."""
+        """Bring cached aggregates that another process wrote since the last batch up to
+        date with its events (evicted when that fails)."""
+        foreign: dict[UUID, None] = {}
         for position, aggregate_id in self.feed.changed_since(self.seen):
             if position not in self.own:
-                self.cache.evict(aggregate_id)
+                foreign[aggregate_id] = None
             self.seen = max(self.seen, position)
         self.own = {p for p in self.own if p > self.seen}
+        for aggregate_id in foreign:
+            self._catch_up(aggregate_id)
+
+    def _catch_up(self, aggregate_id: UUID) -> None:
+        cached = self.cache.items.get(aggregate_id)
+        if cached is None:
+            return
+        try:
+            for event in self.app.events.get(aggregate_id, gt=cached.version):
+                event.mutate(cached)
+        except Exception:  # noqa: BLE001 - whatever went wrong, the store has the truth
+            self.cache.evict(aggregate_id)
 
     def _fail_all(self, jobs: list[Job], error: BaseException) -> None:
         for job in jobs:

@@ -24,6 +24,7 @@ from privatelink.infra.followers import Projector, ProvisionerRunner
 from privatelink.infra.inventory_file import demo_inventory, load_inventory
 from privatelink.infra.metrics import LagMeter
 from privatelink.infra.provisioning_lease import LeasedProvisionerRunner
+from privatelink.infra.write_turn import PostgresWriteTurn
 from privatelink.infra.positions import NotifyListener, PositionWatcher
 from privatelink.infra.settings import Settings
 from privatelink.infra.view_store import PostgresViews
@@ -103,7 +104,9 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
             projector.poke(position)
 
     executor = CommandExecutor(runtime.app, PostgresChangeFeed(runtime.app), committed,
-                               answer_within=runtime.settings.store_timeout * 2)
+                               answer_within=runtime.settings.store_timeout * 2,
+                               turn=PostgresWriteTurn(runtime.url, runtime.settings.db_schema,
+                                                      runtime.settings.store_timeout * 2))
     executor.start()
     runtime.app.executor = executor
     stack.callback(detach_executor, runtime.app, executor)

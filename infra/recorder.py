@@ -29,6 +29,13 @@ class PlainProcessRecorder(PostgresProcessRecorder):
 
     write_budget_seconds: float = WRITE_BUDGET_SECONDS
 
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        # Every statement on the event store's connections (reads too) has a budget; this
+        # recorder is built before the pool opens its first connection.
+        datastore.pool.kwargs.setdefault(
+            "options", f"-c statement_timeout={int(self.write_budget_seconds * 1000)}")
+        super().__init__(datastore, **kwargs)
+
     def insert_events(self, stored_events: Sequence[StoredEvent],
                       **kwargs: Any) -> Sequence[int] | None:
         budget = sql.SQL("SET LOCAL statement_timeout = {}").format(

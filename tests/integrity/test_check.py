@@ -19,7 +19,7 @@ from privatelink.infra.export import export_lines
 from typer.testing import CliRunner
 
 from tests.application.helpers import PROVIDER, create_service
-from tests.integrity.helpers import tag
+from tests.integrity.helpers import tag, wait_until
 
 runner = CliRunner()
 
@@ -41,6 +41,8 @@ def service_with_a_gap(runtime: Runtime) -> tuple[str, Any, int]:
     service_id = create_service(runtime)
     tag(runtime, PROVIDER, "vpcendpointservice", [service_id], [("k", "v")])
     key = EndpointService.create_id(service_id)
+    # The provisioner has activated the service: nothing writes to it after the gap is made.
+    wait_until(lambda: runtime.app.repository.get(key).status == "Active")
     last = runtime.app.recorder.select_events(key, desc=True, limit=1)[0]
     runtime.app.recorder.insert_events([StoredEvent(
         originator_id=key, originator_version=last.originator_version + 2, topic=last.topic,

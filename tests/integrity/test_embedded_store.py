@@ -42,6 +42,14 @@ def embedded_url() -> Iterator[str]:
 
 @pytest.fixture
 def embedded(embedded_url: str) -> Iterator[Runtime]:
+    """The store alone (no followers: the raw test events name no event class)."""
+    settings = Settings(database_url=embedded_url, db_schema=f"e_{secrets.token_hex(6)}")
+    with open_runtime(settings, serve=False) as runtime:
+        yield runtime
+
+
+@pytest.fixture
+def embedded_server(embedded_url: str) -> Iterator[Runtime]:
     settings = Settings(database_url=embedded_url, db_schema=f"e_{secrets.token_hex(6)}")
     with open_runtime(settings) as runtime:
         yield runtime
@@ -83,11 +91,20 @@ def test_issue10_a_write_over_its_budget_fails_instead_of_hanging(embedded: Runt
         blocker.rollback()
 
 
-def test_issue10_a_stuck_writer_is_reported(embedded: Runtime,
+def test_issue10_every_event_store_connection_has_a_statement_budget(
+        embedded: Runtime) -> None:
+    """Reads too: no statement on the event store's connections runs without a limit."""
+    datastore = embedded.app.recorder.datastore  # type: ignore[attr-defined]
+    with datastore.get_connection() as conn:
+        budget = conn.execute("SHOW statement_timeout").fetchone()
+    assert budget is not None and budget["statement_timeout"] == "1min"
+
+
+def test_issue10_a_stuck_writer_is_reported(embedded_server: Runtime,
                                             caplog: pytest.LogCaptureFixture) -> None:
     """A writer held on one batch past its budget is reported once, and again when it
     moves."""
-    executor = embedded.app.executor
+    executor = embedded_server.app.executor
     watchdog = WriterWatchdog(executor, budget=0.2, interval=0.05)
     caplog.set_level(logging.WARNING, logger="privatelink")
     watchdog.start()

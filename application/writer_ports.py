@@ -1,0 +1,61 @@
+"""The command writer's ports and its cache (see :mod:`application.executor`)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Protocol
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+
+class ChangeFeed(Protocol):
+    """Port: which aggregates were written after a position of the event log."""
+
+    def changed_since(self, position: int) -> list[tuple[int, UUID]]: ...
+
+
+class WriteTurn(Protocol):
+    """Port: the writers of several processes take turns (acquire may raise)."""
+
+    def acquire(self) -> None: ...
+
+    def release(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class AlwaysYourTurn:
+    """The write turn of a process that writes alone."""
+
+    def acquire(self) -> None:
+        return None
+
+    def release(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class AggregateCache:
+    """The writer's aggregates, least recently used evicted first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[UUID, Aggregate] = OrderedDict()
+
+    def get(self, aggregate_id: UUID) -> Aggregate | None:
+        found = self.items.get(aggregate_id)
+        if found is not None:
+            self.items.move_to_end(aggregate_id)
+        return found
+
+    def put(self, aggregate: Aggregate) -> None:
+        self.items[aggregate.id] = aggregate
+        self.items.move_to_end(aggregate.id)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+    def evict(self, aggregate_id: UUID) -> None:
+        self.items.pop(aggregate_id, None)
