@@ -83,6 +83,8 @@ class CommandExecutor:
         self.marks: dict[UUID, tuple[Aggregate, int]] | None = None
         self._evicted: set[UUID] = set()
         self.busy_since: float | None = None
+        self.lost_races = 0
+        self._stopping = False
         self.seen = app.recorder.max_notification_id() or 0
         self.own: set[int] = set()
         self.thread = threading.Thread(target=self._loop, name="command-executor", daemon=True)
@@ -131,21 +133,25 @@ class CommandExecutor:
     # -- the writer's side --------------------------------------------------------------
 
     def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             first = self.jobs.get()
             if first is None:
                 return
             batch = [first]
-            while len(batch) < MAX_BATCH:
-                try:
-                    job = self.jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    self._run_timed(batch)
-                    return
-                batch.append(job)
+            self._drain(batch)
             self._run_timed(batch)
+
+    def _drain(self, batch: list[Job]) -> None:
+        """Add the jobs waiting now to the batch (up to MAX_BATCH)."""
+        while len(batch) < MAX_BATCH and not self._stopping:
+            try:
+                job = self.jobs.get_nowait()
+            except queue.Empty:
+                return
+            if job is None:
+                self._stopping = True
+                return
+            batch.append(job)
 
     def _run_timed(self, batch: list[Job]) -> None:
         self.busy_since = time.monotonic()
@@ -161,6 +167,7 @@ class CommandExecutor:
             self._fail_all(batch, error)
             return
         try:
+            self._drain(batch)  # the jobs that came while another process had the turn
             self._run_in_turn(batch)
         finally:
             self.turn.release()
@@ -256,6 +263,7 @@ class CommandExecutor:
 
     def _decide_again(self, jobs: list[Job]) -> None:
         """Another process won a race: decide each job again, alone, against fresh state."""
+        self.lost_races += 1
         self._evict(jobs)
         for job in jobs:
             job.attempts += 1

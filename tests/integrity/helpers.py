@@ -19,15 +19,16 @@ from tests.application.helpers import cmd
 def one_batch(executor: CommandExecutor) -> Iterator[Callable[[Callable[[], Any]], dict[str, Any]]]:
     """Hold the writer on a job of ours; the calls queued meanwhile are decided together, in
     the order they were queued, as the next batch once the block ends."""
-    release = threading.Event()
+    release, holding = threading.Event(), threading.Event()
 
     def hold() -> tuple[dict[str, Any], list[Any]]:
+        holding.set()
         release.wait(30)
         return {}, []
 
     holder = threading.Thread(target=executor.submit, args=(Job(hold),), daemon=True)
     holder.start()
-    wait_until(lambda: executor.stuck_for() > 0 and executor.jobs.qsize() == 0)
+    assert holding.wait(30)
     threads: list[threading.Thread] = []
     answers: list[dict[str, Any]] = []
 

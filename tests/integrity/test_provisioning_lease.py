@@ -1,21 +1,24 @@
 """Issue 10, "Several processes": exactly one process provisions at a time (a PostgreSQL
-advisory lock scoped by the schema), and another takes over when the holder stops or dies."""
+advisory lock scoped by the schema), and another takes over when the holder stops or dies;
+the writers of several processes take turns instead of losing races to each other."""
 
 from __future__ import annotations
 
 import os
 import signal
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
 import psycopg
 import pytest
 from privatelink.composition import Runtime, open_runtime
 from privatelink.domain.service import EndpointService
+from privatelink.infra.check import check_store
 from privatelink.infra.provisioning_lease import LeasedProvisionerRunner, lease_holder
 from privatelink.infra.settings import Settings
 
-from tests.application.helpers import create_service
+from tests.application.helpers import create_endpoint, create_service
 from tests.conftest import Server
 from tests.integrity.helpers import wait_until
 
@@ -69,3 +72,20 @@ def test_issue10_the_provisioner_is_taken_over_when_its_process_dies(
                 provisions(runtime)
     finally:
         server.stop()
+
+
+def test_issue10_two_processes_writing_one_service_take_turns_and_never_lose_a_race(
+        two: tuple[ExitStack, Runtime, ExitStack, Runtime]) -> None:
+    """Endpoints of one service created at once through two runtimes all succeed, neither
+    writer ever loses an optimistic-concurrency race (each decides on the current state in
+    its turn), and the service holds every endpoint."""
+    _, first, _, second = two
+    service_id = create_service(first)
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda i: create_endpoint((first, second)[i % 2], service_id),
+                            range(24)))
+    assert first.app.executor.lost_races == 0  # type: ignore[union-attr]
+    assert second.app.executor.lost_races == 0  # type: ignore[union-attr]
+    service = first.app.repository.get(EndpointService.create_id(service_id))
+    assert sorted(service.connections) == sorted(ids)
+    assert check_store(first.app) == []
