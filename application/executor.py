@@ -4,9 +4,11 @@ another against cached aggregates and commits them in batches (group commit).
 Why: every endpoint of a service touches that service's aggregate (its connection book), so
 concurrent requests conflict on it. Deciding them in one thread removes the conflicts inside a
 process, and committing a batch of decisions in one transaction amortises the commit, while
-every answer still waits for its own events to be durable. Writes by other processes are
-noticed before each batch (their aggregates are evicted from the cache), and a batch that still
-loses an optimistic-concurrency race is decided again, job by job, against fresh state.
+every answer still waits for its own events to be durable. The writers of several processes
+take turns (a :class:`WriteTurn`, one batch per turn); in its turn a writer first applies the
+events other processes wrote to its cached aggregates, so it decides on the current state. A
+batch that still loses an optimistic-concurrency race (to a writer outside the turns) is
+decided again, job by job, against fresh state.
 
 A refused job leaves nothing behind (issue 10): every aggregate it touched is dropped from the
 cache at once (its in-memory state may hold the refused events, or half of one), the jobs
