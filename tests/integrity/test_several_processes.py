@@ -12,15 +12,19 @@ from contextlib import ExitStack
 
 import psycopg
 import pytest
+from privatelink.api.errors import status_for
+from privatelink.api.http import is_database_outage
+from privatelink.application.executor import StoreUnavailable
 from privatelink.composition import Runtime, open_runtime
 from privatelink.domain.service import EndpointService
 from privatelink.infra.check import check_store
 from privatelink.infra.provisioning_lease import LeasedProvisionerRunner, lease_holder
 from privatelink.infra.settings import Settings
+from privatelink.infra.write_turn import LOCK_NAME as WRITER_LOCK
 
-from tests.application.helpers import create_endpoint, create_service
+from tests.application.helpers import PROVIDER, create_endpoint, create_service
 from tests.conftest import Server
-from tests.integrity.helpers import wait_until
+from tests.integrity.helpers import tag, wait_until
 
 
 def runner_of(runtime: Runtime) -> LeasedProvisionerRunner:
@@ -89,3 +93,19 @@ def test_issue10_two_processes_writing_one_service_take_turns_and_never_lose_a_r
     service = first.app.repository.get(EndpointService.create_id(service_id))
     assert sorted(service.connections) == sorted(ids)
     assert check_store(first.app) == []
+
+
+def test_issue10_a_writer_that_cannot_get_its_turn_answers_503_instead_of_waiting(
+        runtime: Runtime, database_url: str) -> None:
+    """While another session holds the schema's write turn, a command fails in bounded time
+    with an error the API answers 503 ServiceUnavailable; once it is free, commands pass."""
+    service_id = create_service(runtime)
+    with psycopg.connect(database_url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(hashtext(%s), hashtext(%s))",
+                      (WRITER_LOCK, runtime.settings.db_schema))
+        with pytest.raises(Exception) as refused:  # noqa: PT011 - checked just below
+            tag(runtime, PROVIDER, "vpcendpointservice", [service_id], [("k", "v")])
+        error = refused.value
+        assert (isinstance(error, StoreUnavailable) and status_for(error) == 503) or \
+            is_database_outage(error)  # answered 503 ServiceUnavailable by api/http.py
+    tag(runtime, PROVIDER, "vpcendpointservice", [service_id], [("k", "w")])
