@@ -86,6 +86,7 @@ class CommandExecutor:
         self._evicted: set[UUID] = set()
         self.busy_since: float | None = None
         self.lost_races = 0
+        self.watchdog: Any = None  # set by writer_watchdog.watch_writer; `.stuck` for health
         self._stopping = False
         self.seen = app.recorder.max_notification_id() or 0
         self.own: set[int] = set()
