@@ -23,7 +23,6 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -31,42 +30,13 @@ from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from privatelink.application.unit_of_work import MAX_ATTEMPTS, Command, Decision, Outcome, backoff
+from privatelink.application.unit_of_work import MAX_ATTEMPTS, Outcome, backoff
 from privatelink.application.writer_ports import (AggregateCache, AlwaysYourTurn, ChangeFeed,
-                                                  WriteTurn)
+                                                  Job, StoreUnavailable, WriteTurn)
 from privatelink.domain.errors import ConcurrentModification
 
 log = logging.getLogger("privatelink")
 MAX_BATCH = 64
-
-
-class StoreUnavailable(Exception):
-    """The writer could not reach the event store in time; the client may retry."""
-
-    code = "ServiceUnavailable"
-
-    def __init__(self) -> None:
-        super().__init__("The event store is not answering; retry shortly with the same "
-                         "ClientToken.")
-        self.message = str(self)
-
-
-@dataclass
-class Job:
-    """One decision waiting for the writer: a command's or a provisioning step's."""
-
-    decide: Callable[[], Decision]
-    command: Command | None = None
-    tracking: Tracking | None = None
-    attempts: int = 0
-    replayed: bool = False
-    abandoned: bool = False
-    result: dict[str, Any] = field(default_factory=dict)
-    events: list[Any] = field(default_factory=list)
-    aggregates: list[Aggregate] = field(default_factory=list)
-    outcome: Outcome | None = None
-    error: BaseException | None = None
-    done: threading.Event = field(default_factory=threading.Event)
 
 
 class CommandExecutor:

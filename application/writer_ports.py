@@ -1,12 +1,47 @@
-"""The command writer's ports and its cache (see :mod:`application.executor`)."""
+"""The command writer's jobs, ports and cache (see :mod:`application.executor`)."""
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Tracking
+
+from privatelink.application.unit_of_work import Command, Decision, Outcome
+
+
+class StoreUnavailable(Exception):
+    """The writer could not reach the event store in time; the client may retry."""
+
+    code = "ServiceUnavailable"
+
+    def __init__(self) -> None:
+        super().__init__("The event store is not answering; retry shortly with the same "
+                         "ClientToken.")
+        self.message = str(self)
+
+
+@dataclass
+class Job:
+    """One decision waiting for the writer: a command's or a provisioning step's."""
+
+    decide: Callable[[], Decision]
+    command: Command | None = None
+    tracking: Tracking | None = None
+    attempts: int = 0
+    replayed: bool = False
+    abandoned: bool = False
+    result: dict[str, Any] = field(default_factory=dict)
+    events: list[Any] = field(default_factory=list)
+    aggregates: list[Aggregate] = field(default_factory=list)
+    outcome: Outcome | None = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
 
 
 class ChangeFeed(Protocol):
