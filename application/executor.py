@@ -4,9 +4,16 @@ another against cached aggregates and commits them in batches (group commit).
 Why: every endpoint of a service touches that service's aggregate (its connection book), so
 concurrent requests conflict on it. Deciding them in one thread removes the conflicts inside a
 process, and committing a batch of decisions in one transaction amortises the commit, while
-every answer still waits for its own events to be durable. Writes by other processes are
-noticed before each batch (their aggregates are evicted from the cache), and a batch that still
-loses an optimistic-concurrency race is decided again, job by job, against fresh state.
+every answer still waits for its own events to be durable. The writers of several processes
+take turns (a :class:`WriteTurn`, one batch per turn); in its turn a writer first applies the
+events other processes wrote to its cached aggregates, so it decides on the current state. A
+batch that still loses an optimistic-concurrency race (to a writer outside the turns) is
+decided again, job by job, against fresh state.
+
+A refused job leaves nothing behind (issue 10): every aggregate it touched is dropped from the
+cache at once (its in-memory state may hold the refused events, or half of one), the jobs
+decided before it are committed before the next one is decided, and snapshots are taken from
+the store at a committed version, never from memory.
 """
 
 from __future__ import annotations
@@ -14,94 +21,43 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections import OrderedDict
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from privatelink.application.unit_of_work import MAX_ATTEMPTS, Command, Decision, Outcome, backoff
+from privatelink.application.unit_of_work import MAX_ATTEMPTS, Outcome, backoff
+from privatelink.application.writer_ports import (AggregateCache, AlwaysYourTurn, ChangeFeed,
+                                                  Job, StoreUnavailable, WriteTurn)
 from privatelink.domain.errors import ConcurrentModification
 
 log = logging.getLogger("privatelink")
 MAX_BATCH = 64
 
 
-class StoreUnavailable(Exception):
-    """The writer could not reach the event store in time; the client may retry."""
-
-    code = "ServiceUnavailable"
-
-    def __init__(self) -> None:
-        super().__init__("The event store is not answering; retry shortly with the same "
-                         "ClientToken.")
-        self.message = str(self)
-
-
-class ChangeFeed(Protocol):
-    """Port: which aggregates were written after a position of the event log."""
-
-    def changed_since(self, position: int) -> list[tuple[int, UUID]]: ...
-
-
-@dataclass
-class Job:
-    """One decision waiting for the writer: a command's or a provisioning step's."""
-
-    decide: Callable[[], Decision]
-    command: Command | None = None
-    tracking: Tracking | None = None
-    attempts: int = 0
-    replayed: bool = False
-    abandoned: bool = False
-    result: dict[str, Any] = field(default_factory=dict)
-    events: list[Any] = field(default_factory=list)
-    aggregates: list[Aggregate] = field(default_factory=list)
-    outcome: Outcome | None = None
-    error: BaseException | None = None
-    done: threading.Event = field(default_factory=threading.Event)
-
-
-class AggregateCache:
-    """The writer's aggregates, least recently used evicted first."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[UUID, Aggregate] = OrderedDict()
-
-    def get(self, aggregate_id: UUID) -> Aggregate | None:
-        found = self.items.get(aggregate_id)
-        if found is not None:
-            self.items.move_to_end(aggregate_id)
-        return found
-
-    def put(self, aggregate: Aggregate) -> None:
-        self.items[aggregate.id] = aggregate
-        self.items.move_to_end(aggregate.id)
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
-
-    def evict(self, aggregate_id: UUID) -> None:
-        self.items.pop(aggregate_id, None)
-
-
 class CommandExecutor:
     """Runs jobs in one thread; see the module docstring."""
 
     def __init__(self, app: Any, feed: ChangeFeed, on_commit: Callable[[int], None],
-                 cache_size: int = 20_000, answer_within: float = 4.0) -> None:
+                 cache_size: int = 20_000, answer_within: float = 4.0,
+                 turn: WriteTurn | None = None) -> None:
         self.app = app
+        self.turn = turn or AlwaysYourTurn()
         self.answer_within = answer_within
         self.feed = feed
         self.on_commit = on_commit
         self.cache = AggregateCache(cache_size)
         self.jobs: queue.Queue[Job | None] = queue.Queue()
-        self.marks: dict[UUID, int] | None = None
-        self._dirty: set[UUID] = set()
+        self.marks: dict[UUID, tuple[Aggregate, int]] | None = None
+        self._evicted: set[UUID] = set()
+        self.busy_since: float | None = None
+        self.lost_races = 0
+        self.watchdog: Any = None  # set by writer_watchdog.watch_writer; `.stuck` for health
+        self._stopping = False
         self.seen = app.recorder.max_notification_id() or 0
         self.own: set[int] = set()
         self.thread = threading.Thread(target=self._loop, name="command-executor", daemon=True)
@@ -114,6 +70,7 @@ class CommandExecutor:
     def stop(self) -> None:
         self.jobs.put(None)
         self.thread.join(timeout=10)
+        self.turn.close()
 
     def submit(self, job: Job) -> Outcome:
         """Hand a job to the writer and wait for its answer. A writer stuck on an unreachable
@@ -138,29 +95,57 @@ class CommandExecutor:
             aggregate = self.app.repository.get(aggregate_id)
             self.cache.put(aggregate)
         if self.marks is not None and aggregate_id not in self.marks:
-            self.marks[aggregate_id] = len(aggregate.pending_events)
+            self.marks[aggregate_id] = (aggregate, len(aggregate.pending_events))
         return aggregate
+
+    def stuck_for(self) -> float:
+        """Seconds the writer has spent on its current batch (0 when idle)."""
+        started = self.busy_since
+        return 0.0 if started is None else time.monotonic() - started
 
     # -- the writer's side --------------------------------------------------------------
 
     def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             first = self.jobs.get()
             if first is None:
                 return
             batch = [first]
-            while len(batch) < MAX_BATCH:
-                try:
-                    job = self.jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    self._run_batch(batch)
-                    return
-                batch.append(job)
+            self._drain(batch)
+            self._run_timed(batch)
+
+    def _drain(self, batch: list[Job]) -> None:
+        """Add the jobs waiting now to the batch (up to MAX_BATCH)."""
+        while len(batch) < MAX_BATCH and not self._stopping:
+            try:
+                job = self.jobs.get_nowait()
+            except queue.Empty:
+                return
+            if job is None:
+                self._stopping = True
+                return
+            batch.append(job)
+
+    def _run_timed(self, batch: list[Job]) -> None:
+        self.busy_since = time.monotonic()
+        try:
             self._run_batch(batch)
+        finally:
+            self.busy_since = None
 
     def _run_batch(self, batch: list[Job]) -> None:
+        try:
+            self.turn.acquire()
+        except Exception as error:  # noqa: BLE001 - the store is down: every job answers so
+            self._fail_all(batch, error)
+            return
+        try:
+            self._drain(batch)  # the jobs that came while another process had the turn
+            self._run_in_turn(batch)
+        finally:
+            self.turn.release()
+
+    def _run_in_turn(self, batch: list[Job]) -> None:
         try:
             self._forget_foreign_writes()
         except Exception as error:  # noqa: BLE001 - the store is down: every job answers so
@@ -170,10 +155,13 @@ class CommandExecutor:
         for job in batch:
             if self._decide(job):
                 decided.append(job)
-            elif job.error is not None and self._dirty:
-                self._commit(decided)
-                decided = []
-                self._evict_dirty()
+            elif self._evicted:
+                # The refused job's aggregates were evicted: when a job decided before it
+                # holds one, commit now, so the jobs after it reload the committed state.
+                evicted, self._evicted = self._evicted, set()
+                if any(a.id in evicted for done in decided for a in done.aggregates):
+                    self._commit(decided)
+                    decided = []
         self._commit(decided)
 
     def _decide(self, job: Job) -> bool:
@@ -196,22 +184,20 @@ class CommandExecutor:
             marks, self.marks = self.marks, None
         job.result, job.aggregates, job.events = result, unique(aggregates), []
         for aggregate in job.aggregates:
-            job.events.extend(aggregate.pending_events[marks.get(aggregate.id, 0):])
+            mark = marks[aggregate.id][1] if aggregate.id in marks else 0
+            job.events.extend(aggregate.pending_events[mark:])
             self.cache.put(aggregate)
         return True
 
-    def _roll_back(self, marks: dict[UUID, int]) -> None:
-        """Drop what a failed job recorded; its aggregates' state is no longer trusted."""
-        for aggregate_id, mark in marks.items():
-            aggregate = self.cache.get(aggregate_id)
-            if aggregate is not None and len(aggregate.pending_events) > mark:
-                del aggregate.pending_events[mark:]
-                self._dirty = self._dirty | {aggregate_id}
-
-    def _evict_dirty(self) -> None:
-        for aggregate_id in self._dirty:
+    def _roll_back(self, marks: dict[UUID, tuple[Aggregate, int]]) -> None:
+        """Drop what a failed job recorded, and every aggregate it touched from the cache:
+        their in-memory state may hold its events (or half of one, when an event's body
+        raised), so they are never used from memory again. The jobs decided before it keep
+        their own references and their own pending events."""
+        for aggregate_id, (aggregate, mark) in marks.items():
+            del aggregate.pending_events[mark:]
             self.cache.evict(aggregate_id)
-        self._dirty = set()
+            self._evicted.add(aggregate_id)
 
     def _commit(self, jobs: list[Job]) -> None:
         if not jobs:
@@ -250,6 +236,7 @@ class CommandExecutor:
 
     def _decide_again(self, jobs: list[Job]) -> None:
         """Another process won a race: decide each job again, alone, against fresh state."""
+        self.lost_races += 1
         self._evict(jobs)
         for job in jobs:
             job.attempts += 1
@@ -259,8 +246,7 @@ class CommandExecutor:
             backoff(job.attempts)
             if self._decide(job):
                 self._commit([job])
-            else:
-                self._evict_dirty()
+            self._evicted = set()
 
     def _evict(self, jobs: list[Job]) -> None:
         for job in jobs:
@@ -268,12 +254,26 @@ class CommandExecutor:
                 self.cache.evict(aggregate.id)
 
     def _forget_foreign_writes(self) -> None:
-        """Evict aggregates that another process wrote since the last batch."""
+        """Bring cached aggregates that another process wrote since the last batch up to
+        date with its events (evicted when that fails)."""
+        foreign: dict[UUID, None] = {}
         for position, aggregate_id in self.feed.changed_since(self.seen):
             if position not in self.own:
-                self.cache.evict(aggregate_id)
+                foreign[aggregate_id] = None
             self.seen = max(self.seen, position)
         self.own = {p for p in self.own if p > self.seen}
+        for aggregate_id in foreign:
+            self._catch_up(aggregate_id)
+
+    def _catch_up(self, aggregate_id: UUID) -> None:
+        cached = self.cache.items.get(aggregate_id)
+        if cached is None:
+            return
+        try:
+            for event in self.app.events.get(aggregate_id, gt=cached.version):
+                event.mutate(cached)
+        except Exception:  # noqa: BLE001 - whatever went wrong, the store has the truth
+            self.cache.evict(aggregate_id)
 
     def _fail_all(self, jobs: list[Job], error: BaseException) -> None:
         for job in jobs:

@@ -134,13 +134,14 @@ class UnitOfWork:
         return self._record(processing)  # type: ignore[attr-defined,no-any-return]
 
     def snapshot_after(self, events: list[Any], jobs: list[Any]) -> None:
-        """Snapshot, from memory, aggregates whose new events crossed a snapshot interval."""
+        """Snapshot aggregates whose new events crossed a snapshot interval, each at exactly
+        that event's version, read back from the store: never from memory, whose state may
+        hold more than was committed (issue 10)."""
         app: Application = self  # type: ignore[assignment]
         if not app.snapshots:
             return
-        by_id = {a.id: a for job in jobs for a in job.aggregates}
+        kinds = {a.id: type(a) for job in jobs for a in job.aggregates}
         for event in events:
-            aggregate = by_id.get(event.originator_id)
-            interval = app.snapshotting_intervals.get(type(aggregate)) if aggregate else None
-            if aggregate is not None and interval and event.originator_version % interval == 0:
-                app.snapshots.put([type(aggregate).Snapshot.take(aggregate)])
+            interval = app.snapshotting_intervals.get(kinds.get(event.originator_id))  # type: ignore[arg-type]
+            if interval and event.originator_version % interval == 0:
+                app.take_snapshot(event.originator_id, version=event.originator_version)

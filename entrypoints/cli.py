@@ -228,6 +228,7 @@ def _register_history_commands() -> None:
     import privatelink.cli_admin  # noqa: F401 - reset, inventory, provisioner (issue 12)
     import privatelink.cli_history  # noqa: F401 - registers its commands on `app`
     import privatelink.cli_dns  # noqa: F401 - registers `dns` on `app`
+    import privatelink.cli_check  # noqa: F401 - `privatelink check` (issue 10)
 
 
 _register_history_commands()

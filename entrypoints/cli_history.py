@@ -273,6 +273,8 @@ def rebuild(verify: Annotated[bool, typer.Option(
             if difference:
                 fail(f"views differ from the event log: {difference}", code=1)
             console.print(f"views match the event log (position {until})")
+            from privatelink.cli_check import report_problems
+            report_problems(rt)  # issue 10: the log itself is sound too
             return
         replace_live_views(rt.views, target)
         console.print(f"views rebuilt from {until} events")

@@ -17,6 +17,7 @@ from privatelink.application.app import PrivateLinkApp
 from privatelink.application.executor import CommandExecutor
 from privatelink.application.live_inventory import LiveInventory
 from privatelink.application.provisioner_holds import ProvisionerHolds
+from privatelink.application.writer_watchdog import watch_writer
 from privatelink.domain.inventory import Inventory
 from privatelink.infra.change_feed import PostgresChangeFeed
 from privatelink.infra.database import ensure_schema, eventsourcing_env, open_database, schema_setup_lock
@@ -25,6 +26,8 @@ from privatelink.infra.edge_store import PostgresAnswerStore, PostgresNonceStore
 from privatelink.infra.followers import Projector, ProvisionerRunner
 from privatelink.infra.inventory_file import demo_inventory, load_inventory
 from privatelink.infra.metrics import LagMeter
+from privatelink.infra.provisioning_lease import LeasedProvisionerRunner
+from privatelink.infra.write_turn import PostgresWriteTurn
 from privatelink.infra.positions import NotifyListener, PositionWatcher
 from privatelink.infra.settings import Settings
 from privatelink.infra.view_store import PostgresViews
@@ -141,10 +144,13 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
             projector.poke(position)
 
     executor = CommandExecutor(runtime.app, PostgresChangeFeed(runtime.app), committed,
-                               answer_within=runtime.settings.store_timeout * 2)
+                               answer_within=runtime.settings.store_timeout * 2,
+                               turn=PostgresWriteTurn(runtime.url, runtime.settings.db_schema,
+                                                      runtime.settings.store_timeout * 2))
     executor.start()
     runtime.app.executor = executor
     stack.callback(detach_executor, runtime.app, executor)
+    stack.enter_context(watch_writer(executor, runtime.settings.store_timeout * 5))
 
 
 def detach_executor(app: PrivateLinkApp, executor: CommandExecutor) -> None:
@@ -157,7 +163,8 @@ def start_followers(runtime: Runtime, stack: ExitStack) -> None:
     listener = NotifyListener(runtime.url, runtime.views.channel, runtime.watcher)
     listener.start()
     stack.callback(listener.stop)
-    followers: list[Projector | ProvisionerRunner] = [ProvisionerRunner(runtime.app, runtime.url)]
+    followers: list[Projector | ProvisionerRunner] = [
+        LeasedProvisionerRunner(runtime.app, runtime.url, settings.db_schema)]
     if settings.run_projector:
         followers.append(Projector(runtime.app, runtime.url, runtime.views, runtime.watcher))
     for follower in followers:

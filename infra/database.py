@@ -12,6 +12,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
+from privatelink.infra.recorder import TOPIC as RECORDER_TOPIC
 from privatelink.infra.settings import Settings
 
 log = logging.getLogger("privatelink")
@@ -65,6 +66,8 @@ def eventsourcing_env(url: str, schema: str, pool_size: int,
         "POSTGRES_CONNECT_TIMEOUT": str(max(1, round(connect_timeout))),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
         "CREATE_TABLE": "y",
+        # Writes without psycopg's pipeline mode, and bounded in time (issue 10).
+        "PROCESS_RECORDER_TOPIC": RECORDER_TOPIC,
     }
 
 

@@ -14,6 +14,7 @@ from eventsourcing.persistence import StoredEvent
 from privatelink.application.app import PrivateLinkApp
 
 BATCH = 1000
+LABEL_KEYS = ("endpoint_id", "service_id", "resource_id", "vswitch_id")
 REQUIRED = ("position", "originator_id", "originator_version", "topic", "state")
 
 
@@ -72,20 +73,44 @@ def read_events(lines: Iterable[str]) -> list[StoredEvent]:
     """Validate the whole file first: broken records and gaps are refused by line number."""
     events: list[StoredEvent] = []
     versions: dict[UUID, int] = {}
+    labels: dict[UUID, str] = {}
     for number, line in enumerate(lines, 1):
         record = parse_line(number, line)
         if record["position"] != number:
             raise ImportRefused(f"line {number}: position {record['position']} leaves a gap "
                                 f"(expected {number})")
         originator = UUID(record["originator_id"])
+        labels.setdefault(originator, resource_label(record["state"]))
         expected = versions.get(originator, 0) + 1
         if record["originator_version"] != expected:
-            raise ImportRefused(f"line {number}: {originator} version "
-                                f"{record['originator_version']} leaves a gap (expected {expected})")
+            raise ImportRefused(version_gap(number, originator, labels[originator], expected,
+                                            record["originator_version"]))
         versions[originator] = expected
         events.append(StoredEvent(originator_id=originator, originator_version=expected,
                                   topic=record["topic"], state=json.dumps(record["state"]).encode()))
     return events
+
+
+def resource_label(state: dict[str, Any]) -> str:
+    """The resource id a person knows an aggregate by, when its event names one."""
+    for key in LABEL_KEYS:
+        if isinstance(state.get(key), str):
+            return str(state[key])
+    return ""
+
+
+def version_gap(number: int, originator: UUID, label: str, expected: int, found: int) -> str:
+    """Why a log with a version gap cannot be imported, precisely (issue 16)."""
+    name = f"{originator} ({label})" if label else str(originator)
+    if found < expected:
+        what = f"version {found} again (after version {expected - 1})"
+    elif found == expected + 1:
+        what = f"version {found}, so version {expected} is missing"
+    else:
+        what = f"version {found}, so versions {expected} to {found - 1} are missing"
+    return (f"line {number}: aggregate {name}: expected version {expected} but found "
+            f"{what}. The source store has a gap in its log; `privatelink check` on it names "
+            "every such aggregate.")
 
 
 def parse_line(number: int, line: str) -> dict[str, Any]:

@@ -1,0 +1,50 @@
+"""The event store's writer, without psycopg's pipeline mode (issue 10, "The embedded store
+must never hang").
+
+eventsourcing's ``insert_events`` sends its statements in pipeline mode; psycopg (3.3) then
+deadlocks on a Unix socket once a batch carries more than a megabyte or two: the client waits
+in ``Pipeline.sync`` while the server waits to read. The embedded PostgreSQL is reached over a
+Unix socket, so every large batch could wedge the single writer for good. Here the same
+statements run one after another in one ordinary transaction (each is sent whole before its
+answer is read, so neither side can wait on the other), and the transaction carries a
+statement timeout: a write that takes longer than its budget fails (503 to the caller)
+instead of hanging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresProcessRecorder
+from psycopg import sql
+
+TOPIC = "privatelink.infra.recorder:PlainProcessRecorder"
+WRITE_BUDGET_SECONDS = 60
+
+
+class PlainProcessRecorder(PostgresProcessRecorder):
+    """Inserts events (and a tracking position) in one plain transaction, bounded in time."""
+
+    write_budget_seconds: float = WRITE_BUDGET_SECONDS
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        # Every statement on the event store's connections (reads too) has a budget; this
+        # recorder is built before the pool opens its first connection.
+        datastore.pool.kwargs.setdefault(
+            "options", f"-c statement_timeout={int(self.write_budget_seconds * 1000)}")
+        super().__init__(datastore, **kwargs)
+
+    def insert_events(self, stored_events: Sequence[StoredEvent],
+                      **kwargs: Any) -> Sequence[int] | None:
+        budget = sql.SQL("SET LOCAL statement_timeout = {}").format(
+            sql.Literal(f"{int(self.write_budget_seconds * 1000)}ms"))
+        with self.datastore.get_connection() as conn, conn.transaction(), \
+                conn.cursor() as curs:
+            curs.execute(budget)
+            self._insert_events(curs, stored_events, **kwargs)
+            if not stored_events:
+                return None
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
