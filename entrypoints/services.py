@@ -18,6 +18,12 @@ class Services:
     def callback(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         self.stops.append(lambda: fn(*args, **kwargs))
 
+    def enter_context(self, manager: Any) -> Any:
+        """Enter a context manager now; exit it on close, like ``ExitStack.enter_context``."""
+        value = manager.__enter__()
+        self.callback(manager.__exit__, None, None, None)
+        return value
+
     def close(self, before: Callable[[], Any] | None = None) -> None:
         stops, self.stops = self.stops, []
         if before is not None:
