@@ -90,6 +90,9 @@ def serve(
         help="Forward ENI listener ports to the load balancers' backends.")] = True,
     probe_interval: Annotated[float, typer.Option(
         help="Seconds between health probes of the backends (0: no probing).")] = 2.0,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Show the embedded PostgreSQL's own output (always in "
+        "DATA_DIR/postgres.log).")] = False,
 ) -> None:
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
     import uvicorn
@@ -104,7 +107,8 @@ def serve(
                             database_url=database_url, db_schema=schema,
                             provision_delay=provision_delay, run_projector=projector,
                             dns_host=dns_host, dns_port=dns_port, dns_enabled=dns,
-                            forwarders_enabled=forwarders, probe_interval=probe_interval)
+                            forwarders_enabled=forwarders, probe_interval=probe_interval,
+                            verbose=verbose or None)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from privatelink.infra.dataplane import DataPlaneError
 

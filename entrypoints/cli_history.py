@@ -30,9 +30,16 @@ def moment(value: str | None) -> datetime | None:
 
 
 def runtime_for(data_dir: Path, database_url: str | None, schema: str,
-                inventory: Path | None = None) -> Any:
+                inventory: Path | None = None, create: bool = False) -> Any:
+    """The store's runtime; commands that only read refuse to create a store (issue 15)."""
     from privatelink.composition import open_runtime
+    from privatelink.infra.embedded import NoStore, require_store
 
+    if not create and not database_url:
+        try:
+            require_store(data_dir)
+        except NoStore as error:
+            fail(str(error))
     return open_runtime(settings_for(data_dir=data_dir, database_url=database_url,
                                      db_schema=schema, inventory=inventory), serve=False)
 
@@ -168,7 +175,8 @@ def import_command(path: Path, data_dir: DataDir = Path(".privatelink"),
     """Replay an exported log into an empty store."""
     from privatelink.infra.export import ImportRefused, import_events
 
-    with runtime_for(data_dir, database_url, schema, inventory) as rt, path.open() as source:
+    with runtime_for(data_dir, database_url, schema, inventory, create=True) as rt, \
+            path.open() as source:
         try:
             done = import_events(rt.app, source)
         except ImportRefused as error:

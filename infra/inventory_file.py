@@ -37,7 +37,7 @@ def load_inventory(path: Path) -> Inventory:
 
 def demo_inventory_text() -> str:
     """The built-in demo inventory, as the YAML text shipped with the package."""
-    return files("infra").joinpath(_DEMO_FILE).read_text(encoding="utf-8")
+    return files("privatelink.infra").joinpath(_DEMO_FILE).read_text(encoding="utf-8")
 
 
 def demo_inventory() -> Inventory:

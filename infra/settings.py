@@ -32,3 +32,7 @@ class Settings(BaseSettings):
     dns_enabled: bool = False
     forwarders_enabled: bool = False
     probe_interval: float = Field(default=0.0, ge=0)
+    # The embedded PostgreSQL's own output on the console too (it always goes to
+    # DATA_DIR/postgres.log); and whether a server restarts it when it dies.
+    verbose: bool = False
+    supervise_store: bool = True
