@@ -1,9 +1,11 @@
-"""The HTTP surface: the cloud's RPC protocol on ``POST /`` and ``GET /healthz``."""
+"""The HTTP surface: the cloud's RPC protocol on ``POST /``; health and metrics in
+``ops_routes``."""
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -15,6 +17,7 @@ from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
 from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
+from privatelink.api.ops_routes import observe_request, ops_router
 from privatelink.api.wire.errors import InvalidParameter, UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
@@ -48,15 +51,7 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
                   **fastapi_args)
     app.state.runtime = runtime
 
-    @app.get("/metrics")
-    def metrics(reset: bool = False) -> dict[str, Any]:
-        """Projection lag (commit of an event in this process to its view row)."""
-        lag = getattr(runtime, "lag", None)
-        return {"projection_lag": lag.summary(reset) if lag else {}}
-
-    @app.get("/healthz")
-    def healthz() -> dict[str, Any]:
-        return {"status": "ok", "views_position": runtime.watcher.position}  # type: ignore[attr-defined]
+    app.include_router(ops_router(app))
 
     @app.post("/admin/faults")
     async def fault(request: Request) -> Response:
@@ -73,7 +68,9 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
 
     @app.post("/")
     async def rpc(request: Request) -> Response:
-        status, body = await answer(runtime, request.scope, await request.body())
+        started, raw_body = time.perf_counter(), await request.body()
+        status, body = await answer(runtime, request.scope, raw_body)
+        observe_request(app, request.scope, raw_body, status, body, started)
         return Response(body, status, media_type="application/json")
 
     return app
@@ -119,7 +116,9 @@ class CloudProtocol:
             chunks.append(message.get("body", b""))
             if not message.get("more_body"):
                 break
-        status, body = await answer(self.runtime, scope, b"".join(chunks))
+        started, raw_body = time.perf_counter(), b"".join(chunks)
+        status, body = await answer(self.runtime, scope, raw_body)
+        observe_request(self.app, scope, raw_body, status, body, started)
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})
