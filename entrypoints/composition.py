@@ -102,7 +102,7 @@ def supervise_store(runtime: Runtime, stack: ExitStack) -> None:
     """A server restarts the embedded PostgreSQL it owns when that dies (issue 16)."""
     embedded = runtime.store.embedded if runtime.store else None
     if embedded is not None and runtime.settings.supervise_store:
-        runtime.supervisor = Supervisor(embedded)
+        runtime.supervisor = Supervisor(embedded, runtime.settings.store_check_interval)
         runtime.supervisor.start()
         stack.callback(runtime.supervisor.stop)
 

@@ -36,3 +36,4 @@ class Settings(BaseSettings):
     # DATA_DIR/postgres.log); and whether a server restarts it when it dies.
     verbose: bool = False
     supervise_store: bool = True
+    store_check_interval: float = Field(default=0.5, gt=0)
