@@ -29,19 +29,20 @@ def moment(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def runtime_for(data_dir: Path, database_url: str | None, schema: str,
+def runtime_for(data_dir: Path | None, database_url: str | None, schema: str | None,
                 inventory: Path | None = None, create: bool = False) -> Any:
     """The store's runtime; commands that only read refuse to create a store (issue 15)."""
     from privatelink.composition import open_runtime
     from privatelink.infra.embedded import NoStore, require_store
 
-    if not create and not database_url:
+    settings = settings_for(data_dir=data_dir, database_url=database_url, db_schema=schema,
+                            inventory=inventory)
+    if not create and not settings.database_url:
         try:
-            require_store(data_dir)
+            require_store(settings.data_dir)
         except NoStore as error:
             fail(str(error))
-    return open_runtime(settings_for(data_dir=data_dir, database_url=database_url,
-                                     db_schema=schema, inventory=inventory), serve=False)
+    return open_runtime(settings, serve=False)
 
 
 def resource_or_fail(app_: Any, resource_id: str) -> Any:

