@@ -9,13 +9,8 @@ RUN useradd --create-home --uid 10001 privatelink \
     && mkdir /data && chown privatelink:privatelink /data
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
-COPY entrypoints ./entrypoints
-COPY domain ./domain
-COPY application ./application
-COPY projections ./projections
-COPY api ./api
-COPY infra ./infra
+# The repository without tests, benchmarks and local state (see .dockerignore).
+COPY . ./
 RUN pip install --no-cache-dir . && rm -rf /src
 
 USER privatelink
