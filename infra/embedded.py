@@ -80,6 +80,18 @@ def postmaster_alive(server: Any) -> bool:
         return False
 
 
+def reap(server: Any) -> None:
+    """A dead postmaster whose parent we became (the server is PID 1 in a container without
+    an init) stays a zombie that looks running: collect it so it can be started again."""
+    info = getattr(server, "_postmaster_info", None)
+    pid = getattr(info, "pid", None)
+    if pid:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+
+
 class EmbeddedPostgres:
     """One handle on the data directory's PostgreSQL."""
 
@@ -119,6 +131,7 @@ class EmbeddedPostgres:
 
     def restart(self) -> None:
         """Start it again with the package's own start (same socket, so the same URL)."""
+        reap(self.server)
         with self.server._lock:
             prune_handles(self.server)
             self.server.ensure_postgres_running()
