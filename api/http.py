@@ -1,11 +1,9 @@
-"""The HTTP surface: the cloud's RPC protocol on ``POST /``; health and metrics in
-``ops_routes``."""
+"""The HTTP surface: the cloud's RPC protocol on ``POST /`` and ``GET /healthz``."""
 
 from __future__ import annotations
 
 import json
 import logging
-import time
 import uuid
 from typing import Any
 
@@ -17,7 +15,7 @@ from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
 from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
-from privatelink.api.ops_routes import observe_request, ops_router
+from privatelink.api.ops_routes import observed, ops_router
 from privatelink.api.wire.errors import InvalidParameter, UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
@@ -68,14 +66,13 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
 
     @app.post("/")
     async def rpc(request: Request) -> Response:
-        started, raw_body = time.perf_counter(), await request.body()
-        status, body = await answer(runtime, request.scope, raw_body)
-        observe_request(app, request.scope, raw_body, status, body, started)
+        status, body = await answer(runtime, request.scope, await request.body())
         return Response(body, status, media_type="application/json")
 
     return app
 
 
+@observed
 async def answer(runtime: RuntimeLike, scope: dict[str, Any], raw_body: bytes
                  ) -> tuple[int, bytes]:
     """One cloud RPC request, from its ASGI scope and body to (status, JSON body)."""
@@ -116,9 +113,7 @@ class CloudProtocol:
             chunks.append(message.get("body", b""))
             if not message.get("more_body"):
                 break
-        started, raw_body = time.perf_counter(), b"".join(chunks)
-        status, body = await answer(self.runtime, scope, raw_body)
-        observe_request(self.app, scope, raw_body, status, body, started)
+        status, body = await answer(self.runtime, scope, b"".join(chunks))
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})

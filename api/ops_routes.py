@@ -4,8 +4,10 @@ answer), Prometheus text at ``/metrics``, and the projection-lag summary the ben
 
 from __future__ import annotations
 
+import functools
 import json
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -18,10 +20,11 @@ from starlette.concurrency import run_in_threadpool
 
 
 def ops_router(app: FastAPI) -> APIRouter:
-    """The routes, and the app's metrics (``app.state.metrics``) fed by the runtime."""
+    """The routes, and the metrics of the app's runtime (``runtime.metrics``, which
+    ``observed`` feeds with each request)."""
     runtime = app.state.runtime
     metrics = ServerMetrics(runtime)
-    app.state.metrics = metrics
+    app.state.metrics = runtime.metrics = metrics
     lag = getattr(runtime, "lag", None)
     if lag is not None:
         lag.listeners.append(metrics.projection_lag.observe)
@@ -50,21 +53,32 @@ def ops_router(app: FastAPI) -> APIRouter:
     return router
 
 
-def observe_request(app: FastAPI, scope: dict[str, Any], raw_body: bytes, status: int,
-                    body: bytes, started: float) -> None:
-    """Count one cloud API request by action and code (the cloud's error code, or ``OK``)."""
-    metrics: ServerMetrics | None = getattr(app.state, "metrics", None)
-    if metrics is None:
-        return
-    action = action_of(scope, raw_body)
-    code = "OK" if status == 200 else error_code(body, status)
-    metrics.observe_request(action, code, time.perf_counter() - started)
+Answer = Callable[[Any, dict[str, Any], bytes], Awaitable[tuple[int, bytes]]]
+
+
+def observed(answer: Answer) -> Answer:
+    """Wrap the cloud protocol's ``answer``: each request is counted by action and code (the
+    cloud's error code, or ``OK``) with its latency, in the runtime's metrics when it has them."""
+
+    @functools.wraps(answer)
+    async def timed(runtime: Any, scope: dict[str, Any], raw_body: bytes) -> tuple[int, bytes]:
+        started = time.perf_counter()
+        status, body = await answer(runtime, scope, raw_body)
+        metrics: ServerMetrics | None = getattr(runtime, "metrics", None)
+        if metrics is not None:
+            code = "OK" if status == 200 else error_code(body, status)
+            metrics.observe_request(action_of(scope, raw_body), code,
+                                    time.perf_counter() - started)
+        return status, body
+
+    return timed
 
 
 def action_of(scope: dict[str, Any], raw_body: bytes) -> str:
     """The request's action (the ``x-acs-action`` header, or the legacy ``Action`` parameter)
     when it is one we know; "unknown" otherwise, so the labels stay few."""
-    named = [v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"x-acs-action"]
+    named = [v.decode("latin-1") for k, v in scope.get("headers", [])
+             if k.lower() == b"x-acs-action"]
     for source in (scope.get("query_string", b""), raw_body[:65536]):
         named += parse_qs(source.decode("latin-1")).get("Action", [])
     return named[-1] if named and named[-1] in ACTIONS else "unknown"

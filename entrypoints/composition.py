@@ -17,10 +17,8 @@ from privatelink.application.app import PrivateLinkApp
 from privatelink.application.executor import CommandExecutor
 from privatelink.domain.inventory import Inventory
 from privatelink.infra.change_feed import PostgresChangeFeed
-from privatelink.infra.database import (Store, ensure_schema, eventsourcing_env, open_store,
-                                        schema_setup_lock)
+from privatelink.infra.database import ensure_schema, eventsourcing_env, open_database, schema_setup_lock
 from privatelink.infra.dataplane import start_data_plane
-from privatelink.infra.embedded import Supervisor
 from privatelink.infra.followers import Projector, ProvisionerRunner
 from privatelink.infra.inventory_file import demo_inventory, load_inventory
 from privatelink.infra.metrics import LagMeter
@@ -44,8 +42,6 @@ class Runtime:
     authenticator: Authenticator
     followers: list[object] = field(default_factory=list)
     lag: LagMeter = field(default_factory=LagMeter)
-    store: Store | None = None
-    supervisor: Supervisor | None = None
 
     def wait_for_views(self, position: int | None) -> bool:
         """Read-your-writes: block until the views include ``position``."""
@@ -68,8 +64,7 @@ def open_runtime(settings: Settings, *, serve: bool = True,
     """Start the store, the application, the views and, when serving, the followers."""
     inventory = inventory or read_inventory(settings)
     with ExitStack() as stack:
-        store = stack.enter_context(open_store(settings))
-        url = store.url
+        url = stack.enter_context(open_database(settings, supervise=serve))
         with schema_setup_lock(url, settings.db_schema):
             ensure_schema(url, settings.db_schema)
             app = PrivateLinkApp(
@@ -88,23 +83,12 @@ def open_runtime(settings: Settings, *, serve: bool = True,
         lag = LagMeter()
         watcher = PositionWatcher(views.position(), on_advance=lag.applied)
         authenticator = Authenticator(inventory.secret_for, MemoryNonceStore(), utc_now)
-        runtime = Runtime(settings, url, inventory, app, views, watcher, authenticator, lag=lag,
-                          store=store)
+        runtime = Runtime(settings, url, inventory, app, views, watcher, authenticator, lag=lag)
         if serve:
-            supervise_store(runtime, stack)
             start_followers(runtime, stack)
             start_data_plane(runtime, stack)
             start_executor(runtime, stack)
         yield runtime
-
-
-def supervise_store(runtime: Runtime, stack: ExitStack) -> None:
-    """A server restarts the embedded PostgreSQL it owns when that dies (issue 16)."""
-    embedded = runtime.store.embedded if runtime.store else None
-    if embedded is not None and runtime.settings.supervise_store:
-        runtime.supervisor = Supervisor(embedded, runtime.settings.store_check_interval)
-        runtime.supervisor.start()
-        stack.callback(runtime.supervisor.stop)
 
 
 def start_executor(runtime: Runtime, stack: ExitStack) -> None:

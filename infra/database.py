@@ -6,46 +6,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from privatelink.infra.embedded import EmbeddedPostgres
 from privatelink.infra.settings import Settings
 
 log = logging.getLogger("privatelink")
 
 
-@dataclass
-class Store:
-    """Where the store is, and the embedded PostgreSQL's handle when it is ours."""
-
-    url: str
-    embedded: EmbeddedPostgres | None = None
-
-
 @contextmanager
-def open_store(settings: Settings) -> Iterator[Store]:
-    """An external store as given, or the embedded one started and stopped around the block."""
+def open_database(settings: Settings, supervise: bool = False) -> Iterator[str]:
+    """Yield a connection URL; an embedded server is started and stopped around the block
+    and, when ``supervise`` (a server), started again if it dies (infra/embedded.py)."""
     if settings.database_url:
-        yield Store(settings.database_url)
+        yield settings.database_url
         return
-    embedded = EmbeddedPostgres(settings.data_dir, verbose=settings.verbose)
-    url = embedded.start()
-    try:
-        yield Store(url, embedded)
-    finally:
-        embedded.stop()
+    from privatelink.infra.embedded import embedded_store
 
-
-@contextmanager
-def open_database(settings: Settings) -> Iterator[str]:
-    """Yield a connection URL; an embedded server is started and stopped around the block."""
-    with open_store(settings) as store:
-        yield store.url
+    with embedded_store(settings.data_dir, settings.verbose,
+                        supervise and settings.supervise_store,
+                        settings.store_check_interval) as url:
+        yield url
 
 
 def describe(url: str) -> str:

@@ -8,6 +8,8 @@ import logging
 import os
 import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +198,37 @@ class Supervisor:
             self.state = "running"
             log.warning("the embedded PostgreSQL is running again (restart %d)", self.restarts)
             return
+
+
+# The embedded stores this process opened, by URL: the health answer describes them.
+OPENED: dict[str, EmbeddedPostgres | Supervisor] = {}
+
+
+@contextmanager
+def embedded_store(data_dir: Path, verbose: bool = False, supervise: bool = False,
+                   interval: float = 0.5) -> Iterator[str]:
+    """Start the data directory's PostgreSQL (supervised when asked), yield its URL, stop it."""
+    embedded = EmbeddedPostgres(data_dir, verbose=verbose)
+    url = embedded.start()
+    supervisor = Supervisor(embedded, interval) if supervise else None
+    OPENED[url] = supervisor or embedded
+    if supervisor is not None:
+        supervisor.start()
+    try:
+        yield url
+    finally:
+        OPENED.pop(url, None)
+        if supervisor is not None:
+            supervisor.stop()
+        embedded.stop()
+
+
+def describe_store(url: str) -> dict[str, Any]:
+    """The health answer's words on the store behind ``url``."""
+    opened = OPENED.get(url)
+    if isinstance(opened, Supervisor):
+        return opened.describe()
+    if isinstance(opened, EmbeddedPostgres):
+        return {"kind": "embedded", "state": "running, not supervised by this process",
+                "log": str(opened.log_path)}
+    return {"kind": "external", "state": "not managed here: its operator restarts it"}

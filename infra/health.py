@@ -52,13 +52,9 @@ def writer_state(runtime: Any) -> dict[str, Any] | None:
 
 
 def store_state(runtime: Any) -> dict[str, Any]:
-    supervisor = getattr(runtime, "supervisor", None)
-    if supervisor is not None:
-        return supervisor.describe()
-    store = getattr(runtime, "store", None)
-    if store is not None and store.embedded is not None:
-        return {"kind": "embedded", "state": "not supervised (this process does not serve)"}
-    return {"kind": "external", "state": "not managed here: the operator restarts it"}
+    from privatelink.infra.embedded import describe_store
+
+    return describe_store(runtime.url)
 
 
 def check_health(runtime: Any) -> tuple[bool, dict[str, Any]]:
