@@ -106,8 +106,7 @@ class Serve:
     def metrics(self, reset: bool = False) -> dict[str, Any]:
         import httpx
 
-        return httpx.get(f"http://{self.endpoint}/_privatelink/metrics.json",
-                         params={"reset": reset}).json()
+        return httpx.get(f"http://{self.endpoint}/metrics", params={"reset": reset}).json()
 
     def rss_mb(self) -> float:
         import psutil
