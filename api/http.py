@@ -21,6 +21,7 @@ from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, e
 from privatelink.api.protocol import (RPC_METHODS, check_version, common_params,
                                       install_cloud_errors, rendered)
 from privatelink.api.first_answer import first_answer
+from privatelink.api.ops_routes import observed, ops_router
 from privatelink.api.wire.errors import InvalidParameter, UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
@@ -57,15 +58,7 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
     app.state.runtime = runtime
     install_cloud_errors(app)
 
-    @app.get("/metrics")
-    def metrics(reset: bool = False) -> dict[str, Any]:
-        """Projection lag (commit of an event in this process to its view row)."""
-        lag = getattr(runtime, "lag", None)
-        return {"projection_lag": lag.summary(reset) if lag else {}}
-
-    @app.get("/healthz")
-    def healthz() -> dict[str, Any]:
-        return {"status": "ok", "views_position": runtime.watcher.position}  # type: ignore[attr-defined]
+    app.include_router(ops_router(app))
 
     include_admin_routes(app, runtime)  # /_privatelink/: reset, inventory, provisioner (issue 12)
 
@@ -95,6 +88,7 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
 
 
 @access_logged
+@observed
 async def answer(runtime: RuntimeLike, scope: dict[str, Any], raw_body: bytes
                  ) -> tuple[int, bytes]:
     """One cloud RPC request, from its ASGI scope and body to (status, JSON body)."""

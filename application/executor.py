@@ -42,6 +42,8 @@ MAX_BATCH = 64
 class CommandExecutor:
     """Runs jobs in one thread; see the module docstring."""
 
+    on_batch: Callable[[int], None] | None = None  # told each commit's number of jobs
+
     def __init__(self, app: Any, feed: ChangeFeed, on_commit: Callable[[int], None],
                  cache_size: int = 20_000, answer_within: float = 4.0,
                  turn: WriteTurn | None = None) -> None:
@@ -223,6 +225,8 @@ class CommandExecutor:
         position = max(ids) if ids else None
         if position is not None:
             self.on_commit(position)
+        if self.on_batch is not None:
+            self.on_batch(len(jobs))
         for job in jobs:
             self._finish(job, outcome=Outcome(job.result, self._position_for(job, position)))
 

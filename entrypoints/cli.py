@@ -100,6 +100,9 @@ def serve(
     log_format: opts.LogFormat = None,
     request_timeout: opts.RequestTimeout = None,
     max_connections: opts.MaxConnections = None,
+    verbose: Annotated[Optional[bool], typer.Option(
+        "--verbose", help="Show the embedded PostgreSQL's own output (always in "
+        "DATA_DIR/postgres.log).")] = None,
 ) -> None:
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
     settings = serve_settings(**locals())  # first: locals() are the options alone

@@ -36,11 +36,19 @@ def moment(value: str | None) -> datetime | None:
 
 
 def runtime_for(data_dir: Path | None, database_url: str | None, schema: str | None,
-                inventory: Path | None = None) -> Any:
+                inventory: Path | None = None, create: bool = False) -> Any:
+    """The store's runtime; commands that only read refuse to create a store (issue 15)."""
     from privatelink.composition import open_runtime
+    from privatelink.infra.embedded import NoStore, require_store
 
-    return open_runtime(settings_for(data_dir=data_dir, database_url=database_url,
-                                     db_schema=schema, inventory=inventory), serve=False)
+    settings = settings_for(data_dir=data_dir, database_url=database_url, db_schema=schema,
+                            inventory=inventory)
+    if not create and not settings.database_url:
+        try:
+            require_store(settings.data_dir)
+        except NoStore as error:
+            fail(str(error))
+    return open_runtime(settings, serve=False)
 
 
 def resource_or_fail(app_: Any, resource_id: str) -> Any:
@@ -229,7 +237,7 @@ def import_command(path: Annotated[Path, typer.Argument(
     except OSError as error:
         fail(f"cannot read {path}: {error.strerror}")
         return
-    with source, runtime_for(data_dir, database_url, schema, inventory) as rt:
+    with source, runtime_for(data_dir, database_url, schema, inventory, create=True) as rt:
         try:
             done = import_events(rt.app, source)
         except ImportRefused as error:

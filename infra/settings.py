@@ -17,6 +17,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "PRIVATELINK_DATABASE_URL"))
     data_dir: Path = Path(".privatelink")
+    # The embedded PostgreSQL's own output on the console too (it always goes to
+    # DATA_DIR/postgres.log); and whether a server restarts it when it dies.
+    verbose: bool = False
+    supervise_store: bool = True
+    store_check_interval: float = Field(default=0.5, gt=0)
     db_schema: str = Field(default="public", pattern=r"^[a-z_][a-z0-9_]{0,40}$")
     host: str = "127.0.0.1"
     port: int = 8080

@@ -1,0 +1,92 @@
+"""Operations routes (issues 12, 16): ``GET /_privatelink/health`` (``/healthz`` is the same
+answer), Prometheus text at ``/metrics``, and the projection-lag summary the benchmark reads at
+``/_privatelink/metrics.json``."""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse, Response
+from privatelink.api.actions import ACTIONS
+from privatelink.infra.health import check_health
+from privatelink.infra.metrics import ServerMetrics
+from starlette.concurrency import run_in_threadpool
+
+
+def ops_router(app: FastAPI) -> APIRouter:
+    """The routes, and the metrics of the app's runtime (``runtime.metrics``, which
+    ``observed`` feeds with each request)."""
+    runtime = app.state.runtime
+    metrics = ServerMetrics(runtime)
+    app.state.metrics = runtime.metrics = metrics
+    lag = getattr(runtime, "lag", None)
+    if lag is not None:
+        lag.listeners.append(metrics.projection_lag.observe)
+    executor = getattr(getattr(runtime, "app", None), "executor", None)
+    if executor is not None:
+        executor.on_batch = metrics.batch_size.observe
+    router = APIRouter()
+
+    async def health() -> Response:
+        healthy, document = await run_in_threadpool(check_health, runtime)
+        return JSONResponse(document, 200 if healthy else 503)
+
+    router.add_api_route("/_privatelink/health", health, methods=["GET"])
+    router.add_api_route("/healthz", health, methods=["GET"])
+
+    @router.get("/metrics")
+    def prometheus() -> Response:
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
+
+    @router.get("/_privatelink/metrics.json")
+    def metrics_json(reset: bool = False) -> dict[str, Any]:
+        """Projection lag (commit of an event in this process to its view row)."""
+        return {"projection_lag": lag.summary(reset) if lag else {}}
+
+    return router
+
+
+Answer = Callable[[Any, dict[str, Any], bytes], Awaitable[tuple[int, bytes]]]
+
+
+def observed(answer: Answer) -> Answer:
+    """Wrap the cloud protocol's ``answer``: each request is counted by action and code (the
+    cloud's error code, or ``OK``) with its latency, in the runtime's metrics when it has them."""
+
+    @functools.wraps(answer)
+    async def timed(runtime: Any, scope: dict[str, Any], raw_body: bytes) -> tuple[int, bytes]:
+        started = time.perf_counter()
+        status, body = await answer(runtime, scope, raw_body)
+        metrics: ServerMetrics | None = getattr(runtime, "metrics", None)
+        if metrics is not None:
+            code = "OK" if status == 200 else error_code(body, status)
+            metrics.observe_request(action_of(scope, raw_body), code,
+                                    time.perf_counter() - started)
+        return status, body
+
+    return timed
+
+
+def action_of(scope: dict[str, Any], raw_body: bytes) -> str:
+    """The request's action (the ``x-acs-action`` header, or the legacy ``Action`` parameter)
+    when it is one we know; "unknown" otherwise, so the labels stay few."""
+    named = [v.decode("latin-1") for k, v in scope.get("headers", [])
+             if k.lower() == b"x-acs-action"]
+    for source in (scope.get("query_string", b""), raw_body[:65536]):
+        named += parse_qs(source.decode("latin-1")).get("Action", [])
+    return named[-1] if named and named[-1] in ACTIONS else "unknown"
+
+
+def error_code(body: bytes, status: int) -> str:
+    try:
+        code = json.loads(body).get("Code")
+    except (ValueError, AttributeError):
+        code = None
+    return code if isinstance(code, str) and len(code) < 80 else str(status)
