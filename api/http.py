@@ -46,6 +46,10 @@ def handle(runtime: RuntimeLike, raw: RawRequest, request_id: str) -> dict[str, 
         raise UnknownAction(signed.action)
     check_version(signed)
     request = parse_params(signed.action, common_params(signed.action, signed.params))
+    watcher = getattr(runtime, "watcher", None)
+    if watcher is not None and not watcher.caught_up(runtime.settings.store_timeout):  # type: ignore[attr-defined]
+        raise ServiceUnavailable("The read views are being rebuilt after the store restarted; "
+                                 "retry shortly.")
     ctx = Ctx(runtime, Caller(account.uid, request_id), signed.action,
               fingerprint(signed.params))
     return first_answer(ctx, request, handler)

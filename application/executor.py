@@ -280,6 +280,8 @@ class CommandExecutor:
             self.cache.evict(aggregate_id)
 
     def _fail_all(self, jobs: list[Job], error: BaseException) -> None:
+        log.warning("a batch of %d command(s) could not be written: %s", len(jobs),
+                    str(error).splitlines()[0] if str(error) else type(error).__name__)
         for job in jobs:
             self._finish(job, error=error)
 

@@ -64,6 +64,10 @@ def eventsourcing_env(url: str, schema: str, pool_size: int,
         "POSTGRES_LOCK_TIMEOUT": "10",
         "POSTGRES_CONNECT_TIMEOUT": str(max(1, round(connect_timeout))),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
+        # A pooled connection is checked before use, so after PostgreSQL restarted (the
+        # supervisor restarts the embedded one) no command fails on a connection that broke
+        # while idle.
+        "POSTGRES_PRE_PING": "y",
         "CREATE_TABLE": "y",
         # Writes without psycopg's pipeline mode, and bounded in time (issue 10).
         "PROCESS_RECORDER_TOPIC": RECORDER_TOPIC,

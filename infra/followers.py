@@ -69,13 +69,21 @@ class LogFollower:
                         # From the store again, once it answers: a crash of PostgreSQL may
                         # have lost work committed without waiting for the disk (issue 16).
                         self.position = self.initial_position()
+                        self.resumed_at(self.position)
                         reconnected = False
                     self._follow(listener)
             except Exception:  # noqa: BLE001 - a follower must outlive a database outage
                 log.exception("%s failed; retrying", self.name)
                 reconnected = True
+                self.lost_store()
                 self._stop.wait(0.5)
                 self.position = self.initial_position_safe()
+
+    def resumed_at(self, position: int) -> None:
+        """Told where the store says this follower is, after a reconnection."""
+
+    def lost_store(self) -> None:
+        """Told that following failed (the store may be down or restarting)."""
 
     def initial_position_safe(self) -> int:
         try:
@@ -120,6 +128,12 @@ class Projector(LogFollower):
 
     def initial_position(self) -> int:
         return self.views.position()
+
+    def resumed_at(self, position: int) -> None:
+        self.watcher.rewind(position)
+
+    def lost_store(self) -> None:
+        self.watcher.suspect()
 
     def process(self, notifications: list) -> None:  # type: ignore[type-arg]
         ops: list[Op] = []

@@ -70,6 +70,12 @@ def check_health(runtime: Any) -> tuple[bool, dict[str, Any]]:
     if writer is not None and not writer["running"]:
         problems.append("the writer is not running")
     views_position = int(runtime.watcher.position)
+    behind = int(getattr(runtime.watcher, "high_water", views_position)) - views_position
+    if getattr(runtime.watcher, "unsure", False):
+        problems.append("the projector lost the store; the views are not confirmed yet")
+    if behind > 0:
+        problems.append(f"the views are being rebuilt after the store restarted ({behind} "
+                        "events to go)")
     lag = runtime.lag.summary() if getattr(runtime, "lag", None) else {}
     document = {
         "status": "ok" if not problems else "unavailable",

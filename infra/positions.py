@@ -22,6 +22,11 @@ class PositionWatcher:
     def __init__(self, initial: int = 0,
                  on_advance: Callable[[int], None] | None = None) -> None:
         self._position = initial
+        self.high_water = initial
+        """The highest position the views ever reached here: answers were given from it."""
+        self.unsure = False
+        """The projector lost the store: until it is back and has said where the views really
+        are, they may have lost rows (``suspect``/``rewind``)."""
         self._changed = threading.Condition()
         self.on_advance = on_advance
 
@@ -34,9 +39,37 @@ class PositionWatcher:
             if position <= self._position:
                 return
             self._position = position
+            self.high_water = max(self.high_water, position)
             self._changed.notify_all()
         if self.on_advance is not None:
             self.on_advance(position)
+
+    def suspect(self) -> None:
+        """The projector lost its connection: the store may be restarting, and the views may
+        come back behind where they were."""
+        with self._changed:
+            self.unsure = True
+
+    def rewind(self, position: int) -> None:
+        """The views are really at ``position``, below what was seen: a crash of PostgreSQL
+        lost view rows committed without waiting for the disk (the events are durable, and
+        the projector applies them again). Until they are back, ``caught_up`` is false."""
+        with self._changed:
+            self.unsure = False
+            if position < self._position:
+                log.warning("the views went back from position %d to %d (the store restarted); "
+                            "reads wait until they are rebuilt", self._position, position)
+                self._position = position
+            self._changed.notify_all()
+
+    def caught_up(self, timeout: float) -> bool:
+        """Wait (at most ``timeout``) until the views are back where answers were given
+        from; immediate whenever they never went back."""
+        if self._position >= self.high_water and not self.unsure:
+            return True
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: self._position >= self.high_water and not self.unsure, timeout)
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """True once the views reached ``position``; False after ``timeout`` seconds."""

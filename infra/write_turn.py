@@ -39,12 +39,22 @@ class PostgresWriteTurn:
 
     def acquire(self) -> None:
         """Wait for the turn; raises (the batch then answers 503) when it does not come."""
-        try:
-            self._connection().execute("SELECT pg_advisory_lock(hashtext(%s), hashtext(%s))",
-                                       (LOCK_NAME, self.schema))
-        except psycopg.Error:
-            self.close()
-            raise
+        for attempt in (1, 2):
+            try:
+                self._connection().execute(
+                    "SELECT pg_advisory_lock(hashtext(%s), hashtext(%s))",
+                    (LOCK_NAME, self.schema))
+                return
+            except psycopg.OperationalError:
+                # A connection that broke while idle (PostgreSQL restarted), as opposed to a
+                # lock timeout on a sound one: one fresh try.
+                broken = self.conn is None or self.conn.broken or self.conn.closed
+                self.close()
+                if attempt == 2 or not broken:
+                    raise
+            except psycopg.Error:
+                self.close()
+                raise
 
     def release(self) -> None:
         """Give the turn back; a broken connection has released it already."""

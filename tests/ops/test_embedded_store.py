@@ -126,7 +126,11 @@ def test_issue16_killed_postmaster_is_restarted_and_health_recovers(data_dir: Pa
         assert up["store"]["restarts"] >= 1 and up["store"]["state"] == "running"
         assert postmaster_pid(data_dir) != before
         assert get_service(provider, service_id).service_status == "Active"
-        create_service(provider, users=())
+        try:
+            create_service(provider, users=())
+        except Exception:
+            print(serve.output()[-6000:])
+            raise
         assert "starting it again" in serve.output()
     finally:
         serve.stop()

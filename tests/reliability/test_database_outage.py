@@ -6,6 +6,8 @@ and the same server process recovers by itself."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -56,13 +58,19 @@ class EmbeddedPostgres:
 
 
 @pytest.fixture
-def postgres(tmp_path: Path) -> Iterator[EmbeddedPostgres]:
+def postgres() -> Iterator[EmbeddedPostgres]:
+    # Not pytest's tmp_path: run as root, the package starts PostgreSQL as its own system user,
+    # and pg_ctl's restart of it fails under /tmp/pytest-of-root (mode 0700).
+    directory = Path(tempfile.mkdtemp(prefix="privatelink-outage-"))
+    directory.chmod(0o755)
     try:
-        pg = EmbeddedPostgres(tmp_path)
+        pg = EmbeddedPostgres(directory)
     except Exception as error:  # noqa: BLE001
+        shutil.rmtree(directory, ignore_errors=True)
         pytest.skip(f"the embedded PostgreSQL cannot run here: {error!r}")
     yield pg
     pg.cleanup()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @dataclass
