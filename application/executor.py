@@ -16,15 +16,14 @@ import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Tracking
-
-from privatelink.application.unit_of_work import MAX_ATTEMPTS, Command, Decision, Outcome, backoff
+from privatelink.application.jobs import Job, Outcome
+from privatelink.application.unit_of_work import MAX_ATTEMPTS, backoff
 from privatelink.domain.errors import ConcurrentModification
 
 log = logging.getLogger("privatelink")
@@ -46,24 +45,6 @@ class ChangeFeed(Protocol):
     """Port: which aggregates were written after a position of the event log."""
 
     def changed_since(self, position: int) -> list[tuple[int, UUID]]: ...
-
-
-@dataclass
-class Job:
-    """One decision waiting for the writer: a command's or a provisioning step's."""
-
-    decide: Callable[[], Decision]
-    command: Command | None = None
-    tracking: Tracking | None = None
-    attempts: int = 0
-    replayed: bool = False
-    abandoned: bool = False
-    result: dict[str, Any] = field(default_factory=dict)
-    events: list[Any] = field(default_factory=list)
-    aggregates: list[Aggregate] = field(default_factory=list)
-    outcome: Outcome | None = None
-    error: BaseException | None = None
-    done: threading.Event = field(default_factory=threading.Event)
 
 
 class AggregateCache:
