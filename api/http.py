@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
-import json
-import logging
-import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
-
 from privatelink.api.access_log import access_logged
 from privatelink.api.actions import ACTIONS
-from privatelink.api.admin_routes import include_admin_routes
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
+from privatelink.api.admin_models import FaultRequest, body_as
+from privatelink.api.admin_routes import include_admin_routes
 from privatelink.api.auth import RawRequest
 from privatelink.api.console import mount_console
-from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
-from privatelink.api.protocol import (RPC_METHODS, check_version, common_params,
-                                      install_cloud_errors, rendered)
+from privatelink.api.error_handlers import install_cloud_errors
+from privatelink.api.errors import AdminOnly
 from privatelink.api.first_answer import first_answer
-from privatelink.api.wire.errors import InvalidParameter, UnknownAction
+from privatelink.api.protocol import (
+    API_VERSION,
+    RPC_METHODS,
+    check_version,
+    common_params,
+    rendered,
+)
+from privatelink.api.responses import encode, error_answer, new_request_id
+from privatelink.api.wire.errors import UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
-from privatelink.domain import json_documents
 from privatelink.domain.base import Caller
+from starlette.concurrency import run_in_threadpool
 
-log = logging.getLogger("privatelink")
-KNOWN_ERRORS = tuple(HTTP_STATUS)
-API_VERSION = "2020-04-15"
-
-
-def new_request_id() -> str:
-    return str(uuid.uuid4()).upper()
+__all__ = ["API_VERSION", "CloudProtocol", "build_http_app", "cloud_http_protocol", "encode",
+           "new_request_id"]
 
 
 def handle(runtime: RuntimeLike, raw: RawRequest, request_id: str) -> dict[str, Any]:
@@ -73,13 +71,7 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
     async def fault(request: Request) -> Response:
         """RES-8 for operators: mark a load balancer down or up (loopback callers only)."""
         request_id = new_request_id()
-        host = request.headers.get("host", "")
-        try:
-            body = await admin_fault(runtime, request, request_id)
-        except KNOWN_ERRORS as error:
-            return JSONResponse(error_body(error, request_id, host), status_for(error))
-        except Exception as error:  # noqa: BLE001
-            return internal_error(error, request_id, host)
+        body = await admin_fault(runtime, request, request_id)  # errors: api/error_handlers.py
         return JSONResponse({**body, "RequestId": request_id})
 
     mount_console(app, runtime)
@@ -105,16 +97,10 @@ async def answer(runtime: RuntimeLike, scope: dict[str, Any], raw_body: bytes
     host = next((v for k, v in headers if k.lower() == "host"), "")
     try:
         body = await run_in_threadpool(handle, runtime, raw, request_id)
-    except KNOWN_ERRORS as error:
-        return status_for(error), encode(error_body(error, request_id, host))
-    except Exception as error:  # noqa: BLE001 - the last line: answer, log, never hang
-        response = internal_error(error, request_id, host)
-        return response.status_code, bytes(response.body)
+    except Exception as error:  # noqa: BLE001 - every error answers in the cloud's shape
+        status, refusal = error_answer(error, request_id, host)
+        return status, encode(refusal)
     return 200, encode({**body, "RequestId": request_id})
-
-
-def encode(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class CloudProtocol:
@@ -148,34 +134,11 @@ async def admin_fault(runtime: RuntimeLike, request: Request, request_id: str
     client = request.client.host if request.client else ""
     if not client.startswith("127.") and client != "::1":
         raise AdminOnly("The admin routes answer loopback callers only.")
-    try:
-        payload = json_documents.loads(await request.body())
-        resource_id, down = str(payload["ResourceId"]), payload["Down"]
-    except (ValueError, KeyError, TypeError):
-        raise InvalidParameter("body", 'must be JSON like {"ResourceId": "lb-...", '
-                               '"Down": true}') from None
-    if not isinstance(down, bool):
-        raise InvalidParameter("Down", "is not a boolean (true or false)")
+    asked = await body_as(FaultRequest, request)
     command = Command(Caller("operator", request_id), "AdminFault")
-    outcome = await run_in_threadpool(runtime.app.mark_load_balancer, command, resource_id, down)
+    outcome = await run_in_threadpool(runtime.app.mark_load_balancer, command, asked.ResourceId,
+                                      asked.Down)
     return Ctx(runtime, command.caller, "AdminFault", "").settle(outcome)
-
-
-def internal_error(error: Exception, request_id: str, host: str) -> JSONResponse:
-    if is_database_outage(error):
-        unavailable = ServiceUnavailable("The event store is unavailable; retry shortly.")
-        return JSONResponse(error_body(unavailable, request_id, host), 503)
-    log.exception("request %s failed", request_id)
-    body = {"RequestId": request_id, "HostId": host, "Code": "InternalError",
-            "Message": "The request processing has failed due to some unknown error."}
-    return JSONResponse(body, 500)
-
-
-def is_database_outage(error: BaseException) -> bool:
-    import psycopg
-    from eventsourcing.persistence import InterfaceError, OperationalError
-
-    return isinstance(error, (psycopg.OperationalError, OperationalError, InterfaceError))
 
 
 def cloud_http_protocol() -> type:
