@@ -30,7 +30,7 @@ from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
 from starlette.concurrency import run_in_threadpool
 
-__all__ = ["API_VERSION", "CloudProtocol", "build_http_app", "cloud_http_protocol", "encode",
+__all__ = ["API_VERSION", "build_http_app", "cloud_http_protocol", "encode",
            "new_request_id"]
 
 
@@ -101,32 +101,6 @@ async def answer(runtime: RuntimeLike, scope: dict[str, Any], raw_body: bytes
         status, refusal = error_answer(error, request_id, host)
         return status, encode(refusal)
     return 200, encode({**body, "RequestId": request_id})
-
-
-class CloudProtocol:
-    """ASGI entry: the cloud protocol's ``POST /`` answered directly (it is the hot path, so it
-    skips the framework's middleware), everything else (health, admin, lifespan) by FastAPI."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-        self.runtime: RuntimeLike = app.state.runtime
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"] != "/" or scope["method"] not in RPC_METHODS:
-            await self.app(scope, receive, send)
-            return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        status, body = await answer(self.runtime, scope, b"".join(chunks))
-        content_type, body = rendered(scope, b"".join(chunks), status, body)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", content_type.encode()),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
 
 
 async def admin_fault(runtime: RuntimeLike, request: Request, request_id: str

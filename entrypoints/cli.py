@@ -7,10 +7,9 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from privatelink import cli_options as opts
 from privatelink.cli_base import (DatabaseUrl, DataDir, InventoryOpt, Schema, app, console, fail,  # noqa: F401
@@ -94,12 +93,12 @@ def serve(
     kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
     console.print(f"privatelink listening on http://{settings.host}:{settings.port} "
                   f"(store: {kind}, {store}, schema {settings.db_schema})")
-    from privatelink.api.http import CloudProtocol, cloud_http_protocol
+    from privatelink.api.http import cloud_http_protocol
 
     from privatelink.api.limits import limit_server
 
     GracefulServer(limit_server(uvicorn.Config(
-        CloudProtocol(http_app), host=settings.host, port=settings.port, log_level="warning",
+        http_app, host=settings.host, port=settings.port, log_level="warning",
         access_log=False, log_config=None, http=cloud_http_protocol()), settings)).run()
 
 
