@@ -4,6 +4,8 @@ never FastAPI's ``{"detail": ...}``; in XML when the request asked for ``Format=
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -52,6 +54,6 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def invalid_input(request: Request, exc: Exception) -> Response:
-    errors = getattr(exc, "errors", list)()
+    errors: list[dict[str, Any]] = getattr(exc, "errors", list)()
     where = ".".join(str(p) for p in errors[0]["loc"]) if errors else "request"
     return answer(request, EdgeError(f'The parameter "{where}" is not valid.'), 400)

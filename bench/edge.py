@@ -71,7 +71,6 @@ class DirectRpc:
 def serve_both(url: str, inventory: Path) -> tuple[dict[str, int], Any]:
     """Start the two servers in a thread of this process; their ports and the loop."""
     import uvicorn
-
     from privatelink.api.http import cloud_http_protocol
     from privatelink.api.limits import limit_server
     from privatelink.composition import create_app
