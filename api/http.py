@@ -76,8 +76,10 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
 
     mount_console(app, runtime)
 
-    @app.api_route("/", methods=list(RPC_METHODS))
+    @app.api_route("/", methods=list(RPC_METHODS))  # the cloud protocol: its one route
     async def rpc(request: Request) -> Response:
+        # ``answer`` turns its errors into answers with ``error_answer`` (as the exception
+        # handlers do), so that the access log records each answer's code and status.
         raw_body = await request.body()
         status, body = await answer(runtime, request.scope, raw_body)
         content_type, body = rendered(request.scope, raw_body, status, body)
