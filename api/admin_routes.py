@@ -21,7 +21,15 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from privatelink.api.errors import AdminOnly, error_body, status_for
+from privatelink.api.admin_models import (
+    ProvisionerRequest,
+    ResetRequest,
+    body_as,
+    payload_of,
+)
+from privatelink.api.error_handlers import install_cloud_errors
+from privatelink.api.errors import AdminOnly, ServiceUnavailable
+from privatelink.api.responses import new_request_id
 from privatelink.api.wire.errors import InvalidParameter
 from privatelink.application.live_inventory import change_inventory, read_log
 from privatelink.application.provisioner import caller_for, step_for
@@ -33,8 +41,6 @@ from privatelink.domain.inventory_changes import apply_change
 from starlette.concurrency import run_in_threadpool
 
 ADMIN_KEY_HEADER = "x-privatelink-admin-key"
-STEP_WAIT = 5.0
-"""Seconds /provisioner/step waits for a step of the resource to be parked."""
 Handler = Callable[[Request, str], Awaitable[dict[str, Any]]]
 
 
@@ -50,33 +56,15 @@ def check_admin(runtime: Any, request: Request) -> None:
                     "key (PRIVATELINK_ADMIN_KEY) in the X-PrivateLink-Admin-Key header.")
 
 
-async def json_body(request: Request) -> Any:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        return await request.json()
-    except ValueError:
-        raise InvalidParameter("body", "is not JSON") from None
-
-
 def include_admin_routes(app: FastAPI, runtime: Any) -> None:
     """Mount the admin routes on ``app`` for ``runtime``."""
     router = APIRouter(prefix="/_privatelink")
 
     def route(method: str, path: str, handler: Handler) -> None:
         async def endpoint(request: Request) -> Response:
-            from privatelink.api.http import KNOWN_ERRORS, internal_error, new_request_id
-
             request_id = new_request_id()
-            host = request.headers.get("host", "")
-            try:
-                check_admin(runtime, request)
-                body = await handler(request, request_id)
-            except KNOWN_ERRORS as error:
-                return JSONResponse(error_body(error, request_id, host), status_for(error))
-            except Exception as error:  # noqa: BLE001
-                return internal_error(error, request_id, host)
+            check_admin(runtime, request)
+            body = await handler(request, request_id)  # errors: api/error_handlers.py
             return JSONResponse({**body, "RequestId": request_id})
 
         router.add_api_route(path, endpoint, methods=[method])
@@ -91,17 +79,15 @@ def include_admin_routes(app: FastAPI, runtime: Any) -> None:
         route("POST", f"/provisioner/{verb}",
               lambda rq, rid, verb=verb: provisioner(runtime, verb, rq, rid))
     app.include_router(router)
+    install_cloud_errors(app)
 
 
 async def reset(runtime: Any, request: Request, request_id: str) -> dict[str, Any]:
-    payload = await json_body(request)
-    wanted = payload.get("Inventory") if isinstance(payload, dict) else None
+    wanted = (await body_as(ResetRequest, request)).Inventory
     inventory = None
     if wanted == "seed":
         inventory = runtime.inventory.seed
     elif wanted is not None:
-        if not isinstance(wanted, dict):
-            raise InvalidParameter("Inventory", 'is neither an inventory object nor "seed"')
         inventory = apply_change(runtime.inventory.current,
                                  {"op": "replace", "inventory": wanted})
     return await run_in_threadpool(runtime.reset, inventory)  # type: ignore[no-any-return]
@@ -136,7 +122,7 @@ async def _change(runtime: Any, request_id: str, change: dict[str, Any]) -> dict
 
 
 async def add_item(runtime: Any, request: Request, request_id: str) -> dict[str, Any]:
-    item = await json_body(request)
+    item = await payload_of(request)
     if not isinstance(item, dict) or not item:
         raise InvalidParameter("body", "must be a JSON object: the item, in the inventory "
                                "file's shape")
@@ -175,22 +161,16 @@ async def holds(runtime: Any) -> dict[str, Any]:
 
 async def provisioner(runtime: Any, verb: str, request: Request, request_id: str
                       ) -> dict[str, Any]:
-    payload = await json_body(request)
-    resource_id = payload.get("ResourceId") if isinstance(payload, dict) else None
-    if not isinstance(resource_id, str) or not resource_id:
-        raise InvalidParameter("ResourceId", 'is required: {"ResourceId": "ep-..."} (or "*")')
+    asked = await body_as(ProvisionerRequest, request)
+    resource_id = asked.ResourceId
     holds_ = runtime.app.holds
     if verb == "hold":
         holds_.hold(resource_id)
         return {**holds_.describe(), "Taken": 0}
-    wait = payload.get("WaitSeconds", STEP_WAIT)
-    if not isinstance(wait, (int, float)) or isinstance(wait, bool) or not 0 <= wait <= 60:
-        raise InvalidParameter("WaitSeconds", "is not a number of seconds from 0 to 60")
+    wait = asked.WaitSeconds
     steps = holds_.release(resource_id) if verb == "release" else await run_in_threadpool(
         holds_.step, resource_id, float(wait))
     position = await run_in_threadpool(take, runtime.app, steps, step_for, caller_for)
     if position is not None and not await run_in_threadpool(runtime.wait_for_views, position):
-        from privatelink.api.errors import ServiceUnavailable
-
         raise ServiceUnavailable("The step was taken; the read views have not caught up yet.")
     return {**holds_.describe(), "Taken": len(steps)}

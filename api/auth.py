@@ -8,88 +8,37 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Protocol
 
 from privatelink.api import auth_canonical as canon
 from privatelink.api import auth_roa
-from privatelink.api.errors_base import EdgeError
-from privatelink.api.wire.errors import InvalidParameter
+from privatelink.api.auth_claim import (
+    Authenticated,
+    AuthError,
+    Claim,
+    IncompleteSignature,
+    InvalidAccessKeyIdNotFound,
+    InvalidTimestampExpired,
+    InvalidTimestampFormat,
+    MissingAction,
+    RawRequest,
+    SignatureDoesNotMatch,
+    SignatureNonceUsed,
+)
+
+__all__ = [  # the refusals and request types live in auth_claim; imported from here as before
+    "AuthError", "Authenticated", "Authenticator", "IncompleteSignature",
+    "InvalidAccessKeyIdNotFound", "InvalidTimestampExpired", "InvalidTimestampFormat",
+    "MemoryNonceStore", "MissingAction", "NonceStore", "RawRequest", "SignatureDoesNotMatch",
+    "SignatureNonceUsed",
+]
 
 REPLAY_WINDOW = timedelta(minutes=15)
 _ACS3_REQUIRED = (
     "host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce",
     "x-acs-content-sha256",
 )  # fmt: skip
-
-
-class AuthError(EdgeError):
-    """A request refused because it is not properly signed by a known AccessKey."""
-
-
-class IncompleteSignature(AuthError):
-    """The request is unsigned, or its signature envelope is malformed or covers too little."""
-
-    code = "IncompleteSignature"
-
-
-class SignatureDoesNotMatch(AuthError):
-    """The signature, or the declared body hash, differs from the server's calculation."""
-
-    code = "SignatureDoesNotMatch"
-
-
-class InvalidAccessKeyIdNotFound(AuthError):
-    """The AccessKey id that signed the request is not known."""
-
-    code = "InvalidAccessKeyId.NotFound"
-
-
-class InvalidTimestampExpired(AuthError):
-    """The request's signing time is too far from the server clock (either direction)."""
-
-    code = "InvalidTimeStamp.Expired"
-
-
-class InvalidTimestampFormat(AuthError):
-    """The request's signing time is not ``YYYY-MM-DDTHH:MM:SSZ``."""
-
-    code = "InvalidTimeStamp.Format"
-
-
-class SignatureNonceUsed(AuthError):
-    """The signature nonce was already used within the replay window."""
-
-    code = "SignatureNonceUsed"
-
-
-class MissingAction(AuthError):
-    """The request names no action (no ``x-acs-action`` header / ``Action`` parameter)."""
-
-    code = "MissingParameter"
-
-
-@dataclass(frozen=True)
-class RawRequest:
-    """An HTTP request exactly as received, before any interpretation."""
-
-    method: str
-    path: str
-    query: str
-    headers: Sequence[tuple[str, str]]
-    body: bytes
-
-
-@dataclass(frozen=True)
-class Authenticated:
-    """A verified request: who sent it, what it asks for, and its decoded API parameters."""
-
-    access_key_id: str
-    action: str
-    version: str
-    params: list[tuple[str, str]]
-    style: Literal["ACS3", "RPC", "ROA"]
 
 
 class NonceStore(Protocol):
@@ -138,45 +87,6 @@ class MemoryNonceStore:
             del self._seen[key]
 
 
-@dataclass(frozen=True)
-class _Claim:
-    """What a request says about itself: parsed, not yet believed."""
-
-    request: Authenticated
-    timestamp: str
-    timestamp_source: str
-    nonce: str
-    signature: str
-    signed_text: str  # canonical request (ACS3) or string to sign (RPC); secret-free
-    sign: Callable[[str, str], str]
-    payload_problem: str = ""
-
-    def check_utf8(self) -> None:
-        """Every parameter is UTF-8: the cloud refuses others, naming the parameter."""
-        named = [("SignatureNonce", self.nonce), ("Action", self.request.action),
-                 ("Version", self.request.version), *self.request.params]
-        name = canon.invalid_utf8(named)
-        if name is not None:
-            raise InvalidParameter(name, "is not valid UTF-8")
-
-    def verify(self, secret: str) -> None:
-        if self.payload_problem:
-            raise SignatureDoesNotMatch(self.payload_problem)
-        if not canon.same_signature(self.sign(secret, self.signed_text), self.signature):
-            signed = canon.redact_tokens(self.signed_text)
-            if self.request.style != "ACS3":
-                # The cloud's exact words: the legacy SDK splits them at ':' and compares the
-                # rest with its own string to sign to tell a wrong secret (InvalidAccessKeySecret).
-                raise SignatureDoesNotMatch(
-                    f"Specified signature is not matched with our calculation. "
-                    f"server string to sign is:{signed}"
-                )
-            raise SignatureDoesNotMatch(
-                "the request signature does not match the server's calculation; "
-                f"the server signed: {signed!r}"
-            )
-
-
 class Authenticator:
     """Verifies that a raw request is signed by a known AccessKey, fresh, and not replayed."""
 
@@ -218,7 +128,7 @@ class Authenticator:
             )
 
 
-def _parse(request: RawRequest) -> _Claim:
+def _parse(request: RawRequest) -> Claim:
     headers = canon.header_map(request.headers)
     query = canon.decode_params(request.query)
     content_type = headers.get("content-type", [None])[0]
@@ -239,7 +149,7 @@ def _parse(request: RawRequest) -> _Claim:
 
 def _parse_acs3(
     request: RawRequest, headers: dict[str, list[str]], query: canon.Pairs, form: canon.Pairs
-) -> _Claim:
+) -> Claim:
     try:
         auth = canon.parse_acs3_authorization(_single(headers, "authorization"))
     except canon.MalformedAuthorization as error:
@@ -250,7 +160,7 @@ def _parse_acs3(
     payload = canon.sha256_hex(request.body)
     declared = _single(headers, "x-acs-content-sha256")
     action, version = _single(headers, "x-acs-action"), _single(headers, "x-acs-version")
-    return _Claim(
+    return Claim(
         Authenticated(auth.credential, action, version, query + form, "ACS3"),
         timestamp=_single(headers, "x-acs-date"),
         timestamp_source="x-acs-date",
@@ -278,7 +188,7 @@ def _check_signed_headers(
         raise IncompleteSignature(f"signed headers missing from the request: {', '.join(absent)}")
 
 
-def _parse_rpc(request: RawRequest, headers: dict[str, list[str]], params: canon.Pairs) -> _Claim:
+def _parse_rpc(request: RawRequest, headers: dict[str, list[str]], params: canon.Pairs) -> Claim:
     def one(name: str) -> str:
         values = [value for key, value in params if key == name]
         if len(values) > 1:
@@ -295,7 +205,7 @@ def _parse_rpc(request: RawRequest, headers: dict[str, list[str]], params: canon
     # Action is authoritative over any x-acs-action header in legacy mode.
     version = one("Version") or headers.get("x-acs-version", [""])[0]
     api_params = [(key, value) for key, value in params if key not in canon.RPC_COMMON_PARAMS]
-    return _Claim(
+    return Claim(
         Authenticated(one("AccessKeyId"), one("Action"), version, api_params, "RPC"),
         timestamp=one("Timestamp"),
         timestamp_source="Timestamp",

@@ -20,8 +20,8 @@ import hashlib
 import hmac
 from email.utils import parsedate_to_datetime
 
-from privatelink.api import auth
 from privatelink.api import auth_canonical as canon
+from privatelink.api import auth_claim as auth
 
 SCHEME = "acs "
 
@@ -31,7 +31,7 @@ def parse(
     headers: dict[str, list[str]],
     query: canon.Pairs,
     form: canon.Pairs,
-) -> auth._Claim:
+) -> auth.Claim:
     """What a ROA-signed request claims; refused when its envelope is incomplete."""
     credential, _, signature = _first(headers, "authorization")[len(SCHEME):].partition(":")
     if not credential or not signature:
@@ -52,7 +52,7 @@ def parse(
         actual = base64.b64encode(hashlib.md5(request.body).digest()).decode()
         if declared != actual:
             problem = f"Content-MD5 {declared!r} is not the MD5 of the body ({actual})"
-    return auth._Claim(
+    return auth.Claim(
         auth.Authenticated(credential, action, version, query + form, "ROA"),
         timestamp=_iso_time(_first(headers, "date")),
         timestamp_source="date",

@@ -9,7 +9,7 @@ from privatelink.api import auth, protocol
 from privatelink.api import limit_errors as limits
 from privatelink.api.errors_base import EdgeError
 from privatelink.api.wire import errors as wire
-from privatelink.application.executor import StoreUnavailable
+from privatelink.application.writer_ports import StoreUnavailable
 from privatelink.domain import errors as domain
 
 HTTP_STATUS: dict[type[Exception], int] = {

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 from privatelink.api import limit_errors as refused
 from privatelink.api.errors import error_body, status_for
 from privatelink.api.errors_base import EdgeError
+from privatelink.api.limits_protocol import bounded_protocol
 
 if TYPE_CHECKING:
     import uvicorn
-
     from privatelink.infra.settings import Settings
 
 REASONS = {400: b"Bad Request", 408: b"Request Timeout", 413: b"Content Too Large",
@@ -169,6 +169,4 @@ def _replay(body: bytes, receive: Any) -> Any:
 
 def limited_protocol(base: type, limits: EdgeLimits) -> type:
     """``base`` (uvicorn's httptools protocol) bounding the head, the time and the connections."""
-    from privatelink.api.limits_protocol import bounded_protocol
-
-    return bounded_protocol(base, limits)
+    return bounded_protocol(base, limits, refusal)

@@ -6,20 +6,40 @@ shape. Every refusal is written straight to the socket and the connection is clo
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from privatelink.api import limit_errors as refused
 
-if TYPE_CHECKING:
-    from privatelink.api.limits import EdgeLimits
+
+class Bounds(Protocol):
+    """The bounds the protocol applies (``api.limits.EdgeLimits``)."""
+
+    @property
+    def max_url_bytes(self) -> int: ...
+
+    @property
+    def max_header_bytes(self) -> int: ...
+
+    @property
+    def max_headers(self) -> int: ...
+
+    @property
+    def request_timeout(self) -> float: ...
+
+    @property
+    def max_connections(self) -> int: ...
+
+
+Refusal = Callable[[Exception], tuple[int, bytes, bytes]]
 
 
 class Refused(Exception):
     """Raised in a parser callback to stop parsing; the refusal is on the protocol."""
 
 
-def bounded_protocol(base: type, limits: EdgeLimits) -> type:
-    from privatelink.api.limits import refusal
+def bounded_protocol(base: type, limits: Bounds, refusal: Refusal) -> type:
+    """``base`` bounded by ``limits``; ``refusal`` writes an error as (status, head, body)."""
 
     class BoundedProtocol(base):  # type: ignore[misc, valid-type]
         """One connection: its request heads counted, its requests timed."""

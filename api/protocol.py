@@ -5,7 +5,7 @@
 - the documented common parameters are accepted on every action (``common_params``);
 - ``Format=XML`` answers XML (``api/xml.py``), anything else JSON;
 - every other method or path is answered in the cloud's error shape, never FastAPI's
-  ``{"detail": ...}`` (``install_cloud_errors``).
+  ``{"detail": ...}`` (``api/error_handlers.py``).
 """
 
 from __future__ import annotations
@@ -13,11 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from privatelink.api import xml
 from privatelink.api.auth import Authenticated
@@ -127,36 +122,3 @@ class UnsupportedHTTPMethod(EdgeError):
     """A method the gateway does not take on this path."""
 
     code = "UnsupportedHTTPMethod"
-
-
-def install_cloud_errors(app: FastAPI) -> None:
-    """Answer the framework's own refusals (404, 405, bad input) in the cloud's shape."""
-    from privatelink.api.errors import error_body
-    from privatelink.api.http import encode, new_request_id
-
-    def answer(request: Request, error: Exception, status: int) -> Response:
-        body = error_body(error, new_request_id(), request.headers.get("host", ""))
-        content_type, data = rendered(request.scope, b"", status, encode(body))
-        return Response(data, status, media_type=content_type)
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        status = getattr(exc, "status_code", 400)
-        path, method = request.url.path, request.method
-        if status == 404:
-            error: EdgeError = NotFoundPath(
-                f'The requested path "{path}" does not exist; the API answers on "/".')
-        elif status == 405:
-            error = UnsupportedHTTPMethod(
-                f"The HTTP method {method} is not supported on {path}"
-                + ("; the API takes GET and POST." if path == "/" else "."))
-        else:
-            error = EdgeError(str(getattr(exc, "detail", "")) or "The request is not valid.")
-        return answer(request, error, status)
-
-    async def invalid_input(request: Request, exc: Exception) -> Response:
-        errors = getattr(exc, "errors", list)()
-        where = ".".join(str(p) for p in errors[0]["loc"]) if errors else "request"
-        return answer(request, EdgeError(f'The parameter "{where}" is not valid.'), 400)
-
-    app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(RequestValidationError, invalid_input)

@@ -48,7 +48,7 @@ class Provisioner:
             for domain_event, notification_id in steps:
                 self.provision(domain_event, notification_id)
             return
-        from privatelink.application.executor import Job
+        from privatelink.application.jobs import Job
 
         def decide() -> tuple[dict[str, Any], list[Aggregate]]:
             touched: list[Aggregate] = []

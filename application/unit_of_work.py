@@ -10,44 +10,20 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
-
-from privatelink.domain.base import Caller
+from privatelink.application.jobs import Command, Decision, Job, Outcome, Writer
 from privatelink.domain.errors import ConcurrentModification, DryRunPassed, NotFound
 from privatelink.domain.idempotency import ClientTokenRecord
 
-if TYPE_CHECKING:
-    from privatelink.application.executor import CommandExecutor
-
 MAX_ATTEMPTS = 30
 
-Decision = tuple[dict[str, Any], list[Aggregate]]
-
-
-@dataclass(frozen=True)
-class Command:
-    """One request's intent: who, which action, and how it must be handled."""
-
-    caller: Caller
-    action: str
-    client_token: str | None = None
-    dry_run: bool = False
-    fingerprint: str = ""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A command's answer and the position of the log the views must reach first."""
-
-    result: dict[str, Any]
-    position: int | None
+__all__ = ["MAX_ATTEMPTS", "Command", "Decision", "Outcome", "UnitOfWork", "backoff"]
 
 
 def backoff(attempt: int) -> None:
@@ -58,13 +34,11 @@ def backoff(attempt: int) -> None:
 class UnitOfWork:
     """Mixin for the application: runs a decision and saves what it changed, atomically."""
 
-    executor: CommandExecutor | None = None
+    executor: Writer | None = None
 
     def execute(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
         """Decide, then save every changed aggregate in one atomic ``save``."""
         if self.executor is not None and not command.dry_run:
-            from privatelink.application.executor import Job
-
             return self.executor.submit(Job(decide, command))
         return self._execute_alone(command, decide)
 

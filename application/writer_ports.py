@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Tracking
 
-from privatelink.application.unit_of_work import Command, Decision, Outcome
+from privatelink.application.jobs import Job
+
+__all__ = ["AggregateCache", "AlwaysYourTurn", "ChangeFeed", "Job", "StoreUnavailable", "WriteTurn"]
 
 
 class StoreUnavailable(Exception):
@@ -24,24 +22,6 @@ class StoreUnavailable(Exception):
         super().__init__("The event store is not answering; retry shortly with the same "
                          "ClientToken.")
         self.message = str(self)
-
-
-@dataclass
-class Job:
-    """One decision waiting for the writer: a command's or a provisioning step's."""
-
-    decide: Callable[[], Decision]
-    command: Command | None = None
-    tracking: Tracking | None = None
-    attempts: int = 0
-    replayed: bool = False
-    abandoned: bool = False
-    result: dict[str, Any] = field(default_factory=dict)
-    events: list[Any] = field(default_factory=list)
-    aggregates: list[Aggregate] = field(default_factory=list)
-    outcome: Outcome | None = None
-    error: BaseException | None = None
-    done: threading.Event = field(default_factory=threading.Event)
 
 
 class ChangeFeed(Protocol):

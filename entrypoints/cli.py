@@ -7,51 +7,20 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from privatelink import cli_options as opts
+from privatelink.cli_base import (DatabaseUrl, DataDir, InventoryOpt, Schema, app, console, fail,  # noqa: F401
+                                  settings_for)
 
 if TYPE_CHECKING:
     from privatelink.infra.settings import ServeSettings, Settings
 
-# Plain (click) help: flags show as flags, values as their metavar, not as `<bool>`.
-app = typer.Typer(help="A local, event-sourced emulator of Alibaba Cloud PrivateLink.",
-                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
-console = Console(stderr=True, soft_wrap=True)
-
-# Store options default to None ("not given"): the settings then read the environment or
-# their own default (issue 12).
-DataDir = Annotated[Optional[Path], typer.Option(
-    "--data-dir", metavar="DIR", show_default=".privatelink; env PRIVATELINK_DATA_DIR",
-    help="Where the embedded PostgreSQL keeps its data (when no --database-url is given).")]
-DatabaseUrl = Annotated[Optional[str], typer.Option(
-    "--database-url", metavar="URL", show_default="none; env DATABASE_URL",
-    help="An external PostgreSQL to use instead of the embedded one.")]
-Schema = Annotated[Optional[str], typer.Option(
-    "--schema", metavar="NAME", show_default="public; env PRIVATELINK_DB_SCHEMA",
-    help="PostgreSQL schema holding the event store and views.")]
-InventoryOpt = Annotated[Optional[Path], typer.Option(
-    "--inventory", metavar="FILE", show_default="the demo inventory; env PRIVATELINK_INVENTORY",
-    help="Inventory file (accounts, VPCs, load balancers); the demo inventory otherwise.")]
-
-
-def settings_for(**values: object) -> "Settings":
-    from privatelink.infra.settings import Settings
-
-    return Settings(**{k: v for k, v in values.items() if v is not None})
-
-
 @app.callback()
 def main_options(version: opts.Version = None) -> None:
     """A local, event-sourced emulator of Alibaba Cloud PrivateLink."""
-
-
-def fail(message: str, code: int = 2) -> None:
-    console.print(f"[red]error:[/red] {message}")
-    raise typer.Exit(code)
 
 
 def load_settings_inventory(inventory: Path | None) -> None:
@@ -100,7 +69,7 @@ def serve(
     log_format: opts.LogFormat = None,
     request_timeout: opts.RequestTimeout = None,
     max_connections: opts.MaxConnections = None,
-    verbose: Annotated[Optional[bool], typer.Option(
+    verbose: Annotated[bool | None, typer.Option(
         "--verbose", help="Show the embedded PostgreSQL's own output (always in "
         "DATA_DIR/postgres.log).")] = None,
 ) -> None:
@@ -127,12 +96,12 @@ def serve(
     kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
     console.print(f"privatelink listening on http://{settings.host}:{settings.port} "
                   f"(store: {kind}, {store}, schema {settings.db_schema})")
-    from privatelink.api.http import CloudProtocol, cloud_http_protocol
+    from privatelink.api.http import cloud_http_protocol
 
     from privatelink.api.limits import limit_server
 
     GracefulServer(limit_server(uvicorn.Config(
-        CloudProtocol(http_app), host=settings.host, port=settings.port, log_level="warning",
+        http_app, host=settings.host, port=settings.port, log_level="warning",
         access_log=False, log_config=None, http=cloud_http_protocol()), settings)).run()
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from privatelink.cli import app, console, fail
+from privatelink.cli_base import app, console, fail
 
 ServerUrl = Annotated[str, typer.Option(
     "--url", envvar="PRIVATELINK_URL", help="The running server.")]

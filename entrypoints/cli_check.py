@@ -3,10 +3,9 @@ versions run from 1 without a gap, and every snapshot equals the replay of its e
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from privatelink.cli import DatabaseUrl, DataDir, Schema, app, console, fail, settings_for
+from privatelink.cli_base import DatabaseUrl, DataDir, Schema, app, console, fail, settings_for
 
 
 def report_problems(runtime: Any) -> None:
@@ -24,8 +23,8 @@ def report_problems(runtime: Any) -> None:
 
 
 @app.command()
-def check(data_dir: DataDir = Path(".privatelink"), database_url: DatabaseUrl = None,
-          schema: Schema = "public") -> None:
+def check(data_dir: DataDir = None, database_url: DatabaseUrl = None,
+          schema: Schema = None) -> None:
     """Check the event store: versions contiguous from 1, snapshots equal to replay."""
     from privatelink.composition import open_runtime
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from privatelink.cli import DatabaseUrl, DataDir, Schema, app, fail
+from privatelink.cli_base import DatabaseUrl, DataDir, Schema, app, fail
 from privatelink.cli_history import AsJson, Console_out, moment, runtime_for
 
 AsOf = Annotated[Optional[str], typer.Option(

@@ -13,7 +13,8 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from privatelink.cli import DatabaseUrl, DataDir, InventoryOpt, Schema, app, console, fail, settings_for
+from privatelink.cli_base import (DatabaseUrl, DataDir, InventoryOpt, Schema, app, console, fail,
+                                  settings_for)
 
 ResourceId = Annotated[str, typer.Argument(
     metavar="ID", help="An endpoint service (epsrv-…) or endpoint (ep-…) id.", show_default=False)]

@@ -31,6 +31,7 @@ from privatelink.infra.write_turn import PostgresWriteTurn
 from privatelink.infra.positions import NotifyListener, PositionWatcher
 from privatelink.infra.settings import Settings
 from privatelink.infra.view_store import PostgresViews
+from privatelink.runtime_reset import reset_runtime
 from privatelink.services import Services
 
 log = logging.getLogger("privatelink")
@@ -63,9 +64,7 @@ class Runtime:
     def reset(self, inventory: Inventory | None = None) -> dict[str, object]:
         """An empty store in place, every in-memory cache and position with it (issue 12);
         the inventory in force is kept, or replaced by ``inventory``."""
-        from privatelink.runtime_reset import reset_runtime
-
-        return reset_runtime(self, inventory)
+        return reset_runtime(self, start_services, stop_services, inventory)
 
 
 def utc_now() -> datetime:

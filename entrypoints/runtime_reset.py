@@ -11,7 +11,8 @@ against the same store serves the same inventory.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from privatelink.application.provisioner_holds import ProvisionerHolds
 from privatelink.application.unit_of_work import Command
@@ -22,15 +23,15 @@ from privatelink.infra.metrics import LagMeter
 from privatelink.infra.positions import PositionWatcher
 from privatelink.infra.reset import truncate_schema
 
-if TYPE_CHECKING:
-    from privatelink.composition import Runtime
+Step = Callable[[Any], None]
 
 
-def reset_runtime(runtime: Runtime, inventory: Inventory | None = None,
-                  request_id: str = "reset") -> dict[str, Any]:
-    """Empty the store and every in-memory state; the inventory kept or replaced."""
-    from privatelink.composition import start_services, stop_services
-
+def reset_runtime(runtime: Any, start_services: Step, stop_services: Step,
+                  inventory: Inventory | None = None, request_id: str = "reset"
+                  ) -> dict[str, Any]:
+    """Empty the store and every in-memory state of ``runtime`` (a ``composition.Runtime``,
+    which calls this with its own ``start_services`` / ``stop_services``: passed in, so the
+    two modules do not import each other); the inventory kept or replaced."""
     started = time.perf_counter()
     serving = runtime.services is not None
     live: Any = runtime.inventory

@@ -8,12 +8,8 @@ a prober recording load balancer failures and recoveries (RES-8), all following 
 from __future__ import annotations
 
 from contextlib import ExitStack
-from typing import TYPE_CHECKING
 
-from privatelink.infra.dataplane.runner import DataPlane, DataPlaneError
-
-if TYPE_CHECKING:
-    from privatelink.composition import Runtime
+from privatelink.infra.dataplane.runner import DataPlane, DataPlaneError, Runtime
 
 __all__ = ["DataPlaneError", "start_data_plane"]
 

@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -24,8 +24,19 @@ from privatelink.infra.dataplane.plan import EniAddresses, Plan, listeners_from
 from privatelink.infra.dataplane.prober import Prober, run_prober, tcp_check
 from privatelink.infra.dataplane.records import NameRow, RecordSet, ViewRows, ZoneLocator
 
-if TYPE_CHECKING:
-    from privatelink.composition import Runtime
+from privatelink.infra.positions import PositionWatcher
+from privatelink.infra.settings import Settings
+
+
+class Runtime(Protocol):
+    """What the data plane uses of the runtime the composition root wires (infra never
+    imports the entry points, so this port names it)."""
+
+    settings: Settings
+    inventory: Any
+    app: Any
+    views: Any
+    watcher: PositionWatcher
 
 log = logging.getLogger("privatelink.dataplane")
 

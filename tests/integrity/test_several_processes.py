@@ -13,7 +13,7 @@ from contextlib import ExitStack
 import psycopg
 import pytest
 from privatelink.api.errors import status_for
-from privatelink.api.http import is_database_outage
+from privatelink.api.responses import is_database_outage
 from privatelink.application.executor import StoreUnavailable
 from privatelink.composition import Runtime, open_runtime
 from privatelink.domain.service import EndpointService
@@ -107,5 +107,5 @@ def test_issue10_a_writer_that_cannot_get_its_turn_answers_503_instead_of_waitin
             tag(runtime, PROVIDER, "vpcendpointservice", [service_id], [("k", "v")])
         error = refused.value
         assert (isinstance(error, StoreUnavailable) and status_for(error) == 503) or \
-            is_database_outage(error)  # answered 503 ServiceUnavailable by api/http.py
+            is_database_outage(error)  # answered 503 ServiceUnavailable by api/responses.py
     tag(runtime, PROVIDER, "vpcendpointservice", [service_id], [("k", "w")])

@@ -1,0 +1,59 @@
+"""The HTTP edge's exception handlers: whatever a route lets out, and the framework's own
+refusals (404, 405, bad input), are answered in the cloud's shape through ``error_answer``,
+never FastAPI's ``{"detail": ...}``; in XML when the request asked for ``Format=XML``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from privatelink.api.errors_base import EdgeError
+from privatelink.api.protocol import NotFoundPath, UnsupportedHTTPMethod, rendered
+from privatelink.api.responses import KNOWN_ERRORS, encode, error_answer, new_request_id
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+def install_cloud_errors(app: FastAPI) -> None:
+    """Register the handlers on ``app`` (idempotent: a second call sets the same ones)."""
+    for error_class in KNOWN_ERRORS:
+        app.add_exception_handler(error_class, cloud_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid_input)
+    # Anything else: a 500 in the cloud's shape (Starlette then re-raises it for the server's
+    # log); an unreachable store answers 503.
+    app.add_exception_handler(Exception, cloud_error)
+
+
+def answer(request: Request, error: BaseException, status: int | None = None) -> Response:
+    """The response to ``error``: the status and body of ``error_answer`` (or ``status``)."""
+    code, body = error_answer(error, new_request_id(), request.headers.get("host", ""))
+    status = status or code
+    content_type, data = rendered(request.scope, b"", status, encode(body))
+    return Response(data, status, media_type=content_type)
+
+
+async def cloud_error(request: Request, exc: Exception) -> Response:
+    return answer(request, exc)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 400)
+    path, method = request.url.path, request.method
+    if status == 404:
+        error: EdgeError = NotFoundPath(
+            f'The requested path "{path}" does not exist; the API answers on "/".')
+    elif status == 405:
+        error = UnsupportedHTTPMethod(
+            f"The HTTP method {method} is not supported on {path}"
+            + ("; the API takes GET and POST." if path == "/" else "."))
+    else:
+        error = EdgeError(str(getattr(exc, "detail", "")) or "The request is not valid.")
+    return answer(request, error, status)
+
+
+async def invalid_input(request: Request, exc: Exception) -> Response:
+    errors: list[dict[str, Any]] = getattr(exc, "errors", list)()
+    where = ".".join(str(p) for p in errors[0]["loc"]) if errors else "request"
+    return answer(request, EdgeError(f'The parameter "{where}" is not valid.'), 400)

@@ -1,0 +1,65 @@
+"""What the application's write path passes around: a ``Command`` (one request's intent), its
+``Outcome``, and a ``Job`` (one decision waiting for the writer thread), plus the ``Writer``
+port the unit of work submits jobs to. One module, so that ``unit_of_work`` and ``executor``
+share these types without importing each other."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Tracking
+from privatelink.domain.base import Caller
+
+Decision = tuple[dict[str, Any], list[Aggregate]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One request's intent: who, which action, and how it must be handled."""
+
+    caller: Caller
+    action: str
+    client_token: str | None = None
+    dry_run: bool = False
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A command's answer and the position of the log the views must reach first."""
+
+    result: dict[str, Any]
+    position: int | None
+
+
+@dataclass
+class Job:
+    """One decision waiting for the writer: a command's or a provisioning step's."""
+
+    decide: Callable[[], Decision]
+    command: Command | None = None
+    tracking: Tracking | None = None
+    attempts: int = 0
+    replayed: bool = False
+    abandoned: bool = False
+    result: dict[str, Any] = field(default_factory=dict)
+    events: list[Any] = field(default_factory=list)
+    aggregates: list[Aggregate] = field(default_factory=list)
+    outcome: Outcome | None = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class Writer(Protocol):
+    """Port: the single writer thread (``executor.CommandExecutor``) jobs are submitted to."""
+
+    def submit(self, job: Job) -> Outcome: ...
+
+    def in_writer(self) -> bool: ...
+
+    def load(self, aggregate_id: UUID) -> Aggregate: ...
