@@ -12,6 +12,7 @@ from privatelink.domain import json_documents
 from privatelink.domain.base import Caller, aggregate_uuid, endpoint_domain, zone_domain
 from privatelink.domain.errors import AlreadyExists, EndpointNotFound, InvalidValue, OperationDenied
 from privatelink.domain.service import IP_VERSIONS, EndpointService, check_choice, check_updatable
+from privatelink.domain.states import EndpointStatus
 from privatelink.domain.tags import Taggable, check_tags
 
 
@@ -133,7 +134,7 @@ class Endpoint(Taggable):
         self.tags = tags
         self.cross_region_bandwidth = cross_region_bandwidth
         self.policy_document = policy_document
-        self.status = "Creating"
+        self.status = EndpointStatus.CREATING
 
     @property
     def domain(self) -> str:
@@ -144,7 +145,7 @@ class Endpoint(Taggable):
 
     @property
     def deleted(self) -> bool:
-        return self.status == "Deleted"
+        return self.status == EndpointStatus.DELETED
 
     def check_owned_by(self, account: str) -> None:
         """SEC-2/3: a foreign or deleted endpoint is answered as missing."""
@@ -152,12 +153,12 @@ class Endpoint(Taggable):
             raise EndpointNotFound(self.endpoint_id)
 
     def activate(self, by: Caller) -> None:
-        if self.status == "Creating":
+        if self.status == EndpointStatus.CREATING:
             self._activated(by.account, by.request_id)
 
     @event("Activated")
     def _activated(self, actor: str, request_id: str) -> None:
-        self.status = "Active"
+        self.status = EndpointStatus.ACTIVE
 
     def update_attributes(self, by: Caller, changes: dict[str, Any],
                           service: EndpointService | None,
@@ -291,7 +292,7 @@ class Endpoint(Taggable):
 
     @event("Deleted")
     def _deleted(self, actor: str, request_id: str) -> None:
-        self.status = "Deleted"
+        self.status = EndpointStatus.DELETED
 
 
 def check_dual_stack(version: str, service: EndpointService) -> None:

@@ -25,6 +25,7 @@ from privatelink.domain.service_resources import (
     check_cross_region_capable,
     check_same_type,
 )
+from privatelink.domain.states import ConnectionStatus, ServiceStatus
 from privatelink.domain.tags import check_tags
 
 IP_VERSIONS = ("IPv4", "DualStack")
@@ -107,7 +108,7 @@ class EndpointService(ServiceResources):
         self.resource_group_id = resource_group_id
         self.tags = tags
         self.supported_regions = supported_regions
-        self.status = "Creating"
+        self.status = ServiceStatus.CREATING
         self.users: list[str] = [actor]
         self.connect_bandwidth = DEFAULT_CONNECT_BANDWIDTH
         self.connections: dict[str, dict[str, Any]] = {}
@@ -130,7 +131,7 @@ class EndpointService(ServiceResources):
 
     @property
     def deleted(self) -> bool:
-        return self.status == "Deleted"
+        return self.status == ServiceStatus.DELETED
 
     def admits(self, account: str) -> bool:
         """WL-1..3: the owner, a listed UID, or everyone when '*' is listed."""
@@ -158,12 +159,12 @@ class EndpointService(ServiceResources):
 
     def activate(self, by: Caller) -> None:
         """The asynchronous end of creation: Creating -> Active."""
-        if self.status == "Creating":
+        if self.status == ServiceStatus.CREATING:
             self._activated(by.account, by.request_id)
 
     @event("Activated")
     def _activated(self, actor: str, request_id: str) -> None:
-        self.status = "Active"
+        self.status = ServiceStatus.ACTIVE
 
     # -- attributes --------------------------------------------------------------------
 
@@ -239,7 +240,8 @@ class EndpointService(ServiceResources):
 
     def delete(self, by: Caller) -> None:
         self.check_owned_by(by.account)
-        live = [e for e, c in self.connections.items() if c["status"] != "Disconnected"]
+        live = [e for e, c in self.connections.items()
+                if c["status"] != ConnectionStatus.DISCONNECTED]
         if live:
             raise OperationDenied(
                 f"The endpoint service still has connections ({', '.join(sorted(live))}); "
@@ -253,7 +255,7 @@ class EndpointService(ServiceResources):
 
     @event("Deleted")
     def _deleted(self, actor: str, request_id: str, endpoint_ids: list[str]) -> None:
-        self.status = "Deleted"
+        self.status = ServiceStatus.DELETED
 
 
 def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
