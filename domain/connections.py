@@ -148,13 +148,9 @@ class ConnectionBook(Taggable):
     # -- request and acceptance (ACC-1..3) -------------------------------------------------
 
     def request_connection(self, by: Caller, endpoint: dict[str, Any], zones: list[str]) -> None:
-        """ACC-1: a new endpoint asks for a connection; ACC-2: auto-accept allows it at once."""
-        self.check_visible_to(by.account)
-        self.check_region_supported(endpoint["endpoint_region"])
+        """ACC-1: a new endpoint, which the service admitted (``admit_endpoint``: EP-1, EP-2/XR-1,
+        EP-3), asks for a connection; ACC-2: auto-accept allows it at once."""
         cross_region = endpoint["endpoint_region"] != self.region
-        if not cross_region:
-            for zone in zones:
-                self.check_zone_is_served(zone)
         self._connection_requested(
             by.account, by.request_id, {**endpoint, "cross_region": cross_region}, zones,
             self.service_id, self.owner, self.region, self.connect_bandwidth,

@@ -25,6 +25,7 @@ from privatelink.domain.service_resources import (
     check_cross_region_capable,
     check_same_type,
 )
+from privatelink.domain.service_facts import ServiceFacts
 from privatelink.domain.states import ConnectionStatus, ServiceStatus
 from privatelink.domain.tags import check_tags
 
@@ -132,6 +133,22 @@ class EndpointService(ServiceResources):
     @property
     def deleted(self) -> bool:
         return self.status == ServiceStatus.DELETED
+
+    def facts(self) -> ServiceFacts:
+        """What an endpoint of this service keeps and checks (EP-5, EP-7, XR-6)."""
+        return ServiceFacts(self.service_id, self.name, self.region, self.owner, self.payer,
+                            self.address_ip_version, self.zone_affinity)
+
+    def admit_endpoint(self, account: str, region: str, zones: list[str]) -> ServiceFacts:
+        """The service's rules on a new endpoint, checked once, before the endpoint is created
+        and requests its connection: EP-1/WL-2 (visible to the consumer), EP-2/XR-1 (region
+        supported), EP-3 (same-region zones served). Returns the facts the endpoint keeps."""
+        self.check_visible_to(account)
+        self.check_region_supported(region)
+        if region == self.region:
+            for zone in zones:
+                self.check_zone_is_served(zone)
+        return self.facts()
 
     def admits(self, account: str) -> bool:
         """WL-1..3: the owner, a listed UID, or everyone when '*' is listed."""
