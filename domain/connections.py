@@ -14,11 +14,17 @@ from eventsourcing.domain import event
 from privatelink.domain.bandwidth import check_bandwidth, check_mode, default_mode
 from privatelink.domain.base import Caller
 from privatelink.domain.errors import ConnectionNotFound, OperationDenied, ZoneNotSupported
-from privatelink.domain.states import LIVE_CONNECTION, ConnectionStatus, ZoneStatus
+from privatelink.domain.states import (
+    LIVE_CONNECTION,
+    AllocateMode,
+    ConnectionStatus,
+    TrafficControlMode,
+    ZoneStatus,
+)
 from privatelink.domain.tags import Taggable
 
 def new_zone(status: str = ZoneStatus.WAIT) -> dict[str, Any]:
-    return {"resource_id": None, "status": status, "mode": "Auto",
+    return {"resource_id": None, "status": status, "mode": AllocateMode.AUTO,
             "replaced_resource_id": None, "replaced_eni_id": None, "healthy": True}
 
 
@@ -138,7 +144,7 @@ class ConnectionBook(Taggable):
         chosen: dict[str, str] = {}
         for zone in zones:
             zc = conn["zones"][zone]
-            if zc["mode"] == "Manual" and self.usable(zc["resource_id"], zone):
+            if zc["mode"] == AllocateMode.MANUAL and self.usable(zc["resource_id"], zone):
                 chosen[zone] = zc["resource_id"]
             else:
                 chosen[zone] = self.allocate(None if conn["cross_region"] else zone, taken)
@@ -326,14 +332,14 @@ class ConnectionBook(Taggable):
 
 def _requested_v1_v2(state: dict[str, Any]) -> None:
     """v2 added the traffic control mode and marks cross-region connections (XR)."""
-    state.setdefault("traffic_mode", "BandwidthLimit")
+    state.setdefault("traffic_mode", TrafficControlMode.BANDWIDTH_LIMIT)
     endpoint = state["endpoint"]
     endpoint.setdefault("cross_region", endpoint["endpoint_region"] != state["service_region"])
 
 
 def _allowed_v1_v2(state: dict[str, Any]) -> None:
     """v2 added the traffic control mode and whether the bandwidth was set explicitly (BW-4)."""
-    state.setdefault("traffic_mode", "BandwidthLimit")
+    state.setdefault("traffic_mode", TrafficControlMode.BANDWIDTH_LIMIT)
     state.setdefault("bandwidth_set", False)
 
 

@@ -88,6 +88,27 @@ class SecurityGroupStatus(StrEnum):
     DETACHING = "Detaching"
 
 
+class AllocateMode(StrEnum):
+    """``ResourceAllocateMode`` of a zone connection (RES-6): who picks its resource."""
+
+    AUTO = "Auto"
+    MANUAL = "Manual"
+
+
+class ReplaceMode(StrEnum):
+    """``ResourceReplaceMode`` (RES-9): migrate to the new resource, or swap at once."""
+
+    GRACEFUL = "Graceful"
+    FORCE = "Force"
+
+
+class TrafficControlMode(StrEnum):
+    """``TrafficControlMode`` of a connection (BW-5)."""
+
+    SCALABILITY = "Scalability"
+    BANDWIDTH_LIMIT = "BandwidthLimit"
+
+
 # The endpoint zone statuses of ListVpcEndpointZones: the provider's migration is invisible.
 ENDPOINT_ZONE_STATUSES = frozenset(ZoneStatus) - {ZoneStatus.MIGRATING, ZoneStatus.MIGRATED}
 CONSUMER_ZONE_STATUS = {ZoneStatus.MIGRATING: ZoneStatus.CONNECTED,

@@ -11,10 +11,16 @@ from eventsourcing.domain import event
 from privatelink.domain.base import Caller
 from privatelink.domain.connections import ConnectionBook
 from privatelink.domain.errors import InvalidValue, OperationDenied
-from privatelink.domain.states import LIVE_CONNECTION, LIVE_ZONE, ZoneStatus
+from privatelink.domain.states import (
+    LIVE_CONNECTION,
+    LIVE_ZONE,
+    AllocateMode,
+    ReplaceMode,
+    ZoneStatus,
+)
 
-ALLOCATE_MODES = ("Auto", "Manual")
-REPLACE_MODES = ("Graceful", "Force")
+ALLOCATE_MODES = tuple(AllocateMode)
+REPLACE_MODES = tuple(ReplaceMode)
 
 
 class ZoneConnections(ConnectionBook):
@@ -119,13 +125,13 @@ class ZoneConnections(ConnectionBook):
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' is "
                 f"{zc['status']}; disconnect it before changing its allocation (RES-6).",
                 code="EndpointZoneConnectionOperationDenied")
-        if mode == "Manual":
+        if mode == AllocateMode.MANUAL:
             if not resource_id:
                 raise InvalidValue("ResourceAllocateMode Manual needs ResourceId and ResourceType.",
                                    code="MissingParameter")
             self.attached_in_zone(resource_id, zone_id)
         self._zone_allocation_set(by.account, by.request_id, endpoint_id, zone_id, mode,
-                                  resource_id if mode == "Manual" else None)
+                                  resource_id if mode == AllocateMode.MANUAL else None)
 
     @event("ZoneAllocationSet")
     def _zone_allocation_set(self, actor: str, request_id: str, endpoint_id: str, zone_id: str,
@@ -174,7 +180,7 @@ class ZoneConnections(ConnectionBook):
                            old_resource_id: str, resource_id: str, mode: str, old_eni_id: str,
                            new_eni_id: str) -> None:
         self._set_zone(endpoint_id, zone_id, resource_id=resource_id)
-        if mode == "Graceful":
+        if mode == ReplaceMode.GRACEFUL:
             self._set_zone(endpoint_id, zone_id, status=ZoneStatus.MIGRATING,
                            replaced_resource_id=old_resource_id, replaced_eni_id=old_eni_id)
 

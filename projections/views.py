@@ -18,6 +18,7 @@ from privatelink.domain.service_resources import ServiceResources
 from privatelink.domain.states import (
     ConnectionStatus,
     EndpointStatus,
+    ReplaceMode,
     SecurityGroupStatus,
     ServiceStatus,
     ZoneStatus,
@@ -206,7 +207,7 @@ class ViewsProjection:
 
     @ops.register
     def _(self, e: ZoneConnections.ResourceReplaced) -> list[Op]:
-        if e.mode == "Graceful":
+        if e.mode == ReplaceMode.GRACEFUL:
             return [_zone(e, ResourceId=e.resource_id, ZoneStatus=ZoneStatus.MIGRATING,
                           ReplacedResourceId=e.old_resource_id, ReplacedEniId=e.old_eni_id)]
         return [_zone(e, ResourceId=e.resource_id)]

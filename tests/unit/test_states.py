@@ -14,12 +14,15 @@ from eventsourcing.persistence import JSONTranscoder
 
 from privatelink.domain import states
 from privatelink.domain.states import (
+    AllocateMode,
     BusinessStatus,
     ConnectionStatus,
     EndpointStatus,
     RegionServiceStatus,
+    ReplaceMode,
     SecurityGroupStatus,
     ServiceStatus,
+    TrafficControlMode,
     ZoneStatus,
 )
 
@@ -99,9 +102,21 @@ def test_issue_13_consumer_never_sees_a_migration() -> None:
     assert set(states.CONSUMER_ZONE_STATUS.values()) <= states.ENDPOINT_ZONE_STATUSES
 
 
-# -- no status literal outside domain/states.py -----------------------------------------------
+def test_issue_13_modes_are_the_cloud_values() -> None:
+    """STATES.md section 2: ResourceAllocateMode, ResourceReplaceMode, TrafficControlMode."""
+    section = STATES_MD.read_text().split("## 2.", 1)[1].split("## 3.", 1)[0]
+    for field, enum in (("`ResourceAllocateMode`", AllocateMode),
+                        ("`ResourceReplaceMode`", ReplaceMode),
+                        ("`TrafficControlMode`", TrafficControlMode)):
+        row = next(line for line in section.splitlines() if line.startswith(f"| {field} |"))
+        listed = re.findall(r"`([A-Za-z]+)`", row.split("|")[2])
+        assert {m.value for m in enum} <= set(listed), field
 
-STATUS_VALUES = {m.value for enum in ENUMS for m in enum}
+
+# -- no state or mode literal outside domain/states.py ------------------------------------------
+
+MODES = {AllocateMode, ReplaceMode, TrafficControlMode}
+STATUS_VALUES = {m.value for enum in ENUMS | MODES for m in enum}
 
 
 def status_literals(path: Path) -> list[str]:
