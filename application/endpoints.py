@@ -46,10 +46,11 @@ class EndpointCommands(ServiceCommands):
         service = self.service(endpoint.service_id)
         return None if service.deleted else service
 
-    def service_for_consumer(self, account: str, service_id: str | None,
-                             service_name: str | None,
-                             service_region: str | None = None) -> EndpointService:
-        """EP-1/WL-2: find a service by id or name, as far as the whitelist lets the caller."""
+    def find_service(self, service_id: str | None, service_name: str | None,
+                     service_region: str | None = None) -> EndpointService:
+        """EP-1: the service a request names by id or name (in the region it names). Whether
+        the caller may see it (WL-2) is the service's rule, checked when the connection is
+        requested."""
         named = service_id_from_name(service_name) if service_name else None
         if service_name and named is None:
             raise EndpointServiceNotFound(service_name)
@@ -60,7 +61,6 @@ class EndpointCommands(ServiceCommands):
             raise InvalidValue("Either ServiceId or ServiceName is required.",
                                code="MissingParameter")
         service = self.service(wanted)
-        service.check_visible_to(account)
         if service_name and service.name != service_name:
             raise EndpointServiceNotFound(service_name)
         if service_region is not None and service.region != service_region:
@@ -97,16 +97,12 @@ class EndpointCommands(ServiceCommands):
         def decide() -> Decision:
             vpc = self.facts.vpc(by.account, vpc_id, region)
             groups = self.facts.security_groups(vpc, security_groups)
-            service = self.service_for_consumer(by.account, service_id, service_name,
-                                                service_region or region)
-            service.check_region_supported(region)
-            if region == service.region:
-                for zone in zones:
-                    service.check_zone_is_served(zone.zone_id)
+            service = self.find_service(service_id, service_name, service_region or region)
+            facts = service.admit_endpoint(by.account, region, [z.zone_id for z in zones])
             dual = options.address_ip_version == "DualStack"
             placed = [self.place_zone(by, vpc, z, dual) for z in zones]
             cap = self.facts.cross_region_cap(by.account, region, service.region)
-            endpoint = Endpoint.create(by, endpoint_id, region, vpc_id, service,
+            endpoint = Endpoint.create(by, endpoint_id, region, vpc_id, facts,
                                        [p for p, _ in placed], groups, options, cap)
             service.request_connection(by, connection_facts(endpoint), sorted(endpoint.zones))
             warn_if_single_zone(endpoint)
@@ -121,7 +117,9 @@ class EndpointCommands(ServiceCommands):
         def decide() -> Decision:
             endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
             cap = self.facts.cross_region_cap(cmd.caller.account, region, endpoint.service_region)
-            endpoint.update_attributes(cmd.caller, changes, self.linked_service(endpoint), cap)
+            service = self.linked_service(endpoint)
+            endpoint.update_attributes(cmd.caller, changes,
+                                       service.facts() if service else None, cap)
             return {}, [endpoint]
 
         return self.execute(cmd, decide)
@@ -154,12 +152,10 @@ class EndpointCommands(ServiceCommands):
             endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
             service = self.require_service(endpoint)
             vpc = self.facts.vpc(cmd.caller.account, endpoint.vpc_id, region)
-            if zone.zone_id not in endpoint.zones and endpoint.region == service.region:
-                service.check_zone_is_served(zone.zone_id)
             placement, book = self.place_zone(cmd.caller, vpc, zone,
                                               endpoint.address_ip_version == "DualStack")
-            endpoint.add_zone(cmd.caller, placement, service)
-            service.add_connection_zone(cmd.caller, endpoint_id, zone.zone_id)
+            endpoint.add_zone(cmd.caller, placement)
+            service.add_connection_zone(cmd.caller, endpoint_id, zone.zone_id)  # EP-3
             return {}, [endpoint, service, book]
 
         return self.execute(cmd, decide)

@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.service import EndpointService
+from privatelink.domain.states import ReplaceMode
 
 PROVISIONER = "provisioner"
 SYSTEM_ACCOUNT = "system"
@@ -125,7 +126,7 @@ def _disconnect_zone(app: Any, event: Any, by: Caller) -> list[Aggregate]:
 
 
 def _migrate(app: Any, event: Any, by: Caller) -> list[Aggregate]:
-    if event.mode != "Graceful":
+    if event.mode != ReplaceMode.GRACEFUL:
         return []
     service = _get(app, event.originator_id)
     service.complete_migration(by, event.endpoint_id, event.zone_id)

@@ -10,6 +10,7 @@ from privatelink.application.unit_of_work import Command, Decision, Outcome
 from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.errors import InvalidValue, NotFound
 from privatelink.domain.inventory import Vpc
+from privatelink.domain.states import ReplaceMode
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class ZoneConnectionCommands(ConnectionCommands):
             book = self.address_book(cmd.caller, self.consumer_vpc(endpoint),
                                      endpoint.zones[zone_id]["vswitch_id"])
             ip = book.take(cmd.caller, None, eni_id)
-            graceful = change.replace_mode == "Graceful"
+            graceful = change.replace_mode == ReplaceMode.GRACEFUL
             old = endpoint.replace_zone_eni(cmd.caller, zone_id, eni_id, ip, keep_old=graceful)
             if not graceful:
                 book.release(cmd.caller, old["ip"])

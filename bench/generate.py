@@ -34,11 +34,12 @@ def endpoints(app: Any, count: int, per_service: int = 1000) -> int:
         service = EndpointService.create(by, ids.new_id("epsrv-"), "cn-hangzhou",
                                          [(facts, None)], ServiceOptions(auto_accept=True))
         service.add_user(by, CONSUMER)
+        service_facts = service.facts()
         for _ in range(min(per_service, count - written)):
             endpoint_id, eni = ids.new_id("ep-"), ids.new_id("eni-")
             ip = book.take(consumer, None, eni)
             endpoint = Endpoint.create(consumer, endpoint_id, "cn-hangzhou", "vpc-consumer0001",
-                                       service, [ZonePlacement("cn-hangzhou-h", "vsw-consumer-h",
+                                       service_facts, [ZonePlacement("cn-hangzhou-h", "vsw-consumer-h",
                                                                eni, ip)], [], EndpointOptions())
             service.request_connection(consumer, connection_facts(endpoint), ["cn-hangzhou-h"])
             events += endpoint.collect_events()
@@ -60,8 +61,8 @@ def long_history(app: Any, updates: int) -> str:
     consumer = Caller(CONSUMER, "bench")
     endpoint_id = RandomIds().new_id("ep-")
     endpoint = Endpoint.create(consumer, endpoint_id, "cn-hangzhou", "vpc-consumer0001",
-                               service, [ZonePlacement("cn-hangzhou-h", "vsw-consumer-h",
-                                                       "eni-bench", "127.64.255.1")],
+                               service.facts(), [ZonePlacement("cn-hangzhou-h", "vsw-consumer-h",
+                                                               "eni-bench", "127.64.255.1")],
                                [], EndpointOptions())
     events = list(endpoint.collect_events())
     interval = app.snapshotting_intervals[Endpoint]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from privatelink.domain.errors import InvalidValue
+from privatelink.domain.states import TrafficControlMode
 
 RANGES = {"slb": (100, 10240), "alb": (100, 25000), "nlb": (100, 50000), "gwlb": (100, 25000)}
-MODES = {"slb": ("BandwidthLimit",), "alb": ("BandwidthLimit", "Scalability"),
-         "nlb": ("Scalability", "BandwidthLimit"), "gwlb": ("Scalability",)}
+_LIMIT, _SCALE = TrafficControlMode.BANDWIDTH_LIMIT, TrafficControlMode.SCALABILITY
+MODES = {"slb": (_LIMIT,), "alb": (_LIMIT, _SCALE), "nlb": (_SCALE, _LIMIT), "gwlb": (_SCALE,)}
 DEFAULT_CONNECT_BANDWIDTH = 3072
 CONNECT_BANDWIDTH_RANGE = (100, 10240)
 _NAMES = {"slb": "CLB", "alb": "ALB", "nlb": "NLB", "gwlb": "GWLB"}

@@ -14,13 +14,17 @@ from eventsourcing.domain import event
 from privatelink.domain.bandwidth import check_bandwidth, check_mode, default_mode
 from privatelink.domain.base import Caller
 from privatelink.domain.errors import ConnectionNotFound, OperationDenied, ZoneNotSupported
+from privatelink.domain.states import (
+    LIVE_CONNECTION,
+    AllocateMode,
+    ConnectionStatus,
+    TrafficControlMode,
+    ZoneStatus,
+)
 from privatelink.domain.tags import Taggable
 
-LIVE_ZONE = ("Connecting", "Connected", "Migrating", "Migrated")
-
-
-def new_zone(status: str = "Wait") -> dict[str, Any]:
-    return {"resource_id": None, "status": status, "mode": "Auto",
+def new_zone(status: str = ZoneStatus.WAIT) -> dict[str, Any]:
+    return {"resource_id": None, "status": status, "mode": AllocateMode.AUTO,
             "replaced_resource_id": None, "replaced_eni_id": None, "healthy": True}
 
 
@@ -59,7 +63,7 @@ class ConnectionBook(Taggable):
             for endpoint_id, conn in self.connections.items()
             for zone, zc in conn["zones"].items()
             if resource_id in (zc["resource_id"], zc["replaced_resource_id"])
-            and zc["status"] != "Disconnected"
+            and zc["status"] != ZoneStatus.DISCONNECTED
             and (zone_id is None or self._resource_zone(conn, zone, resource_id) == zone_id)
         ]
 
@@ -100,7 +104,7 @@ class ConnectionBook(Taggable):
 
     def _count(self, zc: dict[str, Any], sign: int) -> None:
         resource_id = zc["resource_id"]
-        if resource_id and zc["status"] != "Disconnected":
+        if resource_id and zc["status"] != ZoneStatus.DISCONNECTED:
             count = self.resource_load.get(resource_id, 0) + sign
             if count:
                 self.resource_load[resource_id] = count
@@ -140,7 +144,7 @@ class ConnectionBook(Taggable):
         chosen: dict[str, str] = {}
         for zone in zones:
             zc = conn["zones"][zone]
-            if zc["mode"] == "Manual" and self.usable(zc["resource_id"], zone):
+            if zc["mode"] == AllocateMode.MANUAL and self.usable(zc["resource_id"], zone):
                 chosen[zone] = zc["resource_id"]
             else:
                 chosen[zone] = self.allocate(None if conn["cross_region"] else zone, taken)
@@ -150,13 +154,9 @@ class ConnectionBook(Taggable):
     # -- request and acceptance (ACC-1..3) -------------------------------------------------
 
     def request_connection(self, by: Caller, endpoint: dict[str, Any], zones: list[str]) -> None:
-        """ACC-1: a new endpoint asks for a connection; ACC-2: auto-accept allows it at once."""
-        self.check_visible_to(by.account)
-        self.check_region_supported(endpoint["endpoint_region"])
+        """ACC-1: a new endpoint, which the service admitted (``admit_endpoint``: EP-1, EP-2/XR-1,
+        EP-3), asks for a connection; ACC-2: auto-accept allows it at once."""
         cross_region = endpoint["endpoint_region"] != self.region
-        if not cross_region:
-            for zone in zones:
-                self.check_zone_is_served(zone)
         self._connection_requested(
             by.account, by.request_id, {**endpoint, "cross_region": cross_region}, zones,
             self.service_id, self.owner, self.region, self.connect_bandwidth,
@@ -172,7 +172,8 @@ class ConnectionBook(Taggable):
                               zones: list[str], service_id: str, provider: str,
                               service_region: str, bandwidth: int, traffic_mode: str) -> None:
         self.connections[endpoint["endpoint_id"]] = {
-            **dict(endpoint), "status": "Pending", "bandwidth": bandwidth, "bandwidth_set": False,
+            **dict(endpoint), "status": ConnectionStatus.PENDING, "bandwidth": bandwidth,
+            "bandwidth_set": False,
             "traffic_mode": traffic_mode, "zones": {z: new_zone() for z in zones}}
 
     def allow_connection(self, by: Caller, endpoint_id: str, bandwidth: int | None = None,
@@ -181,7 +182,7 @@ class ConnectionBook(Taggable):
         bandwidth limit if given, else the connection's own or the service default (BW-3/4)."""
         self.check_owned_by(by.account)
         conn = self.connection(endpoint_id)
-        if conn["status"] not in ("Pending", "Disconnected"):
+        if conn["status"] not in (ConnectionStatus.PENDING, ConnectionStatus.DISCONNECTED):
             raise OperationDenied(
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; only a Pending "
                 "or Disconnected connection can be allowed.",
@@ -202,16 +203,17 @@ class ConnectionBook(Taggable):
                             traffic_mode: str, bandwidth_set: bool,
                             allocations: dict[str, str]) -> None:
         conn = self.connections[endpoint_id]
-        conn.update(status="Connecting", bandwidth=bandwidth, traffic_mode=traffic_mode,
-                    bandwidth_set=bandwidth_set)
+        conn.update(status=ConnectionStatus.CONNECTING, bandwidth=bandwidth,
+                    traffic_mode=traffic_mode, bandwidth_set=bandwidth_set)
         for zone, resource_id in allocations.items():
-            self._set_zone(endpoint_id, zone, resource_id=resource_id, status="Connecting")
+            self._set_zone(endpoint_id, zone, resource_id=resource_id,
+                           status=ZoneStatus.CONNECTING)
 
     def deny_connection(self, by: Caller, endpoint_id: str) -> None:
         """ACC-3/ACC-5: denying disconnects the connection in every zone."""
         self.check_owned_by(by.account)
         conn = self.connection(endpoint_id)
-        if conn["status"] not in ("Pending", "Connecting", "Connected"):
+        if conn["status"] not in (ConnectionStatus.PENDING, *LIVE_CONNECTION):
             raise OperationDenied(
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; it cannot be "
                 "denied now.", code="EndpointConnectionOperationDenied")
@@ -221,11 +223,11 @@ class ConnectionBook(Taggable):
     def _connection_denied(self, actor: str, request_id: str, endpoint_id: str,
                            zones: list[str]) -> None:
         conn = self.connections[endpoint_id]
-        conn["status"] = "Disconnecting"
+        conn["status"] = ConnectionStatus.DISCONNECTING
         for zone in zones:
             # RES-10: a migrated zone's old resource is disconnected with the rest.
-            self._set_zone(endpoint_id, zone, status="Disconnecting", replaced_resource_id=None,
-                           replaced_eni_id=None)
+            self._set_zone(endpoint_id, zone, status=ZoneStatus.DISCONNECTING,
+                           replaced_resource_id=None, replaced_eni_id=None)
 
     # -- bandwidth (BW-2, BW-4, BW-5) --------------------------------------------------------
 
@@ -234,7 +236,7 @@ class ConnectionBook(Taggable):
         """BW-5: once Connected, the provider sets the connection's own limit (BW-4)."""
         self.check_owned_by(by.account)
         conn = self.connection(endpoint_id)
-        if conn["status"] != "Connected":
+        if conn["status"] != ConnectionStatus.CONNECTED:
             raise OperationDenied(
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; its bandwidth "
                 "can be changed once it is Connected (BW-5).",
@@ -257,23 +259,24 @@ class ConnectionBook(Taggable):
 
     def complete_connection(self, by: Caller, endpoint_id: str) -> None:
         conn = self.connections.get(endpoint_id)
-        if conn is None or conn["status"] not in ("Connecting", "Connected"):
+        if conn is None or conn["status"] not in LIVE_CONNECTION:
             return
-        zones = sorted(z for z, zc in conn["zones"].items() if zc["status"] == "Connecting")
-        if zones or conn["status"] == "Connecting":
+        zones = sorted(z for z, zc in conn["zones"].items()
+                       if zc["status"] == ZoneStatus.CONNECTING)
+        if zones or conn["status"] == ConnectionStatus.CONNECTING:
             self._connection_established(by.account, by.request_id, endpoint_id, zones)
 
     @event("ConnectionEstablished")
     def _connection_established(self, actor: str, request_id: str, endpoint_id: str,
                                 zones: list[str]) -> None:
         conn = self.connections[endpoint_id]
-        conn["status"] = "Connected"
+        conn["status"] = ConnectionStatus.CONNECTED
         for zone in zones:
-            self._set_zone(endpoint_id, zone, status="Connected")
+            self._set_zone(endpoint_id, zone, status=ZoneStatus.CONNECTED)
 
     def complete_disconnection(self, by: Caller, endpoint_id: str) -> None:
         conn = self.connections.get(endpoint_id)
-        if conn and conn["status"] == "Disconnecting":
+        if conn and conn["status"] == ConnectionStatus.DISCONNECTING:
             self._connection_disconnected(by.account, by.request_id, endpoint_id,
                                           sorted(conn["zones"]))
 
@@ -281,9 +284,9 @@ class ConnectionBook(Taggable):
     def _connection_disconnected(self, actor: str, request_id: str, endpoint_id: str,
                                  zones: list[str]) -> None:
         conn = self.connections[endpoint_id]
-        conn["status"] = "Disconnected"
+        conn["status"] = ConnectionStatus.DISCONNECTED
         for zone in zones:
-            self._set_zone(endpoint_id, zone, status="Disconnected")
+            self._set_zone(endpoint_id, zone, status=ZoneStatus.DISCONNECTED)
 
     # -- zones and closing (EP-8, DEL-3) -------------------------------------------------------
 
@@ -291,10 +294,11 @@ class ConnectionBook(Taggable):
         conn = self.connection(endpoint_id)
         if not conn["cross_region"]:
             self.check_zone_is_served(zone_id)
-        live = conn["status"] in ("Connecting", "Connected")
+        live = conn["status"] in LIVE_CONNECTION
         resource_id = self.allocate(None if conn["cross_region"] else zone_id) if live else None
-        status = "Connecting" if live else ("Wait" if conn["status"] == "Pending"
-                                            else "Disconnected")
+        waiting = conn["status"] == ConnectionStatus.PENDING
+        status = ZoneStatus.CONNECTING if live else (
+            ZoneStatus.WAIT if waiting else ZoneStatus.DISCONNECTED)
         self._connection_zone_added(by.account, by.request_id, endpoint_id, zone_id, resource_id,
                                     status)
 
@@ -328,14 +332,14 @@ class ConnectionBook(Taggable):
 
 def _requested_v1_v2(state: dict[str, Any]) -> None:
     """v2 added the traffic control mode and marks cross-region connections (XR)."""
-    state.setdefault("traffic_mode", "BandwidthLimit")
+    state.setdefault("traffic_mode", TrafficControlMode.BANDWIDTH_LIMIT)
     endpoint = state["endpoint"]
     endpoint.setdefault("cross_region", endpoint["endpoint_region"] != state["service_region"])
 
 
 def _allowed_v1_v2(state: dict[str, Any]) -> None:
     """v2 added the traffic control mode and whether the bandwidth was set explicitly (BW-4)."""
-    state.setdefault("traffic_mode", "BandwidthLimit")
+    state.setdefault("traffic_mode", TrafficControlMode.BANDWIDTH_LIMIT)
     state.setdefault("bandwidth_set", False)
 
 

@@ -11,7 +11,9 @@ from eventsourcing.domain import event
 from privatelink.domain import json_documents
 from privatelink.domain.base import Caller, aggregate_uuid, endpoint_domain, zone_domain
 from privatelink.domain.errors import AlreadyExists, EndpointNotFound, InvalidValue, OperationDenied
-from privatelink.domain.service import IP_VERSIONS, EndpointService, check_choice, check_updatable
+from privatelink.domain.service import IP_VERSIONS, check_choice, check_updatable
+from privatelink.domain.service_facts import ServiceFacts
+from privatelink.domain.states import EndpointStatus
 from privatelink.domain.tags import Taggable, check_tags
 
 
@@ -75,12 +77,12 @@ class Endpoint(Taggable):
 
     @classmethod
     def create(cls, by: Caller, endpoint_id: str, region: str, vpc_id: str,
-               service: EndpointService, zones: list[ZonePlacement],
+               service: ServiceFacts, zones: list[ZonePlacement],
                security_groups: list[str], options: EndpointOptions,
                cap: CrossRegionCap | None = None) -> Endpoint:
-        """Decide the creation: EP-1 (service visible), EP-2/XR-1, EP-3, EP-5, EP-7, XR-6."""
-        service.check_visible_to(by.account)
-        service.check_region_supported(region)
+        """Decide the creation: EP-3 (distinct zones), EP-5, EP-7, XR-6. The service's own rules
+        (EP-1 visibility, EP-2/XR-1 region, EP-3 zones served) are the service's to check, when
+        the endpoint requests its connection."""
         check_choice("AddressIpVersion", options.address_ip_version, IP_VERSIONS)
         check_tags(options.tags)
         if options.policy_document:
@@ -88,9 +90,6 @@ class Endpoint(Taggable):
         check_dual_stack(options.address_ip_version, service)
         check_zone_affinity(options.zone_affinity, service)
         check_distinct_zones([z.zone_id for z in zones])
-        if region == service.region:
-            for zone in zones:
-                service.check_zone_is_served(zone.zone_id)
         bandwidth = cross_region_bandwidth(region, service, options, cap)
         return cls(
             endpoint_id=endpoint_id, actor=by.account, request_id=by.request_id, region=region,
@@ -133,7 +132,7 @@ class Endpoint(Taggable):
         self.tags = tags
         self.cross_region_bandwidth = cross_region_bandwidth
         self.policy_document = policy_document
-        self.status = "Creating"
+        self.status = EndpointStatus.CREATING
 
     @property
     def domain(self) -> str:
@@ -144,7 +143,7 @@ class Endpoint(Taggable):
 
     @property
     def deleted(self) -> bool:
-        return self.status == "Deleted"
+        return self.status == EndpointStatus.DELETED
 
     def check_owned_by(self, account: str) -> None:
         """SEC-2/3: a foreign or deleted endpoint is answered as missing."""
@@ -152,15 +151,15 @@ class Endpoint(Taggable):
             raise EndpointNotFound(self.endpoint_id)
 
     def activate(self, by: Caller) -> None:
-        if self.status == "Creating":
+        if self.status == EndpointStatus.CREATING:
             self._activated(by.account, by.request_id)
 
     @event("Activated")
     def _activated(self, actor: str, request_id: str) -> None:
-        self.status = "Active"
+        self.status = EndpointStatus.ACTIVE
 
     def update_attributes(self, by: Caller, changes: dict[str, Any],
-                          service: EndpointService | None,
+                          service: ServiceFacts | None,
                           cap: CrossRegionCap | None = None) -> None:
         """Name, description, zone affinity (EP-7: only if the service supports it) and the
         inter-region bandwidth (XR-6)."""
@@ -190,13 +189,13 @@ class Endpoint(Taggable):
 
     # -- zones (EP-8) ----------------------------------------------------------------------
 
-    def add_zone(self, by: Caller, placement: ZonePlacement, service: EndpointService) -> None:
+    def add_zone(self, by: Caller, placement: ZonePlacement) -> None:
+        """EP-8: one more zone; whether the service serves it is the service's rule (EP-3),
+        checked when the connection gains the zone."""
         self.check_owned_by(by.account)
         if placement.zone_id in self.zones:
             raise AlreadyExists(f"The endpoint already has a zone '{placement.zone_id}'.",
                                 code="EndpointZoneAlreadyExists")
-        if self.region == service.region:
-            service.check_zone_is_served(placement.zone_id)
         self._zone_added(by.account, by.request_id, placement.as_dict(), self.endpoint_id,
                          self.region, self.service_id, self.service_region)
 
@@ -291,10 +290,10 @@ class Endpoint(Taggable):
 
     @event("Deleted")
     def _deleted(self, actor: str, request_id: str) -> None:
-        self.status = "Deleted"
+        self.status = EndpointStatus.DELETED
 
 
-def check_dual_stack(version: str, service: EndpointService) -> None:
+def check_dual_stack(version: str, service: ServiceFacts) -> None:
     """EP-5: DualStack endpoints only for DualStack services."""
     if version == "DualStack" and service.address_ip_version != "DualStack":
         raise InvalidValue(
@@ -302,7 +301,7 @@ def check_dual_stack(version: str, service: EndpointService) -> None:
             "must be IPv4 (EP-5).", code="InvalidParameter.AddressIpVersion")
 
 
-def check_zone_affinity(enabled: bool, service: EndpointService) -> None:
+def check_zone_affinity(enabled: bool, service: ServiceFacts) -> None:
     """EP-7: zone affinity on the endpoint only when the service supports it."""
     if enabled and not service.zone_affinity:
         raise InvalidValue(
@@ -325,7 +324,7 @@ def check_policy(document: str) -> None:
 
 
 
-def cross_region_bandwidth(region: str, service: EndpointService, options: EndpointOptions,
+def cross_region_bandwidth(region: str, service: ServiceFacts, options: EndpointOptions,
                            cap: CrossRegionCap | None) -> int | None:
     """XR-6: inter-region endpoints get a bandwidth within the cap; others have none."""
     if region == service.region:

@@ -25,6 +25,8 @@ from privatelink.domain.service_resources import (
     check_cross_region_capable,
     check_same_type,
 )
+from privatelink.domain.service_facts import ServiceFacts
+from privatelink.domain.states import ConnectionStatus, ServiceStatus
 from privatelink.domain.tags import check_tags
 
 IP_VERSIONS = ("IPv4", "DualStack")
@@ -107,7 +109,7 @@ class EndpointService(ServiceResources):
         self.resource_group_id = resource_group_id
         self.tags = tags
         self.supported_regions = supported_regions
-        self.status = "Creating"
+        self.status = ServiceStatus.CREATING
         self.users: list[str] = [actor]
         self.connect_bandwidth = DEFAULT_CONNECT_BANDWIDTH
         self.connections: dict[str, dict[str, Any]] = {}
@@ -130,7 +132,23 @@ class EndpointService(ServiceResources):
 
     @property
     def deleted(self) -> bool:
-        return self.status == "Deleted"
+        return self.status == ServiceStatus.DELETED
+
+    def facts(self) -> ServiceFacts:
+        """What an endpoint of this service keeps and checks (EP-5, EP-7, XR-6)."""
+        return ServiceFacts(self.service_id, self.name, self.region, self.owner, self.payer,
+                            self.address_ip_version, self.zone_affinity)
+
+    def admit_endpoint(self, account: str, region: str, zones: list[str]) -> ServiceFacts:
+        """The service's rules on a new endpoint, checked once, before the endpoint is created
+        and requests its connection: EP-1/WL-2 (visible to the consumer), EP-2/XR-1 (region
+        supported), EP-3 (same-region zones served). Returns the facts the endpoint keeps."""
+        self.check_visible_to(account)
+        self.check_region_supported(region)
+        if region == self.region:
+            for zone in zones:
+                self.check_zone_is_served(zone)
+        return self.facts()
 
     def admits(self, account: str) -> bool:
         """WL-1..3: the owner, a listed UID, or everyone when '*' is listed."""
@@ -158,12 +176,12 @@ class EndpointService(ServiceResources):
 
     def activate(self, by: Caller) -> None:
         """The asynchronous end of creation: Creating -> Active."""
-        if self.status == "Creating":
+        if self.status == ServiceStatus.CREATING:
             self._activated(by.account, by.request_id)
 
     @event("Activated")
     def _activated(self, actor: str, request_id: str) -> None:
-        self.status = "Active"
+        self.status = ServiceStatus.ACTIVE
 
     # -- attributes --------------------------------------------------------------------
 
@@ -239,7 +257,8 @@ class EndpointService(ServiceResources):
 
     def delete(self, by: Caller) -> None:
         self.check_owned_by(by.account)
-        live = [e for e, c in self.connections.items() if c["status"] != "Disconnected"]
+        live = [e for e, c in self.connections.items()
+                if c["status"] != ConnectionStatus.DISCONNECTED]
         if live:
             raise OperationDenied(
                 f"The endpoint service still has connections ({', '.join(sorted(live))}); "
@@ -253,7 +272,7 @@ class EndpointService(ServiceResources):
 
     @event("Deleted")
     def _deleted(self, actor: str, request_id: str, endpoint_ids: list[str]) -> None:
-        self.status = "Deleted"
+        self.status = ServiceStatus.DELETED
 
 
 def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:

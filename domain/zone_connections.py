@@ -9,11 +9,18 @@ from typing import Any
 from eventsourcing.domain import event
 
 from privatelink.domain.base import Caller
-from privatelink.domain.connections import LIVE_ZONE, ConnectionBook
+from privatelink.domain.connections import ConnectionBook
 from privatelink.domain.errors import InvalidValue, OperationDenied
+from privatelink.domain.states import (
+    LIVE_CONNECTION,
+    LIVE_ZONE,
+    AllocateMode,
+    ReplaceMode,
+    ZoneStatus,
+)
 
-ALLOCATE_MODES = ("Auto", "Manual")
-REPLACE_MODES = ("Graceful", "Force")
+ALLOCATE_MODES = tuple(AllocateMode)
+REPLACE_MODES = tuple(ReplaceMode)
 
 
 class ZoneConnections(ConnectionBook):
@@ -58,7 +65,7 @@ class ZoneConnections(ConnectionBook):
         zc = self.zone_connection(endpoint_id, zone_id)
         if replaced_resource:
             return self._disconnect_replaced(by, endpoint_id, zone_id, zc)
-        if zc["status"] not in ("Connecting", "Connected"):
+        if zc["status"] not in (ZoneStatus.CONNECTING, ZoneStatus.CONNECTED):
             raise OperationDenied(
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' is "
                 f"{zc['status']}; only a Connecting or Connected one can be disconnected.",
@@ -69,23 +76,23 @@ class ZoneConnections(ConnectionBook):
     @event("ZoneConnectionDisabled")
     def _zone_connection_disabled(self, actor: str, request_id: str, endpoint_id: str,
                                   zone_id: str) -> None:
-        self._set_zone(endpoint_id, zone_id, status="Disconnecting")
+        self._set_zone(endpoint_id, zone_id, status=ZoneStatus.DISCONNECTING)
 
     def complete_zone_disconnection(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         zc = self.connections.get(endpoint_id, {}).get("zones", {}).get(zone_id)
-        if zc and zc["status"] == "Disconnecting":
+        if zc and zc["status"] == ZoneStatus.DISCONNECTING:
             self._zone_connection_disconnected(by.account, by.request_id, endpoint_id, zone_id)
 
     @event("ZoneConnectionDisconnected")
     def _zone_connection_disconnected(self, actor: str, request_id: str, endpoint_id: str,
                                       zone_id: str) -> None:
-        self._set_zone(endpoint_id, zone_id, status="Disconnected")
+        self._set_zone(endpoint_id, zone_id, status=ZoneStatus.DISCONNECTED)
 
     def enable_zone_connection(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         self.check_owned_by(by.account)
         conn = self.connection(endpoint_id)
         zc = self.zone_connection(endpoint_id, zone_id)
-        if zc["status"] != "Disconnected" or conn["status"] not in ("Connecting", "Connected"):
+        if zc["status"] != ZoneStatus.DISCONNECTED or conn["status"] not in LIVE_CONNECTION:
             raise OperationDenied(
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' is "
                 f"{zc['status']} (connection {conn['status']}); only a Disconnected zone of a "
@@ -98,7 +105,8 @@ class ZoneConnections(ConnectionBook):
     @event("ZoneConnectionEnabled")
     def _zone_connection_enabled(self, actor: str, request_id: str, endpoint_id: str,
                                  zone_id: str, resource_id: str) -> None:
-        self._set_zone(endpoint_id, zone_id, resource_id=resource_id, status="Connecting")
+        self._set_zone(endpoint_id, zone_id, resource_id=resource_id,
+                       status=ZoneStatus.CONNECTING)
 
     # -- manual allocation (RES-5..7, XR-7) ---------------------------------------------------
 
@@ -112,18 +120,18 @@ class ZoneConnections(ConnectionBook):
         if mode not in ALLOCATE_MODES:
             raise InvalidValue(f"ResourceAllocateMode must be Auto or Manual; got '{mode}'.")
         zc = self.zone_connection(endpoint_id, zone_id)
-        if zc["status"] not in ("Disconnected", "Wait"):
+        if zc["status"] not in (ZoneStatus.DISCONNECTED, ZoneStatus.WAIT):
             raise OperationDenied(
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' is "
                 f"{zc['status']}; disconnect it before changing its allocation (RES-6).",
                 code="EndpointZoneConnectionOperationDenied")
-        if mode == "Manual":
+        if mode == AllocateMode.MANUAL:
             if not resource_id:
                 raise InvalidValue("ResourceAllocateMode Manual needs ResourceId and ResourceType.",
                                    code="MissingParameter")
             self.attached_in_zone(resource_id, zone_id)
         self._zone_allocation_set(by.account, by.request_id, endpoint_id, zone_id, mode,
-                                  resource_id if mode == "Manual" else None)
+                                  resource_id if mode == AllocateMode.MANUAL else None)
 
     @event("ZoneAllocationSet")
     def _zone_allocation_set(self, actor: str, request_id: str, endpoint_id: str, zone_id: str,
@@ -152,7 +160,7 @@ class ZoneConnections(ConnectionBook):
         if self.resource_type != "slb":
             raise OperationDenied("Only CLB service resources can be replaced without "
                                   "disconnecting (RES-9).", code="OperationDenied.NotClb")
-        if zc["status"] != "Connected":
+        if zc["status"] != ZoneStatus.CONNECTED:
             raise OperationDenied(
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' is "
                 f"{zc['status']}; only a Connected zone can have its resource replaced.",
@@ -172,24 +180,24 @@ class ZoneConnections(ConnectionBook):
                            old_resource_id: str, resource_id: str, mode: str, old_eni_id: str,
                            new_eni_id: str) -> None:
         self._set_zone(endpoint_id, zone_id, resource_id=resource_id)
-        if mode == "Graceful":
-            self._set_zone(endpoint_id, zone_id, status="Migrating",
+        if mode == ReplaceMode.GRACEFUL:
+            self._set_zone(endpoint_id, zone_id, status=ZoneStatus.MIGRATING,
                            replaced_resource_id=old_resource_id, replaced_eni_id=old_eni_id)
 
     def complete_migration(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         zc = self.connections.get(endpoint_id, {}).get("zones", {}).get(zone_id)
-        if zc and zc["status"] == "Migrating":
+        if zc and zc["status"] == ZoneStatus.MIGRATING:
             self._migration_completed(by.account, by.request_id, endpoint_id, zone_id)
 
     @event("MigrationCompleted")
     def _migration_completed(self, actor: str, request_id: str, endpoint_id: str,
                              zone_id: str) -> None:
-        self._set_zone(endpoint_id, zone_id, status="Migrated")
+        self._set_zone(endpoint_id, zone_id, status=ZoneStatus.MIGRATED)
 
     def _disconnect_replaced(self, by: Caller, endpoint_id: str, zone_id: str,
                              zc: dict[str, Any]) -> dict[str, Any]:
         """RES-10: the provider disconnects the old resource; the old ENI goes with it."""
-        if zc["status"] != "Migrated" or not zc["replaced_resource_id"]:
+        if zc["status"] != ZoneStatus.MIGRATED or not zc["replaced_resource_id"]:
             raise OperationDenied(
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' has no migrated "
                 "resource to disconnect.", code="EndpointZoneConnectionOperationDenied")
@@ -200,8 +208,8 @@ class ZoneConnections(ConnectionBook):
     @event("ReplacedResourceDisconnected")
     def _replaced_resource_disconnected(self, actor: str, request_id: str, endpoint_id: str,
                                         zone_id: str, resource_id: str, eni_id: str) -> None:
-        self._set_zone(endpoint_id, zone_id, status="Connected", replaced_resource_id=None,
-                       replaced_eni_id=None)
+        self._set_zone(endpoint_id, zone_id, status=ZoneStatus.CONNECTED,
+                       replaced_resource_id=None, replaced_eni_id=None)
 
     # -- failure (RES-8) -------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from privatelink.domain.states import ConnectionStatus
 from privatelink.projections import docs
 
 
@@ -27,7 +28,7 @@ def endpoint_attribute(endpoint: Any, service: Any | None) -> dict[str, Any]:
     doc = docs.endpoint_doc(facts)
     doc["EndpointStatus"] = endpoint.status
     if service is not None and service.deleted:
-        doc["ConnectionStatus"] = "ServiceDeleted"
+        doc["ConnectionStatus"] = ConnectionStatus.SERVICE_DELETED
     elif connection is not None:
         doc.update(ConnectionStatus=connection["status"], Bandwidth=connection["bandwidth"])
     doc["Zones"] = [zone_attribute(facts, zone, connection) for _, zone in

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SERVING = frozenset({"Connected", "Migrating", "Migrated"})
+from privatelink.domain.states import SERVING_ZONE, ConnectionStatus
+
+SERVING = SERVING_ZONE
 """Zone-connection states that carry traffic (a migrating zone's new ENI already does, RES-10)."""
 
 
@@ -102,7 +104,7 @@ def endpoint_names(rows: EndpointRows) -> list[NameRow]:
 def available_zones(endpoint: dict[str, Any],
                     zones: Iterable[dict[str, Any]]) -> tuple[ZoneAddress, ...]:
     """ACC-4: nothing unless the provider accepted the connection; DNS-5: no unhealthy zone."""
-    if endpoint.get("ConnectionStatus") != "Connected":
+    if endpoint.get("ConnectionStatus") != ConnectionStatus.CONNECTED:
         return ()
     return tuple(
         ZoneAddress(z["ZoneId"], z.get("EniIp", ""), z.get("ZoneIpv6Address", ""))

@@ -7,6 +7,15 @@ from typing import Any
 
 from privatelink.domain.bandwidth import RANGES as BANDWIDTH_RANGES
 from privatelink.domain.base import endpoint_domain, service_domain, service_name, zone_domain
+from privatelink.domain.states import (
+    CONSUMER_ZONE_STATUS,
+    BusinessStatus,
+    ConnectionStatus,
+    EndpointStatus,
+    RegionServiceStatus,
+    ServiceStatus,
+    ZoneStatus,
+)
 
 
 def cloud_time(moment: datetime) -> str:
@@ -23,8 +32,8 @@ def service_doc(e: Any) -> dict[str, Any]:
         "ServiceId": e.service_id,
         "ServiceName": service_name(e.region, e.service_id),
         "ServiceDomain": service_domain(e.region, e.service_id),
-        "ServiceStatus": "Creating",
-        "ServiceBusinessStatus": "Normal",
+        "ServiceStatus": ServiceStatus.CREATING,
+        "ServiceBusinessStatus": BusinessStatus.NORMAL,
         "ServiceDescription": e.description,
         "ServiceResourceType": e.resource_type,
         "ServiceType": "GatewayLoadBalancer" if e.resource_type == "gwlb" else "Interface",
@@ -45,8 +54,9 @@ def service_doc(e: Any) -> dict[str, Any]:
 
 
 def supported_regions(home: str, regions: list[str]) -> list[dict[str, str]]:
-    return [{"ServiceRegionId": home, "SupportedRegionId": r, "RegionServiceStatus": "Available",
-             "RegionBusinessStatus": "Normal"} for r in regions]
+    return [{"ServiceRegionId": home, "SupportedRegionId": r,
+             "RegionServiceStatus": RegionServiceStatus.AVAILABLE,
+             "RegionBusinessStatus": BusinessStatus.NORMAL} for r in regions]
 
 
 SERVICE_FIELDS = {
@@ -87,9 +97,9 @@ def endpoint_doc(e: Any) -> dict[str, Any]:
         "EndpointId": e.endpoint_id,
         "EndpointName": e.name,
         "EndpointDescription": e.description,
-        "EndpointStatus": "Creating",
-        "EndpointBusinessStatus": "Normal",
-        "ConnectionStatus": "Disconnected",
+        "EndpointStatus": EndpointStatus.CREATING,
+        "EndpointBusinessStatus": BusinessStatus.NORMAL,
+        "ConnectionStatus": ConnectionStatus.DISCONNECTED,
         "EndpointDomain": endpoint_domain(e.endpoint_id, e.service_id, e.service_region),
         "EndpointType": "Interface",
         "ServiceId": e.service_id,
@@ -115,7 +125,7 @@ def endpoint_doc(e: Any) -> dict[str, Any]:
 def zone_doc(endpoint: Any, zone: dict[str, str]) -> dict[str, Any]:
     return {
         "ZoneId": zone["zone_id"],
-        "ZoneStatus": "Creating",
+        "ZoneStatus": ZoneStatus.CREATING,
         "EniId": zone["eni_id"],
         "EniIp": zone["ip"],
         "ZoneIpv6Address": zone.get("ipv6", ""),
@@ -128,9 +138,6 @@ def zone_doc(endpoint: Any, zone: dict[str, str]) -> dict[str, Any]:
         "ReplacedResourceId": "",
         "_service": endpoint.service_id,
     }
-
-
-CONSUMER_ZONE_STATUS = {"Migrating": "Connected", "Migrated": "Connected"}
 
 
 def consumer_zone(doc: dict[str, Any]) -> dict[str, Any]:
@@ -148,7 +155,7 @@ def connection_doc(e: Any) -> dict[str, Any]:
         "EndpointOwnerId": int(endpoint["consumer"]),
         "EndpointVpcId": endpoint["vpc_id"],
         "EndpointRegionId": endpoint["endpoint_region"],
-        "ConnectionStatus": "Pending",
+        "ConnectionStatus": ConnectionStatus.PENDING,
         "Bandwidth": e.bandwidth,
         "TrafficControlMode": e.traffic_mode,
         "ModifiedTime": cloud_time(e.timestamp),

@@ -15,6 +15,14 @@ from privatelink.domain.connections import ConnectionBook
 from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.service import EndpointService
 from privatelink.domain.service_resources import ServiceResources
+from privatelink.domain.states import (
+    ConnectionStatus,
+    EndpointStatus,
+    ReplaceMode,
+    SecurityGroupStatus,
+    ServiceStatus,
+    ZoneStatus,
+)
 from privatelink.domain.tags import Taggable
 from privatelink.domain.zone_connections import ZoneConnections
 from privatelink.projections import docs
@@ -72,7 +80,7 @@ class ViewsProjection:
 
     @ops.register
     def _(self, e: EndpointService.Activated) -> list[Op]:
-        return [Patch(SERVICE, str(e.originator_id), {"ServiceStatus": "Active"})]
+        return [Patch(SERVICE, str(e.originator_id), {"ServiceStatus": ServiceStatus.ACTIVE})]
 
     @ops.register
     def _(self, e: EndpointService.AttributesUpdated) -> list[Op]:
@@ -115,7 +123,8 @@ class ViewsProjection:
             Delete(SERVICE, key), DeleteChildren(RESOURCE, key), DeleteChildren(USER, key),
             *(op for endpoint_id in e.endpoint_ids for op in (
                 Delete(CONNECTION, endpoint_key(endpoint_id)),
-                Patch(ENDPOINT, endpoint_key(endpoint_id), {"ConnectionStatus": "ServiceDeleted"}),
+                Patch(ENDPOINT, endpoint_key(endpoint_id),
+                      {"ConnectionStatus": ConnectionStatus.SERVICE_DELETED}),
             )),
         ]
 
@@ -127,35 +136,39 @@ class ViewsProjection:
         return [
             Put(CONNECTION, ep, e.provider, e.service_region,
                 docs.connection_doc(e), str(e.originator_id)),
-            Patch(ENDPOINT, ep, {"ConnectionStatus": "Pending", "Bandwidth": e.bandwidth}),
-            *(Patch(ZONE, child_key(ep, z), {"ZoneStatus": "Wait"}) for z in e.zones),
+            Patch(ENDPOINT, ep, {"ConnectionStatus": ConnectionStatus.PENDING,
+                                 "Bandwidth": e.bandwidth}),
+            *(Patch(ZONE, child_key(ep, z), {"ZoneStatus": ZoneStatus.WAIT}) for z in e.zones),
         ]
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionAllowed) -> list[Op]:
         ep = endpoint_key(e.endpoint_id)
         return [
-            *_connection_status(e, "Connecting", Bandwidth=e.bandwidth),
+            *_connection_status(e, ConnectionStatus.CONNECTING, Bandwidth=e.bandwidth),
             Patch(CONNECTION, ep, {"TrafficControlMode": e.traffic_mode}),
-            *(Patch(ZONE, child_key(ep, z), {"ZoneStatus": "Connecting", "ResourceId": r})
+            *(Patch(ZONE, child_key(ep, z),
+                    {"ZoneStatus": ZoneStatus.CONNECTING, "ResourceId": r})
               for z, r in e.allocations.items()),
         ]
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionEstablished) -> list[Op]:
-        return [*_connection_status(e, "Connected"), *_zone_status(e, "Connected")]
+        return [*_connection_status(e, ConnectionStatus.CONNECTED),
+                *_zone_status(e, ZoneStatus.CONNECTED)]
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionDenied) -> list[Op]:
         ep = endpoint_key(e.endpoint_id)
-        return [*_connection_status(e, "Disconnecting"),
-                *(Patch(ZONE, child_key(ep, z), {"ZoneStatus": "Disconnecting",
+        return [*_connection_status(e, ConnectionStatus.DISCONNECTING),
+                *(Patch(ZONE, child_key(ep, z), {"ZoneStatus": ZoneStatus.DISCONNECTING,
                                                  "ReplacedResourceId": "", "ReplacedEniId": ""})
                   for z in e.zones)]
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionDisconnected) -> list[Op]:
-        return [*_connection_status(e, "Disconnected"), *_zone_status(e, "Disconnected")]
+        return [*_connection_status(e, ConnectionStatus.DISCONNECTED),
+                *_zone_status(e, ZoneStatus.DISCONNECTED)]
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionZoneAdded) -> list[Op]:
@@ -178,15 +191,15 @@ class ViewsProjection:
 
     @ops.register
     def _(self, e: ZoneConnections.ZoneConnectionDisabled) -> list[Op]:
-        return [_zone(e, ZoneStatus="Disconnecting")]
+        return [_zone(e, ZoneStatus=ZoneStatus.DISCONNECTING)]
 
     @ops.register
     def _(self, e: ZoneConnections.ZoneConnectionDisconnected) -> list[Op]:
-        return [_zone(e, ZoneStatus="Disconnected")]
+        return [_zone(e, ZoneStatus=ZoneStatus.DISCONNECTED)]
 
     @ops.register
     def _(self, e: ZoneConnections.ZoneConnectionEnabled) -> list[Op]:
-        return [_zone(e, ZoneStatus="Connecting", ResourceId=e.resource_id)]
+        return [_zone(e, ZoneStatus=ZoneStatus.CONNECTING, ResourceId=e.resource_id)]
 
     @ops.register
     def _(self, e: ZoneConnections.ZoneAllocationSet) -> list[Op]:
@@ -194,18 +207,19 @@ class ViewsProjection:
 
     @ops.register
     def _(self, e: ZoneConnections.ResourceReplaced) -> list[Op]:
-        if e.mode == "Graceful":
-            return [_zone(e, ResourceId=e.resource_id, ZoneStatus="Migrating",
+        if e.mode == ReplaceMode.GRACEFUL:
+            return [_zone(e, ResourceId=e.resource_id, ZoneStatus=ZoneStatus.MIGRATING,
                           ReplacedResourceId=e.old_resource_id, ReplacedEniId=e.old_eni_id)]
         return [_zone(e, ResourceId=e.resource_id)]
 
     @ops.register
     def _(self, e: ZoneConnections.MigrationCompleted) -> list[Op]:
-        return [_zone(e, ZoneStatus="Migrated")]
+        return [_zone(e, ZoneStatus=ZoneStatus.MIGRATED)]
 
     @ops.register
     def _(self, e: ZoneConnections.ReplacedResourceDisconnected) -> list[Op]:
-        return [_zone(e, ZoneStatus="Connected", ReplacedResourceId="", ReplacedEniId="")]
+        return [_zone(e, ZoneStatus=ZoneStatus.CONNECTED, ReplacedResourceId="",
+                      ReplacedEniId="")]
 
     @ops.register
     def _(self, e: ZoneConnections.ResourceFailed) -> list[Op]:
@@ -244,7 +258,7 @@ class ViewsProjection:
 
     @ops.register
     def _(self, e: Endpoint.Activated) -> list[Op]:
-        return [Patch(ENDPOINT, str(e.originator_id), {"EndpointStatus": "Active"})]
+        return [Patch(ENDPOINT, str(e.originator_id), {"EndpointStatus": EndpointStatus.ACTIVE})]
 
     @ops.register
     def _(self, e: Endpoint.AttributesUpdated) -> list[Op]:
@@ -302,4 +316,5 @@ def _zone_status(e: Any, status: str) -> list[Op]:
 
 def _security_group(key: str, owner: str, region: str, group_id: str) -> Put:
     return Put(SECURITY_GROUP, child_key(key, group_id), owner, region,
-               {"SecurityGroupId": group_id, "SecurityGroupStatus": "Attached"}, key)
+               {"SecurityGroupId": group_id,
+                "SecurityGroupStatus": SecurityGroupStatus.ATTACHED}, key)

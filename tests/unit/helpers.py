@@ -12,6 +12,7 @@ from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import Endpoint, EndpointOptions, ZonePlacement
 from privatelink.domain.resources import ResourceFacts
 from privatelink.domain.service import EndpointService, ServiceOptions
+from privatelink.domain.service_facts import ServiceFacts
 
 REGION = "cn-hangzhou"
 ZONE_H, ZONE_I, ZONE_J = "cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"
@@ -77,7 +78,7 @@ def new_endpoint(service: EndpointService, zones: Iterable[str] = (ZONE_H,),
                  **options: Any) -> Endpoint:
     """An endpoint of the consumer's VPC to ``service``; creation events collected unless
     ``drain=False``. The connection is not requested: see :func:`connect`."""
-    endpoint = Endpoint.create(by, endpoint_id, REGION, "vpc-consumer0001", service,
+    endpoint = Endpoint.create(by, endpoint_id, REGION, "vpc-consumer0001", service.facts(),
                                [placement(z) for z in zones], list(security_groups),
                                EndpointOptions(**options))
     if drain:
@@ -89,6 +90,13 @@ def connection_facts(endpoint: Endpoint) -> dict[str, Any]:
     """What the service keeps about the endpoint on the other end (as the application sends)."""
     return {"endpoint_id": endpoint.endpoint_id, "consumer": endpoint.owner,
             "endpoint_region": endpoint.region, "vpc_id": endpoint.vpc_id}
+
+
+def request_for(service: EndpointService, zones: Iterable[str] = (ZONE_H,),
+                region: str = REGION, by: Caller = consumer) -> ServiceFacts:
+    """As CreateVpcEndpoint asks first: the service judges its own rules on a new endpoint
+    (EP-1 visibility, EP-2/XR-1 region, EP-3 zones) once, before the endpoint exists."""
+    return service.admit_endpoint(by.account, region, list(zones))
 
 
 def connect(service: EndpointService, endpoint: Endpoint, by: Caller = consumer) -> None:

@@ -136,7 +136,7 @@ class Life:
         return self
 
     def add_zone(self, zone_id: str) -> Life:
-        self.endpoint.add_zone(consumer, placement(zone_id), self.service)
+        self.endpoint.add_zone(consumer, placement(zone_id))
         self.service.add_connection_zone(consumer, EP, zone_id)
         self.project(self.endpoint, self.service)
         return self

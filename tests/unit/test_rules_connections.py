@@ -63,12 +63,10 @@ def test_acc_1_a_new_endpoint_records_connection_requested() -> None:
 
 
 def test_acc_1_a_connection_to_a_zone_the_service_does_not_serve_is_refused() -> None:
+    """EP-3 is the service's: it admits no new endpoint (and so no connection) in that zone."""
     service = listed_service()
-    endpoint = new_endpoint(service)
     with pytest.raises(ZoneNotSupported) as refused:
-        service.request_connection(consumer, {"endpoint_id": EP, "consumer": CONSUMER_UID,
-                                              "endpoint_region": "cn-hangzhou",
-                                              "vpc_id": endpoint.vpc_id}, [ZONE_J])
+        service.admit_endpoint(CONSUMER_UID, "cn-hangzhou", [ZONE_J])
     assert refused.value.code == "EndpointZoneNotSupported"
     assert service.collect_events() == []
 

@@ -33,6 +33,7 @@ from tests.unit.helpers import (
     placement,
     provider,
     provisioner,
+    request_for,
 )
 
 SHANGHAI, SINGAPORE = "cn-shanghai", "ap-southeast-1"
@@ -61,7 +62,7 @@ def remote_endpoint(service: EndpointService, region: str = SHANGHAI,
                     zones: Iterable[str] = (SH_E,), endpoint_id: str = EP,
                     cap: CrossRegionCap | None = CHINA_CAP, **options: Any) -> Endpoint:
     """An inter-region endpoint of the consumer (creation events collected)."""
-    endpoint = Endpoint.create(consumer, endpoint_id, region, "vpc-consumer0002", service,
+    endpoint = Endpoint.create(consumer, endpoint_id, region, "vpc-consumer0002", service.facts(),
                                [placement(z) for z in zones], ["sg-consumer0003"],
                                EndpointOptions(**options), cap)
     endpoint.collect_events()
@@ -95,7 +96,7 @@ def test_xr_1_a_service_lists_its_home_region_first_then_the_supported_ones() ->
 
 def test_xr_1_a_consumer_creates_an_endpoint_in_a_supported_region() -> None:
     service = cross_service()
-    endpoint = Endpoint.create(consumer, EP, SHANGHAI, "vpc-consumer0002", service,
+    endpoint = Endpoint.create(consumer, EP, SHANGHAI, "vpc-consumer0002", service.facts(),
                                [placement(SH_E)], ["sg-consumer0003"], EndpointOptions(),
                                CHINA_CAP)
     assert event_names(endpoint) == ["Created"]
@@ -113,16 +114,14 @@ def test_xr_1_the_connection_of_an_inter_region_endpoint_is_marked_cross_region(
 def test_xr_1_an_endpoint_in_a_region_the_service_does_not_support_is_refused() -> None:
     service = cross_service(regions=(SINGAPORE,))
     with pytest.raises(InvalidValue) as refused:
-        remote_endpoint(service, SHANGHAI)
+        request_for(service, (SH_E,), SHANGHAI)
     assert refused.value.code == "EndpointService.RegionNotSupported"
 
 
 def test_xr_1_a_connection_from_a_region_the_service_does_not_support_is_refused() -> None:
     service = cross_service()
     with pytest.raises(InvalidValue) as refused:
-        service.request_connection(consumer, {"endpoint_id": EP, "consumer": CONSUMER_UID,
-                                              "endpoint_region": SINGAPORE,
-                                              "vpc_id": "vpc-consumer0003"}, ["ap-southeast-1a"])
+        service.admit_endpoint(CONSUMER_UID, SINGAPORE, ["ap-southeast-1a"])
     assert refused.value.code == "EndpointService.RegionNotSupported"
     assert service.collect_events() == []
 
@@ -231,7 +230,7 @@ def test_xr_4_a_removed_region_refuses_new_endpoints() -> None:
     service = cross_service()
     service.change_supported_regions(provider, [], [SHANGHAI])
     with pytest.raises(InvalidValue) as refused:
-        remote_endpoint(service)
+        request_for(service, (SH_E,), SHANGHAI)
     assert refused.value.code == "EndpointService.RegionNotSupported"
 
 
@@ -241,7 +240,7 @@ def test_xr_4_a_removed_region_refuses_new_connections() -> None:
     service.change_supported_regions(provider, [], [SHANGHAI])
     service.collect_events()
     with pytest.raises(InvalidValue) as refused:
-        service.request_connection(consumer, connection_facts(endpoint), [SH_E])
+        service.admit_endpoint(endpoint.owner, endpoint.region, [SH_E])
     assert refused.value.code == "EndpointService.RegionNotSupported"
     assert service.collect_events() == []
 
@@ -299,7 +298,7 @@ def test_xr_5_a_zone_added_to_an_inter_region_endpoint_is_allocated() -> None:
 def test_xr_5_a_same_region_endpoint_still_needs_service_zones() -> None:
     service = cross_service()
     with pytest.raises(ZoneNotSupported) as refused:
-        new_endpoint(service, (ZONE_J,))
+        request_for(service, (ZONE_J,))
     assert refused.value.code == "EndpointZoneNotSupported"
 
 
@@ -365,7 +364,8 @@ def test_xr_6_an_inter_region_endpoint_above_the_cap_is_refused() -> None:
 def test_xr_6_changing_the_bandwidth_within_the_cap_is_recorded() -> None:
     service = cross_service()
     endpoint = remote_endpoint(service)
-    endpoint.update_attributes(consumer, {"cross_region_bandwidth": 500}, service, CHINA_CAP)
+    endpoint.update_attributes(consumer, {"cross_region_bandwidth": 500},
+                               service.facts(), CHINA_CAP)
     assert event_names(endpoint) == ["AttributesUpdated"]
     assert endpoint.cross_region_bandwidth == 500
 
@@ -374,7 +374,8 @@ def test_xr_6_changing_the_bandwidth_above_the_cap_is_refused() -> None:
     service = cross_service()
     endpoint = remote_endpoint(service)
     with pytest.raises(InvalidValue) as refused:
-        endpoint.update_attributes(consumer, {"cross_region_bandwidth": 1001}, service, CHINA_CAP)
+        endpoint.update_attributes(consumer, {"cross_region_bandwidth": 1001},
+                                   service.facts(), CHINA_CAP)
     assert refused.value.code == "InvalidParameter.CrossRegionBandwidth"
     assert endpoint.collect_events() == []
     assert endpoint.cross_region_bandwidth == 1000
@@ -389,7 +390,8 @@ def test_xr_6_a_same_region_endpoint_cannot_be_given_inter_region_bandwidth() ->
     service = cross_service()
     endpoint = new_endpoint(service)
     with pytest.raises(InvalidValue) as refused:
-        endpoint.update_attributes(consumer, {"cross_region_bandwidth": 500}, service, CHINA_CAP)
+        endpoint.update_attributes(consumer, {"cross_region_bandwidth": 500},
+                                   service.facts(), CHINA_CAP)
     assert refused.value.code == "InvalidParameter.CrossRegionBandwidth"
     assert endpoint.collect_events() == []
 

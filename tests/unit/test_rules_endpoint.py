@@ -28,12 +28,14 @@ from tests.unit.helpers import (
     ZONE_H,
     ZONE_I,
     ZONE_J,
+    connect,
     consumer,
     new_endpoint,
     new_service,
     outsider,
     placement,
     provider,
+    request_for,
 )
 
 EP = "ep-test0001"
@@ -49,7 +51,7 @@ def listed_service(*resources: object, **options: object) -> EndpointService:
 
 def create(service: EndpointService, zones: tuple[str, ...] = (ZONE_H,),
            **options: object) -> Endpoint:
-    return Endpoint.create(consumer, EP, REGION, "vpc-consumer0001", service,
+    return Endpoint.create(consumer, EP, REGION, "vpc-consumer0001", service.facts(),
                            [placement(z) for z in zones], ["sg-consumer0001"],
                            EndpointOptions(**options))  # type: ignore[arg-type]
 
@@ -68,7 +70,7 @@ def test_ep_1_a_listed_consumer_creates_an_endpoint_recording_created() -> None:
 def test_ep_1_an_endpoint_to_a_service_that_does_not_list_the_consumer_is_refused() -> None:
     service = new_service()
     with pytest.raises(EndpointServiceNotFound) as refused:
-        create(service)
+        request_for(service)
     assert refused.value.code == "EndpointServiceNotFound"
     assert service.collect_events() == []
 
@@ -79,7 +81,7 @@ def test_ep_1_an_endpoint_to_a_deleted_service_is_refused() -> None:
     service.delete(provider)
     service.collect_events()
     with pytest.raises(EndpointServiceNotFound):
-        create(service)
+        request_for(service)
     assert service.collect_events() == []
 
 
@@ -100,7 +102,7 @@ def test_ep_1_a_new_endpoint_starts_creating_and_activation_makes_it_active() ->
 
 def test_ep_3_an_endpoint_zone_the_service_does_not_serve_is_refused() -> None:
     with pytest.raises(ZoneNotSupported) as refused:
-        create(listed_service(), (ZONE_H, ZONE_J))
+        request_for(listed_service(), (ZONE_H, ZONE_J))
     assert refused.value.code == "EndpointZoneNotSupported"
 
 
@@ -270,7 +272,7 @@ def test_ep_5_switching_an_endpoint_of_an_ipv4_service_to_dual_stack_is_refused(
     service = listed_service()
     endpoint = new_endpoint(service)
     with pytest.raises(InvalidValue) as refused:
-        endpoint.update_attributes(consumer, {"address_ip_version": "DualStack"}, service)
+        endpoint.update_attributes(consumer, {"address_ip_version": "DualStack"}, service.facts())
     assert refused.value.code == "InvalidParameter.AddressIpVersion"
     assert endpoint.collect_events() == []
 
@@ -279,7 +281,7 @@ def test_ep_5_switching_an_endpoint_of_an_ipv4_service_to_dual_stack_is_refused(
 
 
 def test_ep_6_security_groups_given_twice_are_kept_once() -> None:
-    endpoint = Endpoint.create(consumer, EP, REGION, "vpc-consumer0001", listed_service(),
+    endpoint = Endpoint.create(consumer, EP, REGION, "vpc-consumer0001", listed_service().facts(),
                                [placement(ZONE_H)], ["sg-1", "sg-2", "sg-1"], EndpointOptions())
     assert endpoint.security_groups == ["sg-1", "sg-2"]
 
@@ -326,7 +328,7 @@ def test_ep_7_zone_affinity_on_a_service_without_affinity_is_refused() -> None:
 def test_ep_7_the_consumer_turns_zone_affinity_on() -> None:
     service = listed_service(zone_affinity=True)
     endpoint = new_endpoint(service)
-    endpoint.update_attributes(consumer, {"zone_affinity": True}, service)
+    endpoint.update_attributes(consumer, {"zone_affinity": True}, service.facts())
     (updated,) = endpoint.collect_events()
     assert updated.changes == {"zone_affinity": True}
     assert endpoint.zone_affinity is True
@@ -335,7 +337,7 @@ def test_ep_7_the_consumer_turns_zone_affinity_on() -> None:
 def test_ep_7_the_consumer_turns_zone_affinity_off() -> None:
     service = listed_service(zone_affinity=True)
     endpoint = new_endpoint(service, zone_affinity=True)
-    endpoint.update_attributes(consumer, {"zone_affinity": False}, service)
+    endpoint.update_attributes(consumer, {"zone_affinity": False}, service.facts())
     assert endpoint.zone_affinity is False
 
 
@@ -343,7 +345,7 @@ def test_ep_7_turning_zone_affinity_on_when_the_service_lacks_it_is_refused() ->
     service = listed_service(zone_affinity=False)
     endpoint = new_endpoint(service)
     with pytest.raises(InvalidValue) as refused:
-        endpoint.update_attributes(consumer, {"zone_affinity": True}, service)
+        endpoint.update_attributes(consumer, {"zone_affinity": True}, service.facts())
     assert refused.value.code == "InvalidParameter.ZoneAffinityEnabled"
     assert endpoint.collect_events() == []
 
@@ -354,26 +356,30 @@ def test_ep_7_turning_zone_affinity_on_when_the_service_lacks_it_is_refused() ->
 def test_ep_8_adding_a_served_zone_records_zone_added() -> None:
     service = listed_service()
     endpoint = new_endpoint(service, (ZONE_H,))
-    endpoint.add_zone(consumer, placement(ZONE_I), service)
+    endpoint.add_zone(consumer, placement(ZONE_I))
     (added,) = endpoint.collect_events()
     assert (type(added).__name__, added.zone) == ("ZoneAdded", placement(ZONE_I).as_dict())
     assert sorted(endpoint.zones) == [ZONE_H, ZONE_I]
 
 
 def test_ep_8_adding_a_zone_the_service_does_not_serve_is_refused() -> None:
+    """EP-3 is the service's rule: the connection refuses the zone (before the endpoint adds
+    it, as AddZoneToVpcEndpoint asks)."""
     service = listed_service()
     endpoint = new_endpoint(service, (ZONE_H,))
+    connect(service, endpoint)
+    service.collect_events()
     with pytest.raises(ZoneNotSupported) as refused:
-        endpoint.add_zone(consumer, placement(ZONE_J), service)
+        service.add_connection_zone(consumer, EP, ZONE_J)
     assert refused.value.code == "EndpointZoneNotSupported"
-    assert endpoint.collect_events() == []
+    assert service.collect_events() == [] and endpoint.collect_events() == []
 
 
 def test_ep_8_adding_a_zone_the_endpoint_has_is_refused() -> None:
     service = listed_service()
     endpoint = new_endpoint(service, (ZONE_H,))
     with pytest.raises(AlreadyExists) as refused:
-        endpoint.add_zone(consumer, placement(ZONE_H), service)
+        endpoint.add_zone(consumer, placement(ZONE_H))
     assert refused.value.code == "EndpointZoneAlreadyExists"
     assert endpoint.collect_events() == []
 
@@ -408,7 +414,7 @@ def test_ep_8_another_account_cannot_add_a_zone() -> None:
     service = listed_service()
     endpoint = new_endpoint(service, (ZONE_H,))
     with pytest.raises(EndpointNotFound):
-        endpoint.add_zone(outsider, placement(ZONE_I), service)
+        endpoint.add_zone(outsider, placement(ZONE_I))
     assert endpoint.collect_events() == []
 
 
@@ -499,7 +505,7 @@ def test_sec_2_updating_attributes_cannot_hand_the_endpoint_to_another_account()
     service = listed_service()
     endpoint = new_endpoint(service)
     with pytest.raises(DomainError):
-        endpoint.update_attributes(consumer, {"owner": OUTSIDER_UID}, service)
+        endpoint.update_attributes(consumer, {"owner": OUTSIDER_UID}, service.facts())
     assert endpoint.collect_events() == []
     assert endpoint.owner == CONSUMER_UID
 
@@ -511,8 +517,9 @@ def test_aud_1_every_endpoint_event_carries_actor_request_id_and_timestamp() -> 
     service = listed_service(zone_affinity=True)
     endpoint = new_endpoint(service, (ZONE_H,), drain=False)
     endpoint.activate(consumer)
-    endpoint.update_attributes(consumer, {"name": "web", "zone_affinity": True}, service)
-    endpoint.add_zone(consumer, placement(ZONE_I), service)
+    endpoint.update_attributes(consumer, {"name": "web", "zone_affinity": True},
+                               service.facts())
+    endpoint.add_zone(consumer, placement(ZONE_I))
     endpoint.remove_zone(consumer, ZONE_I)
     endpoint.attach_security_group(consumer, "sg-consumer0002")
     endpoint.detach_security_group(consumer, "sg-consumer0002")

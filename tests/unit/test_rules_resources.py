@@ -767,7 +767,7 @@ def test_ha_2_resources_of_another_zone_can_be_attached_after_creation() -> None
 def test_ha_2_zones_can_be_added_to_an_endpoint_after_creation() -> None:
     service = listed(auto_accept=True)
     endpoint = connected_endpoint(service, (ZONE_H,))
-    endpoint.add_zone(consumer, placement(ZONE_I), service)
+    endpoint.add_zone(consumer, placement(ZONE_I))
     service.add_connection_zone(consumer, EP, ZONE_I)
     service.complete_connection(provisioner, EP)
     assert event_names(endpoint) == ["ZoneAdded"]
@@ -779,6 +779,6 @@ def test_ha_2_a_zone_attached_later_can_be_added_to_an_existing_endpoint() -> No
     service = listed(nlb("nlb-1", (ZONE_H,)), auto_accept=True)
     endpoint = connected_endpoint(service, (ZONE_H,))
     service.attach_resource(provider, nlb("nlb-2", (ZONE_J,)), None)
-    endpoint.add_zone(consumer, placement(ZONE_J), service)
+    endpoint.add_zone(consumer, placement(ZONE_J))
     service.add_connection_zone(consumer, EP, ZONE_J)
     assert zone_of(service, ZONE_J)["resource_id"] == "nlb-2"

@@ -12,7 +12,6 @@ from eventsourcing.domain import DomainEvent
 
 from privatelink.domain.addresses import VSwitchAddresses
 from privatelink.domain.base import service_domain, service_id_from_name, service_name
-from privatelink.domain.endpoint import Endpoint, EndpointOptions
 from privatelink.domain.errors import (
     AlreadyExists,
     DomainError,
@@ -44,9 +43,9 @@ from tests.unit.helpers import (
     new_service,
     nlb,
     outsider,
-    placement,
     provider,
     provisioner,
+    request_for,
 )
 
 
@@ -303,11 +302,10 @@ def test_wl_2_an_unlisted_consumer_cannot_find_the_service() -> None:
 def test_wl_2_an_unlisted_consumer_cannot_request_a_connection() -> None:
     service = new_service()
     service.add_user(provider, CONSUMER_UID)
-    endpoint = new_endpoint(service)
     service.remove_user(provider, CONSUMER_UID)
     service.collect_events()
     with pytest.raises(EndpointServiceNotFound):
-        connect(service, endpoint)
+        request_for(service)
     assert service.collect_events() == []
     assert service.connections == {}
 
@@ -373,8 +371,7 @@ def test_wl_4_removing_a_user_stops_new_endpoints_of_that_user() -> None:
     service.add_user(provider, CONSUMER_UID)
     service.remove_user(provider, CONSUMER_UID)
     with pytest.raises(EndpointServiceNotFound):
-        Endpoint.create(consumer, "ep-test0001", REGION, "vpc-consumer0001", service,
-                        [placement(ZONE_H)], [], EndpointOptions())
+        request_for(service)
 
 
 def test_wl_4_only_the_owner_changes_the_whitelist() -> None:
