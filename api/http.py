@@ -16,10 +16,11 @@ from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
 from privatelink.api.console import mount_console
-from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
+from privatelink.api.errors import AdminOnly, error_response
 from privatelink.api.protocol import (RPC_METHODS, check_version, common_params,
                                       install_cloud_errors, rendered)
 from privatelink.api.first_answer import first_answer
+from privatelink.api.limit_errors import UnreadableRequest
 from privatelink.api.wire.errors import InvalidParameter, UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
@@ -27,7 +28,6 @@ from privatelink.domain import json_documents
 from privatelink.domain.base import Caller
 
 log = logging.getLogger("privatelink")
-KNOWN_ERRORS = tuple(HTTP_STATUS)
 API_VERSION = "2020-04-15"
 
 
@@ -73,9 +73,7 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
         host = request.headers.get("host", "")
         try:
             body = await admin_fault(runtime, request, request_id)
-        except KNOWN_ERRORS as error:
-            return JSONResponse(error_body(error, request_id, host), status_for(error))
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - every error answers through the one table
             return internal_error(error, request_id, host)
         return JSONResponse({**body, "RequestId": request_id})
 
@@ -102,11 +100,9 @@ async def answer(runtime: RuntimeLike, scope: dict[str, Any], raw_body: bytes
     host = next((v for k, v in headers if k.lower() == "host"), "")
     try:
         body = await run_in_threadpool(handle, runtime, raw, request_id)
-    except KNOWN_ERRORS as error:
-        return status_for(error), encode(error_body(error, request_id, host))
     except Exception as error:  # noqa: BLE001 - the last line: answer, log, never hang
-        response = internal_error(error, request_id, host)
-        return response.status_code, bytes(response.body)
+        status, doc = error_response(error, request_id, host)
+        return status, encode(doc)
     return 200, encode({**body, "RequestId": request_id})
 
 
@@ -159,21 +155,9 @@ async def admin_fault(runtime: RuntimeLike, request: Request, request_id: str
 
 
 def internal_error(error: Exception, request_id: str, host: str) -> JSONResponse:
-    if is_database_outage(error):
-        unavailable = ServiceUnavailable("The event store is unavailable; retry shortly.")
-        return JSONResponse(error_body(unavailable, request_id, host), 503)
-    log.exception("request %s failed", request_id)
-    body = {"RequestId": request_id, "HostId": host, "Code": "InternalError",
-            "Message": "The request processing has failed due to some unknown error."}
-    return JSONResponse(body, 500)
-
-
-def is_database_outage(error: BaseException) -> bool:
-    import psycopg
-    from eventsourcing.persistence import InterfaceError, OperationalError
-
-    return isinstance(error, (psycopg.OperationalError, OperationalError, InterfaceError))
-
+    """Any error as a JSON response, through the one error function (``api/errors.py``)."""
+    status, body = error_response(error, request_id, host)
+    return JSONResponse(body, status)
 
 def cloud_http_protocol() -> type:
     """uvicorn's HTTP parser, answering a request it cannot parse (e.g. a URL too long for it)
@@ -182,8 +166,9 @@ def cloud_http_protocol() -> type:
 
     class CloudHttpProtocol(HttpToolsProtocol):  # type: ignore[misc]
         def send_400_response(self, msg: str) -> None:
-            body = encode({"RequestId": new_request_id(), "HostId": "", "Code": "InvalidParameter",
-                           "Message": f"The request cannot be read: {msg} (is it too large?)"})
+            unreadable = UnreadableRequest(f"The request cannot be read: {msg} (is it too large?)")
+            _, doc = error_response(unreadable, new_request_id(), "")
+            body = encode(doc)
             self.transport.write(b"".join([
                 b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n",
                 b"content-length: " + str(len(body)).encode() + b"\r\n",

@@ -22,7 +22,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from privatelink.api import xml
 from privatelink.api.auth import Authenticated
 from privatelink.api.auth_canonical import decode_form_body, decode_params, is_form
-from privatelink.api.errors_base import EdgeError
+from privatelink.api.errors import error_response
+from privatelink.api.errors_protocol import (InvalidRequest, InvalidVersion, NotFoundPath,
+                                             UnsupportedHTTPMethod)
 from privatelink.api.wire.errors import MissingParameter
 from privatelink.api.wire.parse import REQUEST_MODELS
 
@@ -41,12 +43,6 @@ LEGACY_PARAMS: dict[str, frozenset[str]] = {
     # aliyun-python-sdk-privatelink 1.0.8 ChangeResourceGroupRequest.set_ResourceRegionId
     "ChangeResourceGroup": frozenset({"ResourceRegionId"}),
 }
-
-
-class InvalidVersion(EdgeError):
-    """The request names another version of the API than 2020-04-15."""
-
-    code = "InvalidVersion"
 
 
 def check_version(signed: Authenticated) -> None:
@@ -117,25 +113,12 @@ def rendered(scope: dict[str, Any], raw_body: bytes, status: int, body: bytes
 # -- every other answer in the cloud's shape -------------------------------------------------
 
 
-class NotFoundPath(EdgeError):
-    """A path this server does not serve (the API is on ``/``)."""
-
-    code = "InvalidUri.NotFound"
-
-
-class UnsupportedHTTPMethod(EdgeError):
-    """A method the gateway does not take on this path."""
-
-    code = "UnsupportedHTTPMethod"
-
-
 def install_cloud_errors(app: FastAPI) -> None:
     """Answer the framework's own refusals (404, 405, bad input) in the cloud's shape."""
-    from privatelink.api.errors import error_body
     from privatelink.api.http import encode, new_request_id
 
-    def answer(request: Request, error: Exception, status: int) -> Response:
-        body = error_body(error, new_request_id(), request.headers.get("host", ""))
+    def answer(request: Request, error: Exception) -> Response:
+        status, body = error_response(error, new_request_id(), request.headers.get("host", ""))
         content_type, data = rendered(request.scope, b"", status, encode(body))
         return Response(data, status, media_type=content_type)
 
@@ -143,20 +126,20 @@ def install_cloud_errors(app: FastAPI) -> None:
         status = getattr(exc, "status_code", 400)
         path, method = request.url.path, request.method
         if status == 404:
-            error: EdgeError = NotFoundPath(
+            error: Exception = NotFoundPath(
                 f'The requested path "{path}" does not exist; the API answers on "/".')
         elif status == 405:
             error = UnsupportedHTTPMethod(
                 f"The HTTP method {method} is not supported on {path}"
                 + ("; the API takes GET and POST." if path == "/" else "."))
         else:
-            error = EdgeError(str(getattr(exc, "detail", "")) or "The request is not valid.")
-        return answer(request, error, status)
+            error = InvalidRequest(str(getattr(exc, "detail", "")) or "The request is not valid.")
+        return answer(request, error)
 
     async def invalid_input(request: Request, exc: Exception) -> Response:
         errors = getattr(exc, "errors", list)()
         where = ".".join(str(p) for p in errors[0]["loc"]) if errors else "request"
-        return answer(request, EdgeError(f'The parameter "{where}" is not valid.'), 400)
+        return answer(request, InvalidRequest(f'The parameter "{where}" is not valid.'))
 
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_input)
