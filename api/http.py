@@ -17,6 +17,8 @@ from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.auth import RawRequest
 from privatelink.api.console import mount_console
 from privatelink.api.errors import AdminOnly, error_response
+from privatelink.api.errors import KNOWN_ERRORS as KNOWN_ERRORS  # noqa: F401 - re-exported
+from privatelink.api.errors import is_database_outage as is_database_outage  # noqa: F401
 from privatelink.api.protocol import (RPC_METHODS, check_version, common_params,
                                       install_cloud_errors, rendered)
 from privatelink.api.first_answer import first_answer
