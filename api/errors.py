@@ -21,6 +21,7 @@ from privatelink.api.wire import errors as wire
 from privatelink.application.executor import StoreUnavailable
 from privatelink.domain import errors as domain
 from privatelink.domain import errors_denied as denied
+from privatelink.domain import errors_inventory as inventory
 from privatelink.domain import errors_invalid as invalid
 
 log = logging.getLogger("privatelink")
@@ -72,6 +73,7 @@ HTTP_STATUS: dict[type[Exception], int] = {
         invalid.InvalidParameterTrafficControlMode, invalid.InvalidParameterResourceId,
         invalid.InvalidParameterVersion, invalid.InvalidParameterAsOf, invalid.InvalidTagKey,
         invalid.InvalidTagValue, invalid.QuotaExceededTagNum,
+        inventory.InventoryChangeRefused, inventory.InvalidParameterKind,
     ], 400),
     # -- the domain: an address refused (400) -------------------------------------------------
     **dict.fromkeys([
@@ -88,6 +90,10 @@ HTTP_STATUS: dict[type[Exception], int] = {
         domain.InvalidRegionIdNotFound, domain.InvalidResourceIdNotFound,
         domain.InvalidVpcIdNotFound, domain.InvalidVSwitchIdNotFound,
         domain.InvalidSecurityGroupIdNotFound,
+        inventory.InvalidInventoryAccountNotFound, inventory.InvalidInventoryAccessKeyNotFound,
+        inventory.InvalidInventoryRegionNotFound, inventory.InvalidInventoryVpcNotFound,
+        inventory.InvalidInventoryVSwitchNotFound, inventory.InvalidInventorySecurityGroupNotFound,
+        inventory.InvalidInventoryLoadBalancerNotFound, inventory.InvalidInventoryListenerNotFound,
     ], 404),
     # -- the domain: a state refused (409) ----------------------------------------------------
     **dict.fromkeys([
@@ -103,6 +109,7 @@ HTTP_STATUS: dict[type[Exception], int] = {
         denied.OperationDeniedResourceManagementNotEnabled,
         denied.EndpointSecurityGroupAlreadyAttached, denied.EndpointServiceResourceAlreadyExists,
         denied.EndpointServiceUserAlreadyExists, denied.EndpointZoneAlreadyExists,
+        denied.OperationDeniedInventoryItemInUse, denied.OperationDeniedLoadBalancerInUse,
     ], 409),
 }
 

@@ -124,3 +124,15 @@ class EndpointZoneAlreadyExists(AlreadyExists):
     """A zone the endpoint already has."""
 
     code = "EndpointZoneAlreadyExists"
+
+
+class OperationDeniedInventoryItemInUse(OperationDenied):
+    """An inventory item that endpoints still use cannot be removed (issue 12)."""
+
+    code = "OperationDenied.InventoryItemInUse"
+
+
+class OperationDeniedLoadBalancerInUse(OperationDenied):
+    """A load balancer that backs endpoint services cannot be removed (issue 12)."""
+
+    code = "OperationDenied.LoadBalancerInUse"
