@@ -30,17 +30,19 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DIRS: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text())[
     "tool"]["setuptools"]["package-dir"]
 
-# Our exceptions that never reach an HTTP answer as themselves, and why. Anything else the
-# code raises must be a key of HTTP_STATUS.
+# The layers whose errors a route answers: rules, use cases and the HTTP adapter. (infra's and
+# the CLI's errors stop the process or a command; one that escapes into a request is a 500.)
+ANSWERING_LAYERS = ("privatelink.domain", "privatelink.application", "privatelink.projections",
+                    "privatelink.api")
+
+# Our exceptions of those layers that never reach an HTTP answer as themselves, and why.
+# Anything else they raise must be a key of HTTP_STATUS.
 NOT_ANSWERED: dict[str, str] = {
     "MalformedAuthorization": "api/auth.py turns it into IncompleteSignature",
     "TooDeep": "a ValueError of json_documents; callers turn it into InvalidParameter*",
     "Refused": "stops httptools' parser; the refusal it carries is answered (limits_protocol)",
     "NeedSignIn": "the console redirects to its sign-in page",
     "BadCsrf": "the console answers its own form page",
-    "DataPlaneError": "the DNS/forwarder runner (CLI), not an HTTP route",
-    "ImportRefused": "`privatelink import` (CLI), not an HTTP route",
-    "InventoryError": "a bad inventory file at start-up (CLI), not an HTTP route",
 }
 
 
@@ -92,10 +94,12 @@ def our_error(obj: Any) -> bool:
 
 
 def constructed_errors() -> dict[type, list[str]]:
-    """Every error class of ours that the code constructs (to raise it, or to answer with it),
-    with where: ``raise X(...)``, ``return X(...)``, ``error = X(...)``."""
+    """Every error class of ours that the answering layers construct (to raise it, or to
+    answer with it), with where: ``raise X(...)``, ``return X(...)``, ``error = X(...)``."""
     found: dict[type, list[str]] = defaultdict(list)
     for name, path in source_files():
+        if not name.startswith(ANSWERING_LAYERS):
+            continue
         module = importlib.import_module(name)
         tree = ast.parse(path.read_text())
         local = imported_names(tree)
