@@ -36,7 +36,7 @@ from privatelink.application.provisioner import caller_for, step_for
 from privatelink.application.provisioner_holds import take
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
-from privatelink.domain.errors import OperationDenied
+from privatelink.domain.errors_denied import OperationDeniedInventoryItemInUse
 from privatelink.domain.inventory_changes import apply_change
 from starlette.concurrency import run_in_threadpool
 
@@ -142,9 +142,9 @@ def refuse_in_use(runtime: Any, kind: str, ident: str) -> None:
     view, field = IN_USE[kind]
     used = runtime.views.count(view, {field: ident})
     if used:
-        raise OperationDenied(f"The {kind.replace('_', ' ')} '{ident}' is used by {used} "
-                              f"endpoint(s); delete them first.",
-                              code="OperationDenied.InventoryItemInUse")
+        raise OperationDeniedInventoryItemInUse(
+            f"The {kind.replace('_', ' ')} '{ident}' is used by {used} "
+            f"endpoint(s); delete them first.")
 
 
 async def remove_item(runtime: Any, request: Request, request_id: str) -> dict[str, Any]:

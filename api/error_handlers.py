@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from privatelink.api.errors_base import EdgeError
-from privatelink.api.protocol import NotFoundPath, UnsupportedHTTPMethod, rendered
+from privatelink.api.errors_protocol import InvalidRequest, NotFoundPath, UnsupportedHTTPMethod
+from privatelink.api.protocol import rendered
 from privatelink.api.responses import KNOWN_ERRORS, encode, error_answer, new_request_id
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -26,10 +26,10 @@ def install_cloud_errors(app: FastAPI) -> None:
     app.add_exception_handler(Exception, cloud_error)
 
 
-def answer(request: Request, error: BaseException, status: int | None = None) -> Response:
-    """The response to ``error``: the status and body of ``error_answer`` (or ``status``)."""
-    code, body = error_answer(error, new_request_id(), request.headers.get("host", ""))
-    status = status or code
+def answer(request: Request, error: BaseException) -> Response:
+    """The response to ``error``: the status and body of ``error_answer`` (one code, one
+    status: the error table's)."""
+    status, body = error_answer(error, new_request_id(), request.headers.get("host", ""))
     content_type, data = rendered(request.scope, b"", status, encode(body))
     return Response(data, status, media_type=content_type)
 
@@ -42,18 +42,18 @@ async def http_error(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 400)
     path, method = request.url.path, request.method
     if status == 404:
-        error: EdgeError = NotFoundPath(
+        error: Exception = NotFoundPath(
             f'The requested path "{path}" does not exist; the API answers on "/".')
     elif status == 405:
         error = UnsupportedHTTPMethod(
             f"The HTTP method {method} is not supported on {path}"
             + ("; the API takes GET and POST." if path == "/" else "."))
     else:
-        error = EdgeError(str(getattr(exc, "detail", "")) or "The request is not valid.")
-    return answer(request, error, status)
+        error = InvalidRequest(str(getattr(exc, "detail", "")) or "The request is not valid.")
+    return answer(request, error)
 
 
 async def invalid_input(request: Request, exc: Exception) -> Response:
     errors: list[dict[str, Any]] = getattr(exc, "errors", list)()
     where = ".".join(str(p) for p in errors[0]["loc"]) if errors else "request"
-    return answer(request, EdgeError(f'The parameter "{where}" is not valid.'), 400)
+    return answer(request, InvalidRequest(f'The parameter "{where}" is not valid.'))

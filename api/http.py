@@ -122,8 +122,9 @@ def cloud_http_protocol() -> type:
 
     class CloudHttpProtocol(HttpToolsProtocol):  # type: ignore[misc]
         def send_400_response(self, msg: str) -> None:
-            body = encode({"RequestId": new_request_id(), "HostId": "", "Code": "InvalidParameter",
-                           "Message": f"The request cannot be read: {msg} (is it too large?)"})
+            unreadable = UnreadableRequest(f"The request cannot be read: {msg} (is it too large?)")
+            _, doc = error_response(unreadable, new_request_id(), "")
+            body = encode(doc)
             self.transport.write(b"".join([
                 b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n",
                 b"content-length: " + str(len(body)).encode() + b"\r\n",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from privatelink.api import limit_errors as refused
-from privatelink.api.errors import error_body, status_for
+from privatelink.api.errors import error_response
 from privatelink.api.errors_base import EdgeError
 from privatelink.api.limits_protocol import bounded_protocol
 
@@ -65,8 +65,8 @@ def limit_server(config: uvicorn.Config, settings: Settings) -> uvicorn.Config:
 
 def refusal(error: Exception, host: str = "", close: bool = True) -> tuple[int, bytes, bytes]:
     """(status, head, body) of a refusal in the cloud's shape, for writing to a socket."""
-    status = status_for(error)
-    body = json.dumps(error_body(error, str(uuid.uuid4()).upper(), host)).encode()
+    status, doc = error_response(error, str(uuid.uuid4()).upper(), host)
+    body = json.dumps(doc).encode()
     head = b"".join([b"HTTP/1.1 %d %s\r\n" % (status, REASONS.get(status, b"Error")),
                      b"content-type: application/json\r\n",
                      b"content-length: %d\r\n" % len(body),

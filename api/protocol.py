@@ -17,7 +17,9 @@ from typing import Any
 from privatelink.api import xml
 from privatelink.api.auth import Authenticated
 from privatelink.api.auth_canonical import decode_form_body, decode_params, is_form
-from privatelink.api.errors_base import EdgeError
+from privatelink.api.errors import error_response
+from privatelink.api.errors_protocol import (InvalidRequest, InvalidVersion, NotFoundPath,
+                                             UnsupportedHTTPMethod)
 from privatelink.api.wire.errors import MissingParameter
 from privatelink.api.wire.parse import REQUEST_MODELS
 
@@ -36,12 +38,6 @@ LEGACY_PARAMS: dict[str, frozenset[str]] = {
     # aliyun-python-sdk-privatelink 1.0.8 ChangeResourceGroupRequest.set_ResourceRegionId
     "ChangeResourceGroup": frozenset({"ResourceRegionId"}),
 }
-
-
-class InvalidVersion(EdgeError):
-    """The request names another version of the API than 2020-04-15."""
-
-    code = "InvalidVersion"
 
 
 def check_version(signed: Authenticated) -> None:
@@ -112,13 +108,3 @@ def rendered(scope: dict[str, Any], raw_body: bytes, status: int, body: bytes
 # -- every other answer in the cloud's shape -------------------------------------------------
 
 
-class NotFoundPath(EdgeError):
-    """A path this server does not serve (the API is on ``/``)."""
-
-    code = "InvalidUri.NotFound"
-
-
-class UnsupportedHTTPMethod(EdgeError):
-    """A method the gateway does not take on this path."""
-
-    code = "UnsupportedHTTPMethod"

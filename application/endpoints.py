@@ -11,7 +11,13 @@ from privatelink.application.unit_of_work import Command, Decision, Outcome
 from privatelink.domain.addresses import VSwitchAddresses
 from privatelink.domain.base import Caller, service_id_from_name
 from privatelink.domain.endpoint import Endpoint, EndpointOptions, ZonePlacement
-from privatelink.domain.errors import EndpointNotFound, EndpointServiceNotFound, InvalidValue, NotFound
+from privatelink.domain.errors import (
+    EndpointNotFound,
+    EndpointServiceNotFound,
+    InvalidValue,
+    NotFound,
+)
+from privatelink.domain.errors_invalid import MissingValue
 from privatelink.domain.inventory import Vpc
 from privatelink.domain.service import EndpointService
 
@@ -58,8 +64,7 @@ class EndpointCommands(ServiceCommands):
             raise InvalidValue("ServiceId and ServiceName name different endpoint services.")
         wanted = service_id or named
         if not wanted:
-            raise InvalidValue("Either ServiceId or ServiceName is required.",
-                               code="MissingParameter")
+            raise MissingValue("Either ServiceId or ServiceName is required.")
         service = self.service(wanted)
         if service_name and service.name != service_name:
             raise EndpointServiceNotFound(service_name)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from privatelink.domain.endpoint import CrossRegionCap
-from privatelink.domain.errors import InvalidValue, InventoryNotFound
+from privatelink.domain.errors import (
+    EndpointServiceResourceNotFound,
+    InvalidRegionIdNotFound,
+    InvalidSecurityGroupIdNotFound,
+    InvalidVpcIdNotFound,
+    InvalidVSwitchIdNotFound,
+    missing,
+)
+from privatelink.domain.errors_invalid import InvalidVSwitchIdZoneMismatch
 from privatelink.domain.inventory import Inventory, Vpc, VSwitch
 from privatelink.domain.resources import ResourceFacts
 
@@ -22,13 +30,12 @@ class InventoryFacts:
 
     def check_region(self, region: str) -> None:
         if self.inventory.region(region) is None:
-            raise InventoryNotFound("InvalidRegionId.NotFound", "region", region)
+            raise InvalidRegionIdNotFound(missing("region", region))
 
     def load_balancer(self, account: str, resource_id: str, region: str) -> ResourceFacts:
         lb = self.inventory.load_balancer(resource_id)
         if lb is None or lb.owner != account or lb.region != region:
-            raise InventoryNotFound("EndpointServiceResourceNotFound", "service resource",
-                                    resource_id)
+            raise EndpointServiceResourceNotFound(missing("service resource", resource_id))
         return ResourceFacts(
             resource_id=lb.id, resource_type=ResourceFacts.wire_type(lb.type), owner=lb.owner,
             region=lb.region, zones=tuple(lb.zones), dual_stack=lb.dual_stack,
@@ -38,25 +45,23 @@ class InventoryFacts:
     def vpc(self, account: str, vpc_id: str, region: str) -> Vpc:
         vpc = self.inventory.vpc(vpc_id)
         if vpc is None or vpc.owner != account or vpc.region != region:
-            raise InventoryNotFound("InvalidVpcId.NotFound", "VPC", vpc_id)
+            raise InvalidVpcIdNotFound(missing("VPC", vpc_id))
         return vpc
 
     def vswitch(self, vpc: Vpc, vswitch_id: str, zone_id: str) -> VSwitch:
         found = next((v for v in vpc.vswitches if v.id == vswitch_id), None)
         if found is None:
-            raise InventoryNotFound("InvalidVSwitchId.NotFound", f"vSwitch in VPC {vpc.id}",
-                                    vswitch_id)
+            raise InvalidVSwitchIdNotFound(missing(f"vSwitch in VPC {vpc.id}", vswitch_id))
         if found.zone != zone_id:
-            raise InvalidValue(
-                f"The vSwitch '{vswitch_id}' is in zone '{found.zone}', not '{zone_id}' (EP-3).",
-                code="InvalidVSwitchId.ZoneMismatch")
+            raise InvalidVSwitchIdZoneMismatch(
+                f"The vSwitch '{vswitch_id}' is in zone '{found.zone}', not '{zone_id}' (EP-3).")
         return found
 
     def security_groups(self, vpc: Vpc, group_ids: list[str]) -> list[str]:
         for group_id in group_ids:
             if group_id not in vpc.security_groups:
-                raise InventoryNotFound("InvalidSecurityGroupId.NotFound",
-                                        f"security group in VPC {vpc.id}", group_id)
+                raise InvalidSecurityGroupIdNotFound(
+                    missing(f"security group in VPC {vpc.id}", group_id))
         return group_ids
 
     def resource_management_enabled(self, account: str) -> bool:

@@ -13,7 +13,17 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import OriginatorVersionError
 
 from privatelink.domain.endpoint import Endpoint
-from privatelink.domain.errors import EndpointNotFound, EndpointServiceNotFound, InvalidValue, NotFound
+from privatelink.domain.errors import (
+    EndpointNotFound,
+    EndpointServiceNotFound,
+    NotFound,
+    RecordNotFound,
+)
+from privatelink.domain.errors_invalid import (
+    InvalidParameterAsOf,
+    InvalidParameterResourceId,
+    InvalidParameterVersion,
+)
 from privatelink.domain.service import EndpointService
 
 ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor",
@@ -73,8 +83,9 @@ def resource_named(cloud_id: str) -> Resource:
         return Resource("service", cloud_id, EndpointService.create_id(cloud_id))
     if cloud_id.startswith("ep-"):
         return Resource("endpoint", cloud_id, Endpoint.create_id(cloud_id))
-    raise InvalidValue(f"'{cloud_id}' is neither an endpoint service (epsrv-…) nor an endpoint "
-                       "(ep-…) id.", code="InvalidParameter.ResourceId")
+    raise InvalidParameterResourceId(
+        f"'{cloud_id}' is neither an endpoint service (epsrv-…) nor an endpoint "
+        "(ep-…) id.")
 
 
 class HistoryQueries:
@@ -153,16 +164,16 @@ class HistoryQueries:
             return self.as_of(resource, version=version)
         service_id = self._service_of(resource)
         if stream_id != service_id:
-            raise InvalidValue(f"{resource.cloud_id}'s history has no stream {stream_id}; it "
-                               f"has {resource.cloud_id}" + (f" and {service_id}." if service_id
-                                                             else "."),
-                               code="InvalidParameter.Version")
+            raise InvalidParameterVersion(
+                f"{resource.cloud_id}'s history has no stream {stream_id}; it "
+                f"has {resource.cloud_id}" + (f" and {service_id}." if service_id
+                else "."))
         service_aggregate = EndpointService.create_id(service_id)
         event = next(iter(self._events(service_aggregate, gt=version - 1, lte=version)), None)
         if event is None or version < 1:
-            raise InvalidValue(f"{service_id} has no version {version}; its latest is "
-                               f"{self._last_version(service_aggregate)}.",
-                               code="InvalidParameter.Version")
+            raise InvalidParameterVersion(
+                f"{service_id} has no version {version}; its latest is "
+                f"{self._last_version(service_aggregate)}.")
         # The endpoint's events up to that moment, and those of the same request (one command
         # records the endpoint's and the service's events together).
         own = max((int(e.originator_version) for e in self._events(resource.aggregate_id)
@@ -190,19 +201,18 @@ class HistoryQueries:
 
     def _at_version(self, resource: Resource, version: int) -> Any:
         if version < 1:
-            raise InvalidValue(f"{resource.cloud_id} did not exist at that time.",
-                               code="InvalidParameter.AsOf")
+            raise InvalidParameterAsOf(f"{resource.cloud_id} did not exist at that time.")
         aggregate = self._get(resource.aggregate_id, version)
         if aggregate.version != version:
-            raise InvalidValue(f"{resource.cloud_id} has no version {version}; its latest is "
-                               f"{aggregate.version}.", code="InvalidParameter.Version")
+            raise InvalidParameterVersion(
+                f"{resource.cloud_id} has no version {version}; its latest is "
+                f"{aggregate.version}.")
         return aggregate
 
     def _time_of(self, aggregate_id: UUID, version: int) -> datetime:
         event = next(iter(self._events(aggregate_id, gt=version - 1, lte=version)), None)
         if event is None:
-            raise InvalidValue(f"The log holds no version {version} of this resource.",
-                               code="InvalidParameter.Version")
+            raise InvalidParameterVersion(f"The log holds no version {version} of this resource.")
         return event.timestamp  # type: ignore[no-any-return]
 
     def _get(self, aggregate_id: UUID, version: int) -> Any:
@@ -212,12 +222,12 @@ class HistoryQueries:
         try:
             return app.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
-            raise NotFound(str(aggregate_id)) from None
+            raise RecordNotFound(str(aggregate_id)) from None
         except OriginatorVersionError as error:
-            raise InvalidValue(
+            raise InvalidParameterVersion(
                 f"Version {version} cannot be rebuilt: the log skips a version before it "
                 f"({error.args[0] if error.args else '?'} follows a missing one); run "
-                "`privatelink check`.", code="InvalidParameter.Version") from None
+                "`privatelink check`.") from None
 
     def _events(self, aggregate_id: UUID, **kwargs: Any) -> Any:
         app: Application = self  # type: ignore[assignment]

@@ -14,7 +14,7 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from privatelink.application.unit_of_work import Command
-from privatelink.domain.errors import OperationDenied
+from privatelink.domain.errors_denied import OperationDeniedLoadBalancerInUse
 from privatelink.domain.inventory import Inventory
 from privatelink.domain.inventory_changes import InventoryLog, apply_change, check_kind, fold
 from privatelink.domain.load_balancers import LoadBalancerState
@@ -80,9 +80,9 @@ def _check_removable(app: Any, kind: str, ident: str) -> None:
     except Exception:  # noqa: BLE001 - never attached
         return
     if state.services:
-        raise OperationDenied(f"The load balancer '{ident}' backs the endpoint service(s) "
-                              f"{', '.join(state.services)}; detach it first.",
-                              code="OperationDenied.LoadBalancerInUse")
+        raise OperationDeniedLoadBalancerInUse(
+            f"The load balancer '{ident}' backs the endpoint service(s) "
+            f"{', '.join(state.services)}; detach it first.")
 
 
 def change_inventory(app: Any, live: LiveInventory, command: Command,

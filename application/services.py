@@ -9,7 +9,12 @@ from typing import Any
 from privatelink.application.facts import InventoryFacts
 from privatelink.application.unit_of_work import Command, Decision, Outcome, UnitOfWork
 from privatelink.domain.base import Caller, IdGenerator
-from privatelink.domain.errors import EndpointServiceNotFound, InventoryNotFound, NotFound
+from privatelink.domain.errors import (
+    EndpointServiceNotFound,
+    InvalidResourceIdNotFound,
+    NotFound,
+    missing,
+)
 from privatelink.domain.load_balancers import LoadBalancerState
 from privatelink.domain.service import EndpointService, ServiceOptions
 
@@ -143,7 +148,7 @@ class ServiceCommands(UnitOfWork):
     def mark_load_balancer(self, cmd: Command, resource_id: str, down: bool) -> Outcome:
         """RES-8: an operator marks a load balancer failed or recovered."""
         if self.facts.inventory.load_balancer(resource_id) is None:
-            raise InventoryNotFound("InvalidResourceId.NotFound", "load balancer", resource_id)
+            raise InvalidResourceIdNotFound(missing("load balancer", resource_id))
 
         def decide() -> Decision:
             state = self.lb_state(cmd.caller, resource_id)

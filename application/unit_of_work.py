@@ -18,7 +18,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 from privatelink.application.jobs import Command, Decision, Job, Outcome, Writer
-from privatelink.domain.errors import ConcurrentModification, DryRunPassed, NotFound
+from privatelink.domain.errors import ConcurrentModification, DryRunPassed, NotFound, RecordNotFound
 from privatelink.domain.idempotency import ClientTokenRecord
 
 MAX_ATTEMPTS = 30
@@ -98,9 +98,9 @@ class UnitOfWork:
         try:
             aggregate = self.fetch(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(f"No {cls.__name__} {aggregate_id}") from None
+            raise RecordNotFound(f"No {cls.__name__} {aggregate_id}") from None
         if not isinstance(aggregate, cls):
-            raise NotFound(f"{aggregate_id} is not a {get_topic(cls)}")
+            raise RecordNotFound(f"{aggregate_id} is not a {get_topic(cls)}")
         return aggregate
 
     def record(self, processing: ProcessingEvent[UUID]) -> list[Any]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from privatelink.application.connections import ConnectionCommands
 from privatelink.application.unit_of_work import Command, Decision, Outcome
 from privatelink.domain.endpoint import Endpoint
-from privatelink.domain.errors import InvalidValue, NotFound
+from privatelink.domain.errors import InvalidValue, RecordNotFound
+from privatelink.domain.errors_invalid import MissingValue
 from privatelink.domain.inventory import Vpc
 from privatelink.domain.states import ReplaceMode
 
@@ -33,7 +34,7 @@ class ZoneConnectionCommands(ConnectionCommands):
     def consumer_vpc(self, endpoint: Endpoint) -> Vpc:
         vpc = self.facts.inventory.vpc(endpoint.vpc_id)
         if vpc is None:
-            raise NotFound(f"VPC {endpoint.vpc_id}")
+            raise RecordNotFound(f"VPC {endpoint.vpc_id}")
         return vpc
 
     def disable_zone_connection(self, cmd: Command, region: str, service_id: str,
@@ -84,8 +85,7 @@ class ZoneConnectionCommands(ConnectionCommands):
         """RES-9..11: a new ENI for the zone; graceful keeps the old one until the provider
         disconnects the replaced resource, force deletes it at once."""
         if not change.resource_id:
-            raise InvalidValue("ResourceReplaceMode needs ResourceId and ResourceType.",
-                               code="MissingParameter")
+            raise MissingValue("ResourceReplaceMode needs ResourceId and ResourceType.")
 
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)

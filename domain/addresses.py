@@ -15,6 +15,16 @@ from eventsourcing.domain import event
 
 from privatelink.domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
 from privatelink.domain.errors import IpAddressUnavailable
+from privatelink.domain.errors_invalid import (
+    InvalidIpAddressAlreadyUsed,
+    InvalidIpAddressNotInVSwitch,
+    InvalidIpAddressReserved,
+    InvalidIpv6Address,
+    InvalidIpv6AddressAlreadyUsed,
+    InvalidIpv6AddressNotInVSwitch,
+    InvalidIpv6AddressReserved,
+    InvalidVSwitchIdIpNotEnough,
+)
 
 
 class VSwitchAddresses(PrivateLinkAggregate):
@@ -43,22 +53,19 @@ class VSwitchAddresses(PrivateLinkAggregate):
             raise IpAddressUnavailable(f"'{ip}' is not an IPv4 address.") from None
         network = self.network
         if not isinstance(address, IPv4Address) or address not in network:
-            raise IpAddressUnavailable(
+            raise InvalidIpAddressNotInVSwitch(
                 f"The IP address {ip} is not inside the CIDR block {network} of vSwitch "
                 f"'{self.vswitch_id}'.",
-                code="InvalidIpAddress.NotInVSwitch",
-            )
+                )
         offset = int(address) - int(network.network_address)
         if offset == 0 or offset >= network.num_addresses - 3:
-            raise IpAddressUnavailable(
+            raise InvalidIpAddressReserved(
                 f"The IP address {ip} is reserved by the system in vSwitch '{self.vswitch_id}'.",
-                code="InvalidIpAddress.Reserved",
-            )
+                )
         if ip in self.taken:
-            raise IpAddressUnavailable(
+            raise InvalidIpAddressAlreadyUsed(
                 f"The IP address {ip} of vSwitch '{self.vswitch_id}' is already in use.",
-                code="InvalidIpAddress.AlreadyUsed",
-            )
+                )
 
     def first_free(self) -> str:
         """The lowest free address of the block (past the reserved first one). A hint kept by
@@ -69,10 +76,9 @@ class VSwitchAddresses(PrivateLinkAggregate):
             candidate = str(IPv4Address(base + offset))
             if candidate not in self.taken:
                 return candidate
-        raise IpAddressUnavailable(
+        raise InvalidVSwitchIdIpNotEnough(
             f"The vSwitch '{self.vswitch_id}' has no free IP address left.",
-            code="InvalidVSwitchId.IpNotEnough",
-        )
+            )
 
     def take(self, by: Caller, ip: str | None, eni_id: str) -> str:
         """Assign the given address, or the lowest free one when none is given."""
@@ -111,23 +117,21 @@ class VSwitchAddresses(PrivateLinkAggregate):
         try:
             address = IPv6Address(ip)
         except ValueError:
-            raise IpAddressUnavailable(f"'{ip}' is not an IPv6 address.",
-                                       code="InvalidIpv6Address") from None
+            raise InvalidIpv6Address(f"'{ip}' is not an IPv6 address.") from None
         network = self.ipv6_network
         if address not in network:
-            raise IpAddressUnavailable(
+            raise InvalidIpv6AddressNotInVSwitch(
                 f"The IPv6 address {ip} is not inside the IPv6 CIDR block {network} of vSwitch "
-                f"'{self.vswitch_id}'.", code="InvalidIpv6Address.NotInVSwitch")
+                f"'{self.vswitch_id}'.")
         offset = int(address) - int(network.network_address)
         if offset == 0 or offset >= network.num_addresses - 3:
-            raise IpAddressUnavailable(
+            raise InvalidIpv6AddressReserved(
                 f"The IPv6 address {ip} is reserved by the system in vSwitch "
-                f"'{self.vswitch_id}'.", code="InvalidIpv6Address.Reserved")
+                f"'{self.vswitch_id}'.")
         canonical = str(address)
         if canonical in self.taken_ipv6:
-            raise IpAddressUnavailable(
-                f"The IPv6 address {ip} of vSwitch '{self.vswitch_id}' is already in use.",
-                code="InvalidIpv6Address.AlreadyUsed")
+            raise InvalidIpv6AddressAlreadyUsed(
+                f"The IPv6 address {ip} of vSwitch '{self.vswitch_id}' is already in use.")
         return canonical
 
     def free_ipv6(self, ip: str) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from privatelink.domain.errors import InvalidValue
+from privatelink.domain.errors_invalid import (
+    InvalidParameterBandwidth,
+    InvalidParameterConnectBandwidth,
+    InvalidParameterTrafficControlMode,
+)
 from privatelink.domain.states import TrafficControlMode
 
 RANGES = {"slb": (100, 10240), "alb": (100, 25000), "nlb": (100, 50000), "gwlb": (100, 25000)}
@@ -22,26 +26,26 @@ def check_bandwidth(resource_type: str, bandwidth: int) -> None:
     """BW-2: per-connection limits by resource type."""
     low, high = RANGES[resource_type]
     if not low <= bandwidth <= high:
-        raise InvalidValue(
+        raise InvalidParameterBandwidth(
             f"Bandwidth must be between {low} and {high} Mbit/s for a {_NAMES[resource_type]} "
-            f"endpoint service; got {bandwidth} (BW-2).", code="InvalidParameter.Bandwidth")
+            f"endpoint service; got {bandwidth} (BW-2).")
 
 
 def check_mode(resource_type: str, mode: str) -> None:
     if mode not in MODES[resource_type]:
-        raise InvalidValue(
+        raise InvalidParameterTrafficControlMode(
             f"TrafficControlMode '{mode}' is not available for a {_NAMES[resource_type]} endpoint "
-            f"service; use {' or '.join(MODES[resource_type])}.",
-            code="InvalidParameter.TrafficControlMode")
+            f"service; use {' or '.join(MODES[resource_type])}.")
 
 
 def check_connect_bandwidth(resource_type: str, bandwidth: int) -> None:
     """BW-3: a default connection bandwidth exists only for CLB services."""
     if resource_type != "slb":
-        raise InvalidValue(
+        raise InvalidParameterConnectBandwidth(
             f"ConnectBandwidth can only be set on a CLB endpoint service, not "
-            f"{_NAMES[resource_type]} (BW-3).", code="InvalidParameter.ConnectBandwidth")
+            f"{_NAMES[resource_type]} (BW-3).")
     low, high = CONNECT_BANDWIDTH_RANGE
     if not low <= bandwidth <= high:
-        raise InvalidValue(f"ConnectBandwidth must be between {low} and {high} Mbit/s; got "
-                           f"{bandwidth} (BW-3).", code="InvalidParameter.ConnectBandwidth")
+        raise InvalidParameterConnectBandwidth(
+            f"ConnectBandwidth must be between {low} and {high} Mbit/s; got "
+            f"{bandwidth} (BW-3).")

@@ -13,7 +13,8 @@ from eventsourcing.domain import event
 
 from privatelink.domain.bandwidth import check_bandwidth, check_mode, default_mode
 from privatelink.domain.base import Caller
-from privatelink.domain.errors import ConnectionNotFound, OperationDenied, ZoneNotSupported
+from privatelink.domain.errors import ConnectionNotFound, ZoneNotSupported
+from privatelink.domain.errors_denied import EndpointConnectionOperationDenied
 from privatelink.domain.states import (
     LIVE_CONNECTION,
     AllocateMode,
@@ -80,7 +81,7 @@ class ConnectionBook(Taggable):
         if not any(r["zone_id"] == zone_id for r in self.resources.values()):
             raise ZoneNotSupported(
                 f"The endpoint service '{self.service_id}' does not serve zone '{zone_id}'."
-            )
+                )
 
     def load(self) -> dict[str, int]:
         """Live zone connections per resource, kept up to date by every zone change."""
@@ -183,10 +184,9 @@ class ConnectionBook(Taggable):
         self.check_owned_by(by.account)
         conn = self.connection(endpoint_id)
         if conn["status"] not in (ConnectionStatus.PENDING, ConnectionStatus.DISCONNECTED):
-            raise OperationDenied(
+            raise EndpointConnectionOperationDenied(
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; only a Pending "
-                "or Disconnected connection can be allowed.",
-                code="EndpointConnectionOperationDenied")
+                "or Disconnected connection can be allowed.")
         if bandwidth is not None:
             check_bandwidth(self.resource_type, bandwidth)
         if traffic_mode is not None:
@@ -214,9 +214,9 @@ class ConnectionBook(Taggable):
         self.check_owned_by(by.account)
         conn = self.connection(endpoint_id)
         if conn["status"] not in (ConnectionStatus.PENDING, *LIVE_CONNECTION):
-            raise OperationDenied(
+            raise EndpointConnectionOperationDenied(
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; it cannot be "
-                "denied now.", code="EndpointConnectionOperationDenied")
+                "denied now.")
         self._connection_denied(by.account, by.request_id, endpoint_id, sorted(conn["zones"]))
 
     @event("ConnectionDenied")
@@ -237,10 +237,9 @@ class ConnectionBook(Taggable):
         self.check_owned_by(by.account)
         conn = self.connection(endpoint_id)
         if conn["status"] != ConnectionStatus.CONNECTED:
-            raise OperationDenied(
+            raise EndpointConnectionOperationDenied(
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; its bandwidth "
-                "can be changed once it is Connected (BW-5).",
-                code="EndpointConnectionOperationDenied")
+                "can be changed once it is Connected (BW-5).")
         if bandwidth is not None:
             check_bandwidth(self.resource_type, bandwidth)
         if traffic_mode is not None:

@@ -10,7 +10,24 @@ from eventsourcing.domain import event
 
 from privatelink.domain import json_documents
 from privatelink.domain.base import Caller, aggregate_uuid, endpoint_domain, zone_domain
-from privatelink.domain.errors import AlreadyExists, EndpointNotFound, InvalidValue, OperationDenied
+from privatelink.domain.errors import (
+    EndpointNotFound,
+    InvalidSecurityGroupIdNotFound,
+    InvalidValue,
+)
+from privatelink.domain.errors_denied import (
+    EndpointOperationDenied,
+    EndpointSecurityGroupAlreadyAttached,
+    EndpointZoneAlreadyExists,
+)
+from privatelink.domain.errors_invalid import (
+    EndpointZoneNotFound,
+    InvalidParameterAddressIpVersion,
+    InvalidParameterCrossRegionBandwidth,
+    InvalidParameterPolicyDocument,
+    InvalidParameterZoneAffinityEnabled,
+    MissingValue,
+)
 from privatelink.domain.service import IP_VERSIONS, check_choice, check_updatable
 from privatelink.domain.service_facts import ServiceFacts
 from privatelink.domain.states import EndpointStatus
@@ -56,10 +73,9 @@ class CrossRegionCap:
 
     def check(self, bandwidth: int) -> None:
         if not 100 <= bandwidth <= self.maximum:
-            raise InvalidValue(
+            raise InvalidParameterCrossRegionBandwidth(
                 f"CrossRegionBandwidth must be between 100 and {self.maximum} Mbit/s for this "
-                f"account and pair of regions; got {bandwidth} (XR-6).",
-                code="InvalidParameter.CrossRegionBandwidth")
+                f"account and pair of regions; got {bandwidth} (XR-6).")
 
 
 UPDATABLE = frozenset(("name", "description", "zone_affinity", "address_ip_version",
@@ -167,8 +183,8 @@ class Endpoint(Taggable):
         check_updatable(changes, UPDATABLE)
         if "cross_region_bandwidth" in changes:
             if self.cross_region_bandwidth is None or cap is None:
-                raise InvalidValue("CrossRegionBandwidth applies to inter-region endpoints only.",
-                                   code="InvalidParameter.CrossRegionBandwidth")
+                raise InvalidParameterCrossRegionBandwidth(
+                    "CrossRegionBandwidth applies to inter-region endpoints only.")
             cap.check(changes["cross_region_bandwidth"])
         if changes.get("zone_affinity") and service is not None:
             check_zone_affinity(True, service)
@@ -194,8 +210,8 @@ class Endpoint(Taggable):
         checked when the connection gains the zone."""
         self.check_owned_by(by.account)
         if placement.zone_id in self.zones:
-            raise AlreadyExists(f"The endpoint already has a zone '{placement.zone_id}'.",
-                                code="EndpointZoneAlreadyExists")
+            raise EndpointZoneAlreadyExists(
+                f"The endpoint already has a zone '{placement.zone_id}'.")
         self._zone_added(by.account, by.request_id, placement.as_dict(), self.endpoint_id,
                          self.region, self.service_id, self.service_region)
 
@@ -207,11 +223,11 @@ class Endpoint(Taggable):
     def remove_zone(self, by: Caller, zone_id: str) -> dict[str, str]:
         self.check_owned_by(by.account)
         if zone_id not in self.zones:
-            raise InvalidValue(f"The endpoint has no zone '{zone_id}'.",
-                               code="EndpointZoneNotFound")
+            raise EndpointZoneNotFound(f"The endpoint has no zone '{zone_id}'.")
         if len(self.zones) == 1:
-            raise OperationDenied("An endpoint keeps at least one zone; delete the endpoint "
-                                  "instead.", code="EndpointOperationDenied")
+            raise EndpointOperationDenied(
+                "An endpoint keeps at least one zone; delete the endpoint "
+                "instead.")
         zone = self.zones[zone_id]
         self._zone_removed(by.account, by.request_id, zone_id)
         return zone
@@ -260,8 +276,8 @@ class Endpoint(Taggable):
     def attach_security_group(self, by: Caller, group_id: str) -> None:
         self.check_owned_by(by.account)
         if group_id in self.security_groups:
-            raise AlreadyExists(f"The security group '{group_id}' is already attached.",
-                                code="EndpointSecurityGroupAlreadyAttached")
+            raise EndpointSecurityGroupAlreadyAttached(
+                f"The security group '{group_id}' is already attached.")
         self._security_group_attached(by.account, by.request_id, group_id)
 
     @event("SecurityGroupAttached")
@@ -271,8 +287,9 @@ class Endpoint(Taggable):
     def detach_security_group(self, by: Caller, group_id: str) -> None:
         self.check_owned_by(by.account)
         if group_id not in self.security_groups:
-            raise InvalidValue(f"The security group '{group_id}' is not attached to the "
-                               "endpoint.", code="InvalidSecurityGroupId.NotFound")
+            raise InvalidSecurityGroupIdNotFound(
+                f"The security group '{group_id}' is not attached to the "
+                "endpoint.")
         self._security_group_detached(by.account, by.request_id, group_id)
 
     @event("SecurityGroupDetached")
@@ -296,17 +313,16 @@ class Endpoint(Taggable):
 def check_dual_stack(version: str, service: ServiceFacts) -> None:
     """EP-5: DualStack endpoints only for DualStack services."""
     if version == "DualStack" and service.address_ip_version != "DualStack":
-        raise InvalidValue(
+        raise InvalidParameterAddressIpVersion(
             f"The endpoint service '{service.service_id}' is not DualStack, so the endpoint "
-            "must be IPv4 (EP-5).", code="InvalidParameter.AddressIpVersion")
+            "must be IPv4 (EP-5).")
 
 
 def check_zone_affinity(enabled: bool, service: ServiceFacts) -> None:
     """EP-7: zone affinity on the endpoint only when the service supports it."""
     if enabled and not service.zone_affinity:
-        raise InvalidValue(
-            f"The endpoint service '{service.service_id}' does not support zone affinity (EP-7).",
-            code="InvalidParameter.ZoneAffinityEnabled")
+        raise InvalidParameterZoneAffinityEnabled(
+            f"The endpoint service '{service.service_id}' does not support zone affinity (EP-7).")
 
 
 def check_policy(document: str) -> None:
@@ -314,13 +330,12 @@ def check_policy(document: str) -> None:
     try:
         parsed = json_documents.loads(document)
     except json_documents.TooDeep as error:
-        raise InvalidValue(f"PolicyDocument is {error}.",
-                           code="InvalidParameter.PolicyDocument") from None
+        raise InvalidParameterPolicyDocument(f"PolicyDocument is {error}.") from None
     except ValueError:
         parsed = None
     if not isinstance(parsed, dict):
-        raise InvalidValue("PolicyDocument must be a JSON object (a RAM policy document).",
-                           code="InvalidParameter.PolicyDocument")
+        raise InvalidParameterPolicyDocument(
+            "PolicyDocument must be a JSON object (a RAM policy document).")
 
 
 
@@ -329,8 +344,8 @@ def cross_region_bandwidth(region: str, service: ServiceFacts, options: Endpoint
     """XR-6: inter-region endpoints get a bandwidth within the cap; others have none."""
     if region == service.region:
         if options.cross_region_bandwidth is not None:
-            raise InvalidValue("CrossRegionBandwidth applies to inter-region endpoints only.",
-                               code="InvalidParameter.CrossRegionBandwidth")
+            raise InvalidParameterCrossRegionBandwidth(
+                "CrossRegionBandwidth applies to inter-region endpoints only.")
         return None
     if cap is None:
         raise InvalidValue("An inter-region endpoint needs a bandwidth cap.")
@@ -341,8 +356,7 @@ def cross_region_bandwidth(region: str, service: ServiceFacts, options: Endpoint
 
 def check_distinct_zones(zone_ids: list[str]) -> None:
     if not zone_ids:
-        raise InvalidValue("An interface endpoint needs at least one zone (Zone.N).",
-                           code="MissingParameter")
+        raise MissingValue("An interface endpoint needs at least one zone (Zone.N).")
     if len(set(zone_ids)) != len(zone_ids):
         raise InvalidValue("Each endpoint zone may be given only once.")
 

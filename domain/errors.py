@@ -1,15 +1,19 @@
-"""Domain errors: each names the cloud error ``code`` it answers with.
-
-The HTTP status of each class lives in the single error table of ``api/errors.py``.
+"""Domain errors: one class per cloud error ``code``, the code a class attribute (never an
+argument), so a class answers with one code and, in the single error table of
+``api/errors.py``, one HTTP status. The bases here (``NotFound``, ``InvalidValue``...) group
+them; the refusals of a value are in ``errors_invalid.py``, those of a state in
+``errors_denied.py``.
 """
 
 from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A command or query refused by a rule; nothing is recorded."""
+    """A command or query refused by a rule; nothing is recorded.
 
-    code: str = "OperationDenied"
+    Abstract: every concrete subclass sets ``code`` and is in the error table."""
+
+    code: str
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -20,13 +24,21 @@ class NotFound(DomainError):
     """The named thing does not exist, or belongs to another account (SEC-3)."""
 
 
+class RecordNotFound(NotFound):
+    """An aggregate or inventory entry that another record names is missing from the store
+    (a view ahead of the log, a hand-edited inventory). The cloud has no code for such an
+    inner miss; its generic ``OperationDenied`` is the one answered, as before."""
+
+    code = "OperationDenied"
+
+
 class EndpointServiceNotFound(NotFound):
     """No endpoint service with that id or name is visible to the caller."""
 
     code = "EndpointServiceNotFound"
 
-    def __init__(self, service: str) -> None:
-        super().__init__(f"The specified endpoint service '{service}' does not exist.")
+    def __init__(self, service: str, why: str = "does not exist") -> None:
+        super().__init__(f"The specified endpoint service '{service}' {why}.")
 
 
 class EndpointNotFound(NotFound):
@@ -50,24 +62,58 @@ class ConnectionNotFound(NotFound):
         )
 
 
-class InventoryNotFound(NotFound):
-    """A VPC, vSwitch, security group, load balancer, region or zone that the inventory
-    does not hold for the caller."""
+class EndpointServiceResourceNotFound(NotFound):
+    """A service resource that is not attached to the endpoint service (in that zone), or a
+    load balancer the inventory does not hold for the caller."""
 
-    def __init__(self, code: str, kind: str, ident: str) -> None:
-        super().__init__(f"The specified {kind} '{ident}' does not exist.")
-        self.code = code
+    code = "EndpointServiceResourceNotFound"
+
+
+class InventoryNotFound(NotFound):
+    """Abstract: a VPC, vSwitch, security group, load balancer or region that the inventory
+    does not hold for the caller. The message is ``missing(kind, ident)``."""
+
+
+def missing(kind: str, ident: str) -> str:
+    """The message of an inventory miss."""
+    return f"The specified {kind} '{ident}' does not exist."
+
+
+class InvalidRegionIdNotFound(InventoryNotFound):
+    """A region the inventory does not have."""
+
+    code = "InvalidRegionId.NotFound"
+
+
+class InvalidResourceIdNotFound(InventoryNotFound):
+    """A load balancer the inventory does not hold for the caller."""
+
+    code = "InvalidResourceId.NotFound"
+
+
+class InvalidVpcIdNotFound(InventoryNotFound):
+    """A VPC the inventory does not hold for the caller."""
+
+    code = "InvalidVpcId.NotFound"
+
+
+class InvalidVSwitchIdNotFound(InventoryNotFound):
+    """A vSwitch that is not in the VPC."""
+
+    code = "InvalidVSwitchId.NotFound"
+
+
+class InvalidSecurityGroupIdNotFound(InventoryNotFound):
+    """A security group that is not in the VPC, or not attached to the endpoint."""
+
+    code = "InvalidSecurityGroupId.NotFound"
 
 
 class InvalidValue(DomainError):
     """A parameter value that breaks a rule of the cloud (a bad combination, a value out
-    of the allowed set)."""
+    of the allowed set). Its subclasses in ``errors_invalid.py`` name the value exactly."""
 
     code = "InvalidParameter"
-
-    def __init__(self, message: str, code: str = "InvalidParameter") -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class ResourceNotSupported(DomainError):
@@ -87,25 +133,14 @@ class IpAddressUnavailable(DomainError):
 
     code = "InvalidIpAddress"
 
-    def __init__(self, message: str, code: str = "InvalidIpAddress") -> None:
-        super().__init__(message)
-        self.code = code
-
 
 class OperationDenied(DomainError):
-    """The thing exists but its state does not allow the operation now."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
+    """Abstract: the thing exists but its state does not allow the operation now
+    (``errors_denied.py``)."""
 
 
 class AlreadyExists(DomainError):
-    """The thing to add is already there."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
+    """Abstract: the thing to add is already there (``errors_denied.py``)."""
 
 
 class IdempotentParameterMismatch(DomainError):

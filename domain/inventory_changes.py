@@ -15,7 +15,12 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 from privatelink.domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
-from privatelink.domain.errors import InvalidValue, InventoryNotFound
+from privatelink.domain.errors import InvalidValue, InventoryNotFound, missing
+from privatelink.domain.errors_inventory import (
+    ITEM_NOT_FOUND,
+    InvalidParameterKind,
+    InventoryChangeRefused,
+)
 from privatelink.domain.inventory import Inventory
 from pydantic import ValidationError
 
@@ -34,17 +39,10 @@ PARENT_LIST = {"account": ("accounts", "uid"), "vpc": ("vpcs", "id"),
                "load_balancer": ("load_balancers", "id")}
 
 
-class InventoryChangeRefused(InvalidValue):
-    """A change that would make the inventory invalid."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code="InvalidInventory")
-
-
 def check_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise InvalidValue(f"'{kind}' is not an inventory kind; one of: {', '.join(KINDS)}.",
-                           code="InvalidParameter.Kind")
+        raise InvalidParameterKind(
+            f"'{kind}' is not an inventory kind; one of: {', '.join(KINDS)}.")
 
 
 def _parents(document: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -72,8 +70,7 @@ def _add(document: dict[str, Any], kind: str, item: dict[str, Any]) -> None:
     parent_id = str(item.pop(parent_kind, ""))
     parent = next((p for p in document.get(parent_list, []) if p[parent_key] == parent_id), None)
     if parent is None:
-        raise InventoryNotFound(f"InvalidInventory.{parent_kind}NotFound", parent_kind,
-                                parent_id)
+        raise ITEM_NOT_FOUND[parent_kind](missing(parent_kind, parent_id))
     value: Any = item.get("id") if kind == "security_group" else item
     parent.setdefault(list_name, []).append(value)
 
@@ -86,7 +83,7 @@ def _remove(document: dict[str, Any], kind: str, ident: str) -> None:
             if _item_id(kind, parent, item) == ident:
                 del items[i]
                 return
-    raise InventoryNotFound(f"InvalidInventory.{kind}NotFound", kind.replace("_", " "), ident)
+    raise ITEM_NOT_FOUND[kind](missing(kind.replace("_", " "), ident))
 
 
 def apply_change(inventory: Inventory, change: dict[str, Any]) -> Inventory:

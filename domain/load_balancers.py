@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from privatelink.domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
-from privatelink.domain.errors import OperationDenied
+from privatelink.domain.errors_denied import OperationDeniedAlreadyDown, OperationDeniedNotDown
 
 
 class LoadBalancerState(PrivateLinkAggregate):
@@ -45,8 +45,8 @@ class LoadBalancerState(PrivateLinkAggregate):
     def fail(self, by: Caller) -> None:
         """An operator (or the health prober) found the load balancer down."""
         if self.failed:
-            raise OperationDenied(f"The load balancer '{self.resource_id}' is already down.",
-                                  code="OperationDenied.AlreadyDown")
+            raise OperationDeniedAlreadyDown(
+                f"The load balancer '{self.resource_id}' is already down.")
         self._failed(by.account, by.request_id, list(self.services))
 
     @event("Failed")
@@ -55,8 +55,7 @@ class LoadBalancerState(PrivateLinkAggregate):
 
     def recover(self, by: Caller) -> None:
         if not self.failed:
-            raise OperationDenied(f"The load balancer '{self.resource_id}' is not down.",
-                                  code="OperationDenied.NotDown")
+            raise OperationDeniedNotDown(f"The load balancer '{self.resource_id}' is not down.")
         self._recovered(by.account, by.request_id, list(self.services))
 
     @event("Recovered")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from privatelink.domain.errors import InvalidValue, ResourceNotSupported
+from privatelink.domain.errors import ResourceNotSupported
+from privatelink.domain.errors_invalid import InvalidResourceType, InvalidZoneIdNotFound
 
 WIRE_RESOURCE_TYPES = ("slb", "alb", "nlb", "gwlb")
 _WIRE_FOR_LB = {"clb": "slb", "alb": "alb", "nlb": "nlb", "gwlb": "gwlb"}
@@ -42,25 +43,23 @@ class ResourceFacts:
             raise ResourceNotSupported(
                 f"The CLB instance '{self.resource_id}' cannot back an endpoint service: "
                 "only private (intranet), pay-as-you-go CLB instances are supported."
-            )
+                )
 
     def check_declared_type(self, declared: str | None) -> None:
         if declared is not None and declared != self.resource_type:
-            raise InvalidValue(
+            raise InvalidResourceType(
                 f"The resource '{self.resource_id}' is of type '{self.resource_type}', "
                 f"not '{declared}'.",
-                code="InvalidResourceType",
-            )
+                )
 
     def zones_to_attach(self, zone_id: str | None) -> tuple[str, ...]:
         """The zones attached: the one named, or every zone of the load balancer."""
         if zone_id is None:
             return self.zones
         if zone_id not in self.zones:
-            raise InvalidValue(
+            raise InvalidZoneIdNotFound(
                 f"The resource '{self.resource_id}' has no presence in zone '{zone_id}'.",
-                code="InvalidZoneId.NotFound",
-            )
+                )
         return (zone_id,)
 
     def entry(self, zone_id: str, order: int) -> dict[str, Any]:

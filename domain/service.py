@@ -12,11 +12,20 @@ from eventsourcing.domain import event
 from privatelink.domain.bandwidth import DEFAULT_CONNECT_BANDWIDTH, check_connect_bandwidth
 from privatelink.domain.base import Caller, aggregate_uuid, service_domain, service_name
 from privatelink.domain.errors import (
-    AlreadyExists,
     EndpointServiceNotFound,
     InvalidValue,
-    OperationDenied,
     ResourceNotSupported,
+)
+from privatelink.domain.errors_denied import (
+    EndpointServiceConnectionDependence,
+    EndpointServiceResourceDependence,
+    EndpointServiceUserAlreadyExists,
+    EndpointServiceUserNotFound,
+    OperationDeniedHomeRegion,
+)
+from privatelink.domain.errors_invalid import (
+    EndpointServiceRegionNotSupported,
+    OperationDeniedPayerImmutable,
 )
 from privatelink.domain.resources import WIRE_RESOURCE_TYPES, ResourceFacts, entry_key
 from privatelink.domain.service_resources import (
@@ -167,10 +176,9 @@ class EndpointService(ServiceResources):
     def check_region_supported(self, region: str) -> None:
         """EP-2/XR-1/XR-4: endpoints only in the home region or a supported one."""
         if region not in self.supported_regions:
-            raise InvalidValue(
+            raise EndpointServiceRegionNotSupported(
                 f"The endpoint service '{self.service_id}' in region '{self.region}' does not "
-                f"support endpoints in '{region}' (EP-2, XR-4).",
-                code="EndpointService.RegionNotSupported")
+                f"support endpoints in '{region}' (EP-2, XR-4).")
 
     # -- provisioning ------------------------------------------------------------------
 
@@ -190,8 +198,8 @@ class EndpointService(ServiceResources):
         their state; BW-3: a new default bandwidth applies to later connections only."""
         self.check_owned_by(by.account)
         if "payer" in changes:
-            raise InvalidValue("The payer of an endpoint service cannot change (SVC-5).",
-                               code="OperationDenied.PayerImmutable")
+            raise OperationDeniedPayerImmutable(
+                "The payer of an endpoint service cannot change (SVC-5).")
         check_updatable(changes, UPDATABLE)
         if "address_ip_version" in changes:
             check_choice("AddressIpVersion", changes["address_ip_version"], IP_VERSIONS)
@@ -213,9 +221,9 @@ class EndpointService(ServiceResources):
     def change_supported_regions(self, by: Caller, add: list[str], remove: list[str]) -> None:
         self.check_owned_by(by.account)
         if self.region in remove:
-            raise OperationDenied(f"The home region '{self.region}' is always supported and "
-                                  "cannot be removed (XR-3).",
-                                  code="OperationDenied.HomeRegion")
+            raise OperationDeniedHomeRegion(
+                f"The home region '{self.region}' is always supported and "
+                "cannot be removed (XR-3).")
         regions = [r for r in self.supported_regions if r not in remove]
         regions += [r for r in dict.fromkeys(add) if r not in regions]
         if regions[1:]:
@@ -233,8 +241,8 @@ class EndpointService(ServiceResources):
     def add_user(self, by: Caller, user: str) -> None:
         self.check_owned_by(by.account)
         if user in self.users:
-            raise AlreadyExists(f"The user '{user}' is already on the whitelist.",
-                                code="EndpointServiceUserAlreadyExists")
+            raise EndpointServiceUserAlreadyExists(
+                f"The user '{user}' is already on the whitelist.")
         self._user_added(by.account, by.request_id, user)
 
     @event("UserAdded")
@@ -245,8 +253,7 @@ class EndpointService(ServiceResources):
         """WL-4: existing connections of that user stay as they are."""
         self.check_owned_by(by.account)
         if user not in self.users:
-            raise OperationDenied(f"The user '{user}' is not on the whitelist.",
-                                  code="EndpointServiceUserNotFound")
+            raise EndpointServiceUserNotFound(f"The user '{user}' is not on the whitelist.")
         self._user_removed(by.account, by.request_id, user)
 
     @event("UserRemoved")
@@ -260,14 +267,12 @@ class EndpointService(ServiceResources):
         live = [e for e, c in self.connections.items()
                 if c["status"] != ConnectionStatus.DISCONNECTED]
         if live:
-            raise OperationDenied(
+            raise EndpointServiceConnectionDependence(
                 f"The endpoint service still has connections ({', '.join(sorted(live))}); "
-                "deny or disconnect them first (DEL-1).",
-                code="EndpointServiceConnectionDependence")
+                "deny or disconnect them first (DEL-1).")
         if self.resources:
-            raise OperationDenied(
-                "The endpoint service still has service resources; detach them first (DEL-1).",
-                code="EndpointServiceResourceDependence")
+            raise EndpointServiceResourceDependence(
+                "The endpoint service still has service resources; detach them first (DEL-1).")
         self._deleted(by.account, by.request_id, sorted(self.connections))
 
     @event("Deleted")

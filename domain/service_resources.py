@@ -8,25 +8,20 @@ from eventsourcing.domain import event
 
 from privatelink.domain.base import Caller
 from privatelink.domain.errors import (
-    AlreadyExists,
+    EndpointServiceResourceNotFound,
     InvalidValue,
-    NotFound,
-    OperationDenied,
     ResourceNotSupported,
+)
+from privatelink.domain.errors_denied import (
+    EndpointServiceResourceAlreadyExists,
+    EndpointServiceResourceInUse,
+    OperationDeniedCrossRegionNeedsTwoZones,
+    OperationDeniedLastAutoAllocatedResource,
 )
 from privatelink.domain.resources import ResourceFacts, entry_key
 from privatelink.domain.zone_connections import ZoneConnections
 
 MAX_RESOURCES = 20
-
-
-class NotFoundResource(NotFound):
-    """The resource is not attached to the service."""
-
-    code = "EndpointServiceResourceNotFound"
-
-    def __init__(self, resource_id: str) -> None:
-        super().__init__(f"The resource '{resource_id}' is not attached to the endpoint service.")
 
 
 class ServiceResources(ZoneConnections):
@@ -47,8 +42,9 @@ class ServiceResources(ZoneConnections):
         zones = [z for z in facts.zones_to_attach(zone_id)
                  if entry_key(facts.resource_id, z) not in self.resources]
         if not zones:
-            raise AlreadyExists(f"The resource '{facts.resource_id}' is already attached to the "
-                                "endpoint service.", code="EndpointServiceResourceAlreadyExists")
+            raise EndpointServiceResourceAlreadyExists(
+                f"The resource '{facts.resource_id}' is already attached to the "
+                "endpoint service.")
         if len({r["resource_id"] for r in self.resources.values()} | {facts.resource_id}) > \
                 MAX_RESOURCES:
             raise InvalidValue(f"An endpoint service takes at most {MAX_RESOURCES} resources.")
@@ -68,7 +64,8 @@ class ServiceResources(ZoneConnections):
         keys = [k for k, r in self.resources.items()
                 if r["resource_id"] == resource_id and zone_id in (None, r["zone_id"])]
         if not keys:
-            raise NotFoundResource(resource_id)
+            raise EndpointServiceResourceNotFound(
+                f"The resource '{resource_id}' is not attached to the endpoint service.")
         return keys
 
     def detach_resource(self, by: Caller, resource_id: str, zone_id: str | None) -> None:
@@ -79,10 +76,9 @@ class ServiceResources(ZoneConnections):
             self.check_resource_idle(self.resources[key])
         remaining = {k: r for k, r in self.resources.items() if k not in keys}
         if self.supported_regions[1:] and not spans_two_zones(remaining.values()):
-            raise OperationDenied(
+            raise OperationDeniedCrossRegionNeedsTwoZones(
                 "The endpoint service supports other regions, so its resources must span at "
-                "least two zones (XR-2); remove the regions first.",
-                code="OperationDenied.CrossRegionNeedsTwoZones")
+                "least two zones (XR-2); remove the regions first.")
         self._resource_detached(by.account, by.request_id, keys)
 
     @event("ResourceDetached")
@@ -94,10 +90,9 @@ class ServiceResources(ZoneConnections):
         """RES-2: a resource serving a live zone connection stays attached."""
         for endpoint_id, zone_id in self.zone_connections_on(entry["resource_id"],
                                                              entry["zone_id"]):
-            raise OperationDenied(
+            raise EndpointServiceResourceInUse(
                 f"The resource '{entry['resource_id']}' serves the zone connection of endpoint "
-                f"'{endpoint_id}' in zone '{zone_id}'; disconnect it first (RES-2).",
-                code="EndpointServiceResourceInUse")
+                f"'{endpoint_id}' in zone '{zone_id}'; disconnect it first (RES-2).")
 
     def set_auto_allocation(self, by: Caller, resource_id: str, zone_id: str | None,
                             enabled: bool) -> None:
@@ -117,9 +112,9 @@ class ServiceResources(ZoneConnections):
         others = [k for k, r in self.resources.items()
                   if k != key and r["zone_id"] == zone and r["auto_allocated"]]
         if not others:
-            raise OperationDenied(
+            raise OperationDeniedLastAutoAllocatedResource(
                 f"Zone '{zone}' would have no resource left for automatic allocation; every zone "
-                "keeps at least one (RES-3).", code="OperationDenied.LastAutoAllocatedResource")
+                "keeps at least one (RES-3).")
 
     @event("AutoAllocationSwitched")
     def _auto_allocation_switched(self, actor: str, request_id: str, keys: list[str],
@@ -148,5 +143,6 @@ def check_cross_region_capable(entries: Any) -> None:
                 f"The resource '{entry['resource_id']}' does not allow cross-region access: only "
                 "NLB and upgraded ALB instances do (XR-2).")
     if not spans_two_zones(entries):
-        raise ResourceNotSupported("Cross-region access needs service resources in at least two "
-                                   "zones (XR-2).")
+        raise ResourceNotSupported(
+            "Cross-region access needs service resources in at least two "
+            "zones (XR-2).")

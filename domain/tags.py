@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from eventsourcing.domain import event
 
 from privatelink.domain.base import Caller, PrivateLinkAggregate
-from privatelink.domain.errors import InvalidValue
+from privatelink.domain.errors_invalid import InvalidTagKey, InvalidTagValue, QuotaExceededTagNum
 
 MAX_TAGS = 20
 
@@ -17,17 +17,15 @@ def check_tag(key: str, value: str) -> None:
     """Key: 1-64 characters; value: up to 128; neither starts with ``aliyun`` or ``acs:`` nor
     contains ``http://`` or ``https://``."""
     if not key or len(key) > 64:
-        raise InvalidValue(f"Tag key '{key}' must be 1 to 64 characters long.",
-                           code="InvalidTagKey")
+        raise InvalidTagKey(f"Tag key '{key}' must be 1 to 64 characters long.")
     if len(value) > 128:
-        raise InvalidValue(f"The value of tag '{key}' must be at most 128 characters long.",
-                           code="InvalidTagValue")
-    for text, code in ((key, "InvalidTagKey"), (value, "InvalidTagValue")):
+        raise InvalidTagValue(f"The value of tag '{key}' must be at most 128 characters long.")
+    for text, refusal in ((key, InvalidTagKey), (value, InvalidTagValue)):
         lowered = text.lower()
         if lowered.startswith(("aliyun", "acs:")) or "http://" in lowered or \
                 "https://" in lowered:
-            raise InvalidValue(f"'{text}' must not start with 'aliyun' or 'acs:' nor contain "
-                               "'http://' or 'https://'.", code=code)
+            raise refusal(f"'{text}' must not start with 'aliyun' or 'acs:' nor contain "
+                          "'http://' or 'https://'.")
 
 
 def check_tags(tags: Iterable[tuple[str, str]]) -> None:
@@ -54,8 +52,7 @@ class Taggable(PrivateLinkAggregate):
         merged = dict((k, v) for k, v in self.tags)
         merged.update(dict(tags))
         if len(merged) > MAX_TAGS:
-            raise InvalidValue(f"A resource takes at most {MAX_TAGS} tags.",
-                               code="QuotaExceeded.TagNum")
+            raise QuotaExceededTagNum(f"A resource takes at most {MAX_TAGS} tags.")
         if merged != dict((k, v) for k, v in self.tags):
             self._tags_changed(by.account, by.request_id, self.tag_kind,
                                [[k, v] for k, v in merged.items()])

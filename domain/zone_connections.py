@@ -10,7 +10,15 @@ from eventsourcing.domain import event
 
 from privatelink.domain.base import Caller
 from privatelink.domain.connections import ConnectionBook
-from privatelink.domain.errors import InvalidValue, OperationDenied
+from privatelink.domain.errors import EndpointServiceResourceNotFound, InvalidValue
+from privatelink.domain.errors_denied import (
+    EndpointZoneConnectionOperationDenied,
+    OperationDeniedAutoAllocationEnabled,
+    OperationDeniedCrossRegionConnection,
+    OperationDeniedNotClb,
+    OperationDeniedResourceManagementNotEnabled,
+)
+from privatelink.domain.errors_invalid import EndpointZoneNotFound, MissingValue
 from privatelink.domain.states import (
     LIVE_CONNECTION,
     LIVE_ZONE,
@@ -29,32 +37,30 @@ class ZoneConnections(ConnectionBook):
     def zone_connection(self, endpoint_id: str, zone_id: str) -> dict[str, Any]:
         zones = self.connection(endpoint_id)["zones"]
         if zone_id not in zones:
-            raise InvalidValue(f"The endpoint '{endpoint_id}' has no zone '{zone_id}'.",
-                               code="EndpointZoneNotFound")
+            raise EndpointZoneNotFound(f"The endpoint '{endpoint_id}' has no zone '{zone_id}'.")
         return dict(zones[zone_id])
 
     def check_resource_management(self, enabled: bool) -> None:
         """RES-5: manual allocation and replacement need the provider's quota."""
         if not enabled:
-            raise OperationDenied(
+            raise OperationDeniedResourceManagementNotEnabled(
                 "Manual allocation and replacement of service resources are off for this "
-                "account; they need the quota privatelink_whitelist/svc_res_mgt_uat (RES-5).",
-                code="OperationDenied.ResourceManagementNotEnabled")
+                "account; they need the quota privatelink_whitelist/svc_res_mgt_uat (RES-5).")
 
     def check_not_cross_region(self, endpoint_id: str) -> None:
         """XR-7: cross-region connections take no manual allocation."""
         if self.connection(endpoint_id)["cross_region"]:
-            raise OperationDenied(
+            raise OperationDeniedCrossRegionConnection(
                 f"The connection of endpoint '{endpoint_id}' is cross-region; its service "
-                "resources cannot be allocated by hand (XR-7).",
-                code="OperationDenied.CrossRegionConnection")
+                "resources cannot be allocated by hand (XR-7).")
 
     def attached_in_zone(self, resource_id: str, zone_id: str) -> dict[str, Any]:
         for entry in self.resources.values():
             if entry["resource_id"] == resource_id and entry["zone_id"] == zone_id:
                 return entry
-        raise InvalidValue(f"The resource '{resource_id}' is not attached to the endpoint "
-                           f"service in zone '{zone_id}'.", code="EndpointServiceResourceNotFound")
+        raise EndpointServiceResourceNotFound(
+            f"The resource '{resource_id}' is not attached to the endpoint "
+            f"service in zone '{zone_id}'.")
 
     # -- disconnect and reconnect one zone (RES-6) ---------------------------------------------
 
@@ -66,10 +72,9 @@ class ZoneConnections(ConnectionBook):
         if replaced_resource:
             return self._disconnect_replaced(by, endpoint_id, zone_id, zc)
         if zc["status"] not in (ZoneStatus.CONNECTING, ZoneStatus.CONNECTED):
-            raise OperationDenied(
+            raise EndpointZoneConnectionOperationDenied(
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' is "
-                f"{zc['status']}; only a Connecting or Connected one can be disconnected.",
-                code="EndpointZoneConnectionOperationDenied")
+                f"{zc['status']}; only a Connecting or Connected one can be disconnected.")
         self._zone_connection_disabled(by.account, by.request_id, endpoint_id, zone_id)
         return zc
 
@@ -93,11 +98,10 @@ class ZoneConnections(ConnectionBook):
         conn = self.connection(endpoint_id)
         zc = self.zone_connection(endpoint_id, zone_id)
         if zc["status"] != ZoneStatus.DISCONNECTED or conn["status"] not in LIVE_CONNECTION:
-            raise OperationDenied(
+            raise EndpointZoneConnectionOperationDenied(
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' is "
                 f"{zc['status']} (connection {conn['status']}); only a Disconnected zone of a "
-                "Connected connection can be allowed again.",
-                code="EndpointZoneConnectionOperationDenied")
+                "Connected connection can be allowed again.")
         resource_id = self.allocations(conn, [zone_id])[zone_id]
         self._zone_connection_enabled(by.account, by.request_id, endpoint_id, zone_id,
                                       resource_id)
@@ -121,14 +125,12 @@ class ZoneConnections(ConnectionBook):
             raise InvalidValue(f"ResourceAllocateMode must be Auto or Manual; got '{mode}'.")
         zc = self.zone_connection(endpoint_id, zone_id)
         if zc["status"] not in (ZoneStatus.DISCONNECTED, ZoneStatus.WAIT):
-            raise OperationDenied(
+            raise EndpointZoneConnectionOperationDenied(
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' is "
-                f"{zc['status']}; disconnect it before changing its allocation (RES-6).",
-                code="EndpointZoneConnectionOperationDenied")
+                f"{zc['status']}; disconnect it before changing its allocation (RES-6).")
         if mode == AllocateMode.MANUAL:
             if not resource_id:
-                raise InvalidValue("ResourceAllocateMode Manual needs ResourceId and ResourceType.",
-                                   code="MissingParameter")
+                raise MissingValue("ResourceAllocateMode Manual needs ResourceId and ResourceType.")
             self.attached_in_zone(resource_id, zone_id)
         self._zone_allocation_set(by.account, by.request_id, endpoint_id, zone_id, mode,
                                   resource_id if mode == AllocateMode.MANUAL else None)
@@ -158,22 +160,23 @@ class ZoneConnections(ConnectionBook):
     def check_replaceable(self, endpoint_id: str, zone_id: str, zc: dict[str, Any],
                           resource_id: str) -> None:
         if self.resource_type != "slb":
-            raise OperationDenied("Only CLB service resources can be replaced without "
-                                  "disconnecting (RES-9).", code="OperationDenied.NotClb")
+            raise OperationDeniedNotClb(
+                "Only CLB service resources can be replaced without "
+                "disconnecting (RES-9).")
         if zc["status"] != ZoneStatus.CONNECTED:
-            raise OperationDenied(
+            raise EndpointZoneConnectionOperationDenied(
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' is "
-                f"{zc['status']}; only a Connected zone can have its resource replaced.",
-                code="EndpointZoneConnectionOperationDenied")
+                f"{zc['status']}; only a Connected zone can have its resource replaced.")
         old = self.attached_in_zone(zc["resource_id"], zone_id)
         if old["auto_allocated"]:
-            raise OperationDenied(
+            raise OperationDeniedAutoAllocationEnabled(
                 f"Turn off automatic allocation of '{zc['resource_id']}' before replacing it "
-                "(RES-9).", code="OperationDenied.AutoAllocationEnabled")
+                "(RES-9).")
         self.attached_in_zone(resource_id, zone_id)
         if resource_id == zc["resource_id"] or resource_id in self.failed_resources:
-            raise InvalidValue(f"The resource '{resource_id}' cannot replace the zone's current "
-                               "resource: it is the same one, or it is unavailable.")
+            raise InvalidValue(
+                f"The resource '{resource_id}' cannot replace the zone's current "
+                "resource: it is the same one, or it is unavailable.")
 
     @event("ResourceReplaced")
     def _resource_replaced(self, actor: str, request_id: str, endpoint_id: str, zone_id: str,
@@ -198,9 +201,9 @@ class ZoneConnections(ConnectionBook):
                              zc: dict[str, Any]) -> dict[str, Any]:
         """RES-10: the provider disconnects the old resource; the old ENI goes with it."""
         if zc["status"] != ZoneStatus.MIGRATED or not zc["replaced_resource_id"]:
-            raise OperationDenied(
+            raise EndpointZoneConnectionOperationDenied(
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' has no migrated "
-                "resource to disconnect.", code="EndpointZoneConnectionOperationDenied")
+                "resource to disconnect.")
         self._replaced_resource_disconnected(by.account, by.request_id, endpoint_id, zone_id,
                                              zc["replaced_resource_id"], zc["replaced_eni_id"])
         return zc

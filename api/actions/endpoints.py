@@ -12,6 +12,7 @@ from privatelink.api.wire import models as m
 from privatelink.application.endpoints import ZoneRequest
 from privatelink.domain.endpoint import EndpointOptions
 from privatelink.domain.errors import EndpointNotFound, InvalidValue
+from privatelink.domain.errors_invalid import MissingValue
 from privatelink.projections.docs import consumer_zone
 from privatelink.projections.views import ENDPOINT, SECURITY_GROUP, ZONE, endpoint_key
 
@@ -28,8 +29,7 @@ def zone_requests(zones: list[Any]) -> list[ZoneRequest]:
     requests = []
     for i, zone in enumerate(zones, 1):
         if not zone.zone_id or not zone.v_switch_id:
-            raise InvalidValue(f"Zone.{i}.ZoneId and Zone.{i}.VSwitchId are required.",
-                               code="MissingParameter")
+            raise MissingValue(f"Zone.{i}.ZoneId and Zone.{i}.VSwitchId are required.")
         requests.append(ZoneRequest(zone.zone_id, zone.v_switch_id, zone.ip, zone.ipv6_address))
     return requests
 

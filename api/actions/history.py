@@ -11,7 +11,7 @@ from privatelink.api.actions.registry import action
 from privatelink.api.wire.errors import InvalidParameter
 from privatelink.api.wire.extensions import GetResourceAsOfRequest, ListResourceEventsRequest
 from privatelink.application.history import resource_named
-from privatelink.domain.errors import InvalidValue
+from privatelink.domain.errors_invalid import MissingValue
 from privatelink.projections.attributes import endpoint_attribute, service_attribute
 from privatelink.projections.docs import consumer_zone
 
@@ -48,7 +48,7 @@ def list_resource_events(ctx: Ctx, r: ListResourceEventsRequest) -> dict[str, An
 @action("GetResourceAsOf")
 def get_resource_as_of(ctx: Ctx, r: GetResourceAsOfRequest) -> dict[str, Any]:
     if (r.as_of is None) == (r.version is None):
-        raise InvalidValue("Give exactly one of AsOf and Version.", code="MissingParameter")
+        raise MissingValue("Give exactly one of AsOf and Version.")
     resource = resource_named(r.resource_id)
     ctx.app.check_history_access(ctx.account, resource)
     return render_as_of(ctx.app, resource, parse_time("AsOf", r.as_of), r.version)

@@ -7,7 +7,7 @@ from typing import Any
 from privatelink.api.actions.context import Ctx
 from privatelink.api.actions.registry import action
 from privatelink.api.wire import models as m
-from privatelink.domain.errors import InventoryNotFound
+from privatelink.domain.errors import InvalidRegionIdNotFound, missing
 from privatelink.domain.resources import WIRE_RESOURCE_TYPES
 
 
@@ -36,5 +36,5 @@ def describe_regions(ctx: Ctx, r: m.DescribeRegionsRequest) -> dict[str, Any]:
 def describe_zones(ctx: Ctx, r: m.DescribeZonesRequest) -> dict[str, Any]:
     region = ctx.runtime.inventory.region(r.region_id)
     if region is None:
-        raise InventoryNotFound("InvalidRegionId.NotFound", "region", r.region_id)
+        raise InvalidRegionIdNotFound(missing("region", r.region_id))
     return {"Zones": {"Zone": [{"ZoneId": z, "LocalName": z} for z in region.zones]}}

@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 
 from privatelink.api.actions.context import Ctx, Handler
-from privatelink.domain.errors import InventoryNotFound
+from privatelink.domain.errors import InvalidRegionIdNotFound, missing
 
 ACTIONS: dict[str, Handler] = {}
 REGION_FIELDS = ("region_id", "service_region_id")
@@ -19,7 +19,7 @@ def check_regions(ctx: Ctx, request: Any) -> None:
     for name in REGION_FIELDS:
         region = getattr(request, name, None)
         if region is not None and ctx.runtime.inventory.region(region) is None:
-            raise InventoryNotFound("InvalidRegionId.NotFound", "region", region)
+            raise InvalidRegionIdNotFound(missing("region", region))
 
 
 def action(name: str) -> Callable[[Handler], Handler]:

@@ -11,6 +11,7 @@ from privatelink.api.actions.registry import action
 from privatelink.api.wire import models as m
 from privatelink.application.services import ResourceRef
 from privatelink.domain.errors import EndpointServiceNotFound, InvalidValue
+from privatelink.domain.errors_invalid import MissingValue
 from privatelink.domain.service import ServiceOptions
 from privatelink.projections.views import RESOURCE, SERVICE, USER, ZONE, child_key, service_key
 
@@ -51,7 +52,7 @@ def create_vpc_endpoint_service(ctx: Ctx, r: m.CreateVpcEndpointServiceRequest) 
     refs = [ResourceRef(x.resource_id or "", x.resource_type, x.zone_id) for x in r.resource]
     for i, ref in enumerate(refs, 1):
         if not ref.resource_id:
-            raise InvalidValue(f"Resource.{i}.ResourceId is required.", code="MissingParameter")
+            raise MissingValue(f"Resource.{i}.ResourceId is required.")
     result = ctx.settle(ctx.app.create_endpoint_service(ctx.command(r), r.region_id, refs, options))
     doc = {**owned_service(ctx, result["ServiceId"], r.region_id),
            **{k: v for k, v in result.items() if k == "ServiceStatus"}}
@@ -179,7 +180,7 @@ def whitelist_entry(user_id: int | None, user_arn: str | None) -> str:
             raise InvalidValue("UserId must be a positive account UID.")
         return str(user_id)
     if user_arn is None:
-        raise InvalidValue("Either UserId or UserARN is required.", code="MissingParameter")
+        raise MissingValue("Either UserId or UserARN is required.")
     if user_arn == "*":
         return "*"
     match = _ARN.match(user_arn)

@@ -9,6 +9,7 @@ from privatelink.api.actions.registry import action
 from privatelink.api.wire import models as m
 from privatelink.api.wire.errors import InvalidParameter
 from privatelink.domain.errors import InvalidValue
+from privatelink.domain.errors_invalid import MissingValue
 from privatelink.projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
 
 PAGE = 50
@@ -26,8 +27,7 @@ def tag_resources(ctx: Ctx, r: m.TagResourcesRequest) -> dict[str, Any]:
 @action("UntagResources")
 def untag_resources(ctx: Ctx, r: m.UntagResourcesRequest) -> dict[str, Any]:
     if not r.all and not r.tag_key:
-        raise InvalidValue("Give TagKey.N, or All=true to remove every tag.",
-                           code="MissingParameter")
+        raise MissingValue("Give TagKey.N, or All=true to remove every tag.")
     keys = None if r.all else list(r.tag_key)
     return ctx.settle(ctx.app.untag_resources(ctx.command(r), r.region_id, r.resource_type,
                                               list(r.resource_id), keys))
@@ -38,7 +38,7 @@ def list_tag_resources(ctx: Ctx, r: m.ListTagResourcesRequest) -> dict[str, Any]
     if r.resource_type not in KINDS:
         raise InvalidValue("ResourceType must be vpcendpoint or vpcendpointservice.")
     if not r.resource_id and not r.tag:
-        raise InvalidValue("Give ResourceId.N or Tag.N.", code="MissingParameter")
+        raise MissingValue("Give ResourceId.N or Tag.N.")
     kind, id_field, key_of = KINDS[r.resource_type]
     keys = [key_of(i) for i in r.resource_id] if r.resource_id else None
     wanted = [{"Key": t.key, **({"Value": t.value} if t.value is not None else {})}

@@ -10,12 +10,10 @@ from typing import Any
 
 from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
-from privatelink.api.errors import HTTP_STATUS, status_for
+from privatelink.api.errors import KNOWN_ERRORS, error_response
 from privatelink.api.wire.errors import UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.domain.base import Caller
-
-KNOWN_ERRORS = tuple(HTTP_STATUS)
 
 # A refusal the rules raise without naming a parameter, shown beside the field it is about.
 FIELD_OF_CODE = {
@@ -38,6 +36,16 @@ class ActionFailed(Exception):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+    @classmethod
+    def of(cls, error: Exception, request_id: str, form: str = "",
+           field: str | None = None) -> ActionFailed:
+        """The refusal as the API answers it: code, message and status from the one error
+        function of ``api/errors.py``, so the console shows what a signed request gets."""
+        status, body = error_response(error, request_id, "")
+        code = body["Code"]
+        field = field or getattr(error, "parameter", None) or FIELD_OF_CODE.get(code)
+        return cls(code, body["Message"], field, status, request_id, form)
 
 
 Params = Mapping[str, Any] | Iterable[tuple[str, Any]]
@@ -68,10 +76,7 @@ def call(runtime: RuntimeLike, account: str, action: str, params: Params,
         ctx = Ctx(runtime, Caller(account, request_id), action, fingerprint(pairs))
         return handler(ctx, request)
     except KNOWN_ERRORS as error:
-        code = getattr(error, "code", "InternalError")
-        field = getattr(error, "parameter", None) or FIELD_OF_CODE.get(code)
-        raise ActionFailed(code, getattr(error, "message", str(error)), field,
-                           status_for(error), request_id) from None
+        raise ActionFailed.of(error, request_id) from None
 
 
 def call_all(runtime: RuntimeLike, account: str, action: str, params: Params, key: str,

@@ -11,6 +11,9 @@ from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.provider_tabs import not_found
 from privatelink.api.console.session import Session
 from privatelink.api.console.web import BASE, Web, status_of
+from privatelink.api.errors_console import ConsoleOperationNotFound
+from privatelink.domain.errors import EndpointServiceNotFound
+from privatelink.domain.errors_invalid import MissingValue
 
 Form = dict[str, Any]
 
@@ -69,14 +72,13 @@ def routes(app: FastAPI, web: Web) -> None:
         if form.get("InterRegion"):
             params["ServiceRegionId"] = form.get("ServiceRegionId")
         if not params["ServiceName"]:
-            raise ActionFailed("MissingParameter", "Enter the endpoint service name to verify.",
-                               "ServiceName", 400, "", "create")
+            raise ActionFailed.of(MissingValue("Enter the endpoint service name to verify."), "",
+                                  "create", field="ServiceName")
         found = (await web.call(session, "ListVpcEndpointServicesByEndUser", params))["Services"]
         if not found:
-            raise ActionFailed("EndpointServiceNotFound",
-                               f"The specified endpoint service '{params['ServiceName']}' does "
-                               "not exist or you are not on its whitelist.", "ServiceName",
-                               404, "", "create")
+            missing = EndpointServiceNotFound(
+                params["ServiceName"], "does not exist or you are not on its whitelist")
+            raise ActionFailed.of(missing, "", "create", field="ServiceName")
         return found[0]
 
     @app.post(f"{BASE}/endpoints/new")
@@ -134,8 +136,8 @@ def routes(app: FastAPI, web: Web) -> None:
         elif op == "delete":
             spec = ("DeleteVpcEndpoint", {}, "details", f"Deleting endpoint {endpoint_id}.")
         else:
-            return not_found(web, request, session, ActionFailed(
-                "NotFound", f"The console has no operation '{op}'.", None, 404, ""))
+            return not_found(web, request, session, ActionFailed.of(
+                ConsoleOperationNotFound(f"The console has no operation '{op}'."), ""))
         action, params, tab, notice = spec
         failed = await web.act(session, f"{op}:{form.get('row') or ''}", action,
                                {**base, **params}, notice)

@@ -13,7 +13,7 @@ from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.chart import zone_chart
 from privatelink.api.console.provider_tabs import not_found
 from privatelink.api.console.session import Session
-from privatelink.api.console.web import BASE, Web
+from privatelink.api.console.web import BASE, Web, status_of
 from privatelink.infra.dataplane.records import available_zones
 
 CHART_MOMENTS = 80
@@ -104,7 +104,7 @@ def routes(app: FastAPI, web: Web) -> None:
                 states.append((moment, {z["ZoneId"]: z.get("ZoneStatus", "")
                                         for z in doc.get("Zones", [])}))
             chart = zone_chart(states, now)
-        return web.page(request, session, "history.html", 400 if error else 200,
+        return web.page(request, session, "history.html", status_of(error),
                         resource_id=resource_id, events=events, moments=moments,
                         chosen=chosen, snapshot=snapshot, diff=diff, dns=dns, chart=chart,
                         since=since, until=until, error=error, endpoint=endpoint)

@@ -9,11 +9,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from privatelink.api.actions.context import Ctx
-from privatelink.api.console.calls import KNOWN_ERRORS, ActionFailed
+from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.web import BASE, Web, new_request_id
-from privatelink.api.errors import status_for
+from privatelink.api.errors import KNOWN_ERRORS, AdminOnly
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
+from privatelink.domain.errors import InvalidResourceIdNotFound, missing
 from starlette.concurrency import run_in_threadpool
 
 
@@ -45,14 +46,14 @@ def routes(app: FastAPI, web: Web) -> None:
         resource_id, down = str(form.get("ResourceId", "")), form.get("Down") == "true"
         request_id = new_request_id()
         if not loopback(request):
-            failed = ActionFailed("Forbidden.AdminOnly", "The operator page acts for callers "
-                                  "on this machine only.", None, 403, request_id, "fault")
+            failed = ActionFailed.of(AdminOnly("The operator page acts for callers on this "
+                                               "machine only."), request_id, "fault")
             return await page(request, session, failed)
         if resource_id not in {lb.id for lb in web.runtime.inventory.load_balancers
                                if lb.owner == session.uid}:
-            failed = ActionFailed("InvalidResourceId.NotFound", f"The specified load balancer "
-                                  f"'{resource_id}' does not exist.", "ResourceId", 404,
-                                  request_id, "fault")
+            failed = ActionFailed.of(
+                InvalidResourceIdNotFound(missing("load balancer", resource_id)), request_id,
+                "fault", field="ResourceId")
             return await page(request, session, failed)
         command = Command(Caller("operator", request_id), "AdminFault")
         try:
@@ -61,9 +62,7 @@ def routes(app: FastAPI, web: Web) -> None:
             await run_in_threadpool(Ctx(web.runtime, command.caller, "AdminFault", "").settle,
                                     outcome)
         except KNOWN_ERRORS as error:
-            failed = ActionFailed(getattr(error, "code", "InternalError"),
-                                  getattr(error, "message", str(error)), None,
-                                  status_for(error), request_id, "fault")
+            failed = ActionFailed.of(error, request_id, "fault")
             return await page(request, session, failed)
         session.flash.append(f"Marked {resource_id} {'down' if down else 'up'} "
                              f"(request {request_id}).")

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.session import Session
 from privatelink.api.console.web import BASE, Web, status_of
+from privatelink.api.errors_console import ConsoleOperationNotFound
 
 TABS = (("basic", "Basic Information"), ("resources", "Service Resource"),
         ("whitelist", "Service Whitelist"), ("connections", "Endpoint Connections"),
@@ -146,8 +147,8 @@ def routes(app: FastAPI, web: Web) -> None:
         elif op in OPS:
             spec = OPS[op]
         else:
-            return not_found(web, request, session, ActionFailed(
-                "NotFound", f"The console has no operation '{op}'.", None, 404, ""))
+            return not_found(web, request, session, ActionFailed.of(
+                ConsoleOperationNotFound(f"The console has no operation '{op}'."), ""))
         action, build, tab, notice = spec
         params = {"RegionId": session.region, "ServiceId": service_id, **build(form)}
         form_id = f"{op}:{form.get('row') or ''}"

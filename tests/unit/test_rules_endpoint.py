@@ -14,6 +14,7 @@ from privatelink.domain.errors import (
     DomainError,
     EndpointNotFound,
     EndpointServiceNotFound,
+    InvalidSecurityGroupIdNotFound,
     InvalidValue,
     IpAddressUnavailable,
     NotFound,
@@ -305,7 +306,7 @@ def test_ep_6_attaching_an_attached_security_group_is_refused() -> None:
 
 def test_ep_6_detaching_a_security_group_not_attached_is_refused() -> None:
     endpoint = new_endpoint(listed_service())
-    with pytest.raises(InvalidValue) as refused:
+    with pytest.raises(InvalidSecurityGroupIdNotFound) as refused:
         endpoint.detach_security_group(consumer, "sg-consumer0002")
     assert refused.value.code == "InvalidSecurityGroupId.NotFound"
     assert endpoint.collect_events() == []

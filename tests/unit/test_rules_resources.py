@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from privatelink.domain.endpoint import Endpoint
-from privatelink.domain.errors import DomainError, InvalidValue, OperationDenied, ZoneNotSupported
+from privatelink.domain.errors import (DomainError, EndpointServiceResourceNotFound, InvalidValue,
+                                       OperationDenied, ZoneNotSupported)
 from privatelink.domain.service import EndpointService
 from tests.unit.helpers import (
     CONSUMER_UID,
@@ -378,7 +379,7 @@ def test_res_6_a_manual_resource_not_attached_in_the_zone_is_refused() -> None:
     service = listed(nlb("nlb-1", (ZONE_H, ZONE_I)), nlb("nlb-2", (ZONE_I,)), auto_accept=True)
     connected_endpoint(service, (ZONE_H,))
     disconnected_zone(service)
-    with pytest.raises(InvalidValue) as refused:
+    with pytest.raises(EndpointServiceResourceNotFound) as refused:
         service.set_zone_allocation(provider, EP, ZONE_H, "Manual", "nlb-2", True)
     assert refused.value.code == "EndpointServiceResourceNotFound"
     assert service.collect_events() == []
@@ -595,7 +596,7 @@ def test_res_9_replacement_by_the_same_resource_is_refused() -> None:
 
 def test_res_9_replacement_by_a_resource_not_attached_in_the_zone_is_refused() -> None:
     service, _ = two_clbs()
-    with pytest.raises(InvalidValue) as refused:
+    with pytest.raises(EndpointServiceResourceNotFound) as refused:
         replace(service, "Force", "clb-404")
     assert refused.value.code == "EndpointServiceResourceNotFound"
     assert service.collect_events() == []

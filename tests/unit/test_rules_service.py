@@ -24,7 +24,7 @@ from privatelink.domain.errors import (
 )
 from privatelink.domain.idempotency import ClientTokenRecord
 from privatelink.domain.service import EndpointService, ServiceOptions
-from privatelink.domain.service_resources import NotFoundResource
+from privatelink.domain.errors import EndpointServiceResourceNotFound
 from tests.unit.helpers import (
     CONSUMER_UID,
     OUTSIDER_UID,
@@ -427,7 +427,7 @@ def test_res_1_detaching_a_resource_in_one_zone_keeps_its_other_zones() -> None:
 
 def test_res_1_detaching_a_resource_that_is_not_attached_is_refused() -> None:
     service = new_service()
-    with pytest.raises(NotFoundResource) as refused:
+    with pytest.raises(EndpointServiceResourceNotFound) as refused:
         service.detach_resource(provider, "nlb-404", None)
     assert refused.value.code == "EndpointServiceResourceNotFound"
     assert service.collect_events() == []
