@@ -7,7 +7,7 @@ detached (RES-2).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from eventsourcing.domain import event
 
@@ -15,6 +15,9 @@ from privatelink.domain.bandwidth import check_bandwidth, check_mode, default_mo
 from privatelink.domain.base import Caller
 from privatelink.domain.errors import ConnectionNotFound, OperationDenied, ZoneNotSupported
 from privatelink.domain.tags import Taggable
+
+if TYPE_CHECKING:
+    from privatelink.domain.events import ConnectionBookEvents
 
 LIVE_ZONE = ("Connecting", "Connected", "Migrating", "Migrated")
 
@@ -26,6 +29,17 @@ def new_zone(status: str = "Wait") -> dict[str, Any]:
 
 class ConnectionBook(Taggable):
     """Connection behaviour of :class:`domain.service.EndpointService`."""
+
+    if TYPE_CHECKING:  # its events, as domain/events.py declares them
+        ConnectionRequested: TypeAlias = ConnectionBookEvents.ConnectionRequested
+        ConnectionAllowed: TypeAlias = ConnectionBookEvents.ConnectionAllowed
+        ConnectionDenied: TypeAlias = ConnectionBookEvents.ConnectionDenied
+        BandwidthChanged: TypeAlias = ConnectionBookEvents.BandwidthChanged
+        ConnectionEstablished: TypeAlias = ConnectionBookEvents.ConnectionEstablished
+        ConnectionDisconnected: TypeAlias = ConnectionBookEvents.ConnectionDisconnected
+        ConnectionZoneAdded: TypeAlias = ConnectionBookEvents.ConnectionZoneAdded
+        ConnectionZoneRemoved: TypeAlias = ConnectionBookEvents.ConnectionZoneRemoved
+        ConnectionClosed: TypeAlias = ConnectionBookEvents.ConnectionClosed
 
     if TYPE_CHECKING:  # set by EndpointService; class annotations would become event fields
         service_id: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -13,6 +13,9 @@ from privatelink.domain.base import Caller, aggregate_uuid, endpoint_domain, zon
 from privatelink.domain.errors import AlreadyExists, EndpointNotFound, InvalidValue, OperationDenied
 from privatelink.domain.service import IP_VERSIONS, EndpointService, check_choice, check_updatable
 from privatelink.domain.tags import Taggable, check_tags
+
+if TYPE_CHECKING:
+    from privatelink.domain.events import EndpointEvents
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,18 @@ UPDATABLE = frozenset(("name", "description", "zone_affinity", "address_ip_versi
 
 class Endpoint(Taggable):
     """An interface endpoint of a consumer's VPC, connected to one endpoint service."""
+
+    if TYPE_CHECKING:  # its events, as domain/events.py declares them
+        Created: TypeAlias = EndpointEvents.Created
+        Activated: TypeAlias = EndpointEvents.Activated
+        AttributesUpdated: TypeAlias = EndpointEvents.AttributesUpdated
+        ZoneAdded: TypeAlias = EndpointEvents.ZoneAdded
+        ZoneRemoved: TypeAlias = EndpointEvents.ZoneRemoved
+        ZoneEniReplaced: TypeAlias = EndpointEvents.ZoneEniReplaced
+        ReplacedEniDeleted: TypeAlias = EndpointEvents.ReplacedEniDeleted
+        SecurityGroupAttached: TypeAlias = EndpointEvents.SecurityGroupAttached
+        SecurityGroupDetached: TypeAlias = EndpointEvents.SecurityGroupDetached
+        Deleted: TypeAlias = EndpointEvents.Deleted
 
     tag_kind = "endpoint"
 

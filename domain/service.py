@@ -4,7 +4,7 @@ regions and the connections endpoints make to it (SVC, WL, XR, DEL-1/2)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -26,6 +26,9 @@ from privatelink.domain.service_resources import (
     check_same_type,
 )
 from privatelink.domain.tags import check_tags
+
+if TYPE_CHECKING:
+    from privatelink.domain.events import EndpointServiceEvents
 
 IP_VERSIONS = ("IPv4", "DualStack")
 UPDATABLE = frozenset(("description", "auto_accept", "zone_affinity", "ipv6",
@@ -51,6 +54,15 @@ class ServiceOptions:
 
 class EndpointService(ServiceResources):
     """A provider's endpoint service in its home region."""
+
+    if TYPE_CHECKING:  # its events, as domain/events.py declares them
+        Created: TypeAlias = EndpointServiceEvents.Created
+        Activated: TypeAlias = EndpointServiceEvents.Activated
+        AttributesUpdated: TypeAlias = EndpointServiceEvents.AttributesUpdated
+        SupportedRegionsChanged: TypeAlias = EndpointServiceEvents.SupportedRegionsChanged
+        UserAdded: TypeAlias = EndpointServiceEvents.UserAdded
+        UserRemoved: TypeAlias = EndpointServiceEvents.UserRemoved
+        Deleted: TypeAlias = EndpointServiceEvents.Deleted
 
     tag_kind = "service"
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from eventsourcing.domain import event
 
 from privatelink.domain.base import Caller, PrivateLinkAggregate
 from privatelink.domain.errors import InvalidValue
+
+if TYPE_CHECKING:
+    from privatelink.domain.events import TaggableEvents
 
 MAX_TAGS = 20
 
@@ -37,6 +40,10 @@ def check_tags(tags: Iterable[tuple[str, str]]) -> None:
 
 class Taggable(PrivateLinkAggregate):
     """Tags and resource group of an aggregate."""
+
+    if TYPE_CHECKING:  # its events, as domain/events.py declares them
+        TagsChanged: TypeAlias = TaggableEvents.TagsChanged
+        ResourceGroupChanged: TypeAlias = TaggableEvents.ResourceGroupChanged
 
     tag_kind = "resource"
     """Which view the tag events update: overridden as 'service' or 'endpoint'."""

@@ -4,7 +4,7 @@ allocation, resource replacement and migration, and failover (RES-5..11).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from eventsourcing.domain import event
 
@@ -12,12 +12,26 @@ from privatelink.domain.base import Caller
 from privatelink.domain.connections import LIVE_ZONE, ConnectionBook
 from privatelink.domain.errors import InvalidValue, OperationDenied
 
+if TYPE_CHECKING:
+    from privatelink.domain.events import ZoneConnectionsEvents
+
 ALLOCATE_MODES = ("Auto", "Manual")
 REPLACE_MODES = ("Graceful", "Force")
 
 
 class ZoneConnections(ConnectionBook):
     """Zone-connection behaviour of :class:`domain.service.EndpointService`."""
+
+    if TYPE_CHECKING:  # its events, as domain/events.py declares them
+        ZoneConnectionDisabled: TypeAlias = ZoneConnectionsEvents.ZoneConnectionDisabled
+        ZoneConnectionDisconnected: TypeAlias = ZoneConnectionsEvents.ZoneConnectionDisconnected
+        ZoneConnectionEnabled: TypeAlias = ZoneConnectionsEvents.ZoneConnectionEnabled
+        ZoneAllocationSet: TypeAlias = ZoneConnectionsEvents.ZoneAllocationSet
+        ResourceReplaced: TypeAlias = ZoneConnectionsEvents.ResourceReplaced
+        MigrationCompleted: TypeAlias = ZoneConnectionsEvents.MigrationCompleted
+        ReplacedResourceDisconnected: TypeAlias = ZoneConnectionsEvents.ReplacedResourceDisconnected
+        ResourceFailed: TypeAlias = ZoneConnectionsEvents.ResourceFailed
+        ResourceRecovered: TypeAlias = ZoneConnectionsEvents.ResourceRecovered
 
     def zone_connection(self, endpoint_id: str, zone_id: str) -> dict[str, Any]:
         zones = self.connection(endpoint_id)["zones"]
