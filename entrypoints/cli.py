@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import signal
-import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,21 +22,21 @@ console = Console(stderr=True, soft_wrap=True)
 
 # Store options default to None ("not given"): the settings then read the environment or
 # their own default (issue 12).
-DataDir = Annotated[Optional[Path], typer.Option(
+DataDir = Annotated[Path | None, typer.Option(
     "--data-dir", metavar="DIR", show_default=".privatelink; env PRIVATELINK_DATA_DIR",
     help="Where the embedded PostgreSQL keeps its data (when no --database-url is given).")]
-DatabaseUrl = Annotated[Optional[str], typer.Option(
+DatabaseUrl = Annotated[str | None, typer.Option(
     "--database-url", metavar="URL", show_default="none; env DATABASE_URL",
     help="An external PostgreSQL to use instead of the embedded one.")]
-Schema = Annotated[Optional[str], typer.Option(
+Schema = Annotated[str | None, typer.Option(
     "--schema", metavar="NAME", show_default="public; env PRIVATELINK_DB_SCHEMA",
     help="PostgreSQL schema holding the event store and views.")]
-InventoryOpt = Annotated[Optional[Path], typer.Option(
+InventoryOpt = Annotated[Path | None, typer.Option(
     "--inventory", metavar="FILE", show_default="the demo inventory; env PRIVATELINK_INVENTORY",
     help="Inventory file (accounts, VPCs, load balancers); the demo inventory otherwise.")]
 
 
-def settings_for(**values: object) -> "Settings":
+def settings_for(**values: Any) -> Settings:
     from privatelink.infra.settings import Settings
 
     return Settings(**{k: v for k, v in values.items() if v is not None})
@@ -125,7 +123,6 @@ def serve(
     console.print(f"privatelink listening on http://{settings.host}:{settings.port} "
                   f"(store: {kind}, {store}, schema {settings.db_schema})")
     from privatelink.api.http import CloudProtocol, cloud_http_protocol
-
     from privatelink.api.limits import limit_server
 
     GracefulServer(limit_server(uvicorn.Config(
@@ -133,7 +130,7 @@ def serve(
         access_log=False, log_config=None, http=cloud_http_protocol()), settings)).run()
 
 
-def serve_settings(**options: object) -> "ServeSettings":
+def serve_settings(**options: Any) -> ServeSettings:
     """The settings of `serve` from its options: an option not given (None) leaves the setting
     to the environment or its default."""
     from pydantic import ValidationError
@@ -152,7 +149,7 @@ def serve_settings(**options: object) -> "ServeSettings":
         raise
 
 
-def check_ports(settings: "Settings") -> None:
+def check_ports(settings: Settings) -> None:
     """Both listeners' ports, before PostgreSQL starts: a busy one fails at once, naming it."""
     import socket
 
@@ -205,9 +202,9 @@ def fault(
     """Mark a load balancer failed (--down) or recovered (--up): its zone connections fail
     over to another resource in the same zone (RES-8), as events a running server follows."""
     from privatelink.application.unit_of_work import Command
+    from privatelink.composition import open_runtime
     from privatelink.domain.base import Caller
     from privatelink.domain.errors import DomainError
-    from privatelink.composition import open_runtime
 
     settings = settings_for(data_dir=data_dir, database_url=database_url, db_schema=schema,
                             inventory=inventory)
@@ -225,9 +222,12 @@ def main() -> None:
 
 
 def _register_history_commands() -> None:
-    import privatelink.cli_admin  # noqa: F401 - reset, inventory, provisioner (issue 12)
-    import privatelink.cli_history  # noqa: F401 - registers its commands on `app`
+    # In the order of their commands in `privatelink --help`:
+    # isort: off
+    import privatelink.cli_admin  # reset, inventory, provisioner (issue 12)
+    import privatelink.cli_history  # registers its commands on `app`
     import privatelink.cli_dns  # noqa: F401 - registers `dns` on `app`
+    # isort: on
 
 
 _register_history_commands()

@@ -6,7 +6,8 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from fastapi import FastAPI
 from psycopg_pool import ConnectionPool
@@ -19,7 +20,12 @@ from privatelink.application.live_inventory import LiveInventory
 from privatelink.application.provisioner_holds import ProvisionerHolds
 from privatelink.domain.inventory import Inventory
 from privatelink.infra.change_feed import PostgresChangeFeed
-from privatelink.infra.database import ensure_schema, eventsourcing_env, open_database, schema_setup_lock
+from privatelink.infra.database import (
+    ensure_schema,
+    eventsourcing_env,
+    open_database,
+    schema_setup_lock,
+)
 from privatelink.infra.dataplane import start_data_plane
 from privatelink.infra.edge_store import PostgresAnswerStore, PostgresNonceStore
 from privatelink.infra.followers import Projector, ProvisionerRunner
@@ -66,7 +72,7 @@ class Runtime:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def read_inventory(settings: Settings) -> Inventory:
@@ -77,7 +83,8 @@ def read_inventory(settings: Settings) -> Inventory:
 def open_runtime(settings: Settings, *, serve: bool = True,
                  inventory: Inventory | None = None) -> Iterator[Runtime]:
     """Start the store, the application, the views and, when serving, the followers."""
-    inventory = LiveInventory(inventory or read_inventory(settings))  # type: ignore[assignment]
+    live = LiveInventory(inventory or read_inventory(settings))
+    inventory = cast(Inventory, live)  # it answers every lookup from the current inventory
     with ExitStack() as stack:
         url = stack.enter_context(open_database(settings))
         with schema_setup_lock(url, settings.db_schema):
@@ -88,7 +95,7 @@ def open_runtime(settings: Settings, *, serve: bool = True,
                 provision_delay=timedelta(seconds=settings.provision_delay))
         stack.callback(app.close)
         app.holds = ProvisionerHolds()
-        inventory.restore(app)  # type: ignore[attr-defined]
+        live.restore(app)
         # A short wait for a connection: when the store is down, a read answers 503 promptly
         # instead of hanging until the client gives up.
         pool = ConnectionPool(url, min_size=1, max_size=settings.pool_size, open=True,
