@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
 from privatelink.api.errors import AdminOnly, error_body, status_for
 from privatelink.api.wire.errors import InvalidParameter
 from privatelink.application.live_inventory import change_inventory, read_log
@@ -30,7 +33,6 @@ from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
 from privatelink.domain.errors import OperationDenied
 from privatelink.domain.inventory_changes import apply_change
-from starlette.concurrency import run_in_threadpool
 
 ADMIN_KEY_HEADER = "x-privatelink-admin-key"
 STEP_WAIT = 5.0
@@ -88,8 +90,7 @@ def include_admin_routes(app: FastAPI, runtime: Any) -> None:
     route("DELETE", "/inventory/{kind}/{ident}", lambda rq, rid: remove_item(runtime, rq, rid))
     route("GET", "/provisioner", lambda rq, rid: holds(runtime))
     for verb in ("hold", "release", "step"):
-        route("POST", f"/provisioner/{verb}",
-              lambda rq, rid, verb=verb: provisioner(runtime, verb, rq, rid))
+        route("POST", f"/provisioner/{verb}", partial(provisioner, runtime, verb))
     app.include_router(router)
 
 
@@ -104,7 +105,7 @@ async def reset(runtime: Any, request: Request, request_id: str) -> dict[str, An
             raise InvalidParameter("Inventory", 'is neither an inventory object nor "seed"')
         inventory = apply_change(runtime.inventory.current,
                                  {"op": "replace", "inventory": wanted})
-    return await run_in_threadpool(runtime.reset, inventory)  # type: ignore[no-any-return]
+    return await run_in_threadpool(runtime.reset, inventory)
 
 
 async def show_inventory(runtime: Any) -> dict[str, Any]:

@@ -10,17 +10,29 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
 from privatelink.api.access_log import access_logged
 from privatelink.api.actions import ACTIONS
-from privatelink.api.admin_routes import include_admin_routes
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
+from privatelink.api.admin_routes import include_admin_routes
 from privatelink.api.auth import RawRequest
 from privatelink.api.console import mount_console
-from privatelink.api.errors import HTTP_STATUS, AdminOnly, ServiceUnavailable, error_body, status_for
-from privatelink.api.protocol import (RPC_METHODS, check_version, common_params,
-                                      install_cloud_errors, rendered)
+from privatelink.api.errors import (
+    HTTP_STATUS,
+    AdminOnly,
+    ServiceUnavailable,
+    error_body,
+    status_for,
+)
 from privatelink.api.first_answer import first_answer
+from privatelink.api.protocol import (
+    RPC_METHODS,
+    check_version,
+    common_params,
+    install_cloud_errors,
+    rendered,
+)
 from privatelink.api.wire.errors import InvalidParameter, UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
@@ -95,7 +107,7 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
 
 
 @access_logged
-async def answer(runtime: RuntimeLike, scope: dict[str, Any], raw_body: bytes
+async def answer(runtime: RuntimeLike, scope: Scope, raw_body: bytes
                  ) -> tuple[int, bytes]:
     """One cloud RPC request, from its ASGI scope and body to (status, JSON body)."""
     request_id = new_request_id()
@@ -183,7 +195,7 @@ def cloud_http_protocol() -> type:
     in the cloud's error shape instead of plain text, so the SDK reads a code."""
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-    class CloudHttpProtocol(HttpToolsProtocol):  # type: ignore[misc]
+    class CloudHttpProtocol(HttpToolsProtocol):
         def send_400_response(self, msg: str) -> None:
             body = encode({"RequestId": new_request_id(), "HostId": "", "Code": "InvalidParameter",
                            "Message": f"The request cannot be read: {msg} (is it too large?)"})

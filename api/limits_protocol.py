@@ -21,7 +21,7 @@ class Refused(Exception):
 def bounded_protocol(base: type, limits: EdgeLimits) -> type:
     from privatelink.api.limits import refusal
 
-    class BoundedProtocol(base):  # type: ignore[misc, valid-type]
+    class BoundedProtocol(base):  # type: ignore[misc]
         """One connection: its request heads counted, its requests timed."""
 
         _refusal: Exception | None = None

@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from privatelink.api import xml
 from privatelink.api.auth import Authenticated
@@ -100,7 +101,7 @@ def action_of(query: str, headers: Iterable[tuple[str, str]], body: bytes) -> st
     return next((v for k, v in params if k == "Action"), "")
 
 
-def rendered(scope: dict[str, Any], raw_body: bytes, status: int, body: bytes
+def rendered(scope: Scope, raw_body: bytes, status: int, body: bytes
              ) -> tuple[str, bytes]:
     """(content type, body) of an answer, in the format the request asked for."""
     raw_query = scope.get("query_string", b"")
@@ -154,7 +155,7 @@ def install_cloud_errors(app: FastAPI) -> None:
         return answer(request, error, status)
 
     async def invalid_input(request: Request, exc: Exception) -> Response:
-        errors = getattr(exc, "errors", list)()
+        errors: list[dict[str, Any]] = getattr(exc, "errors", list)()
         where = ".".join(str(p) for p in errors[0]["loc"]) if errors else "request"
         return answer(request, EdgeError(f'The parameter "{where}" is not valid.'), 400)
 

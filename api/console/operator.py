@@ -8,13 +8,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
 from privatelink.api.actions.context import Ctx
 from privatelink.api.console.calls import KNOWN_ERRORS, ActionFailed
 from privatelink.api.console.web import BASE, Web, new_request_id
 from privatelink.api.errors import status_for
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
-from starlette.concurrency import run_in_threadpool
 
 
 def loopback(request: Request) -> bool:
