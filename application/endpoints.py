@@ -11,7 +11,12 @@ from privatelink.application.unit_of_work import Command, Decision, Outcome
 from privatelink.domain.addresses import VSwitchAddresses
 from privatelink.domain.base import Caller, service_id_from_name
 from privatelink.domain.endpoint import Endpoint, EndpointOptions, ZonePlacement
-from privatelink.domain.errors import EndpointNotFound, EndpointServiceNotFound, InvalidValue, NotFound
+from privatelink.domain.errors import (
+    EndpointNotFound,
+    EndpointServiceNotFound,
+    InvalidValue,
+    NotFound,
+)
 from privatelink.domain.inventory import Vpc
 from privatelink.domain.service import EndpointService
 

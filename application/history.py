@@ -13,7 +13,12 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import OriginatorVersionError
 
 from privatelink.domain.endpoint import Endpoint
-from privatelink.domain.errors import EndpointNotFound, EndpointServiceNotFound, InvalidValue, NotFound
+from privatelink.domain.errors import (
+    EndpointNotFound,
+    EndpointServiceNotFound,
+    InvalidValue,
+    NotFound,
+)
 from privatelink.domain.service import EndpointService
 
 ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor",
@@ -208,7 +213,7 @@ class HistoryQueries:
     def _get(self, aggregate_id: UUID, version: int) -> Any:
         """The aggregate at ``version``; a log with a gap below it (issue 16) is a 4xx that
         says so, not a crash."""
-        app: Application = self  # type: ignore[assignment]
+        app: Application[UUID] = self  # type: ignore[assignment]
         try:
             return app.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
@@ -220,7 +225,7 @@ class HistoryQueries:
                 "`privatelink check`.", code="InvalidParameter.Version") from None
 
     def _events(self, aggregate_id: UUID, **kwargs: Any) -> Any:
-        app: Application = self  # type: ignore[assignment]
+        app: Application[UUID] = self  # type: ignore[assignment]
         return app.events.get(aggregate_id, **kwargs)
 
 

@@ -11,7 +11,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -26,6 +26,7 @@ from privatelink.domain.idempotency import ClientTokenRecord
 if TYPE_CHECKING:
     from privatelink.application.executor import CommandExecutor
 
+AggregateT = TypeVar("AggregateT")
 MAX_ATTEMPTS = 30
 
 Decision = tuple[dict[str, Any], list[Aggregate]]
@@ -71,7 +72,7 @@ class UnitOfWork:
     def _execute_alone(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
         """Decide against fresh aggregates; a concurrent writer makes the save fail on a
         version conflict, and then the decision is taken again, a bounded number of times."""
-        app: Application = self  # type: ignore[assignment]
+        app: Application[UUID] = self  # type: ignore[assignment]
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 backoff(attempt)
@@ -116,10 +117,10 @@ class UnitOfWork:
         """Any aggregate by id, through the executor's cache when deciding in its thread."""
         if self.executor is not None and self.executor.in_writer():
             return self.executor.load(aggregate_id)
-        app: Application = self  # type: ignore[assignment]
+        app: Application[UUID] = self  # type: ignore[assignment]
         return app.repository.get(aggregate_id)
 
-    def load(self, cls: type[Any], aggregate_id: Any) -> Any:
+    def load(self, cls: type[AggregateT], aggregate_id: Any) -> AggregateT:
         """Load an aggregate of the given class; NotFound when there is none."""
         try:
             aggregate = self.fetch(aggregate_id)
@@ -135,7 +136,7 @@ class UnitOfWork:
 
     def snapshot_after(self, events: list[Any], jobs: list[Any]) -> None:
         """Snapshot, from memory, aggregates whose new events crossed a snapshot interval."""
-        app: Application = self  # type: ignore[assignment]
+        app: Application[UUID] = self  # type: ignore[assignment]
         if not app.snapshots:
             return
         by_id = {a.id: a for job in jobs for a in job.aggregates}
