@@ -14,10 +14,11 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
+from pydantic import ValidationError
+
 from privatelink.domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
 from privatelink.domain.errors import InvalidValue, InventoryNotFound
 from privatelink.domain.inventory import Inventory
-from pydantic import ValidationError
 
 # kind -> (list of the document, the parent's kind and key, the field naming an item)
 KINDS: dict[str, tuple[str, str | None, str]] = {

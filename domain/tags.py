@@ -58,12 +58,12 @@ class Taggable(PrivateLinkAggregate):
         """Add or overwrite tags; at most 20 per resource."""
         self.check_owned_by(by.account)
         check_tags(tags)
-        merged = dict((k, v) for k, v in self.tags)
+        merged = {k: v for k, v in self.tags}
         merged.update(dict(tags))
         if len(merged) > MAX_TAGS:
             raise InvalidValue(f"A resource takes at most {MAX_TAGS} tags.",
                                code="QuotaExceeded.TagNum")
-        if merged != dict((k, v) for k, v in self.tags):
+        if merged != {k: v for k, v in self.tags}:
             self._tags_changed(by.account, by.request_id, self.tag_kind,
                                [[k, v] for k, v in merged.items()])
 
