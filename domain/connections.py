@@ -16,15 +16,16 @@ from privatelink.domain.base import Caller
 from privatelink.domain.errors import ConnectionNotFound, OperationDenied, ZoneNotSupported
 from privatelink.domain.tags import Taggable
 
-if TYPE_CHECKING:
-    from privatelink.domain.events import ConnectionBookEvents
-
 LIVE_ZONE = ("Connecting", "Connected", "Migrating", "Migrated")
 
 
 def new_zone(status: str = "Wait") -> dict[str, Any]:
     return {"resource_id": None, "status": status, "mode": "Auto",
             "replaced_resource_id": None, "replaced_eni_id": None, "healthy": True}
+
+
+if TYPE_CHECKING:
+    from privatelink.domain.events import ConnectionBookEvents
 
 
 class ConnectionBook(Taggable):

@@ -14,9 +14,6 @@ from privatelink.domain.errors import AlreadyExists, EndpointNotFound, InvalidVa
 from privatelink.domain.service import IP_VERSIONS, EndpointService, check_choice, check_updatable
 from privatelink.domain.tags import Taggable, check_tags
 
-if TYPE_CHECKING:
-    from privatelink.domain.events import EndpointEvents
-
 
 @dataclass(frozen=True)
 class ZonePlacement:
@@ -65,6 +62,10 @@ class CrossRegionCap:
 
 UPDATABLE = frozenset(("name", "description", "zone_affinity", "address_ip_version",
                        "cross_region_bandwidth", "policy_document"))
+
+
+if TYPE_CHECKING:
+    from privatelink.domain.events import EndpointEvents
 
 
 class Endpoint(Taggable):

@@ -27,9 +27,6 @@ from privatelink.domain.service_resources import (
 )
 from privatelink.domain.tags import check_tags
 
-if TYPE_CHECKING:
-    from privatelink.domain.events import EndpointServiceEvents
-
 IP_VERSIONS = ("IPv4", "DualStack")
 UPDATABLE = frozenset(("description", "auto_accept", "zone_affinity", "ipv6",
                        "address_ip_version", "connect_bandwidth"))
@@ -50,6 +47,10 @@ class ServiceOptions:
     resource_type: str | None = None
     tags: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     supported_regions: tuple[str, ...] = field(default_factory=tuple)
+
+
+if TYPE_CHECKING:
+    from privatelink.domain.events import EndpointServiceEvents
 
 
 class EndpointService(ServiceResources):

@@ -17,9 +17,6 @@ from privatelink.domain.errors import (
 from privatelink.domain.resources import ResourceFacts, entry_key
 from privatelink.domain.zone_connections import ZoneConnections
 
-if TYPE_CHECKING:
-    from privatelink.domain.events import ServiceResourcesEvents
-
 MAX_RESOURCES = 20
 
 
@@ -30,6 +27,10 @@ class NotFoundResource(NotFound):
 
     def __init__(self, resource_id: str) -> None:
         super().__init__(f"The resource '{resource_id}' is not attached to the endpoint service.")
+
+
+if TYPE_CHECKING:
+    from privatelink.domain.events import ServiceResourcesEvents
 
 
 class ServiceResources(ZoneConnections):

@@ -10,9 +10,6 @@ from eventsourcing.domain import event
 from privatelink.domain.base import Caller, PrivateLinkAggregate
 from privatelink.domain.errors import InvalidValue
 
-if TYPE_CHECKING:
-    from privatelink.domain.events import TaggableEvents
-
 MAX_TAGS = 20
 
 
@@ -36,6 +33,10 @@ def check_tag(key: str, value: str) -> None:
 def check_tags(tags: Iterable[tuple[str, str]]) -> None:
     for key, value in tags:
         check_tag(key, value)
+
+
+if TYPE_CHECKING:
+    from privatelink.domain.events import TaggableEvents
 
 
 class Taggable(PrivateLinkAggregate):

@@ -12,11 +12,12 @@ from privatelink.domain.base import Caller
 from privatelink.domain.connections import LIVE_ZONE, ConnectionBook
 from privatelink.domain.errors import InvalidValue, OperationDenied
 
-if TYPE_CHECKING:
-    from privatelink.domain.events import ZoneConnectionsEvents
-
 ALLOCATE_MODES = ("Auto", "Manual")
 REPLACE_MODES = ("Graceful", "Force")
+
+
+if TYPE_CHECKING:
+    from privatelink.domain.events import ZoneConnectionsEvents
 
 
 class ZoneConnections(ConnectionBook):
