@@ -8,21 +8,21 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from privatelink.api import auth_canonical as canon
 
 log = logging.getLogger("privatelink.access")
 
-Answer = Callable[[Any, dict[str, Any], bytes], Awaitable[tuple[int, bytes]]]
+Answer = Callable[[Any, MutableMapping[str, Any], bytes], Awaitable[tuple[int, bytes]]]
 
 
 def access_logged(answer: Answer) -> Answer:
     """Wrap the cloud protocol's ``answer`` so each request logs one line once answered."""
 
     @functools.wraps(answer)
-    async def logged(runtime: Any, scope: dict[str, Any], raw_body: bytes) -> tuple[int, bytes]:
+    async def logged(runtime: Any, scope: MutableMapping[str, Any], raw_body: bytes) -> tuple[int, bytes]:
         if not log.isEnabledFor(logging.INFO):
             return await answer(runtime, scope, raw_body)
         started = time.perf_counter()
@@ -38,7 +38,7 @@ def access_logged(answer: Answer) -> Answer:
     return logged
 
 
-def claimed(scope: dict[str, Any], body: bytes) -> tuple[str, str]:
+def claimed(scope: MutableMapping[str, Any], body: bytes) -> tuple[str, str]:
     """The action and access key id the request names (signed or not; never raises)."""
     try:
         headers = canon.header_map((k.decode("latin-1"), v.decode("latin-1"))

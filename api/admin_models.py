@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal, TypeVar
 
 from fastapi import Request
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+
 from privatelink.api.wire.errors import InvalidParameter
 from privatelink.domain import json_documents
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 STEP_WAIT = 5.0
 """Seconds /provisioner/step waits for a step of the resource to be parked."""

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
 from privatelink.api.admin_models import (
     ProvisionerRequest,
     ResetRequest,
@@ -38,7 +41,6 @@ from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
 from privatelink.domain.errors_denied import OperationDeniedInventoryItemInUse
 from privatelink.domain.inventory_changes import apply_change
-from starlette.concurrency import run_in_threadpool
 
 ADMIN_KEY_HEADER = "x-privatelink-admin-key"
 Handler = Callable[[Request, str], Awaitable[dict[str, Any]]]
@@ -76,8 +78,7 @@ def include_admin_routes(app: FastAPI, runtime: Any) -> None:
     route("DELETE", "/inventory/{kind}/{ident}", lambda rq, rid: remove_item(runtime, rq, rid))
     route("GET", "/provisioner", lambda rq, rid: holds(runtime))
     for verb in ("hold", "release", "step"):
-        route("POST", f"/provisioner/{verb}",
-              lambda rq, rid, verb=verb: provisioner(runtime, verb, rq, rid))
+        route("POST", f"/provisioner/{verb}", partial(provisioner, runtime, verb))
     app.include_router(router)
     install_cloud_errors(app)
 
@@ -90,7 +91,7 @@ async def reset(runtime: Any, request: Request, request_id: str) -> dict[str, An
     elif wanted is not None:
         inventory = apply_change(runtime.inventory.current,
                                  {"op": "replace", "inventory": wanted})
-    return await run_in_threadpool(runtime.reset, inventory)  # type: ignore[no-any-return]
+    return await run_in_threadpool(runtime.reset, inventory)
 
 
 async def show_inventory(runtime: Any) -> dict[str, Any]:

@@ -9,10 +9,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
 from privatelink.api.errors_protocol import InvalidRequest, NotFoundPath, UnsupportedHTTPMethod
 from privatelink.api.protocol import rendered
 from privatelink.api.responses import KNOWN_ERRORS, encode, error_answer, new_request_id
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 def install_cloud_errors(app: FastAPI) -> None:

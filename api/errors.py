@@ -21,8 +21,8 @@ from privatelink.api.wire import errors as wire
 from privatelink.application.writer_ports import StoreUnavailable
 from privatelink.domain import errors as domain
 from privatelink.domain import errors_denied as denied
-from privatelink.domain import errors_inventory as inventory
 from privatelink.domain import errors_invalid as invalid
+from privatelink.domain import errors_inventory as inventory
 
 log = logging.getLogger("privatelink")
 
@@ -128,7 +128,7 @@ def error_response(error: BaseException, request_id: str, host: str
 
     A class of the table answers with its status and code; an outage of the event store is a
     503 ``ServiceUnavailable``; anything else is logged and answered 500 ``InternalError``."""
-    status = HTTP_STATUS.get(type(error))
+    status = HTTP_STATUS.get(type(error)) if isinstance(error, Exception) else None
     if status is not None:
         return status, error_body(error, request_id, host)
     if is_database_outage(error):
@@ -142,6 +142,8 @@ def error_response(error: BaseException, request_id: str, host: str
 def status_for(error: BaseException) -> int:
     """The status of the error's class in the table (exact class: no base answers for it)."""
     try:
+        if not isinstance(error, Exception):
+            raise KeyError(type(error))
         return HTTP_STATUS[type(error)]
     except KeyError:
         raise LookupError(f"{type(error).__name__} is missing from the error table") from None

@@ -6,6 +6,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
+
 from privatelink.api.access_log import access_logged
 from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
@@ -16,6 +19,7 @@ from privatelink.api.console import mount_console
 from privatelink.api.error_handlers import install_cloud_errors
 from privatelink.api.errors import AdminOnly, ServiceUnavailable
 from privatelink.api.first_answer import first_answer
+from privatelink.api.limit_errors import UnreadableRequest
 from privatelink.api.ops_routes import observed, ops_router
 from privatelink.api.protocol import (
     API_VERSION,
@@ -29,7 +33,6 @@ from privatelink.api.wire.errors import UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
-from starlette.concurrency import run_in_threadpool
 
 __all__ = ["API_VERSION", "build_http_app", "cloud_http_protocol", "encode",
            "new_request_id"]
@@ -87,7 +90,7 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
 
 @access_logged
 @observed
-async def answer(runtime: RuntimeLike, scope: dict[str, Any], raw_body: bytes
+async def answer(runtime: RuntimeLike, scope: Scope, raw_body: bytes
                  ) -> tuple[int, bytes]:
     """One cloud RPC request, from its ASGI scope and body to (status, JSON body)."""
     request_id = new_request_id()
@@ -120,10 +123,10 @@ def cloud_http_protocol() -> type:
     in the cloud's error shape instead of plain text, so the SDK reads a code."""
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-    class CloudHttpProtocol(HttpToolsProtocol):  # type: ignore[misc]
+    class CloudHttpProtocol(HttpToolsProtocol):
         def send_400_response(self, msg: str) -> None:
             unreadable = UnreadableRequest(f"The request cannot be read: {msg} (is it too large?)")
-            _, doc = error_response(unreadable, new_request_id(), "")
+            _, doc = error_answer(unreadable, new_request_id(), "")
             body = encode(doc)
             self.transport.write(b"".join([
                 b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n",

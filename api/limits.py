@@ -28,6 +28,7 @@ from privatelink.api.limits_protocol import bounded_protocol
 
 if TYPE_CHECKING:
     import uvicorn
+
     from privatelink.infra.settings import Settings
 
 REASONS = {400: b"Bad Request", 408: b"Request Timeout", 413: b"Content Too Large",

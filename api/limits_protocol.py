@@ -41,7 +41,7 @@ class Refused(Exception):
 def bounded_protocol(base: type, limits: Bounds, refusal: Refusal) -> type:
     """``base`` bounded by ``limits``; ``refusal`` writes an error as (status, head, body)."""
 
-    class BoundedProtocol(base):  # type: ignore[misc, valid-type]
+    class BoundedProtocol(base):  # type: ignore[misc]
         """One connection: its request heads counted, its requests timed."""
 
         _refusal: Exception | None = None

@@ -7,16 +7,17 @@ from __future__ import annotations
 import functools
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
 from privatelink.api.actions import ACTIONS
 from privatelink.infra.health import check_health
 from privatelink.infra.metrics import ServerMetrics
-from starlette.concurrency import run_in_threadpool
 
 
 def ops_router(app: FastAPI) -> APIRouter:
@@ -53,7 +54,7 @@ def ops_router(app: FastAPI) -> APIRouter:
     return router
 
 
-Answer = Callable[[Any, dict[str, Any], bytes], Awaitable[tuple[int, bytes]]]
+Answer = Callable[[Any, MutableMapping[str, Any], bytes], Awaitable[tuple[int, bytes]]]
 
 
 def observed(answer: Answer) -> Answer:
@@ -61,7 +62,8 @@ def observed(answer: Answer) -> Answer:
     cloud's error code, or ``OK``) with its latency, in the runtime's metrics when it has them."""
 
     @functools.wraps(answer)
-    async def timed(runtime: Any, scope: dict[str, Any], raw_body: bytes) -> tuple[int, bytes]:
+    async def timed(runtime: Any, scope: MutableMapping[str, Any], raw_body: bytes
+                    ) -> tuple[int, bytes]:
         started = time.perf_counter()
         status, body = await answer(runtime, scope, raw_body)
         metrics: ServerMetrics | None = getattr(runtime, "metrics", None)
@@ -74,7 +76,7 @@ def observed(answer: Answer) -> Answer:
     return timed
 
 
-def action_of(scope: dict[str, Any], raw_body: bytes) -> str:
+def action_of(scope: MutableMapping[str, Any], raw_body: bytes) -> str:
     """The request's action (the ``x-acs-action`` header, or the legacy ``Action`` parameter)
     when it is one we know; "unknown" otherwise, so the labels stay few."""
     named = [v.decode("latin-1") for k, v in scope.get("headers", [])

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+
+from starlette.types import Scope
 
 from privatelink.api import xml
 from privatelink.api.auth import Authenticated
 from privatelink.api.auth_canonical import decode_form_body, decode_params, is_form
-from privatelink.api.errors import error_response
-from privatelink.api.errors_protocol import (InvalidRequest, InvalidVersion, NotFoundPath,
-                                             UnsupportedHTTPMethod)
+from privatelink.api.errors_protocol import (
+    InvalidVersion,
+)
 from privatelink.api.wire.errors import MissingParameter
 from privatelink.api.wire.parse import REQUEST_MODELS
 
@@ -91,7 +92,7 @@ def action_of(query: str, headers: Iterable[tuple[str, str]], body: bytes) -> st
     return next((v for k, v in params if k == "Action"), "")
 
 
-def rendered(scope: dict[str, Any], raw_body: bytes, status: int, body: bytes
+def rendered(scope: Scope, raw_body: bytes, status: int, body: bytes
              ) -> tuple[str, bytes]:
     """(content type, body) of an answer, in the format the request asked for."""
     raw_query = scope.get("query_string", b"")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import ProcessRecorder
 
 from privatelink.application.facts import InventoryFacts
@@ -21,14 +23,14 @@ from privatelink.domain.load_balancers import LoadBalancerState
 from privatelink.domain.service import EndpointService
 
 
-class PrivateLinkApp(TagCommands, TenantHistory, HistoryQueries, Provisioner, Application):
+class PrivateLinkApp(TagCommands, TenantHistory, HistoryQueries, Provisioner, Application[UUID]):
     """Commands of providers and consumers, and the provisioner's asynchronous steps."""
 
     name = "privatelink"
     # Endpoints snapshot often (time travel over long histories stays cheap); the busy,
     # large aggregates less often, since each snapshot serialises their whole state.
-    snapshotting_intervals = {EndpointService: 500, Endpoint: 100, VSwitchAddresses: 1000,
-                              LoadBalancerState: 100}
+    snapshotting_intervals: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], int]] = {
+        EndpointService: 500, Endpoint: 100, VSwitchAddresses: 1000, LoadBalancerState: 100}
 
     def __init__(self, inventory: Inventory, env: dict[str, Any] | None = None,
                  ids: IdGenerator | None = None,

@@ -29,10 +29,16 @@ from uuid import UUID
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Tracking
+
 from privatelink.application.jobs import Job, Outcome
 from privatelink.application.unit_of_work import MAX_ATTEMPTS, backoff
-from privatelink.application.writer_ports import (AggregateCache, AlwaysYourTurn, ChangeFeed,
-                                                  StoreUnavailable, WriteTurn)
+from privatelink.application.writer_ports import (
+    AggregateCache,
+    AlwaysYourTurn,
+    ChangeFeed,
+    StoreUnavailable,
+    WriteTurn,
+)
 from privatelink.domain.errors import ConcurrentModification
 
 log = logging.getLogger("privatelink")

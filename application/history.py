@@ -218,7 +218,7 @@ class HistoryQueries:
     def _get(self, aggregate_id: UUID, version: int) -> Any:
         """The aggregate at ``version``; a log with a gap below it (issue 16) is a 4xx that
         says so, not a crash."""
-        app: Application = self  # type: ignore[assignment]
+        app: Application[UUID] = self  # type: ignore[assignment]
         try:
             return app.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
@@ -230,7 +230,7 @@ class HistoryQueries:
                 "`privatelink check`.") from None
 
     def _events(self, aggregate_id: UUID, **kwargs: Any) -> Any:
-        app: Application = self  # type: ignore[assignment]
+        app: Application[UUID] = self  # type: ignore[assignment]
         return app.events.get(aggregate_id, **kwargs)
 
 

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Tracking
+
 from privatelink.domain.base import Caller
 
 Decision = tuple[dict[str, Any], list[Aggregate]]

@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
+
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.errors_denied import OperationDeniedLoadBalancerInUse
 from privatelink.domain.inventory import Inventory

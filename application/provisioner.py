@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
@@ -74,7 +75,7 @@ class Provisioner:
             self.provision_all([(domain_event, notification_id)])
             return
         for _ in range(MAX_ATTEMPTS):
-            processing = ProcessingEvent(tracking=tracking)
+            processing: ProcessingEvent[UUID] = ProcessingEvent(tracking=tracking)
             for aggregate in step(self, domain_event, by):
                 processing.collect_events(aggregate)
             try:
@@ -87,7 +88,7 @@ class Provisioner:
             return
 
     def provisioner_position(self) -> int:
-        return self.recorder.max_tracking_id(PROVISIONER) or 0  # type: ignore[attr-defined,no-any-return]
+        return self.recorder.max_tracking_id(PROVISIONER) or 0  # type: ignore[attr-defined]
 
 
 def caller_for(event: Any) -> Caller:

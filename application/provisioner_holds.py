@@ -58,7 +58,7 @@ class ProvisionerHolds:
     def park(self, steps: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
         """Park the held steps; the rest, to take now."""
         with self._lock:
-            free = []
+            free: list[tuple[Any, int]] = []
             for step in steps:
                 (self.parked if self.is_held(step[0]) else free).append(step)
             if len(free) < len(steps):

@@ -10,17 +10,19 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
+
 from privatelink.application.jobs import Command, Decision, Job, Outcome, Writer
 from privatelink.domain.errors import ConcurrentModification, DryRunPassed, NotFound, RecordNotFound
 from privatelink.domain.idempotency import ClientTokenRecord
 
+AggregateT = TypeVar("AggregateT")
 MAX_ATTEMPTS = 30
 
 __all__ = ["MAX_ATTEMPTS", "Command", "Decision", "Outcome", "UnitOfWork", "backoff"]
@@ -45,7 +47,7 @@ class UnitOfWork:
     def _execute_alone(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
         """Decide against fresh aggregates; a concurrent writer makes the save fail on a
         version conflict, and then the decision is taken again, a bounded number of times."""
-        app: Application = self  # type: ignore[assignment]
+        app: Application[UUID] = self  # type: ignore[assignment]
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 backoff(attempt)
@@ -90,10 +92,10 @@ class UnitOfWork:
         """Any aggregate by id, through the executor's cache when deciding in its thread."""
         if self.executor is not None and self.executor.in_writer():
             return self.executor.load(aggregate_id)
-        app: Application = self  # type: ignore[assignment]
+        app: Application[UUID] = self  # type: ignore[assignment]
         return app.repository.get(aggregate_id)
 
-    def load(self, cls: type[Any], aggregate_id: Any) -> Any:
+    def load(self, cls: type[AggregateT], aggregate_id: Any) -> AggregateT:
         """Load an aggregate of the given class; NotFound when there is none."""
         try:
             aggregate = self.fetch(aggregate_id)
@@ -111,7 +113,7 @@ class UnitOfWork:
         """Snapshot aggregates whose new events crossed a snapshot interval, each at exactly
         that event's version, read back from the store: never from memory, whose state may
         hold more than was committed (issue 10)."""
-        app: Application = self  # type: ignore[assignment]
+        app: Application[UUID] = self  # type: ignore[assignment]
         if not app.snapshots:
             return
         kinds = {a.id: type(a) for job in jobs for a in job.aggregates}

@@ -33,8 +33,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.run import database, free_port, inventory_file, provider_service, wait_port  # noqa: E402
-from bench.workload import CONSUMER  # noqa: E402
+from bench.run import database, free_port, inventory_file, provider_service, wait_port
+from bench.workload import CONSUMER
 
 PATHS = ("bypass", "fastapi")
 
@@ -71,6 +71,7 @@ class DirectRpc:
 def serve_both(url: str, inventory: Path) -> tuple[dict[str, int], Any]:
     """Start the two servers in a thread of this process; their ports and the loop."""
     import uvicorn
+
     from privatelink.api.http import cloud_http_protocol
     from privatelink.api.limits import limit_server
     from privatelink.composition import create_app

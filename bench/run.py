@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import generate, workload  # noqa: E402
+from bench import generate, workload
 
 KEYS = ("api_create_endpoint_c1", "api_create_endpoint_c8", "api_p50_c1", "api_p50_c8",
         "api_p99_c8", "tuned_create_endpoint_c1", "tuned_create_endpoint_c8", "tuned_p50_c1",

@@ -26,9 +26,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import os  # noqa: E402
+import os
 
-from privatelink.testing import PrivateLinkServer, free_port, wait_until  # noqa: E402
+from privatelink.testing import PrivateLinkServer, free_port, wait_until
 
 REGION = "cn-hangzhou"
 

@@ -7,7 +7,7 @@ detached (RES-2).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from eventsourcing.domain import event
 
@@ -24,13 +24,29 @@ from privatelink.domain.states import (
 )
 from privatelink.domain.tags import Taggable
 
+
 def new_zone(status: str = ZoneStatus.WAIT) -> dict[str, Any]:
     return {"resource_id": None, "status": status, "mode": AllocateMode.AUTO,
             "replaced_resource_id": None, "replaced_eni_id": None, "healthy": True}
 
 
+if TYPE_CHECKING:
+    from privatelink.domain.events import ConnectionBookEvents
+
+
 class ConnectionBook(Taggable):
     """Connection behaviour of :class:`domain.service.EndpointService`."""
+
+    if TYPE_CHECKING:  # its events, as domain/events.py declares them
+        ConnectionRequested: TypeAlias = ConnectionBookEvents.ConnectionRequested
+        ConnectionAllowed: TypeAlias = ConnectionBookEvents.ConnectionAllowed
+        ConnectionDenied: TypeAlias = ConnectionBookEvents.ConnectionDenied
+        BandwidthChanged: TypeAlias = ConnectionBookEvents.BandwidthChanged
+        ConnectionEstablished: TypeAlias = ConnectionBookEvents.ConnectionEstablished
+        ConnectionDisconnected: TypeAlias = ConnectionBookEvents.ConnectionDisconnected
+        ConnectionZoneAdded: TypeAlias = ConnectionBookEvents.ConnectionZoneAdded
+        ConnectionZoneRemoved: TypeAlias = ConnectionBookEvents.ConnectionZoneRemoved
+        ConnectionClosed: TypeAlias = ConnectionBookEvents.ConnectionClosed
 
     if TYPE_CHECKING:  # set by EndpointService; class annotations would become event fields
         service_id: str

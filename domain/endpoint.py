@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -82,8 +82,24 @@ UPDATABLE = frozenset(("name", "description", "zone_affinity", "address_ip_versi
                        "cross_region_bandwidth", "policy_document"))
 
 
+if TYPE_CHECKING:
+    from privatelink.domain.events import EndpointEvents
+
+
 class Endpoint(Taggable):
     """An interface endpoint of a consumer's VPC, connected to one endpoint service."""
+
+    if TYPE_CHECKING:  # its events, as domain/events.py declares them
+        Created: TypeAlias = EndpointEvents.Created
+        Activated: TypeAlias = EndpointEvents.Activated
+        AttributesUpdated: TypeAlias = EndpointEvents.AttributesUpdated
+        ZoneAdded: TypeAlias = EndpointEvents.ZoneAdded
+        ZoneRemoved: TypeAlias = EndpointEvents.ZoneRemoved
+        ZoneEniReplaced: TypeAlias = EndpointEvents.ZoneEniReplaced
+        ReplacedEniDeleted: TypeAlias = EndpointEvents.ReplacedEniDeleted
+        SecurityGroupAttached: TypeAlias = EndpointEvents.SecurityGroupAttached
+        SecurityGroupDetached: TypeAlias = EndpointEvents.SecurityGroupDetached
+        Deleted: TypeAlias = EndpointEvents.Deleted
 
     tag_kind = "endpoint"
 

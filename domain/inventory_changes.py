@@ -14,6 +14,8 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
+from pydantic import ValidationError
+
 from privatelink.domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
 from privatelink.domain.errors import InvalidValue, InventoryNotFound, missing
 from privatelink.domain.errors_inventory import (
@@ -22,7 +24,6 @@ from privatelink.domain.errors_inventory import (
     InventoryChangeRefused,
 )
 from privatelink.domain.inventory import Inventory
-from pydantic import ValidationError
 
 # kind -> (list of the document, the parent's kind and key, the field naming an item)
 KINDS: dict[str, tuple[str, str | None, str]] = {

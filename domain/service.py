@@ -4,7 +4,7 @@ regions and the connections endpoints make to it (SVC, WL, XR, DEL-1/2)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -28,13 +28,13 @@ from privatelink.domain.errors_invalid import (
     OperationDeniedPayerImmutable,
 )
 from privatelink.domain.resources import WIRE_RESOURCE_TYPES, ResourceFacts, entry_key
+from privatelink.domain.service_facts import ServiceFacts
 from privatelink.domain.service_resources import (
     MAX_RESOURCES,
     ServiceResources,
     check_cross_region_capable,
     check_same_type,
 )
-from privatelink.domain.service_facts import ServiceFacts
 from privatelink.domain.states import ConnectionStatus, ServiceStatus
 from privatelink.domain.tags import check_tags
 
@@ -60,8 +60,21 @@ class ServiceOptions:
     supported_regions: tuple[str, ...] = field(default_factory=tuple)
 
 
+if TYPE_CHECKING:
+    from privatelink.domain.events import EndpointServiceEvents
+
+
 class EndpointService(ServiceResources):
     """A provider's endpoint service in its home region."""
+
+    if TYPE_CHECKING:  # its events, as domain/events.py declares them
+        Created: TypeAlias = EndpointServiceEvents.Created
+        Activated: TypeAlias = EndpointServiceEvents.Activated
+        AttributesUpdated: TypeAlias = EndpointServiceEvents.AttributesUpdated
+        SupportedRegionsChanged: TypeAlias = EndpointServiceEvents.SupportedRegionsChanged
+        UserAdded: TypeAlias = EndpointServiceEvents.UserAdded
+        UserRemoved: TypeAlias = EndpointServiceEvents.UserRemoved
+        Deleted: TypeAlias = EndpointServiceEvents.Deleted
 
     tag_kind = "service"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from eventsourcing.domain import event
 
@@ -24,8 +24,17 @@ from privatelink.domain.zone_connections import ZoneConnections
 MAX_RESOURCES = 20
 
 
+if TYPE_CHECKING:
+    from privatelink.domain.events import ServiceResourcesEvents
+
+
 class ServiceResources(ZoneConnections):
     """Resource behaviour of :class:`domain.service.EndpointService`."""
+
+    if TYPE_CHECKING:  # its events, as domain/events.py declares them
+        ResourceAttached: TypeAlias = ServiceResourcesEvents.ResourceAttached
+        ResourceDetached: TypeAlias = ServiceResourcesEvents.ResourceDetached
+        AutoAllocationSwitched: TypeAlias = ServiceResourcesEvents.AutoAllocationSwitched
 
     if TYPE_CHECKING:
         address_ip_version: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from eventsourcing.domain import event
 
@@ -33,8 +33,16 @@ def check_tags(tags: Iterable[tuple[str, str]]) -> None:
         check_tag(key, value)
 
 
+if TYPE_CHECKING:
+    from privatelink.domain.events import TaggableEvents
+
+
 class Taggable(PrivateLinkAggregate):
     """Tags and resource group of an aggregate."""
+
+    if TYPE_CHECKING:  # its events, as domain/events.py declares them
+        TagsChanged: TypeAlias = TaggableEvents.TagsChanged
+        ResourceGroupChanged: TypeAlias = TaggableEvents.ResourceGroupChanged
 
     tag_kind = "resource"
     """Which view the tag events update: overridden as 'service' or 'endpoint'."""
@@ -49,11 +57,11 @@ class Taggable(PrivateLinkAggregate):
         """Add or overwrite tags; at most 20 per resource."""
         self.check_owned_by(by.account)
         check_tags(tags)
-        merged = dict((k, v) for k, v in self.tags)
+        merged = {k: v for k, v in self.tags}
         merged.update(dict(tags))
         if len(merged) > MAX_TAGS:
             raise QuotaExceededTagNum(f"A resource takes at most {MAX_TAGS} tags.")
-        if merged != dict((k, v) for k, v in self.tags):
+        if merged != {k: v for k, v in self.tags}:
             self._tags_changed(by.account, by.request_id, self.tag_kind,
                                [[k, v] for k, v in merged.items()])
 

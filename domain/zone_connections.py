@@ -4,7 +4,7 @@ allocation, resource replacement and migration, and failover (RES-5..11).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from eventsourcing.domain import event
 
@@ -31,8 +31,23 @@ ALLOCATE_MODES = tuple(AllocateMode)
 REPLACE_MODES = tuple(ReplaceMode)
 
 
+if TYPE_CHECKING:
+    from privatelink.domain.events import ZoneConnectionsEvents
+
+
 class ZoneConnections(ConnectionBook):
     """Zone-connection behaviour of :class:`domain.service.EndpointService`."""
+
+    if TYPE_CHECKING:  # its events, as domain/events.py declares them
+        ZoneConnectionDisabled: TypeAlias = ZoneConnectionsEvents.ZoneConnectionDisabled
+        ZoneConnectionDisconnected: TypeAlias = ZoneConnectionsEvents.ZoneConnectionDisconnected
+        ZoneConnectionEnabled: TypeAlias = ZoneConnectionsEvents.ZoneConnectionEnabled
+        ZoneAllocationSet: TypeAlias = ZoneConnectionsEvents.ZoneAllocationSet
+        ResourceReplaced: TypeAlias = ZoneConnectionsEvents.ResourceReplaced
+        MigrationCompleted: TypeAlias = ZoneConnectionsEvents.MigrationCompleted
+        ReplacedResourceDisconnected: TypeAlias = ZoneConnectionsEvents.ReplacedResourceDisconnected
+        ResourceFailed: TypeAlias = ZoneConnectionsEvents.ResourceFailed
+        ResourceRecovered: TypeAlias = ZoneConnectionsEvents.ResourceRecovered
 
     def zone_connection(self, endpoint_id: str, zone_id: str) -> dict[str, Any]:
         zones = self.connection(endpoint_id)["zones"]

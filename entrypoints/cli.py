@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import logging
 import signal
-import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from privatelink import cli_options as opts
-from privatelink.cli_base import (DatabaseUrl, DataDir, InventoryOpt, Schema, app, console, fail,  # noqa: F401
-                                  settings_for)
+from privatelink.cli_base import (
+    DatabaseUrl,
+    DataDir,
+    InventoryOpt,
+    Schema,
+    app,
+    console,
+    fail,
+    settings_for,
+)
 
 if TYPE_CHECKING:
     from privatelink.infra.settings import ServeSettings, Settings
@@ -97,7 +103,6 @@ def serve(
     console.print(f"privatelink listening on http://{settings.host}:{settings.port} "
                   f"(store: {kind}, {store}, schema {settings.db_schema})")
     from privatelink.api.http import cloud_http_protocol
-
     from privatelink.api.limits import limit_server
 
     GracefulServer(limit_server(uvicorn.Config(
@@ -105,7 +110,7 @@ def serve(
         access_log=False, log_config=None, http=cloud_http_protocol()), settings)).run()
 
 
-def serve_settings(**options: object) -> "ServeSettings":
+def serve_settings(**options: Any) -> ServeSettings:
     """The settings of `serve` from its options: an option not given (None) leaves the setting
     to the environment or its default."""
     from pydantic import ValidationError
@@ -124,7 +129,7 @@ def serve_settings(**options: object) -> "ServeSettings":
         raise
 
 
-def check_ports(settings: "Settings") -> None:
+def check_ports(settings: Settings) -> None:
     """Both listeners' ports, before PostgreSQL starts: a busy one fails at once, naming it."""
     import socket
 
@@ -177,9 +182,9 @@ def fault(
     """Mark a load balancer failed (--down) or recovered (--up): its zone connections fail
     over to another resource in the same zone (RES-8), as events a running server follows."""
     from privatelink.application.unit_of_work import Command
+    from privatelink.composition import open_runtime
     from privatelink.domain.base import Caller
     from privatelink.domain.errors import DomainError
-    from privatelink.composition import open_runtime
 
     settings = settings_for(data_dir=data_dir, database_url=database_url, db_schema=schema,
                             inventory=inventory)
@@ -197,10 +202,13 @@ def main() -> None:
 
 
 def _register_history_commands() -> None:
-    import privatelink.cli_admin  # noqa: F401 - reset, inventory, provisioner (issue 12)
-    import privatelink.cli_history  # noqa: F401 - registers its commands on `app`
-    import privatelink.cli_dns  # noqa: F401 - registers `dns` on `app`
+    # In the order of their commands in `privatelink --help`:
+    # isort: off
+    import privatelink.cli_admin  # reset, inventory, provisioner (issue 12)
+    import privatelink.cli_history  # registers its commands on `app`
+    import privatelink.cli_dns
     import privatelink.cli_check  # noqa: F401 - `privatelink check` (issue 10)
+    # isort: on
 
 
 _register_history_commands()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
 from privatelink.cli_base import app, console, fail
 
 ServerUrl = Annotated[str, typer.Option(

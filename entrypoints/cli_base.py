@@ -6,7 +6,7 @@ other."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,21 +21,21 @@ console = Console(stderr=True, soft_wrap=True)
 
 # Store options default to None ("not given"): the settings then read the environment or
 # their own default (issue 12).
-DataDir = Annotated[Optional[Path], typer.Option(
+DataDir = Annotated[Path | None, typer.Option(
     "--data-dir", metavar="DIR", show_default=".privatelink; env PRIVATELINK_DATA_DIR",
     help="Where the embedded PostgreSQL keeps its data (when no --database-url is given).")]
-DatabaseUrl = Annotated[Optional[str], typer.Option(
+DatabaseUrl = Annotated[str | None, typer.Option(
     "--database-url", metavar="URL", show_default="none; env DATABASE_URL",
     help="An external PostgreSQL to use instead of the embedded one.")]
-Schema = Annotated[Optional[str], typer.Option(
+Schema = Annotated[str | None, typer.Option(
     "--schema", metavar="NAME", show_default="public; env PRIVATELINK_DB_SCHEMA",
     help="PostgreSQL schema holding the event store and views.")]
-InventoryOpt = Annotated[Optional[Path], typer.Option(
+InventoryOpt = Annotated[Path | None, typer.Option(
     "--inventory", metavar="FILE", show_default="the demo inventory; env PRIVATELINK_INVENTORY",
     help="Inventory file (accounts, VPCs, load balancers); the demo inventory otherwise.")]
 
 
-def settings_for(**values: object) -> "Settings":
+def settings_for(**values: Any) -> Settings:
     from privatelink.infra.settings import Settings
 
     return Settings(**{k: v for k, v in values.items() if v is not None})

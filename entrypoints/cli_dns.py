@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -12,7 +12,7 @@ from rich.table import Table
 from privatelink.cli_base import DatabaseUrl, DataDir, Schema, app, fail
 from privatelink.cli_history import AsJson, Console_out, moment, runtime_for
 
-AsOf = Annotated[Optional[str], typer.Option(
+AsOf = Annotated[str | None, typer.Option(
     "--as-of", help="ISO 8601 time, e.g. 2026-11-26T10:42:00Z: the name as it resolved then.")]
 
 

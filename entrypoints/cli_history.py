@@ -6,21 +6,29 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from privatelink.cli_base import (DatabaseUrl, DataDir, InventoryOpt, Schema, app, console, fail,
-                                  settings_for)
+from privatelink.cli_base import (
+    DatabaseUrl,
+    DataDir,
+    InventoryOpt,
+    Schema,
+    app,
+    console,
+    fail,
+    settings_for,
+)
 
 ResourceId = Annotated[str, typer.Argument(
     metavar="ID", help="An endpoint service (epsrv-…) or endpoint (ep-…) id.", show_default=False)]
-Since = Annotated[Optional[str], typer.Option(
+Since = Annotated[str | None, typer.Option(
     metavar="TIME", help="Only events at or after this ISO 8601 time, e.g. 2026-11-26T10:42:00Z.")]
-Until = Annotated[Optional[str], typer.Option(
+Until = Annotated[str | None, typer.Option(
     metavar="TIME", help="Only events at or before this ISO 8601 time, e.g. 2026-11-26T10:42:00Z.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -33,7 +41,7 @@ def moment(value: str | None) -> datetime | None:
     except ValueError:
         fail(f"'{value}' is not an ISO 8601 time")
         raise
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def runtime_for(data_dir: Path | None, database_url: str | None, schema: str | None,
@@ -79,7 +87,7 @@ def tenant_history(app_: Any, account: str | None, resource: Any, since: datetim
 def history(resource_id: ResourceId, since: Since = None, until: Until = None,
             as_json: AsJson = False, data_dir: DataDir = None, database_url: DatabaseUrl = None,
             schema: Schema = None,
-            account: Annotated[Optional[str], typer.Option(
+            account: Annotated[str | None, typer.Option(
                 help="Read as this account (UID): only what it may see.")] = None) -> None:
     """Every event of a service or endpoint (with its connection and zones), oldest first.
 
@@ -113,7 +121,7 @@ def parse_version_ref(resource_id: str, text: str) -> tuple[str, int]:
     return stream or resource_id, int(number)
 
 
-def Console_out() -> Any:  # noqa: N802 - a factory named like the class it returns
+def Console_out() -> Any:  # a factory named like the class it returns
     from rich.console import Console
 
     return Console(width=200)
@@ -137,10 +145,10 @@ def snapshot(rt: Any, resource_id: str, when: datetime | None, version: str | No
 
 @app.command()
 def show(resource_id: ResourceId,
-         as_of: Annotated[Optional[str], typer.Option(
+         as_of: Annotated[str | None, typer.Option(
              "--as-of", metavar="TIME", help="The state at this ISO 8601 time, e.g. 2026-11-26T10:42:00Z.")
          ] = None,
-         version: Annotated[Optional[str], typer.Option(
+         version: Annotated[str | None, typer.Option(
              "--version", metavar="N|STREAM:N",
              help="The state right after this event, as `history` prints its version: N of "
                   "the resource's own stream, or STREAM:N (an endpoint's service).")] = None,
@@ -163,7 +171,8 @@ def show(resource_id: ResourceId,
     Console_out().print(table)
 
 
-def changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[tuple]:
+def changes(before: dict[str, Any], after: dict[str, Any],
+            prefix: str = "") -> list[tuple[str, Any, Any]]:
     """Field-by-field differences (nested objects and lists by position)."""
     found = []
     for key in sorted(set(before) | set(after)):
@@ -183,19 +192,19 @@ def diff(resource_id: ResourceId,
          from_: Annotated[str, typer.Option(
              "--from", metavar="TIME", help="The earlier ISO 8601 time; before the resource "
                                             "existed, the diff shows its creation.")],
-         to: Annotated[Optional[str], typer.Option(
+         to: Annotated[str | None, typer.Option(
              "--to", metavar="TIME", help="The later ISO 8601 time (default: now).")] = None,
          as_json: AsJson = False, data_dir: DataDir = None, database_url: DatabaseUrl = None,
          schema: Schema = None) -> None:
     """What changed between two moments, field by field, and which events did it."""
-    start, end = moment(from_), moment(to) or datetime.now(timezone.utc)
+    start, end = moment(from_), moment(to) or datetime.now(UTC)
     if start is not None and start > end:
         fail("--from is later than --to")
     with runtime_for(data_dir, database_url, schema) as rt:
         before = snapshot(rt, resource_id, start, None)
         after = snapshot(rt, resource_id, end, None)
         events = [e for e in rt.app.history(resource_or_fail(rt.app, resource_id))
-                  if start < e.time <= end]  # type: ignore[operator]
+                  if start < e.time <= end]
     found = changes(before, after)
     if as_json:
         sys.stdout.write(json.dumps({"changes": [{"field": f, "from": o, "to": n}
@@ -213,7 +222,7 @@ def diff(resource_id: ResourceId,
 
 @app.command("export")
 def export_command(since: Since = None, until: Until = None,
-                   account: Annotated[Optional[str], typer.Option(
+                   account: Annotated[str | None, typer.Option(
                        metavar="UID", help="Only this account's resources.")] = None,
                    data_dir: DataDir = None, database_url: DatabaseUrl = None,
                    schema: Schema = None) -> None:

@@ -7,7 +7,7 @@ overrides the environment with a default of its own (issue 12). The defaults sho
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -22,40 +22,40 @@ def default(name: str) -> str:
     return f"{shown}; env PRIVATELINK_{name.upper()}"
 
 
-def option(*names: str, setting: str, help: str, **more: Any) -> Any:  # noqa: A002
+def option(*names: str, setting: str, help: str, **more: Any) -> Any:
     return typer.Option(*names, help=help, show_default=default(setting), **more)
 
 
-Host = Annotated[Optional[str], option("--host", setting="host", metavar="ADDRESS", help="Address to listen on.")]
-Port = Annotated[Optional[int], option("--port", setting="port", metavar="PORT", help="Port of the API.")]
-ProvisionDelay = Annotated[Optional[float], option(
+Host = Annotated[str | None, option("--host", setting="host", metavar="ADDRESS", help="Address to listen on.")]
+Port = Annotated[int | None, option("--port", setting="port", metavar="PORT", help="Port of the API.")]
+ProvisionDelay = Annotated[float | None, option(
     "--provision-delay", setting="provision_delay",
     help="Seconds each asynchronous step (Creating -> Active, ...) takes.")]
-Projector = Annotated[Optional[bool], option(
+Projector = Annotated[bool | None, option(
     "--projector/--no-projector", setting="run_projector",
     help="Run the projections in this process (--no-projector with `privatelink project`).")]
-DnsHost = Annotated[Optional[str], option("--dns-host", setting="dns_host",
+DnsHost = Annotated[str | None, option("--dns-host", setting="dns_host",
                                           help="Address the DNS server listens on.")]
-DnsPort = Annotated[Optional[int], option("--dns-port", setting="dns_port",
+DnsPort = Annotated[int | None, option("--dns-port", setting="dns_port",
                                           help="Port of the DNS server (UDP and TCP).")]
-Dns = Annotated[Optional[bool], option(
+Dns = Annotated[bool | None, option(
     "--dns/--no-dns", setting="dns_enabled", help="Answer DNS for the endpoint domains.")]
-Forwarders = Annotated[Optional[bool], option(
+Forwarders = Annotated[bool | None, option(
     "--forwarders/--no-forwarders", setting="forwarders_enabled",
     help="Forward ENI listener ports to the load balancers' backends.")]
-ProbeInterval = Annotated[Optional[float], option(
+ProbeInterval = Annotated[float | None, option(
     "--probe-interval", setting="probe_interval",
     help="Seconds between health probes of the backends (0: no probing).")]
-LogLevel = Annotated[Optional[str], option(
+LogLevel = Annotated[str | None, option(
     "--log-level", setting="log_level", metavar="DEBUG|INFO|WARNING|ERROR",
     help="Level of the server's logs; INFO logs one line per request.")]
-LogFormat = Annotated[Optional[str], option(
+LogFormat = Annotated[str | None, option(
     "--log-format", setting="log_format", metavar="text|json",
     help="Log lines as text, or as one JSON object per line.")]
-RequestTimeout = Annotated[Optional[float], option(
+RequestTimeout = Annotated[float | None, option(
     "--request-timeout", setting="request_timeout", metavar="SECONDS",
     help="Seconds a client has to send a whole request (slower: 408, or closed).")]
-MaxConnections = Annotated[Optional[int], option(
+MaxConnections = Annotated[int | None, option(
     "--max-connections", setting="max_connections", metavar="N",
     help="Connections served at once (more: 503 in the cloud's shape).")]
 
@@ -68,5 +68,5 @@ def print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-Version = Annotated[Optional[bool], typer.Option(
+Version = Annotated[bool | None, typer.Option(
     "--version", callback=print_version, is_eager=True, help="Print the version and exit.")]

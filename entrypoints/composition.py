@@ -6,7 +6,8 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from fastapi import FastAPI
 from psycopg_pool import ConnectionPool
@@ -20,17 +21,22 @@ from privatelink.application.provisioner_holds import ProvisionerHolds
 from privatelink.application.writer_watchdog import watch_writer
 from privatelink.domain.inventory import Inventory
 from privatelink.infra.change_feed import PostgresChangeFeed
-from privatelink.infra.database import ensure_schema, eventsourcing_env, open_database, schema_setup_lock
+from privatelink.infra.database import (
+    ensure_schema,
+    eventsourcing_env,
+    open_database,
+    schema_setup_lock,
+)
 from privatelink.infra.dataplane import start_data_plane
 from privatelink.infra.edge_store import PostgresAnswerStore, PostgresNonceStore
 from privatelink.infra.followers import Projector, ProvisionerRunner
 from privatelink.infra.inventory_file import demo_inventory, load_inventory
 from privatelink.infra.metrics import LagMeter
-from privatelink.infra.provisioning_lease import LeasedProvisionerRunner
-from privatelink.infra.write_turn import PostgresWriteTurn
 from privatelink.infra.positions import NotifyListener, PositionWatcher
+from privatelink.infra.provisioning_lease import LeasedProvisionerRunner
 from privatelink.infra.settings import Settings
 from privatelink.infra.view_store import PostgresViews
+from privatelink.infra.write_turn import PostgresWriteTurn
 from privatelink.runtime_reset import reset_runtime
 from privatelink.services import Services
 
@@ -68,7 +74,7 @@ class Runtime:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def read_inventory(settings: Settings) -> Inventory:
@@ -79,7 +85,8 @@ def read_inventory(settings: Settings) -> Inventory:
 def open_runtime(settings: Settings, *, serve: bool = True,
                  inventory: Inventory | None = None) -> Iterator[Runtime]:
     """Start the store, the application, the views and, when serving, the followers."""
-    inventory = LiveInventory(inventory or read_inventory(settings))  # type: ignore[assignment]
+    live = LiveInventory(inventory or read_inventory(settings))
+    inventory = cast(Inventory, live)  # it answers every lookup from the current inventory
     with ExitStack() as stack:
         url = stack.enter_context(open_database(settings, supervise=serve))
         with schema_setup_lock(url, settings.db_schema):
@@ -90,7 +97,7 @@ def open_runtime(settings: Settings, *, serve: bool = True,
                 provision_delay=timedelta(seconds=settings.provision_delay))
         stack.callback(app.close)
         app.holds = ProvisionerHolds()
-        inventory.restore(app)  # type: ignore[attr-defined]
+        live.restore(app)
         # A short wait for a connection: when the store is down, a read answers 503 promptly
         # instead of hanging until the client gives up.
         pool = ConnectionPool(url, min_size=1, max_size=settings.pool_size, open=True,

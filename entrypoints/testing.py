@@ -24,7 +24,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 T = TypeVar("T")
 
@@ -111,7 +111,7 @@ class PrivateLinkServer:
     def url(self) -> str:
         return f"http://{self.endpoint}"
 
-    def start(self, timeout: float = 60) -> PrivateLinkServer:
+    def start(self, timeout: float = 60) -> Self:
         try:
             return self._start(timeout)
         except ServerExited:
@@ -121,7 +121,7 @@ class PrivateLinkServer:
             # more, with what the first attempt already initialised.
             return self._start(timeout)
 
-    def _start(self, timeout: float) -> PrivateLinkServer:
+    def _start(self, timeout: float) -> Self:
         self.port, self.dns_port = free_port(), free_port()
         if self.data_dir is None:
             self._own_dir = tempfile.mkdtemp(prefix="privatelink-")
@@ -177,7 +177,7 @@ class PrivateLinkServer:
         elif self.data_dir is not None and not self.database_url:
             shutil.rmtree(self.data_dir / "pg", ignore_errors=True)  # the log stays
 
-    def __enter__(self) -> PrivateLinkServer:
+    def __enter__(self) -> Self:
         return self.start() if self.process is None else self
 
     def __exit__(self, *_: object) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -96,7 +96,7 @@ def compare_snapshot(app: PrivateLinkApp, snapshot: Any) -> Problem | None:
     aggregate_id, version = snapshot.originator_id, snapshot.originator_version
     aggregate: Any = None
     for event in app.events.get(aggregate_id, lte=version):
-        aggregate = event.mutate(aggregate)
+        aggregate = cast(Any, event).mutate(aggregate)
     if aggregate is None or aggregate.version != version:
         found = 0 if aggregate is None else aggregate.version
         return Problem(aggregate_id, version, f"a snapshot at version {version}, but the log "

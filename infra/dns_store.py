@@ -36,9 +36,9 @@ def touched(ops: Iterable[Op]) -> tuple[set[str], set[str]]:
             endpoints.add(op.key)
         elif op.kind == ZONE:
             endpoints.add(op.key.split("/", 1)[0])
-        elif op.kind == SERVICE and isinstance(op, Patch) and "ZoneAffinityEnabled" in op.fields:
-            services.add(op.key)
-        elif op.kind == SERVICE and isinstance(op, (Put, Delete)):
+        elif op.kind == SERVICE and (
+                isinstance(op, (Put, Delete))
+                or (isinstance(op, Patch) and "ZoneAffinityEnabled" in op.fields)):
             services.add(op.key)
     return endpoints, services
 

@@ -120,10 +120,10 @@ def parse_line(number: int, line: str) -> dict[str, Any]:
             raise ValueError(f"needs the keys {', '.join(REQUIRED)}")
         UUID(record["originator_id"])
         if not isinstance(record["state"], dict) or not isinstance(record["topic"], str):
-            raise ValueError("state must be an object and topic a string")
+            raise TypeError("state must be an object and topic a string")
         if not isinstance(record["position"], int) or \
                 not isinstance(record["originator_version"], int):
-            raise ValueError("position and originator_version must be integers")
+            raise TypeError("position and originator_version must be integers")
     except (ValueError, TypeError, AttributeError) as error:
         raise ImportRefused(f"line {number}: broken record ({error})") from None
     return record

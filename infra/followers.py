@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
-from datetime import datetime, timezone
 
 import psycopg
 from psycopg import sql
@@ -72,7 +72,7 @@ class LogFollower:
                         self.resumed_at(self.position)
                         reconnected = False
                     self._follow(listener)
-            except Exception:  # noqa: BLE001 - a follower must outlive a database outage
+            except Exception:  # a follower must outlive a database outage
                 log.exception("%s failed; retrying", self.name)
                 reconnected = True
                 self.lost_store()
@@ -91,7 +91,7 @@ class LogFollower:
         except Exception:  # noqa: BLE001
             return self.position
 
-    def _follow(self, listener: psycopg.Connection) -> None:  # type: ignore[type-arg]
+    def _follow(self, listener: psycopg.Connection) -> None:
         while not self._stop.is_set():
             self._wake.clear()
             batch = list(self.app.recorder.select_notifications(
@@ -105,7 +105,7 @@ class LogFollower:
             else:
                 self._wait_for_news(listener)
 
-    def _wait_for_news(self, listener: psycopg.Connection) -> None:  # type: ignore[type-arg]
+    def _wait_for_news(self, listener: psycopg.Connection) -> None:
         """Sleep until new events are committed: the event store NOTIFYs on every insert (from
         this process or another); a poke from this process's writer ends the wait early."""
         if self._wake.is_set():
@@ -149,7 +149,7 @@ class ProvisionerRunner(LogFollower):
     name = "provisioner"
 
     def __init__(self, app: PrivateLinkApp, url: str,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         super().__init__(app, url)
         self.clock = clock
 

@@ -98,7 +98,7 @@ class LeasedProvisionerRunner(ProvisionerRunner):
                 self._follow_while_leased()
             except LeaseLost:
                 log.warning("provisioner: the provisioning lease was lost; standing by")
-            except Exception:  # noqa: BLE001 - a follower must outlive a database outage
+            except Exception:
                 log.exception("provisioner failed; retrying")
                 self._stop.wait(self.retry)
             finally:
@@ -131,6 +131,6 @@ class LeasedProvisionerRunner(ProvisionerRunner):
         self._check_lease()
         super().process(notifications)
 
-    def _wait_for_news(self, listener: psycopg.Connection) -> None:  # type: ignore[type-arg]
+    def _wait_for_news(self, listener: psycopg.Connection[Any]) -> None:
         self._check_lease()
         super()._wait_for_news(listener)

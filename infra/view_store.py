@@ -95,7 +95,7 @@ class PostgresViews:
                 "SELECT kind, key, owner, region, parent, doc FROM {} ORDER BY kind, key"
             ).format(self.table)).fetchall()
             names = self.dns.current(conn)
-        return (int(row[0]) if row else 0), [*(tuple(r) for r in rows), *names]  # type: ignore[misc]
+        return (int(row[0]) if row else 0), [*(tuple(r) for r in rows), *names]
 
     def _build_statements(self) -> dict[str, sql.Composed]:
         t = self.table
@@ -275,4 +275,4 @@ class PostgresViews:
             rows = [tuple(r) for r in conn.execute(sql.SQL(
                 "SELECT kind, key, owner, region, parent, doc FROM {} ORDER BY kind, key"
             ).format(self.table)).fetchall()]
-            return [*rows, *self.dns.current(conn)]  # type: ignore[list-item]
+            return [*rows, *self.dns.current(conn)]

@@ -81,8 +81,8 @@ class Server:
                      "--database-url", database_url, "--schema", schema,
                      "--dns-port", str(free_port()), "--no-forwarders", "--probe-interval", "0",
                      *extra]
-        self.log = tempfile.NamedTemporaryFile(prefix="privatelink-serve-", suffix=".log",
-                                               delete=False)
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while the server runs
+            prefix="privatelink-serve-", suffix=".log", delete=False)
         self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_ready()
 

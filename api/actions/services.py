@@ -110,7 +110,7 @@ def list_vpc_endpoint_services_by_end_user(ctx: Ctx, r: m.ListVpcEndpointService
                                            ) -> dict[str, Any]:
     """WL-2/WL-3: a consumer sees the services whose whitelist admits it; XR-1: homed in
     ServiceRegionId (default: RegionId) and supporting endpoints in RegionId."""
-    contains = {k: v for k, v in (("ServiceId", r.service_id), ("ServiceName", r.service_name),
+    contains: dict[str, Any] = {k: v for k, v in (("ServiceId", r.service_id), ("ServiceName", r.service_name),
                                   ("ServiceType", r.service_type),
                                   ("ResourceGroupId", r.resource_group_id)) if v is not None}
     contains["SupportedRegionSet"] = [{"SupportedRegionId": r.region_id}]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+
 from privatelink.api.console import consumer, history_pages, operator, provider
 from privatelink.api.console.web import BASE, HERE, BadCsrf, NeedSignIn, Web
 
@@ -37,7 +38,7 @@ def mount_console(app: FastAPI, runtime: Any) -> None:
         return web.page(request, None, "login.html")
 
     @app.post(f"{BASE}/login")
-    async def login(request: Request) -> HTMLResponse:
+    async def login(request: Request) -> Response:
         form = await request.form()
         key_id, secret = str(form.get("AccessKeyId", "")), str(form.get("AccessKeySecret", ""))
         region = runtime.inventory.regions[0].id if runtime.inventory.regions else ""

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+
 from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.provider_tabs import not_found
 from privatelink.api.console.session import Session

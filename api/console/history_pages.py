@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+
 from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.chart import zone_chart
 from privatelink.api.console.provider_tabs import not_found
@@ -19,9 +20,10 @@ from privatelink.infra.dataplane.records import available_zones
 CHART_MOMENTS = 80
 
 
-def changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[tuple]:
+def changes(before: dict[str, Any], after: dict[str, Any],
+            prefix: str = "") -> list[tuple[str, Any, Any]]:
     """Field-by-field differences (zones by zone id, other nested objects by key)."""
-    found: list[tuple] = []
+    found: list[tuple[str, Any, Any]] = []
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         if isinstance(old, list) and isinstance(new, list) and key == "Zones" and \
@@ -89,7 +91,7 @@ def routes(app: FastAPI, web: Web) -> None:
                 diff = {"changes": changes(before, after),
                         "events": [e for e in events
                                    if parse_moment(since) < parse_moment(e["Time"])  # type: ignore[operator]
-                                   <= parse_moment(until)]}  # type: ignore[operator]
+                                   <= parse_moment(until)]}
         except ActionFailed as failed:
             failed.form = "travel"
             error = failed

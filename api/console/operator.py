@@ -8,6 +8,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
 from privatelink.api.actions.context import Ctx
 from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.web import BASE, Web, new_request_id
@@ -15,7 +17,6 @@ from privatelink.api.errors import KNOWN_ERRORS, AdminOnly
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
 from privatelink.domain.errors import InvalidResourceIdNotFound, missing
-from starlette.concurrency import run_in_threadpool
 
 
 def loopback(request: Request) -> bool:

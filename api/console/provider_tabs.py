@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+
 from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.session import Session
 from privatelink.api.console.web import BASE, Web, status_of
@@ -141,9 +142,9 @@ def routes(app: FastAPI, web: Web) -> None:
         form = await web.form(request, session)
         if op == "regions":
             current = (await service_data(web, session, service_id))["supported"]
-            spec = ("UpdateVpcEndpointServiceAttribute",
-                    lambda f: region_changes(f, current), "regions",
-                    "Modified the remote access regions.")
+            spec: tuple[str, Callable[[Form], dict[str, Any]], str, str] = (
+                "UpdateVpcEndpointServiceAttribute", lambda f: region_changes(f, current),
+                "regions", "Modified the remote access regions.")
         elif op in OPS:
             spec = OPS[op]
         else:

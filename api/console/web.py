@@ -10,9 +10,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
 from privatelink.api.console.calls import ActionFailed, Params, call, call_all
 from privatelink.api.console.session import COOKIE, MAX_AGE, Session, Sessions, csrf_ok
-from starlette.concurrency import run_in_threadpool
 
 HERE = Path(__file__).parent
 BASE = "/console"

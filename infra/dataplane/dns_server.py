@@ -24,7 +24,15 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
-from privatelink.infra.dataplane.records import APEX, TTL, Answer, RecordSet, ZoneLocator, answer, normalize
+from privatelink.infra.dataplane.records import (
+    APEX,
+    TTL,
+    Answer,
+    RecordSet,
+    ZoneLocator,
+    answer,
+    normalize,
+)
 
 log = logging.getLogger("privatelink.dataplane")
 

@@ -28,7 +28,7 @@ APEX = DOMAIN_SUFFIX
 TTL = 5
 """Seconds: short, so that a failed zone leaves resolvers' caches quickly (DNS-5)."""
 
-__all__ = ["SERVING", "ZoneAddress", "NameRow", "normalize", "available_zones"]
+__all__ = ["SERVING", "NameRow", "ZoneAddress", "available_zones", "normalize"]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from privatelink.infra.dataplane.forwarders import ForwarderSet
 from privatelink.infra.dataplane.plan import EniAddresses, Plan, listeners_from
 from privatelink.infra.dataplane.prober import Prober, run_prober, tcp_check
 from privatelink.infra.dataplane.records import NameRow, RecordSet, ViewRows, ZoneLocator
-
 from privatelink.infra.positions import PositionWatcher
 from privatelink.infra.settings import Settings
 

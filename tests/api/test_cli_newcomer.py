@@ -42,7 +42,7 @@ def test_issue15_import_of_a_missing_file_is_one_line_and_creates_nothing(tmp_pa
     data_dir = tmp_path / "store"
     result = subprocess.run([sys.executable, "-m", "privatelink", "import",
                              str(tmp_path / "nope.jsonl"), "--data-dir", str(data_dir)],
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -99,7 +99,7 @@ def test_issue12_serve_defaults_are_the_data_plane_on(monkeypatch: pytest.Monkey
 def serve_until_exit(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "privatelink", "serve", "--data-dir",
                            str(tmp_path / "store"), *args],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_issue15_busy_api_port_fails_at_once_naming_port_and_flag(tmp_path: Path) -> None:
@@ -137,7 +137,8 @@ def test_issue12_busy_port_from_the_environment_is_the_one_checked(tmp_path: Pat
         result = subprocess.run([sys.executable, "-m", "privatelink", "serve", "--dns-port",
                                  str(free_port())], capture_output=True, text=True, timeout=60,
                                 env={**os.environ, "PRIVATELINK_PORT": str(port),
-                                     "PRIVATELINK_DATA_DIR": str(tmp_path / "store")})
+                                     "PRIVATELINK_DATA_DIR": str(tmp_path / "store")},
+                                check=False)
     assert result.returncode == 2 and str(port) in result.stderr, result.stderr
 
 
@@ -150,6 +151,7 @@ def test_issue12_a_bad_inventory_from_the_environment_is_refused_before_starting
     result = subprocess.run([sys.executable, "-m", "privatelink", "serve"], capture_output=True,
                             text=True, timeout=60,
                             env={**os.environ, "PRIVATELINK_INVENTORY": str(bad),
-                                 "PRIVATELINK_DATA_DIR": str(tmp_path / "store")})
+                                 "PRIVATELINK_DATA_DIR": str(tmp_path / "store")},
+                            check=False)
     assert result.returncode == 2 and "bad.yaml" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "store").exists()

@@ -7,10 +7,10 @@ import secrets
 from privatelink.application.endpoints import ZoneRequest
 from privatelink.application.services import ResourceRef
 from privatelink.application.unit_of_work import Command
+from privatelink.composition import Runtime
 from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import EndpointOptions
 from privatelink.domain.service import ServiceOptions
-from privatelink.composition import Runtime
 
 PROVIDER = "1210000000000001"
 CONSUMER = "1210000000000002"

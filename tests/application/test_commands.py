@@ -7,11 +7,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from privatelink.domain.errors import DryRunPassed, IdempotentParameterMismatch, IpAddressUnavailable
-from privatelink.domain.service import EndpointService
 from privatelink.composition import Runtime
+from privatelink.domain.errors import (
+    DryRunPassed,
+    IdempotentParameterMismatch,
+    IpAddressUnavailable,
+)
+from privatelink.domain.service import EndpointService
 from privatelink.projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
-from tests.application.helpers import CONSUMER, REGION, cmd, create_endpoint, create_service
+from tests.application.helpers import CONSUMER, create_endpoint, create_service
 
 
 def test_read_your_writes_the_view_holds_the_endpoint_when_the_command_returns(
@@ -65,7 +69,7 @@ def test_client_token_with_other_parameters_is_refused(runtime: Runtime) -> None
 
 def test_dry_run_validates_and_records_nothing(runtime: Runtime) -> None:
     service_id = create_service(runtime)
-    row = lambda: runtime.views.get(SERVICE, service_key(service_id))  # noqa: E731
+    row = lambda: runtime.views.get(SERVICE, service_key(service_id))
     while row()["doc"]["ServiceStatus"] != "Active":
         time.sleep(0.01)  # the service's activation is the last event to wait for
     before = runtime.app.recorder.max_notification_id()

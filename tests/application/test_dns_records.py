@@ -3,12 +3,19 @@ rebuild --verify, answerable as of a past moment), on PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from privatelink.application.dns_history import dns_as_of
 from privatelink.composition import Runtime
 from privatelink.projections.views import ENDPOINT, endpoint_key
-from tests.application.helpers import CONSUMER, PROVIDER, REGION, cmd, create_endpoint, create_service
+from tests.application.helpers import (
+    CONSUMER,
+    PROVIDER,
+    REGION,
+    cmd,
+    create_endpoint,
+    create_service,
+)
 from tests.application.test_views import eventually, status
 
 
@@ -67,17 +74,17 @@ def test_dns_as_of_answers_what_a_name_resolved_to_then(runtime: Runtime) -> Non
     service_id = create_service(runtime, auto_accept=False)
     endpoint_id = create_endpoint(runtime, service_id)
     domain = endpoint_domain(runtime, endpoint_id)
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     runtime.app.enable_connection(cmd(PROVIDER), REGION, service_id, endpoint_id)
     assert eventually(lambda: connected(runtime, endpoint_id))
-    connected_at = datetime.now(timezone.utc)
+    connected_at = datetime.now(UTC)
     outcome = runtime.app.delete_endpoint(cmd(CONSUMER), REGION, endpoint_id)
     assert runtime.wait_for_views(outcome.position)
     then = dns_as_of(runtime.app, domain, before)
     assert then is not None and then.records() == []
     later = dns_as_of(runtime.app, domain, connected_at)
     assert later is not None and [t for t, _, _ in later.records()] == ["A"]
-    assert dns_as_of(runtime.app, domain, datetime.now(timezone.utc)) is None
+    assert dns_as_of(runtime.app, domain, datetime.now(UTC)) is None
 
 
 def test_cli_dns_prints_a_names_records_now_and_as_of(runtime: Runtime, database_url: str,
@@ -88,7 +95,7 @@ def test_cli_dns_prints_a_names_records_now_and_as_of(runtime: Runtime, database
     service_id = create_service(runtime, auto_accept=False)
     endpoint_id = create_endpoint(runtime, service_id)
     domain = endpoint_domain(runtime, endpoint_id)
-    before = datetime.now(timezone.utc).isoformat()
+    before = datetime.now(UTC).isoformat()
     runtime.app.enable_connection(cmd(PROVIDER), REGION, service_id, endpoint_id)
     assert eventually(lambda: connected(runtime, endpoint_id))
     now = cli_json(database_url, schema, "dns", domain, "--json")

@@ -9,9 +9,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
+from privatelink.composition import Runtime
 from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.service import EndpointService
-from privatelink.composition import Runtime
 from privatelink.infra.rebuild import rebuild_views
 from privatelink.projections.views import CONNECTION, ENDPOINT, endpoint_key
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+
 from privatelink.api.http import build_http_app
 from privatelink.composition import Runtime
-
 from tests.conftest import CONSUMER, PROVIDER
 from tests.console.helpers import ConsoleUser
 

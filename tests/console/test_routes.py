@@ -7,8 +7,8 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from privatelink.api.console.calls import ActionFailed, call
 
+from privatelink.api.console.calls import ActionFailed, call
 from tests.conftest import CONSUMER, OUTSIDER, PROVIDER
 from tests.console.helpers import ConsoleUser, service_name, wait_until
 

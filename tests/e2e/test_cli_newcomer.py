@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -39,7 +39,7 @@ def server(database_url: str, schema: str) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def connected(server: Server) -> dict[str, Any]:
     """A service and an auto-accepted endpoint, Connected, and the time before both."""
-    before = datetime.now(timezone.utc) - timedelta(seconds=1)
+    before = datetime.now(UTC) - timedelta(seconds=1)
     provider, consumer = sdk_client(server.endpoint, PROVIDER), sdk_client(server.endpoint, CONSUMER)
     service_id = provider.create_vpc_endpoint_service(m.CreateVpcEndpointServiceRequest(
         region_id=R, auto_accept_enabled=True, service_resource_type="nlb",

@@ -3,8 +3,7 @@ the command line."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -52,7 +51,7 @@ def connection(provider, service_id: str) -> dict:  # type: ignore[no-untyped-de
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def test_aud_2_show_as_of_each_step_equals_what_get_answered_then(
@@ -87,8 +86,8 @@ def test_aud_2_show_as_of_each_step_equals_what_get_answered_then(
         region_id=R, endpoint_id=endpoint_id, zone_id="cn-hangzhou-i",
         v_switch_id="vsw-consumer-i"))
     settle("Connected"); record()
-    allocated = [z for z in connection(provider, service_id)["Zones"]
-                 if z["ZoneId"] == "cn-hangzhou-h"][0]["ResourceId"]
+    allocated = next(z for z in connection(provider, service_id)["Zones"]
+                     if z["ZoneId"] == "cn-hangzhou-h")["ResourceId"]
     other = "lb-provider0003" if allocated == "lb-provider0001" else "lb-provider0001"
     provider.update_vpc_endpoint_service_resource_attribute(
         m.UpdateVpcEndpointServiceResourceAttributeRequest(
@@ -201,8 +200,10 @@ def test_aud_4_an_imported_log_answers_like_the_original(
         }.items():
             twin = sdk_client(copy.endpoint, PROVIDER if make is provider else CONSUMER)
             original = getattr(make, action)(request).body.to_map()
-            imported = wait_until(lambda: getattr(twin, action)(request).body.to_map(),
-                                  lambda body: strip(body) == strip(original))
+            imported = wait_until(
+                lambda twin=twin, action=action, request=request:
+                    getattr(twin, action)(request).body.to_map(),
+                lambda body, original=original: strip(body) == strip(original))
             assert strip(imported) == strip(original), key
     finally:
         copy.stop()

@@ -32,15 +32,15 @@ def get_service(client, service_id: str):  # type: ignore[no-untyped-def]
 class EmbeddedServer(Server):
     """``privatelink serve`` with no database URL: the embedded PostgreSQL in a data dir."""
 
-    def __init__(self, data_dir: Path) -> None:  # noqa: D107 - same as Server
+    def __init__(self, data_dir: Path) -> None:  # same as Server
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
         self.args = [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port),
                      "--data-dir", str(data_dir)]
         import tempfile
 
-        self.log = tempfile.NamedTemporaryFile(prefix="privatelink-serve-", suffix=".log",
-                                               delete=False)
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while the server runs
+            prefix="privatelink-serve-", suffix=".log", delete=False)
         env = {k: v for k, v in __import__("os").environ.items() if k != "DATABASE_URL"}
         self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT,
                                         env=env)

@@ -11,7 +11,6 @@ from typing import Any
 
 from privatelink.application.executor import CommandExecutor, Job
 from privatelink.composition import Runtime
-
 from tests.application.helpers import cmd
 
 

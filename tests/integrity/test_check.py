@@ -12,12 +12,12 @@ from typing import Any
 import psycopg
 import pytest
 from eventsourcing.persistence import StoredEvent
+from typer.testing import CliRunner
+
 from privatelink.cli import app as cli
 from privatelink.composition import Runtime
 from privatelink.domain.service import EndpointService
 from privatelink.infra.export import export_lines
-from typer.testing import CliRunner
-
 from tests.application.helpers import PROVIDER, create_service
 from tests.integrity.helpers import tag, wait_until
 

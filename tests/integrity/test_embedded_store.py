@@ -15,12 +15,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from eventsourcing.persistence import OperationalError, StoredEvent, Tracking
+from psycopg import sql
+
 from privatelink.application.writer_watchdog import WriterWatchdog
 from privatelink.composition import Runtime, open_runtime
 from privatelink.infra.recorder import PlainProcessRecorder
 from privatelink.infra.settings import Settings
-from psycopg import sql
-
 from tests.integrity.helpers import one_batch, wait_until
 
 BATCH_BYTES = 10 * 1024 * 1024

@@ -11,7 +11,6 @@ from privatelink.domain.endpoint import Endpoint, EndpointOptions
 from privatelink.domain.errors import DomainError
 from privatelink.domain.service import EndpointService
 from privatelink.infra.check import check_store
-
 from tests.application.helpers import (
     CONSUMER,
     PROVIDER,

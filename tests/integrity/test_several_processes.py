@@ -12,6 +12,7 @@ from contextlib import ExitStack
 
 import psycopg
 import pytest
+
 from privatelink.api.errors import status_for
 from privatelink.api.responses import is_database_outage
 from privatelink.application.executor import StoreUnavailable
@@ -21,7 +22,6 @@ from privatelink.infra.check import check_store
 from privatelink.infra.provisioning_lease import LeasedProvisionerRunner, lease_holder
 from privatelink.infra.settings import Settings
 from privatelink.infra.write_turn import LOCK_NAME as WRITER_LOCK
-
 from tests.application.helpers import PROVIDER, create_endpoint, create_service
 from tests.conftest import Server
 from tests.integrity.helpers import tag, wait_until
@@ -103,7 +103,7 @@ def test_issue10_a_writer_that_cannot_get_its_turn_answers_503_instead_of_waitin
     with psycopg.connect(database_url, autocommit=True) as other:
         other.execute("SELECT pg_advisory_lock(hashtext(%s), hashtext(%s))",
                       (WRITER_LOCK, runtime.settings.db_schema))
-        with pytest.raises(Exception) as refused:  # noqa: PT011 - checked just below
+        with pytest.raises(Exception) as refused:
             tag(runtime, PROVIDER, "vpcendpointservice", [service_id], [("k", "v")])
         error = refused.value
         assert (isinstance(error, StoreUnavailable) and status_for(error) == 503) or \

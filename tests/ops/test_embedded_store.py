@@ -32,7 +32,8 @@ class EmbeddedServe:
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
         environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
-        self.log = tempfile.NamedTemporaryFile(prefix="privatelink-embedded-", delete=False)
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while the server runs
+            prefix="privatelink-embedded-", delete=False)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "privatelink", "serve", "--data-dir", str(data_dir),
              "--port", str(self.port), "--dns-port", str(free_port()), "--no-forwarders",

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import httpx
 from fastapi.testclient import TestClient
-from privatelink.api.http import build_http_app
-from privatelink.composition import Runtime
 from psycopg_pool import ConnectionPool
 
+from privatelink.api.http import build_http_app
+from privatelink.composition import Runtime
 from tests.conftest import PROVIDER, Server, free_port, sdk_client
 from tests.e2e.helpers import create_service
 

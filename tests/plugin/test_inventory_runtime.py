@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from alibabacloud_privatelink20200415 import models as m
 from alibabacloud_tea_openapi.exceptions import ClientException
+
 from privatelink.application.live_inventory import change_inventory
 from privatelink.application.unit_of_work import Command
 from privatelink.composition import open_runtime
 from privatelink.domain.base import Caller
 from privatelink.infra.settings import Settings
 from privatelink.testing import AdminError, PrivateLinkServer
-
 from tests.plugin.helpers import create_endpoint, create_service, endpoint, whitelist
 
 NEWCOMER = "1210000000000009"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from privatelink.testing import AdminError, PrivateLinkServer, admin_call
 
+from privatelink.testing import AdminError, PrivateLinkServer, admin_call
 from tests.plugin.helpers import create_service, service_ids, service_status
 
 
@@ -74,8 +74,8 @@ def test_issue12_reset_refuses_an_invalid_inventory(privatelink: PrivateLinkServ
 def test_issue12_admin_routes_refuse_remote_callers_without_the_key(
         privatelink: PrivateLinkServer) -> None:
     """The admin routes answer loopback callers; others need the admin key (403 otherwise)."""
-    from fastapi.testclient import TestClient
     from fastapi import FastAPI
+    from fastapi.testclient import TestClient
 
     from privatelink.api.admin_routes import include_admin_routes
     from privatelink.application.provisioner_holds import ProvisionerHolds

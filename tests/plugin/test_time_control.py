@@ -4,7 +4,6 @@ Connecting...) while the provisioner goes on with the others, then steps or rele
 from __future__ import annotations
 
 from privatelink.testing import PrivateLinkServer
-
 from tests.plugin.helpers import (
     create_endpoint,
     create_service,

@@ -16,8 +16,16 @@ import pytest
 from alibabacloud_privatelink20200415 import models as pl
 
 from tests.conftest import CONSUMER, OUTSIDER, PROVIDER, sdk_client
-from tests.e2e.helpers import CONSUMER_UID, OUTSIDER_UID, PROVIDER_UID, REGION, create_endpoint, \
-    create_service, wait_connection, wait_until
+from tests.e2e.helpers import (
+    CONSUMER_UID,
+    OUTSIDER_UID,
+    PROVIDER_UID,
+    REGION,
+    create_endpoint,
+    create_service,
+    wait_connection,
+    wait_until,
+)
 from tests.e2e.issue3_helpers import admin_fault
 from tests.reliability import figures
 from tests.reliability.processes import Serve, store_mark

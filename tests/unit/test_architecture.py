@@ -101,10 +101,10 @@ def cycles(graph: dict[Path, set[Path]]) -> list[list[Path]]:
     low: dict[Path, int] = {}
     stack: list[Path] = []
     found: list[list[Path]] = []
-    for root in graph:
+    for root, targets in graph.items():
         if root in index:
             continue
-        work = [(root, iter(sorted(graph[root])))]
+        work = [(root, iter(sorted(targets)))]
         index[root] = low[root] = len(index)
         stack.append(root)
         while work:

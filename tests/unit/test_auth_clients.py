@@ -11,12 +11,12 @@ from urllib.parse import urlencode
 
 import pytest
 from alibabacloud_tea_openapi.utils import Utils
+
 from privatelink.api import auth_roa
 from privatelink.api.auth import IncompleteSignature, RawRequest, SignatureDoesNotMatch
 from privatelink.api.errors_protocol import InvalidVersion
 from privatelink.api.protocol import check_version, common_params
 from privatelink.api.wire.errors import MissingParameter
-
 from tests.unit.test_auth import AK, CAPTURED_AT, SECRET, make_authenticator
 
 DATE = CAPTURED_AT.strftime("%a, %d %b %Y %H:%M:%S GMT")

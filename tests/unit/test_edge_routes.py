@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
 from privatelink.api.admin_routes import include_admin_routes
 from privatelink.api.http import build_http_app
 from privatelink.api.responses import error_answer

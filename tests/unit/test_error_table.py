@@ -22,8 +22,14 @@ from typing import Any
 import pytest
 
 import privatelink
-from privatelink.api.errors import (ERROR_ROOTS, HTTP_STATUS, KNOWN_ERRORS, error_body,
-                                    error_response, status_for)
+from privatelink.api.errors import (
+    ERROR_ROOTS,
+    HTTP_STATUS,
+    KNOWN_ERRORS,
+    error_body,
+    error_response,
+    status_for,
+)
 from privatelink.domain.errors import EndpointServiceNotFound, EndpointServiceResourceNotFound
 
 ROOT = Path(__file__).resolve().parents[2]

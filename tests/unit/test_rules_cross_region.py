@@ -10,7 +10,12 @@ import pytest
 
 from privatelink.application.facts import CHINA_QUOTA, OVERSEA_QUOTA, InventoryFacts
 from privatelink.domain.endpoint import CrossRegionCap, Endpoint, EndpointOptions
-from privatelink.domain.errors import InvalidValue, OperationDenied, ResourceNotSupported, ZoneNotSupported
+from privatelink.domain.errors import (
+    InvalidValue,
+    OperationDenied,
+    ResourceNotSupported,
+    ZoneNotSupported,
+)
 from privatelink.domain.inventory import Inventory
 from privatelink.domain.resources import ResourceFacts
 from privatelink.domain.service import EndpointService

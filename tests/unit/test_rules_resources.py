@@ -9,8 +9,13 @@ from typing import Any
 import pytest
 
 from privatelink.domain.endpoint import Endpoint
-from privatelink.domain.errors import (DomainError, EndpointServiceResourceNotFound, InvalidValue,
-                                       OperationDenied, ZoneNotSupported)
+from privatelink.domain.errors import (
+    DomainError,
+    EndpointServiceResourceNotFound,
+    InvalidValue,
+    OperationDenied,
+    ZoneNotSupported,
+)
 from privatelink.domain.service import EndpointService
 from tests.unit.helpers import (
     CONSUMER_UID,

@@ -16,6 +16,7 @@ from privatelink.domain.errors import (
     AlreadyExists,
     DomainError,
     EndpointServiceNotFound,
+    EndpointServiceResourceNotFound,
     IdempotentParameterMismatch,
     InvalidValue,
     NotFound,
@@ -24,7 +25,6 @@ from privatelink.domain.errors import (
 )
 from privatelink.domain.idempotency import ClientTokenRecord
 from privatelink.domain.service import EndpointService, ServiceOptions
-from privatelink.domain.errors import EndpointServiceResourceNotFound
 from tests.unit.helpers import (
     CONSUMER_UID,
     OUTSIDER_UID,
