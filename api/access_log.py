@@ -22,17 +22,27 @@ def access_logged(answer: Answer) -> Answer:
     """Wrap the cloud protocol's ``answer`` so each request logs one line once answered."""
 
     @functools.wraps(answer)
-    async def logged(runtime: Any, scope: MutableMapping[str, Any], raw_body: bytes) -> tuple[int, bytes]:
+    async def logged(
+        runtime: Any, scope: MutableMapping[str, Any], raw_body: bytes
+    ) -> tuple[int, bytes]:
         if not log.isEnabledFor(logging.INFO):
             return await answer(runtime, scope, raw_body)
         started = time.perf_counter()
         status, body = await answer(runtime, scope, raw_body)
         elapsed = round((time.perf_counter() - started) * 1000, 1)
         action, key = claimed(scope, raw_body)
-        fields = {"action": action, "account": account_of(runtime, key),
-                  "code": code_of(status, body), "status": status, "ms": elapsed}
-        log.info("%(action)s account=%(account)s code=%(code)s status=%(status)s %(ms)s ms",
-                 fields, extra=fields)
+        fields = {
+            "action": action,
+            "account": account_of(runtime, key),
+            "code": code_of(status, body),
+            "status": status,
+            "ms": elapsed,
+        }
+        log.info(
+            "%(action)s account=%(account)s code=%(code)s status=%(status)s %(ms)s ms",
+            fields,
+            extra=fields,
+        )
         return status, body
 
     return logged
@@ -41,8 +51,9 @@ def access_logged(answer: Answer) -> Answer:
 def claimed(scope: MutableMapping[str, Any], body: bytes) -> tuple[str, str]:
     """The action and access key id the request names (signed or not; never raises)."""
     try:
-        headers = canon.header_map((k.decode("latin-1"), v.decode("latin-1"))
-                                   for k, v in scope.get("headers", []))
+        headers = canon.header_map(
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])
+        )
         params = canon.decode_params(scope.get("query_string", b"").decode("latin-1"))
         if canon.is_form(headers.get("content-type", [None])[0]):
             params += canon.decode_form_body(body)

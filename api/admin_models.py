@@ -29,15 +29,19 @@ class ResetRequest(AdminBody):
 class ProvisionerRequest(AdminBody):
     ResourceId: str = Field(min_length=1)
     WaitSeconds: float = Field(STEP_WAIT, ge=0, le=60, strict=True)
-    hints: ClassVar[dict[str, str]] = {"ResourceId": 'is required: {"ResourceId": "ep-..."} (or "*")',
-             "WaitSeconds": "is not a number of seconds from 0 to 60"}
+    hints: ClassVar[dict[str, str]] = {
+        "ResourceId": 'is required: {"ResourceId": "ep-..."} (or "*")',
+        "WaitSeconds": "is not a number of seconds from 0 to 60",
+    }
 
 
 class FaultRequest(AdminBody):
     ResourceId: str
     Down: StrictBool
-    hints: ClassVar[dict[str, str]] = {"ResourceId": 'must be JSON like {"ResourceId": "lb-...", "Down": true}',
-             "Down": "is not a boolean (true or false)"}
+    hints: ClassVar[dict[str, str]] = {
+        "ResourceId": 'must be JSON like {"ResourceId": "lb-...", "Down": true}',
+        "Down": "is not a boolean (true or false)",
+    }
 
 
 Body = TypeVar("Body", bound=AdminBody)

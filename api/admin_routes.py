@@ -54,8 +54,10 @@ def check_admin(runtime: Any, request: Request) -> None:
     given = request.headers.get(ADMIN_KEY_HEADER, "")
     if key and hmac.compare_digest(key.encode(), given.encode()):
         return
-    raise AdminOnly("The admin routes answer loopback callers, or callers sending the admin "
-                    "key (PRIVATELINK_ADMIN_KEY) in the X-PrivateLink-Admin-Key header.")
+    raise AdminOnly(
+        "The admin routes answer loopback callers, or callers sending the admin "
+        "key (PRIVATELINK_ADMIN_KEY) in the X-PrivateLink-Admin-Key header."
+    )
 
 
 def include_admin_routes(app: FastAPI, runtime: Any) -> None:
@@ -89,14 +91,15 @@ async def reset(runtime: Any, request: Request, request_id: str) -> dict[str, An
     if wanted == "seed":
         inventory = runtime.inventory.seed
     elif wanted is not None:
-        inventory = apply_change(runtime.inventory.current,
-                                 {"op": "replace", "inventory": wanted})
+        inventory = apply_change(runtime.inventory.current, {"op": "replace", "inventory": wanted})
     return await run_in_threadpool(runtime.reset, inventory)
 
 
 async def show_inventory(runtime: Any) -> dict[str, Any]:
-    return {"Inventory": runtime.inventory.current.model_dump(mode="json"),
-            "Version": runtime.inventory.version}
+    return {
+        "Inventory": runtime.inventory.current.model_dump(mode="json"),
+        "Version": runtime.inventory.version,
+    }
 
 
 async def inventory_history(runtime: Any) -> dict[str, Any]:
@@ -114,27 +117,38 @@ async def inventory_history(runtime: Any) -> dict[str, Any]:
 
 async def _change(runtime: Any, request_id: str, change: dict[str, Any]) -> dict[str, Any]:
     command = Command(Caller("operator", request_id), "AdminInventory")
-    inventory = await run_in_threadpool(change_inventory, runtime.app, runtime.inventory,
-                                        command, change)
-    return {"Version": runtime.inventory.version,
-            "Counts": {"Accounts": len(inventory.accounts), "Regions": len(inventory.regions),
-                       "Vpcs": len(inventory.vpcs),
-                       "LoadBalancers": len(inventory.load_balancers)}}
+    inventory = await run_in_threadpool(
+        change_inventory, runtime.app, runtime.inventory, command, change
+    )
+    return {
+        "Version": runtime.inventory.version,
+        "Counts": {
+            "Accounts": len(inventory.accounts),
+            "Regions": len(inventory.regions),
+            "Vpcs": len(inventory.vpcs),
+            "LoadBalancers": len(inventory.load_balancers),
+        },
+    }
 
 
 async def add_item(runtime: Any, request: Request, request_id: str) -> dict[str, Any]:
     item = await payload_of(request)
     if not isinstance(item, dict) or not item:
-        raise InvalidParameter("body", "must be a JSON object: the item, in the inventory "
-                               "file's shape")
-    return await _change(runtime, request_id, {"op": "add", "kind": request.path_params["kind"],
-                                               "item": item})
+        raise InvalidParameter(
+            "body", "must be a JSON object: the item, in the inventory file's shape"
+        )
+    return await _change(
+        runtime, request_id, {"op": "add", "kind": request.path_params["kind"], "item": item}
+    )
 
 
 # What endpoints use, by kind: (view kind, document field). A VPC, vSwitch or security group in
 # use cannot leave the inventory (the endpoint's zones and ENIs live in it).
-IN_USE = {"vpc": ("endpoint", "VpcId"), "vswitch": ("zone", "VSwitchId"),
-          "security_group": ("sg", "SecurityGroupId")}
+IN_USE = {
+    "vpc": ("endpoint", "VpcId"),
+    "vswitch": ("zone", "VSwitchId"),
+    "security_group": ("sg", "SecurityGroupId"),
+}
 
 
 def refuse_in_use(runtime: Any, kind: str, ident: str) -> None:
@@ -145,23 +159,26 @@ def refuse_in_use(runtime: Any, kind: str, ident: str) -> None:
     if used:
         raise OperationDeniedInventoryItemInUse(
             f"The {kind.replace('_', ' ')} '{ident}' is used by {used} "
-            f"endpoint(s); delete them first.")
+            f"endpoint(s); delete them first."
+        )
 
 
 async def remove_item(runtime: Any, request: Request, request_id: str) -> dict[str, Any]:
-    await run_in_threadpool(refuse_in_use, runtime, request.path_params["kind"],
-                            request.path_params["ident"])
-    return await _change(runtime, request_id, {"op": "remove",
-                                               "kind": request.path_params["kind"],
-                                               "id": request.path_params["ident"]})
+    await run_in_threadpool(
+        refuse_in_use, runtime, request.path_params["kind"], request.path_params["ident"]
+    )
+    return await _change(
+        runtime,
+        request_id,
+        {"op": "remove", "kind": request.path_params["kind"], "id": request.path_params["ident"]},
+    )
 
 
 async def holds(runtime: Any) -> dict[str, Any]:
     return runtime.app.holds.describe()  # type: ignore[no-any-return]
 
 
-async def provisioner(runtime: Any, verb: str, request: Request, request_id: str
-                      ) -> dict[str, Any]:
+async def provisioner(runtime: Any, verb: str, request: Request, request_id: str) -> dict[str, Any]:
     asked = await body_as(ProvisionerRequest, request)
     resource_id = asked.ResourceId
     holds_ = runtime.app.holds
@@ -169,8 +186,11 @@ async def provisioner(runtime: Any, verb: str, request: Request, request_id: str
         holds_.hold(resource_id)
         return {**holds_.describe(), "Taken": 0}
     wait = asked.WaitSeconds
-    steps = holds_.release(resource_id) if verb == "release" else await run_in_threadpool(
-        holds_.step, resource_id, float(wait))
+    steps = (
+        holds_.release(resource_id)
+        if verb == "release"
+        else await run_in_threadpool(holds_.step, resource_id, float(wait))
+    )
     position = await run_in_threadpool(take, runtime.app, steps, step_for, caller_for)
     if position is not None and not await run_in_threadpool(runtime.wait_for_views, position):
         raise ServiceUnavailable("The step was taken; the read views have not caught up yet.")

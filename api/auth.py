@@ -28,9 +28,18 @@ from privatelink.api.auth_claim import (
 )
 
 __all__ = [  # the refusals and request types live in auth_claim; imported from here as before
-    "AuthError", "Authenticated", "Authenticator", "IncompleteSignature",
-    "InvalidAccessKeyIdNotFound", "InvalidTimestampExpired", "InvalidTimestampFormat",
-    "MemoryNonceStore", "MissingAction", "NonceStore", "RawRequest", "SignatureDoesNotMatch",
+    "AuthError",
+    "Authenticated",
+    "Authenticator",
+    "IncompleteSignature",
+    "InvalidAccessKeyIdNotFound",
+    "InvalidTimestampExpired",
+    "InvalidTimestampFormat",
+    "MemoryNonceStore",
+    "MissingAction",
+    "NonceStore",
+    "RawRequest",
+    "SignatureDoesNotMatch",
     "SignatureNonceUsed",
 ]
 

@@ -97,8 +97,12 @@ class Claim:
 
     def check_utf8(self) -> None:
         """Every parameter is UTF-8: the cloud refuses others, naming the parameter."""
-        named = [("SignatureNonce", self.nonce), ("Action", self.request.action),
-                 ("Version", self.request.version), *self.request.params]
+        named = [
+            ("SignatureNonce", self.nonce),
+            ("Action", self.request.action),
+            ("Version", self.request.version),
+            *self.request.params,
+        ]
         name = canon.invalid_utf8(named)
         if name is not None:
             raise InvalidParameter(name, "is not valid UTF-8")

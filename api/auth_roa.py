@@ -33,9 +33,11 @@ def parse(
     form: canon.Pairs,
 ) -> auth.Claim:
     """What a ROA-signed request claims; refused when its envelope is incomplete."""
-    credential, _, signature = _first(headers, "authorization")[len(SCHEME):].partition(":")
+    credential, _, signature = _first(headers, "authorization")[len(SCHEME) :].partition(":")
     if not credential or not signature:
-        raise auth.IncompleteSignature("the Authorization header must be 'acs <AccessKeyId>:<Signature>'")
+        raise auth.IncompleteSignature(
+            "the Authorization header must be 'acs <AccessKeyId>:<Signature>'"
+        )
     action, version = _first(headers, "x-acs-action"), _first(headers, "x-acs-version")
     if not action:
         raise auth.MissingAction("the x-acs-action header is missing")
@@ -48,7 +50,8 @@ def parse(
         if not declared:
             raise auth.IncompleteSignature(
                 "a ROA (HMAC-SHA1) request signs its body only through Content-MD5: send it, "
-                "or put the parameters in the query")
+                "or put the parameters in the query"
+            )
         actual = base64.b64encode(hashlib.md5(request.body).digest()).decode()
         if declared != actual:
             problem = f"Content-MD5 {declared!r} is not the MD5 of the body ({actual})"
@@ -64,13 +67,18 @@ def parse(
     )
 
 
-def string_to_sign(method: str, path: str, query: canon.Pairs,
-                   headers: dict[str, list[str]]) -> str:
+def string_to_sign(
+    method: str, path: str, query: canon.Pairs, headers: dict[str, list[str]]
+) -> str:
     """The ROA StringToSign of the module docstring, from the request as received."""
-    fixed = [method] + [_first(headers, name) for name in
-                        ("accept", "content-md5", "content-type", "date")]
-    acs = "".join(f"{name}:{','.join(headers[name])}\n"
-                  for name in sorted(headers) if name.startswith("x-acs-"))
+    fixed = [method] + [
+        _first(headers, name) for name in ("accept", "content-md5", "content-type", "date")
+    ]
+    acs = "".join(
+        f"{name}:{','.join(headers[name])}\n"
+        for name in sorted(headers)
+        if name.startswith("x-acs-")
+    )
     pairs = "&".join(f"{k}={v}" if v else k for k, v in sorted(query))
     resource = f"{path or '/'}?{pairs}" if query else (path or "/")
     return "\n".join(fixed) + "\n" + acs + resource

@@ -44,11 +44,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
     path, method = request.url.path, request.method
     if status == 404:
         error: Exception = NotFoundPath(
-            f'The requested path "{path}" does not exist; the API answers on "/".')
+            f'The requested path "{path}" does not exist; the API answers on "/".'
+        )
     elif status == 405:
         error = UnsupportedHTTPMethod(
             f"The HTTP method {method} is not supported on {path}"
-            + ("; the API takes GET and POST." if path == "/" else "."))
+            + ("; the API takes GET and POST." if path == "/" else ".")
+        )
     else:
         error = InvalidRequest(str(getattr(exc, "detail", "")) or "The request is not valid.")
     return answer(request, error)

@@ -45,15 +45,33 @@ class AdminOnly(EdgeError):
 
 HTTP_STATUS: dict[type[Exception], int] = {
     # -- the edge: signature, protocol, parameters, bounds ------------------------------------
-    **dict.fromkeys([
-        auth.IncompleteSignature, auth.SignatureDoesNotMatch, auth.InvalidTimestampExpired,
-        auth.InvalidTimestampFormat, auth.SignatureNonceUsed, auth.MissingAction,
-        wire.MissingParameter, wire.InvalidParameter, protocol.InvalidVersion,
-        protocol.InvalidRequest, limits.TooManyParameters, limits.UnreadableRequest,
-    ], 400),
+    **dict.fromkeys(
+        [
+            auth.IncompleteSignature,
+            auth.SignatureDoesNotMatch,
+            auth.InvalidTimestampExpired,
+            auth.InvalidTimestampFormat,
+            auth.SignatureNonceUsed,
+            auth.MissingAction,
+            wire.MissingParameter,
+            wire.InvalidParameter,
+            protocol.InvalidVersion,
+            protocol.InvalidRequest,
+            limits.TooManyParameters,
+            limits.UnreadableRequest,
+        ],
+        400,
+    ),
     AdminOnly: 403,
-    **dict.fromkeys([auth.InvalidAccessKeyIdNotFound, wire.UnknownAction, protocol.NotFoundPath,
-                     ConsoleOperationNotFound], 404),
+    **dict.fromkeys(
+        [
+            auth.InvalidAccessKeyIdNotFound,
+            wire.UnknownAction,
+            protocol.NotFoundPath,
+            ConsoleOperationNotFound,
+        ],
+        404,
+    ),
     protocol.UnsupportedHTTPMethod: 405,
     limits.RequestTimeout: 408,
     limits.BodyTooLarge: 413,
@@ -61,56 +79,107 @@ HTTP_STATUS: dict[type[Exception], int] = {
     limits.HeadersTooLarge: 431,
     **dict.fromkeys([ServiceUnavailable, StoreUnavailable, limits.TooManyConnections], 503),
     # -- the domain: a value refused (400) ----------------------------------------------------
-    **dict.fromkeys([
-        domain.InvalidValue, domain.ResourceNotSupported, domain.ZoneNotSupported,
-        domain.DryRunPassed, domain.NotImplementedYet,
-        invalid.MissingValue, invalid.EndpointZoneNotFound, invalid.InvalidZoneIdNotFound,
-        invalid.InvalidResourceType, invalid.InvalidVSwitchIdZoneMismatch,
-        invalid.EndpointServiceRegionNotSupported, invalid.OperationDeniedPayerImmutable,
-        invalid.InvalidParameterAddressIpVersion, invalid.InvalidParameterZoneAffinityEnabled,
-        invalid.InvalidParameterPolicyDocument, invalid.InvalidParameterBandwidth,
-        invalid.InvalidParameterConnectBandwidth, invalid.InvalidParameterCrossRegionBandwidth,
-        invalid.InvalidParameterTrafficControlMode, invalid.InvalidParameterResourceId,
-        invalid.InvalidParameterVersion, invalid.InvalidParameterAsOf, invalid.InvalidTagKey,
-        invalid.InvalidTagValue, invalid.QuotaExceededTagNum,
-        inventory.InventoryChangeRefused, inventory.InvalidParameterKind,
-    ], 400),
+    **dict.fromkeys(
+        [
+            domain.InvalidValue,
+            domain.ResourceNotSupported,
+            domain.ZoneNotSupported,
+            domain.DryRunPassed,
+            domain.NotImplementedYet,
+            invalid.MissingValue,
+            invalid.EndpointZoneNotFound,
+            invalid.InvalidZoneIdNotFound,
+            invalid.InvalidResourceType,
+            invalid.InvalidVSwitchIdZoneMismatch,
+            invalid.EndpointServiceRegionNotSupported,
+            invalid.OperationDeniedPayerImmutable,
+            invalid.InvalidParameterAddressIpVersion,
+            invalid.InvalidParameterZoneAffinityEnabled,
+            invalid.InvalidParameterPolicyDocument,
+            invalid.InvalidParameterBandwidth,
+            invalid.InvalidParameterConnectBandwidth,
+            invalid.InvalidParameterCrossRegionBandwidth,
+            invalid.InvalidParameterTrafficControlMode,
+            invalid.InvalidParameterResourceId,
+            invalid.InvalidParameterVersion,
+            invalid.InvalidParameterAsOf,
+            invalid.InvalidTagKey,
+            invalid.InvalidTagValue,
+            invalid.QuotaExceededTagNum,
+            inventory.InventoryChangeRefused,
+            inventory.InvalidParameterKind,
+        ],
+        400,
+    ),
     # -- the domain: an address refused (400) -------------------------------------------------
-    **dict.fromkeys([
-        domain.IpAddressUnavailable, invalid.InvalidIpAddressNotInVSwitch,
-        invalid.InvalidIpAddressReserved, invalid.InvalidIpAddressAlreadyUsed,
-        invalid.InvalidVSwitchIdIpNotEnough, invalid.InvalidIpv6Address,
-        invalid.InvalidIpv6AddressNotInVSwitch, invalid.InvalidIpv6AddressReserved,
-        invalid.InvalidIpv6AddressAlreadyUsed,
-    ], 400),
+    **dict.fromkeys(
+        [
+            domain.IpAddressUnavailable,
+            invalid.InvalidIpAddressNotInVSwitch,
+            invalid.InvalidIpAddressReserved,
+            invalid.InvalidIpAddressAlreadyUsed,
+            invalid.InvalidVSwitchIdIpNotEnough,
+            invalid.InvalidIpv6Address,
+            invalid.InvalidIpv6AddressNotInVSwitch,
+            invalid.InvalidIpv6AddressReserved,
+            invalid.InvalidIpv6AddressAlreadyUsed,
+        ],
+        400,
+    ),
     # -- the domain: not found (404) ----------------------------------------------------------
-    **dict.fromkeys([
-        domain.RecordNotFound, domain.EndpointServiceNotFound, domain.EndpointNotFound,
-        domain.ConnectionNotFound, domain.EndpointServiceResourceNotFound,
-        domain.InvalidRegionIdNotFound, domain.InvalidResourceIdNotFound,
-        domain.InvalidVpcIdNotFound, domain.InvalidVSwitchIdNotFound,
-        domain.InvalidSecurityGroupIdNotFound,
-        inventory.InvalidInventoryAccountNotFound, inventory.InvalidInventoryAccessKeyNotFound,
-        inventory.InvalidInventoryRegionNotFound, inventory.InvalidInventoryVpcNotFound,
-        inventory.InvalidInventoryVSwitchNotFound, inventory.InvalidInventorySecurityGroupNotFound,
-        inventory.InvalidInventoryLoadBalancerNotFound, inventory.InvalidInventoryListenerNotFound,
-    ], 404),
+    **dict.fromkeys(
+        [
+            domain.RecordNotFound,
+            domain.EndpointServiceNotFound,
+            domain.EndpointNotFound,
+            domain.ConnectionNotFound,
+            domain.EndpointServiceResourceNotFound,
+            domain.InvalidRegionIdNotFound,
+            domain.InvalidResourceIdNotFound,
+            domain.InvalidVpcIdNotFound,
+            domain.InvalidVSwitchIdNotFound,
+            domain.InvalidSecurityGroupIdNotFound,
+            inventory.InvalidInventoryAccountNotFound,
+            inventory.InvalidInventoryAccessKeyNotFound,
+            inventory.InvalidInventoryRegionNotFound,
+            inventory.InvalidInventoryVpcNotFound,
+            inventory.InvalidInventoryVSwitchNotFound,
+            inventory.InvalidInventorySecurityGroupNotFound,
+            inventory.InvalidInventoryLoadBalancerNotFound,
+            inventory.InvalidInventoryListenerNotFound,
+        ],
+        404,
+    ),
     # -- the domain: a state refused (409) ----------------------------------------------------
-    **dict.fromkeys([
-        domain.IdempotentParameterMismatch, domain.ConcurrentModification,
-        denied.EndpointConnectionOperationDenied, denied.EndpointZoneConnectionOperationDenied,
-        denied.EndpointOperationDenied, denied.EndpointServiceConnectionDependence,
-        denied.EndpointServiceResourceDependence, denied.EndpointServiceResourceInUse,
-        denied.EndpointServiceUserNotFound, denied.OperationDeniedAlreadyDown,
-        denied.OperationDeniedNotDown, denied.OperationDeniedAutoAllocationEnabled,
-        denied.OperationDeniedCrossRegionConnection,
-        denied.OperationDeniedCrossRegionNeedsTwoZones, denied.OperationDeniedHomeRegion,
-        denied.OperationDeniedLastAutoAllocatedResource, denied.OperationDeniedNotClb,
-        denied.OperationDeniedResourceManagementNotEnabled,
-        denied.EndpointSecurityGroupAlreadyAttached, denied.EndpointServiceResourceAlreadyExists,
-        denied.EndpointServiceUserAlreadyExists, denied.EndpointZoneAlreadyExists,
-        denied.OperationDeniedInventoryItemInUse, denied.OperationDeniedLoadBalancerInUse,
-    ], 409),
+    **dict.fromkeys(
+        [
+            domain.IdempotentParameterMismatch,
+            domain.ConcurrentModification,
+            denied.EndpointConnectionOperationDenied,
+            denied.EndpointZoneConnectionOperationDenied,
+            denied.EndpointOperationDenied,
+            denied.EndpointServiceConnectionDependence,
+            denied.EndpointServiceResourceDependence,
+            denied.EndpointServiceResourceInUse,
+            denied.EndpointServiceUserNotFound,
+            denied.OperationDeniedAlreadyDown,
+            denied.OperationDeniedNotDown,
+            denied.OperationDeniedAutoAllocationEnabled,
+            denied.OperationDeniedCrossRegionConnection,
+            denied.OperationDeniedCrossRegionNeedsTwoZones,
+            denied.OperationDeniedHomeRegion,
+            denied.OperationDeniedLastAutoAllocatedResource,
+            denied.OperationDeniedNotClb,
+            denied.OperationDeniedResourceManagementNotEnabled,
+            denied.EndpointSecurityGroupAlreadyAttached,
+            denied.EndpointServiceResourceAlreadyExists,
+            denied.EndpointServiceUserAlreadyExists,
+            denied.EndpointZoneAlreadyExists,
+            denied.OperationDeniedInventoryItemInUse,
+            denied.OperationDeniedLoadBalancerInUse,
+        ],
+        409,
+    ),
 }
 
 KNOWN_ERRORS: tuple[type[Exception], ...] = tuple(HTTP_STATUS)
@@ -121,8 +190,7 @@ ERROR_ROOTS: tuple[type[Exception], ...] = (EdgeError, domain.DomainError)
 INTERNAL_ERROR = "The request processing has failed due to some unknown error."
 
 
-def error_response(error: BaseException, request_id: str, host: str
-                   ) -> tuple[int, dict[str, Any]]:
+def error_response(error: BaseException, request_id: str, host: str) -> tuple[int, dict[str, Any]]:
     """The one translation of an error into the cloud's answer ``(status, body)``, used by
     every route (RPC, admin, console, the edge's bounds, the framework's own refusals).
 
@@ -135,8 +203,12 @@ def error_response(error: BaseException, request_id: str, host: str
         unavailable = ServiceUnavailable("The event store is unavailable; retry shortly.")
         return 503, error_body(unavailable, request_id, host)
     log.error("request %s failed", request_id, exc_info=error)
-    return 500, {"RequestId": request_id, "HostId": host, "Code": "InternalError",
-                 "Message": INTERNAL_ERROR}
+    return 500, {
+        "RequestId": request_id,
+        "HostId": host,
+        "Code": "InternalError",
+        "Message": INTERNAL_ERROR,
+    }
 
 
 def status_for(error: BaseException) -> int:

@@ -17,11 +17,11 @@ from privatelink.domain.errors import IdempotentParameterMismatch
 class AnswerStore(Protocol):
     """Port: the first answer per (account, action, ClientToken)."""
 
-    def first(self, account: str, action: str, token: str
-              ) -> tuple[str, dict[str, Any]] | None: ...
+    def first(self, account: str, action: str, token: str) -> tuple[str, dict[str, Any]] | None: ...
 
-    def keep(self, account: str, action: str, token: str, fingerprint: str,
-             answer: dict[str, Any]) -> tuple[str, dict[str, Any]]: ...
+    def keep(
+        self, account: str, action: str, token: str, fingerprint: str, answer: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]: ...
 
 
 def first_answer(ctx: Ctx, request: Any, handler: Handler) -> dict[str, Any]:
@@ -34,8 +34,7 @@ def first_answer(ctx: Ctx, request: Any, handler: Handler) -> dict[str, Any]:
     if kept is None:
         # Concurrent first attempts are made one by the application; the answer kept first
         # is the one every attempt returns.
-        kept = answers.keep(ctx.account, ctx.action, token, ctx.fingerprint,
-                            handler(ctx, request))
+        kept = answers.keep(ctx.account, ctx.action, token, ctx.fingerprint, handler(ctx, request))
     fingerprint, answer = kept
     if fingerprint != ctx.fingerprint:
         raise IdempotentParameterMismatch(token)

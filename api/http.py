@@ -34,8 +34,7 @@ from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
 
-__all__ = ["API_VERSION", "build_http_app", "cloud_http_protocol", "encode",
-           "new_request_id"]
+__all__ = ["API_VERSION", "build_http_app", "cloud_http_protocol", "encode", "new_request_id"]
 
 
 def handle(runtime: RuntimeLike, raw: RawRequest, request_id: str) -> dict[str, Any]:
@@ -49,17 +48,18 @@ def handle(runtime: RuntimeLike, raw: RawRequest, request_id: str) -> dict[str, 
     request = parse_params(signed.action, common_params(signed.action, signed.params))
     watcher = getattr(runtime, "watcher", None)
     if watcher is not None and not watcher.caught_up(runtime.settings.store_timeout):  # type: ignore[attr-defined]
-        raise ServiceUnavailable("The read views are being rebuilt after the store restarted; "
-                                 "retry shortly.")
-    ctx = Ctx(runtime, Caller(account.uid, request_id), signed.action,
-              fingerprint(signed.params))
+        raise ServiceUnavailable(
+            "The read views are being rebuilt after the store restarted; retry shortly."
+        )
+    ctx = Ctx(runtime, Caller(account.uid, request_id), signed.action, fingerprint(signed.params))
     return first_answer(ctx, request, handler)
 
 
 def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
     """The FastAPI application answering the cloud's protocol for ``runtime``."""
-    app = FastAPI(title="privatelink", docs_url=None, redoc_url=None, openapi_url=None,
-                  **fastapi_args)
+    app = FastAPI(
+        title="privatelink", docs_url=None, redoc_url=None, openapi_url=None, **fastapi_args
+    )
     app.state.runtime = runtime
     install_cloud_errors(app)
 
@@ -90,13 +90,13 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
 
 @access_logged
 @observed
-async def answer(runtime: RuntimeLike, scope: Scope, raw_body: bytes
-                 ) -> tuple[int, bytes]:
+async def answer(runtime: RuntimeLike, scope: Scope, raw_body: bytes) -> tuple[int, bytes]:
     """One cloud RPC request, from its ASGI scope and body to (status, JSON body)."""
     request_id = new_request_id()
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-    raw = RawRequest(scope["method"], scope["path"], scope["query_string"].decode("latin-1"), headers,
-                     raw_body)
+    raw = RawRequest(
+        scope["method"], scope["path"], scope["query_string"].decode("latin-1"), headers, raw_body
+    )
     host = next((v for k, v in headers if k.lower() == "host"), "")
     try:
         body = await run_in_threadpool(handle, runtime, raw, request_id)
@@ -106,15 +106,15 @@ async def answer(runtime: RuntimeLike, scope: Scope, raw_body: bytes
     return 200, encode({**body, "RequestId": request_id})
 
 
-async def admin_fault(runtime: RuntimeLike, request: Request, request_id: str
-                      ) -> dict[str, Any]:
+async def admin_fault(runtime: RuntimeLike, request: Request, request_id: str) -> dict[str, Any]:
     client = request.client.host if request.client else ""
     if not client.startswith("127.") and client != "::1":
         raise AdminOnly("The admin routes answer loopback callers only.")
     asked = await body_as(FaultRequest, request)
     command = Command(Caller("operator", request_id), "AdminFault")
-    outcome = await run_in_threadpool(runtime.app.mark_load_balancer, command, asked.ResourceId,
-                                      asked.Down)
+    outcome = await run_in_threadpool(
+        runtime.app.mark_load_balancer, command, asked.ResourceId, asked.Down
+    )
     return Ctx(runtime, command.caller, "AdminFault", "").settle(outcome)
 
 
@@ -128,10 +128,16 @@ def cloud_http_protocol() -> type:
             unreadable = UnreadableRequest(f"The request cannot be read: {msg} (is it too large?)")
             _, doc = error_answer(unreadable, new_request_id(), "")
             body = encode(doc)
-            self.transport.write(b"".join([
-                b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n",
-                b"content-length: " + str(len(body)).encode() + b"\r\n",
-                b"connection: close\r\n\r\n", body]))
+            self.transport.write(
+                b"".join(
+                    [
+                        b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n",
+                        b"content-length: " + str(len(body)).encode() + b"\r\n",
+                        b"connection: close\r\n\r\n",
+                        body,
+                    ]
+                )
+            )
             self.transport.close()
 
     return CloudHttpProtocol

@@ -31,9 +31,14 @@ if TYPE_CHECKING:
 
     from privatelink.infra.settings import Settings
 
-REASONS = {400: b"Bad Request", 408: b"Request Timeout", 413: b"Content Too Large",
-           414: b"URI Too Long", 431: b"Request Header Fields Too Large",
-           503: b"Service Unavailable"}
+REASONS = {
+    400: b"Bad Request",
+    408: b"Request Timeout",
+    413: b"Content Too Large",
+    414: b"URI Too Long",
+    431: b"Request Header Fields Too Large",
+    503: b"Service Unavailable",
+}
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,14 @@ def refusal(error: Exception, host: str = "", close: bool = True) -> tuple[int, 
     """(status, head, body) of a refusal in the cloud's shape, for writing to a socket."""
     status, doc = error_response(error, str(uuid.uuid4()).upper(), host)
     body = json.dumps(doc).encode()
-    head = b"".join([b"HTTP/1.1 %d %s\r\n" % (status, REASONS.get(status, b"Error")),
-                     b"content-type: application/json\r\n",
-                     b"content-length: %d\r\n" % len(body),
-                     b"connection: close\r\n\r\n" if close else b"\r\n"])
+    head = b"".join(
+        [
+            b"HTTP/1.1 %d %s\r\n" % (status, REASONS.get(status, b"Error")),
+            b"content-type: application/json\r\n",
+            b"content-length: %d\r\n" % len(body),
+            b"connection: close\r\n\r\n" if close else b"\r\n",
+        ]
+    )
     return status, head, body
 
 
@@ -98,12 +107,15 @@ class LimitedApp:
         await self.app(scope, _replay(body, receive), send)
 
     def _check_declared(self, scope: dict[str, Any], headers: dict[bytes, bytes]) -> None:
-        if len(scope.get("raw_path", b"")) + len(scope.get("query_string", b"")) > \
-                self.limits.max_url_bytes:
+        if (
+            len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
+            > self.limits.max_url_bytes
+        ):
             raise refused.UrlTooLong(f"The URL is longer than {self.limits.max_url_bytes} bytes.")
         if len(scope.get("headers", [])) > self.limits.max_headers:
-            raise refused.HeadersTooLarge(f"The request has more than {self.limits.max_headers} "
-                                          "headers.")
+            raise refused.HeadersTooLarge(
+                f"The request has more than {self.limits.max_headers} headers."
+            )
         declared = headers.get(b"content-length", b"").strip()
         if declared.isdigit() and int(declared) > self.limits.max_body_bytes:
             raise self._too_large()
@@ -112,8 +124,11 @@ class LimitedApp:
     async def _read_body(self, receive: Any, headers: dict[bytes, bytes]) -> bytes | None:
         chunks: list[bytes] = []
         size = 0
-        form = headers.get(b"content-type", b"").lower().startswith(
-            b"application/x-www-form-urlencoded")
+        form = (
+            headers.get(b"content-type", b"")
+            .lower()
+            .startswith(b"application/x-www-form-urlencoded")
+        )
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
@@ -133,19 +148,28 @@ class LimitedApp:
     def _count_params(self, count: int) -> None:
         if count > self.limits.max_params:
             raise refused.TooManyParameters(
-                f"The request has more than {self.limits.max_params} parameters.")
+                f"The request has more than {self.limits.max_params} parameters."
+            )
 
     def _too_large(self) -> EdgeError:
         return refused.BodyTooLarge(
-            f"The request body is larger than {self.limits.max_body_bytes} bytes.")
+            f"The request body is larger than {self.limits.max_body_bytes} bytes."
+        )
 
     async def _refuse(self, error: EdgeError, headers: dict[bytes, bytes], send: Any) -> None:
         status, _, body = refusal(error, headers.get(b"host", b"").decode("latin-1"))
         # The body was not read: close the connection rather than read the rest of it.
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

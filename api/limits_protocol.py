@@ -66,25 +66,34 @@ def bounded_protocol(base: type, limits: Bounds, refusal: Refusal) -> type:
         def on_url(self, url: bytes) -> None:
             self._url_bytes += len(url)
             if self._url_bytes > limits.max_url_bytes:
-                self._refuse(refused.UrlTooLong(
-                    f"The URL is longer than {limits.max_url_bytes} bytes."))
+                self._refuse(
+                    refused.UrlTooLong(f"The URL is longer than {limits.max_url_bytes} bytes.")
+                )
             super().on_url(url)
 
         def on_header(self, name: bytes, value: bytes) -> None:
             self._headers += 1
             self._header_bytes += len(name) + len(value) + 4
             if self._headers > limits.max_headers or self._header_bytes > limits.max_header_bytes:
-                self._refuse(refused.HeadersTooLarge(
-                    f"The request headers exceed {limits.max_headers} fields or "
-                    f"{limits.max_header_bytes} bytes."))
+                self._refuse(
+                    refused.HeadersTooLarge(
+                        f"The request headers exceed {limits.max_headers} fields or "
+                        f"{limits.max_header_bytes} bytes."
+                    )
+                )
             super().on_header(name, value)
 
         def on_headers_complete(self) -> None:
             # uvicorn's limit_concurrency check (set one higher), answered in the cloud's shape.
-            if len(self.connections) > limits.max_connections or \
-                    len(self.tasks) >= limits.max_connections:
-                self._refuse(refused.TooManyConnections(
-                    f"The server holds {limits.max_connections} connections; retry shortly."))
+            if (
+                len(self.connections) > limits.max_connections
+                or len(self.tasks) >= limits.max_connections
+            ):
+                self._refuse(
+                    refused.TooManyConnections(
+                        f"The server holds {limits.max_connections} connections; retry shortly."
+                    )
+                )
             super().on_headers_complete()
 
         def on_message_complete(self) -> None:
@@ -93,8 +102,7 @@ def bounded_protocol(base: type, limits: Bounds, refusal: Refusal) -> type:
             super().on_message_complete()
 
         def send_400_response(self, msg: str) -> None:
-            error = self._refusal or refused.UnreadableRequest(
-                f"The request cannot be read: {msg}")
+            error = self._refusal or refused.UnreadableRequest(f"The request cannot be read: {msg}")
             self._write(error)
 
         def _refuse(self, error: Exception) -> None:
@@ -114,7 +122,8 @@ def bounded_protocol(base: type, limits: Bounds, refusal: Refusal) -> type:
         def _arm(self) -> None:
             self._disarm()
             self._timer = asyncio.get_running_loop().call_later(
-                limits.request_timeout, self._expire)
+                limits.request_timeout, self._expire
+            )
 
         def _disarm(self) -> None:
             if self._timer is not None:
@@ -124,11 +133,13 @@ def bounded_protocol(base: type, limits: Bounds, refusal: Refusal) -> type:
         def _expire(self) -> None:
             self._timer = None
             cycle = self.cycle
-            answered = cycle is not None and cycle.response_started and \
-                not cycle.response_complete
+            answered = cycle is not None and cycle.response_started and not cycle.response_complete
             if self._receiving and not answered:
-                self._write(refused.RequestTimeout(
-                    f"The request did not arrive within {limits.request_timeout:g} seconds."))
+                self._write(
+                    refused.RequestTimeout(
+                        f"The request did not arrive within {limits.request_timeout:g} seconds."
+                    )
+                )
             elif not self.transport.is_closing():
                 self.transport.close()
 

@@ -62,15 +62,15 @@ def observed(answer: Answer) -> Answer:
     cloud's error code, or ``OK``) with its latency, in the runtime's metrics when it has them."""
 
     @functools.wraps(answer)
-    async def timed(runtime: Any, scope: MutableMapping[str, Any], raw_body: bytes
-                    ) -> tuple[int, bytes]:
+    async def timed(
+        runtime: Any, scope: MutableMapping[str, Any], raw_body: bytes
+    ) -> tuple[int, bytes]:
         started = time.perf_counter()
         status, body = await answer(runtime, scope, raw_body)
         metrics: ServerMetrics | None = getattr(runtime, "metrics", None)
         if metrics is not None:
             code = "OK" if status == 200 else error_code(body, status)
-            metrics.observe_request(action_of(scope, raw_body), code,
-                                    time.perf_counter() - started)
+            metrics.observe_request(action_of(scope, raw_body), code, time.perf_counter() - started)
         return status, body
 
     return timed
@@ -79,8 +79,9 @@ def observed(answer: Answer) -> Answer:
 def action_of(scope: MutableMapping[str, Any], raw_body: bytes) -> str:
     """The request's action (the ``x-acs-action`` header, or the legacy ``Action`` parameter)
     when it is one we know; "unknown" otherwise, so the labels stay few."""
-    named = [v.decode("latin-1") for k, v in scope.get("headers", [])
-             if k.lower() == b"x-acs-action"]
+    named = [
+        v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"x-acs-action"
+    ]
     for source in (scope.get("query_string", b""), raw_body[:65536]):
         named += parse_qs(source.decode("latin-1")).get("Action", [])
     return named[-1] if named and named[-1] in ACTIONS else "unknown"

@@ -92,8 +92,7 @@ def action_of(query: str, headers: Iterable[tuple[str, str]], body: bytes) -> st
     return next((v for k, v in params if k == "Action"), "")
 
 
-def rendered(scope: Scope, raw_body: bytes, status: int, body: bytes
-             ) -> tuple[str, bytes]:
+def rendered(scope: Scope, raw_body: bytes, status: int, body: bytes) -> tuple[str, bytes]:
     """(content type, body) of an answer, in the format the request asked for."""
     raw_query = scope.get("query_string", b"")
     if b"Format" not in raw_query and b"Format" not in raw_body:
@@ -107,5 +106,3 @@ def rendered(scope: Scope, raw_body: bytes, status: int, body: bytes
 
 
 # -- every other answer in the cloud's shape -------------------------------------------------
-
-

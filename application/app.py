@@ -30,11 +30,19 @@ class PrivateLinkApp(TagCommands, TenantHistory, HistoryQueries, Provisioner, Ap
     # Endpoints snapshot often (time travel over long histories stays cheap); the busy,
     # large aggregates less often, since each snapshot serialises their whole state.
     snapshotting_intervals: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], int]] = {
-        EndpointService: 500, Endpoint: 100, VSwitchAddresses: 1000, LoadBalancerState: 100}
+        EndpointService: 500,
+        Endpoint: 100,
+        VSwitchAddresses: 1000,
+        LoadBalancerState: 100,
+    }
 
-    def __init__(self, inventory: Inventory, env: dict[str, Any] | None = None,
-                 ids: IdGenerator | None = None,
-                 provision_delay: timedelta = timedelta(0)) -> None:
+    def __init__(
+        self,
+        inventory: Inventory,
+        env: dict[str, Any] | None = None,
+        ids: IdGenerator | None = None,
+        provision_delay: timedelta = timedelta(0),
+    ) -> None:
         super().__init__(env)
         self.inventory = inventory
         self.facts = InventoryFacts(inventory)

@@ -12,9 +12,15 @@ from privatelink.domain.endpoint import Endpoint
 class ConnectionCommands(EndpointCommands):
     """Use cases of the provider on the connections to its services."""
 
-    def enable_connection(self, cmd: Command, region: str, service_id: str, endpoint_id: str,
-                          bandwidth: int | None = None,
-                          traffic_mode: str | None = None) -> Outcome:
+    def enable_connection(
+        self,
+        cmd: Command,
+        region: str,
+        service_id: str,
+        endpoint_id: str,
+        bandwidth: int | None = None,
+        traffic_mode: str | None = None,
+    ) -> Outcome:
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.allow_connection(cmd.caller, endpoint_id, bandwidth, traffic_mode)
@@ -22,8 +28,9 @@ class ConnectionCommands(EndpointCommands):
 
         return self.execute(cmd, decide)
 
-    def disable_connection(self, cmd: Command, region: str, service_id: str,
-                           endpoint_id: str) -> Outcome:
+    def disable_connection(
+        self, cmd: Command, region: str, service_id: str, endpoint_id: str
+    ) -> Outcome:
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.deny_connection(cmd.caller, endpoint_id)
@@ -34,16 +41,25 @@ class ConnectionCommands(EndpointCommands):
     def drop_replaced_enis(self, cmd: Command, endpoint_id: str) -> list[Any]:
         """RES-10: a denied connection takes a migration's old ENIs with it."""
         endpoint: Endpoint = self.load(Endpoint, Endpoint.create_id(endpoint_id))
-        dropped = [old for z in sorted(endpoint.zones)
-                   if (old := endpoint.drop_replaced_eni(cmd.caller, z))]
+        dropped = [
+            old
+            for z in sorted(endpoint.zones)
+            if (old := endpoint.drop_replaced_eni(cmd.caller, z))
+        ]
         vpc = self.facts.inventory.vpc(endpoint.vpc_id)
         if not dropped or vpc is None:
             return []
         return [endpoint, *(self.release(cmd.caller, vpc, old) for old in dropped)]
 
-    def change_connection_bandwidth(self, cmd: Command, region: str, service_id: str,
-                                    endpoint_id: str, bandwidth: int | None,
-                                    traffic_mode: str | None) -> Outcome:
+    def change_connection_bandwidth(
+        self,
+        cmd: Command,
+        region: str,
+        service_id: str,
+        endpoint_id: str,
+        bandwidth: int | None,
+        traffic_mode: str | None,
+    ) -> Outcome:
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.change_bandwidth(cmd.caller, endpoint_id, bandwidth, traffic_mode)

@@ -30,11 +30,14 @@ def dns_as_of(app: Any, name: str, when: datetime) -> NameRow | None:
     endpoint, service = app.as_of(resource, when, None)
     attribute = endpoint_attribute(endpoint, service)
     connection = service.connections.get(endpoint.endpoint_id) if service is not None else None
-    healthy = {zone: bool(zc.get("healthy", True))
-               for zone, zc in ((connection or {}).get("zones") or {}).items()}
+    healthy = {
+        zone: bool(zc.get("healthy", True))
+        for zone, zc in ((connection or {}).get("zones") or {}).items()
+    }
     affinity = bool(service.zone_affinity) if service is not None else False
     if endpoint.deleted:
         return None
     wanted = normalize(name)
-    return next((row for row in names_as_of(attribute, healthy, affinity) if row.name == wanted),
-                None)
+    return next(
+        (row for row in names_as_of(attribute, healthy, affinity) if row.name == wanted), None
+    )

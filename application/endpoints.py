@@ -52,8 +52,9 @@ class EndpointCommands(ServiceCommands):
         service = self.service(endpoint.service_id)
         return None if service.deleted else service
 
-    def find_service(self, service_id: str | None, service_name: str | None,
-                     service_region: str | None = None) -> EndpointService:
+    def find_service(
+        self, service_id: str | None, service_name: str | None, service_region: str | None = None
+    ) -> EndpointService:
         """EP-1: the service a request names by id or name (in the region it names). Whether
         the caller may see it (WL-2) is the service's rule, checked when the connection is
         requested."""
@@ -74,16 +75,19 @@ class EndpointCommands(ServiceCommands):
 
     def address_book(self, by: Caller, vpc: Vpc, vswitch_id: str) -> VSwitchAddresses:
         try:
-            book: VSwitchAddresses = self.load(VSwitchAddresses,
-                                               VSwitchAddresses.create_id(vswitch_id))
+            book: VSwitchAddresses = self.load(
+                VSwitchAddresses, VSwitchAddresses.create_id(vswitch_id)
+            )
         except NotFound:
             cidr = next(str(v.cidr) for v in vpc.vswitches if v.id == vswitch_id)
-            book = VSwitchAddresses(vswitch_id=vswitch_id, cidr=cidr, actor=by.account,
-                                    request_id=by.request_id)
+            book = VSwitchAddresses(
+                vswitch_id=vswitch_id, cidr=cidr, actor=by.account, request_id=by.request_id
+            )
         return book
 
-    def place_zone(self, by: Caller, vpc: Vpc, zone: ZoneRequest,
-                   dual_stack: bool = False) -> tuple[ZonePlacement, VSwitchAddresses]:
+    def place_zone(
+        self, by: Caller, vpc: Vpc, zone: ZoneRequest, dual_stack: bool = False
+    ) -> tuple[ZonePlacement, VSwitchAddresses]:
         """EP-3/EP-4: the zone's vSwitch and an address (two for DualStack) for its ENI."""
         self.facts.vswitch(vpc, zone.vswitch_id, zone.zone_id)
         book = self.address_book(by, vpc, zone.vswitch_id)
@@ -92,10 +96,18 @@ class EndpointCommands(ServiceCommands):
         ipv6 = book.take_ipv6(by, ip, zone.ipv6, eni_id) if dual_stack else ""
         return ZonePlacement(zone.zone_id, zone.vswitch_id, eni_id, ip, ipv6), book
 
-    def create_endpoint(self, cmd: Command, region: str, vpc_id: str, service_id: str | None,
-                        service_name: str | None, zones: list[ZoneRequest],
-                        security_groups: list[str], options: EndpointOptions,
-                        service_region: str | None = None) -> Outcome:
+    def create_endpoint(
+        self,
+        cmd: Command,
+        region: str,
+        vpc_id: str,
+        service_id: str | None,
+        service_name: str | None,
+        zones: list[ZoneRequest],
+        security_groups: list[str],
+        options: EndpointOptions,
+        service_region: str | None = None,
+    ) -> Outcome:
         endpoint_id = self.ids.new_id("ep-")
         by = cmd.caller
 
@@ -107,24 +119,29 @@ class EndpointCommands(ServiceCommands):
             dual = options.address_ip_version == "DualStack"
             placed = [self.place_zone(by, vpc, z, dual) for z in zones]
             cap = self.facts.cross_region_cap(by.account, region, service.region)
-            endpoint = Endpoint.create(by, endpoint_id, region, vpc_id, facts,
-                                       [p for p, _ in placed], groups, options, cap)
+            endpoint = Endpoint.create(
+                by, endpoint_id, region, vpc_id, facts, [p for p, _ in placed], groups, options, cap
+            )
             service.request_connection(by, connection_facts(endpoint), sorted(endpoint.zones))
             warn_if_single_zone(endpoint)
             # The state the command left (the provisioner may move on before the answer).
-            return ({"EndpointId": endpoint_id, "EndpointStatus": endpoint.status},
-                    [endpoint, service, *(b for _, b in placed)])
+            return (
+                {"EndpointId": endpoint_id, "EndpointStatus": endpoint.status},
+                [endpoint, service, *(b for _, b in placed)],
+            )
 
         return self.execute(cmd, decide)
 
-    def update_endpoint(self, cmd: Command, region: str, endpoint_id: str,
-                        changes: dict[str, Any]) -> Outcome:
+    def update_endpoint(
+        self, cmd: Command, region: str, endpoint_id: str, changes: dict[str, Any]
+    ) -> Outcome:
         def decide() -> Decision:
             endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
             cap = self.facts.cross_region_cap(cmd.caller.account, region, endpoint.service_region)
             service = self.linked_service(endpoint)
-            endpoint.update_attributes(cmd.caller, changes,
-                                       service.facts() if service else None, cap)
+            endpoint.update_attributes(
+                cmd.caller, changes, service.facts() if service else None, cap
+            )
             return {}, [endpoint]
 
         return self.execute(cmd, decide)
@@ -157,8 +174,9 @@ class EndpointCommands(ServiceCommands):
             endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
             service = self.require_service(endpoint)
             vpc = self.facts.vpc(cmd.caller.account, endpoint.vpc_id, region)
-            placement, book = self.place_zone(cmd.caller, vpc, zone,
-                                              endpoint.address_ip_version == "DualStack")
+            placement, book = self.place_zone(
+                cmd.caller, vpc, zone, endpoint.address_ip_version == "DualStack"
+            )
             endpoint.add_zone(cmd.caller, placement)
             service.add_connection_zone(cmd.caller, endpoint_id, zone.zone_id)  # EP-3
             return {}, [endpoint, service, book]
@@ -183,8 +201,9 @@ class EndpointCommands(ServiceCommands):
             raise EndpointServiceNotFound(endpoint.service_id)
         return service
 
-    def attach_security_group(self, cmd: Command, region: str, endpoint_id: str,
-                              group_id: str) -> Outcome:
+    def attach_security_group(
+        self, cmd: Command, region: str, endpoint_id: str, group_id: str
+    ) -> Outcome:
         def decide() -> Decision:
             endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
             vpc = self.facts.vpc(cmd.caller.account, endpoint.vpc_id, region)
@@ -194,8 +213,9 @@ class EndpointCommands(ServiceCommands):
 
         return self.execute(cmd, decide)
 
-    def detach_security_group(self, cmd: Command, region: str, endpoint_id: str,
-                              group_id: str) -> Outcome:
+    def detach_security_group(
+        self, cmd: Command, region: str, endpoint_id: str, group_id: str
+    ) -> Outcome:
         def decide() -> Decision:
             endpoint = self.endpoint(cmd.caller.account, endpoint_id, region)
             endpoint.detach_security_group(cmd.caller, group_id)
@@ -206,12 +226,19 @@ class EndpointCommands(ServiceCommands):
 
 def connection_facts(endpoint: Endpoint) -> dict[str, Any]:
     """What the service keeps about the endpoint on the other end of a connection."""
-    return {"endpoint_id": endpoint.endpoint_id, "consumer": endpoint.owner,
-            "endpoint_region": endpoint.region, "vpc_id": endpoint.vpc_id}
+    return {
+        "endpoint_id": endpoint.endpoint_id,
+        "consumer": endpoint.owner,
+        "endpoint_region": endpoint.region,
+        "vpc_id": endpoint.vpc_id,
+    }
 
 
 def warn_if_single_zone(endpoint: Endpoint) -> None:
     """HA-1: a single-zone endpoint is allowed but not highly available."""
     if len(endpoint.zones) == 1:
-        log.warning("endpoint %s is not highly available: it has one zone (%s)",
-                    endpoint.endpoint_id, next(iter(endpoint.zones)))
+        log.warning(
+            "endpoint %s is not highly available: it has one zone (%s)",
+            endpoint.endpoint_id,
+            next(iter(endpoint.zones)),
+        )

@@ -50,9 +50,15 @@ class CommandExecutor:
 
     on_batch: Callable[[int], None] | None = None  # told each commit's number of jobs
 
-    def __init__(self, app: Any, feed: ChangeFeed, on_commit: Callable[[int], None],
-                 cache_size: int = 20_000, answer_within: float = 4.0,
-                 turn: WriteTurn | None = None) -> None:
+    def __init__(
+        self,
+        app: Any,
+        feed: ChangeFeed,
+        on_commit: Callable[[int], None],
+        cache_size: int = 20_000,
+        answer_within: float = 4.0,
+        turn: WriteTurn | None = None,
+    ) -> None:
         self.app = app
         self.turn = turn or AlwaysYourTurn()
         self.answer_within = answer_within
@@ -213,8 +219,9 @@ class CommandExecutor:
         processing = ProcessingEvent[UUID](tracking=latest_tracking(jobs))
         processing.events = [event for job in jobs for event in job.events]
         try:
-            recordings = self.app.record(processing) if processing.events or \
-                processing.tracking else []
+            recordings = (
+                self.app.record(processing) if processing.events or processing.tracking else []
+            )
         except IntegrityError:
             self._decide_again(jobs)
             return
@@ -286,14 +293,18 @@ class CommandExecutor:
             self.cache.evict(aggregate_id)
 
     def _fail_all(self, jobs: list[Job], error: BaseException) -> None:
-        log.warning("a batch of %d command(s) could not be written: %s", len(jobs),
-                    str(error).splitlines()[0] if str(error) else type(error).__name__)
+        log.warning(
+            "a batch of %d command(s) could not be written: %s",
+            len(jobs),
+            str(error).splitlines()[0] if str(error) else type(error).__name__,
+        )
         for job in jobs:
             self._finish(job, error=error)
 
     @staticmethod
-    def _finish(job: Job, outcome: Outcome | None = None,
-                error: BaseException | None = None) -> None:
+    def _finish(
+        job: Job, outcome: Outcome | None = None, error: BaseException | None = None
+    ) -> None:
         job.outcome, job.error = outcome, error
         job.done.set()
 
@@ -305,4 +316,3 @@ def unique(aggregates: list[Aggregate]) -> list[Aggregate]:
 def latest_tracking(jobs: list[Job]) -> Tracking | None:
     trackings = [job.tracking for job in jobs if job.tracking is not None]
     return max(trackings, key=lambda t: t.notification_id) if trackings else None
-

@@ -37,10 +37,17 @@ class InventoryFacts:
         if lb is None or lb.owner != account or lb.region != region:
             raise EndpointServiceResourceNotFound(missing("service resource", resource_id))
         return ResourceFacts(
-            resource_id=lb.id, resource_type=ResourceFacts.wire_type(lb.type), owner=lb.owner,
-            region=lb.region, zones=tuple(lb.zones), dual_stack=lb.dual_stack,
-            intranet=lb.address_type == "intranet", pay_as_you_go=lb.billing == "pay-as-you-go",
-            upgraded=lb.upgraded, bandwidth_mbps=lb.bandwidth_mbps)
+            resource_id=lb.id,
+            resource_type=ResourceFacts.wire_type(lb.type),
+            owner=lb.owner,
+            region=lb.region,
+            zones=tuple(lb.zones),
+            dual_stack=lb.dual_stack,
+            intranet=lb.address_type == "intranet",
+            pay_as_you_go=lb.billing == "pay-as-you-go",
+            upgraded=lb.upgraded,
+            bandwidth_mbps=lb.bandwidth_mbps,
+        )
 
     def vpc(self, account: str, vpc_id: str, region: str) -> Vpc:
         vpc = self.inventory.vpc(vpc_id)
@@ -54,14 +61,16 @@ class InventoryFacts:
             raise InvalidVSwitchIdNotFound(missing(f"vSwitch in VPC {vpc.id}", vswitch_id))
         if found.zone != zone_id:
             raise InvalidVSwitchIdZoneMismatch(
-                f"The vSwitch '{vswitch_id}' is in zone '{found.zone}', not '{zone_id}' (EP-3).")
+                f"The vSwitch '{vswitch_id}' is in zone '{found.zone}', not '{zone_id}' (EP-3)."
+            )
         return found
 
     def security_groups(self, vpc: Vpc, group_ids: list[str]) -> list[str]:
         for group_id in group_ids:
             if group_id not in vpc.security_groups:
                 raise InvalidSecurityGroupIdNotFound(
-                    missing(f"security group in VPC {vpc.id}", group_id))
+                    missing(f"security group in VPC {vpc.id}", group_id)
+                )
         return group_ids
 
     def resource_management_enabled(self, account: str) -> bool:

@@ -26,8 +26,14 @@ from privatelink.domain.errors_invalid import (
 )
 from privatelink.domain.service import EndpointService
 
-ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor",
-            "request_id")
+ENVELOPE = (
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "actor",
+    "request_id",
+)
 
 
 @dataclass(frozen=True)
@@ -43,17 +49,27 @@ class HistoryEntry:
     resource: str
 
     def as_json(self) -> dict[str, Any]:
-        return {"version": self.version, "time": self.time.isoformat().replace("+00:00", "Z"),
-                "type": self.type, "actor": self.actor, "request_id": self.request_id,
-                "data": self.data}
+        return {
+            "version": self.version,
+            "time": self.time.isoformat().replace("+00:00", "Z"),
+            "type": self.type,
+            "actor": self.actor,
+            "request_id": self.request_id,
+            "data": self.data,
+        }
 
 
 def entry(event: Any, resource: str) -> HistoryEntry:
     data = {k: v for k, v in vars(event).items() if k not in ENVELOPE}
-    return HistoryEntry(event.originator_version, event.timestamp,
-                        type(event).__qualname__.rsplit(".", 1)[-1],
-                        getattr(event, "actor", ""), getattr(event, "request_id", ""), data,
-                        resource)
+    return HistoryEntry(
+        event.originator_version,
+        event.timestamp,
+        type(event).__qualname__.rsplit(".", 1)[-1],
+        getattr(event, "actor", ""),
+        getattr(event, "request_id", ""),
+        data,
+        resource,
+    )
 
 
 def concerns(event: Any, endpoint_id: str) -> bool:
@@ -65,8 +81,11 @@ def concerns(event: Any, endpoint_id: str) -> bool:
         return bool(data["endpoint"].get("endpoint_id") == endpoint_id)
     if endpoint_id in data.get("endpoint_ids", []):
         return True
-    return any(endpoint_id == item[0] for key in ("moves", "stranded", "healed")
-               for item in data.get(key, []))
+    return any(
+        endpoint_id == item[0]
+        for key in ("moves", "stranded", "healed")
+        for item in data.get(key, [])
+    )
 
 
 @dataclass(frozen=True)
@@ -84,8 +103,8 @@ def resource_named(cloud_id: str) -> Resource:
     if cloud_id.startswith("ep-"):
         return Resource("endpoint", cloud_id, Endpoint.create_id(cloud_id))
     raise InvalidParameterResourceId(
-        f"'{cloud_id}' is neither an endpoint service (epsrv-…) nor an endpoint "
-        "(ep-…) id.")
+        f"'{cloud_id}' is neither an endpoint service (epsrv-…) nor an endpoint (ep-…) id."
+    )
 
 
 class HistoryQueries:
@@ -102,8 +121,9 @@ class HistoryQueries:
         if account is not None and self.owner_of(resource) != account:
             raise not_found(resource)
 
-    def history(self, resource: Resource, since: datetime | None = None,
-                until: datetime | None = None) -> list[HistoryEntry]:
+    def history(
+        self, resource: Resource, since: datetime | None = None, until: datetime | None = None
+    ) -> list[HistoryEntry]:
         """Every event of the resource, oldest first; an endpoint's history includes its
         connection and zones, recorded by its service."""
         entries = [entry(e, resource.cloud_id) for e in self._events(resource.aggregate_id)]
@@ -111,12 +131,17 @@ class HistoryQueries:
             raise not_found(resource)
         if resource.kind == "endpoint":
             service_id = entries[0].data["service_id"]
-            entries += [entry(e, service_id)
-                        for e in self._events(EndpointService.create_id(service_id))
-                        if concerns(e, resource.cloud_id)]
+            entries += [
+                entry(e, service_id)
+                for e in self._events(EndpointService.create_id(service_id))
+                if concerns(e, resource.cloud_id)
+            ]
             entries.sort(key=lambda x: x.time)
-        return [x for x in entries if (since is None or x.time >= since)
-                and (until is None or x.time <= until)]
+        return [
+            x
+            for x in entries
+            if (since is None or x.time >= since) and (until is None or x.time <= until)
+        ]
 
     def version_at(self, aggregate_id: UUID, when: datetime) -> int:
         """The aggregate's version at a moment: found by binary search over its events'
@@ -136,8 +161,9 @@ class HistoryQueries:
     def _event_at_or_before(self, aggregate_id: UUID, version: int) -> Any:
         return next(iter(self._events(aggregate_id, lte=version, desc=True, limit=1)), None)
 
-    def as_of(self, resource: Resource, when: datetime | None = None,
-              version: int | None = None) -> tuple[Any, Any | None]:
+    def as_of(
+        self, resource: Resource, when: datetime | None = None, version: int | None = None
+    ) -> tuple[Any, Any | None]:
         """The aggregate (and, for an endpoint, its service) as it was then; both latest when
         neither a time nor a version is given."""
         latest = version is None and when is None
@@ -151,13 +177,15 @@ class HistoryQueries:
         if resource.kind != "endpoint":
             return aggregate, None
         service_id = EndpointService.create_id(aggregate.service_id)
-        service_version = (self._last_version(service_id) if latest
-                           else self.version_at(service_id, when))
+        service_version = (
+            self._last_version(service_id) if latest else self.version_at(service_id, when)
+        )
         service = self._get(service_id, service_version) if service_version else None
         return aggregate, service
 
-    def as_of_event(self, resource: Resource, stream_id: str, version: int
-                    ) -> tuple[Any, Any | None]:
+    def as_of_event(
+        self, resource: Resource, stream_id: str, version: int
+    ) -> tuple[Any, Any | None]:
         """The resource right after event ``version`` of ``stream_id``: its own stream, or (for
         an endpoint) its service's, whose events about the endpoint its history lists too."""
         if stream_id == resource.cloud_id:
@@ -166,20 +194,26 @@ class HistoryQueries:
         if stream_id != service_id:
             raise InvalidParameterVersion(
                 f"{resource.cloud_id}'s history has no stream {stream_id}; it "
-                f"has {resource.cloud_id}" + (f" and {service_id}." if service_id
-                else "."))
+                f"has {resource.cloud_id}" + (f" and {service_id}." if service_id else ".")
+            )
         service_aggregate = EndpointService.create_id(service_id)
         event = next(iter(self._events(service_aggregate, gt=version - 1, lte=version)), None)
         if event is None or version < 1:
             raise InvalidParameterVersion(
                 f"{service_id} has no version {version}; its latest is "
-                f"{self._last_version(service_aggregate)}.")
+                f"{self._last_version(service_aggregate)}."
+            )
         # The endpoint's events up to that moment, and those of the same request (one command
         # records the endpoint's and the service's events together).
-        own = max((int(e.originator_version) for e in self._events(resource.aggregate_id)
-                   if e.timestamp <= event.timestamp
-                   or getattr(e, "request_id", None) == getattr(event, "request_id", "")),
-                  default=0)
+        own = max(
+            (
+                int(e.originator_version)
+                for e in self._events(resource.aggregate_id)
+                if e.timestamp <= event.timestamp
+                or getattr(e, "request_id", None) == getattr(event, "request_id", "")
+            ),
+            default=0,
+        )
         return self._at_version(resource, own), self._get(service_aggregate, version)
 
     def _service_of(self, resource: Resource) -> str | None:
@@ -205,8 +239,8 @@ class HistoryQueries:
         aggregate = self._get(resource.aggregate_id, version)
         if aggregate.version != version:
             raise InvalidParameterVersion(
-                f"{resource.cloud_id} has no version {version}; its latest is "
-                f"{aggregate.version}.")
+                f"{resource.cloud_id} has no version {version}; its latest is {aggregate.version}."
+            )
         return aggregate
 
     def _time_of(self, aggregate_id: UUID, version: int) -> datetime:
@@ -227,7 +261,8 @@ class HistoryQueries:
             raise InvalidParameterVersion(
                 f"Version {version} cannot be rebuilt: the log skips a version before it "
                 f"({error.args[0] if error.args else '?'} follows a missing one); run "
-                "`privatelink check`.") from None
+                "`privatelink check`."
+            ) from None
 
     def _events(self, aggregate_id: UUID, **kwargs: Any) -> Any:
         app: Application[UUID] = self  # type: ignore[assignment]

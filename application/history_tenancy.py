@@ -19,12 +19,27 @@ from privatelink.application.history import HistoryEntry, Resource
 from privatelink.application.provisioner import SYSTEM_ACCOUNT
 
 # What a consumer's Get shows of its connection, per field of the service's events.
-CONNECTION_FIELDS = frozenset((
-    "endpoint_id", "endpoint", "zone_id", "zones", "status", "bandwidth", "service_id",
-    "service_region", "old_eni_id", "new_eni_id", "eni_id"))
+CONNECTION_FIELDS = frozenset(
+    (
+        "endpoint_id",
+        "endpoint",
+        "zone_id",
+        "zones",
+        "status",
+        "bandwidth",
+        "service_id",
+        "service_region",
+        "old_eni_id",
+        "new_eni_id",
+        "eni_id",
+    )
+)
 # Failover lists name [endpoint, zone, ...] of every account: a consumer sees its own zones.
-ZONE_LISTS = {"moves": "failed_over_zones", "stranded": "unavailable_zones",
-              "healed": "recovered_zones"}
+ZONE_LISTS = {
+    "moves": "failed_over_zones",
+    "stranded": "unavailable_zones",
+    "healed": "recovered_zones",
+}
 # Fields of the endpoint's own events that describe the provider rather than the endpoint.
 ENDPOINT_HIDDEN = frozenset(("service_owner",))
 PROVIDER_ACTOR = "service-provider"
@@ -42,8 +57,9 @@ def connection_data(data: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
     return seen
 
 
-def consumer_entry(entry: HistoryEntry, endpoint_id: str, account: str,
-                   own_requests: set[str]) -> HistoryEntry:
+def consumer_entry(
+    entry: HistoryEntry, endpoint_id: str, account: str, own_requests: set[str]
+) -> HistoryEntry:
     if entry.resource == endpoint_id:
         data = {k: v for k, v in entry.data.items() if k not in ENDPOINT_HIDDEN}
     else:
@@ -53,8 +69,9 @@ def consumer_entry(entry: HistoryEntry, endpoint_id: str, account: str,
     return replace(entry, data=data, actor=actor, request_id=request_id)
 
 
-def seen_by(entries: list[HistoryEntry], resource: Resource,
-            account: str | None) -> list[HistoryEntry]:
+def seen_by(
+    entries: list[HistoryEntry], resource: Resource, account: str | None
+) -> list[HistoryEntry]:
     """The entries of ``resource``'s history that ``account`` may read (all for the
     operator, ``None``, and for the provider of a service)."""
     if account is None or resource.kind != "endpoint":
@@ -66,9 +83,13 @@ def seen_by(entries: list[HistoryEntry], resource: Resource,
 class TenantHistory:
     """Mixin for the application: history as one account may read it."""
 
-    def history_for(self, account: str | None, resource: Resource,
-                    since: datetime | None = None,
-                    until: datetime | None = None) -> list[HistoryEntry]:
+    def history_for(
+        self,
+        account: str | None,
+        resource: Resource,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[HistoryEntry]:
         """SEC-3: another account's resource is not found; SEC-2: the owner reads what
         concerns it only."""
         self.check_history_access(account, resource)  # type: ignore[attr-defined]

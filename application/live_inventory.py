@@ -83,11 +83,13 @@ def _check_removable(app: Any, kind: str, ident: str) -> None:
     if state.services:
         raise OperationDeniedLoadBalancerInUse(
             f"The load balancer '{ident}' backs the endpoint service(s) "
-            f"{', '.join(state.services)}; detach it first.")
+            f"{', '.join(state.services)}; detach it first."
+        )
 
 
-def change_inventory(app: Any, live: LiveInventory, command: Command,
-                     change: dict[str, Any]) -> Inventory:
+def change_inventory(
+    app: Any, live: LiveInventory, command: Command, change: dict[str, Any]
+) -> Inventory:
     """Check and record one change; the live inventory follows once it is committed."""
     if change["op"] != "replace":
         check_kind(change["kind"])

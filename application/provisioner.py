@@ -66,8 +66,9 @@ class Provisioner:
     def provision(self, domain_event: Any, notification_id: int) -> None:
         """Take the step this event calls for, recording it with the tracking position."""
         step = step_for(domain_event)
-        if step is None or (self.holds is not None and not self.holds.park(
-                [(domain_event, notification_id)])):
+        if step is None or (
+            self.holds is not None and not self.holds.park([(domain_event, notification_id)])
+        ):
             return
         by = caller_for(domain_event)
         tracking = Tracking(PROVISIONER, notification_id)

@@ -24,8 +24,11 @@ ALL = "*"
 
 
 def _aggregate_ids(resource_id: str) -> set[UUID]:
-    return {EndpointService.create_id(resource_id), Endpoint.create_id(resource_id),
-            LoadBalancerState.create_id(resource_id)}
+    return {
+        EndpointService.create_id(resource_id),
+        Endpoint.create_id(resource_id),
+        LoadBalancerState.create_id(resource_id),
+    }
 
 
 def concerns(event: Any, resource_id: str) -> bool:
@@ -98,17 +101,36 @@ class ProvisionerHolds:
 
     def describe(self) -> dict[str, Any]:
         with self._lock:
-            return {"Held": sorted(self.held), "Released": sorted(self.exempt),
-                    "Parked": [{"Event": type(e).__qualname__.rsplit(".", 1)[-1],
-                                "Position": n,
-                                "ResourceIds": sorted({str(v) for v in (
-                                    getattr(e, "service_id", None), getattr(e, "endpoint_id", None),
-                                    getattr(e, "resource_id", None)) if v})}
-                               for e, n in self.parked]}
+            return {
+                "Held": sorted(self.held),
+                "Released": sorted(self.exempt),
+                "Parked": [
+                    {
+                        "Event": type(e).__qualname__.rsplit(".", 1)[-1],
+                        "Position": n,
+                        "ResourceIds": sorted(
+                            {
+                                str(v)
+                                for v in (
+                                    getattr(e, "service_id", None),
+                                    getattr(e, "endpoint_id", None),
+                                    getattr(e, "resource_id", None),
+                                )
+                                if v
+                            }
+                        ),
+                    }
+                    for e, n in self.parked
+                ],
+            }
 
 
-def take(app: Any, steps: list[tuple[Any, int]],
-         step_for: Callable[[Any], Any], caller_for: Callable[[Any], Any]) -> int | None:
+def take(
+    app: Any,
+    steps: list[tuple[Any, int]],
+    step_for: Callable[[Any], Any],
+    caller_for: Callable[[Any], Any],
+) -> int | None:
     """Take released steps now (without a tracking position: the provisioner's own position
     moved past them when they were parked). The position of what they recorded."""
     if not steps:

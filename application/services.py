@@ -39,8 +39,9 @@ class ServiceCommands(UnitOfWork):
     def service(self, service_id: str) -> EndpointService:
         """The service aggregate, whoever owns it; EndpointServiceNotFound when absent."""
         try:
-            service: EndpointService = self.load(EndpointService,
-                                                 EndpointService.create_id(service_id))
+            service: EndpointService = self.load(
+                EndpointService, EndpointService.create_id(service_id)
+            )
         except NotFound:
             raise EndpointServiceNotFound(service_id) from None
         return service
@@ -52,8 +53,9 @@ class ServiceCommands(UnitOfWork):
             raise EndpointServiceNotFound(service_id)
         return service
 
-    def create_endpoint_service(self, cmd: Command, region: str, resources: list[ResourceRef],
-                                options: ServiceOptions) -> Outcome:
+    def create_endpoint_service(
+        self, cmd: Command, region: str, resources: list[ResourceRef], options: ServiceOptions
+    ) -> Outcome:
         service_id = self.ids.new_id("epsrv-")
 
         def decide() -> Decision:
@@ -69,8 +71,10 @@ class ServiceCommands(UnitOfWork):
                 service.agree_with_load_balancer(cmd.caller, state.resource_id, state.failed)
             # The answer tells the state the command left, not a later one the provisioner
             # may already have reached by the time the views are read.
-            return ({"ServiceId": service_id, "ServiceStatus": service.status},
-                    [service, *unique(states)])
+            return (
+                {"ServiceId": service_id, "ServiceStatus": service.status},
+                [service, *unique(states)],
+            )
 
         return self.execute(cmd, decide)
 
@@ -81,24 +85,33 @@ class ServiceCommands(UnitOfWork):
 
     def lb_state(self, by: Caller, resource_id: str) -> LoadBalancerState:
         try:
-            state: LoadBalancerState = self.load(LoadBalancerState,
-                                                 LoadBalancerState.create_id(resource_id))
+            state: LoadBalancerState = self.load(
+                LoadBalancerState, LoadBalancerState.create_id(resource_id)
+            )
         except NotFound:
-            state = LoadBalancerState(resource_id=resource_id, actor=by.account,
-                                      request_id=by.request_id)
+            state = LoadBalancerState(
+                resource_id=resource_id, actor=by.account, request_id=by.request_id
+            )
         return state
 
-    def update_endpoint_service(self, cmd: Command, region: str, service_id: str,
-                                changes: dict[str, Any], add_regions: list[str] | None = None,
-                                remove_regions: list[str] | None = None) -> Outcome:
+    def update_endpoint_service(
+        self,
+        cmd: Command,
+        region: str,
+        service_id: str,
+        changes: dict[str, Any],
+        add_regions: list[str] | None = None,
+        remove_regions: list[str] | None = None,
+    ) -> Outcome:
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.update_attributes(cmd.caller, changes)
             if add_regions or remove_regions:
                 for added in add_regions or []:
                     self.facts.check_region(added)
-                service.change_supported_regions(cmd.caller, add_regions or [],
-                                                 remove_regions or [])
+                service.change_supported_regions(
+                    cmd.caller, add_regions or [], remove_regions or []
+                )
             return {}, [service]
 
         return self.execute(cmd, decide)
@@ -111,8 +124,9 @@ class ServiceCommands(UnitOfWork):
 
         return self.execute(cmd, decide)
 
-    def attach_resource(self, cmd: Command, region: str, service_id: str,
-                        ref: ResourceRef) -> Outcome:
+    def attach_resource(
+        self, cmd: Command, region: str, service_id: str, ref: ResourceRef
+    ) -> Outcome:
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.attach_resource(cmd.caller, self._resource(cmd, ref, region), ref.zone_id)
@@ -124,8 +138,9 @@ class ServiceCommands(UnitOfWork):
 
         return self.execute(cmd, decide)
 
-    def detach_resource(self, cmd: Command, region: str, service_id: str,
-                        ref: ResourceRef) -> Outcome:
+    def detach_resource(
+        self, cmd: Command, region: str, service_id: str, ref: ResourceRef
+    ) -> Outcome:
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.detach_resource(cmd.caller, ref.resource_id, ref.zone_id)
@@ -136,8 +151,15 @@ class ServiceCommands(UnitOfWork):
 
         return self.execute(cmd, decide)
 
-    def set_auto_allocation(self, cmd: Command, region: str, service_id: str, resource_id: str,
-                            zone_id: str | None, enabled: bool) -> Outcome:
+    def set_auto_allocation(
+        self,
+        cmd: Command,
+        region: str,
+        service_id: str,
+        resource_id: str,
+        zone_id: str | None,
+        enabled: bool,
+    ) -> Outcome:
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.set_auto_allocation(cmd.caller, resource_id, zone_id, enabled)
@@ -185,5 +207,9 @@ def warn_if_single_zone(service: EndpointService) -> None:
     """HA-1: one zone is allowed, but it is not highly available."""
     if len(service.zones) == 1:
         resources = sorted({r["resource_id"] for r in service.resources.values()})
-        log.warning("endpoint service %s is not highly available: its resources (%s) sit in "
-                    "one zone (%s)", service.service_id, ", ".join(resources), service.zones[0])
+        log.warning(
+            "endpoint service %s is not highly available: its resources (%s) sit in one zone (%s)",
+            service.service_id,
+            ", ".join(resources),
+            service.zones[0],
+        )

@@ -32,8 +32,14 @@ class TagCommands(ZoneConnectionCommands):
         except NotFound:
             return ""
 
-    def tag_resources(self, cmd: Command, region: str, resource_type: str, ids: list[str],
-                      tags: list[tuple[str, str]]) -> Outcome:
+    def tag_resources(
+        self,
+        cmd: Command,
+        region: str,
+        resource_type: str,
+        ids: list[str],
+        tags: list[tuple[str, str]],
+    ) -> Outcome:
         kind = tag_kind(resource_type)
 
         def decide() -> Decision:
@@ -44,8 +50,9 @@ class TagCommands(ZoneConnectionCommands):
 
         return self.execute(cmd, decide)
 
-    def untag_resources(self, cmd: Command, region: str, resource_type: str, ids: list[str],
-                        keys: list[str] | None) -> Outcome:
+    def untag_resources(
+        self, cmd: Command, region: str, resource_type: str, ids: list[str], keys: list[str] | None
+    ) -> Outcome:
         kind = tag_kind(resource_type)
 
         def decide() -> Decision:
@@ -56,15 +63,16 @@ class TagCommands(ZoneConnectionCommands):
 
         return self.execute(cmd, decide)
 
-    def change_resource_group(self, cmd: Command, resource_type: str, resource_id: str,
-                              group_id: str) -> Outcome:
+    def change_resource_group(
+        self, cmd: Command, resource_type: str, resource_id: str, group_id: str
+    ) -> Outcome:
         if resource_type not in GROUP_TYPES:
-            raise InvalidValue(f"ResourceType must be VpcEndpoint or VpcEndpointService; got "
-                               f"'{resource_type}'.")
+            raise InvalidValue(
+                f"ResourceType must be VpcEndpoint or VpcEndpointService; got '{resource_type}'."
+            )
 
         def decide() -> Decision:
-            resource = self.owned(cmd.caller.account, GROUP_TYPES[resource_type], resource_id,
-                                  None)
+            resource = self.owned(cmd.caller.account, GROUP_TYPES[resource_type], resource_id, None)
             resource.change_resource_group(cmd.caller, group_id)
             return {}, [resource]
 
@@ -73,6 +81,7 @@ class TagCommands(ZoneConnectionCommands):
 
 def tag_kind(resource_type: str) -> str:
     if resource_type not in TAG_TYPES:
-        raise InvalidValue(f"ResourceType must be vpcendpoint or vpcendpointservice; got "
-                           f"'{resource_type}'.")
+        raise InvalidValue(
+            f"ResourceType must be vpcendpoint or vpcendpointservice; got '{resource_type}'."
+        )
     return TAG_TYPES[resource_type]

@@ -70,7 +70,8 @@ class UnitOfWork:
         if command is None or not command.client_token or command.dry_run:
             return None
         record_id = ClientTokenRecord.create_id(
-            command.caller.account, command.action, command.client_token)
+            command.caller.account, command.action, command.client_token
+        )
         try:
             record = self.load(ClientTokenRecord, record_id)
         except NotFound:
@@ -78,15 +79,24 @@ class UnitOfWork:
         return record.replay(command.fingerprint)
 
     @staticmethod
-    def with_token_record(command: Command | None, result: dict[str, Any],
-                          aggregates: list[Aggregate]) -> list[Aggregate]:
+    def with_token_record(
+        command: Command | None, result: dict[str, Any], aggregates: list[Aggregate]
+    ) -> list[Aggregate]:
         """Remember the answer under the ClientToken, in the same atomic save."""
         if command is None or not command.client_token:
             return aggregates
-        return [*aggregates, ClientTokenRecord(
-            account=command.caller.account, action=command.action, token=command.client_token,
-            fingerprint=command.fingerprint, result=result, actor=command.caller.account,
-            request_id=command.caller.request_id)]
+        return [
+            *aggregates,
+            ClientTokenRecord(
+                account=command.caller.account,
+                action=command.action,
+                token=command.client_token,
+                fingerprint=command.fingerprint,
+                result=result,
+                actor=command.caller.account,
+                request_id=command.caller.request_id,
+            ),
+        ]
 
     def fetch(self, aggregate_id: UUID) -> Any:
         """Any aggregate by id, through the executor's cache when deciding in its thread."""

@@ -19,8 +19,9 @@ class StoreUnavailable(Exception):
     code = "ServiceUnavailable"
 
     def __init__(self) -> None:
-        super().__init__("The event store is not answering; retry shortly with the same "
-                         "ClientToken.")
+        super().__init__(
+            "The event store is not answering; retry shortly with the same ClientToken."
+        )
         self.message = str(self)
 
 

@@ -39,9 +39,13 @@ class WriterWatchdog:
         busy = float(self.executor.stuck_for())
         stuck = busy > self.budget
         if stuck and not self.stuck:
-            log.error("the command writer has been stuck for %.1f s on one batch (budget "
-                      "%.1f s; %d jobs waiting); callers are answered 503 ServiceUnavailable",
-                      busy, self.budget, self.executor.jobs.qsize())
+            log.error(
+                "the command writer has been stuck for %.1f s on one batch (budget "
+                "%.1f s; %d jobs waiting); callers are answered 503 ServiceUnavailable",
+                busy,
+                self.budget,
+                self.executor.jobs.qsize(),
+            )
         elif self.stuck and not stuck:
             log.warning("the command writer is moving again")
         self.stuck = stuck

@@ -37,9 +37,15 @@ class ZoneConnectionCommands(ConnectionCommands):
             raise RecordNotFound(f"VPC {endpoint.vpc_id}")
         return vpc
 
-    def disable_zone_connection(self, cmd: Command, region: str, service_id: str,
-                                endpoint_id: str, zone_id: str,
-                                replaced_resource: bool) -> Outcome:
+    def disable_zone_connection(
+        self,
+        cmd: Command,
+        region: str,
+        service_id: str,
+        endpoint_id: str,
+        zone_id: str,
+        replaced_resource: bool,
+    ) -> Outcome:
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.disable_zone_connection(cmd.caller, endpoint_id, zone_id, replaced_resource)
@@ -52,8 +58,9 @@ class ZoneConnectionCommands(ConnectionCommands):
 
         return self.execute(cmd, decide)
 
-    def enable_zone_connection(self, cmd: Command, region: str, service_id: str,
-                               endpoint_id: str, zone_id: str) -> Outcome:
+    def enable_zone_connection(
+        self, cmd: Command, region: str, service_id: str, endpoint_id: str, zone_id: str
+    ) -> Outcome:
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.enable_zone_connection(cmd.caller, endpoint_id, zone_id)
@@ -61,27 +68,43 @@ class ZoneConnectionCommands(ConnectionCommands):
 
         return self.execute(cmd, decide)
 
-    def change_zone_resource(self, cmd: Command, region: str, service_id: str,
-                             endpoint_id: str, zone_id: str,
-                             change: ZoneResourceChange) -> Outcome:
+    def change_zone_resource(
+        self,
+        cmd: Command,
+        region: str,
+        service_id: str,
+        endpoint_id: str,
+        zone_id: str,
+        change: ZoneResourceChange,
+    ) -> Outcome:
         if (change.allocate_mode is None) == (change.replace_mode is None):
             raise InvalidValue("Give either ResourceAllocateMode or ResourceReplaceMode.")
         if change.replace_mode is not None:
-            return self.replace_zone_resource(cmd, region, service_id, endpoint_id, zone_id,
-                                              change)
+            return self.replace_zone_resource(cmd, region, service_id, endpoint_id, zone_id, change)
 
         def decide() -> Decision:
             service = self.own_service(cmd.caller.account, service_id, region)
             service.set_zone_allocation(
-                cmd.caller, endpoint_id, zone_id, change.allocate_mode or "", change.resource_id,
-                self.facts.resource_management_enabled(cmd.caller.account))
+                cmd.caller,
+                endpoint_id,
+                zone_id,
+                change.allocate_mode or "",
+                change.resource_id,
+                self.facts.resource_management_enabled(cmd.caller.account),
+            )
             return {}, [service]
 
         return self.execute(cmd, decide)
 
-    def replace_zone_resource(self, cmd: Command, region: str, service_id: str,
-                              endpoint_id: str, zone_id: str,
-                              change: ZoneResourceChange) -> Outcome:
+    def replace_zone_resource(
+        self,
+        cmd: Command,
+        region: str,
+        service_id: str,
+        endpoint_id: str,
+        zone_id: str,
+        change: ZoneResourceChange,
+    ) -> Outcome:
         """RES-9..11: a new ENI for the zone; graceful keeps the old one until the provider
         disconnects the replaced resource, force deletes it at once."""
         if not change.resource_id:
@@ -92,12 +115,18 @@ class ZoneConnectionCommands(ConnectionCommands):
             endpoint = self.consumer_endpoint(endpoint_id)
             eni_id = self.ids.new_id("eni-")
             service.replace_zone_resource(
-                cmd.caller, endpoint_id, zone_id, change.resource_id or "",
+                cmd.caller,
+                endpoint_id,
+                zone_id,
+                change.resource_id or "",
                 change.replace_mode or "",
                 self.facts.resource_management_enabled(cmd.caller.account),
-                endpoint.zones[zone_id]["eni_id"], eni_id)
-            book = self.address_book(cmd.caller, self.consumer_vpc(endpoint),
-                                     endpoint.zones[zone_id]["vswitch_id"])
+                endpoint.zones[zone_id]["eni_id"],
+                eni_id,
+            )
+            book = self.address_book(
+                cmd.caller, self.consumer_vpc(endpoint), endpoint.zones[zone_id]["vswitch_id"]
+            )
             ip = book.take(cmd.caller, None, eni_id)
             graceful = change.replace_mode == ReplaceMode.GRACEFUL
             old = endpoint.replace_zone_eni(cmd.caller, zone_id, eni_id, ip, keep_old=graceful)

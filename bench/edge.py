@@ -62,9 +62,16 @@ class DirectRpc:
                 break
         status, body = await answer(self.runtime, scope, b"".join(chunks))
         content_type, body = rendered(scope, b"".join(chunks), status, body)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", content_type.encode()),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", content_type.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -78,14 +85,29 @@ def serve_both(url: str, inventory: Path) -> tuple[dict[str, int], Any]:
     from privatelink.infra.settings import Settings
 
     logging.getLogger("privatelink").setLevel(logging.ERROR)  # HA-1 warnings, one per create
-    settings = Settings(database_url=url, db_schema=f"bench_edge_{secrets.token_hex(3)}",
-                        inventory=inventory)
+    settings = Settings(
+        database_url=url, db_schema=f"bench_edge_{secrets.token_hex(3)}", inventory=inventory
+    )
     app = create_app(settings)
     ports = {path: free_port() for path in PATHS}
-    servers = [uvicorn.Server(limit_server(uvicorn.Config(
-        DirectRpc(app) if path == "bypass" else app, host="127.0.0.1", port=ports[path],
-        log_level="warning", access_log=False, log_config=None, http=cloud_http_protocol(),
-        lifespan="on" if path == "bypass" else "off"), settings)) for path in PATHS]
+    servers = [
+        uvicorn.Server(
+            limit_server(
+                uvicorn.Config(
+                    DirectRpc(app) if path == "bypass" else app,
+                    host="127.0.0.1",
+                    port=ports[path],
+                    log_level="warning",
+                    access_log=False,
+                    log_config=None,
+                    http=cloud_http_protocol(),
+                    lifespan="on" if path == "bypass" else "off",
+                ),
+                settings,
+            )
+        )
+        for path in PATHS
+    ]
     loop = asyncio.new_event_loop()
 
     async def run() -> None:
@@ -97,20 +119,34 @@ def serve_both(url: str, inventory: Path) -> tuple[dict[str, int], Any]:
     return ports, servers
 
 
-def client(ports: dict[str, int], service_id: str, rounds: int, calls: int
-           ) -> dict[str, dict[str, list[float]]]:
+def client(
+    ports: dict[str, int], service_id: str, rounds: int, calls: int
+) -> dict[str, dict[str, list[float]]]:
     """Latencies (s) per path and action, measured in alternating rounds."""
     from alibabacloud_privatelink20200415 import models as m
     from alibabacloud_privatelink20200415.client import Client
     from alibabacloud_tea_openapi.models import Config
 
-    clients = {path: Client(Config(access_key_id=CONSUMER[0], access_key_secret=CONSUMER[1],
-                                   endpoint=f"127.0.0.1:{port}", protocol="http",
-                                   region_id="cn-hangzhou")) for path, port in ports.items()}
+    clients = {
+        path: Client(
+            Config(
+                access_key_id=CONSUMER[0],
+                access_key_secret=CONSUMER[1],
+                endpoint=f"127.0.0.1:{port}",
+                protocol="http",
+                region_id="cn-hangzhou",
+            )
+        )
+        for path, port in ports.items()
+    }
     create = m.CreateVpcEndpointRequest(
-        region_id="cn-hangzhou", vpc_id="vpc-consumer0001", service_id=service_id,
-        zone=[m.CreateVpcEndpointRequestZone(zone_id="cn-hangzhou-h",
-                                             v_switch_id="vsw-consumer-h")])
+        region_id="cn-hangzhou",
+        vpc_id="vpc-consumer0001",
+        service_id=service_id,
+        zone=[
+            m.CreateVpcEndpointRequestZone(zone_id="cn-hangzhou-h", v_switch_id="vsw-consumer-h")
+        ],
+    )
     out: dict[str, dict[str, list[float]]] = {p: {"create": [], "get": []} for p in PATHS}
     for round_ in range(rounds + 1):  # round 0 warms both servers up and is not counted
         for path in PATHS if round_ % 2 else reversed(PATHS):
@@ -120,8 +156,9 @@ def client(ports: dict[str, int], service_id: str, rounds: int, calls: int
                 start = time.perf_counter()
                 endpoint_id = sdk.create_vpc_endpoint(create).body.endpoint_id
                 created.append(time.perf_counter() - start)
-                get = m.GetVpcEndpointAttributeRequest(region_id="cn-hangzhou",
-                                                       endpoint_id=endpoint_id)
+                get = m.GetVpcEndpointAttributeRequest(
+                    region_id="cn-hangzhou", endpoint_id=endpoint_id
+                )
                 start = time.perf_counter()
                 sdk.get_vpc_endpoint_attribute(get)
                 gets.append(time.perf_counter() - start)

@@ -16,8 +16,9 @@ BATCH = 5000
 
 def write(app: Any, events: list[Any]) -> None:
     for start in range(0, len(events), BATCH):
-        app.recorder.insert_events([app.mapper.to_stored_event(e)
-                                    for e in events[start:start + BATCH]])
+        app.recorder.insert_events(
+            [app.mapper.to_stored_event(e) for e in events[start : start + BATCH]]
+        )
 
 
 def endpoints(app: Any, count: int, per_service: int = 1000) -> int:
@@ -27,20 +28,33 @@ def endpoints(app: Any, count: int, per_service: int = 1000) -> int:
     facts = app.facts.load_balancer(PROVIDER, "nlb-provider0001", "cn-hangzhou")
     vpc = app.inventory.vpc("vpc-consumer0001")
     cidr = next(str(v.cidr) for v in vpc.vswitches if v.id == "vsw-consumer-h")
-    book = VSwitchAddresses(vswitch_id="vsw-consumer-h", cidr=cidr, actor=CONSUMER,
-                            request_id="bench")
+    book = VSwitchAddresses(
+        vswitch_id="vsw-consumer-h", cidr=cidr, actor=CONSUMER, request_id="bench"
+    )
     written, events = 0, list(book.collect_events())
     while written < count:
-        service = EndpointService.create(by, ids.new_id("epsrv-"), "cn-hangzhou",
-                                         [(facts, None)], ServiceOptions(auto_accept=True))
+        service = EndpointService.create(
+            by,
+            ids.new_id("epsrv-"),
+            "cn-hangzhou",
+            [(facts, None)],
+            ServiceOptions(auto_accept=True),
+        )
         service.add_user(by, CONSUMER)
         service_facts = service.facts()
         for _ in range(min(per_service, count - written)):
             endpoint_id, eni = ids.new_id("ep-"), ids.new_id("eni-")
             ip = book.take(consumer, None, eni)
-            endpoint = Endpoint.create(consumer, endpoint_id, "cn-hangzhou", "vpc-consumer0001",
-                                       service_facts, [ZonePlacement("cn-hangzhou-h", "vsw-consumer-h",
-                                                               eni, ip)], [], EndpointOptions())
+            endpoint = Endpoint.create(
+                consumer,
+                endpoint_id,
+                "cn-hangzhou",
+                "vpc-consumer0001",
+                service_facts,
+                [ZonePlacement("cn-hangzhou-h", "vsw-consumer-h", eni, ip)],
+                [],
+                EndpointOptions(),
+            )
             service.request_connection(consumer, connection_facts(endpoint), ["cn-hangzhou-h"])
             events += endpoint.collect_events()
             events += service.collect_events()
@@ -60,10 +74,16 @@ def long_history(app: Any, updates: int) -> str:
     service = app.repository.get(EndpointService.create_id(_service_of(app)))
     consumer = Caller(CONSUMER, "bench")
     endpoint_id = RandomIds().new_id("ep-")
-    endpoint = Endpoint.create(consumer, endpoint_id, "cn-hangzhou", "vpc-consumer0001",
-                               service.facts(), [ZonePlacement("cn-hangzhou-h", "vsw-consumer-h",
-                                                               "eni-bench", "127.64.255.1")],
-                               [], EndpointOptions())
+    endpoint = Endpoint.create(
+        consumer,
+        endpoint_id,
+        "cn-hangzhou",
+        "vpc-consumer0001",
+        service.facts(),
+        [ZonePlacement("cn-hangzhou-h", "vsw-consumer-h", "eni-bench", "127.64.255.1")],
+        [],
+        EndpointOptions(),
+    )
     events = list(endpoint.collect_events())
     interval = app.snapshotting_intervals[Endpoint]
     for n in range(updates - 1):
@@ -80,9 +100,13 @@ def long_history(app: Any, updates: int) -> str:
 def _service_of(app: Any) -> str:
     by = Caller(PROVIDER, "bench")
     facts = app.facts.load_balancer(PROVIDER, "nlb-provider0001", "cn-hangzhou")
-    service = EndpointService.create(by, RandomIds().new_id("epsrv-"), "cn-hangzhou",
-                                     [(facts, None)], ServiceOptions(auto_accept=True))
+    service = EndpointService.create(
+        by,
+        RandomIds().new_id("epsrv-"),
+        "cn-hangzhou",
+        [(facts, None)],
+        ServiceOptions(auto_accept=True),
+    )
     service.add_user(by, CONSUMER)
     write(app, list(service.collect_events()))
     return str(service.service_id)
-

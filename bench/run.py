@@ -24,13 +24,32 @@ sys.path.insert(0, str(ROOT))
 
 from bench import generate, workload
 
-KEYS = ("api_create_endpoint_c1", "api_create_endpoint_c8", "api_p50_c1", "api_p50_c8",
-        "api_p99_c8", "tuned_create_endpoint_c1", "tuned_create_endpoint_c8", "tuned_p50_c1",
-        "tuned_p50_c8", "tuned_p99_c8",
-        "moto_create_vpc_endpoint_c1", "moto_create_vpc_endpoint_c8", "raw_pg_commit_c1",
-        "raw_pg_commit_c8", "projection_lag_p50", "projection_lag_p99", "rebuild_events_per_s",
-        "raw_decode_events_per_s", "asof_100_p50", "asof_10k_p50", "list_p99_1k",
-        "list_p99_100k", "get_p99_100k", "server_rss_mb_100k")
+KEYS = (
+    "api_create_endpoint_c1",
+    "api_create_endpoint_c8",
+    "api_p50_c1",
+    "api_p50_c8",
+    "api_p99_c8",
+    "tuned_create_endpoint_c1",
+    "tuned_create_endpoint_c8",
+    "tuned_p50_c1",
+    "tuned_p50_c8",
+    "tuned_p99_c8",
+    "moto_create_vpc_endpoint_c1",
+    "moto_create_vpc_endpoint_c8",
+    "raw_pg_commit_c1",
+    "raw_pg_commit_c8",
+    "projection_lag_p50",
+    "projection_lag_p99",
+    "rebuild_events_per_s",
+    "raw_decode_events_per_s",
+    "asof_100_p50",
+    "asof_10k_p50",
+    "list_p99_1k",
+    "list_p99_100k",
+    "get_p99_100k",
+    "server_rss_mb_100k",
+)
 
 
 def free_port() -> int:
@@ -69,10 +88,14 @@ def inventory_file(directory: Path) -> Path:
     for vpc in data["vpcs"]:
         if vpc["id"] == "vpc-consumer0001":
             vpc["cidr"] = "127.64.0.0/10"
-            vpc["vswitches"] = [{"id": f"vsw-consumer-{z}", "zone": f"cn-hangzhou-{z}",
-                                 "cidr": cidr} for z, cidr in
-                                (("h", "127.64.0.0/12"), ("i", "127.80.0.0/12"),
-                                 ("j", "127.96.0.0/12"))]
+            vpc["vswitches"] = [
+                {"id": f"vsw-consumer-{z}", "zone": f"cn-hangzhou-{z}", "cidr": cidr}
+                for z, cidr in (
+                    ("h", "127.64.0.0/12"),
+                    ("i", "127.80.0.0/12"),
+                    ("j", "127.96.0.0/12"),
+                )
+            ]
     path = directory / "inventory.yaml"
     path.write_text(yaml.safe_dump(data))
     return path
@@ -92,23 +115,61 @@ class Serve:
         self.endpoint = f"127.0.0.1:{self.port}"
         self.projector: subprocess.Popen[bytes] | None = None
         self._data: tempfile.TemporaryDirectory[str] | None = None
-        base = [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port),
-                "--inventory", str(inventory)]
+        base = [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "serve",
+            "--port",
+            str(self.port),
+            "--inventory",
+            str(inventory),
+        ]
         if layout == "default":
             self._data = tempfile.TemporaryDirectory(prefix="privatelink-bench-serve-")
             env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
             self.process = subprocess.Popen(
                 [*base, "--data-dir", self._data.name, "--dns-port", str(free_port())],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         else:
             self.process = subprocess.Popen(
-                [*base, "--database-url", url, "--schema", schema, "--no-dns",
-                 "--no-forwarders", "--probe-interval", "0", "--no-projector"], cwd=ROOT,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    *base,
+                    "--database-url",
+                    url,
+                    "--schema",
+                    schema,
+                    "--no-dns",
+                    "--no-forwarders",
+                    "--probe-interval",
+                    "0",
+                    "--no-projector",
+                ],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             self.projector = subprocess.Popen(
-                [sys.executable, "-m", "privatelink", "project", "--database-url", url,
-                 "--schema", schema, "--inventory", str(inventory)], cwd=ROOT,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    sys.executable,
+                    "-m",
+                    "privatelink",
+                    "project",
+                    "--database-url",
+                    url,
+                    "--schema",
+                    schema,
+                    "--inventory",
+                    str(inventory),
+                ],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         deadline = time.time() + 300
         while time.time() < deadline:
             try:
@@ -123,8 +184,9 @@ class Serve:
 
         for path in ("/_privatelink/metrics.json", "/metrics"):
             answer = httpx.get(f"http://{self.endpoint}{path}", params={"reset": reset})
-            if answer.status_code == 200 and answer.headers.get(
-                    "content-type", "").startswith("application/json"):
+            if answer.status_code == 200 and answer.headers.get("content-type", "").startswith(
+                "application/json"
+            ):
                 return dict(answer.json())
         return {}
 
@@ -142,8 +204,9 @@ class Serve:
             self._data.cleanup()
 
 
-def load(target: Callable[..., list[float]], args: tuple[Any, ...], clients: int,
-         seconds: float) -> tuple[float, list[float]]:
+def load(
+    target: Callable[..., list[float]], args: tuple[Any, ...], clients: int, seconds: float
+) -> tuple[float, list[float]]:
     """Run ``clients`` processes for ``seconds``: (answers per second, latencies)."""
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(clients) as pool:
@@ -157,15 +220,32 @@ def provider_service(endpoint: str) -> str:
     from alibabacloud_privatelink20200415.client import Client
     from alibabacloud_tea_openapi.models import Config
 
-    client = Client(Config(access_key_id="LTAI5tProviderDemo0001",
-                           access_key_secret="provider-demo-secret", endpoint=endpoint,
-                           protocol="http", region_id="cn-hangzhou"))
-    body = client.create_vpc_endpoint_service(m.CreateVpcEndpointServiceRequest(
-        region_id="cn-hangzhou", auto_accept_enabled=True, service_resource_type="nlb",
-        resource=[m.CreateVpcEndpointServiceRequestResource(
-            resource_id="nlb-provider0001", resource_type="nlb")])).body
-    client.add_user_to_vpc_endpoint_service(m.AddUserToVpcEndpointServiceRequest(
-        region_id="cn-hangzhou", service_id=body.service_id, user_id=1210000000000002))
+    client = Client(
+        Config(
+            access_key_id="LTAI5tProviderDemo0001",
+            access_key_secret="provider-demo-secret",
+            endpoint=endpoint,
+            protocol="http",
+            region_id="cn-hangzhou",
+        )
+    )
+    body = client.create_vpc_endpoint_service(
+        m.CreateVpcEndpointServiceRequest(
+            region_id="cn-hangzhou",
+            auto_accept_enabled=True,
+            service_resource_type="nlb",
+            resource=[
+                m.CreateVpcEndpointServiceRequestResource(
+                    resource_id="nlb-provider0001", resource_type="nlb"
+                )
+            ],
+        )
+    ).body
+    client.add_user_to_vpc_endpoint_service(
+        m.AddUserToVpcEndpointServiceRequest(
+            region_id="cn-hangzhou", service_id=body.service_id, user_id=1210000000000002
+        )
+    )
     return str(body.service_id)
 
 
@@ -173,13 +253,17 @@ def creates(serve: Serve, seconds: float, out: dict[str, float], prefix: str) ->
     """CreateVpcEndpoint at 1 and 8 client processes, with the latencies at 8."""
     service_id = provider_service(serve.endpoint)
     out[f"{prefix}_create_endpoint_c1"], lat1 = load(
-        workload.privatelink_creates, (serve.endpoint, service_id), 1, seconds)
+        workload.privatelink_creates, (serve.endpoint, service_id), 1, seconds
+    )
     out[f"{prefix}_p50_c1"] = percentile(lat1, 0.5) * 1000
     serve.metrics(reset=True)
     out[f"{prefix}_create_endpoint_c8"], lat = load(
-        workload.privatelink_creates, (serve.endpoint, service_id), 8, seconds)
-    out[f"{prefix}_p50_c8"], out[f"{prefix}_p99_c8"] = (percentile(lat, 0.5) * 1000,
-                                                        percentile(lat, 0.99) * 1000)
+        workload.privatelink_creates, (serve.endpoint, service_id), 8, seconds
+    )
+    out[f"{prefix}_p50_c8"], out[f"{prefix}_p99_c8"] = (
+        percentile(lat, 0.5) * 1000,
+        percentile(lat, 0.99) * 1000,
+    )
 
 
 def api_and_peers(url: str, inventory: Path, seconds: float, out: dict[str, float]) -> None:
@@ -200,16 +284,20 @@ def api_and_peers(url: str, inventory: Path, seconds: float, out: dict[str, floa
     finally:
         serve.stop()
     moto_port = free_port()
-    moto = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-p",
-                             str(moto_port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    moto = subprocess.Popen(
+        [str(Path(sys.executable).with_name("moto_server")), "-p", str(moto_port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_port(moto_port)
         endpoint = f"127.0.0.1:{moto_port}"
-        out["moto_create_vpc_endpoint_c1"], _ = load(workload.moto_creates, (endpoint, ""), 1,
-                                                     seconds)
-        out["moto_create_vpc_endpoint_c8"], _ = load(workload.moto_creates, (endpoint, ""), 8,
-                                                     seconds)
+        out["moto_create_vpc_endpoint_c1"], _ = load(
+            workload.moto_creates, (endpoint, ""), 1, seconds
+        )
+        out["moto_create_vpc_endpoint_c8"], _ = load(
+            workload.moto_creates, (endpoint, ""), 8, seconds
+        )
     finally:
         moto.terminate()
         moto.wait(timeout=30)
@@ -220,8 +308,9 @@ def api_and_peers(url: str, inventory: Path, seconds: float, out: dict[str, floa
         conn.execute(f"CREATE TABLE {table} (id bigserial PRIMARY KEY, v int)")
     try:
         for clients in (1, 8):
-            out[f"raw_pg_commit_c{clients}"], _ = load(workload.raw_commits, (url, table),
-                                                       clients, seconds)
+            out[f"raw_pg_commit_c{clients}"], _ = load(
+                workload.raw_commits, (url, table), clients, seconds
+            )
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"DROP TABLE {table}")
@@ -248,8 +337,9 @@ def runtime_on(url: str, schema: str, inventory: Path) -> Iterator[Any]:
         yield runtime
 
 
-def history_and_scale(url: str, inventory: Path, endpoints: int, sample: int,
-                      out: dict[str, float]) -> None:
+def history_and_scale(
+    url: str, inventory: Path, endpoints: int, sample: int, out: dict[str, float]
+) -> None:
     from privatelink.api.actions.history import render_as_of
     from privatelink.application.history import resource_named
 
@@ -272,13 +362,16 @@ def history_and_scale(url: str, inventory: Path, endpoints: int, sample: int,
                 render_as_of(rt.app, resource, None, version)
                 times.append(time.perf_counter() - start)
             out[key] = statistics.median(times) * 1000
-    rebuilt = subprocess.run([sys.executable, "-m", "privatelink", "rebuild", "--database-url", url,
-                              "--schema", big], cwd=ROOT, capture_output=True, text=True,
-                             check=True)
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "privatelink", "rebuild", "--database-url", url, "--schema", big],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rate = [line for line in rebuilt.stderr.splitlines() if "events/s" in line][-1]
     out["rebuild_events_per_s"] = float(rate.split("(")[1].split()[0])
-    out["list_p99_100k"], out["get_p99_100k"] = list_and_get(url, big, inventory, sample,
-                                                             rss=out)
+    out["list_p99_100k"], out["get_p99_100k"] = list_and_get(url, big, inventory, sample, rss=out)
     print(f"  ({events} events in the large log)", file=sys.stderr)
 
 
@@ -298,31 +391,40 @@ def decode_rate(app: Any) -> float:
     return count / (time.perf_counter() - start)
 
 
-def list_and_get(url: str, schema: str, inventory: Path, sample: int,
-                 rss: dict[str, float] | None = None) -> tuple[float, float]:
+def list_and_get(
+    url: str, schema: str, inventory: Path, sample: int, rss: dict[str, float] | None = None
+) -> tuple[float, float]:
     from alibabacloud_privatelink20200415 import models as m
     from alibabacloud_privatelink20200415.client import Client
     from alibabacloud_tea_openapi.models import Config
 
     serve = Serve(url, schema, inventory)
     try:
-        client = Client(Config(access_key_id=workload.CONSUMER[0],
-                               access_key_secret=workload.CONSUMER[1], endpoint=serve.endpoint,
-                               protocol="http", region_id="cn-hangzhou"))
+        client = Client(
+            Config(
+                access_key_id=workload.CONSUMER[0],
+                access_key_secret=workload.CONSUMER[1],
+                endpoint=serve.endpoint,
+                protocol="http",
+                region_id="cn-hangzhou",
+            )
+        )
         lists, gets, token, ids = [], [], None, []
         for _ in range(3):  # warm the server's connections and prepared statements
             client.list_vpc_endpoints(m.ListVpcEndpointsRequest(region_id="cn-hangzhou"))
         for _ in range(sample):
             start = time.perf_counter()
-            body = client.list_vpc_endpoints(m.ListVpcEndpointsRequest(
-                region_id="cn-hangzhou", max_results=50, next_token=token)).body
+            body = client.list_vpc_endpoints(
+                m.ListVpcEndpointsRequest(region_id="cn-hangzhou", max_results=50, next_token=token)
+            ).body
             lists.append(time.perf_counter() - start)
             token = body.next_token or None
             ids += [e.endpoint_id for e in body.endpoints]
         for endpoint_id in ids[:sample]:
             start = time.perf_counter()
-            client.get_vpc_endpoint_attribute(m.GetVpcEndpointAttributeRequest(
-                region_id="cn-hangzhou", endpoint_id=endpoint_id))
+            client.get_vpc_endpoint_attribute(
+                m.GetVpcEndpointAttributeRequest(region_id="cn-hangzhou", endpoint_id=endpoint_id)
+            )
             gets.append(time.perf_counter() - start)
         if rss is not None:
             rss["server_rss_mb_100k"] = serve.rss_mb()
@@ -332,18 +434,28 @@ def list_and_get(url: str, schema: str, inventory: Path, sample: int,
 
 
 GOALS = [
-    ("default serve: api_create_endpoint_c1 >= 2 x moto_create_vpc_endpoint_c1",
-     lambda r: r["api_create_endpoint_c1"] >= 2 * r["moto_create_vpc_endpoint_c1"]),
-    ("default serve: api_create_endpoint_c8 >= 2 x moto_create_vpc_endpoint_c8",
-     lambda r: r["api_create_endpoint_c8"] >= 2 * r["moto_create_vpc_endpoint_c8"]),
-    ("default serve: api_p99_c8 <= 2 x api_p50_c8",
-     lambda r: r["api_p99_c8"] <= 2 * r["api_p50_c8"]),
-    ("api_create_endpoint_c8 >= 0.4 x raw_pg_commit_c8",
-     lambda r: r["api_create_endpoint_c8"] >= 0.4 * r["raw_pg_commit_c8"]),
+    (
+        "default serve: api_create_endpoint_c1 >= 2 x moto_create_vpc_endpoint_c1",
+        lambda r: r["api_create_endpoint_c1"] >= 2 * r["moto_create_vpc_endpoint_c1"],
+    ),
+    (
+        "default serve: api_create_endpoint_c8 >= 2 x moto_create_vpc_endpoint_c8",
+        lambda r: r["api_create_endpoint_c8"] >= 2 * r["moto_create_vpc_endpoint_c8"],
+    ),
+    (
+        "default serve: api_p99_c8 <= 2 x api_p50_c8",
+        lambda r: r["api_p99_c8"] <= 2 * r["api_p50_c8"],
+    ),
+    (
+        "api_create_endpoint_c8 >= 0.4 x raw_pg_commit_c8",
+        lambda r: r["api_create_endpoint_c8"] >= 0.4 * r["raw_pg_commit_c8"],
+    ),
     ("api_p99_c8 <= 25 ms", lambda r: r["api_p99_c8"] <= 25),
     ("projection_lag_p99 <= 10 ms", lambda r: r["projection_lag_p99"] <= 10),
-    ("rebuild_events_per_s >= 0.5 x raw_decode_events_per_s",
-     lambda r: r["rebuild_events_per_s"] >= 0.5 * r["raw_decode_events_per_s"]),
+    (
+        "rebuild_events_per_s >= 0.5 x raw_decode_events_per_s",
+        lambda r: r["rebuild_events_per_s"] >= 0.5 * r["raw_decode_events_per_s"],
+    ),
     ("asof_10k_p50 <= 3 x asof_100_p50", lambda r: r["asof_10k_p50"] <= 3 * r["asof_100_p50"]),
     ("list_p99_100k <= 2 x list_p99_1k", lambda r: r["list_p99_100k"] <= 2 * r["list_p99_1k"]),
     ("get_p99_100k <= 20 ms", lambda r: r["get_p99_100k"] <= 20),
@@ -355,8 +467,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="finish in under 3 minutes")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="multiply the data sizes (a smoke test uses a tiny one)")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply the data sizes (a smoke test uses a tiny one)",
+    )
     args = parser.parse_args()
     seconds = 4.0 if args.quick else 10.0
     endpoints = int((25_000 if args.quick else 100_000) * args.scale)
@@ -368,8 +484,9 @@ def main() -> int:
         print("load: privatelink, moto, raw PostgreSQL ...", file=sys.stderr)
         api_and_peers(url, inventory, seconds, results)
         print(f"history and scale: {endpoints} endpoints ...", file=sys.stderr)
-        history_and_scale(url, inventory, max(endpoints, 1000), 60 if args.scale >= 1 else 5,
-                          results)
+        history_and_scale(
+            url, inventory, max(endpoints, 1000), 60 if args.scale >= 1 else 5, results
+        )
     report(results)
     if args.json:
         args.json.write_text(json.dumps({k: results[k] for k in KEYS}, indent=1))
@@ -387,8 +504,10 @@ def report(results: dict[str, float]) -> None:
     for clients in (1, 8):
         moto = results[f"moto_create_vpc_endpoint_c{clients}"] or float("nan")
         for prefix, name in (("api", "default serve"), ("tuned", "tuned layout")):
-            ratios.add_row(f"{name} / moto, {clients} client(s)",
-                           f"{results[f'{prefix}_create_endpoint_c{clients}'] / moto:.2f}x")
+            ratios.add_row(
+                f"{name} / moto, {clients} client(s)",
+                f"{results[f'{prefix}_create_endpoint_c{clients}'] / moto:.2f}x",
+            )
     goals = Table("goal", "met")
     for name, check in GOALS:
         goals.add_row(name, "yes" if check(results) else "NO")

@@ -53,9 +53,23 @@ def privatelink_start(data_dir: Path) -> float:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "privatelink", "serve", "--data-dir", str(data_dir), "--port",
-         str(port), "--dns-port", str(free_port())], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(port),
+            "--dns-port",
+            str(free_port()),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         return wait_http(process, f"http://127.0.0.1:{port}/_privatelink/health", 200, started)
     finally:
@@ -65,8 +79,11 @@ def privatelink_start(data_dir: Path) -> float:
 def moto_start() -> float:
     port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-p",
-                                str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("moto_server")), "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         return wait_http(process, f"http://127.0.0.1:{port}/moto-api/", None, started)
     finally:
@@ -85,14 +102,23 @@ def main() -> None:
             fresh.append(privatelink_start(data_dir))
             reused.append(privatelink_start(data_dir))
         moto.append(moto_start())
-    figures = {name: {"median_s": round(statistics.median(values), 3),
-                      "min_s": round(min(values), 3), "max_s": round(max(values), 3)}
-               for name, values in (("privatelink_fresh_data_dir", fresh),
-                                    ("privatelink_reused_data_dir", reused),
-                                    ("moto_server", moto))}
+    figures = {
+        name: {
+            "median_s": round(statistics.median(values), 3),
+            "min_s": round(min(values), 3),
+            "max_s": round(max(values), 3),
+        }
+        for name, values in (
+            ("privatelink_fresh_data_dir", fresh),
+            ("privatelink_reused_data_dir", reused),
+            ("moto_server", moto),
+        )
+    }
     for name, figure in figures.items():
-        print(f"{name:30s} median {figure['median_s']:.3f} s  "
-              f"(min {figure['min_s']:.3f}, max {figure['max_s']:.3f}; {args.runs} runs)")
+        print(
+            f"{name:30s} median {figure['median_s']:.3f} s  "
+            f"(min {figure['min_s']:.3f}, max {figure['max_s']:.3f}; {args.runs} runs)"
+        )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1) + "\n")
 

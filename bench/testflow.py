@@ -35,9 +35,11 @@ REGION = "cn-hangzhou"
 
 def summary(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    return {"p50_ms": round(statistics.median(ordered) * 1000, 1),
-            "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, 1),
-            "mean_ms": round(statistics.fmean(ordered) * 1000, 1)}
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, 1),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 1),
+    }
 
 
 def timed(runs: int, call: Callable[[], Any]) -> list[float]:
@@ -55,29 +57,62 @@ def privatelink_flow(server: PrivateLinkServer) -> Callable[[], None]:
     provider, consumer = server.client("provider"), server.client("consumer")
 
     def flow() -> None:
-        svc = provider.create_vpc_endpoint_service(m.CreateVpcEndpointServiceRequest(
-            region_id=REGION, auto_accept_enabled=True, service_resource_type="nlb",
-            resource=[m.CreateVpcEndpointServiceRequestResource(
-                resource_id="nlb-provider0001", resource_type="nlb")])).body
-        provider.add_user_to_vpc_endpoint_service(m.AddUserToVpcEndpointServiceRequest(
-            region_id=REGION, service_id=svc.service_id, user_id=1210000000000002))
-        ep = consumer.create_vpc_endpoint(m.CreateVpcEndpointRequest(
-            region_id=REGION, vpc_id="vpc-consumer0001", service_name=svc.service_name,
-            zone=[m.CreateVpcEndpointRequestZone(zone_id="cn-hangzhou-h",
-                                                 v_switch_id="vsw-consumer-h")])).body
+        svc = provider.create_vpc_endpoint_service(
+            m.CreateVpcEndpointServiceRequest(
+                region_id=REGION,
+                auto_accept_enabled=True,
+                service_resource_type="nlb",
+                resource=[
+                    m.CreateVpcEndpointServiceRequestResource(
+                        resource_id="nlb-provider0001", resource_type="nlb"
+                    )
+                ],
+            )
+        ).body
+        provider.add_user_to_vpc_endpoint_service(
+            m.AddUserToVpcEndpointServiceRequest(
+                region_id=REGION, service_id=svc.service_id, user_id=1210000000000002
+            )
+        )
+        ep = consumer.create_vpc_endpoint(
+            m.CreateVpcEndpointRequest(
+                region_id=REGION,
+                vpc_id="vpc-consumer0001",
+                service_name=svc.service_name,
+                zone=[
+                    m.CreateVpcEndpointRequestZone(
+                        zone_id="cn-hangzhou-h", v_switch_id="vsw-consumer-h"
+                    )
+                ],
+            )
+        ).body
         get = m.GetVpcEndpointAttributeRequest(region_id=REGION, endpoint_id=ep.endpoint_id)
-        wait_until(lambda: consumer.get_vpc_endpoint_attribute(get).body.connection_status
-                   == "Connected", interval=0.01)
-        consumer.delete_vpc_endpoint(m.DeleteVpcEndpointRequest(
-            region_id=REGION, endpoint_id=ep.endpoint_id))
-        wait_until(lambda: not consumer.list_vpc_endpoints(m.ListVpcEndpointsRequest(
-            region_id=REGION, endpoint_id=ep.endpoint_id)).body.endpoints, interval=0.01)
+        wait_until(
+            lambda: consumer.get_vpc_endpoint_attribute(get).body.connection_status == "Connected",
+            interval=0.01,
+        )
+        consumer.delete_vpc_endpoint(
+            m.DeleteVpcEndpointRequest(region_id=REGION, endpoint_id=ep.endpoint_id)
+        )
+        wait_until(
+            lambda: (
+                not consumer.list_vpc_endpoints(
+                    m.ListVpcEndpointsRequest(region_id=REGION, endpoint_id=ep.endpoint_id)
+                ).body.endpoints
+            ),
+            interval=0.01,
+        )
         provider.detach_resource_from_vpc_endpoint_service(
             m.DetachResourceFromVpcEndpointServiceRequest(
-                region_id=REGION, service_id=svc.service_id, resource_id="nlb-provider0001",
-                resource_type="nlb"))
-        provider.delete_vpc_endpoint_service(m.DeleteVpcEndpointServiceRequest(
-            region_id=REGION, service_id=svc.service_id))
+                region_id=REGION,
+                service_id=svc.service_id,
+                resource_id="nlb-provider0001",
+                resource_type="nlb",
+            )
+        )
+        provider.delete_vpc_endpoint_service(
+            m.DeleteVpcEndpointServiceRequest(region_id=REGION, service_id=svc.service_id)
+        )
 
     return flow
 
@@ -86,15 +121,27 @@ def moto_flow(endpoint: str) -> tuple[Callable[[], None], Callable[[], None]]:
     import boto3
 
     def clients() -> tuple[Any, Any, str, str, str]:
-        ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=f"http://{endpoint}",
-                           aws_access_key_id="testing", aws_secret_access_key="testing")
-        elb = boto3.client("elbv2", region_name="us-east-1", endpoint_url=f"http://{endpoint}",
-                           aws_access_key_id="testing", aws_secret_access_key="testing")
+        ec2 = boto3.client(
+            "ec2",
+            region_name="us-east-1",
+            endpoint_url=f"http://{endpoint}",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        elb = boto3.client(
+            "elbv2",
+            region_name="us-east-1",
+            endpoint_url=f"http://{endpoint}",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
         vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24",
-                                   AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
-        nlb = elb.create_load_balancer(Name="nlb", Subnets=[subnet], Type="network",
-                                       Scheme="internal")["LoadBalancers"][0]["LoadBalancerArn"]
+        subnet = ec2.create_subnet(
+            VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a"
+        )["Subnet"]["SubnetId"]
+        nlb = elb.create_load_balancer(
+            Name="nlb", Subnets=[subnet], Type="network", Scheme="internal"
+        )["LoadBalancers"][0]["LoadBalancerArn"]
         return ec2, elb, vpc, subnet, nlb
 
     state: dict[str, Any] = {}
@@ -108,12 +155,23 @@ def moto_flow(endpoint: str) -> tuple[Callable[[], None], Callable[[], None]]:
             AcceptanceRequired=False, NetworkLoadBalancerArns=[state["nlb"]]
         )["ServiceConfiguration"]
         ec2.modify_vpc_endpoint_service_permissions(
-            ServiceId=svc["ServiceId"], AddAllowedPrincipals=["arn:aws:iam::123456789012:root"])
-        ep = ec2.create_vpc_endpoint(VpcEndpointType="Interface", VpcId=state["vpc"],
-                                     ServiceName=svc["ServiceName"],
-                                     SubnetIds=[state["subnet"]])["VpcEndpoint"]
-        wait_until(lambda: ec2.describe_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpointId"]])[
-            "VpcEndpoints"][0]["State"].lower() == "available", interval=0.01)
+            ServiceId=svc["ServiceId"], AddAllowedPrincipals=["arn:aws:iam::123456789012:root"]
+        )
+        ep = ec2.create_vpc_endpoint(
+            VpcEndpointType="Interface",
+            VpcId=state["vpc"],
+            ServiceName=svc["ServiceName"],
+            SubnetIds=[state["subnet"]],
+        )["VpcEndpoint"]
+        wait_until(
+            lambda: (
+                ec2.describe_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpointId"]])["VpcEndpoints"][0][
+                    "State"
+                ].lower()
+                == "available"
+            ),
+            interval=0.01,
+        )
         ec2.delete_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpointId"]])
         ec2.delete_vpc_endpoint_service_configurations(ServiceIds=[svc["ServiceId"]])
 
@@ -134,12 +192,16 @@ def run(runs: int) -> dict[str, Any]:
 
         out["privatelink_flow_and_reset"] = summary(timed(runs, flow_then_reset))
         reported: list[float] = []
-        out["privatelink_reset"] = summary(timed(
-            runs, lambda: reported.append(server.reset()["Seconds"])))
+        out["privatelink_reset"] = summary(
+            timed(runs, lambda: reported.append(server.reset()["Seconds"]))
+        )
         out["privatelink_reset_in_server"] = summary(reported)
     port = free_port()
-    moto = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-p",
-                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    moto = subprocess.Popen(
+        [str(Path(sys.executable).with_name("moto_server")), "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_until(lambda: _up(port), timeout=30)
         endpoint = f"127.0.0.1:{port}"

@@ -34,10 +34,29 @@ def plain_serve(url: str, schema: str, inventory: Path) -> tuple[subprocess.Pope
 
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "privatelink", "serve", "--port", str(port), "--database-url",
-         url, "--schema", schema, "--inventory", str(inventory), "--no-dns", "--no-forwarders",
-         "--probe-interval", "0", "--no-projector"], cwd=ROOT, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "serve",
+            "--port",
+            str(port),
+            "--database-url",
+            url,
+            "--schema",
+            schema,
+            "--inventory",
+            str(inventory),
+            "--no-dns",
+            "--no-forwarders",
+            "--probe-interval",
+            "0",
+            "--no-projector",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoint = f"127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -56,13 +75,23 @@ def creates(endpoint: str, service_id: str, seconds: float) -> tuple[int, int]:
     from alibabacloud_tea_openapi.exceptions import ServerException
     from alibabacloud_tea_openapi.models import Config
 
-    client = Client(Config(access_key_id=workload.CONSUMER[0],
-                           access_key_secret=workload.CONSUMER[1], endpoint=endpoint,
-                           protocol="http", region_id="cn-hangzhou"))
+    client = Client(
+        Config(
+            access_key_id=workload.CONSUMER[0],
+            access_key_secret=workload.CONSUMER[1],
+            endpoint=endpoint,
+            protocol="http",
+            region_id="cn-hangzhou",
+        )
+    )
     request = m.CreateVpcEndpointRequest(
-        region_id="cn-hangzhou", vpc_id="vpc-consumer0001", service_id=service_id,
-        zone=[m.CreateVpcEndpointRequestZone(zone_id="cn-hangzhou-h",
-                                             v_switch_id="vsw-consumer-h")])
+        region_id="cn-hangzhou",
+        vpc_id="vpc-consumer0001",
+        service_id=service_id,
+        zone=[
+            m.CreateVpcEndpointRequestZone(zone_id="cn-hangzhou-h", v_switch_id="vsw-consumer-h")
+        ],
+    )
     answered = unavailable = 0
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
@@ -74,8 +103,7 @@ def creates(endpoint: str, service_id: str, seconds: float) -> tuple[int, int]:
     return answered, unavailable
 
 
-def rate(endpoints: list[str], service_id: str, clients: int,
-         seconds: float) -> tuple[float, int]:
+def rate(endpoints: list[str], service_id: str, clients: int, seconds: float) -> tuple[float, int]:
     """Answers per second of ``clients`` processes spread over ``endpoints``, and 503s."""
     ctx = multiprocessing.get_context("spawn")
     args = [(endpoints[i % len(endpoints)], service_id, seconds) for i in range(clients)]
@@ -84,8 +112,9 @@ def rate(endpoints: list[str], service_id: str, clients: int,
     return sum(r[0] for r in results) / seconds, sum(r[1] for r in results)
 
 
-def measure(url: str, inventory: Path, servers: int, clients: int,
-            seconds: float) -> tuple[float, int]:
+def measure(
+    url: str, inventory: Path, servers: int, clients: int, seconds: float
+) -> tuple[float, int]:
     serve = Serve(url, f"bench_two_{secrets.token_hex(3)}", inventory)
     extra: list[subprocess.Popen[bytes]] = []
     endpoints = [serve.endpoint]

@@ -14,12 +14,23 @@ def privatelink_creates(endpoint: str, service_id: str, seconds: float) -> list[
     from alibabacloud_privatelink20200415.client import Client
     from alibabacloud_tea_openapi.models import Config
 
-    client = Client(Config(access_key_id=CONSUMER[0], access_key_secret=CONSUMER[1],
-                           endpoint=endpoint, protocol="http", region_id="cn-hangzhou"))
+    client = Client(
+        Config(
+            access_key_id=CONSUMER[0],
+            access_key_secret=CONSUMER[1],
+            endpoint=endpoint,
+            protocol="http",
+            region_id="cn-hangzhou",
+        )
+    )
     request = m.CreateVpcEndpointRequest(
-        region_id="cn-hangzhou", vpc_id="vpc-consumer0001", service_id=service_id,
-        zone=[m.CreateVpcEndpointRequestZone(zone_id="cn-hangzhou-h",
-                                             v_switch_id="vsw-consumer-h")])
+        region_id="cn-hangzhou",
+        vpc_id="vpc-consumer0001",
+        service_id=service_id,
+        zone=[
+            m.CreateVpcEndpointRequestZone(zone_id="cn-hangzhou-h", v_switch_id="vsw-consumer-h")
+        ],
+    )
     return timed(lambda: client.create_vpc_endpoint(request), seconds)
 
 
@@ -27,13 +38,24 @@ def moto_creates(endpoint: str, _: str, seconds: float) -> list[float]:
     """CreateVpcEndpoint against moto's AWS emulator through boto3."""
     import boto3
 
-    ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=f"http://{endpoint}",
-                       aws_access_key_id="bench", aws_secret_access_key="bench")
+    ec2 = boto3.client(
+        "ec2",
+        region_name="us-east-1",
+        endpoint_url=f"http://{endpoint}",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+    )
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-    return timed(lambda: ec2.create_vpc_endpoint(
-        VpcEndpointType="Interface", VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3",
-        SubnetIds=[subnet]), seconds)
+    return timed(
+        lambda: ec2.create_vpc_endpoint(
+            VpcEndpointType="Interface",
+            VpcId=vpc,
+            ServiceName="com.amazonaws.us-east-1.s3",
+            SubnetIds=[subnet],
+        ),
+        seconds,
+    )
 
 
 def raw_commits(url: str, table: str, seconds: float) -> list[float]:

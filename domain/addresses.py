@@ -56,16 +56,16 @@ class VSwitchAddresses(PrivateLinkAggregate):
             raise InvalidIpAddressNotInVSwitch(
                 f"The IP address {ip} is not inside the CIDR block {network} of vSwitch "
                 f"'{self.vswitch_id}'.",
-                )
+            )
         offset = int(address) - int(network.network_address)
         if offset == 0 or offset >= network.num_addresses - 3:
             raise InvalidIpAddressReserved(
                 f"The IP address {ip} is reserved by the system in vSwitch '{self.vswitch_id}'.",
-                )
+            )
         if ip in self.taken:
             raise InvalidIpAddressAlreadyUsed(
                 f"The IP address {ip} of vSwitch '{self.vswitch_id}' is already in use.",
-                )
+            )
 
     def first_free(self) -> str:
         """The lowest free address of the block (past the reserved first one). A hint kept by
@@ -78,7 +78,7 @@ class VSwitchAddresses(PrivateLinkAggregate):
                 return candidate
         raise InvalidVSwitchIdIpNotEnough(
             f"The vSwitch '{self.vswitch_id}' has no free IP address left.",
-            )
+        )
 
     def take(self, by: Caller, ip: str | None, eni_id: str) -> str:
         """Assign the given address, or the lowest free one when none is given."""
@@ -122,16 +122,18 @@ class VSwitchAddresses(PrivateLinkAggregate):
         if address not in network:
             raise InvalidIpv6AddressNotInVSwitch(
                 f"The IPv6 address {ip} is not inside the IPv6 CIDR block {network} of vSwitch "
-                f"'{self.vswitch_id}'.")
+                f"'{self.vswitch_id}'."
+            )
         offset = int(address) - int(network.network_address)
         if offset == 0 or offset >= network.num_addresses - 3:
             raise InvalidIpv6AddressReserved(
-                f"The IPv6 address {ip} is reserved by the system in vSwitch "
-                f"'{self.vswitch_id}'.")
+                f"The IPv6 address {ip} is reserved by the system in vSwitch '{self.vswitch_id}'."
+            )
         canonical = str(address)
         if canonical in self.taken_ipv6:
             raise InvalidIpv6AddressAlreadyUsed(
-                f"The IPv6 address {ip} of vSwitch '{self.vswitch_id}' is already in use.")
+                f"The IPv6 address {ip} of vSwitch '{self.vswitch_id}' is already in use."
+            )
         return canonical
 
     def free_ipv6(self, ip: str) -> str:
@@ -174,6 +176,7 @@ class VSwitchAddresses(PrivateLinkAggregate):
 
 
 # -- event versions: events stored in an older shape are upcast when read ---------------------
+
 
 def _opened_v1_v2(state: dict[str, object]) -> None:
     """v2 records who opened the address book (AUD-1); v1 events did not say."""

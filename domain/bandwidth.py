@@ -28,14 +28,16 @@ def check_bandwidth(resource_type: str, bandwidth: int) -> None:
     if not low <= bandwidth <= high:
         raise InvalidParameterBandwidth(
             f"Bandwidth must be between {low} and {high} Mbit/s for a {_NAMES[resource_type]} "
-            f"endpoint service; got {bandwidth} (BW-2).")
+            f"endpoint service; got {bandwidth} (BW-2)."
+        )
 
 
 def check_mode(resource_type: str, mode: str) -> None:
     if mode not in MODES[resource_type]:
         raise InvalidParameterTrafficControlMode(
             f"TrafficControlMode '{mode}' is not available for a {_NAMES[resource_type]} endpoint "
-            f"service; use {' or '.join(MODES[resource_type])}.")
+            f"service; use {' or '.join(MODES[resource_type])}."
+        )
 
 
 def check_connect_bandwidth(resource_type: str, bandwidth: int) -> None:
@@ -43,9 +45,10 @@ def check_connect_bandwidth(resource_type: str, bandwidth: int) -> None:
     if resource_type != "slb":
         raise InvalidParameterConnectBandwidth(
             f"ConnectBandwidth can only be set on a CLB endpoint service, not "
-            f"{_NAMES[resource_type]} (BW-3).")
+            f"{_NAMES[resource_type]} (BW-3)."
+        )
     low, high = CONNECT_BANDWIDTH_RANGE
     if not low <= bandwidth <= high:
         raise InvalidParameterConnectBandwidth(
-            f"ConnectBandwidth must be between {low} and {high} Mbit/s; got "
-            f"{bandwidth} (BW-3).")
+            f"ConnectBandwidth must be between {low} and {high} Mbit/s; got {bandwidth} (BW-3)."
+        )

@@ -65,7 +65,7 @@ def service_id_from_name(name: str) -> str | None:
     prefix = "com.aliyuncs.privatelink."
     if not name.startswith(prefix):
         return None
-    _, _, service_id = name[len(prefix):].rpartition(".")
+    _, _, service_id = name[len(prefix) :].rpartition(".")
     return service_id or None
 
 

@@ -26,8 +26,14 @@ from privatelink.domain.tags import Taggable
 
 
 def new_zone(status: str = ZoneStatus.WAIT) -> dict[str, Any]:
-    return {"resource_id": None, "status": status, "mode": AllocateMode.AUTO,
-            "replaced_resource_id": None, "replaced_eni_id": None, "healthy": True}
+    return {
+        "resource_id": None,
+        "status": status,
+        "mode": AllocateMode.AUTO,
+        "replaced_resource_id": None,
+        "replaced_eni_id": None,
+        "healthy": True,
+    }
 
 
 if TYPE_CHECKING:
@@ -97,7 +103,7 @@ class ConnectionBook(Taggable):
         if not any(r["zone_id"] == zone_id for r in self.resources.values()):
             raise ZoneNotSupported(
                 f"The endpoint service '{self.service_id}' does not serve zone '{zone_id}'."
-                )
+            )
 
     def load(self) -> dict[str, int]:
         """Live zone connections per resource, kept up to date by every zone change."""
@@ -128,32 +134,48 @@ class ConnectionBook(Taggable):
             else:
                 self.resource_load.pop(resource_id, None)
 
-    def allocate(self, zone_id: str | None, taken: dict[str, int] | None = None,
-                 exclude: tuple[str, ...] = ()) -> str:
+    def allocate(
+        self,
+        zone_id: str | None,
+        taken: dict[str, int] | None = None,
+        exclude: tuple[str, ...] = (),
+    ) -> str:
         """RES-4: the auto-allocatable, available resource of the zone (any zone when None:
         cross-region) with the least load (connections per Mbit/s); ties go to the resource
         attached first."""
         load = dict(self.resource_load)
         for resource_id, count in (taken or {}).items():
             load[resource_id] = load.get(resource_id, 0) + count
-        candidates = [r for r in self.resources.values()
-                      if zone_id in (None, r["zone_id"]) and r["auto_allocated"]
-                      and r["resource_id"] not in self.failed_resources
-                      and r["resource_id"] not in exclude]
+        candidates = [
+            r
+            for r in self.resources.values()
+            if zone_id in (None, r["zone_id"])
+            and r["auto_allocated"]
+            and r["resource_id"] not in self.failed_resources
+            and r["resource_id"] not in exclude
+        ]
         if not candidates:
             raise ZoneNotSupported(
                 f"The endpoint service '{self.service_id}' has no available resource to "
-                f"allocate in zone '{zone_id}'.")
-        best = min(candidates, key=lambda r: (load.get(r["resource_id"], 0) / r["bandwidth_mbps"],
-                                              r["order"]))
+                f"allocate in zone '{zone_id}'."
+            )
+        best = min(
+            candidates,
+            key=lambda r: (load.get(r["resource_id"], 0) / r["bandwidth_mbps"], r["order"]),
+        )
         return str(best["resource_id"])
 
     def usable(self, resource_id: str | None, zone_id: str) -> bool:
         """A manually chosen resource is used while it is attached in the zone and has not
         failed; otherwise the zone is allocated automatically (RES-6, RES-8)."""
-        return bool(resource_id) and resource_id not in self.failed_resources and any(
-            r["resource_id"] == resource_id and r["zone_id"] == zone_id
-            for r in self.resources.values())
+        return (
+            bool(resource_id)
+            and resource_id not in self.failed_resources
+            and any(
+                r["resource_id"] == resource_id and r["zone_id"] == zone_id
+                for r in self.resources.values()
+            )
+        )
 
     def allocations(self, conn: dict[str, Any], zones: list[str]) -> dict[str, str]:
         """A resource for each zone: the manual choice (RES-6/7) or an automatic one."""
@@ -175,26 +197,57 @@ class ConnectionBook(Taggable):
         EP-3), asks for a connection; ACC-2: auto-accept allows it at once."""
         cross_region = endpoint["endpoint_region"] != self.region
         self._connection_requested(
-            by.account, by.request_id, {**endpoint, "cross_region": cross_region}, zones,
-            self.service_id, self.owner, self.region, self.connect_bandwidth,
-            default_mode(self.resource_type))
+            by.account,
+            by.request_id,
+            {**endpoint, "cross_region": cross_region},
+            zones,
+            self.service_id,
+            self.owner,
+            self.region,
+            self.connect_bandwidth,
+            default_mode(self.resource_type),
+        )
         if self.auto_accept:
             conn = self.connections[endpoint["endpoint_id"]]
-            self._connection_allowed(by.account, by.request_id, endpoint["endpoint_id"],
-                                     conn["bandwidth"], conn["traffic_mode"], False,
-                                     self.allocations(conn, zones))
+            self._connection_allowed(
+                by.account,
+                by.request_id,
+                endpoint["endpoint_id"],
+                conn["bandwidth"],
+                conn["traffic_mode"],
+                False,
+                self.allocations(conn, zones),
+            )
 
     @event("ConnectionRequested")
-    def _connection_requested(self, actor: str, request_id: str, endpoint: dict[str, Any],
-                              zones: list[str], service_id: str, provider: str,
-                              service_region: str, bandwidth: int, traffic_mode: str) -> None:
+    def _connection_requested(
+        self,
+        actor: str,
+        request_id: str,
+        endpoint: dict[str, Any],
+        zones: list[str],
+        service_id: str,
+        provider: str,
+        service_region: str,
+        bandwidth: int,
+        traffic_mode: str,
+    ) -> None:
         self.connections[endpoint["endpoint_id"]] = {
-            **dict(endpoint), "status": ConnectionStatus.PENDING, "bandwidth": bandwidth,
+            **dict(endpoint),
+            "status": ConnectionStatus.PENDING,
+            "bandwidth": bandwidth,
             "bandwidth_set": False,
-            "traffic_mode": traffic_mode, "zones": {z: new_zone() for z in zones}}
+            "traffic_mode": traffic_mode,
+            "zones": {z: new_zone() for z in zones},
+        }
 
-    def allow_connection(self, by: Caller, endpoint_id: str, bandwidth: int | None = None,
-                         traffic_mode: str | None = None) -> None:
+    def allow_connection(
+        self,
+        by: Caller,
+        endpoint_id: str,
+        bandwidth: int | None = None,
+        traffic_mode: str | None = None,
+    ) -> None:
         """ACC-3: the provider allows a pending or disconnected connection; BW-5: with a
         bandwidth limit if given, else the connection's own or the service default (BW-3/4)."""
         self.check_owned_by(by.account)
@@ -202,28 +255,48 @@ class ConnectionBook(Taggable):
         if conn["status"] not in (ConnectionStatus.PENDING, ConnectionStatus.DISCONNECTED):
             raise EndpointConnectionOperationDenied(
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; only a Pending "
-                "or Disconnected connection can be allowed.")
+                "or Disconnected connection can be allowed."
+            )
         if bandwidth is not None:
             check_bandwidth(self.resource_type, bandwidth)
         if traffic_mode is not None:
             check_mode(self.resource_type, traffic_mode)
         explicit = bandwidth is not None or conn["bandwidth_set"]
-        chosen = bandwidth if bandwidth is not None else (
-            conn["bandwidth"] if conn["bandwidth_set"] else self.connect_bandwidth)
-        self._connection_allowed(by.account, by.request_id, endpoint_id, chosen,
-                                 traffic_mode or conn["traffic_mode"], explicit,
-                                 self.allocations(conn, sorted(conn["zones"])))
+        chosen = (
+            bandwidth
+            if bandwidth is not None
+            else (conn["bandwidth"] if conn["bandwidth_set"] else self.connect_bandwidth)
+        )
+        self._connection_allowed(
+            by.account,
+            by.request_id,
+            endpoint_id,
+            chosen,
+            traffic_mode or conn["traffic_mode"],
+            explicit,
+            self.allocations(conn, sorted(conn["zones"])),
+        )
 
     @event("ConnectionAllowed")
-    def _connection_allowed(self, actor: str, request_id: str, endpoint_id: str, bandwidth: int,
-                            traffic_mode: str, bandwidth_set: bool,
-                            allocations: dict[str, str]) -> None:
+    def _connection_allowed(
+        self,
+        actor: str,
+        request_id: str,
+        endpoint_id: str,
+        bandwidth: int,
+        traffic_mode: str,
+        bandwidth_set: bool,
+        allocations: dict[str, str],
+    ) -> None:
         conn = self.connections[endpoint_id]
-        conn.update(status=ConnectionStatus.CONNECTING, bandwidth=bandwidth,
-                    traffic_mode=traffic_mode, bandwidth_set=bandwidth_set)
+        conn.update(
+            status=ConnectionStatus.CONNECTING,
+            bandwidth=bandwidth,
+            traffic_mode=traffic_mode,
+            bandwidth_set=bandwidth_set,
+        )
         for zone, resource_id in allocations.items():
-            self._set_zone(endpoint_id, zone, resource_id=resource_id,
-                           status=ZoneStatus.CONNECTING)
+            self._set_zone(endpoint_id, zone, resource_id=resource_id, status=ZoneStatus.CONNECTING)
 
     def deny_connection(self, by: Caller, endpoint_id: str) -> None:
         """ACC-3/ACC-5: denying disconnects the connection in every zone."""
@@ -232,43 +305,58 @@ class ConnectionBook(Taggable):
         if conn["status"] not in (ConnectionStatus.PENDING, *LIVE_CONNECTION):
             raise EndpointConnectionOperationDenied(
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; it cannot be "
-                "denied now.")
+                "denied now."
+            )
         self._connection_denied(by.account, by.request_id, endpoint_id, sorted(conn["zones"]))
 
     @event("ConnectionDenied")
-    def _connection_denied(self, actor: str, request_id: str, endpoint_id: str,
-                           zones: list[str]) -> None:
+    def _connection_denied(
+        self, actor: str, request_id: str, endpoint_id: str, zones: list[str]
+    ) -> None:
         conn = self.connections[endpoint_id]
         conn["status"] = ConnectionStatus.DISCONNECTING
         for zone in zones:
             # RES-10: a migrated zone's old resource is disconnected with the rest.
-            self._set_zone(endpoint_id, zone, status=ZoneStatus.DISCONNECTING,
-                           replaced_resource_id=None, replaced_eni_id=None)
+            self._set_zone(
+                endpoint_id,
+                zone,
+                status=ZoneStatus.DISCONNECTING,
+                replaced_resource_id=None,
+                replaced_eni_id=None,
+            )
 
     # -- bandwidth (BW-2, BW-4, BW-5) --------------------------------------------------------
 
-    def change_bandwidth(self, by: Caller, endpoint_id: str, bandwidth: int | None,
-                         traffic_mode: str | None) -> None:
+    def change_bandwidth(
+        self, by: Caller, endpoint_id: str, bandwidth: int | None, traffic_mode: str | None
+    ) -> None:
         """BW-5: once Connected, the provider sets the connection's own limit (BW-4)."""
         self.check_owned_by(by.account)
         conn = self.connection(endpoint_id)
         if conn["status"] != ConnectionStatus.CONNECTED:
             raise EndpointConnectionOperationDenied(
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; its bandwidth "
-                "can be changed once it is Connected (BW-5).")
+                "can be changed once it is Connected (BW-5)."
+            )
         if bandwidth is not None:
             check_bandwidth(self.resource_type, bandwidth)
         if traffic_mode is not None:
             check_mode(self.resource_type, traffic_mode)
-        self._bandwidth_changed(by.account, by.request_id, endpoint_id,
-                                conn["bandwidth"] if bandwidth is None else bandwidth,
-                                traffic_mode or conn["traffic_mode"])
+        self._bandwidth_changed(
+            by.account,
+            by.request_id,
+            endpoint_id,
+            conn["bandwidth"] if bandwidth is None else bandwidth,
+            traffic_mode or conn["traffic_mode"],
+        )
 
     @event("BandwidthChanged")
-    def _bandwidth_changed(self, actor: str, request_id: str, endpoint_id: str, bandwidth: int,
-                           traffic_mode: str) -> None:
-        self.connections[endpoint_id].update(bandwidth=bandwidth, traffic_mode=traffic_mode,
-                                             bandwidth_set=True)
+    def _bandwidth_changed(
+        self, actor: str, request_id: str, endpoint_id: str, bandwidth: int, traffic_mode: str
+    ) -> None:
+        self.connections[endpoint_id].update(
+            bandwidth=bandwidth, traffic_mode=traffic_mode, bandwidth_set=True
+        )
 
     # -- asynchronous completion (the provisioner) ------------------------------------------
 
@@ -276,14 +364,16 @@ class ConnectionBook(Taggable):
         conn = self.connections.get(endpoint_id)
         if conn is None or conn["status"] not in LIVE_CONNECTION:
             return
-        zones = sorted(z for z, zc in conn["zones"].items()
-                       if zc["status"] == ZoneStatus.CONNECTING)
+        zones = sorted(
+            z for z, zc in conn["zones"].items() if zc["status"] == ZoneStatus.CONNECTING
+        )
         if zones or conn["status"] == ConnectionStatus.CONNECTING:
             self._connection_established(by.account, by.request_id, endpoint_id, zones)
 
     @event("ConnectionEstablished")
-    def _connection_established(self, actor: str, request_id: str, endpoint_id: str,
-                                zones: list[str]) -> None:
+    def _connection_established(
+        self, actor: str, request_id: str, endpoint_id: str, zones: list[str]
+    ) -> None:
         conn = self.connections[endpoint_id]
         conn["status"] = ConnectionStatus.CONNECTED
         for zone in zones:
@@ -292,12 +382,14 @@ class ConnectionBook(Taggable):
     def complete_disconnection(self, by: Caller, endpoint_id: str) -> None:
         conn = self.connections.get(endpoint_id)
         if conn and conn["status"] == ConnectionStatus.DISCONNECTING:
-            self._connection_disconnected(by.account, by.request_id, endpoint_id,
-                                          sorted(conn["zones"]))
+            self._connection_disconnected(
+                by.account, by.request_id, endpoint_id, sorted(conn["zones"])
+            )
 
     @event("ConnectionDisconnected")
-    def _connection_disconnected(self, actor: str, request_id: str, endpoint_id: str,
-                                 zones: list[str]) -> None:
+    def _connection_disconnected(
+        self, actor: str, request_id: str, endpoint_id: str, zones: list[str]
+    ) -> None:
         conn = self.connections[endpoint_id]
         conn["status"] = ConnectionStatus.DISCONNECTED
         for zone in zones:
@@ -312,14 +404,25 @@ class ConnectionBook(Taggable):
         live = conn["status"] in LIVE_CONNECTION
         resource_id = self.allocate(None if conn["cross_region"] else zone_id) if live else None
         waiting = conn["status"] == ConnectionStatus.PENDING
-        status = ZoneStatus.CONNECTING if live else (
-            ZoneStatus.WAIT if waiting else ZoneStatus.DISCONNECTED)
-        self._connection_zone_added(by.account, by.request_id, endpoint_id, zone_id, resource_id,
-                                    status)
+        status = (
+            ZoneStatus.CONNECTING
+            if live
+            else (ZoneStatus.WAIT if waiting else ZoneStatus.DISCONNECTED)
+        )
+        self._connection_zone_added(
+            by.account, by.request_id, endpoint_id, zone_id, resource_id, status
+        )
 
     @event("ConnectionZoneAdded")
-    def _connection_zone_added(self, actor: str, request_id: str, endpoint_id: str, zone_id: str,
-                               resource_id: str | None, status: str) -> None:
+    def _connection_zone_added(
+        self,
+        actor: str,
+        request_id: str,
+        endpoint_id: str,
+        zone_id: str,
+        resource_id: str | None,
+        status: str,
+    ) -> None:
         self._put_zone(endpoint_id, zone_id, {**new_zone(status), "resource_id": resource_id})
 
     def remove_connection_zone(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
@@ -327,8 +430,9 @@ class ConnectionBook(Taggable):
             self._connection_zone_removed(by.account, by.request_id, endpoint_id, zone_id)
 
     @event("ConnectionZoneRemoved")
-    def _connection_zone_removed(self, actor: str, request_id: str, endpoint_id: str,
-                                 zone_id: str) -> None:
+    def _connection_zone_removed(
+        self, actor: str, request_id: str, endpoint_id: str, zone_id: str
+    ) -> None:
         self._drop_zone(endpoint_id, zone_id)
 
     def close_connection(self, by: Caller, endpoint_id: str) -> None:
@@ -344,6 +448,7 @@ class ConnectionBook(Taggable):
 
 
 # -- event versions: events stored in an older shape are upcast when read ---------------------
+
 
 def _requested_v1_v2(state: dict[str, Any]) -> None:
     """v2 added the traffic control mode and marks cross-region connections (XR)."""

@@ -45,8 +45,13 @@ class ZonePlacement:
     ipv6: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return {"zone_id": self.zone_id, "vswitch_id": self.vswitch_id, "eni_id": self.eni_id,
-                "ip": self.ip, "ipv6": self.ipv6}
+        return {
+            "zone_id": self.zone_id,
+            "vswitch_id": self.vswitch_id,
+            "eni_id": self.eni_id,
+            "ip": self.ip,
+            "ipv6": self.ipv6,
+        }
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,20 @@ class CrossRegionCap:
         if not 100 <= bandwidth <= self.maximum:
             raise InvalidParameterCrossRegionBandwidth(
                 f"CrossRegionBandwidth must be between 100 and {self.maximum} Mbit/s for this "
-                f"account and pair of regions; got {bandwidth} (XR-6).")
+                f"account and pair of regions; got {bandwidth} (XR-6)."
+            )
 
 
-UPDATABLE = frozenset(("name", "description", "zone_affinity", "address_ip_version",
-                       "cross_region_bandwidth", "policy_document"))
+UPDATABLE = frozenset(
+    (
+        "name",
+        "description",
+        "zone_affinity",
+        "address_ip_version",
+        "cross_region_bandwidth",
+        "policy_document",
+    )
+)
 
 
 if TYPE_CHECKING:
@@ -108,10 +122,18 @@ class Endpoint(Taggable):
         return aggregate_uuid("endpoint", endpoint_id)
 
     @classmethod
-    def create(cls, by: Caller, endpoint_id: str, region: str, vpc_id: str,
-               service: ServiceFacts, zones: list[ZonePlacement],
-               security_groups: list[str], options: EndpointOptions,
-               cap: CrossRegionCap | None = None) -> Endpoint:
+    def create(
+        cls,
+        by: Caller,
+        endpoint_id: str,
+        region: str,
+        vpc_id: str,
+        service: ServiceFacts,
+        zones: list[ZonePlacement],
+        security_groups: list[str],
+        options: EndpointOptions,
+        cap: CrossRegionCap | None = None,
+    ) -> Endpoint:
         """Decide the creation: EP-3 (distinct zones), EP-5, EP-7, XR-6. The service's own rules
         (EP-1 visibility, EP-2/XR-1 region, EP-3 zones served) are the service's to check, when
         the endpoint requests its connection."""
@@ -124,26 +146,54 @@ class Endpoint(Taggable):
         check_distinct_zones([z.zone_id for z in zones])
         bandwidth = cross_region_bandwidth(region, service, options, cap)
         return cls(
-            endpoint_id=endpoint_id, actor=by.account, request_id=by.request_id, region=region,
-            vpc_id=vpc_id, service_id=service.service_id, service_region=service.region,
-            service_name=service.name, service_owner=service.owner, payer=service.payer,
+            endpoint_id=endpoint_id,
+            actor=by.account,
+            request_id=by.request_id,
+            region=region,
+            vpc_id=vpc_id,
+            service_id=service.service_id,
+            service_region=service.region,
+            service_name=service.name,
+            service_owner=service.owner,
+            payer=service.payer,
             zones={z.zone_id: z.as_dict() for z in zones},
             security_groups=list(dict.fromkeys(security_groups)),
-            name=options.name, description=options.description,
-            address_ip_version=options.address_ip_version, zone_affinity=options.zone_affinity,
-            protected=options.protected, resource_group_id=options.resource_group_id,
-            tags=[list(t) for t in options.tags], cross_region_bandwidth=bandwidth,
+            name=options.name,
+            description=options.description,
+            address_ip_version=options.address_ip_version,
+            zone_affinity=options.zone_affinity,
+            protected=options.protected,
+            resource_group_id=options.resource_group_id,
+            tags=[list(t) for t in options.tags],
+            cross_region_bandwidth=bandwidth,
             policy_document=options.policy_document,
         )
 
     @event("Created")
-    def __init__(self, endpoint_id: str, actor: str, request_id: str, region: str, vpc_id: str,
-                 service_id: str, service_region: str, service_name: str, service_owner: str,
-                 payer: str,
-                 zones: dict[str, dict[str, str]], security_groups: list[str], name: str,
-                 description: str, address_ip_version: str, zone_affinity: bool,
-                 protected: bool, resource_group_id: str, tags: list[list[str]],
-                 cross_region_bandwidth: int | None, policy_document: str) -> None:
+    def __init__(
+        self,
+        endpoint_id: str,
+        actor: str,
+        request_id: str,
+        region: str,
+        vpc_id: str,
+        service_id: str,
+        service_region: str,
+        service_name: str,
+        service_owner: str,
+        payer: str,
+        zones: dict[str, dict[str, str]],
+        security_groups: list[str],
+        name: str,
+        description: str,
+        address_ip_version: str,
+        zone_affinity: bool,
+        protected: bool,
+        resource_group_id: str,
+        tags: list[list[str]],
+        cross_region_bandwidth: int | None,
+        policy_document: str,
+    ) -> None:
         self.endpoint_id = endpoint_id
         self.owner = actor
         self.region = region
@@ -190,9 +240,13 @@ class Endpoint(Taggable):
     def _activated(self, actor: str, request_id: str) -> None:
         self.status = EndpointStatus.ACTIVE
 
-    def update_attributes(self, by: Caller, changes: dict[str, Any],
-                          service: ServiceFacts | None,
-                          cap: CrossRegionCap | None = None) -> None:
+    def update_attributes(
+        self,
+        by: Caller,
+        changes: dict[str, Any],
+        service: ServiceFacts | None,
+        cap: CrossRegionCap | None = None,
+    ) -> None:
         """Name, description, zone affinity (EP-7: only if the service supports it) and the
         inter-region bandwidth (XR-6)."""
         self.check_owned_by(by.account)
@@ -200,7 +254,8 @@ class Endpoint(Taggable):
         if "cross_region_bandwidth" in changes:
             if self.cross_region_bandwidth is None or cap is None:
                 raise InvalidParameterCrossRegionBandwidth(
-                    "CrossRegionBandwidth applies to inter-region endpoints only.")
+                    "CrossRegionBandwidth applies to inter-region endpoints only."
+                )
             cap.check(changes["cross_region_bandwidth"])
         if changes.get("zone_affinity") and service is not None:
             check_zone_affinity(True, service)
@@ -227,13 +282,29 @@ class Endpoint(Taggable):
         self.check_owned_by(by.account)
         if placement.zone_id in self.zones:
             raise EndpointZoneAlreadyExists(
-                f"The endpoint already has a zone '{placement.zone_id}'.")
-        self._zone_added(by.account, by.request_id, placement.as_dict(), self.endpoint_id,
-                         self.region, self.service_id, self.service_region)
+                f"The endpoint already has a zone '{placement.zone_id}'."
+            )
+        self._zone_added(
+            by.account,
+            by.request_id,
+            placement.as_dict(),
+            self.endpoint_id,
+            self.region,
+            self.service_id,
+            self.service_region,
+        )
 
     @event("ZoneAdded")
-    def _zone_added(self, actor: str, request_id: str, zone: dict[str, str], endpoint_id: str,
-                    region: str, service_id: str, service_region: str) -> None:
+    def _zone_added(
+        self,
+        actor: str,
+        request_id: str,
+        zone: dict[str, str],
+        endpoint_id: str,
+        region: str,
+        service_id: str,
+        service_region: str,
+    ) -> None:
         self.zones[zone["zone_id"]] = dict(zone)
 
     def remove_zone(self, by: Caller, zone_id: str) -> dict[str, str]:
@@ -242,8 +313,8 @@ class Endpoint(Taggable):
             raise EndpointZoneNotFound(f"The endpoint has no zone '{zone_id}'.")
         if len(self.zones) == 1:
             raise EndpointOperationDenied(
-                "An endpoint keeps at least one zone; delete the endpoint "
-                "instead.")
+                "An endpoint keeps at least one zone; delete the endpoint instead."
+            )
         zone = self.zones[zone_id]
         self._zone_removed(by.account, by.request_id, zone_id)
         return zone
@@ -254,8 +325,9 @@ class Endpoint(Taggable):
 
     # -- ENIs of a zone during resource replacement (RES-10, RES-11) ---------------------------
 
-    def replace_zone_eni(self, by: Caller, zone_id: str, eni_id: str, ip: str,
-                         keep_old: bool) -> dict[str, str]:
+    def replace_zone_eni(
+        self, by: Caller, zone_id: str, eni_id: str, ip: str, keep_old: bool
+    ) -> dict[str, str]:
         """A new ENI for the zone; the old one is kept as the replaced ENI (graceful) or
         deleted at once (force). Returns the old zone record."""
         old = dict(self.zones[zone_id])
@@ -263,11 +335,13 @@ class Endpoint(Taggable):
         return old
 
     @event("ZoneEniReplaced")
-    def _zone_eni_replaced(self, actor: str, request_id: str, zone_id: str, eni_id: str,
-                           ip: str, keep_old: bool) -> None:
+    def _zone_eni_replaced(
+        self, actor: str, request_id: str, zone_id: str, eni_id: str, ip: str, keep_old: bool
+    ) -> None:
         zone = self.zones[zone_id]
-        replaced = {"replaced_eni_id": zone["eni_id"], "replaced_ip": zone["ip"]} \
-            if keep_old else {}
+        replaced = (
+            {"replaced_eni_id": zone["eni_id"], "replaced_ip": zone["ip"]} if keep_old else {}
+        )
         self.zones[zone_id] = {**zone, "eni_id": eni_id, "ip": ip, **replaced}
 
     def drop_replaced_eni(self, by: Caller, zone_id: str) -> dict[str, str] | None:
@@ -275,16 +349,24 @@ class Endpoint(Taggable):
         zone = self.zones.get(zone_id)
         if not zone or not zone.get("replaced_eni_id"):
             return None
-        self._replaced_eni_deleted(by.account, by.request_id, zone_id, zone["replaced_eni_id"],
-                                   zone["replaced_ip"])
-        return {"eni_id": zone["replaced_eni_id"], "ip": zone["replaced_ip"],
-                "vswitch_id": zone["vswitch_id"]}
+        self._replaced_eni_deleted(
+            by.account, by.request_id, zone_id, zone["replaced_eni_id"], zone["replaced_ip"]
+        )
+        return {
+            "eni_id": zone["replaced_eni_id"],
+            "ip": zone["replaced_ip"],
+            "vswitch_id": zone["vswitch_id"],
+        }
 
     @event("ReplacedEniDeleted")
-    def _replaced_eni_deleted(self, actor: str, request_id: str, zone_id: str, eni_id: str,
-                              ip: str) -> None:
-        zone = {k: v for k, v in self.zones[zone_id].items()
-                if k not in ("replaced_eni_id", "replaced_ip")}
+    def _replaced_eni_deleted(
+        self, actor: str, request_id: str, zone_id: str, eni_id: str, ip: str
+    ) -> None:
+        zone = {
+            k: v
+            for k, v in self.zones[zone_id].items()
+            if k not in ("replaced_eni_id", "replaced_ip")
+        }
         self.zones[zone_id] = zone
 
     # -- security groups (EP-6) -------------------------------------------------------------
@@ -293,7 +375,8 @@ class Endpoint(Taggable):
         self.check_owned_by(by.account)
         if group_id in self.security_groups:
             raise EndpointSecurityGroupAlreadyAttached(
-                f"The security group '{group_id}' is already attached.")
+                f"The security group '{group_id}' is already attached."
+            )
         self._security_group_attached(by.account, by.request_id, group_id)
 
     @event("SecurityGroupAttached")
@@ -304,8 +387,8 @@ class Endpoint(Taggable):
         self.check_owned_by(by.account)
         if group_id not in self.security_groups:
             raise InvalidSecurityGroupIdNotFound(
-                f"The security group '{group_id}' is not attached to the "
-                "endpoint.")
+                f"The security group '{group_id}' is not attached to the endpoint."
+            )
         self._security_group_detached(by.account, by.request_id, group_id)
 
     @event("SecurityGroupDetached")
@@ -331,14 +414,16 @@ def check_dual_stack(version: str, service: ServiceFacts) -> None:
     if version == "DualStack" and service.address_ip_version != "DualStack":
         raise InvalidParameterAddressIpVersion(
             f"The endpoint service '{service.service_id}' is not DualStack, so the endpoint "
-            "must be IPv4 (EP-5).")
+            "must be IPv4 (EP-5)."
+        )
 
 
 def check_zone_affinity(enabled: bool, service: ServiceFacts) -> None:
     """EP-7: zone affinity on the endpoint only when the service supports it."""
     if enabled and not service.zone_affinity:
         raise InvalidParameterZoneAffinityEnabled(
-            f"The endpoint service '{service.service_id}' does not support zone affinity (EP-7).")
+            f"The endpoint service '{service.service_id}' does not support zone affinity (EP-7)."
+        )
 
 
 def check_policy(document: str) -> None:
@@ -351,17 +436,19 @@ def check_policy(document: str) -> None:
         parsed = None
     if not isinstance(parsed, dict):
         raise InvalidParameterPolicyDocument(
-            "PolicyDocument must be a JSON object (a RAM policy document).")
+            "PolicyDocument must be a JSON object (a RAM policy document)."
+        )
 
 
-
-def cross_region_bandwidth(region: str, service: ServiceFacts, options: EndpointOptions,
-                           cap: CrossRegionCap | None) -> int | None:
+def cross_region_bandwidth(
+    region: str, service: ServiceFacts, options: EndpointOptions, cap: CrossRegionCap | None
+) -> int | None:
     """XR-6: inter-region endpoints get a bandwidth within the cap; others have none."""
     if region == service.region:
         if options.cross_region_bandwidth is not None:
             raise InvalidParameterCrossRegionBandwidth(
-                "CrossRegionBandwidth applies to inter-region endpoints only.")
+                "CrossRegionBandwidth applies to inter-region endpoints only."
+            )
         return None
     if cap is None:
         raise InvalidValue("An inter-region endpoint needs a bandwidth cap.")
@@ -378,6 +465,7 @@ def check_distinct_zones(zone_ids: list[str]) -> None:
 
 
 # -- event versions: events stored in an older shape are upcast when read ---------------------
+
 
 def _created_v1_v2(state: dict[str, Any]) -> None:
     """v2 added inter-region bandwidth (XR-6) and the endpoint policy."""

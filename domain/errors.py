@@ -149,9 +149,7 @@ class IdempotentParameterMismatch(DomainError):
     code = "IdempotentParameterMismatch"
 
     def __init__(self, token: str) -> None:
-        super().__init__(
-            f"The ClientToken '{token}' was already used with different parameters."
-        )
+        super().__init__(f"The ClientToken '{token}' was already used with different parameters.")
 
 
 class ConcurrentModification(DomainError):

@@ -25,8 +25,16 @@ class ClientTokenRecord(PrivateLinkAggregate):
         return aggregate_uuid("client-token", f"{account}:{action}:{digest}")
 
     @event("Recorded")
-    def __init__(self, account: str, action: str, token: str, fingerprint: str,
-                 result: dict[str, Any], actor: str, request_id: str) -> None:
+    def __init__(
+        self,
+        account: str,
+        action: str,
+        token: str,
+        fingerprint: str,
+        result: dict[str, Any],
+        actor: str,
+        request_id: str,
+    ) -> None:
         self.account = account
         self.action = action
         self.token = token

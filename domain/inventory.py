@@ -195,22 +195,31 @@ def _refuse_duplicates(entries: Iterable[tuple[str, str]], kind: str) -> None:
 
 
 def _check_accounts(accounts: list[Account]) -> None:
-    _refuse_duplicates(((f"accounts[{i}].uid", a.uid) for i, a in enumerate(accounts)),
-                       "account uid")
+    _refuse_duplicates(
+        ((f"accounts[{i}].uid", a.uid) for i, a in enumerate(accounts)), "account uid"
+    )
     # Unique across accounts: a key id must name exactly one signer.
     _refuse_duplicates(
-        ((f"accounts[{i}].access_keys[{j}].id", k.id)
-         for i, a in enumerate(accounts) for j, k in enumerate(a.access_keys)),
-        "access key id")
+        (
+            (f"accounts[{i}].access_keys[{j}].id", k.id)
+            for i, a in enumerate(accounts)
+            for j, k in enumerate(a.access_keys)
+        ),
+        "access key id",
+    )
 
 
 def _check_regions(regions: list[Region]) -> dict[str, list[str]]:
     _refuse_duplicates(((f"regions[{i}].id", r.id) for i, r in enumerate(regions)), "region id")
     # A zone id names one zone of one region, so it may not be listed twice anywhere.
     _refuse_duplicates(
-        ((f"regions[{i}].zones[{j}]", z) for i, r in enumerate(regions)
-         for j, z in enumerate(r.zones)),
-        "zone id")
+        (
+            (f"regions[{i}].zones[{j}]", z)
+            for i, r in enumerate(regions)
+            for j, z in enumerate(r.zones)
+        ),
+        "zone id",
+    )
     return {r.id: r.zones for r in regions}
 
 
@@ -229,13 +238,21 @@ def _check_zone(path: str, zone: str, region: str, known: _Known) -> None:
 def _check_vpcs(vpcs: list[Vpc], known: _Known) -> None:
     _refuse_duplicates(((f"vpcs[{i}].id", v.id) for i, v in enumerate(vpcs)), "VPC id")
     _refuse_duplicates(
-        ((f"vpcs[{i}].vswitches[{j}].id", s.id) for i, v in enumerate(vpcs)
-         for j, s in enumerate(v.vswitches)),
-        "vSwitch id")
+        (
+            (f"vpcs[{i}].vswitches[{j}].id", s.id)
+            for i, v in enumerate(vpcs)
+            for j, s in enumerate(v.vswitches)
+        ),
+        "vSwitch id",
+    )
     _refuse_duplicates(
-        ((f"vpcs[{i}].security_groups[{j}]", g) for i, v in enumerate(vpcs)
-         for j, g in enumerate(v.security_groups)),
-        "security group id")
+        (
+            (f"vpcs[{i}].security_groups[{j}]", g)
+            for i, v in enumerate(vpcs)
+            for j, g in enumerate(v.security_groups)
+        ),
+        "security group id",
+    )
     for i, vpc in enumerate(vpcs):
         _check_placement(f"vpcs[{i}]", vpc.owner, vpc.region, known)
         for j, vswitch in enumerate(vpc.vswitches):
@@ -250,13 +267,16 @@ def _check_vswitch_blocks(path: str, vpc: Vpc) -> None:
             raise ValueError(f"{where}: {vswitch.cidr} is not inside the VPC's CIDR {vpc.cidr}")
         for k, earlier in enumerate(vpc.vswitches[:j]):
             if vswitch.cidr.overlaps(earlier.cidr):
-                raise ValueError(f"{where}: {vswitch.cidr} overlaps {earlier.cidr} of "
-                                 f"{path}.vswitches[{k}] ({earlier.id})")
+                raise ValueError(
+                    f"{where}: {vswitch.cidr} overlaps {earlier.cidr} of "
+                    f"{path}.vswitches[{k}] ({earlier.id})"
+                )
 
 
 def _check_load_balancers(lbs: list[LoadBalancer], known: _Known) -> None:
-    _refuse_duplicates(((f"load_balancers[{i}].id", lb.id) for i, lb in enumerate(lbs)),
-                       "load balancer id")
+    _refuse_duplicates(
+        ((f"load_balancers[{i}].id", lb.id) for i, lb in enumerate(lbs)), "load balancer id"
+    )
     for i, lb in enumerate(lbs):
         path = f"load_balancers[{i}]"
         _check_placement(path, lb.owner, lb.region, known)
@@ -265,7 +285,8 @@ def _check_load_balancers(lbs: list[LoadBalancer], known: _Known) -> None:
         _refuse_duplicates(((f"{path}.zones[{j}]", z) for j, z in enumerate(lb.zones)), "zone")
         _refuse_duplicates(
             ((f"{path}.listeners[{j}].port", str(ls.port)) for j, ls in enumerate(lb.listeners)),
-            "listener port")
+            "listener port",
+        )
         if lb.type == "clb":
             _check_clb(path, lb)
 
@@ -273,7 +294,8 @@ def _check_load_balancers(lbs: list[LoadBalancer], known: _Known) -> None:
 def _check_clb(path: str, lb: LoadBalancer) -> None:
     # A CLB lives in one primary zone and is IPv4 only (SVC-4).
     if len(lb.zones) != 1:
-        raise ValueError(f"{path}.zones: a CLB has exactly one zone (its primary zone), "
-                         f"got {len(lb.zones)}")
+        raise ValueError(
+            f"{path}.zones: a CLB has exactly one zone (its primary zone), got {len(lb.zones)}"
+        )
     if lb.dual_stack:
         raise ValueError(f"{path}.dual_stack: a CLB is never dual-stack")

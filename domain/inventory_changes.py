@@ -36,14 +36,18 @@ KINDS: dict[str, tuple[str, str | None, str]] = {
     "load_balancer": ("load_balancers", None, "id"),
     "listener": ("listeners", "load_balancer", "port"),
 }
-PARENT_LIST = {"account": ("accounts", "uid"), "vpc": ("vpcs", "id"),
-               "load_balancer": ("load_balancers", "id")}
+PARENT_LIST = {
+    "account": ("accounts", "uid"),
+    "vpc": ("vpcs", "id"),
+    "load_balancer": ("load_balancers", "id"),
+}
 
 
 def check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise InvalidParameterKind(
-            f"'{kind}' is not an inventory kind; one of: {', '.join(KINDS)}.")
+            f"'{kind}' is not an inventory kind; one of: {', '.join(KINDS)}."
+        )
 
 
 def _parents(document: dict[str, Any], kind: str) -> list[dict[str, Any]]:

@@ -46,7 +46,8 @@ class LoadBalancerState(PrivateLinkAggregate):
         """An operator (or the health prober) found the load balancer down."""
         if self.failed:
             raise OperationDeniedAlreadyDown(
-                f"The load balancer '{self.resource_id}' is already down.")
+                f"The load balancer '{self.resource_id}' is already down."
+            )
         self._failed(by.account, by.request_id, list(self.services))
 
     @event("Failed")

@@ -38,19 +38,20 @@ class ResourceFacts:
             raise ResourceNotSupported(
                 f"The resource '{self.resource_id}' ({self.resource_type}) cannot back an "
                 "endpoint service: only NLB, ALB and private pay-as-you-go CLB instances can "
-                "(SVC-2).")
+                "(SVC-2)."
+            )
         if self.resource_type == "slb" and not (self.intranet and self.pay_as_you_go):
             raise ResourceNotSupported(
                 f"The CLB instance '{self.resource_id}' cannot back an endpoint service: "
                 "only private (intranet), pay-as-you-go CLB instances are supported."
-                )
+            )
 
     def check_declared_type(self, declared: str | None) -> None:
         if declared is not None and declared != self.resource_type:
             raise InvalidResourceType(
                 f"The resource '{self.resource_id}' is of type '{self.resource_type}', "
                 f"not '{declared}'.",
-                )
+            )
 
     def zones_to_attach(self, zone_id: str | None) -> tuple[str, ...]:
         """The zones attached: the one named, or every zone of the load balancer."""
@@ -59,7 +60,7 @@ class ResourceFacts:
         if zone_id not in self.zones:
             raise InvalidZoneIdNotFound(
                 f"The resource '{self.resource_id}' has no presence in zone '{zone_id}'.",
-                )
+            )
         return (zone_id,)
 
     def entry(self, zone_id: str, order: int) -> dict[str, Any]:
@@ -71,8 +72,8 @@ class ResourceFacts:
             "region": self.region,
             "dual_stack": self.dual_stack,
             "bandwidth_mbps": self.bandwidth_mbps,
-            "cross_region_capable": self.resource_type == "nlb" or (
-                self.resource_type == "alb" and self.upgraded),
+            "cross_region_capable": self.resource_type == "nlb"
+            or (self.resource_type == "alb" and self.upgraded),
             "auto_allocated": True,
             "order": order,
         }

@@ -39,8 +39,16 @@ from privatelink.domain.states import ConnectionStatus, ServiceStatus
 from privatelink.domain.tags import check_tags
 
 IP_VERSIONS = ("IPv4", "DualStack")
-UPDATABLE = frozenset(("description", "auto_accept", "zone_affinity", "ipv6",
-                       "address_ip_version", "connect_bandwidth"))
+UPDATABLE = frozenset(
+    (
+        "description",
+        "auto_accept",
+        "zone_affinity",
+        "ipv6",
+        "address_ip_version",
+        "connect_bandwidth",
+    )
+)
 PAYERS = ("Endpoint", "EndpointService")
 
 
@@ -83,15 +91,21 @@ class EndpointService(ServiceResources):
         return aggregate_uuid("service", service_id)
 
     @classmethod
-    def create(cls, by: Caller, service_id: str, region: str,
-               resources: list[tuple[ResourceFacts, str | None]],
-               options: ServiceOptions) -> EndpointService:
+    def create(
+        cls,
+        by: Caller,
+        service_id: str,
+        region: str,
+        resources: list[tuple[ResourceFacts, str | None]],
+        options: ServiceOptions,
+    ) -> EndpointService:
         """Decide the creation (SVC-1..4, WL-1, XR-1/2); raise when a rule is broken."""
         check_options(options)
         if len(resources) > MAX_RESOURCES:
             raise InvalidValue(f"An endpoint service takes at most {MAX_RESOURCES} resources.")
         resource_type = options.resource_type or (
-            resources[0][0].resource_type if resources else "slb")
+            resources[0][0].resource_type if resources else "slb"
+        )
         entries: dict[str, dict[str, Any]] = {}
         for facts, zone_id in resources:
             facts.check_can_back_a_service()
@@ -104,19 +118,42 @@ class EndpointService(ServiceResources):
         if regions[1:]:
             check_cross_region_capable(entries.values())
         return cls(
-            service_id=service_id, actor=by.account, request_id=by.request_id, region=region,
-            resource_type=resource_type, resources=entries, auto_accept=options.auto_accept,
-            zone_affinity=options.zone_affinity, address_ip_version=options.address_ip_version,
-            payer=options.payer, description=options.description, ipv6=options.ipv6,
-            resource_group_id=options.resource_group_id, tags=[list(t) for t in options.tags],
-            supported_regions=regions)
+            service_id=service_id,
+            actor=by.account,
+            request_id=by.request_id,
+            region=region,
+            resource_type=resource_type,
+            resources=entries,
+            auto_accept=options.auto_accept,
+            zone_affinity=options.zone_affinity,
+            address_ip_version=options.address_ip_version,
+            payer=options.payer,
+            description=options.description,
+            ipv6=options.ipv6,
+            resource_group_id=options.resource_group_id,
+            tags=[list(t) for t in options.tags],
+            supported_regions=regions,
+        )
 
     @event("Created")
-    def __init__(self, service_id: str, actor: str, request_id: str, region: str,
-                 resource_type: str, resources: dict[str, dict[str, Any]], auto_accept: bool,
-                 zone_affinity: bool, address_ip_version: str, payer: str, description: str,
-                 ipv6: bool, resource_group_id: str, tags: list[list[str]],
-                 supported_regions: list[str]) -> None:
+    def __init__(
+        self,
+        service_id: str,
+        actor: str,
+        request_id: str,
+        region: str,
+        resource_type: str,
+        resources: dict[str, dict[str, Any]],
+        auto_accept: bool,
+        zone_affinity: bool,
+        address_ip_version: str,
+        payer: str,
+        description: str,
+        ipv6: bool,
+        resource_group_id: str,
+        tags: list[list[str]],
+        supported_regions: list[str],
+    ) -> None:
         self.service_id = service_id
         self.owner = actor
         self.region = region
@@ -158,8 +195,15 @@ class EndpointService(ServiceResources):
 
     def facts(self) -> ServiceFacts:
         """What an endpoint of this service keeps and checks (EP-5, EP-7, XR-6)."""
-        return ServiceFacts(self.service_id, self.name, self.region, self.owner, self.payer,
-                            self.address_ip_version, self.zone_affinity)
+        return ServiceFacts(
+            self.service_id,
+            self.name,
+            self.region,
+            self.owner,
+            self.payer,
+            self.address_ip_version,
+            self.zone_affinity,
+        )
 
     def admit_endpoint(self, account: str, region: str, zones: list[str]) -> ServiceFacts:
         """The service's rules on a new endpoint, checked once, before the endpoint is created
@@ -191,7 +235,8 @@ class EndpointService(ServiceResources):
         if region not in self.supported_regions:
             raise EndpointServiceRegionNotSupported(
                 f"The endpoint service '{self.service_id}' in region '{self.region}' does not "
-                f"support endpoints in '{region}' (EP-2, XR-4).")
+                f"support endpoints in '{region}' (EP-2, XR-4)."
+            )
 
     # -- provisioning ------------------------------------------------------------------
 
@@ -212,7 +257,8 @@ class EndpointService(ServiceResources):
         self.check_owned_by(by.account)
         if "payer" in changes:
             raise OperationDeniedPayerImmutable(
-                "The payer of an endpoint service cannot change (SVC-5).")
+                "The payer of an endpoint service cannot change (SVC-5)."
+            )
         check_updatable(changes, UPDATABLE)
         if "address_ip_version" in changes:
             check_choice("AddressIpVersion", changes["address_ip_version"], IP_VERSIONS)
@@ -235,8 +281,8 @@ class EndpointService(ServiceResources):
         self.check_owned_by(by.account)
         if self.region in remove:
             raise OperationDeniedHomeRegion(
-                f"The home region '{self.region}' is always supported and "
-                "cannot be removed (XR-3).")
+                f"The home region '{self.region}' is always supported and cannot be removed (XR-3)."
+            )
         regions = [r for r in self.supported_regions if r not in remove]
         regions += [r for r in dict.fromkeys(add) if r not in regions]
         if regions[1:]:
@@ -245,8 +291,7 @@ class EndpointService(ServiceResources):
             self._supported_regions_changed(by.account, by.request_id, regions)
 
     @event("SupportedRegionsChanged")
-    def _supported_regions_changed(self, actor: str, request_id: str,
-                                   regions: list[str]) -> None:
+    def _supported_regions_changed(self, actor: str, request_id: str, regions: list[str]) -> None:
         self.supported_regions = regions
 
     # -- whitelist (WL) -------------------------------------------------------------------
@@ -255,7 +300,8 @@ class EndpointService(ServiceResources):
         self.check_owned_by(by.account)
         if user in self.users:
             raise EndpointServiceUserAlreadyExists(
-                f"The user '{user}' is already on the whitelist.")
+                f"The user '{user}' is already on the whitelist."
+            )
         self._user_added(by.account, by.request_id, user)
 
     @event("UserAdded")
@@ -277,15 +323,18 @@ class EndpointService(ServiceResources):
 
     def delete(self, by: Caller) -> None:
         self.check_owned_by(by.account)
-        live = [e for e, c in self.connections.items()
-                if c["status"] != ConnectionStatus.DISCONNECTED]
+        live = [
+            e for e, c in self.connections.items() if c["status"] != ConnectionStatus.DISCONNECTED
+        ]
         if live:
             raise EndpointServiceConnectionDependence(
                 f"The endpoint service still has connections ({', '.join(sorted(live))}); "
-                "deny or disconnect them first (DEL-1).")
+                "deny or disconnect them first (DEL-1)."
+            )
         if self.resources:
             raise EndpointServiceResourceDependence(
-                "The endpoint service still has service resources; detach them first (DEL-1).")
+                "The endpoint service still has service resources; detach them first (DEL-1)."
+            )
         self._deleted(by.account, by.request_id, sorted(self.connections))
 
     @event("Deleted")
@@ -319,10 +368,12 @@ def check_all_dual_stack(entries: Any) -> None:
         if not entry["dual_stack"]:
             raise ResourceNotSupported(
                 f"The resource '{entry['resource_id']}' does not support dual stack, so the "
-                "endpoint service cannot be DualStack (SVC-4).")
+                "endpoint service cannot be DualStack (SVC-4)."
+            )
 
 
 # -- event versions: events stored in an older shape are upcast when read ---------------------
+
 
 def _created_v1_v2(state: dict[str, Any]) -> None:
     """v2 added the supported regions (XR-1); a v1 service supported its home region only."""

@@ -111,13 +111,16 @@ class TrafficControlMode(StrEnum):
 
 # The endpoint zone statuses of ListVpcEndpointZones: the provider's migration is invisible.
 ENDPOINT_ZONE_STATUSES = frozenset(ZoneStatus) - {ZoneStatus.MIGRATING, ZoneStatus.MIGRATED}
-CONSUMER_ZONE_STATUS = {ZoneStatus.MIGRATING: ZoneStatus.CONNECTED,
-                        ZoneStatus.MIGRATED: ZoneStatus.CONNECTED}
+CONSUMER_ZONE_STATUS = {
+    ZoneStatus.MIGRATING: ZoneStatus.CONNECTED,
+    ZoneStatus.MIGRATED: ZoneStatus.CONNECTED,
+}
 
 # Connections the provider has allowed and not yet taken back.
 LIVE_CONNECTION = frozenset({ConnectionStatus.CONNECTING, ConnectionStatus.CONNECTED})
 
 # Zone connections that carry traffic (RES-8 failover, DNS answers).
-LIVE_ZONE = frozenset({ZoneStatus.CONNECTING, ZoneStatus.CONNECTED, ZoneStatus.MIGRATING,
-                       ZoneStatus.MIGRATED})
+LIVE_ZONE = frozenset(
+    {ZoneStatus.CONNECTING, ZoneStatus.CONNECTED, ZoneStatus.MIGRATING, ZoneStatus.MIGRATED}
+)
 SERVING_ZONE = frozenset({ZoneStatus.CONNECTED, ZoneStatus.MIGRATING, ZoneStatus.MIGRATED})

@@ -22,10 +22,11 @@ def check_tag(key: str, value: str) -> None:
         raise InvalidTagValue(f"The value of tag '{key}' must be at most 128 characters long.")
     for text, refusal in ((key, InvalidTagKey), (value, InvalidTagValue)):
         lowered = text.lower()
-        if lowered.startswith(("aliyun", "acs:")) or "http://" in lowered or \
-                "https://" in lowered:
-            raise refusal(f"'{text}' must not start with 'aliyun' or 'acs:' nor contain "
-                          "'http://' or 'https://'.")
+        if lowered.startswith(("aliyun", "acs:")) or "http://" in lowered or "https://" in lowered:
+            raise refusal(
+                f"'{text}' must not start with 'aliyun' or 'acs:' nor contain "
+                "'http://' or 'https://'."
+            )
 
 
 def check_tags(tags: Iterable[tuple[str, str]]) -> None:
@@ -62,8 +63,9 @@ class Taggable(PrivateLinkAggregate):
         if len(merged) > MAX_TAGS:
             raise QuotaExceededTagNum(f"A resource takes at most {MAX_TAGS} tags.")
         if merged != {k: v for k, v in self.tags}:
-            self._tags_changed(by.account, by.request_id, self.tag_kind,
-                               [[k, v] for k, v in merged.items()])
+            self._tags_changed(
+                by.account, by.request_id, self.tag_kind, [[k, v] for k, v in merged.items()]
+            )
 
     def untag(self, by: Caller, keys: list[str] | None) -> None:
         """Remove the named tags, or all of them when ``keys`` is None."""
@@ -73,17 +75,18 @@ class Taggable(PrivateLinkAggregate):
             self._tags_changed(by.account, by.request_id, self.tag_kind, kept)
 
     @event("TagsChanged")
-    def _tags_changed(self, actor: str, request_id: str, kind: str,
-                      tags: list[list[str]]) -> None:
+    def _tags_changed(self, actor: str, request_id: str, kind: str, tags: list[list[str]]) -> None:
         self.tags = tags
 
     def change_resource_group(self, by: Caller, resource_group_id: str) -> None:
         self.check_owned_by(by.account)
         if resource_group_id != self.resource_group_id:
-            self._resource_group_changed(by.account, by.request_id, self.tag_kind,
-                                         resource_group_id)
+            self._resource_group_changed(
+                by.account, by.request_id, self.tag_kind, resource_group_id
+            )
 
     @event("ResourceGroupChanged")
-    def _resource_group_changed(self, actor: str, request_id: str, kind: str,
-                                resource_group_id: str) -> None:
+    def _resource_group_changed(
+        self, actor: str, request_id: str, kind: str, resource_group_id: str
+    ) -> None:
         self.resource_group_id = resource_group_id

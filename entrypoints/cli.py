@@ -24,6 +24,7 @@ from privatelink.cli_base import (
 if TYPE_CHECKING:
     from privatelink.infra.settings import ServeSettings, Settings
 
+
 @app.callback()
 def main_options(version: opts.Version = None) -> None:
     """A local, event-sourced emulator of Alibaba Cloud PrivateLink."""
@@ -75,9 +76,13 @@ def serve(
     log_format: opts.LogFormat = None,
     request_timeout: opts.RequestTimeout = None,
     max_connections: opts.MaxConnections = None,
-    verbose: Annotated[bool | None, typer.Option(
-        "--verbose", help="Show the embedded PostgreSQL's own output (always in "
-        "DATA_DIR/postgres.log).")] = None,
+    verbose: Annotated[
+        bool | None,
+        typer.Option(
+            "--verbose",
+            help="Show the embedded PostgreSQL's own output (always in DATA_DIR/postgres.log).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
     settings = serve_settings(**locals())  # first: locals() are the options alone
@@ -100,14 +105,27 @@ def serve(
         return
     store = describe(http_app.state.runtime.url)
     kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
-    console.print(f"privatelink listening on http://{settings.host}:{settings.port} "
-                  f"(store: {kind}, {store}, schema {settings.db_schema})")
+    console.print(
+        f"privatelink listening on http://{settings.host}:{settings.port} "
+        f"(store: {kind}, {store}, schema {settings.db_schema})"
+    )
     from privatelink.api.http import cloud_http_protocol
     from privatelink.api.limits import limit_server
 
-    GracefulServer(limit_server(uvicorn.Config(
-        http_app, host=settings.host, port=settings.port, log_level="warning",
-        access_log=False, log_config=None, http=cloud_http_protocol()), settings)).run()
+    GracefulServer(
+        limit_server(
+            uvicorn.Config(
+                http_app,
+                host=settings.host,
+                port=settings.port,
+                log_level="warning",
+                access_log=False,
+                log_config=None,
+                http=cloud_http_protocol(),
+            ),
+            settings,
+        )
+    ).run()
 
 
 def serve_settings(**options: Any) -> ServeSettings:
@@ -117,8 +135,12 @@ def serve_settings(**options: Any) -> ServeSettings:
 
     from privatelink.infra.settings import ServeSettings
 
-    names = {"schema": "db_schema", "projector": "run_projector", "dns": "dns_enabled",
-             "forwarders": "forwarders_enabled"}
+    names = {
+        "schema": "db_schema",
+        "projector": "run_projector",
+        "dns": "dns_enabled",
+        "forwarders": "forwarders_enabled",
+    }
     given = {names.get(k, k): v for k, v in options.items() if v is not None}
     if "log_level" in given:
         given["log_level"] = str(given["log_level"]).upper()
@@ -137,9 +159,16 @@ def check_ports(settings: Settings) -> None:
 
     listeners = [Listener(settings.host, settings.port, "--port")]
     if settings.dns_enabled:
-        listeners.append(Listener(settings.dns_host, settings.dns_port, "--dns-port",
-                                  (socket.SOCK_DGRAM, socket.SOCK_STREAM), "answer DNS",
-                                  "turn DNS off with --no-dns"))
+        listeners.append(
+            Listener(
+                settings.dns_host,
+                settings.dns_port,
+                "--dns-port",
+                (socket.SOCK_DGRAM, socket.SOCK_STREAM),
+                "answer DNS",
+                "turn DNS off with --no-dns",
+            )
+        )
     problem = busy(listeners)
     if problem is not None:
         fail(problem)
@@ -156,16 +185,18 @@ def project(
     from privatelink.composition import open_runtime
     from privatelink.infra.followers import Projector
 
-    settings = settings_for(data_dir=data_dir, database_url=database_url, db_schema=schema,
-                            inventory=inventory)
+    settings = settings_for(
+        data_dir=data_dir, database_url=database_url, db_schema=schema, inventory=inventory
+    )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     with open_runtime(settings, serve=False) as runtime:
         projector = Projector(runtime.app, runtime.url, runtime.views, runtime.watcher)
         projector.start()
-        console.print(f"privatelink projector following the event log from position "
-                      f"{projector.position}")
+        console.print(
+            f"privatelink projector following the event log from position {projector.position}"
+        )
         stop.wait()
         projector.stop()
 
@@ -186,12 +217,14 @@ def fault(
     from privatelink.domain.base import Caller
     from privatelink.domain.errors import DomainError
 
-    settings = settings_for(data_dir=data_dir, database_url=database_url, db_schema=schema,
-                            inventory=inventory)
+    settings = settings_for(
+        data_dir=data_dir, database_url=database_url, db_schema=schema, inventory=inventory
+    )
     with open_runtime(settings, serve=False) as runtime:
         try:
-            runtime.app.mark_load_balancer(Command(Caller("operator", "cli"), "AdminFault"),
-                                           resource_id, down)
+            runtime.app.mark_load_balancer(
+                Command(Caller("operator", "cli"), "AdminFault"), resource_id, down
+            )
         except DomainError as error:
             fail(f"{error.code}: {error.message}", code=1)
     console.print(f"{resource_id} marked {'down' if down else 'up'}")

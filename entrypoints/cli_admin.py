@@ -13,19 +13,38 @@ import typer
 
 from privatelink.cli_base import app, console, fail
 
-ServerUrl = Annotated[str, typer.Option(
-    "--url", envvar="PRIVATELINK_URL", help="The running server.")]
-AdminKey = Annotated[str | None, typer.Option(
-    "--admin-key", envvar="PRIVATELINK_ADMIN_KEY",
-    help="The admin key, when the server is not on this machine.")]
+ServerUrl = Annotated[
+    str, typer.Option("--url", envvar="PRIVATELINK_URL", help="The running server.")
+]
+AdminKey = Annotated[
+    str | None,
+    typer.Option(
+        "--admin-key",
+        envvar="PRIVATELINK_ADMIN_KEY",
+        help="The admin key, when the server is not on this machine.",
+    ),
+]
 DEFAULT_URL = "http://127.0.0.1:8080"
 # Fields that hold ids or text even when they look like numbers (account uids).
-TEXT_FIELDS = {"uid", "owner", "account", "id", "secret", "name", "cidr", "zone", "region",
-               "vpc", "load_balancer", "backend"}
+TEXT_FIELDS = {
+    "uid",
+    "owner",
+    "account",
+    "id",
+    "secret",
+    "name",
+    "cidr",
+    "zone",
+    "region",
+    "vpc",
+    "load_balancer",
+    "backend",
+}
 
 
-def call(url: str, admin_key: str | None, method: str, path: str, body: Any = None
-         ) -> dict[str, Any]:
+def call(
+    url: str, admin_key: str | None, method: str, path: str, body: Any = None
+) -> dict[str, Any]:
     from privatelink.testing import AdminError, admin_call
 
     try:
@@ -57,11 +76,14 @@ def parse_item(fields: list[str]) -> dict[str, Any]:
 
 @app.command()
 def reset(
-    inventory: Annotated[Path | None, typer.Option(
-        "--inventory", help="Replace the inventory by this file's.")] = None,
-    seed: Annotated[bool, typer.Option(
-        "--seed", help="Go back to the inventory the server started with.")] = False,
-    url: ServerUrl = DEFAULT_URL, admin_key: AdminKey = None,
+    inventory: Annotated[
+        Path | None, typer.Option("--inventory", help="Replace the inventory by this file's.")
+    ] = None,
+    seed: Annotated[
+        bool, typer.Option("--seed", help="Go back to the inventory the server started with.")
+    ] = False,
+    url: ServerUrl = DEFAULT_URL,
+    admin_key: AdminKey = None,
 ) -> None:
     """Empty a running server's store (and its caches, positions and holds) in place; the
     inventory in force is kept unless --inventory or --seed is given."""
@@ -79,16 +101,21 @@ def reset(
     console.print(f"reset: {answer['Tables']} tables emptied in {answer['Seconds']:.3f} s")
 
 
-inventory_app = typer.Typer(help="Print or check an inventory file, or change a running "
-                            "server's inventory.", invoke_without_command=True)
+inventory_app = typer.Typer(
+    help="Print or check an inventory file, or change a running server's inventory.",
+    invoke_without_command=True,
+)
 
 
 @inventory_app.callback()
 def inventory_command(
     ctx: typer.Context,
-    demo: Annotated[bool, typer.Option("--demo", help="Print the built-in demo inventory.")] = False,
-    check: Annotated[Path | None, typer.Option("--check", help="Validate an inventory file.")
-                     ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Print the built-in demo inventory.")
+    ] = False,
+    check: Annotated[
+        Path | None, typer.Option("--check", help="Validate an inventory file.")
+    ] = None,
 ) -> None:
     """Print the demo inventory, or check an inventory file; or a subcommand."""
     if ctx.invoked_subcommand is not None:
@@ -105,19 +132,32 @@ def inventory_command(
     except InventoryError as error:
         fail(str(error))
         return
-    console.print(f"{check}: valid ({len(inv.accounts)} accounts, {len(inv.vpcs)} VPCs, "
-                  f"{len(inv.load_balancers)} load balancers)")
+    console.print(
+        f"{check}: valid ({len(inv.accounts)} accounts, {len(inv.vpcs)} VPCs, "
+        f"{len(inv.load_balancers)} load balancers)"
+    )
 
 
 @inventory_app.command("add")
 def inventory_add(
-    kind: Annotated[str, typer.Argument(help="account, access_key, region, vpc, vswitch, "
-                                        "security_group, load_balancer or listener.")],
-    item: Annotated[list[str], typer.Argument(help="The item as in the inventory file: "
-                                              "key=value pairs, or one JSON/YAML mapping. "
-                                              "Nested kinds name their parent (account=, vpc=, "
-                                              "load_balancer=).")],
-    url: ServerUrl = DEFAULT_URL, admin_key: AdminKey = None,
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="account, access_key, region, vpc, vswitch, "
+            "security_group, load_balancer or listener."
+        ),
+    ],
+    item: Annotated[
+        list[str],
+        typer.Argument(
+            help="The item as in the inventory file: "
+            "key=value pairs, or one JSON/YAML mapping. "
+            "Nested kinds name their parent (account=, vpc=, "
+            "load_balancer=)."
+        ),
+    ],
+    url: ServerUrl = DEFAULT_URL,
+    admin_key: AdminKey = None,
 ) -> None:
     """Add an item to a running server's inventory (recorded as an event)."""
     answer = call(url, admin_key, "POST", f"/_privatelink/inventory/{kind}", parse_item(item))
@@ -128,7 +168,8 @@ def inventory_add(
 def inventory_remove(
     kind: str,
     ident: Annotated[str, typer.Argument(help="Its id (an account's uid; a listener: LB:PORT).")],
-    url: ServerUrl = DEFAULT_URL, admin_key: AdminKey = None,
+    url: ServerUrl = DEFAULT_URL,
+    admin_key: AdminKey = None,
 ) -> None:
     """Remove an item from a running server's inventory (recorded as an event)."""
     answer = call(url, admin_key, "DELETE", f"/_privatelink/inventory/{kind}/{ident}")
@@ -138,7 +179,8 @@ def inventory_remove(
 @inventory_app.command("show")
 def inventory_show(
     history: Annotated[bool, typer.Option("--history", help="The changes, as events.")] = False,
-    url: ServerUrl = DEFAULT_URL, admin_key: AdminKey = None,
+    url: ServerUrl = DEFAULT_URL,
+    admin_key: AdminKey = None,
 ) -> None:
     """Print a running server's inventory in force (YAML), or its change events (JSON lines)."""
     if history:
@@ -151,34 +193,46 @@ def inventory_show(
     sys.stdout.write(yaml.safe_dump(document, sort_keys=False))
 
 
-provisioner_app = typer.Typer(help="Hold a resource in its transitional state, step it, "
-                              "release it (a running server).", no_args_is_help=True)
+provisioner_app = typer.Typer(
+    help="Hold a resource in its transitional state, step it, release it (a running server).",
+    no_args_is_help=True,
+)
 
 
 def _provisioner(verb: str, resource_id: str, url: str, admin_key: str | None) -> None:
-    answer = call(url, admin_key, "POST", f"/_privatelink/provisioner/{verb}",
-                  {"ResourceId": resource_id})
-    console.print(f"{verb} {resource_id}: {answer.get('Taken', 0)} step(s) taken; held: "
-                  f"{', '.join(answer['Held']) or 'nothing'}; parked: {len(answer['Parked'])}")
+    answer = call(
+        url, admin_key, "POST", f"/_privatelink/provisioner/{verb}", {"ResourceId": resource_id}
+    )
+    console.print(
+        f"{verb} {resource_id}: {answer.get('Taken', 0)} step(s) taken; held: "
+        f"{', '.join(answer['Held']) or 'nothing'}; parked: {len(answer['Parked'])}"
+    )
 
 
 @provisioner_app.command("hold")
-def provisioner_hold(resource_id: Annotated[str, typer.Argument(help="An id, or '*'.")] = "*",
-                     url: ServerUrl = DEFAULT_URL, admin_key: AdminKey = None) -> None:
+def provisioner_hold(
+    resource_id: Annotated[str, typer.Argument(help="An id, or '*'.")] = "*",
+    url: ServerUrl = DEFAULT_URL,
+    admin_key: AdminKey = None,
+) -> None:
     """Park the asynchronous steps of RESOURCE_ID ('*': every resource)."""
     _provisioner("hold", resource_id, url, admin_key)
 
 
 @provisioner_app.command("release")
-def provisioner_release(resource_id: Annotated[str, typer.Argument()] = "*",
-                        url: ServerUrl = DEFAULT_URL, admin_key: AdminKey = None) -> None:
+def provisioner_release(
+    resource_id: Annotated[str, typer.Argument()] = "*",
+    url: ServerUrl = DEFAULT_URL,
+    admin_key: AdminKey = None,
+) -> None:
     """Take RESOURCE_ID's parked steps and stop holding it."""
     _provisioner("release", resource_id, url, admin_key)
 
 
 @provisioner_app.command("step")
-def provisioner_step(resource_id: str, url: ServerUrl = DEFAULT_URL,
-                     admin_key: AdminKey = None) -> None:
+def provisioner_step(
+    resource_id: str, url: ServerUrl = DEFAULT_URL, admin_key: AdminKey = None
+) -> None:
     """Take RESOURCE_ID's oldest parked step; it stays held."""
     _provisioner("step", resource_id, url, admin_key)
 

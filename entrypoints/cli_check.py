@@ -16,15 +16,19 @@ def report_problems(runtime: Any) -> None:
     for problem in problems:
         console.print(f"[red]{problem}[/red]")
     if problems:
-        fail(f"the store has {len(problems)} integrity problem(s); the first: {problems[0]}",
-             code=1)
-    console.print("store checked: every aggregate's versions are contiguous and every "
-                  "snapshot equals the replay of its events")
+        fail(
+            f"the store has {len(problems)} integrity problem(s); the first: {problems[0]}", code=1
+        )
+    console.print(
+        "store checked: every aggregate's versions are contiguous and every "
+        "snapshot equals the replay of its events"
+    )
 
 
 @app.command()
-def check(data_dir: DataDir = None, database_url: DatabaseUrl = None,
-          schema: Schema = None) -> None:
+def check(
+    data_dir: DataDir = None, database_url: DatabaseUrl = None, schema: Schema = None
+) -> None:
     """Check the event store: versions contiguous from 1, snapshots equal to replay."""
     from privatelink.composition import open_runtime
 

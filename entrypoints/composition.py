@@ -82,8 +82,9 @@ def read_inventory(settings: Settings) -> Inventory:
 
 
 @contextmanager
-def open_runtime(settings: Settings, *, serve: bool = True,
-                 inventory: Inventory | None = None) -> Iterator[Runtime]:
+def open_runtime(
+    settings: Settings, *, serve: bool = True, inventory: Inventory | None = None
+) -> Iterator[Runtime]:
     """Start the store, the application, the views and, when serving, the followers."""
     live = LiveInventory(inventory or read_inventory(settings))
     inventory = cast(Inventory, live)  # it answers every lookup from the current inventory
@@ -92,16 +93,20 @@ def open_runtime(settings: Settings, *, serve: bool = True,
         with schema_setup_lock(url, settings.db_schema):
             ensure_schema(url, settings.db_schema)
             app = PrivateLinkApp(
-                inventory, env=eventsourcing_env(url, settings.db_schema, settings.pool_size,
-                                                 settings.store_timeout),
-                provision_delay=timedelta(seconds=settings.provision_delay))
+                inventory,
+                env=eventsourcing_env(
+                    url, settings.db_schema, settings.pool_size, settings.store_timeout
+                ),
+                provision_delay=timedelta(seconds=settings.provision_delay),
+            )
         stack.callback(app.close)
         app.holds = ProvisionerHolds()
         live.restore(app)
         # A short wait for a connection: when the store is down, a read answers 503 promptly
         # instead of hanging until the client gives up.
-        pool = ConnectionPool(url, min_size=1, max_size=settings.pool_size, open=True,
-                              timeout=settings.store_timeout)
+        pool = ConnectionPool(
+            url, min_size=1, max_size=settings.pool_size, open=True, timeout=settings.store_timeout
+        )
         stack.callback(pool.close)
         views = PostgresViews(pool, settings.db_schema)
         nonces = PostgresNonceStore(pool, settings.db_schema)
@@ -113,8 +118,9 @@ def open_runtime(settings: Settings, *, serve: bool = True,
         lag = LagMeter()
         watcher = PositionWatcher(views.position(), on_advance=lag.applied)
         authenticator = Authenticator(inventory.secret_for, nonces, utc_now)
-        runtime = Runtime(settings, url, inventory, app, views, watcher, authenticator, lag=lag,
-                          answers=answers)
+        runtime = Runtime(
+            settings, url, inventory, app, views, watcher, authenticator, lag=lag, answers=answers
+        )
         if serve:
             start_services(runtime)
             stack.callback(stop_services, runtime)
@@ -137,7 +143,7 @@ def stop_services(runtime: Runtime) -> None:
     """Stop them all at once; a follower waiting on the views' position is woken first."""
     services, runtime.services = runtime.services, None
     if services is not None:
-        services.close(before=lambda: runtime.watcher.advance(2 ** 62))
+        services.close(before=lambda: runtime.watcher.advance(2**62))
 
 
 def start_executor(runtime: Runtime, stack: ExitStack) -> None:
@@ -149,10 +155,15 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
         for projector in projectors:
             projector.poke(position)
 
-    executor = CommandExecutor(runtime.app, PostgresChangeFeed(runtime.app), committed,
-                               answer_within=runtime.settings.store_timeout * 2,
-                               turn=PostgresWriteTurn(runtime.url, runtime.settings.db_schema,
-                                                      runtime.settings.store_timeout * 2))
+    executor = CommandExecutor(
+        runtime.app,
+        PostgresChangeFeed(runtime.app),
+        committed,
+        answer_within=runtime.settings.store_timeout * 2,
+        turn=PostgresWriteTurn(
+            runtime.url, runtime.settings.db_schema, runtime.settings.store_timeout * 2
+        ),
+    )
     executor.start()
     runtime.app.executor = executor
     stack.callback(detach_executor, runtime.app, executor)
@@ -170,7 +181,8 @@ def start_followers(runtime: Runtime, stack: ExitStack) -> None:
     listener.start()
     stack.callback(listener.stop)
     followers: list[Projector | ProvisionerRunner] = [
-        LeasedProvisionerRunner(runtime.app, runtime.url, settings.db_schema)]
+        LeasedProvisionerRunner(runtime.app, runtime.url, settings.db_schema)
+    ]
     if settings.run_projector:
         followers.append(Projector(runtime.app, runtime.url, runtime.views, runtime.watcher))
     for follower in followers:

@@ -26,26 +26,37 @@ from privatelink.testing import Clients, PrivateLinkServer
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("privatelink", "PrivateLink emulator")
-    group.addoption("--privatelink-database-url", default=os.environ.get(
-        "PRIVATELINK_DATABASE_URL"), help="A PostgreSQL to keep the emulator's store in (a "
-        "fresh schema, dropped at the end); an embedded one in a temporary directory otherwise.")
-    group.addoption("--privatelink-inventory", default=os.environ.get("PRIVATELINK_INVENTORY"),
-                    help="The inventory file the emulator starts with (the demo inventory "
-                    "otherwise).")
-    group.addoption("--privatelink-provision-delay", type=float, default=0.0,
-                    help="Seconds each asynchronous step takes.")
+    group.addoption(
+        "--privatelink-database-url",
+        default=os.environ.get("PRIVATELINK_DATABASE_URL"),
+        help="A PostgreSQL to keep the emulator's store in (a "
+        "fresh schema, dropped at the end); an embedded one in a temporary directory otherwise.",
+    )
+    group.addoption(
+        "--privatelink-inventory",
+        default=os.environ.get("PRIVATELINK_INVENTORY"),
+        help="The inventory file the emulator starts with (the demo inventory otherwise).",
+    )
+    group.addoption(
+        "--privatelink-provision-delay",
+        type=float,
+        default=0.0,
+        help="Seconds each asynchronous step takes.",
+    )
 
 
 @pytest.fixture(scope="session")
-def privatelink_server(request: pytest.FixtureRequest,
-                       tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateLinkServer]:
+def privatelink_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PrivateLinkServer]:
     """One emulator for the whole session (started on first use)."""
     option = request.config.getoption
     server = PrivateLinkServer(
         database_url=option("--privatelink-database-url"),
         inventory=option("--privatelink-inventory"),
         provision_delay=option("--privatelink-provision-delay"),
-        data_dir=tmp_path_factory.mktemp("privatelink"))
+        data_dir=tmp_path_factory.mktemp("privatelink"),
+    )
     with server:
         yield server
 

@@ -26,9 +26,13 @@ from privatelink.infra.reset import truncate_schema
 Step = Callable[[Any], None]
 
 
-def reset_runtime(runtime: Any, start_services: Step, stop_services: Step,
-                  inventory: Inventory | None = None, request_id: str = "reset"
-                  ) -> dict[str, Any]:
+def reset_runtime(
+    runtime: Any,
+    start_services: Step,
+    stop_services: Step,
+    inventory: Inventory | None = None,
+    request_id: str = "reset",
+) -> dict[str, Any]:
     """Empty the store and every in-memory state of ``runtime`` (a ``composition.Runtime``,
     which calls this with its own ``start_services`` / ``stop_services``: passed in, so the
     two modules do not import each other); the inventory kept or replaced."""
@@ -46,11 +50,15 @@ def reset_runtime(runtime: Any, start_services: Step, stop_services: Step,
         if keep != live.seed:
             log = InventoryLog(actor="operator", request_id=request_id)
             log.replace(Caller("operator", request_id), keep.model_dump(mode="json"))
-            runtime.app.execute(Command(Caller("operator", request_id), "AdminReset"),
-                                lambda: ({}, [log]))
+            runtime.app.execute(
+                Command(Caller("operator", request_id), "AdminReset"), lambda: ({}, [log])
+            )
             live.restore(runtime.app)
     finally:
         if serving:
             start_services(runtime)
-    return {"Tables": len(tables), "InventoryRecorded": keep != live.seed,
-            "Seconds": round(time.perf_counter() - started, 4)}
+    return {
+        "Tables": len(tables),
+        "InventoryRecorded": keep != live.seed,
+        "Seconds": round(time.perf_counter() - started, 4),
+    }

@@ -47,12 +47,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def admin_call(base_url: str, method: str, path: str, body: Any = None,
-               admin_key: str | None = None, timeout: float = 30) -> dict[str, Any]:
+def admin_call(
+    base_url: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    admin_key: str | None = None,
+    timeout: float = 30,
+) -> dict[str, Any]:
     """Call an admin route (``/_privatelink/...``); its JSON answer, or AdminError."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base_url.rstrip("/") + path, data=data, method=method,
-                                     headers={"content-type": "application/json"})
+    request = urllib.request.Request(
+        base_url.rstrip("/") + path,
+        data=data,
+        method=method,
+        headers={"content-type": "application/json"},
+    )
     if admin_key:
         request.add_header("X-PrivateLink-Admin-Key", admin_key)
     try:
@@ -86,9 +96,15 @@ class PrivateLinkServer:
     removed on ``stop``; or a fresh schema of ``database_url``, dropped on ``stop``). The
     server's output is in ``data_dir/serve.log`` (``output()``)."""
 
-    def __init__(self, *, database_url: str | None = None, inventory: str | Path | None = None,
-                 provision_delay: float = 0.0, data_dir: str | Path | None = None,
-                 extra_args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        database_url: str | None = None,
+        inventory: str | Path | None = None,
+        provision_delay: float = 0.0,
+        data_dir: str | Path | None = None,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
         self.database_url = database_url
         self.schema = f"pl_{secrets.token_hex(6)}" if database_url else "public"
         self.inventory = inventory
@@ -126,10 +142,24 @@ class PrivateLinkServer:
         if self.data_dir is None:
             self._own_dir = tempfile.mkdtemp(prefix="privatelink-")
             self.data_dir = Path(self._own_dir)
-        args = [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port),
-                "--dns-port", str(self.dns_port), "--no-forwarders", "--probe-interval", "0",
-                "--provision-delay", str(self.provision_delay), "--data-dir", str(self.data_dir),
-                *self.extra_args]
+        args = [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "serve",
+            "--port",
+            str(self.port),
+            "--dns-port",
+            str(self.dns_port),
+            "--no-forwarders",
+            "--probe-interval",
+            "0",
+            "--provision-delay",
+            str(self.provision_delay),
+            "--data-dir",
+            str(self.data_dir),
+            *self.extra_args,
+        ]
         if self.database_url:
             args += ["--database-url", self.database_url, "--schema", self.schema]
         if self.inventory:
@@ -190,8 +220,9 @@ class PrivateLinkServer:
 
     def reset(self, inventory: dict[str, Any] | str | None = None) -> dict[str, Any]:
         """An empty store; the inventory kept, replaced (a dict), or the seed (``"seed"``)."""
-        return self.admin("POST", "/_privatelink/reset",
-                          {} if inventory is None else {"Inventory": inventory})
+        return self.admin(
+            "POST", "/_privatelink/reset", {} if inventory is None else {"Inventory": inventory}
+        )
 
     def inventory_document(self) -> dict[str, Any]:
         return self.admin("GET", "/_privatelink/inventory")["Inventory"]  # type: ignore[no-any-return]
@@ -208,8 +239,7 @@ class PrivateLinkServer:
         return self.admin("POST", "/_privatelink/provisioner/hold", {"ResourceId": resource_id})
 
     def release(self, resource_id: str = "*") -> dict[str, Any]:
-        return self.admin("POST", "/_privatelink/provisioner/release",
-                          {"ResourceId": resource_id})
+        return self.admin("POST", "/_privatelink/provisioner/release", {"ResourceId": resource_id})
 
     def step(self, resource_id: str) -> dict[str, Any]:
         """Take the next held step of ``resource_id`` (it stays held)."""
@@ -226,9 +256,16 @@ class PrivateLinkServer:
         for entry in self.inventory_document()["accounts"]:
             if account in (entry["name"], entry["uid"]) and entry["access_keys"]:
                 key = entry["access_keys"][0]
-                return Client(Config(access_key_id=key["id"], access_key_secret=key["secret"],
-                                     endpoint=self.endpoint, protocol="http",
-                                     region_id=region_id, **config))
+                return Client(
+                    Config(
+                        access_key_id=key["id"],
+                        access_key_secret=key["secret"],
+                        endpoint=self.endpoint,
+                        protocol="http",
+                        region_id=region_id,
+                        **config,
+                    )
+                )
         raise KeyError(f"no account named {account!r} with an access key in the inventory")
 
     def clients(self) -> Clients:

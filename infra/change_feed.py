@@ -18,8 +18,8 @@ class PostgresChangeFeed:
         self.datastore = recorder.datastore  # type: ignore[attr-defined]
         self.query = sql.SQL(
             "SELECT notification_id, originator_id FROM {} WHERE notification_id > %s "
-            "ORDER BY notification_id").format(
-            sql.Identifier(self.datastore.schema, recorder.events_table_name))  # type: ignore[attr-defined]
+            "ORDER BY notification_id"
+        ).format(sql.Identifier(self.datastore.schema, recorder.events_table_name))  # type: ignore[attr-defined]
 
     def changed_since(self, position: int) -> list[tuple[int, UUID]]:
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:

@@ -41,17 +41,21 @@ class Problem:
         return f"aggregate {name} version {self.version}: {self.message}"
 
 
-def check_store(app: PrivateLinkApp,
-                progress: Callable[[int], None] | None = None) -> list[Problem]:
+def check_store(
+    app: PrivateLinkApp, progress: Callable[[int], None] | None = None
+) -> list[Problem]:
     """Every problem found, gaps first; an empty list for a sound store."""
     problems = list(version_gaps(app))
     problems += snapshot_mismatches(app, progress)
-    return [Problem(p.aggregate_id, p.version, p.message, label_of(app, p.aggregate_id))
-            for p in problems]
+    return [
+        Problem(p.aggregate_id, p.version, p.message, label_of(app, p.aggregate_id))
+        for p in problems
+    ]
 
 
-def _rows(app: PrivateLinkApp, query: sql.Composable, params: tuple[Any, ...] = ()
-          ) -> Iterator[dict[str, Any]]:
+def _rows(
+    app: PrivateLinkApp, query: sql.Composable, params: tuple[Any, ...] = ()
+) -> Iterator[dict[str, Any]]:
     datastore = app.recorder.datastore  # type: ignore[attr-defined]
     with datastore.get_connection() as conn, conn.cursor() as curs:
         curs.execute(query, params)
@@ -66,24 +70,33 @@ def version_gaps(app: PrivateLinkApp) -> Iterator[Problem]:
     """Versions that do not follow the one before (or a first version that is not 1)."""
     query = sql.SQL(GAPS).format(table=_table(app.recorder))
     for row in _rows(app, query):
-        yield Problem(row["originator_id"], int(row["originator_version"]),
-                      f"found version {row['originator_version']} where version "
-                      f"{row['expected']} was expected (the log has a gap)")
+        yield Problem(
+            row["originator_id"],
+            int(row["originator_version"]),
+            f"found version {row['originator_version']} where version "
+            f"{row['expected']} was expected (the log has a gap)",
+        )
 
 
-def snapshot_mismatches(app: PrivateLinkApp,
-                        progress: Callable[[int], None] | None = None) -> list[Problem]:
+def snapshot_mismatches(
+    app: PrivateLinkApp, progress: Callable[[int], None] | None = None
+) -> list[Problem]:
     """Snapshots whose state differs from replaying the events up to their version."""
     if app.snapshots is None:
         return []
     recorder = app.snapshots.recorder
-    query = sql.SQL("SELECT originator_id, originator_version, topic, state FROM {} "
-                    "ORDER BY originator_id, originator_version").format(_table(recorder))
+    query = sql.SQL(
+        "SELECT originator_id, originator_version, topic, state FROM {} "
+        "ORDER BY originator_id, originator_version"
+    ).format(_table(recorder))
     problems: list[Problem] = []
     for done, row in enumerate(_rows(app, query), 1):
-        stored = StoredEvent(originator_id=row["originator_id"],
-                             originator_version=row["originator_version"],
-                             topic=row["topic"], state=bytes(row["state"]))
+        stored = StoredEvent(
+            originator_id=row["originator_id"],
+            originator_version=row["originator_version"],
+            topic=row["topic"],
+            state=bytes(row["state"]),
+        )
         problem = compare_snapshot(app, app.mapper.to_domain_event(stored))
         if problem is not None:
             problems.append(problem)
@@ -99,13 +112,21 @@ def compare_snapshot(app: PrivateLinkApp, snapshot: Any) -> Problem | None:
         aggregate = cast(Any, event).mutate(aggregate)
     if aggregate is None or aggregate.version != version:
         found = 0 if aggregate is None else aggregate.version
-        return Problem(aggregate_id, version, f"a snapshot at version {version}, but the log "
-                       f"holds versions up to {found} only")
+        return Problem(
+            aggregate_id,
+            version,
+            f"a snapshot at version {version}, but the log holds versions up to {found} only",
+        )
     replayed = type(snapshot).take(aggregate)
-    if _plain(app, replayed.state) != _plain(app, snapshot.state) or \
-            replayed.topic != snapshot.topic:
-        return Problem(aggregate_id, version, "the snapshot differs from the replay of the "
-                       f"events up to version {version}")
+    if (
+        _plain(app, replayed.state) != _plain(app, snapshot.state)
+        or replayed.topic != snapshot.topic
+    ):
+        return Problem(
+            aggregate_id,
+            version,
+            f"the snapshot differs from the replay of the events up to version {version}",
+        )
     return None
 
 
@@ -117,8 +138,9 @@ def _plain(app: PrivateLinkApp, state: dict[str, Any]) -> Any:
 def label_of(app: PrivateLinkApp, aggregate_id: UUID) -> str:
     """The resource id a person knows the aggregate by, from its first event."""
     table = _table(app.recorder)
-    query = sql.SQL("SELECT state FROM {} WHERE originator_id = %s "
-                    "ORDER BY originator_version LIMIT 1").format(table)
+    query = sql.SQL(
+        "SELECT state FROM {} WHERE originator_id = %s ORDER BY originator_version LIMIT 1"
+    ).format(table)
     for row in _rows(app, query, (aggregate_id,)):
         try:
             state = json.loads(bytes(row["state"]))

@@ -27,17 +27,22 @@ def open_database(settings: Settings, supervise: bool = False) -> Iterator[str]:
         return
     from privatelink.infra.embedded import embedded_store
 
-    with embedded_store(settings.data_dir, settings.verbose,
-                        supervise and settings.supervise_store,
-                        settings.store_check_interval) as url:
+    with embedded_store(
+        settings.data_dir,
+        settings.verbose,
+        supervise and settings.supervise_store,
+        settings.store_check_interval,
+    ) as url:
         yield url
 
 
 def describe(url: str) -> str:
     """Where the store is, without the password."""
     info = conninfo_to_dict(url)
-    return f"postgresql://{info.get('user', '')}@{info.get('host', '')}:{info.get('port', 5432)}/" \
-           f"{info.get('dbname', '')}"
+    return (
+        f"postgresql://{info.get('user', '')}@{info.get('host', '')}:{info.get('port', 5432)}/"
+        f"{info.get('dbname', '')}"
+    )
 
 
 def ensure_schema(url: str, schema: str) -> None:
@@ -45,8 +50,9 @@ def ensure_schema(url: str, schema: str) -> None:
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
 
 
-def eventsourcing_env(url: str, schema: str, pool_size: int,
-                      connect_timeout: float = 2.0) -> dict[str, Any]:
+def eventsourcing_env(
+    url: str, schema: str, pool_size: int, connect_timeout: float = 2.0
+) -> dict[str, Any]:
     """The eventsourcing library's settings for this database."""
     info = conninfo_to_dict(url)
     return {

@@ -37,8 +37,9 @@ def touched(ops: Iterable[Op]) -> tuple[set[str], set[str]]:
         elif op.kind == ZONE:
             endpoints.add(op.key.split("/", 1)[0])
         elif op.kind == SERVICE and (
-                isinstance(op, (Put, Delete))
-                or (isinstance(op, Patch) and "ZoneAffinityEnabled" in op.fields)):
+            isinstance(op, (Put, Delete))
+            or (isinstance(op, Patch) and "ZoneAffinityEnabled" in op.fields)
+        ):
             services.add(op.key)
     return endpoints, services
 
@@ -52,15 +53,23 @@ class DnsRecords:
         self.views = views_table
 
     def create_table(self, conn: Connection[Any]) -> None:
-        conn.execute(sql.SQL(
-            "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, endpoint_key text NOT NULL, "
-            "doc jsonb NOT NULL, removed boolean NOT NULL DEFAULT false, "
-            "position bigint NOT NULL, since timestamptz NOT NULL DEFAULT now())"
-        ).format(self.table))
-        conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (endpoint_key)").format(
-            sql.Identifier(f"{self.table_name}_endpoint_idx"), self.table))
-        conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (position)").format(
-            sql.Identifier(f"{self.table_name}_position_idx"), self.table))
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, endpoint_key text NOT NULL, "
+                "doc jsonb NOT NULL, removed boolean NOT NULL DEFAULT false, "
+                "position bigint NOT NULL, since timestamptz NOT NULL DEFAULT now())"
+            ).format(self.table)
+        )
+        conn.execute(
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (endpoint_key)").format(
+                sql.Identifier(f"{self.table_name}_endpoint_idx"), self.table
+            )
+        )
+        conn.execute(
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (position)").format(
+                sql.Identifier(f"{self.table_name}_position_idx"), self.table
+            )
+        )
 
     # -- writing (inside the views' transaction) --------------------------------------------
 
@@ -72,60 +81,91 @@ class DnsRecords:
         if not endpoints:
             return
         keys = sorted(endpoints)
-        wanted = {row.name: (key, row) for key, rows in self._rows(conn, keys).items()
-                  for row in endpoint_names(rows)}
-        current = {name: (key, doc, removed) for name, key, doc, removed in conn.execute(
-            sql.SQL("SELECT name, endpoint_key, doc, removed FROM {} WHERE endpoint_key = ANY(%s)")
-            .format(self.table), (keys,)).fetchall()}
-        upserts = [(name, key, Jsonb(row.as_doc()), position)
-                   for name, (key, row) in wanted.items()
-                   if name not in current or current[name][2] or current[name][1] != row.as_doc()]
-        removals = [(position, name) for name, (_, _, removed) in current.items()
-                    if name not in wanted and not removed]
+        wanted = {
+            row.name: (key, row)
+            for key, rows in self._rows(conn, keys).items()
+            for row in endpoint_names(rows)
+        }
+        current = {
+            name: (key, doc, removed)
+            for name, key, doc, removed in conn.execute(
+                sql.SQL(
+                    "SELECT name, endpoint_key, doc, removed FROM {} WHERE endpoint_key = ANY(%s)"
+                ).format(self.table),
+                (keys,),
+            ).fetchall()
+        }
+        upserts = [
+            (name, key, Jsonb(row.as_doc()), position)
+            for name, (key, row) in wanted.items()
+            if name not in current or current[name][2] or current[name][1] != row.as_doc()
+        ]
+        removals = [
+            (position, name)
+            for name, (_, _, removed) in current.items()
+            if name not in wanted and not removed
+        ]
         with conn.cursor() as cur:
             # In chunks: executemany pipelines, and an unbounded pipeline can deadlock on
             # the embedded store's Unix socket.
             for i in range(0, len(upserts), CHUNK):
-                cur.executemany(sql.SQL(
-                    "INSERT INTO {} (name, endpoint_key, doc, position) VALUES (%s, %s, %s, %s) "
-                    "ON CONFLICT (name) DO UPDATE SET endpoint_key = EXCLUDED.endpoint_key, "
-                    "doc = EXCLUDED.doc, removed = false, position = EXCLUDED.position, "
-                    "since = now()").format(self.table), upserts[i:i + CHUNK])
+                cur.executemany(
+                    sql.SQL(
+                        "INSERT INTO {} (name, endpoint_key, doc, position) VALUES (%s, %s, %s, %s) "
+                        "ON CONFLICT (name) DO UPDATE SET endpoint_key = EXCLUDED.endpoint_key, "
+                        "doc = EXCLUDED.doc, removed = false, position = EXCLUDED.position, "
+                        "since = now()"
+                    ).format(self.table),
+                    upserts[i : i + CHUNK],
+                )
             for i in range(0, len(removals), CHUNK):
-                cur.executemany(sql.SQL(
-                    "UPDATE {} SET removed = true, position = %s, since = now() WHERE name = %s"
-                ).format(self.table), removals[i:i + CHUNK])
+                cur.executemany(
+                    sql.SQL(
+                        "UPDATE {} SET removed = true, position = %s, since = now() WHERE name = %s"
+                    ).format(self.table),
+                    removals[i : i + CHUNK],
+                )
 
     def _endpoints_of(self, conn: Connection[Any], services: set[str]) -> set[str]:
-        rows = conn.execute(sql.SQL(
-            "SELECT e.key FROM {v} e JOIN {v} s ON s.kind = 'service' AND s.key = ANY(%s) "
-            "AND e.kind = 'endpoint' AND e.doc->>'ServiceId' = s.doc->>'ServiceId'"
-        ).format(v=self.views), (sorted(services),)).fetchall()
+        rows = conn.execute(
+            sql.SQL(
+                "SELECT e.key FROM {v} e JOIN {v} s ON s.kind = 'service' AND s.key = ANY(%s) "
+                "AND e.kind = 'endpoint' AND e.doc->>'ServiceId' = s.doc->>'ServiceId'"
+            ).format(v=self.views),
+            (sorted(services),),
+        ).fetchall()
         return {r[0] for r in rows}
 
     def _rows(self, conn: Connection[Any], keys: list[str]) -> dict[str, EndpointRows]:
-        fetched = conn.execute(sql.SQL(
-            "SELECT kind, key, parent, doc FROM {v} WHERE (kind IN ('endpoint', 'connection') "
-            "AND key = ANY(%s)) OR (kind = 'zone' AND parent = ANY(%s)) OR (kind = 'service' "
-            "AND doc->>'ServiceId' IN (SELECT doc->>'ServiceId' FROM {v} WHERE kind = "
-            "'endpoint' AND key = ANY(%s))) ORDER BY kind, key").format(v=self.views),
-            (keys, keys, keys)).fetchall()
+        fetched = conn.execute(
+            sql.SQL(
+                "SELECT kind, key, parent, doc FROM {v} WHERE (kind IN ('endpoint', 'connection') "
+                "AND key = ANY(%s)) OR (kind = 'zone' AND parent = ANY(%s)) OR (kind = 'service' "
+                "AND doc->>'ServiceId' IN (SELECT doc->>'ServiceId' FROM {v} WHERE kind = "
+                "'endpoint' AND key = ANY(%s))) ORDER BY kind, key"
+            ).format(v=self.views),
+            (keys, keys, keys),
+        ).fetchall()
         endpoints = {key: doc for kind, key, _, doc in fetched if kind == ENDPOINT}
         services = {doc.get("ServiceId"): doc for kind, _, _, doc in fetched if kind == SERVICE}
-        found = {key: EndpointRows(doc, [], None, services.get(doc.get("ServiceId")))
-                 for key, doc in endpoints.items()}
+        found = {
+            key: EndpointRows(doc, [], None, services.get(doc.get("ServiceId")))
+            for key, doc in endpoints.items()
+        }
         for kind, key, parent, doc in fetched:
             if kind == ZONE and parent in found:
                 found[parent].zones.append(doc)
             elif kind == CONNECTION and key in found:
-                found[key] = EndpointRows(found[key].endpoint, found[key].zones, doc,
-                                          found[key].service)
+                found[key] = EndpointRows(
+                    found[key].endpoint, found[key].zones, doc, found[key].service
+                )
         return found
 
     # -- reading ------------------------------------------------------------------------
 
-    def changes(self, conn: Connection[Any], after: int
-                ) -> tuple[list[NameRow], list[str], int, bool]:
+    def changes(
+        self, conn: Connection[Any], after: int
+    ) -> tuple[list[NameRow], list[str], int, bool]:
         """Names changed after ``after``: (present rows, removed names, last position, whether
         the table was replaced since: a rebuild swaps in a table whose positions may all be
         below ``after``, and then every name is given, as from position 0)."""
@@ -134,25 +174,34 @@ class DnsRecords:
         replaced = top < after
         if replaced:
             after = 0
-        rows = conn.execute(sql.SQL(
-            "SELECT name, doc, removed, position FROM {} WHERE position > %s ORDER BY position"
-        ).format(self.table), (after,)).fetchall()
+        rows = conn.execute(
+            sql.SQL(
+                "SELECT name, doc, removed, position FROM {} WHERE position > %s ORDER BY position"
+            ).format(self.table),
+            (after,),
+        ).fetchall()
         present = [NameRow.from_doc(doc) for _, doc, removed, _ in rows if not removed]
         removed = [name for name, _, gone, _ in rows if gone]
         return present, removed, max((r[3] for r in rows), default=after), replaced
 
     def current(self, conn: Connection[Any]) -> list[tuple[str, str, str, str, str, Any]]:
         """The names that exist, as rows shaped like the views' (for ``rebuild --verify``)."""
-        return [("dns", name, "", "", key, doc) for name, key, doc in conn.execute(
-            sql.SQL("SELECT name, endpoint_key, doc FROM {} WHERE NOT removed ORDER BY name")
-            .format(self.table)).fetchall()]
+        return [
+            ("dns", name, "", "", key, doc)
+            for name, key, doc in conn.execute(
+                sql.SQL(
+                    "SELECT name, endpoint_key, doc FROM {} WHERE NOT removed ORDER BY name"
+                ).format(self.table)
+            ).fetchall()
+        ]
 
-    def read_changes(self, pool: Any, after: int
-                     ) -> tuple[list[NameRow], list[str], int, bool]:
+    def read_changes(self, pool: Any, after: int) -> tuple[list[NameRow], list[str], int, bool]:
         with pool.connection() as conn:
             return self.changes(conn, after)
 
     def lookup(self, conn: Connection[Any], name: str) -> NameRow | None:
-        row = conn.execute(sql.SQL("SELECT doc FROM {} WHERE name = %s AND NOT removed").format(
-            self.table), (name,)).fetchone()
+        row = conn.execute(
+            sql.SQL("SELECT doc FROM {} WHERE name = %s AND NOT removed").format(self.table),
+            (name,),
+        ).fetchone()
         return NameRow.from_doc(row[0]) if row else None

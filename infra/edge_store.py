@@ -23,8 +23,9 @@ class PostgresNonceStore:
     """Signature nonces in one table keyed by (AccessKey, nonce): every ``serve`` process on the
     same schema, and every restart, sees every nonce of the replay window."""
 
-    def __init__(self, pool: ConnectionPool, schema: str,
-                 window: timedelta = REPLAY_WINDOW) -> None:
+    def __init__(
+        self, pool: ConnectionPool, schema: str, window: timedelta = REPLAY_WINDOW
+    ) -> None:
         self.pool = pool
         self.window = window
         self.table = sql.Identifier(schema, NONCES_TABLE)
@@ -36,16 +37,22 @@ class PostgresNonceStore:
         self._remember = sql.SQL(
             "INSERT INTO {t} AS n (access_key_id, nonce, expires_at) VALUES (%s, %s, %s) "
             "ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at "
-            "WHERE n.expires_at <= %s RETURNING 1").format(t=self.table)
+            "WHERE n.expires_at <= %s RETURNING 1"
+        ).format(t=self.table)
 
     def create_tables(self) -> None:
         with self.pool.connection() as conn:
-            conn.execute(sql.SQL(
-                "CREATE TABLE IF NOT EXISTS {} (access_key_id text NOT NULL, nonce text NOT NULL, "
-                "expires_at timestamptz NOT NULL, PRIMARY KEY (access_key_id, nonce))"
-            ).format(self.table))
-            conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (expires_at)").format(
-                self._index, self.table))
+            conn.execute(
+                sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (access_key_id text NOT NULL, nonce text NOT NULL, "
+                    "expires_at timestamptz NOT NULL, PRIMARY KEY (access_key_id, nonce))"
+                ).format(self.table)
+            )
+            conn.execute(
+                sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (expires_at)").format(
+                    self._index, self.table
+                )
+            )
 
     def remember(self, access_key_id: str, nonce: str, now: datetime) -> bool:
         """Record the nonce; False when it was already seen within the replay window."""
@@ -53,8 +60,12 @@ class PostgresNonceStore:
             # No wait for the WAL flush: only a PostgreSQL crash could lose the last moment's
             # nonces, and it saves most of the cost this check adds to every request.
             conn.execute("SET LOCAL synchronous_commit TO off")
-            fresh = conn.execute(self._remember, (access_key_id, nonce, now + self.window, now)
-                                 ).fetchone() is not None
+            fresh = (
+                conn.execute(
+                    self._remember, (access_key_id, nonce, now + self.window, now)
+                ).fetchone()
+                is not None
+            )
         self._prune(now)
         return fresh
 
@@ -65,8 +76,9 @@ class PostgresNonceStore:
                 return
             self._next_prune = time.monotonic() + PRUNE_EVERY
         with self.pool.connection() as conn:
-            conn.execute(sql.SQL("DELETE FROM {} WHERE expires_at <= %s").format(self.table),
-                         (now,))
+            conn.execute(
+                sql.SQL("DELETE FROM {} WHERE expires_at <= %s").format(self.table), (now,)
+            )
 
     def __len__(self) -> int:
         with self.pool.connection() as conn:
@@ -84,26 +96,37 @@ class PostgresAnswerStore:
 
     def create_tables(self) -> None:
         with self.pool.connection() as conn:
-            conn.execute(sql.SQL(
-                "CREATE TABLE IF NOT EXISTS {} (token_key text PRIMARY KEY, "
-                "fingerprint text NOT NULL, answer text NOT NULL, "
-                "recorded_at timestamptz NOT NULL DEFAULT now())").format(self.table))
+            conn.execute(
+                sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (token_key text PRIMARY KEY, "
+                    "fingerprint text NOT NULL, answer text NOT NULL, "
+                    "recorded_at timestamptz NOT NULL DEFAULT now())"
+                ).format(self.table)
+            )
 
     def first(self, account: str, action: str, token: str) -> tuple[str, dict[str, Any]] | None:
         """(fingerprint, answer) of the first answer under this token, if one was given."""
         with self.pool.connection() as conn:
-            row = conn.execute(sql.SQL("SELECT fingerprint, answer FROM {} WHERE token_key = %s")
-                               .format(self.table), (_key(account, action, token),)).fetchone()
+            row = conn.execute(
+                sql.SQL("SELECT fingerprint, answer FROM {} WHERE token_key = %s").format(
+                    self.table
+                ),
+                (_key(account, action, token),),
+            ).fetchone()
         return (str(row[0]), json.loads(row[1])) if row else None
 
-    def keep(self, account: str, action: str, token: str, fingerprint: str,
-             answer: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def keep(
+        self, account: str, action: str, token: str, fingerprint: str, answer: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
         """Keep ``answer`` unless another one was kept first; the one kept is returned."""
         with self.pool.connection() as conn:
-            conn.execute(sql.SQL("INSERT INTO {} (token_key, fingerprint, answer) "
-                                 "VALUES (%s, %s, %s) ON CONFLICT (token_key) DO NOTHING")
-                         .format(self.table), (_key(account, action, token), fingerprint,
-                                               json.dumps(answer, ensure_ascii=False)))
+            conn.execute(
+                sql.SQL(
+                    "INSERT INTO {} (token_key, fingerprint, answer) "
+                    "VALUES (%s, %s, %s) ON CONFLICT (token_key) DO NOTHING"
+                ).format(self.table),
+                (_key(account, action, token), fingerprint, json.dumps(answer, ensure_ascii=False)),
+            )
         kept = self.first(account, action, token)
         return kept if kept is not None else (fingerprint, answer)
 

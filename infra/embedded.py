@@ -29,8 +29,10 @@ def pg_dir(data_dir: Path) -> Path:
 def require_store(data_dir: Path) -> None:
     """Commands that only read never create a store: say where they looked instead."""
     if not (pg_dir(data_dir) / "PG_VERSION").exists():
-        raise NoStore(f"no store in {data_dir.resolve()} (looked for {pg_dir(data_dir)}); "
-                      "give --data-dir DIR of a store, or --database-url")
+        raise NoStore(
+            f"no store in {data_dir.resolve()} (looked for {pg_dir(data_dir)}); "
+            "give --data-dir DIR of a store, or --database-url"
+        )
 
 
 def import_pgserver() -> Any:
@@ -78,8 +80,7 @@ def postmaster_alive(server: Any) -> bool:
     info = getattr(server, "_postmaster_info", None)
     process = getattr(info, "process", None)
     try:
-        return bool(process and process.is_running()
-                    and process.status() != psutil.STATUS_ZOMBIE)
+        return bool(process and process.is_running() and process.status() != psutil.STATUS_ZOMBIE)
     except psutil.Error:
         return False
 
@@ -156,8 +157,9 @@ class Supervisor:
     """Watches the embedded postmaster; when it dies, starts it again (with a growing pause
     between attempts), saying why in the log and in ``state`` for the health answer."""
 
-    def __init__(self, embedded: EmbeddedPostgres, interval: float = 0.5,
-                 max_pause: float = 10.0) -> None:
+    def __init__(
+        self, embedded: EmbeddedPostgres, interval: float = 0.5, max_pause: float = 10.0
+    ) -> None:
         self.embedded = embedded
         self.interval = interval
         self.max_pause = max_pause
@@ -175,8 +177,13 @@ class Supervisor:
         self._thread.join(timeout=15)
 
     def describe(self) -> dict[str, Any]:
-        return {"kind": "embedded", "state": self.state, "restarts": self.restarts,
-                "last_error": self.last_error, "log": str(self.embedded.log_path)}
+        return {
+            "kind": "embedded",
+            "state": self.state,
+            "restarts": self.restarts,
+            "last_error": self.last_error,
+            "log": str(self.embedded.log_path),
+        }
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -184,8 +191,11 @@ class Supervisor:
                 self._recover()
 
     def _recover(self) -> None:
-        log.warning("the embedded PostgreSQL in %s stopped; starting it again (its log: %s)",
-                    self.embedded.data_dir, self.embedded.log_path)
+        log.warning(
+            "the embedded PostgreSQL in %s stopped; starting it again (its log: %s)",
+            self.embedded.data_dir,
+            self.embedded.log_path,
+        )
         pause = self.interval
         attempt = 0
         while not self._stop.is_set():
@@ -195,8 +205,13 @@ class Supervisor:
                 self.embedded.restart()
             except Exception as error:  # noqa: BLE001 - e.g. its old backends still hold memory
                 self.last_error = f"{type(error).__name__}: {error}"[:300]
-                log.warning("restarting the embedded PostgreSQL failed (attempt %d): %s; "
-                            "next try in %.1f s", attempt, self.last_error, pause)
+                log.warning(
+                    "restarting the embedded PostgreSQL failed (attempt %d): %s; "
+                    "next try in %.1f s",
+                    attempt,
+                    self.last_error,
+                    pause,
+                )
                 self._stop.wait(pause)
                 pause = min(pause * 2, self.max_pause)
                 continue
@@ -211,8 +226,9 @@ OPENED: dict[str, EmbeddedPostgres | Supervisor] = {}
 
 
 @contextmanager
-def embedded_store(data_dir: Path, verbose: bool = False, supervise: bool = False,
-                   interval: float = 0.5) -> Iterator[str]:
+def embedded_store(
+    data_dir: Path, verbose: bool = False, supervise: bool = False, interval: float = 0.5
+) -> Iterator[str]:
     """Start the data directory's PostgreSQL (supervised when asked), yield its URL, stop it."""
     embedded = EmbeddedPostgres(data_dir, verbose=verbose)
     url = embedded.start()
@@ -235,6 +251,9 @@ def describe_store(url: str) -> dict[str, Any]:
     if isinstance(opened, Supervisor):
         return opened.describe()
     if isinstance(opened, EmbeddedPostgres):
-        return {"kind": "embedded", "state": "running, not supervised by this process",
-                "log": str(opened.log_path)}
+        return {
+            "kind": "embedded",
+            "state": "running, not supervised by this process",
+            "log": str(opened.log_path),
+        }
     return {"kind": "external", "state": "not managed here: its operator restarts it"}

@@ -29,8 +29,12 @@ def event_time(state: dict[str, Any]) -> datetime | None:
     return datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
 
 
-def export_lines(app: PrivateLinkApp, since: datetime | None = None,
-                 until: datetime | None = None, account: str | None = None) -> Iterator[str]:
+def export_lines(
+    app: PrivateLinkApp,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    account: str | None = None,
+) -> Iterator[str]:
     """One JSON object per event, oldest first, numbered from 1 without gaps."""
     owned = owned_aggregates(app, account) if account else None
     position = 0
@@ -42,9 +46,16 @@ def export_lines(app: PrivateLinkApp, since: datetime | None = None,
         if moment is not None and ((since and moment < since) or (until and moment > until)):
             continue
         position += 1
-        yield json.dumps({"position": position, "originator_id": str(notification.originator_id),
-                          "originator_version": notification.originator_version,
-                          "topic": notification.topic, "state": state}, sort_keys=True)
+        yield json.dumps(
+            {
+                "position": position,
+                "originator_id": str(notification.originator_id),
+                "originator_version": notification.originator_version,
+                "topic": notification.topic,
+                "state": state,
+            },
+            sort_keys=True,
+        )
 
 
 def all_notifications(app: PrivateLinkApp) -> Iterator[Any]:
@@ -59,8 +70,11 @@ def all_notifications(app: PrivateLinkApp) -> Iterator[Any]:
 
 def owned_aggregates(app: PrivateLinkApp, account: str) -> set[UUID]:
     """Aggregates whose first event was recorded by the account."""
-    return {n.originator_id for n in all_notifications(app)
-            if n.originator_version == 1 and json.loads(n.state).get("actor") == account}
+    return {
+        n.originator_id
+        for n in all_notifications(app)
+        if n.originator_version == 1 and json.loads(n.state).get("actor") == account
+    }
 
 
 @dataclass(frozen=True)
@@ -77,17 +91,27 @@ def read_events(lines: Iterable[str]) -> list[StoredEvent]:
     for number, line in enumerate(lines, 1):
         record = parse_line(number, line)
         if record["position"] != number:
-            raise ImportRefused(f"line {number}: position {record['position']} leaves a gap "
-                                f"(expected {number})")
+            raise ImportRefused(
+                f"line {number}: position {record['position']} leaves a gap (expected {number})"
+            )
         originator = UUID(record["originator_id"])
         labels.setdefault(originator, resource_label(record["state"]))
         expected = versions.get(originator, 0) + 1
         if record["originator_version"] != expected:
-            raise ImportRefused(version_gap(number, originator, labels[originator], expected,
-                                            record["originator_version"]))
+            raise ImportRefused(
+                version_gap(
+                    number, originator, labels[originator], expected, record["originator_version"]
+                )
+            )
         versions[originator] = expected
-        events.append(StoredEvent(originator_id=originator, originator_version=expected,
-                                  topic=record["topic"], state=json.dumps(record["state"]).encode()))
+        events.append(
+            StoredEvent(
+                originator_id=originator,
+                originator_version=expected,
+                topic=record["topic"],
+                state=json.dumps(record["state"]).encode(),
+            )
+        )
     return events
 
 
@@ -108,9 +132,11 @@ def version_gap(number: int, originator: UUID, label: str, expected: int, found:
         what = f"version {found}, so version {expected} is missing"
     else:
         what = f"version {found}, so versions {expected} to {found - 1} are missing"
-    return (f"line {number}: aggregate {name}: expected version {expected} but found "
-            f"{what}. The source store has a gap in its log; `privatelink check` on it names "
-            "every such aggregate.")
+    return (
+        f"line {number}: aggregate {name}: expected version {expected} but found "
+        f"{what}. The source store has a gap in its log; `privatelink check` on it names "
+        "every such aggregate."
+    )
 
 
 def parse_line(number: int, line: str) -> dict[str, Any]:
@@ -121,8 +147,9 @@ def parse_line(number: int, line: str) -> dict[str, Any]:
         UUID(record["originator_id"])
         if not isinstance(record["state"], dict) or not isinstance(record["topic"], str):
             raise TypeError("state must be an object and topic a string")
-        if not isinstance(record["position"], int) or \
-                not isinstance(record["originator_version"], int):
+        if not isinstance(record["position"], int) or not isinstance(
+            record["originator_version"], int
+        ):
             raise TypeError("position and originator_version must be integers")
     except (ValueError, TypeError, AttributeError) as error:
         raise ImportRefused(f"line {number}: broken record ({error})") from None
@@ -134,5 +161,5 @@ def import_events(app: PrivateLinkApp, source: IO[str]) -> Imported:
         raise ImportRefused("the store is not empty; import needs an empty store")
     events = read_events(line for line in source if line.strip())
     for start in range(0, len(events), BATCH):
-        app.recorder.insert_events(events[start:start + BATCH])
+        app.recorder.insert_events(events[start : start + BATCH])
     return Imported(len(events), len({e.originator_id for e in events}))

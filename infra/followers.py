@@ -94,8 +94,9 @@ class LogFollower:
     def _follow(self, listener: psycopg.Connection) -> None:
         while not self._stop.is_set():
             self._wake.clear()
-            batch = list(self.app.recorder.select_notifications(
-                start=self.position + 1, limit=BATCH))
+            batch = list(
+                self.app.recorder.select_notifications(start=self.position + 1, limit=BATCH)
+            )
             if batch:
                 self.process(batch)
                 self.position = batch[-1].id
@@ -119,8 +120,9 @@ class Projector(LogFollower):
 
     name = "projector"
 
-    def __init__(self, app: PrivateLinkApp, url: str, views: PostgresViews,
-                 watcher: PositionWatcher) -> None:
+    def __init__(
+        self, app: PrivateLinkApp, url: str, views: PostgresViews, watcher: PositionWatcher
+    ) -> None:
         super().__init__(app, url)
         self.views = views
         self.watcher = watcher
@@ -148,8 +150,12 @@ class ProvisionerRunner(LogFollower):
 
     name = "provisioner"
 
-    def __init__(self, app: PrivateLinkApp, url: str,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        app: PrivateLinkApp,
+        url: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         super().__init__(app, url)
         self.clock = clock
 
@@ -179,5 +185,3 @@ class ProvisionerRunner(LogFollower):
         delay = (due - self.clock()).total_seconds()
         if delay > 0:
             self._stop.wait(delay)
-
-

@@ -38,8 +38,11 @@ def probe_store(runtime: Any) -> tuple[bool, str, int | None]:
 def follower_state(follower: Any, head: int | None) -> dict[str, Any]:
     thread = getattr(follower, "_thread", None)
     position = int(getattr(follower, "position", 0))
-    return {"running": bool(thread and thread.is_alive()), "position": position,
-            "backlog": None if head is None else max(0, head - position)}
+    return {
+        "running": bool(thread and thread.is_alive()),
+        "position": position,
+        "backlog": None if head is None else max(0, head - position),
+    }
 
 
 def writer_state(runtime: Any) -> dict[str, Any] | None:
@@ -47,8 +50,11 @@ def writer_state(runtime: Any) -> dict[str, Any] | None:
     if executor is None:
         return None
     stuck_for = getattr(executor, "stuck_for", None)
-    return {"running": executor.thread.is_alive(), "queued": executor.jobs.qsize(),
-            "busy_seconds": round(stuck_for(), 3) if callable(stuck_for) else None}
+    return {
+        "running": executor.thread.is_alive(),
+        "queued": executor.jobs.qsize(),
+        "busy_seconds": round(stuck_for(), 3) if callable(stuck_for) else None,
+    }
 
 
 def store_state(runtime: Any) -> dict[str, Any]:
@@ -61,8 +67,10 @@ def check_health(runtime: Any) -> tuple[bool, dict[str, Any]]:
     """(healthy, the health document)."""
     reachable, error, head = probe_store(runtime)
     problems = [] if reachable else [f"store unreachable: {error}"]
-    followers = {getattr(f, "name", type(f).__name__): follower_state(f, head)
-                 for f in getattr(runtime, "followers", [])}
+    followers = {
+        getattr(f, "name", type(f).__name__): follower_state(f, head)
+        for f in getattr(runtime, "followers", [])
+    }
     for name, state in followers.items():
         if not state["running"]:
             problems.append(f"{name} is not running")
@@ -74,18 +82,26 @@ def check_health(runtime: Any) -> tuple[bool, dict[str, Any]]:
     if getattr(runtime.watcher, "unsure", False):
         problems.append("the projector lost the store; the views are not confirmed yet")
     if behind > 0:
-        problems.append(f"the views are being rebuilt after the store restarted ({behind} "
-                        "events to go)")
+        problems.append(
+            f"the views are being rebuilt after the store restarted ({behind} events to go)"
+        )
     lag = runtime.lag.summary() if getattr(runtime, "lag", None) else {}
     document = {
         "status": "ok" if not problems else "unavailable",
         "problems": problems,
         "version": version(),
-        "store": {"reachable": reachable, "error": error, "log_position": head,
-                  **store_state(runtime)},
-        "views": {"position": views_position,
-                  "lag_events": None if head is None else max(0, head - views_position),
-                  "lag_ms_p50": lag.get("p50_ms"), "lag_ms_p99": lag.get("p99_ms")},
+        "store": {
+            "reachable": reachable,
+            "error": error,
+            "log_position": head,
+            **store_state(runtime),
+        },
+        "views": {
+            "position": views_position,
+            "lag_events": None if head is None else max(0, head - views_position),
+            "lag_ms_p50": lag.get("p50_ms"),
+            "lag_ms_p99": lag.get("p99_ms"),
+        },
         "provisioner": followers.get("provisioner"),
         "projector": followers.get("projector"),
         "writer": writer,

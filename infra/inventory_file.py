@@ -91,8 +91,11 @@ def _refuse_repeated_keys_of(node: yaml.MappingNode) -> None:
             key = (key_node.tag, key_node.value)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    "while reading a mapping", node.start_mark,
-                    f"found duplicate key {key_node.value!r}", key_node.start_mark)
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"found duplicate key {key_node.value!r}",
+                    key_node.start_mark,
+                )
             seen.add(key)
 
 

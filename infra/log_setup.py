@@ -16,8 +16,12 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     if fmt == "json":
         from pythonjsonlogger.json import JsonFormatter
 
-        handler.setFormatter(JsonFormatter(JSON_FIELDS, rename_fields={
-            "asctime": "time", "levelname": "level", "name": "logger"}))
+        handler.setFormatter(
+            JsonFormatter(
+                JSON_FIELDS,
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            )
+        )
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     root = logging.getLogger()

@@ -40,31 +40,52 @@ class LagMeter:
                 self.lags.clear()
         if not lags:
             return {"count": 0, "p50_ms": 0.0, "p99_ms": 0.0}
-        return {"count": len(lags), "p50_ms": lags[len(lags) // 2] * 1000,
-                "p99_ms": lags[min(len(lags) - 1, int(len(lags) * 0.99))] * 1000}
+        return {
+            "count": len(lags),
+            "p50_ms": lags[len(lags) // 2] * 1000,
+            "p99_ms": lags[min(len(lags) - 1, int(len(lags) * 0.99))] * 1000,
+        }
 
 
 class ServerMetrics:
     """The server's Prometheus metrics, in a registry of its own (one per server app)."""
 
-    LATENCY_BUCKETS = (.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10)
+    LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
     def __init__(self, runtime: object) -> None:
         from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
         self.registry = CollectorRegistry()
-        self.requests = Counter("privatelink_requests", "Cloud API requests answered",
-                                ["action", "code"], registry=self.registry)
-        self.latency = Histogram("privatelink_request_seconds", "Cloud API answer time",
-                                 ["action"], buckets=self.LATENCY_BUCKETS, registry=self.registry)
+        self.requests = Counter(
+            "privatelink_requests",
+            "Cloud API requests answered",
+            ["action", "code"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "privatelink_request_seconds",
+            "Cloud API answer time",
+            ["action"],
+            buckets=self.LATENCY_BUCKETS,
+            registry=self.registry,
+        )
         self.projection_lag = Histogram(
-            "privatelink_projection_lag_seconds", "Commit of an event to its view rows",
-            buckets=self.LATENCY_BUCKETS, registry=self.registry)
-        self.batch_size = Histogram("privatelink_writer_batch_size", "Commands per writer commit",
-                                    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
-                                    registry=self.registry)
-        views = Gauge("privatelink_views_position", "Last event position the views applied",
-                      registry=self.registry)
+            "privatelink_projection_lag_seconds",
+            "Commit of an event to its view rows",
+            buckets=self.LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.batch_size = Histogram(
+            "privatelink_writer_batch_size",
+            "Commands per writer commit",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+            registry=self.registry,
+        )
+        views = Gauge(
+            "privatelink_views_position",
+            "Last event position the views applied",
+            registry=self.registry,
+        )
         views.set_function(lambda: float(runtime.watcher.position))  # type: ignore[attr-defined]
 
     def observe_request(self, action: str, code: str, seconds: float) -> None:

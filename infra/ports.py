@@ -27,9 +27,11 @@ def busy(listeners: list[Listener]) -> str | None:
             if problem is not None:
                 protocol = "TCP" if kind == socket.SOCK_STREAM else "UDP"
                 other = f", or {listener.alternative}" if listener.alternative else ""
-                return (f"cannot {listener.purpose} on {listener.host}:{listener.port} "
-                        f"({protocol}: {problem}); choose another port with {listener.flag}"
-                        f"{other}")
+                return (
+                    f"cannot {listener.purpose} on {listener.host}:{listener.port} "
+                    f"({protocol}: {problem}); choose another port with {listener.flag}"
+                    f"{other}"
+                )
     return None
 
 

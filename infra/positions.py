@@ -19,8 +19,7 @@ log = logging.getLogger("privatelink")
 class PositionWatcher:
     """Knows the highest position the views reached, and wakes those waiting for it."""
 
-    def __init__(self, initial: int = 0,
-                 on_advance: Callable[[int], None] | None = None) -> None:
+    def __init__(self, initial: int = 0, on_advance: Callable[[int], None] | None = None) -> None:
         self._position = initial
         self.high_water = initial
         """The highest position the views ever reached here: answers were given from it."""
@@ -57,8 +56,12 @@ class PositionWatcher:
         with self._changed:
             self.unsure = False
             if position < self._position:
-                log.warning("the views went back from position %d to %d (the store restarted); "
-                            "reads wait until they are rebuilt", self._position, position)
+                log.warning(
+                    "the views went back from position %d to %d (the store restarted); "
+                    "reads wait until they are rebuilt",
+                    self._position,
+                    position,
+                )
                 self._position = position
             self._changed.notify_all()
 
@@ -69,7 +72,8 @@ class PositionWatcher:
             return True
         with self._changed:
             return self._changed.wait_for(
-                lambda: self._position >= self.high_water and not self.unsure, timeout)
+                lambda: self._position >= self.high_water and not self.unsure, timeout
+            )
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """True once the views reached ``position``; False after ``timeout`` seconds."""

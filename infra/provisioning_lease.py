@@ -43,10 +43,12 @@ class ProvisioningLease:
     def acquire(self) -> bool:
         """Take the lock if it is free; False when another session holds it."""
         if self.conn is None or self.conn.closed:
-            self.conn = psycopg.connect(self.url, autocommit=True,
-                                        connect_timeout=max(1, round(self.connect_timeout)))
-        row = self.conn.execute("SELECT pg_try_advisory_lock(hashtext(%s), hashtext(%s))",
-                                (LOCK_NAME, self.schema)).fetchone()
+            self.conn = psycopg.connect(
+                self.url, autocommit=True, connect_timeout=max(1, round(self.connect_timeout))
+            )
+        row = self.conn.execute(
+            "SELECT pg_try_advisory_lock(hashtext(%s), hashtext(%s))", (LOCK_NAME, self.schema)
+        ).fetchone()
         return bool(row and row[0])
 
     def alive(self) -> bool:
@@ -71,15 +73,17 @@ def lease_holder(conn: psycopg.Connection[Any], schema: str) -> int | None:
     row = conn.execute(
         "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2 "
         "AND classid = hashtext(%s)::oid AND objid = hashtext(%s)::oid",
-        (LOCK_NAME, schema)).fetchone()
+        (LOCK_NAME, schema),
+    ).fetchone()
     return int(row[0]) if row else None
 
 
 class LeasedProvisionerRunner(ProvisionerRunner):
     """The provisioner, run only while this process holds the schema's provisioning lease."""
 
-    def __init__(self, app: PrivateLinkApp, url: str, schema: str,
-                 retry: float = RETRY_SECONDS) -> None:
+    def __init__(
+        self, app: PrivateLinkApp, url: str, schema: str, retry: float = RETRY_SECONDS
+    ) -> None:
         super().__init__(app, url)
         self.lease = ProvisioningLease(url, schema)
         self.retry = retry

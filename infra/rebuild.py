@@ -16,8 +16,12 @@ from privatelink.projections.views import ViewsProjection
 BATCH = 5000
 
 
-def rebuild_views(app: PrivateLinkApp, target: PostgresViews,
-                  progress: Callable[[int], None] | None = None, until: int | None = None) -> int:
+def rebuild_views(
+    app: PrivateLinkApp,
+    target: PostgresViews,
+    progress: Callable[[int], None] | None = None,
+    until: int | None = None,
+) -> int:
     """Project every event (up to ``until``) into ``target``, a batch per transaction.
 
     Reading and projecting the next batch overlaps with writing the last one (a writer
@@ -27,8 +31,9 @@ def rebuild_views(app: PrivateLinkApp, target: PostgresViews,
     target.create_tables()
     writes: queue.Queue[tuple[list[Op], int] | None] = queue.Queue(maxsize=2)
     failures: list[BaseException] = []
-    writer = threading.Thread(target=_write, args=(target, writes, failures, progress),
-                              name="rebuild-writer", daemon=True)
+    writer = threading.Thread(
+        target=_write, args=(target, writes, failures, progress), name="rebuild-writer", daemon=True
+    )
     writer.start()
     try:
         position = _project(app, target.position(), until, writes, failures)
@@ -40,13 +45,16 @@ def rebuild_views(app: PrivateLinkApp, target: PostgresViews,
     return position
 
 
-def _project(app: PrivateLinkApp, position: int, until: int | None,
-             writes: queue.Queue[tuple[list[Op], int] | None],
-             failures: list[BaseException]) -> int:
+def _project(
+    app: PrivateLinkApp,
+    position: int,
+    until: int | None,
+    writes: queue.Queue[tuple[list[Op], int] | None],
+    failures: list[BaseException],
+) -> int:
     projection = ViewsProjection()
     while not failures:
-        batch = list(app.recorder.select_notifications(start=position + 1, limit=BATCH,
-                                                       stop=until))
+        batch = list(app.recorder.select_notifications(start=position + 1, limit=BATCH, stop=until))
         if not batch:
             break
         ops: list[Op] = []
@@ -57,8 +65,12 @@ def _project(app: PrivateLinkApp, position: int, until: int | None,
     return position
 
 
-def _write(target: PostgresViews, writes: queue.Queue[tuple[list[Op], int] | None],
-           failures: list[BaseException], progress: Callable[[int], None] | None) -> None:
+def _write(
+    target: PostgresViews,
+    writes: queue.Queue[tuple[list[Op], int] | None],
+    failures: list[BaseException],
+    progress: Callable[[int], None] | None,
+) -> None:
     while (item := writes.get()) is not None:
         if failures:
             continue
@@ -74,19 +86,31 @@ def _write(target: PostgresViews, writes: queue.Queue[tuple[list[Op], int] | Non
 def replace_live_views(live: PostgresViews, rebuilt: PostgresViews) -> None:
     """Swap the rebuilt tables in for the live ones, atomically."""
     with live.pool.connection() as conn, conn.transaction():
-        conn.execute(sql.SQL("DROP TABLE {}, {}, {}").format(live.table, live.tracking,
-                                                           live.dns.table))
-        for old, new in ((rebuilt.table_name, live.table_name),
-                         (rebuilt.tracking_name, live.tracking_name),
-                         (rebuilt.dns.table_name, live.dns.table_name)):
-            conn.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(
-                sql.Identifier(live.schema, old), sql.Identifier(new)))
+        conn.execute(
+            sql.SQL("DROP TABLE {}, {}, {}").format(live.table, live.tracking, live.dns.table)
+        )
+        for old, new in (
+            (rebuilt.table_name, live.table_name),
+            (rebuilt.tracking_name, live.tracking_name),
+            (rebuilt.dns.table_name, live.dns.table_name),
+        ):
+            conn.execute(
+                sql.SQL("ALTER TABLE {} RENAME TO {}").format(
+                    sql.Identifier(live.schema, old), sql.Identifier(new)
+                )
+            )
         for suffix in ("_owner_idx", "_parent_idx"):
-            conn.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
-                sql.Identifier(live.schema, rebuilt.table_name + suffix),
-                sql.Identifier(live.table_name + suffix)))
+            conn.execute(
+                sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+                    sql.Identifier(live.schema, rebuilt.table_name + suffix),
+                    sql.Identifier(live.table_name + suffix),
+                )
+            )
         for suffix in ("_endpoint_idx", "_position_idx"):
-            conn.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
-                sql.Identifier(live.schema, rebuilt.dns.table_name + suffix),
-                sql.Identifier(live.dns.table_name + suffix)))
+            conn.execute(
+                sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+                    sql.Identifier(live.schema, rebuilt.dns.table_name + suffix),
+                    sql.Identifier(live.dns.table_name + suffix),
+                )
+            )
         conn.execute("SELECT pg_notify(%s, %s)", (live.channel, "0"))

@@ -33,15 +33,17 @@ class PlainProcessRecorder(PostgresProcessRecorder):
         # Every statement on the event store's connections (reads too) has a budget; this
         # recorder is built before the pool opens its first connection.
         datastore.pool.kwargs.setdefault(
-            "options", f"-c statement_timeout={int(self.write_budget_seconds * 1000)}")
+            "options", f"-c statement_timeout={int(self.write_budget_seconds * 1000)}"
+        )
         super().__init__(datastore, **kwargs)
 
-    def insert_events(self, stored_events: Sequence[StoredEvent],
-                      **kwargs: Any) -> Sequence[int] | None:
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         budget = sql.SQL("SET LOCAL statement_timeout = {}").format(
-            sql.Literal(f"{int(self.write_budget_seconds * 1000)}ms"))
-        with self.datastore.get_connection() as conn, conn.transaction(), \
-                conn.cursor() as curs:
+            sql.Literal(f"{int(self.write_budget_seconds * 1000)}ms")
+        )
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             curs.execute(budget)
             self._insert_events(curs, stored_events, **kwargs)
             if not stored_events:

@@ -16,22 +16,32 @@ LARGE = 20_000
 def truncate_schema(url: str, schema: str) -> list[str]:
     """Empty every table of ``schema`` and restart its sequences; the names of the tables."""
     with psycopg.connect(url, autocommit=True) as conn:
-        tables = [row[0] for row in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY 1", (schema,))]
-        sequences = [row[0] for row in conn.execute(
-            "SELECT sequencename FROM pg_sequences WHERE schemaname = %s", (schema,))]
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY 1", (schema,)
+            )
+        ]
+        sequences = [
+            row[0]
+            for row in conn.execute(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = %s", (schema,)
+            )
+        ]
         with conn.transaction():
             large = []
             for table in tables:
                 name = sql.Identifier(schema, table)
-                if conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} OFFSET %s)").format(
-                        name), (LARGE,)).fetchone()[0]:  # type: ignore[index]
+                if conn.execute(
+                    sql.SQL("SELECT EXISTS (SELECT 1 FROM {} OFFSET %s)").format(name), (LARGE,)
+                ).fetchone()[0]:  # type: ignore[index]
                     large.append(name)
                 else:
                     conn.execute(sql.SQL("DELETE FROM {}").format(name))
             if large:
                 conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(large)))
             for sequence in sequences:
-                conn.execute(sql.SQL("ALTER SEQUENCE {} RESTART").format(
-                    sql.Identifier(schema, sequence)))
+                conn.execute(
+                    sql.SQL("ALTER SEQUENCE {} RESTART").format(sql.Identifier(schema, sequence))
+                )
     return tables

@@ -15,7 +15,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PRIVATELINK_", extra="ignore")
 
     database_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("DATABASE_URL", "PRIVATELINK_DATABASE_URL"))
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "PRIVATELINK_DATABASE_URL")
+    )
     data_dir: Path = Path(".privatelink")
     # The embedded PostgreSQL's own output on the console too (it always goes to
     # DATA_DIR/postgres.log); and whether a server restarts it when it dies.

@@ -23,7 +23,7 @@ def first_difference(rebuilt: list[Row], live: list[Row]) -> str | None:
         found = field_difference(as_fields(ours[where]), as_fields(theirs[where]))
         if found is not None:
             field, old, new = found
-            return (f"{name} field {field}: rebuilt {short(old)} but live {short(new)}")
+            return f"{name} field {field}: rebuilt {short(old)} but live {short(new)}"
     return None
 
 

@@ -32,8 +32,9 @@ class PostgresWriteTurn:
 
     def _connection(self) -> psycopg.Connection[Any]:
         if self.conn is None or self.conn.closed:
-            self.conn = psycopg.connect(self.url, autocommit=True,
-                                        connect_timeout=max(1, round(self.wait_seconds)))
+            self.conn = psycopg.connect(
+                self.url, autocommit=True, connect_timeout=max(1, round(self.wait_seconds))
+            )
             self.conn.execute(f"SET lock_timeout = '{int(self.wait_seconds * 1000)}ms'")
         return self.conn
 
@@ -42,8 +43,8 @@ class PostgresWriteTurn:
         for attempt in (1, 2):
             try:
                 self._connection().execute(
-                    "SELECT pg_advisory_lock(hashtext(%s), hashtext(%s))",
-                    (LOCK_NAME, self.schema))
+                    "SELECT pg_advisory_lock(hashtext(%s), hashtext(%s))", (LOCK_NAME, self.schema)
+                )
                 return
             except psycopg.OperationalError:
                 # A connection that broke while idle (PostgreSQL restarted), as opposed to a
@@ -61,8 +62,9 @@ class PostgresWriteTurn:
         if self.conn is None:
             return
         try:
-            self.conn.execute("SELECT pg_advisory_unlock(hashtext(%s), hashtext(%s))",
-                              (LOCK_NAME, self.schema))
+            self.conn.execute(
+                "SELECT pg_advisory_unlock(hashtext(%s), hashtext(%s))", (LOCK_NAME, self.schema)
+            )
         except psycopg.Error:
             log.warning("the write turn's connection broke; it is released with it")
             self.close()

@@ -15,8 +15,11 @@ def service_attribute(service: Any) -> dict[str, Any]:
     """What GetVpcEndpointServiceAttribute answers for this state of the service."""
     facts = SimpleNamespace(**vars(service), timestamp=service.created_on)
     doc = docs.service_doc(facts)
-    doc.update(ServiceStatus=service.status, ConnectBandwidth=service.connect_bandwidth,
-               Zones=service.zones)
+    doc.update(
+        ServiceStatus=service.status,
+        ConnectBandwidth=service.connect_bandwidth,
+        Zones=service.zones,
+    )
     return doc
 
 
@@ -31,8 +34,9 @@ def endpoint_attribute(endpoint: Any, service: Any | None) -> dict[str, Any]:
         doc["ConnectionStatus"] = ConnectionStatus.SERVICE_DELETED
     elif connection is not None:
         doc.update(ConnectionStatus=connection["status"], Bandwidth=connection["bandwidth"])
-    doc["Zones"] = [zone_attribute(facts, zone, connection) for _, zone in
-                    sorted(endpoint.zones.items())]
+    doc["Zones"] = [
+        zone_attribute(facts, zone, connection) for _, zone in sorted(endpoint.zones.items())
+    ]
     return doc
 
 
@@ -40,12 +44,16 @@ def endpoint_facts(endpoint: Any) -> SimpleNamespace:
     return SimpleNamespace(**vars(endpoint), actor=endpoint.owner, timestamp=endpoint.created_on)
 
 
-def zone_attribute(facts: Any, zone: dict[str, str], connection: dict[str, Any] | None
-                   ) -> dict[str, Any]:
+def zone_attribute(
+    facts: Any, zone: dict[str, str], connection: dict[str, Any] | None
+) -> dict[str, Any]:
     doc = docs.zone_doc(facts, zone)
     zc = (connection or {}).get("zones", {}).get(zone["zone_id"])
     if zc is not None:
-        doc.update(ZoneStatus=zc["status"], ResourceId=zc["resource_id"] or "",
-                   ReplacedResourceId=zc["replaced_resource_id"] or "",
-                   ReplacedEniId=zc["replaced_eni_id"] or "")
+        doc.update(
+            ZoneStatus=zc["status"],
+            ResourceId=zc["resource_id"] or "",
+            ReplacedResourceId=zc["replaced_resource_id"] or "",
+            ReplacedEniId=zc["replaced_eni_id"] or "",
+        )
     return doc

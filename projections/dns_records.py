@@ -52,9 +52,15 @@ class NameRow:
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> NameRow:
         zones = tuple(ZoneAddress(**z) for z in doc.get("zones", ()))
-        return cls(doc["name"], doc["endpoint_id"], doc["vpc_id"], zones,
-                   bool(doc.get("affinity")), bool(doc.get("dual_stack")),
-                   doc.get("forwarding"))
+        return cls(
+            doc["name"],
+            doc["endpoint_id"],
+            doc["vpc_id"],
+            zones,
+            bool(doc.get("affinity")),
+            bool(doc.get("dual_stack")),
+            doc.get("forwarding"),
+        )
 
     def records(self) -> list[tuple[str, str, str]]:
         """(type, address, zone) of every record of the name."""
@@ -86,54 +92,86 @@ def endpoint_names(rows: EndpointRows) -> list[NameRow]:
     endpoint_id, vpc_id = str(endpoint.get("EndpointId", "")), str(endpoint.get("VpcId", ""))
     dual = endpoint.get("AddressIpVersion") == "DualStack"
     affinity = bool(endpoint.get("ZoneAffinityEnabled")) and bool(
-        (rows.service or {}).get("ZoneAffinityEnabled"))
+        (rows.service or {}).get("ZoneAffinityEnabled")
+    )
     forwarding = _forwarding(endpoint, zones, rows.connection)
     names: list[NameRow] = []
     if endpoint.get("EndpointDomain"):
-        names.append(NameRow(normalize(endpoint["EndpointDomain"]), endpoint_id, vpc_id,
-                             available, affinity, dual, forwarding))
+        names.append(
+            NameRow(
+                normalize(endpoint["EndpointDomain"]),
+                endpoint_id,
+                vpc_id,
+                available,
+                affinity,
+                dual,
+                forwarding,
+            )
+        )
     # Zone domains carry no forwarding facts: the endpoint domain's row has them all.
     for zone in zones:
         if zone.get("ZoneDomain"):
-            names.append(NameRow(
-                normalize(zone["ZoneDomain"]), endpoint_id, vpc_id,
-                tuple(a for a in available if a.zone_id == zone["ZoneId"]), False, dual))
+            names.append(
+                NameRow(
+                    normalize(zone["ZoneDomain"]),
+                    endpoint_id,
+                    vpc_id,
+                    tuple(a for a in available if a.zone_id == zone["ZoneId"]),
+                    False,
+                    dual,
+                )
+            )
     return names
 
 
-def available_zones(endpoint: dict[str, Any],
-                    zones: Iterable[dict[str, Any]]) -> tuple[ZoneAddress, ...]:
+def available_zones(
+    endpoint: dict[str, Any], zones: Iterable[dict[str, Any]]
+) -> tuple[ZoneAddress, ...]:
     """ACC-4: nothing unless the provider accepted the connection; DNS-5: no unhealthy zone."""
     if endpoint.get("ConnectionStatus") != ConnectionStatus.CONNECTED:
         return ()
     return tuple(
         ZoneAddress(z["ZoneId"], z.get("EniIp", ""), z.get("ZoneIpv6Address", ""))
         for z in sorted(zones, key=lambda z: str(z.get("ZoneId", "")))
-        if z.get("ZoneStatus") in SERVING and z.get("_healthy", True) is not False
-        and z.get("EniIp"))
+        if z.get("ZoneStatus") in SERVING
+        and z.get("_healthy", True) is not False
+        and z.get("EniIp")
+    )
 
 
-FORWARDING_ZONE_FIELDS = ("ZoneId", "ZoneStatus", "EniId", "EniIp", "ResourceId",
-                          "ReplacedEniId", "ReplacedResourceId")
+FORWARDING_ZONE_FIELDS = (
+    "ZoneId",
+    "ZoneStatus",
+    "EniId",
+    "EniIp",
+    "ResourceId",
+    "ReplacedEniId",
+    "ReplacedResourceId",
+)
 
 
-def _forwarding(endpoint: dict[str, Any], zones: list[dict[str, Any]],
-                connection: dict[str, Any] | None) -> dict[str, Any]:
+def _forwarding(
+    endpoint: dict[str, Any], zones: list[dict[str, Any]], connection: dict[str, Any] | None
+) -> dict[str, Any]:
     bandwidth = (connection or endpoint).get("Bandwidth") or 0
     return {
         "ConnectionStatus": endpoint.get("ConnectionStatus", ""),
         "Bandwidth": bandwidth,
-        "Zones": [{k: z.get(k, "") for k in FORWARDING_ZONE_FIELDS}
-                  for z in sorted(zones, key=lambda z: str(z.get("ZoneId", "")))],
+        "Zones": [
+            {k: z.get(k, "") for k in FORWARDING_ZONE_FIELDS}
+            for z in sorted(zones, key=lambda z: str(z.get("ZoneId", "")))
+        ],
     }
 
 
-def names_as_of(attribute: dict[str, Any], healthy: dict[str, bool],
-                service_affinity: bool) -> list[NameRow]:
+def names_as_of(
+    attribute: dict[str, Any], healthy: dict[str, bool], service_affinity: bool
+) -> list[NameRow]:
     """The name rows of an endpoint from its Get answer of a past moment (time travel):
     ``attribute`` is ``projections.attributes.endpoint_attribute``'s document, ``healthy``
     the zones' health in the service at that moment."""
     zones = [{**z, "_healthy": healthy.get(z["ZoneId"], True)} for z in attribute["Zones"]]
     endpoint = {k: v for k, v in attribute.items() if k != "Zones"}
-    return endpoint_names(EndpointRows(endpoint, zones, None,
-                                       {"ZoneAffinityEnabled": service_affinity}))
+    return endpoint_names(
+        EndpointRows(endpoint, zones, None, {"ZoneAffinityEnabled": service_affinity})
+    )

@@ -54,21 +54,33 @@ def service_doc(e: Any) -> dict[str, Any]:
 
 
 def supported_regions(home: str, regions: list[str]) -> list[dict[str, str]]:
-    return [{"ServiceRegionId": home, "SupportedRegionId": r,
-             "RegionServiceStatus": RegionServiceStatus.AVAILABLE,
-             "RegionBusinessStatus": BusinessStatus.NORMAL} for r in regions]
+    return [
+        {
+            "ServiceRegionId": home,
+            "SupportedRegionId": r,
+            "RegionServiceStatus": RegionServiceStatus.AVAILABLE,
+            "RegionBusinessStatus": BusinessStatus.NORMAL,
+        }
+        for r in regions
+    ]
 
 
 SERVICE_FIELDS = {
-    "description": "ServiceDescription", "auto_accept": "AutoAcceptEnabled",
-    "zone_affinity": "ZoneAffinityEnabled", "address_ip_version": "AddressIpVersion",
-    "ipv6": "ServiceSupportIPv6", "connect_bandwidth": "ConnectBandwidth",
+    "description": "ServiceDescription",
+    "auto_accept": "AutoAcceptEnabled",
+    "zone_affinity": "ZoneAffinityEnabled",
+    "address_ip_version": "AddressIpVersion",
+    "ipv6": "ServiceSupportIPv6",
+    "connect_bandwidth": "ConnectBandwidth",
 }
 
 ENDPOINT_FIELDS = {
-    "name": "EndpointName", "description": "EndpointDescription",
-    "zone_affinity": "ZoneAffinityEnabled", "address_ip_version": "AddressIpVersion",
-    "cross_region_bandwidth": "CrossRegionBandwidth", "policy_document": "PolicyDocument",
+    "name": "EndpointName",
+    "description": "EndpointDescription",
+    "zone_affinity": "ZoneAffinityEnabled",
+    "address_ip_version": "AddressIpVersion",
+    "cross_region_bandwidth": "CrossRegionBandwidth",
+    "policy_document": "PolicyDocument",
 }
 
 
@@ -131,8 +143,9 @@ def zone_doc(endpoint: Any, zone: dict[str, str]) -> dict[str, Any]:
         "ZoneIpv6Address": zone.get("ipv6", ""),
         "VSwitchId": zone["vswitch_id"],
         "RegionId": endpoint.region,
-        "ZoneDomain": zone_domain(endpoint.endpoint_id, zone["zone_id"], endpoint.service_id,
-                                  endpoint.service_region),
+        "ZoneDomain": zone_domain(
+            endpoint.endpoint_id, zone["zone_id"], endpoint.service_id, endpoint.service_region
+        ),
         "ResourceId": "",
         "ReplacedEniId": "",
         "ReplacedResourceId": "",

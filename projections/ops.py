@@ -80,8 +80,14 @@ def compact(ops: list[Op]) -> list[Op]:
         before = pending.get(key)
         if isinstance(op, Patch):
             if isinstance(before, Put):
-                op = Put(before.kind, before.key, before.owner, before.region,
-                         {**before.doc, **op.fields}, before.parent)
+                op = Put(
+                    before.kind,
+                    before.key,
+                    before.owner,
+                    before.region,
+                    {**before.doc, **op.fields},
+                    before.parent,
+                )
             elif isinstance(before, Patch):
                 op = Patch(op.kind, op.key, {**before.fields, **op.fields})
             elif isinstance(before, Delete):

@@ -57,8 +57,9 @@ class ViewsProjection:
         a rebuild)."""
         handler = self._handlers.get(type(event))
         if handler is None:
-            handler = self._handlers[type(event)] = vars(ViewsProjection)["ops"].dispatcher.dispatch(
-                type(event))
+            handler = self._handlers[type(event)] = vars(ViewsProjection)[
+                "ops"
+            ].dispatcher.dispatch(type(event))
         return handler(self, event)  # type: ignore[no-any-return]
 
     @singledispatchmethod
@@ -73,8 +74,10 @@ class ViewsProjection:
         key = str(e.originator_id)
         return [
             Put(SERVICE, key, e.actor, e.region, docs.service_doc(e)),
-            *(Put(RESOURCE, child_key(key, k), e.actor, e.region, docs.resource_doc(r), key)
-              for k, r in e.resources.items()),
+            *(
+                Put(RESOURCE, child_key(key, k), e.actor, e.region, docs.resource_doc(r), key)
+                for k, r in e.resources.items()
+            ),
             Put(USER, child_key(key, e.actor), e.actor, e.region, {"UserId": e.actor}, key),
         ]
 
@@ -88,20 +91,35 @@ class ViewsProjection:
 
     @ops.register
     def _(self, e: EndpointService.SupportedRegionsChanged) -> list[Op]:
-        return [Patch(SERVICE, str(e.originator_id), {
-            "SupportedRegionSet": docs.supported_regions(e.regions[0], e.regions)})]
+        return [
+            Patch(
+                SERVICE,
+                str(e.originator_id),
+                {"SupportedRegionSet": docs.supported_regions(e.regions[0], e.regions)},
+            )
+        ]
 
     @ops.register
     def _(self, e: ServiceResources.AutoAllocationSwitched) -> list[Op]:
         key = str(e.originator_id)
-        return [Patch(RESOURCE, child_key(key, k), {"AutoAllocatedEnabled": e.enabled})
-                for k in e.keys]
+        return [
+            Patch(RESOURCE, child_key(key, k), {"AutoAllocatedEnabled": e.enabled}) for k in e.keys
+        ]
 
     @ops.register
     def _(self, e: ServiceResources.ResourceAttached) -> list[Op]:
         key = str(e.originator_id)
-        return [Put(RESOURCE, child_key(key, f"{r['resource_id']}|{r['zone_id']}"), e.actor,
-                    r["region"], docs.resource_doc(r), key) for r in e.entries]
+        return [
+            Put(
+                RESOURCE,
+                child_key(key, f"{r['resource_id']}|{r['zone_id']}"),
+                e.actor,
+                r["region"],
+                docs.resource_doc(r),
+                key,
+            )
+            for r in e.entries
+        ]
 
     @ops.register
     def _(self, e: ServiceResources.ResourceDetached) -> list[Op]:
@@ -120,12 +138,21 @@ class ViewsProjection:
     def _(self, e: EndpointService.Deleted) -> list[Op]:
         key = str(e.originator_id)
         return [
-            Delete(SERVICE, key), DeleteChildren(RESOURCE, key), DeleteChildren(USER, key),
-            *(op for endpoint_id in e.endpoint_ids for op in (
-                Delete(CONNECTION, endpoint_key(endpoint_id)),
-                Patch(ENDPOINT, endpoint_key(endpoint_id),
-                      {"ConnectionStatus": ConnectionStatus.SERVICE_DELETED}),
-            )),
+            Delete(SERVICE, key),
+            DeleteChildren(RESOURCE, key),
+            DeleteChildren(USER, key),
+            *(
+                op
+                for endpoint_id in e.endpoint_ids
+                for op in (
+                    Delete(CONNECTION, endpoint_key(endpoint_id)),
+                    Patch(
+                        ENDPOINT,
+                        endpoint_key(endpoint_id),
+                        {"ConnectionStatus": ConnectionStatus.SERVICE_DELETED},
+                    ),
+                )
+            ),
         ]
 
     # -- connections ----------------------------------------------------------------------
@@ -134,10 +161,19 @@ class ViewsProjection:
     def _(self, e: ConnectionBook.ConnectionRequested) -> list[Op]:
         ep = endpoint_key(e.endpoint["endpoint_id"])
         return [
-            Put(CONNECTION, ep, e.provider, e.service_region,
-                docs.connection_doc(e), str(e.originator_id)),
-            Patch(ENDPOINT, ep, {"ConnectionStatus": ConnectionStatus.PENDING,
-                                 "Bandwidth": e.bandwidth}),
+            Put(
+                CONNECTION,
+                ep,
+                e.provider,
+                e.service_region,
+                docs.connection_doc(e),
+                str(e.originator_id),
+            ),
+            Patch(
+                ENDPOINT,
+                ep,
+                {"ConnectionStatus": ConnectionStatus.PENDING, "Bandwidth": e.bandwidth},
+            ),
             *(Patch(ZONE, child_key(ep, z), {"ZoneStatus": ZoneStatus.WAIT}) for z in e.zones),
         ]
 
@@ -147,33 +183,56 @@ class ViewsProjection:
         return [
             *_connection_status(e, ConnectionStatus.CONNECTING, Bandwidth=e.bandwidth),
             Patch(CONNECTION, ep, {"TrafficControlMode": e.traffic_mode}),
-            *(Patch(ZONE, child_key(ep, z),
-                    {"ZoneStatus": ZoneStatus.CONNECTING, "ResourceId": r})
-              for z, r in e.allocations.items()),
+            *(
+                Patch(
+                    ZONE, child_key(ep, z), {"ZoneStatus": ZoneStatus.CONNECTING, "ResourceId": r}
+                )
+                for z, r in e.allocations.items()
+            ),
         ]
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionEstablished) -> list[Op]:
-        return [*_connection_status(e, ConnectionStatus.CONNECTED),
-                *_zone_status(e, ZoneStatus.CONNECTED)]
+        return [
+            *_connection_status(e, ConnectionStatus.CONNECTED),
+            *_zone_status(e, ZoneStatus.CONNECTED),
+        ]
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionDenied) -> list[Op]:
         ep = endpoint_key(e.endpoint_id)
-        return [*_connection_status(e, ConnectionStatus.DISCONNECTING),
-                *(Patch(ZONE, child_key(ep, z), {"ZoneStatus": ZoneStatus.DISCONNECTING,
-                                                 "ReplacedResourceId": "", "ReplacedEniId": ""})
-                  for z in e.zones)]
+        return [
+            *_connection_status(e, ConnectionStatus.DISCONNECTING),
+            *(
+                Patch(
+                    ZONE,
+                    child_key(ep, z),
+                    {
+                        "ZoneStatus": ZoneStatus.DISCONNECTING,
+                        "ReplacedResourceId": "",
+                        "ReplacedEniId": "",
+                    },
+                )
+                for z in e.zones
+            ),
+        ]
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionDisconnected) -> list[Op]:
-        return [*_connection_status(e, ConnectionStatus.DISCONNECTED),
-                *_zone_status(e, ZoneStatus.DISCONNECTED)]
+        return [
+            *_connection_status(e, ConnectionStatus.DISCONNECTED),
+            *_zone_status(e, ZoneStatus.DISCONNECTED),
+        ]
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionZoneAdded) -> list[Op]:
-        return [Patch(ZONE, child_key(endpoint_key(e.endpoint_id), e.zone_id),
-                      {"ZoneStatus": e.status, "ResourceId": e.resource_id or ""})]
+        return [
+            Patch(
+                ZONE,
+                child_key(endpoint_key(e.endpoint_id), e.zone_id),
+                {"ZoneStatus": e.status, "ResourceId": e.resource_id or ""},
+            )
+        ]
 
     @ops.register
     def _(self, e: ConnectionBook.ConnectionClosed) -> list[Op]:
@@ -182,10 +241,18 @@ class ViewsProjection:
     @ops.register
     def _(self, e: ConnectionBook.BandwidthChanged) -> list[Op]:
         ep = endpoint_key(e.endpoint_id)
-        return [Patch(CONNECTION, ep, {"Bandwidth": e.bandwidth,
-                                       "TrafficControlMode": e.traffic_mode,
-                                       "ModifiedTime": docs.cloud_time(e.timestamp)}),
-                Patch(ENDPOINT, ep, {"Bandwidth": e.bandwidth})]
+        return [
+            Patch(
+                CONNECTION,
+                ep,
+                {
+                    "Bandwidth": e.bandwidth,
+                    "TrafficControlMode": e.traffic_mode,
+                    "ModifiedTime": docs.cloud_time(e.timestamp),
+                },
+            ),
+            Patch(ENDPOINT, ep, {"Bandwidth": e.bandwidth}),
+        ]
 
     # -- zone connections ---------------------------------------------------------------
 
@@ -208,8 +275,15 @@ class ViewsProjection:
     @ops.register
     def _(self, e: ZoneConnections.ResourceReplaced) -> list[Op]:
         if e.mode == ReplaceMode.GRACEFUL:
-            return [_zone(e, ResourceId=e.resource_id, ZoneStatus=ZoneStatus.MIGRATING,
-                          ReplacedResourceId=e.old_resource_id, ReplacedEniId=e.old_eni_id)]
+            return [
+                _zone(
+                    e,
+                    ResourceId=e.resource_id,
+                    ZoneStatus=ZoneStatus.MIGRATING,
+                    ReplacedResourceId=e.old_resource_id,
+                    ReplacedEniId=e.old_eni_id,
+                )
+            ]
         return [_zone(e, ResourceId=e.resource_id)]
 
     @ops.register
@@ -218,20 +292,27 @@ class ViewsProjection:
 
     @ops.register
     def _(self, e: ZoneConnections.ReplacedResourceDisconnected) -> list[Op]:
-        return [_zone(e, ZoneStatus=ZoneStatus.CONNECTED, ReplacedResourceId="",
-                      ReplacedEniId="")]
+        return [_zone(e, ZoneStatus=ZoneStatus.CONNECTED, ReplacedResourceId="", ReplacedEniId="")]
 
     @ops.register
     def _(self, e: ZoneConnections.ResourceFailed) -> list[Op]:
-        return [*(Patch(ZONE, child_key(endpoint_key(ep), zone), {"ResourceId": target})
-                  for ep, zone, target in e.moves),
-                *(Patch(ZONE, child_key(endpoint_key(ep), zone), {"_healthy": False})
-                  for ep, zone in e.stranded)]
+        return [
+            *(
+                Patch(ZONE, child_key(endpoint_key(ep), zone), {"ResourceId": target})
+                for ep, zone, target in e.moves
+            ),
+            *(
+                Patch(ZONE, child_key(endpoint_key(ep), zone), {"_healthy": False})
+                for ep, zone in e.stranded
+            ),
+        ]
 
     @ops.register
     def _(self, e: ZoneConnections.ResourceRecovered) -> list[Op]:
-        return [Patch(ZONE, child_key(endpoint_key(ep), zone), {"_healthy": True})
-                for ep, zone in e.healed]
+        return [
+            Patch(ZONE, child_key(endpoint_key(ep), zone), {"_healthy": True})
+            for ep, zone in e.healed
+        ]
 
     # -- tags and resource groups -----------------------------------------------------------
 
@@ -241,8 +322,9 @@ class ViewsProjection:
 
     @ops.register
     def _(self, e: Taggable.ResourceGroupChanged) -> list[Op]:
-        return [Patch(_tagged_kind(e), str(e.originator_id),
-                      {"ResourceGroupId": e.resource_group_id})]
+        return [
+            Patch(_tagged_kind(e), str(e.originator_id), {"ResourceGroupId": e.resource_group_id})
+        ]
 
     # -- endpoints -------------------------------------------------------------------------
 
@@ -251,8 +333,10 @@ class ViewsProjection:
         key = str(e.originator_id)
         return [
             Put(ENDPOINT, key, e.actor, e.region, docs.endpoint_doc(e)),
-            *(Put(ZONE, child_key(key, z), e.actor, e.region, docs.zone_doc(e, zone), key)
-              for z, zone in e.zones.items()),
+            *(
+                Put(ZONE, child_key(key, z), e.actor, e.region, docs.zone_doc(e, zone), key)
+                for z, zone in e.zones.items()
+            ),
             *(_security_group(key, e.actor, e.region, g) for g in e.security_groups),
         ]
 
@@ -262,13 +346,23 @@ class ViewsProjection:
 
     @ops.register
     def _(self, e: Endpoint.AttributesUpdated) -> list[Op]:
-        return [Patch(ENDPOINT, str(e.originator_id), docs.renamed(e.changes, docs.ENDPOINT_FIELDS))]
+        return [
+            Patch(ENDPOINT, str(e.originator_id), docs.renamed(e.changes, docs.ENDPOINT_FIELDS))
+        ]
 
     @ops.register
     def _(self, e: Endpoint.ZoneAdded) -> list[Op]:
         key = str(e.originator_id)
-        return [Put(ZONE, child_key(key, e.zone["zone_id"]), e.actor, e.region,
-                    docs.zone_doc(e, e.zone), key)]
+        return [
+            Put(
+                ZONE,
+                child_key(key, e.zone["zone_id"]),
+                e.actor,
+                e.region,
+                docs.zone_doc(e, e.zone),
+                key,
+            )
+        ]
 
     @ops.register
     def _(self, e: Endpoint.ZoneRemoved) -> list[Op]:
@@ -276,8 +370,11 @@ class ViewsProjection:
 
     @ops.register
     def _(self, e: Endpoint.ZoneEniReplaced) -> list[Op]:
-        return [Patch(ZONE, child_key(str(e.originator_id), e.zone_id),
-                      {"EniId": e.eni_id, "EniIp": e.ip})]
+        return [
+            Patch(
+                ZONE, child_key(str(e.originator_id), e.zone_id), {"EniId": e.eni_id, "EniIp": e.ip}
+            )
+        ]
 
     @ops.register
     def _(self, e: Endpoint.SecurityGroupAttached) -> list[Op]:
@@ -290,8 +387,11 @@ class ViewsProjection:
     @ops.register
     def _(self, e: Endpoint.Deleted) -> list[Op]:
         key = str(e.originator_id)
-        return [Delete(ENDPOINT, key), DeleteChildren(ZONE, key),
-                DeleteChildren(SECURITY_GROUP, key)]
+        return [
+            Delete(ENDPOINT, key),
+            DeleteChildren(ZONE, key),
+            DeleteChildren(SECURITY_GROUP, key),
+        ]
 
 
 def _zone(e: Any, **fields: Any) -> Patch:
@@ -305,8 +405,10 @@ def _tagged_kind(e: Any) -> str:
 def _connection_status(e: Any, status: str, **extra: Any) -> list[Op]:
     ep = endpoint_key(e.endpoint_id)
     modified = docs.cloud_time(e.timestamp)
-    return [Patch(CONNECTION, ep, {"ConnectionStatus": status, "ModifiedTime": modified, **extra}),
-            Patch(ENDPOINT, ep, {"ConnectionStatus": status, **extra})]
+    return [
+        Patch(CONNECTION, ep, {"ConnectionStatus": status, "ModifiedTime": modified, **extra}),
+        Patch(ENDPOINT, ep, {"ConnectionStatus": status, **extra}),
+    ]
 
 
 def _zone_status(e: Any, status: str) -> list[Op]:
@@ -315,6 +417,11 @@ def _zone_status(e: Any, status: str) -> list[Op]:
 
 
 def _security_group(key: str, owner: str, region: str, group_id: str) -> Put:
-    return Put(SECURITY_GROUP, child_key(key, group_id), owner, region,
-               {"SecurityGroupId": group_id,
-                "SecurityGroupStatus": SecurityGroupStatus.ATTACHED}, key)
+    return Put(
+        SECURITY_GROUP,
+        child_key(key, group_id),
+        owner,
+        region,
+        {"SecurityGroupId": group_id, "SecurityGroupStatus": SecurityGroupStatus.ATTACHED},
+        key,
+    )

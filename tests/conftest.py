@@ -77,12 +77,27 @@ class Server:
         self.endpoint = f"127.0.0.1:{self.port}"
         # Each test server gets its own DNS port and no forwarders or prober (they would
         # contend for the same ENI addresses across servers); data-plane tests turn them on.
-        self.args = [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port),
-                     "--database-url", database_url, "--schema", schema,
-                     "--dns-port", str(free_port()), "--no-forwarders", "--probe-interval", "0",
-                     *extra]
+        self.args = [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "serve",
+            "--port",
+            str(self.port),
+            "--database-url",
+            database_url,
+            "--schema",
+            schema,
+            "--dns-port",
+            str(free_port()),
+            "--no-forwarders",
+            "--probe-interval",
+            "0",
+            *extra,
+        ]
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while the server runs
-            prefix="privatelink-serve-", suffix=".log", delete=False)
+            prefix="privatelink-serve-", suffix=".log", delete=False
+        )
         self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_ready()
 
@@ -120,5 +135,13 @@ def sdk_client(endpoint: str, key: tuple[str, str, str], **config: object):  # t
     from alibabacloud_privatelink20200415.client import Client
     from alibabacloud_tea_openapi.models import Config
 
-    return Client(Config(access_key_id=key[0], access_key_secret=key[1], endpoint=endpoint,
-                         protocol="http", region_id="cn-hangzhou", **config))
+    return Client(
+        Config(
+            access_key_id=key[0],
+            access_key_secret=key[1],
+            endpoint=endpoint,
+            protocol="http",
+            region_id="cn-hangzhou",
+            **config,
+        )
+    )

@@ -17,28 +17,51 @@ from privatelink.projections.views import CONNECTION, ZONE, endpoint_key, servic
 def list_connections(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> dict[str, Any]:
     if r.service_id is not None:
         owned_service(ctx, r.service_id, r.region_id)
-    contains = {k: v for k, v in (
-        ("ConnectionStatus", r.connection_status), ("EndpointOwnerId", r.endpoint_owner_id),
-        ("ResourceGroupId", r.resource_group_id)) if v is not None}
+    contains = {
+        k: v
+        for k, v in (
+            ("ConnectionStatus", r.connection_status),
+            ("EndpointOwnerId", r.endpoint_owner_id),
+            ("ResourceGroupId", r.resource_group_id),
+        )
+        if v is not None
+    }
     keys = zone_filtered_keys(ctx, r)
     if r.endpoint_id is not None:
         wanted = endpoint_key(r.endpoint_id)
         keys = [k for k in keys if k == wanted] if keys is not None else [wanted]
     limit = r.max_results or 50
     rows, total = ctx.views.page(
-        CONNECTION, owner=ctx.account, region=r.region_id,
-        parent=service_key(r.service_id) if r.service_id else None, contains=contains,
-        keys=keys, after=decode_token(r.next_token), limit=limit)
+        CONNECTION,
+        owner=ctx.account,
+        region=r.region_id,
+        parent=service_key(r.service_id) if r.service_id else None,
+        contains=contains,
+        keys=keys,
+        after=decode_token(r.next_token),
+        limit=limit,
+    )
     zones = ctx.views.children(ZONE, [k for k, _ in rows])
     connections = [{**d, "Zones": [pick(z, F.CONNECTION_ZONE) for z in zones[k]]} for k, d in rows]
-    return {"Connections": [pick(c, F.CONNECTION) for c in connections],
-            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": str(total)}
+    return {
+        "Connections": [pick(c, F.CONNECTION) for c in connections],
+        "NextToken": paged(rows, limit),
+        "MaxResults": limit,
+        "TotalCount": str(total),
+    }
 
 
 def zone_filtered_keys(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> list[str] | None:
     """Connections with a zone on the given ENI or resource."""
-    contains = {k: v for k, v in (("EniId", r.eni_id), ("ResourceId", r.resource_id),
-                                  ("ReplacedResourceId", r.replaced_resource_id)) if v is not None}
+    contains = {
+        k: v
+        for k, v in (
+            ("EniId", r.eni_id),
+            ("ResourceId", r.resource_id),
+            ("ReplacedResourceId", r.replaced_resource_id),
+        )
+        if v is not None
+    }
     if not contains:
         return None
     found, _ = ctx.views.page(ZONE, contains=contains, limit=1000)
@@ -47,47 +70,76 @@ def zone_filtered_keys(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> list
 
 @action("EnableVpcEndpointConnection")
 def enable_connection(ctx: Ctx, r: m.EnableVpcEndpointConnectionRequest) -> dict[str, Any]:
-    return ctx.settle(ctx.app.enable_connection(ctx.command(r), r.region_id, r.service_id,
-                                                r.endpoint_id, r.bandwidth,
-                                                r.traffic_control_mode))
+    return ctx.settle(
+        ctx.app.enable_connection(
+            ctx.command(r),
+            r.region_id,
+            r.service_id,
+            r.endpoint_id,
+            r.bandwidth,
+            r.traffic_control_mode,
+        )
+    )
 
 
 @action("DisableVpcEndpointConnection")
 def disable_connection(ctx: Ctx, r: m.DisableVpcEndpointConnectionRequest) -> dict[str, Any]:
-    return ctx.settle(ctx.app.disable_connection(ctx.command(r), r.region_id, r.service_id,
-                                                 r.endpoint_id))
+    return ctx.settle(
+        ctx.app.disable_connection(ctx.command(r), r.region_id, r.service_id, r.endpoint_id)
+    )
 
 
 @action("UpdateVpcEndpointConnectionAttribute")
-def update_connection(ctx: Ctx, r: m.UpdateVpcEndpointConnectionAttributeRequest
-                      ) -> dict[str, Any]:
-    return ctx.settle(ctx.app.change_connection_bandwidth(
-        ctx.command(r), r.region_id, r.service_id, r.endpoint_id, r.bandwidth,
-        r.traffic_control_mode))
+def update_connection(ctx: Ctx, r: m.UpdateVpcEndpointConnectionAttributeRequest) -> dict[str, Any]:
+    return ctx.settle(
+        ctx.app.change_connection_bandwidth(
+            ctx.command(r),
+            r.region_id,
+            r.service_id,
+            r.endpoint_id,
+            r.bandwidth,
+            r.traffic_control_mode,
+        )
+    )
 
 
 @action("DisableVpcEndpointZoneConnection")
-def disable_zone_connection(ctx: Ctx, r: m.DisableVpcEndpointZoneConnectionRequest
-                            ) -> dict[str, Any]:
-    return ctx.settle(ctx.app.disable_zone_connection(
-        ctx.command(r), r.region_id, r.service_id, r.endpoint_id, r.zone_id,
-        bool(r.replaced_resource)))
+def disable_zone_connection(
+    ctx: Ctx, r: m.DisableVpcEndpointZoneConnectionRequest
+) -> dict[str, Any]:
+    return ctx.settle(
+        ctx.app.disable_zone_connection(
+            ctx.command(r),
+            r.region_id,
+            r.service_id,
+            r.endpoint_id,
+            r.zone_id,
+            bool(r.replaced_resource),
+        )
+    )
 
 
 @action("EnableVpcEndpointZoneConnection")
-def enable_zone_connection(ctx: Ctx, r: m.EnableVpcEndpointZoneConnectionRequest
-                           ) -> dict[str, Any]:
-    return ctx.settle(ctx.app.enable_zone_connection(ctx.command(r), r.region_id, r.service_id,
-                                                     r.endpoint_id, r.zone_id))
+def enable_zone_connection(ctx: Ctx, r: m.EnableVpcEndpointZoneConnectionRequest) -> dict[str, Any]:
+    return ctx.settle(
+        ctx.app.enable_zone_connection(
+            ctx.command(r), r.region_id, r.service_id, r.endpoint_id, r.zone_id
+        )
+    )
 
 
 @action("UpdateVpcEndpointZoneConnectionResourceAttribute")
-def update_zone_resource(ctx: Ctx, r: m.UpdateVpcEndpointZoneConnectionResourceAttributeRequest
-                         ) -> dict[str, Any]:
-    change = ZoneResourceChange(_mode(r.resource_allocate_mode), r.resource_replace_mode,
-                                r.resource_id)
-    return ctx.settle(ctx.app.change_zone_resource(ctx.command(r), r.region_id, r.service_id,
-                                                   r.endpoint_id, r.zone_id, change))
+def update_zone_resource(
+    ctx: Ctx, r: m.UpdateVpcEndpointZoneConnectionResourceAttributeRequest
+) -> dict[str, Any]:
+    change = ZoneResourceChange(
+        _mode(r.resource_allocate_mode), r.resource_replace_mode, r.resource_id
+    )
+    return ctx.settle(
+        ctx.app.change_zone_resource(
+            ctx.command(r), r.region_id, r.service_id, r.endpoint_id, r.zone_id, change
+        )
+    )
 
 
 def _mode(mode: str | None) -> str | None:

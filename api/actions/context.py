@@ -48,15 +48,21 @@ class Ctx:
         return self.runtime.views
 
     def command(self, request: Any) -> Command:
-        return Command(self.caller, self.action, getattr(request, "client_token", None),
-                       bool(getattr(request, "dry_run", False)), self.fingerprint)
+        return Command(
+            self.caller,
+            self.action,
+            getattr(request, "client_token", None),
+            bool(getattr(request, "dry_run", False)),
+            self.fingerprint,
+        )
 
     def settle(self, outcome: Outcome) -> dict[str, Any]:
         """Answer only once the views include what the command recorded."""
         if not self.runtime.wait_for_views(outcome.position):
             raise ServiceUnavailable(
                 "The command was recorded, but the read views have not caught up yet; "
-                "retry with the same ClientToken to get its answer.")
+                "retry with the same ClientToken to get its answer."
+            )
         return outcome.result
 
 
@@ -82,10 +88,13 @@ def decode_token(token: str | None) -> str | None:
         decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         decoded = ""
-    if not decoded.startswith(TOKEN_PREFIX) or len(decoded) == len(TOKEN_PREFIX) or \
-            not decoded.isprintable():
+    if (
+        not decoded.startswith(TOKEN_PREFIX)
+        or len(decoded) == len(TOKEN_PREFIX)
+        or not decoded.isprintable()
+    ):
         raise InvalidParameter("NextToken", "is not a token this API returned")
-    return decoded[len(TOKEN_PREFIX):]
+    return decoded[len(TOKEN_PREFIX) :]
 
 
 def paged(rows: Sequence[tuple[str, dict[str, Any]]], limit: int) -> str:

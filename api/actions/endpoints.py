@@ -39,17 +39,32 @@ def create_vpc_endpoint(ctx: Ctx, r: m.CreateVpcEndpointRequest) -> dict[str, An
     if r.endpoint_type not in (None, "Interface"):
         raise InvalidValue(f"EndpointType '{r.endpoint_type}' is not supported; use Interface.")
     options = EndpointOptions(
-        name=r.endpoint_name or "", description=r.endpoint_description or "",
+        name=r.endpoint_name or "",
+        description=r.endpoint_description or "",
         address_ip_version=r.address_ip_version or "IPv4",
-        zone_affinity=bool(r.zone_affinity_enabled), protected=bool(r.protected_enabled),
-        resource_group_id=r.resource_group_id or "", tags=tags_of(r),
-        cross_region_bandwidth=r.cross_region_bandwidth, policy_document=r.policy_document or "")
+        zone_affinity=bool(r.zone_affinity_enabled),
+        protected=bool(r.protected_enabled),
+        resource_group_id=r.resource_group_id or "",
+        tags=tags_of(r),
+        cross_region_bandwidth=r.cross_region_bandwidth,
+        policy_document=r.policy_document or "",
+    )
     outcome = ctx.app.create_endpoint(
-        ctx.command(r), r.region_id, r.vpc_id, r.service_id, r.service_name,
-        zone_requests(r.zone), list(r.security_group_id), options, r.service_region_id)
+        ctx.command(r),
+        r.region_id,
+        r.vpc_id,
+        r.service_id,
+        r.service_name,
+        zone_requests(r.zone),
+        list(r.security_group_id),
+        options,
+        r.service_region_id,
+    )
     result = ctx.settle(outcome)
-    doc = {**owned_endpoint(ctx, result["EndpointId"], r.region_id),
-           **{k: v for k, v in result.items() if k == "EndpointStatus"}}
+    doc = {
+        **owned_endpoint(ctx, result["EndpointId"], r.region_id),
+        **{k: v for k, v in result.items() if k == "EndpointStatus"},
+    }
     return pick(doc, F.ENDPOINT_CREATE)
 
 
@@ -59,14 +74,22 @@ def get_vpc_endpoint_attribute(ctx: Ctx, r: m.GetVpcEndpointAttributeRequest) ->
 
 
 @action("UpdateVpcEndpointAttribute")
-def update_vpc_endpoint_attribute(ctx: Ctx, r: m.UpdateVpcEndpointAttributeRequest
-                                  ) -> dict[str, Any]:
+def update_vpc_endpoint_attribute(
+    ctx: Ctx, r: m.UpdateVpcEndpointAttributeRequest
+) -> dict[str, Any]:
     policy = "" if r.reset_policy else r.policy_document
-    changes = {name: value for name, value in (
-        ("name", r.endpoint_name), ("description", r.endpoint_description),
-        ("zone_affinity", r.zone_affinity_enabled), ("address_ip_version", r.address_ip_version),
-        ("cross_region_bandwidth", r.cross_region_bandwidth), ("policy_document", policy),
-    ) if value is not None}
+    changes = {
+        name: value
+        for name, value in (
+            ("name", r.endpoint_name),
+            ("description", r.endpoint_description),
+            ("zone_affinity", r.zone_affinity_enabled),
+            ("address_ip_version", r.address_ip_version),
+            ("cross_region_bandwidth", r.cross_region_bandwidth),
+            ("policy_document", policy),
+        )
+        if value is not None
+    }
     return ctx.settle(ctx.app.update_endpoint(ctx.command(r), r.region_id, r.endpoint_id, changes))
 
 
@@ -77,18 +100,37 @@ def delete_vpc_endpoint(ctx: Ctx, r: m.DeleteVpcEndpointRequest) -> dict[str, An
 
 @action("ListVpcEndpoints")
 def list_vpc_endpoints(ctx: Ctx, r: m.ListVpcEndpointsRequest) -> dict[str, Any]:
-    contains = {k: v for k, v in (
-        ("AddressIpVersion", r.address_ip_version), ("ConnectionStatus", r.connection_status),
-        ("EndpointId", r.endpoint_id), ("EndpointName", r.endpoint_name),
-        ("EndpointStatus", r.endpoint_status), ("EndpointType", r.endpoint_type),
-        ("ServiceName", r.service_name), ("ServiceRegionId", r.service_region_id),
-        ("VpcId", r.vpc_id), ("ResourceGroupId", r.resource_group_id)) if v is not None}
+    contains = {
+        k: v
+        for k, v in (
+            ("AddressIpVersion", r.address_ip_version),
+            ("ConnectionStatus", r.connection_status),
+            ("EndpointId", r.endpoint_id),
+            ("EndpointName", r.endpoint_name),
+            ("EndpointStatus", r.endpoint_status),
+            ("EndpointType", r.endpoint_type),
+            ("ServiceName", r.service_name),
+            ("ServiceRegionId", r.service_region_id),
+            ("VpcId", r.vpc_id),
+            ("ResourceGroupId", r.resource_group_id),
+        )
+        if v is not None
+    }
     limit = r.max_results or 50
-    rows, total = ctx.views.page(ENDPOINT, owner=ctx.account, region=r.region_id,
-                                 contains={**contains, **tag_filter(r)},
-                                 after=decode_token(r.next_token), limit=limit)
-    return {"Endpoints": [pick(d, F.ENDPOINT_LIST) for _, d in rows],
-            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": total}
+    rows, total = ctx.views.page(
+        ENDPOINT,
+        owner=ctx.account,
+        region=r.region_id,
+        contains={**contains, **tag_filter(r)},
+        after=decode_token(r.next_token),
+        limit=limit,
+    )
+    return {
+        "Endpoints": [pick(d, F.ENDPOINT_LIST) for _, d in rows],
+        "NextToken": paged(rows, limit),
+        "MaxResults": limit,
+        "TotalCount": total,
+    }
 
 
 # -- zones -----------------------------------------------------------------------------------
@@ -109,34 +151,53 @@ def remove_zone(ctx: Ctx, r: m.RemoveZoneFromVpcEndpointRequest) -> dict[str, An
 def list_zones(ctx: Ctx, r: m.ListVpcEndpointZonesRequest) -> dict[str, Any]:
     owned_endpoint(ctx, r.endpoint_id, r.region_id)
     limit = r.max_results or 50
-    rows, total = ctx.views.page(ZONE, parent=endpoint_key(r.endpoint_id),
-                                 after=decode_token(r.next_token), limit=limit)
-    return {"Zones": [pick(consumer_zone(d), F.ENDPOINT_ZONE) for _, d in rows],
-            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": total}
+    rows, total = ctx.views.page(
+        ZONE, parent=endpoint_key(r.endpoint_id), after=decode_token(r.next_token), limit=limit
+    )
+    return {
+        "Zones": [pick(consumer_zone(d), F.ENDPOINT_ZONE) for _, d in rows],
+        "NextToken": paged(rows, limit),
+        "MaxResults": limit,
+        "TotalCount": total,
+    }
 
 
 # -- security groups -----------------------------------------------------------------------
 
 
 @action("AttachSecurityGroupToVpcEndpoint")
-def attach_security_group(ctx: Ctx, r: m.AttachSecurityGroupToVpcEndpointRequest
-                          ) -> dict[str, Any]:
-    return ctx.settle(ctx.app.attach_security_group(ctx.command(r), r.region_id, r.endpoint_id,
-                                                    r.security_group_id))
+def attach_security_group(ctx: Ctx, r: m.AttachSecurityGroupToVpcEndpointRequest) -> dict[str, Any]:
+    return ctx.settle(
+        ctx.app.attach_security_group(
+            ctx.command(r), r.region_id, r.endpoint_id, r.security_group_id
+        )
+    )
 
 
 @action("DetachSecurityGroupFromVpcEndpoint")
-def detach_security_group(ctx: Ctx, r: m.DetachSecurityGroupFromVpcEndpointRequest
-                          ) -> dict[str, Any]:
-    return ctx.settle(ctx.app.detach_security_group(ctx.command(r), r.region_id, r.endpoint_id,
-                                                    r.security_group_id))
+def detach_security_group(
+    ctx: Ctx, r: m.DetachSecurityGroupFromVpcEndpointRequest
+) -> dict[str, Any]:
+    return ctx.settle(
+        ctx.app.detach_security_group(
+            ctx.command(r), r.region_id, r.endpoint_id, r.security_group_id
+        )
+    )
 
 
 @action("ListVpcEndpointSecurityGroups")
 def list_security_groups(ctx: Ctx, r: m.ListVpcEndpointSecurityGroupsRequest) -> dict[str, Any]:
     owned_endpoint(ctx, r.endpoint_id, r.region_id)
     limit = r.max_results or 50
-    rows, total = ctx.views.page(SECURITY_GROUP, parent=endpoint_key(r.endpoint_id),
-                                 after=decode_token(r.next_token), limit=limit)
-    return {"SecurityGroups": [pick(d, F.SECURITY_GROUP) for _, d in rows],
-            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": total}
+    rows, total = ctx.views.page(
+        SECURITY_GROUP,
+        parent=endpoint_key(r.endpoint_id),
+        after=decode_token(r.next_token),
+        limit=limit,
+    )
+    return {
+        "SecurityGroups": [pick(d, F.SECURITY_GROUP) for _, d in rows],
+        "NextToken": paged(rows, limit),
+        "MaxResults": limit,
+        "TotalCount": total,
+    }

@@ -30,19 +30,35 @@ def parse_time(name: str, value: str | None) -> datetime | None:
 @action("ListResourceEvents")
 def list_resource_events(ctx: Ctx, r: ListResourceEventsRequest) -> dict[str, Any]:
     resource = resource_named(r.resource_id)
-    entries = ctx.app.history_for(ctx.account, resource, parse_time("StartTime", r.start_time),
-                                  parse_time("EndTime", r.end_time))
+    entries = ctx.app.history_for(
+        ctx.account,
+        resource,
+        parse_time("StartTime", r.start_time),
+        parse_time("EndTime", r.end_time),
+    )
     token = decode_token(r.next_token)
     if token is not None and not token.isdigit():
         raise InvalidParameter("NextToken", "is not a token this API returned")
     start, limit = int(token or 0), r.max_results or 50
-    page = entries[start:start + limit]
+    page = entries[start : start + limit]
     more = start + limit < len(entries)
-    return {"Events": [{"Version": e.version, "Time": e.as_json()["time"], "Type": e.type,
-                        "Actor": e.actor, "RequestIdOfChange": e.request_id,
-                        "ResourceId": e.resource, "Data": e.data} for e in page],
-            "TotalCount": len(entries), "MaxResults": limit,
-            "NextToken": encode_token(str(start + limit)) if more else ""}
+    return {
+        "Events": [
+            {
+                "Version": e.version,
+                "Time": e.as_json()["time"],
+                "Type": e.type,
+                "Actor": e.actor,
+                "RequestIdOfChange": e.request_id,
+                "ResourceId": e.resource,
+                "Data": e.data,
+            }
+            for e in page
+        ],
+        "TotalCount": len(entries),
+        "MaxResults": limit,
+        "NextToken": encode_token(str(start + limit)) if more else "",
+    }
 
 
 @action("GetResourceAsOf")
@@ -54,8 +70,9 @@ def get_resource_as_of(ctx: Ctx, r: GetResourceAsOfRequest) -> dict[str, Any]:
     return render_as_of(ctx.app, resource, parse_time("AsOf", r.as_of), r.version)
 
 
-def render_as_of(app: Any, resource: Any, when: datetime | None, version: int | None
-                 ) -> dict[str, Any]:
+def render_as_of(
+    app: Any, resource: Any, when: datetime | None, version: int | None
+) -> dict[str, Any]:
     """The Get…Attribute answer of that moment (an endpoint's with its Zones)."""
     return render_state(resource, *app.as_of(resource, when, version))
 

@@ -25,11 +25,19 @@ def open_private_link_service(ctx: Ctx, r: m.OpenPrivateLinkServiceRequest) -> d
 @action("DescribeRegions")
 def describe_regions(ctx: Ctx, r: m.DescribeRegionsRequest) -> dict[str, Any]:
     types = list(WIRE_RESOURCE_TYPES)
-    return {"Regions": {"Region": [
-        {"RegionId": region.id, "LocalName": region.id,
-         "RegionEndpoint": f"privatelink.{region.id}.aliyuncs.com",
-         "ServiceResourceTypes": {"ServiceResourceType": types}}
-        for region in ctx.runtime.inventory.regions]}}
+    return {
+        "Regions": {
+            "Region": [
+                {
+                    "RegionId": region.id,
+                    "LocalName": region.id,
+                    "RegionEndpoint": f"privatelink.{region.id}.aliyuncs.com",
+                    "ServiceResourceTypes": {"ServiceResourceType": types},
+                }
+                for region in ctx.runtime.inventory.regions
+            ]
+        }
+    }
 
 
 @action("DescribeZones")

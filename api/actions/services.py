@@ -36,47 +36,74 @@ def tags_of(request: Any) -> tuple[tuple[str, str], ...]:
 
 
 def tag_filter(request: Any) -> dict[str, Any]:
-    wanted = [{"Key": t.key, "Value": t.value} if t.value is not None else {"Key": t.key}
-              for t in request.tag if t.key]
+    wanted = [
+        {"Key": t.key, "Value": t.value} if t.value is not None else {"Key": t.key}
+        for t in request.tag
+        if t.key
+    ]
     return {"Tags": wanted} if wanted else {}
 
 
 @action("CreateVpcEndpointService")
 def create_vpc_endpoint_service(ctx: Ctx, r: m.CreateVpcEndpointServiceRequest) -> dict[str, Any]:
     options = ServiceOptions(
-        auto_accept=bool(r.auto_accept_enabled), zone_affinity=bool(r.zone_affinity_enabled),
-        address_ip_version=r.address_ip_version or "IPv4", payer=r.payer or "Endpoint",
-        description=r.service_description or "", ipv6=bool(r.service_support_ipv6),
-        resource_group_id=r.resource_group_id or "", resource_type=r.service_resource_type,
-        tags=tags_of(r), supported_regions=tuple(r.supported_region_list))
+        auto_accept=bool(r.auto_accept_enabled),
+        zone_affinity=bool(r.zone_affinity_enabled),
+        address_ip_version=r.address_ip_version or "IPv4",
+        payer=r.payer or "Endpoint",
+        description=r.service_description or "",
+        ipv6=bool(r.service_support_ipv6),
+        resource_group_id=r.resource_group_id or "",
+        resource_type=r.service_resource_type,
+        tags=tags_of(r),
+        supported_regions=tuple(r.supported_region_list),
+    )
     refs = [ResourceRef(x.resource_id or "", x.resource_type, x.zone_id) for x in r.resource]
     for i, ref in enumerate(refs, 1):
         if not ref.resource_id:
             raise MissingValue(f"Resource.{i}.ResourceId is required.")
     result = ctx.settle(ctx.app.create_endpoint_service(ctx.command(r), r.region_id, refs, options))
-    doc = {**owned_service(ctx, result["ServiceId"], r.region_id),
-           **{k: v for k, v in result.items() if k == "ServiceStatus"}}
+    doc = {
+        **owned_service(ctx, result["ServiceId"], r.region_id),
+        **{k: v for k, v in result.items() if k == "ServiceStatus"},
+    }
     return pick(doc, F.SERVICE_CREATE)
 
 
 @action("GetVpcEndpointServiceAttribute")
-def get_vpc_endpoint_service_attribute(ctx: Ctx, r: m.GetVpcEndpointServiceAttributeRequest
-                                       ) -> dict[str, Any]:
+def get_vpc_endpoint_service_attribute(
+    ctx: Ctx, r: m.GetVpcEndpointServiceAttributeRequest
+) -> dict[str, Any]:
     doc = owned_service(ctx, r.service_id, r.region_id)
     return pick(with_zones(ctx, [(service_key(r.service_id), doc)])[0], F.SERVICE_GET)
 
 
 @action("UpdateVpcEndpointServiceAttribute")
-def update_vpc_endpoint_service_attribute(ctx: Ctx, r: m.UpdateVpcEndpointServiceAttributeRequest
-                                          ) -> dict[str, Any]:
-    changes = {name: value for name, value in (
-        ("description", r.service_description), ("auto_accept", r.auto_accept_enabled),
-        ("zone_affinity", r.zone_affinity_enabled), ("ipv6", r.service_support_ipv6),
-        ("address_ip_version", r.address_ip_version),
-        ("connect_bandwidth", r.connect_bandwidth)) if value is not None}
-    return ctx.settle(ctx.app.update_endpoint_service(
-        ctx.command(r), r.region_id, r.service_id, changes, list(r.add_supported_region_set),
-        list(r.delete_supported_region_set)))
+def update_vpc_endpoint_service_attribute(
+    ctx: Ctx, r: m.UpdateVpcEndpointServiceAttributeRequest
+) -> dict[str, Any]:
+    changes = {
+        name: value
+        for name, value in (
+            ("description", r.service_description),
+            ("auto_accept", r.auto_accept_enabled),
+            ("zone_affinity", r.zone_affinity_enabled),
+            ("ipv6", r.service_support_ipv6),
+            ("address_ip_version", r.address_ip_version),
+            ("connect_bandwidth", r.connect_bandwidth),
+        )
+        if value is not None
+    }
+    return ctx.settle(
+        ctx.app.update_endpoint_service(
+            ctx.command(r),
+            r.region_id,
+            r.service_id,
+            changes,
+            list(r.add_supported_region_set),
+            list(r.delete_supported_region_set),
+        )
+    )
 
 
 @action("DeleteVpcEndpointService")
@@ -86,42 +113,78 @@ def delete_vpc_endpoint_service(ctx: Ctx, r: m.DeleteVpcEndpointServiceRequest) 
 
 @action("ListVpcEndpointServices")
 def list_vpc_endpoint_services(ctx: Ctx, r: m.ListVpcEndpointServicesRequest) -> dict[str, Any]:
-    contains = {k: v for k, v in (
-        ("AddressIpVersion", r.address_ip_version), ("AutoAcceptEnabled", r.auto_accept_enabled),
-        ("ServiceBusinessStatus", r.service_business_status), ("ServiceId", r.service_id),
-        ("ServiceName", r.service_name), ("ServiceResourceType", r.service_resource_type),
-        ("ServiceStatus", r.service_status), ("ZoneAffinityEnabled", r.zone_affinity_enabled),
-        ("ResourceGroupId", r.resource_group_id)) if v is not None}
+    contains = {
+        k: v
+        for k, v in (
+            ("AddressIpVersion", r.address_ip_version),
+            ("AutoAcceptEnabled", r.auto_accept_enabled),
+            ("ServiceBusinessStatus", r.service_business_status),
+            ("ServiceId", r.service_id),
+            ("ServiceName", r.service_name),
+            ("ServiceResourceType", r.service_resource_type),
+            ("ServiceStatus", r.service_status),
+            ("ZoneAffinityEnabled", r.zone_affinity_enabled),
+            ("ResourceGroupId", r.resource_group_id),
+        )
+        if v is not None
+    }
     keys = None
     if r.resource_id is not None:
-        found, _ = ctx.views.page(RESOURCE, owner=ctx.account, contains={"ResourceId": r.resource_id},
-                                  limit=1000)
+        found, _ = ctx.views.page(
+            RESOURCE, owner=ctx.account, contains={"ResourceId": r.resource_id}, limit=1000
+        )
         keys = sorted({key.split("/")[0] for key, _ in found})
     limit = r.max_results or 50
-    rows, total = ctx.views.page(SERVICE, owner=ctx.account, region=r.region_id,
-                                 contains={**contains, **tag_filter(r)}, keys=keys,
-                                 after=decode_token(r.next_token), limit=limit)
-    return {"Services": [pick(d, F.SERVICE_LIST) for d in with_zones(ctx, rows)],
-            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": total}
+    rows, total = ctx.views.page(
+        SERVICE,
+        owner=ctx.account,
+        region=r.region_id,
+        contains={**contains, **tag_filter(r)},
+        keys=keys,
+        after=decode_token(r.next_token),
+        limit=limit,
+    )
+    return {
+        "Services": [pick(d, F.SERVICE_LIST) for d in with_zones(ctx, rows)],
+        "NextToken": paged(rows, limit),
+        "MaxResults": limit,
+        "TotalCount": total,
+    }
 
 
 @action("ListVpcEndpointServicesByEndUser")
-def list_vpc_endpoint_services_by_end_user(ctx: Ctx, r: m.ListVpcEndpointServicesByEndUserRequest
-                                           ) -> dict[str, Any]:
+def list_vpc_endpoint_services_by_end_user(
+    ctx: Ctx, r: m.ListVpcEndpointServicesByEndUserRequest
+) -> dict[str, Any]:
     """WL-2/WL-3: a consumer sees the services whose whitelist admits it; XR-1: homed in
     ServiceRegionId (default: RegionId) and supporting endpoints in RegionId."""
-    contains: dict[str, Any] = {k: v for k, v in (("ServiceId", r.service_id), ("ServiceName", r.service_name),
-                                  ("ServiceType", r.service_type),
-                                  ("ResourceGroupId", r.resource_group_id)) if v is not None}
+    contains: dict[str, Any] = {
+        k: v
+        for k, v in (
+            ("ServiceId", r.service_id),
+            ("ServiceName", r.service_name),
+            ("ServiceType", r.service_type),
+            ("ResourceGroupId", r.resource_group_id),
+        )
+        if v is not None
+    }
     contains["SupportedRegionSet"] = [{"SupportedRegionId": r.region_id}]
     limit = r.max_results or 50
-    rows, total = ctx.views.page(SERVICE, region=r.service_region_id or r.region_id,
-                                 visible_to=ctx.account,
-                                 contains={**contains, **tag_filter(r)},
-                                 after=decode_token(r.next_token), limit=limit)
+    rows, total = ctx.views.page(
+        SERVICE,
+        region=r.service_region_id or r.region_id,
+        visible_to=ctx.account,
+        contains={**contains, **tag_filter(r)},
+        after=decode_token(r.next_token),
+        limit=limit,
+    )
     services = [{**d, "VpcEndpointPolicySupported": False} for d in with_zones(ctx, rows)]
-    return {"Services": [pick(d, F.SERVICE_BY_END_USER) for d in services],
-            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": str(total)}
+    return {
+        "Services": [pick(d, F.SERVICE_BY_END_USER) for d in services],
+        "NextToken": paged(rows, limit),
+        "MaxResults": limit,
+        "TotalCount": str(total),
+    }
 
 
 # -- resources ---------------------------------------------------------------------------
@@ -143,29 +206,43 @@ def detach_resource(ctx: Ctx, r: m.DetachResourceFromVpcEndpointServiceRequest) 
 def list_resources(ctx: Ctx, r: m.ListVpcEndpointServiceResourcesRequest) -> dict[str, Any]:
     owned_service(ctx, r.service_id, r.region_id)
     limit = r.max_results or 50
-    rows, _ = ctx.views.page(RESOURCE, parent=service_key(r.service_id),
-                             after=decode_token(r.next_token), limit=limit)
-    return {"Resources": [pick(related_counts(ctx, {**d, "_service": r.service_id}), F.RESOURCE)
-                          for _, d in rows],
-            "NextToken": paged(rows, limit), "MaxResults": limit}
+    rows, _ = ctx.views.page(
+        RESOURCE, parent=service_key(r.service_id), after=decode_token(r.next_token), limit=limit
+    )
+    return {
+        "Resources": [
+            pick(related_counts(ctx, {**d, "_service": r.service_id}), F.RESOURCE) for _, d in rows
+        ],
+        "NextToken": paged(rows, limit),
+        "MaxResults": limit,
+    }
 
 
 def related_counts(ctx: Ctx, doc: dict[str, Any]) -> dict[str, Any]:
     """How many endpoint zones the resource serves, and how many it still serves only as the
     replaced resource of a migration, read from the zone view."""
     service = {"_service": doc["_service"]}
-    serving = ctx.views.count(ZONE, {"ResourceId": doc["ResourceId"], **service},
-                              exclude={"ZoneStatus": "Disconnected"})
+    serving = ctx.views.count(
+        ZONE, {"ResourceId": doc["ResourceId"], **service}, exclude={"ZoneStatus": "Disconnected"}
+    )
     replaced = ctx.views.count(ZONE, {"ReplacedResourceId": doc["ResourceId"], **service})
     return {**doc, "RelatedEndpointCount": serving, "RelatedDeprecatedEndpointCount": replaced}
 
 
 @action("UpdateVpcEndpointServiceResourceAttribute")
-def update_resource_attribute(ctx: Ctx, r: m.UpdateVpcEndpointServiceResourceAttributeRequest
-                              ) -> dict[str, Any]:
-    return ctx.settle(ctx.app.set_auto_allocation(ctx.command(r), r.region_id, r.service_id,
-                                                  r.resource_id, r.zone_id,
-                                                  r.auto_allocated_enabled))
+def update_resource_attribute(
+    ctx: Ctx, r: m.UpdateVpcEndpointServiceResourceAttributeRequest
+) -> dict[str, Any]:
+    return ctx.settle(
+        ctx.app.set_auto_allocation(
+            ctx.command(r),
+            r.region_id,
+            r.service_id,
+            r.resource_id,
+            r.zone_id,
+            r.auto_allocated_enabled,
+        )
+    )
 
 
 # -- whitelist -----------------------------------------------------------------------------
@@ -207,9 +284,14 @@ def list_users(ctx: Ctx, r: m.ListVpcEndpointServiceUsersRequest) -> dict[str, A
     limit = r.max_results or 50
     parent = service_key(r.service_id)
     keys = [child_key(parent, str(r.user_id))] if r.user_id is not None else None
-    rows, total = ctx.views.page(USER, parent=parent, keys=keys, after=decode_token(r.next_token),
-                                 limit=limit)
+    rows, total = ctx.views.page(
+        USER, parent=parent, keys=keys, after=decode_token(r.next_token), limit=limit
+    )
     users = [d["UserId"] for _, d in rows]
-    return {"Users": [{"UserId": int(u)} for u in users if u.isdigit()],
-            "UserARNs": [{"UserARN": u} for u in users if not u.isdigit()],
-            "NextToken": paged(rows, limit), "MaxResults": limit, "TotalCount": str(total)}
+    return {
+        "Users": [{"UserId": int(u)} for u in users if u.isdigit()],
+        "UserARNs": [{"UserARN": u} for u in users if not u.isdigit()],
+        "NextToken": paged(rows, limit),
+        "MaxResults": limit,
+        "TotalCount": str(total),
+    }

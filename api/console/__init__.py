@@ -24,8 +24,11 @@ def mount_console(app: FastAPI, runtime: Any) -> None:
 
     @app.exception_handler(BadCsrf)
     async def bad_csrf(request: Request, _: BadCsrf) -> PlainTextResponse:
-        return PlainTextResponse("The form is stale or was not sent by this console (CSRF "
-                                 "token mismatch); reload the page and try again.", 403)
+        return PlainTextResponse(
+            "The form is stale or was not sent by this console (CSRF "
+            "token mismatch); reload the page and try again.",
+            403,
+        )
 
     @app.get(BASE, include_in_schema=False)
     @app.get(f"{BASE}/", include_in_schema=False)
@@ -44,8 +47,14 @@ def mount_console(app: FastAPI, runtime: Any) -> None:
         region = runtime.inventory.regions[0].id if runtime.inventory.regions else ""
         session = web.sessions.sign_in(key_id, secret, region)
         if session is None:
-            return web.page(request, None, "login.html", 400, form={"AccessKeyId": key_id},
-                            login_error="The AccessKeyId or its secret is not right.")
+            return web.page(
+                request,
+                None,
+                "login.html",
+                400,
+                form={"AccessKeyId": key_id},
+                login_error="The AccessKeyId or its secret is not right.",
+            )
         return web.redirect(session, f"{BASE}/services")
 
     @app.post(f"{BASE}/logout")
@@ -62,9 +71,12 @@ def mount_console(app: FastAPI, runtime: Any) -> None:
         form = await web.form(request, session)
         if runtime.inventory.region(str(form.get("region", ""))) is not None:
             session.region = str(form["region"])
-        return web.redirect(session, str(form.get("back") or f"{BASE}/services")
-                            if str(form.get("back", "")).startswith(BASE + "/") else
-                            f"{BASE}/services")
+        return web.redirect(
+            session,
+            str(form.get("back") or f"{BASE}/services")
+            if str(form.get("back", "")).startswith(BASE + "/")
+            else f"{BASE}/services",
+        )
 
     @app.get(f"{BASE}/position")
     def position(request: Request) -> dict[str, int]:

@@ -38,8 +38,9 @@ class ActionFailed(Exception):
         return f"{self.code}: {self.message}"
 
     @classmethod
-    def of(cls, error: Exception, request_id: str, form: str = "",
-           field: str | None = None) -> ActionFailed:
+    def of(
+        cls, error: Exception, request_id: str, form: str = "", field: str | None = None
+    ) -> ActionFailed:
         """The refusal as the API answers it: code, message and status from the one error
         function of ``api/errors.py``, so the console shows what a signed request gets."""
         status, body = error_response(error, request_id, "")
@@ -64,8 +65,9 @@ def wire_params(params: Params) -> list[tuple[str, str]]:
     return out
 
 
-def call(runtime: RuntimeLike, account: str, action: str, params: Params,
-         request_id: str) -> dict[str, Any]:
+def call(
+    runtime: RuntimeLike, account: str, action: str, params: Params, request_id: str
+) -> dict[str, Any]:
     """Run one action as ``account``; a refusal raises ``ActionFailed``."""
     pairs = wire_params(params)
     try:
@@ -79,15 +81,27 @@ def call(runtime: RuntimeLike, account: str, action: str, params: Params,
         raise ActionFailed.of(error, request_id) from None
 
 
-def call_all(runtime: RuntimeLike, account: str, action: str, params: Params, key: str,
-             request_id: str, limit: int = 20) -> list[dict[str, Any]]:
+def call_all(
+    runtime: RuntimeLike,
+    account: str,
+    action: str,
+    params: Params,
+    key: str,
+    request_id: str,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
     """Every item of a paged list action (at most ``limit`` pages of 50)."""
     items: list[dict[str, Any]] = []
     token = ""
     base = wire_params(params)
     for _ in range(limit):
-        page = call(runtime, account, action, [*base, ("MaxResults", "50"),
-                                               ("NextToken", token)], request_id)
+        page = call(
+            runtime,
+            account,
+            action,
+            [*base, ("MaxResults", "50"), ("NextToken", token)],
+            request_id,
+        )
         items += page.get(key, [])
         token = page.get("NextToken") or ""
         if not token:

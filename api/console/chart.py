@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-COLORS = {"Connected": "#2e7d32", "Connecting": "#f9a825", "Disconnected": "#9e9e9e",
-          "Disconnecting": "#ef6c00", "Deleting": "#c62828", "Deleted": "#616161",
-          "Migrating": "#1565c0", "Migrated": "#00838f", "Wait": "#8d6e63", "": "#eeeeee"}
+COLORS = {
+    "Connected": "#2e7d32",
+    "Connecting": "#f9a825",
+    "Disconnected": "#9e9e9e",
+    "Disconnecting": "#ef6c00",
+    "Deleting": "#c62828",
+    "Deleted": "#616161",
+    "Migrating": "#1565c0",
+    "Migrated": "#00838f",
+    "Wait": "#8d6e63",
+    "": "#eeeeee",
+}
 LABEL, ROW, WIDTH = 150, 30, 760
 
 
-def stretches(states: list[tuple[str, dict[str, str]]], zone: str
-              ) -> list[tuple[int, int, str]]:
+def stretches(states: list[tuple[str, dict[str, str]]], zone: str) -> list[tuple[int, int, str]]:
     """(first moment index, last index + 1, state) of each run of one state of ``zone``."""
     runs: list[tuple[int, int, str]] = []
     for i, (_, zones) in enumerate(states):
@@ -31,10 +39,14 @@ def zone_chart(states: list[tuple[str, dict[str, str]]], now: str) -> Markup:
         return Markup("<p>No zone has a recorded state yet.</p>")
     step = (WIDTH - LABEL) / len(states)
     height = ROW * len(zones) + 40
-    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" '
-              f'height="{height}" viewBox="0 0 {WIDTH} {height}" class="zone-chart" '
-              f'aria-labelledby="zone-chart-title"><title id="zone-chart-title">State of each '
-              f'zone over time, from {escape(states[0][0])} to {escape(now)}</title>')]
+    parts = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" '
+            f'height="{height}" viewBox="0 0 {WIDTH} {height}" class="zone-chart" '
+            f'aria-labelledby="zone-chart-title"><title id="zone-chart-title">State of each '
+            f"zone over time, from {escape(states[0][0])} to {escape(now)}</title>"
+        )
+    ]
     for row, zone in enumerate(zones):
         y = 10 + row * ROW
         parts.append(f'<text x="0" y="{y + 18}" font-size="13">{escape(zone)}</text>')
@@ -44,8 +56,9 @@ def zone_chart(states: list[tuple[str, dict[str, str]]], now: str) -> Markup:
                 f'<rect x="{LABEL + start * step:.1f}" y="{y}" width="{(end - start) * step:.1f}"'
                 f' height="{ROW - 6}" fill="{COLORS.get(state, "#5e35b1")}" '
                 f'data-zone="{escape(zone)}" data-state="{escape(state or "none")}">'
-                f'<title>{escape(zone)}: {escape(state or "not present")} from '
-                f'{escape(states[start][0])} until {escape(until)}</title></rect>')
+                f"<title>{escape(zone)}: {escape(state or 'not present')} from "
+                f"{escape(states[start][0])} until {escape(until)}</title></rect>"
+            )
     y = 10 + len(zones) * ROW + 14
     parts.append(f'<text x="{LABEL}" y="{y}" font-size="11">{escape(states[0][0])}</text>')
     parts.append(f'<text x="{WIDTH}" y="{y}" font-size="11" text-anchor="end">now</text>')
@@ -53,5 +66,6 @@ def zone_chart(states: list[tuple[str, dict[str, str]]], now: str) -> Markup:
     legend = "".join(
         f'<li><span class="swatch" style="background:{color}"></span>{escape(state)}</li>'
         for state, color in COLORS.items()
-        if state and any(state == s for _, zs in states for s in zs.values()))
+        if state and any(state == s for _, zs in states for s in zs.values())
+    )
     return Markup("".join(parts) + f'<ul class="legend">{legend}</ul>')

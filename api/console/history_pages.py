@@ -20,14 +20,19 @@ from privatelink.infra.dataplane.records import available_zones
 CHART_MOMENTS = 80
 
 
-def changes(before: dict[str, Any], after: dict[str, Any],
-            prefix: str = "") -> list[tuple[str, Any, Any]]:
+def changes(
+    before: dict[str, Any], after: dict[str, Any], prefix: str = ""
+) -> list[tuple[str, Any, Any]]:
     """Field-by-field differences (zones by zone id, other nested objects by key)."""
     found: list[tuple[str, Any, Any]] = []
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
-        if isinstance(old, list) and isinstance(new, list) and key == "Zones" and \
-                all(isinstance(z, dict) for z in old + new):
+        if (
+            isinstance(old, list)
+            and isinstance(new, list)
+            and key == "Zones"
+            and all(isinstance(z, dict) for z in old + new)
+        ):
             old = {z.get("ZoneId", i): z for i, z in enumerate(old)}
             new = {z.get("ZoneId", i): z for i, z in enumerate(new)}
         if isinstance(old, dict) and isinstance(new, dict):
@@ -45,8 +50,10 @@ def dns_records(doc: dict[str, Any] | None) -> list[tuple[str, list[str]]]:
     zones = doc.get("Zones", [])
     up = available_zones(doc, zones)
     names = [(doc.get("EndpointDomain", ""), [a.ipv4 for a in up if a.ipv4])]
-    names += [(z.get("ZoneDomain", ""), [a.ipv4 for a in up if a.zone_id == z.get("ZoneId")
-                                          and a.ipv4]) for z in zones]
+    names += [
+        (z.get("ZoneDomain", ""), [a.ipv4 for a in up if a.zone_id == z.get("ZoneId") and a.ipv4])
+        for z in zones
+    ]
     return [(n, ips) for n, ips in names if n]
 
 
@@ -62,16 +69,17 @@ def parse_moment(value: str | None) -> datetime | None:
 
 def routes(app: FastAPI, web: Web) -> None:
     async def events_of(session: Session, resource_id: str) -> list[dict[str, Any]]:
-        return await web.call_all(session, "ListResourceEvents",
-                                  {"ResourceId": resource_id}, "Events")
+        return await web.call_all(
+            session, "ListResourceEvents", {"ResourceId": resource_id}, "Events"
+        )
 
     async def as_of(session: Session, resource_id: str, when: str) -> dict[str, Any]:
-        return await web.call(session, "GetResourceAsOf",
-                              {"ResourceId": resource_id, "AsOf": when})
+        return await web.call(session, "GetResourceAsOf", {"ResourceId": resource_id, "AsOf": when})
 
     @app.get(f"{BASE}/history/{{resource_id}}")
-    async def history(request: Request, resource_id: str, at: str = "", since: str = "",
-                      until: str = "") -> Response:
+    async def history(
+        request: Request, resource_id: str, at: str = "", since: str = "", until: str = ""
+    ) -> Response:
         """``at``: the moment to show; ``since``/``until``: the two moments to compare."""
         session = web.session(request)
         try:
@@ -85,13 +93,12 @@ def routes(app: FastAPI, web: Web) -> None:
         chosen = at if parse_moment(at) else (moments[-1] if moments else "")
         try:
             snapshot = await as_of(session, resource_id, chosen) if chosen else None
-            if parse_moment(since) and parse_moment(until):
+            start, end = parse_moment(since), parse_moment(until)
+            if start and end:
                 before = await as_of(session, resource_id, since)
                 after = await as_of(session, resource_id, until)
-                diff = {"changes": changes(before, after),
-                        "events": [e for e in events
-                                   if parse_moment(since) < parse_moment(e["Time"])  # type: ignore[operator]
-                                   <= parse_moment(until)]}
+                between = [e for e in events if (t := parse_moment(e["Time"])) and start < t <= end]
+                diff = {"changes": changes(before, after), "events": between}
         except ActionFailed as failed:
             failed.form = "travel"
             error = failed
@@ -103,10 +110,25 @@ def routes(app: FastAPI, web: Web) -> None:
             states = []
             for moment in moments[-CHART_MOMENTS:]:
                 doc = await as_of(session, resource_id, moment)
-                states.append((moment, {z["ZoneId"]: z.get("ZoneStatus", "")
-                                        for z in doc.get("Zones", [])}))
+                states.append(
+                    (moment, {z["ZoneId"]: z.get("ZoneStatus", "") for z in doc.get("Zones", [])})
+                )
             chart = zone_chart(states, now)
-        return web.page(request, session, "history.html", status_of(error),
-                        resource_id=resource_id, events=events, moments=moments,
-                        chosen=chosen, snapshot=snapshot, diff=diff, dns=dns, chart=chart,
-                        since=since, until=until, error=error, endpoint=endpoint)
+        return web.page(
+            request,
+            session,
+            "history.html",
+            status_of(error),
+            resource_id=resource_id,
+            events=events,
+            moments=moments,
+            chosen=chosen,
+            snapshot=snapshot,
+            diff=diff,
+            dns=dns,
+            chart=chart,
+            since=since,
+            until=until,
+            error=error,
+            endpoint=endpoint,
+        )

@@ -28,13 +28,19 @@ def routes(app: FastAPI, web: Web) -> None:
     def is_down(resource_id: str) -> bool:
         return bool(web.runtime.app.lb_state(Caller("console", ""), resource_id).failed)
 
-    async def page(request: Request, session: Any, error: ActionFailed | None = None
-                   ) -> Response:
+    async def page(request: Request, session: Any, error: ActionFailed | None = None) -> Response:
         mine = [lb for lb in web.runtime.inventory.load_balancers if lb.owner == session.uid]
         down = {lb.id for lb in mine if await run_in_threadpool(is_down, lb.id)}
-        return web.page(request, session, "operator.html", error.status if error else 200,
-                        load_balancers=mine, down=down, allowed=loopback(request),
-                        error=error)
+        return web.page(
+            request,
+            session,
+            "operator.html",
+            error.status if error else 200,
+            load_balancers=mine,
+            down=down,
+            allowed=loopback(request),
+            error=error,
+        )
 
     @app.get(f"{BASE}/operator")
     async def operator(request: Request) -> Response:
@@ -47,24 +53,34 @@ def routes(app: FastAPI, web: Web) -> None:
         resource_id, down = str(form.get("ResourceId", "")), form.get("Down") == "true"
         request_id = new_request_id()
         if not loopback(request):
-            failed = ActionFailed.of(AdminOnly("The operator page acts for callers on this "
-                                               "machine only."), request_id, "fault")
-            return await page(request, session, failed)
-        if resource_id not in {lb.id for lb in web.runtime.inventory.load_balancers
-                               if lb.owner == session.uid}:
             failed = ActionFailed.of(
-                InvalidResourceIdNotFound(missing("load balancer", resource_id)), request_id,
-                "fault", field="ResourceId")
+                AdminOnly("The operator page acts for callers on this machine only."),
+                request_id,
+                "fault",
+            )
+            return await page(request, session, failed)
+        if resource_id not in {
+            lb.id for lb in web.runtime.inventory.load_balancers if lb.owner == session.uid
+        }:
+            failed = ActionFailed.of(
+                InvalidResourceIdNotFound(missing("load balancer", resource_id)),
+                request_id,
+                "fault",
+                field="ResourceId",
+            )
             return await page(request, session, failed)
         command = Command(Caller("operator", request_id), "AdminFault")
         try:
-            outcome = await run_in_threadpool(web.runtime.app.mark_load_balancer, command,
-                                              resource_id, down)
-            await run_in_threadpool(Ctx(web.runtime, command.caller, "AdminFault", "").settle,
-                                    outcome)
+            outcome = await run_in_threadpool(
+                web.runtime.app.mark_load_balancer, command, resource_id, down
+            )
+            await run_in_threadpool(
+                Ctx(web.runtime, command.caller, "AdminFault", "").settle, outcome
+            )
         except KNOWN_ERRORS as error:
             failed = ActionFailed.of(error, request_id, "fault")
             return await page(request, session, failed)
-        session.flash.append(f"Marked {resource_id} {'down' if down else 'up'} "
-                             f"(request {request_id}).")
+        session.flash.append(
+            f"Marked {resource_id} {'down' if down else 'up'} (request {request_id})."
+        )
         return web.redirect(session, f"{BASE}/operator")

@@ -13,30 +13,47 @@ from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.session import Session
 from privatelink.api.console.web import BASE, Web, status_of
 
-GUIDE_DELETE_FIRST = ("Before you delete the service, you must reject and disconnect all "
-                      "connected interface endpoints.")
-GUIDE_DELETE_WARNING = ("This action is irreversible and permanently terminates all associated "
-                        "endpoint connections. Proceed with caution.")
+GUIDE_DELETE_FIRST = (
+    "Before you delete the service, you must reject and disconnect all "
+    "connected interface endpoints."
+)
+GUIDE_DELETE_WARNING = (
+    "This action is irreversible and permanently terminates all associated "
+    "endpoint connections. Proceed with caution."
+)
 
 
 def load_balancers(web: Web, session: Session, region: str) -> list[Any]:
     """The signed-in account's load balancers in ``region`` (its own inventory only)."""
-    return [lb for lb in web.runtime.inventory.load_balancers
-            if lb.owner == session.uid and lb.region == region]
+    return [
+        lb
+        for lb in web.runtime.inventory.load_balancers
+        if lb.owner == session.uid and lb.region == region
+    ]
 
 
 def create_params(form: dict[str, Any]) -> list[tuple[str, Any]]:
     """The Create Endpoint Service form as CreateVpcEndpointService parameters."""
     params: list[tuple[str, Any]] = [
-        (k, form.get(k)) for k in ("RegionId", "ServiceResourceType", "AutoAcceptEnabled",
-                                   "ZoneAffinityEnabled", "AddressIpVersion", "Payer",
-                                   "ServiceDescription")]
+        (k, form.get(k))
+        for k in (
+            "RegionId",
+            "ServiceResourceType",
+            "AutoAcceptEnabled",
+            "ZoneAffinityEnabled",
+            "AddressIpVersion",
+            "Payer",
+            "ServiceDescription",
+        )
+    ]
     picked = form.get("Resource") or []
     for n, item in enumerate([picked] if isinstance(picked, str) else picked, start=1):
         resource_type, resource_id, zone = (item.split("|") + ["", "", ""])[:3]
-        params += [(f"Resource.{n}.ResourceId", resource_id),
-                   (f"Resource.{n}.ResourceType", resource_type),
-                   (f"Resource.{n}.ZoneId", zone)]
+        params += [
+            (f"Resource.{n}.ResourceId", resource_id),
+            (f"Resource.{n}.ResourceType", resource_type),
+            (f"Resource.{n}.ZoneId", zone),
+        ]
     regions = form.get("SupportedRegionList") or []
     for n, region in enumerate([regions] if isinstance(regions, str) else regions, start=1):
         params.append((f"SupportedRegionList.{n}", region))
@@ -44,23 +61,33 @@ def create_params(form: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def routes(app: FastAPI, web: Web) -> None:
-    async def services_page(request: Request, session: Session,
-                            error: ActionFailed | None = None) -> Response:
-        services = await web.call_all(session, "ListVpcEndpointServices",
-                                      {"RegionId": session.region}, "Services")
-        return web.page(request, session, "services.html", status_of(error),
-                        services=services, error=error)
+    async def services_page(
+        request: Request, session: Session, error: ActionFailed | None = None
+    ) -> Response:
+        services = await web.call_all(
+            session, "ListVpcEndpointServices", {"RegionId": session.region}, "Services"
+        )
+        return web.page(
+            request, session, "services.html", status_of(error), services=services, error=error
+        )
 
     @app.get(f"{BASE}/services")
     async def services(request: Request) -> Response:
         return await services_page(request, web.session(request))
 
-    def new_page(request: Request, session: Session, form: dict[str, Any],
-                 error: ActionFailed | None = None) -> Response:
+    def new_page(
+        request: Request, session: Session, form: dict[str, Any], error: ActionFailed | None = None
+    ) -> Response:
         region = str(form.get("RegionId") or session.region)
-        return web.page(request, session, "service_new.html", status_of(error), error=error,
-                        form={"RegionId": region, **form},
-                        load_balancers=load_balancers(web, session, region))
+        return web.page(
+            request,
+            session,
+            "service_new.html",
+            status_of(error),
+            error=error,
+            form={"RegionId": region, **form},
+            load_balancers=load_balancers(web, session, region),
+        )
 
     @app.get(f"{BASE}/services/new")
     def new_service(request: Request) -> Response:
@@ -79,20 +106,36 @@ def routes(app: FastAPI, web: Web) -> None:
             failed.form = "create"
             return new_page(request, session, form, failed)
         session.region = str(form.get("RegionId") or session.region)
-        session.flash.append(f"Created endpoint service {created['ServiceId']} "
-                             f"({created['ServiceName']}).")
+        session.flash.append(
+            f"Created endpoint service {created['ServiceId']} ({created['ServiceName']})."
+        )
         return web.redirect(session, f"{BASE}/services/{created['ServiceId']}")
 
-    async def delete_page(request: Request, session: Session, service_id: str,
-                          error: ActionFailed | None = None) -> Response:
-        service = await web.call(session, "GetVpcEndpointServiceAttribute",
-                                 {"RegionId": session.region, "ServiceId": service_id})
-        connections = await web.call_all(session, "ListVpcEndpointConnections",
-                                         {"RegionId": session.region,
-                                          "ServiceId": service_id}, "Connections")
-        return web.page(request, session, "service_delete.html", status_of(error),
-                        service=service, connections=connections, error=error,
-                        first=GUIDE_DELETE_FIRST, warning=GUIDE_DELETE_WARNING)
+    async def delete_page(
+        request: Request, session: Session, service_id: str, error: ActionFailed | None = None
+    ) -> Response:
+        service = await web.call(
+            session,
+            "GetVpcEndpointServiceAttribute",
+            {"RegionId": session.region, "ServiceId": service_id},
+        )
+        connections = await web.call_all(
+            session,
+            "ListVpcEndpointConnections",
+            {"RegionId": session.region, "ServiceId": service_id},
+            "Connections",
+        )
+        return web.page(
+            request,
+            session,
+            "service_delete.html",
+            status_of(error),
+            service=service,
+            connections=connections,
+            error=error,
+            first=GUIDE_DELETE_FIRST,
+            warning=GUIDE_DELETE_WARNING,
+        )
 
     @app.get(f"{BASE}/services/{{service_id}}/delete")
     async def confirm_delete(request: Request, service_id: str) -> Response:
@@ -106,9 +149,13 @@ def routes(app: FastAPI, web: Web) -> None:
     async def delete_service(request: Request, service_id: str) -> Response:
         session = web.session(request)
         await web.form(request, session)
-        failed = await web.act(session, "delete", "DeleteVpcEndpointService",
-                               {"RegionId": session.region, "ServiceId": service_id},
-                               f"Deleted endpoint service {service_id}.")
+        failed = await web.act(
+            session,
+            "delete",
+            "DeleteVpcEndpointService",
+            {"RegionId": session.region, "ServiceId": service_id},
+            f"Deleted endpoint service {service_id}.",
+        )
         if failed is None:
             return web.redirect(session, f"{BASE}/services")
         try:

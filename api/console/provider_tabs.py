@@ -14,9 +14,13 @@ from privatelink.api.console.session import Session
 from privatelink.api.console.web import BASE, Web, status_of
 from privatelink.api.errors_console import ConsoleOperationNotFound
 
-TABS = (("basic", "Basic Information"), ("resources", "Service Resource"),
-        ("whitelist", "Service Whitelist"), ("connections", "Endpoint Connections"),
-        ("regions", "Remote Access Regions"))
+TABS = (
+    ("basic", "Basic Information"),
+    ("resources", "Service Resource"),
+    ("whitelist", "Service Whitelist"),
+    ("connections", "Endpoint Connections"),
+    ("regions", "Remote Access Regions"),
+)
 
 Form = dict[str, Any]
 
@@ -44,56 +48,111 @@ def pick(form: Form, *names: str) -> dict[str, Any]:
 
 
 def replace_params(form: Form) -> dict[str, Any]:
-    return {**pick(form, "EndpointId", "ZoneId", "ResourceId", "ResourceReplaceMode"),
-            "ResourceType": form.get("ResourceType") or None}
+    return {
+        **pick(form, "EndpointId", "ZoneId", "ResourceId", "ResourceReplaceMode"),
+        "ResourceType": form.get("ResourceType") or None,
+    }
 
 
 # op -> (action, form -> parameters, tab to show, notice)
 OPS: dict[str, tuple[str, Callable[[Form], dict[str, Any]], str, str]] = {
-    "attribute": ("UpdateVpcEndpointServiceAttribute",
-                  lambda f: pick(f, "AutoAcceptEnabled", "ConnectBandwidth",
-                                 "ZoneAffinityEnabled", "ServiceDescription"),
-                  "basic", "Saved the basic information."),
-    "resource-add": ("AttachResourceToVpcEndpointService",
-                     lambda f: {"ResourceId": str(f.get("Resource", "")).split("|")[-1] or None,
-                                "ResourceType": str(f.get("Resource", "")).split("|")[0]
-                                or None, "ZoneId": f.get("ZoneId")},
-                     "resources", "Added the service resource."),
-    "resource-remove": ("DetachResourceFromVpcEndpointService",
-                        lambda f: pick(f, "ResourceId", "ZoneId"),
-                        "resources", "Removed the service resource."),
-    "resource-auto": ("UpdateVpcEndpointServiceResourceAttribute",
-                      lambda f: pick(f, "ResourceId", "ZoneId", "AutoAllocatedEnabled"),
-                      "resources", "Changed the automatic allocation."),
-    "user-add": ("AddUserToVpcEndpointService", whitelist_user, "whitelist",
-                 "Added to the whitelist."),
-    "user-remove": ("RemoveUserFromVpcEndpointService", whitelist_user, "whitelist",
-                    "Removed from the whitelist."),
-    "allow": ("EnableVpcEndpointConnection", lambda f: pick(f, "EndpointId", "Bandwidth"),
-              "connections", "Allowed the connection."),
-    "deny": ("DisableVpcEndpointConnection", lambda f: pick(f, "EndpointId"),
-             "connections", "Denied the connection."),
-    "bandwidth": ("UpdateVpcEndpointConnectionAttribute",
-                  lambda f: pick(f, "EndpointId", "Bandwidth"),
-                  "connections", "Changed the connection bandwidth."),
-    "zone-disconnect": ("DisableVpcEndpointZoneConnection",
-                        lambda f: {**pick(f, "EndpointId", "ZoneId"),
-                                   "ReplacedResource": f.get("ReplacedResource") or None},
-                        "connections", "Disconnected the zone."),
-    "zone-connect": ("EnableVpcEndpointZoneConnection", lambda f: pick(f, "EndpointId", "ZoneId"),
-                     "connections", "Connected the zone."),
-    "zone-allocate": ("UpdateVpcEndpointZoneConnectionResourceAttribute",
-                      lambda f: pick(f, "EndpointId", "ZoneId", "ResourceAllocateMode",
-                                     "ResourceId"),
-                      "connections", "Allocated the zone's service resource."),
-    "replace": ("UpdateVpcEndpointZoneConnectionResourceAttribute", replace_params,
-                "connections", "Replacing the zone's service resource."),
+    "attribute": (
+        "UpdateVpcEndpointServiceAttribute",
+        lambda f: pick(
+            f, "AutoAcceptEnabled", "ConnectBandwidth", "ZoneAffinityEnabled", "ServiceDescription"
+        ),
+        "basic",
+        "Saved the basic information.",
+    ),
+    "resource-add": (
+        "AttachResourceToVpcEndpointService",
+        lambda f: {
+            "ResourceId": str(f.get("Resource", "")).split("|")[-1] or None,
+            "ResourceType": str(f.get("Resource", "")).split("|")[0] or None,
+            "ZoneId": f.get("ZoneId"),
+        },
+        "resources",
+        "Added the service resource.",
+    ),
+    "resource-remove": (
+        "DetachResourceFromVpcEndpointService",
+        lambda f: pick(f, "ResourceId", "ZoneId"),
+        "resources",
+        "Removed the service resource.",
+    ),
+    "resource-auto": (
+        "UpdateVpcEndpointServiceResourceAttribute",
+        lambda f: pick(f, "ResourceId", "ZoneId", "AutoAllocatedEnabled"),
+        "resources",
+        "Changed the automatic allocation.",
+    ),
+    "user-add": (
+        "AddUserToVpcEndpointService",
+        whitelist_user,
+        "whitelist",
+        "Added to the whitelist.",
+    ),
+    "user-remove": (
+        "RemoveUserFromVpcEndpointService",
+        whitelist_user,
+        "whitelist",
+        "Removed from the whitelist.",
+    ),
+    "allow": (
+        "EnableVpcEndpointConnection",
+        lambda f: pick(f, "EndpointId", "Bandwidth"),
+        "connections",
+        "Allowed the connection.",
+    ),
+    "deny": (
+        "DisableVpcEndpointConnection",
+        lambda f: pick(f, "EndpointId"),
+        "connections",
+        "Denied the connection.",
+    ),
+    "bandwidth": (
+        "UpdateVpcEndpointConnectionAttribute",
+        lambda f: pick(f, "EndpointId", "Bandwidth"),
+        "connections",
+        "Changed the connection bandwidth.",
+    ),
+    "zone-disconnect": (
+        "DisableVpcEndpointZoneConnection",
+        lambda f: {
+            **pick(f, "EndpointId", "ZoneId"),
+            "ReplacedResource": f.get("ReplacedResource") or None,
+        },
+        "connections",
+        "Disconnected the zone.",
+    ),
+    "zone-connect": (
+        "EnableVpcEndpointZoneConnection",
+        lambda f: pick(f, "EndpointId", "ZoneId"),
+        "connections",
+        "Connected the zone.",
+    ),
+    "zone-allocate": (
+        "UpdateVpcEndpointZoneConnectionResourceAttribute",
+        lambda f: pick(f, "EndpointId", "ZoneId", "ResourceAllocateMode", "ResourceId"),
+        "connections",
+        "Allocated the zone's service resource.",
+    ),
+    "replace": (
+        "UpdateVpcEndpointZoneConnectionResourceAttribute",
+        replace_params,
+        "connections",
+        "Replacing the zone's service resource.",
+    ),
 }
 
 
 # The field a refusal without a parameter name concerns, per form.
-FIELD_OF_FORM = {"user-add": "UserARN", "user-remove": "UserARN", "bandwidth": "Bandwidth",
-                 "allow": "Bandwidth"}
+FIELD_OF_FORM = {
+    "user-add": "UserARN",
+    "user-remove": "UserARN",
+    "bandwidth": "Bandwidth",
+    "allow": "Bandwidth",
+}
 
 
 def not_found(web: Web, request: Request, session: Session, error: ActionFailed) -> Response:
@@ -104,33 +163,54 @@ async def service_data(web: Web, session: Session, service_id: str) -> dict[str,
     base = {"RegionId": session.region, "ServiceId": service_id}
     service = await web.call(session, "GetVpcEndpointServiceAttribute", base)
     users = await web.call(session, "ListVpcEndpointServiceUsers", base)
-    supported = [r.get("SupportedRegionId", "") if isinstance(r, dict) else str(r)
-                 for r in service.get("SupportedRegionSet") or []]
+    supported = [
+        r.get("SupportedRegionId", "") if isinstance(r, dict) else str(r)
+        for r in service.get("SupportedRegionSet") or []
+    ]
     return {
         "service": service,
-        "resources": await web.call_all(session, "ListVpcEndpointServiceResources", base,
-                                        "Resources"),
+        "resources": await web.call_all(
+            session, "ListVpcEndpointServiceResources", base, "Resources"
+        ),
         "users": [str(u["UserId"]) for u in users.get("Users", [])]
         + [u["UserARN"] for u in users.get("UserARNs", [])],
-        "connections": await web.call_all(session, "ListVpcEndpointConnections", base,
-                                          "Connections"),
+        "connections": await web.call_all(
+            session, "ListVpcEndpointConnections", base, "Connections"
+        ),
         "supported": supported,
-        "load_balancers": [lb for lb in web.runtime.inventory.load_balancers
-                           if lb.owner == session.uid and lb.region == session.region],
+        "load_balancers": [
+            lb
+            for lb in web.runtime.inventory.load_balancers
+            if lb.owner == session.uid and lb.region == session.region
+        ],
     }
 
 
 def routes(app: FastAPI, web: Web) -> None:
-    async def service_page(request: Request, session: Session, service_id: str, tab: str,
-                           error: ActionFailed | None = None, form: Form | None = None
-                           ) -> Response:
+    async def service_page(
+        request: Request,
+        session: Session,
+        service_id: str,
+        tab: str,
+        error: ActionFailed | None = None,
+        form: Form | None = None,
+    ) -> Response:
         try:
             data = await service_data(web, session, service_id)
         except ActionFailed as failed:
             return not_found(web, request, session, failed)
         tab = tab if tab in dict(TABS) else "basic"
-        return web.page(request, session, "service.html", status_of(error), tab=tab,
-                        tabs=TABS, error=error, form=form or {}, **data)
+        return web.page(
+            request,
+            session,
+            "service.html",
+            status_of(error),
+            tab=tab,
+            tabs=TABS,
+            error=error,
+            form=form or {},
+            **data,
+        )
 
     @app.get(f"{BASE}/services/{{service_id}}")
     async def service(request: Request, service_id: str, tab: str = "basic") -> Response:
@@ -143,13 +223,22 @@ def routes(app: FastAPI, web: Web) -> None:
         if op == "regions":
             current = (await service_data(web, session, service_id))["supported"]
             spec: tuple[str, Callable[[Form], dict[str, Any]], str, str] = (
-                "UpdateVpcEndpointServiceAttribute", lambda f: region_changes(f, current),
-                "regions", "Modified the remote access regions.")
+                "UpdateVpcEndpointServiceAttribute",
+                lambda f: region_changes(f, current),
+                "regions",
+                "Modified the remote access regions.",
+            )
         elif op in OPS:
             spec = OPS[op]
         else:
-            return not_found(web, request, session, ActionFailed.of(
-                ConsoleOperationNotFound(f"The console has no operation '{op}'."), ""))
+            return not_found(
+                web,
+                request,
+                session,
+                ActionFailed.of(
+                    ConsoleOperationNotFound(f"The console has no operation '{op}'."), ""
+                ),
+            )
         action, build, tab, notice = spec
         params = {"RegionId": session.region, "ServiceId": service_id, **build(form)}
         form_id = f"{op}:{form.get('row') or ''}"

@@ -28,8 +28,14 @@ class Session:
     flash: list[str] = field(default_factory=list)
 
     def dump(self) -> dict[str, Any]:
-        return {"uid": self.uid, "key": self.key_id, "name": self.name, "csrf": self.csrf,
-                "region": self.region, "flash": self.flash}
+        return {
+            "uid": self.uid,
+            "key": self.key_id,
+            "name": self.name,
+            "csrf": self.csrf,
+            "region": self.region,
+            "flash": self.flash,
+        }
 
 
 class Sessions:
@@ -47,8 +53,13 @@ class Sessions:
         if expected is None or not hmac.compare_digest(expected.encode(), secret.encode()):
             return None
         account = self.inventory.account_for_key(key_id.strip())
-        return Session(account.uid, key_id.strip(), account.name or account.uid,
-                       secrets.token_urlsafe(24), region)
+        return Session(
+            account.uid,
+            key_id.strip(),
+            account.name or account.uid,
+            secrets.token_urlsafe(24),
+            region,
+        )
 
     def read(self, request: Request) -> Session | None:
         raw = request.cookies.get(COOKIE)
@@ -61,8 +72,14 @@ class Sessions:
         account = self.inventory.account_for_key(data.get("key", ""))
         if account is None or account.uid != data.get("uid"):
             return None  # the key left the inventory: signed out
-        return Session(data["uid"], data["key"], data["name"], data["csrf"], data["region"],
-                       list(data.get("flash", [])))
+        return Session(
+            data["uid"],
+            data["key"],
+            data["name"],
+            data["csrf"],
+            data["region"],
+            list(data.get("flash", [])),
+        )
 
     def cookie(self, session: Session) -> str:
         return self.signer.dumps(session.dump())

@@ -54,46 +54,64 @@ class Web:
         form = await request.form()
         if not csrf_ok(session, str(form.get("csrf", ""))):
             raise BadCsrf()
-        return {k: (form.getlist(k) if len(form.getlist(k)) > 1 else form.get(k))
-                for k in form}
+        return {k: (form.getlist(k) if len(form.getlist(k)) > 1 else form.get(k)) for k in form}
 
     # -- actions -------------------------------------------------------------------------
     async def call(self, session: Session, action: str, params: Params) -> dict[str, Any]:
-        return await run_in_threadpool(call, self.runtime, session.uid, action, params,
-                                       new_request_id())
+        return await run_in_threadpool(
+            call, self.runtime, session.uid, action, params, new_request_id()
+        )
 
-    async def call_all(self, session: Session, action: str, params: Params, key: str
-                       ) -> list[dict[str, Any]]:
-        return await run_in_threadpool(call_all, self.runtime, session.uid, action, params,
-                                       key, new_request_id())
+    async def call_all(
+        self, session: Session, action: str, params: Params, key: str
+    ) -> list[dict[str, Any]]:
+        return await run_in_threadpool(
+            call_all, self.runtime, session.uid, action, params, key, new_request_id()
+        )
 
-    async def act(self, session: Session, form_id: str, action: str, params: Params,
-                  notice: str) -> ActionFailed | None:
+    async def act(
+        self, session: Session, form_id: str, action: str, params: Params, notice: str
+    ) -> ActionFailed | None:
         """Run a command; on success queue ``notice``; on refusal return it for the form."""
         try:
             result = await self.call(session, action, params)
         except ActionFailed as failed:
             failed.form = form_id
             return failed
-        session.flash.append(notice.format(**{k: v for k, v in result.items()
-                                               if isinstance(v, (str, int))}))
+        session.flash.append(
+            notice.format(**{k: v for k, v in result.items() if isinstance(v, (str, int))})
+        )
         return None
 
     # -- responses -----------------------------------------------------------------------
     def position(self) -> int:
         return int(getattr(self.runtime.watcher, "position", 0) or 0)
 
-    def page(self, request: Request, session: Session | None, template: str,
-             status: int = 200, **context: Any) -> HTMLResponse:
+    def page(
+        self,
+        request: Request,
+        session: Session | None,
+        template: str,
+        status: int = 200,
+        **context: Any,
+    ) -> HTMLResponse:
         flash = list(session.flash) if session else []
         if session:
             session.flash.clear()
         response = self.templates.TemplateResponse(
-            request, template,
-            {"session": session, "flash": flash, "position": self.position(),
-             "error": context.pop("error", None), "form": context.pop("form", {}),
-             "inventory": self.runtime.inventory, **context},
-            status_code=status)
+            request,
+            template,
+            {
+                "session": session,
+                "flash": flash,
+                "position": self.position(),
+                "error": context.pop("error", None),
+                "form": context.pop("form", {}),
+                "inventory": self.runtime.inventory,
+                **context,
+            },
+            status_code=status,
+        )
         if session:
             self.set_cookie(response, session)
         return response
@@ -104,8 +122,14 @@ class Web:
         return response
 
     def set_cookie(self, response: Response, session: Session) -> None:
-        response.set_cookie(COOKIE, self.sessions.cookie(session), max_age=MAX_AGE,
-                            httponly=True, samesite="strict", path=BASE)
+        response.set_cookie(
+            COOKIE,
+            self.sessions.cookie(session),
+            max_age=MAX_AGE,
+            httponly=True,
+            samesite="strict",
+            path=BASE,
+        )
 
 
 def wire_type(lb_type: str) -> str:
@@ -116,8 +140,9 @@ def wire_type(lb_type: str) -> str:
 def field_in(field: str | None, names: list[str]) -> bool:
     """Whether a refused parameter is one of ``names`` (a name ending in '.' is a prefix:
     ``Zone.`` covers ``Zone.2.ip``)."""
-    return bool(field) and any(field == n or (n.endswith(".") and str(field).startswith(n))
-                               for n in names)
+    return bool(field) and any(
+        field == n or (n.endswith(".") and str(field).startswith(n)) for n in names
+    )
 
 
 def status_of(error: ActionFailed | None) -> int:

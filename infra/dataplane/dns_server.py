@@ -36,7 +36,7 @@ from privatelink.infra.dataplane.records import (
 
 log = logging.getLogger("privatelink.dataplane")
 
-SOA = (f"ns.{APEX}. hostmaster.{APEX}. 1 60 10 3600 {TTL}")
+SOA = f"ns.{APEX}. hostmaster.{APEX}. 1 60 10 3600 {TTL}"
 TCP_IDLE = 10.0
 
 
@@ -64,19 +64,23 @@ class Resolver:
         response.flags |= dns.flags.AA
         subnet = client_subnet(query)
         if subnet is not None:
-            response.use_edns(0, 0, max(query.payload, 512), options=[
-                dns.edns.ECSOption(subnet.address, subnet.srclen, subnet.srclen)])
+            response.use_edns(
+                0,
+                0,
+                max(query.payload, 512),
+                options=[dns.edns.ECSOption(subnet.address, subnet.srclen, subnet.srclen)],
+            )
         if query.opcode() != dns.opcode.QUERY:
             response.set_rcode(dns.rcode.NOTIMP)
         elif len(query.question) != 1:
             response.set_rcode(dns.rcode.FORMERR)
         else:
-            self._fill(response, query.question[0],
-                       subnet.address if subnet is not None else source)
+            self._fill(
+                response, query.question[0], subnet.address if subnet is not None else source
+            )
         return self._wire(response, query, max_size)
 
-    def _fill(self, response: dns.message.Message, question: dns.rrset.RRset,
-              asker: str) -> None:
+    def _fill(self, response: dns.message.Message, question: dns.rrset.RRset, asker: str) -> None:
         name, rdtype = question.name, dns.rdatatype.to_text(question.rdtype)
         text = name.to_text(omit_final_dot=True)
         if normalize(text) == APEX and rdtype == "SOA":
@@ -85,14 +89,16 @@ class Resolver:
         found: Answer = answer(self.records(), self.locator, text, rdtype, asker)
         response.set_rcode(dns.rcode.from_text(found.rcode))
         if found.addresses:
-            response.answer.append(dns.rrset.from_text_list(
-                name, TTL, dns.rdataclass.IN, question.rdtype, list(found.addresses)))
+            response.answer.append(
+                dns.rrset.from_text_list(
+                    name, TTL, dns.rdataclass.IN, question.rdtype, list(found.addresses)
+                )
+            )
         elif found.rcode != "REFUSED":
             response.authority.append(soa_rrset())
 
     @staticmethod
-    def _wire(response: dns.message.Message, query: dns.message.Message,
-              max_size: int) -> bytes:
+    def _wire(response: dns.message.Message, query: dns.message.Message, max_size: int) -> bytes:
         try:
             return response.to_wire(max_size=max_size)
         except dns.exception.TooBig:
@@ -141,8 +147,9 @@ class UdpProtocol(asyncio.DatagramProtocol):
             self.transport.sendto(reply, addr)
 
 
-async def serve_tcp_client(resolver: Resolver, reader: asyncio.StreamReader,
-                           writer: asyncio.StreamWriter) -> None:
+async def serve_tcp_client(
+    resolver: Resolver, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
     """Length-prefixed queries on one connection until the client is done or idle."""
     source = str(writer.get_extra_info("peername")[0])
     try:
@@ -173,11 +180,15 @@ class DnsServer:
         """Bind both; OSError (a port in use, say) when either cannot be bound."""
         loop = asyncio.get_running_loop()
         self._udp, _ = await loop.create_datagram_endpoint(
-            lambda: UdpProtocol(self.resolver), local_addr=(self.host, self.port))
+            lambda: UdpProtocol(self.resolver), local_addr=(self.host, self.port)
+        )
         try:
             self._tcp = await asyncio.start_server(
-                lambda r, w: serve_tcp_client(self.resolver, r, w), self.host, self.port,
-                reuse_address=True)
+                lambda r, w: serve_tcp_client(self.resolver, r, w),
+                self.host,
+                self.port,
+                reuse_address=True,
+            )
         except OSError:
             self._udp.close()
             raise

@@ -89,8 +89,9 @@ class Forwarder:
         self.tasks: set[asyncio.Task[None]] = set()
 
     async def open(self) -> None:
-        self.server = await asyncio.start_server(self._accept, self.route.ip, self.route.port,
-                                                 reuse_address=True)
+        self.server = await asyncio.start_server(
+            self._accept, self.route.ip, self.route.port, reuse_address=True
+        )
 
     async def close(self) -> None:
         if self.server is not None:
@@ -114,20 +115,29 @@ class Forwarder:
         host, _, port = self.route.backend.rpartition(":")
         try:
             back_reader, back_writer = await asyncio.wait_for(
-                asyncio.open_connection(host, int(port)), CONNECT_TIMEOUT)
+                asyncio.open_connection(host, int(port)), CONNECT_TIMEOUT
+            )
         except (TimeoutError, OSError) as error:
-            log.info("%s:%s: backend %s unreachable (%s)", self.route.ip, self.route.port,
-                     self.route.backend, error)
+            log.info(
+                "%s:%s: backend %s unreachable (%s)",
+                self.route.ip,
+                self.route.port,
+                self.route.backend,
+                error,
+            )
             return
         try:
-            await asyncio.gather(pump(reader, back_writer, self.limiter.upstream),
-                                 pump(back_reader, writer, self.limiter.downstream))
+            await asyncio.gather(
+                pump(reader, back_writer, self.limiter.upstream),
+                pump(back_reader, writer, self.limiter.downstream),
+            )
         finally:
             back_writer.close()
 
 
-async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-               bucket: TokenBucket) -> None:
+async def pump(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, bucket: TokenBucket
+) -> None:
     """Copy one direction until EOF, then half-close, so the other direction can finish."""
     try:
         while data := await reader.read(CHUNK):
@@ -171,8 +181,13 @@ class ForwarderSet:
         current = self.forwarders.get(key)
         if current is not None:
             if current.route != route:
-                log.info("forwarder %s:%s now goes to %s (%s)", route.ip, route.port,
-                         route.backend, route.resource_id)
+                log.info(
+                    "forwarder %s:%s now goes to %s (%s)",
+                    route.ip,
+                    route.port,
+                    route.backend,
+                    route.resource_id,
+                )
             current.route = route
             return
         if not bindable(route.ip) or self._recently_failed(key, route):
@@ -182,19 +197,31 @@ class ForwarderSet:
             await forwarder.open()
         except OSError as error:
             self._failed[key] = (route, time.monotonic())
-            log.warning("cannot listen on ENI %s:%s for %s (%s)%s", route.ip, route.port,
-                        route.resource_id, error.strerror or error,
-                        "; ports below 1024 need root" if route.port < 1024 else "")
+            log.warning(
+                "cannot listen on ENI %s:%s for %s (%s)%s",
+                route.ip,
+                route.port,
+                route.resource_id,
+                error.strerror or error,
+                "; ports below 1024 need root" if route.port < 1024 else "",
+            )
             return
         self._failed.pop(key, None)
         self.forwarders[key] = forwarder
-        log.info("forwarder %s:%s -> %s (%s, %s Mbit/s)", route.ip, route.port, route.backend,
-                 route.resource_id, self.limiters[route.ip].mbps)
+        log.info(
+            "forwarder %s:%s -> %s (%s, %s Mbit/s)",
+            route.ip,
+            route.port,
+            route.backend,
+            route.resource_id,
+            self.limiters[route.ip].mbps,
+        )
 
     def _recently_failed(self, key: tuple[str, int], route: Route) -> bool:
         failed = self._failed.get(key)
-        return bool(failed and failed[0] == route
-                    and time.monotonic() - failed[1] < RETRY_BIND_AFTER)
+        return bool(
+            failed and failed[0] == route and time.monotonic() - failed[1] < RETRY_BIND_AFTER
+        )
 
     async def close(self) -> None:
         for forwarder in self.forwarders.values():

@@ -47,8 +47,9 @@ def listeners_from(inventory: Inventory) -> ListenersOf:
     return listeners
 
 
-def plan_forwarders(rows: ViewRows, listeners: ListenersOf,
-                    replaced_ip: ReplacedIp = lambda _endpoint, _zone: None) -> Plan:
+def plan_forwarders(
+    rows: ViewRows, listeners: ListenersOf, replaced_ip: ReplacedIp = lambda _endpoint, _zone: None
+) -> Plan:
     """Forwarders for every serving zone of a Connected connection whose resource has
     listeners; a gracefully migrating zone also keeps its old ENI on the old resource until
     the provider disconnects that resource (RES-10)."""
@@ -62,8 +63,13 @@ def plan_forwarders(rows: ViewRows, listeners: ListenersOf,
                 continue
             _add(plan, zone.get("EniIp", ""), zone.get("ResourceId", ""), bandwidth, listeners)
             if zone.get("ReplacedEniId") and zone.get("ReplacedResourceId"):
-                _add(plan, replaced_ip(endpoint, zone) or "", zone["ReplacedResourceId"], bandwidth,
-                     listeners)
+                _add(
+                    plan,
+                    replaced_ip(endpoint, zone) or "",
+                    zone["ReplacedResourceId"],
+                    bandwidth,
+                    listeners,
+                )
     return plan
 
 

@@ -80,20 +80,27 @@ class Prober:
         try:
             await self.record(lb_id, down)
         except Exception as error:  # noqa: BLE001 - a refused record must not stop probing
-            log.info("prober: recording %s %s answered %s", lb_id,
-                     "down" if down else "up", error)
+            log.info("prober: recording %s %s answered %s", lb_id, "down" if down else "up", error)
 
     def is_new(self, lb_id: str) -> bool:
         return lb_id not in self.state
 
     @property
     def remembered(self) -> dict[str, tuple[str, ...]]:
-        return {lb: self._backends[lb] for lb, up in self.state.items()
-                if not up and lb in self._backends}
+        return {
+            lb: self._backends[lb]
+            for lb, up in self.state.items()
+            if not up and lb in self._backends
+        }
 
 
-async def run_prober(prober: Prober, probes: Callable[[], dict[str, tuple[str, ...]]],
-                     interval: float, stopping: asyncio.Event, nudge: asyncio.Event) -> None:
+async def run_prober(
+    prober: Prober,
+    probes: Callable[[], dict[str, tuple[str, ...]]],
+    interval: float,
+    stopping: asyncio.Event,
+    nudge: asyncio.Event,
+) -> None:
     """Probe every ``interval`` seconds, and at once when nudged (a load balancer started
     serving a zone), until ``stopping`` is set (which nudges too)."""
     while not stopping.is_set():

@@ -106,8 +106,7 @@ def build_records(rows: ViewRows) -> RecordSet:
     names: dict[str, NameRow] = {}
     for key, endpoint in rows.endpoints.items():
         service = rows.services.get(endpoint.get("ServiceId", ""), {})
-        found = EndpointRows(endpoint, rows.zones.get(key, []), rows.connections.get(key),
-                             service)
+        found = EndpointRows(endpoint, rows.zones.get(key, []), rows.connections.get(key), service)
         names.update((row.name, row) for row in endpoint_names(found))
     return RecordSet(names, frozenset(_ancestors(names)))
 
@@ -151,8 +150,9 @@ class ZoneLocator:
         return None
 
 
-def answer(records: RecordSet, locator: ZoneLocator, name: str, rdtype: str,
-           asker: str | None) -> Answer:
+def answer(
+    records: RecordSet, locator: ZoneLocator, name: str, rdtype: str, asker: str | None
+) -> Answer:
     """The answer to one question from ``asker`` (its source address or client subnet)."""
     if not in_apex(name):
         return Answer("REFUSED")

@@ -37,6 +37,7 @@ class Runtime(Protocol):
     views: Any
     watcher: PositionWatcher
 
+
 log = logging.getLogger("privatelink.dataplane")
 
 T = TypeVar("T")
@@ -65,17 +66,20 @@ class DataPlane:
         self.enis = EniAddresses(self._replaced_ip)
         self.listeners = listeners_from(runtime.inventory)
         self.forwarders = ForwarderSet()
-        self.dns = DnsServer(Resolver(lambda: self.records,
-                                      ZoneLocator.from_inventory(runtime.inventory)),
-                             self.settings.dns_host, self.settings.dns_port)
+        self.dns = DnsServer(
+            Resolver(lambda: self.records, ZoneLocator.from_inventory(runtime.inventory)),
+            self.settings.dns_host,
+            self.settings.dns_port,
+        )
         self.prober = Prober(tcp_check, self._record, self._recorded_down)
         self.loop = asyncio.new_event_loop()
         self._stop = threading.Event()
         self._stopping: asyncio.Event | None = None
         self._nudge: asyncio.Event | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self._loop_thread = threading.Thread(target=self._run_loop, name="dataplane-loop",
-                                             daemon=True)
+        self._loop_thread = threading.Thread(
+            target=self._run_loop, name="dataplane-loop", daemon=True
+        )
         self._follower: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -94,13 +98,18 @@ class DataPlane:
             where = f"{self.settings.dns_host}:{self.settings.dns_port}"
             raise DataPlaneError(
                 f"cannot answer DNS on {where} (UDP and TCP): {error.strerror or error}; "
-                "choose another port with --dns-port, or turn DNS off with --no-dns") from None
-        self._follower = threading.Thread(target=self._follow, args=(position,),
-                                          name="dataplane-follower", daemon=True)
+                "choose another port with --dns-port, or turn DNS off with --no-dns"
+            ) from None
+        self._follower = threading.Thread(
+            target=self._follow, args=(position,), name="dataplane-follower", daemon=True
+        )
         self._follower.start()
-        log.info("data plane: %s; forwarders %s; prober %s", self._describe_dns(),
-                 "on" if self.settings.forwarders_enabled else "off",
-                 f"every {self.settings.probe_interval:g} s" if self.probing else "off")
+        log.info(
+            "data plane: %s; forwarders %s; prober %s",
+            self._describe_dns(),
+            "on" if self.settings.forwarders_enabled else "off",
+            f"every {self.settings.probe_interval:g} s" if self.probing else "off",
+        )
 
     def stop(self) -> None:
         self._stop.set()
@@ -143,9 +152,17 @@ class DataPlane:
         if self.settings.forwarders_enabled:
             await self.forwarders.apply(self.plan)
         if self.probing:
-            self._tasks.append(asyncio.create_task(run_prober(
-                self.prober, lambda: self.plan.probes, self.settings.probe_interval,
-                self._stopping, self._nudge)))
+            self._tasks.append(
+                asyncio.create_task(
+                    run_prober(
+                        self.prober,
+                        lambda: self.plan.probes,
+                        self.settings.probe_interval,
+                        self._stopping,
+                        self._nudge,
+                    )
+                )
+            )
 
     async def _shutdown(self) -> None:
         if self._stopping is not None and self._nudge is not None:
@@ -187,7 +204,8 @@ class DataPlane:
         the forwarders or the prober run, re-plan them from that view's rows in memory."""
         views = self.runtime.views
         present, removed, self.dns_position, replaced = views.dns.read_changes(
-            views.pool, self.dns_position)
+            views.pool, self.dns_position
+        )
         if replaced:
             self.records, self.forwarding, self.forwarding_names = RecordSet(), {}, {}
         self.records = self.records.changed(present, removed)
@@ -219,9 +237,11 @@ class DataPlane:
     def _forwarding_rows(self) -> ViewRows:
         rows = ViewRows()
         for endpoint_id, facts in self.forwarding.items():
-            rows.endpoints[endpoint_id] = {"EndpointId": endpoint_id,
-                                           "ConnectionStatus": facts["ConnectionStatus"],
-                                           "Bandwidth": facts["Bandwidth"]}
+            rows.endpoints[endpoint_id] = {
+                "EndpointId": endpoint_id,
+                "ConnectionStatus": facts["ConnectionStatus"],
+                "Bandwidth": facts["Bandwidth"],
+            }
             rows.zones[endpoint_id] = list(facts["Zones"])
         return rows
 
@@ -229,7 +249,8 @@ class DataPlane:
         """Started mid-migration: the endpoint aggregate still holds the old ENI's address."""
         try:
             aggregate: Endpoint = self.runtime.app.repository.get(
-                Endpoint.create_id(endpoint["EndpointId"]))
+                Endpoint.create_id(endpoint["EndpointId"])
+            )
             ip = aggregate.zones[zone["ZoneId"]].get("replaced_ip")
         except (AggregateNotFoundError, KeyError, AttributeError):
             return None
@@ -239,14 +260,16 @@ class DataPlane:
 
     async def _record(self, lb_id: str, down: bool) -> None:
         caller = Caller("prober", f"probe-{uuid.uuid4()}")
-        await asyncio.to_thread(self.runtime.app.mark_load_balancer,
-                                Command(caller, "Probe"), lb_id, down)
+        await asyncio.to_thread(
+            self.runtime.app.mark_load_balancer, Command(caller, "Probe"), lb_id, down
+        )
 
     async def _recorded_down(self, lb_id: str) -> bool:
         def failed() -> bool:
             try:
                 state: LoadBalancerState = self.runtime.app.repository.get(
-                    LoadBalancerState.create_id(lb_id))
+                    LoadBalancerState.create_id(lb_id)
+                )
             except AggregateNotFoundError:
                 return False
             return bool(state.failed)

@@ -40,9 +40,21 @@ def test_issue15_version_prints_the_package_version() -> None:
 
 def test_issue15_import_of_a_missing_file_is_one_line_and_creates_nothing(tmp_path: Path) -> None:
     data_dir = tmp_path / "store"
-    result = subprocess.run([sys.executable, "-m", "privatelink", "import",
-                             str(tmp_path / "nope.jsonl"), "--data-dir", str(data_dir)],
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "import",
+            str(tmp_path / "nope.jsonl"),
+            "--data-dir",
+            str(data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -76,8 +88,8 @@ ENVIRONMENT = [  # (variable, value, setting, expected)
 
 @pytest.mark.parametrize(("variable", "value", "setting", "expected"), ENVIRONMENT)
 def test_issue12_serve_uses_each_environment_variable(
-        monkeypatch: pytest.MonkeyPatch, variable: str, value: str, setting: str,
-        expected: Any) -> None:
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, setting: str, expected: Any
+) -> None:
     """An option not given leaves the setting to the environment (no CLI default wins)."""
     monkeypatch.setenv(variable, value)
     assert getattr(serve_settings(**serve_defaults()), setting) == expected
@@ -92,14 +104,31 @@ def test_issue12_serve_defaults_are_the_data_plane_on(monkeypatch: pytest.Monkey
     for variable, *_ in ENVIRONMENT:
         monkeypatch.delenv(variable, raising=False)
     settings = serve_settings(**serve_defaults())
-    assert (settings.port, settings.dns_port, settings.dns_enabled, settings.forwarders_enabled,
-            settings.probe_interval) == (8080, 8053, True, True, 2.0)
+    assert (
+        settings.port,
+        settings.dns_port,
+        settings.dns_enabled,
+        settings.forwarders_enabled,
+        settings.probe_interval,
+    ) == (8080, 8053, True, True, 2.0)
 
 
 def serve_until_exit(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "privatelink", "serve", "--data-dir",
-                           str(tmp_path / "store"), *args],
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "serve",
+            "--data-dir",
+            str(tmp_path / "store"),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_issue15_busy_api_port_fails_at_once_naming_port_and_flag(tmp_path: Path) -> None:
@@ -134,24 +163,39 @@ def test_issue12_busy_port_from_the_environment_is_the_one_checked(tmp_path: Pat
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "privatelink", "serve", "--dns-port",
-                                 str(free_port())], capture_output=True, text=True, timeout=60,
-                                env={**os.environ, "PRIVATELINK_PORT": str(port),
-                                     "PRIVATELINK_DATA_DIR": str(tmp_path / "store")},
-                                check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "privatelink", "serve", "--dns-port", str(free_port())],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={
+                **os.environ,
+                "PRIVATELINK_PORT": str(port),
+                "PRIVATELINK_DATA_DIR": str(tmp_path / "store"),
+            },
+            check=False,
+        )
     assert result.returncode == 2 and str(port) in result.stderr, result.stderr
 
 
 def test_issue12_a_bad_inventory_from_the_environment_is_refused_before_starting(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     import os
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("accounts: [")
-    result = subprocess.run([sys.executable, "-m", "privatelink", "serve"], capture_output=True,
-                            text=True, timeout=60,
-                            env={**os.environ, "PRIVATELINK_INVENTORY": str(bad),
-                                 "PRIVATELINK_DATA_DIR": str(tmp_path / "store")},
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "privatelink", "serve"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "PRIVATELINK_INVENTORY": str(bad),
+            "PRIVATELINK_DATA_DIR": str(tmp_path / "store"),
+        },
+        check=False,
+    )
     assert result.returncode == 2 and "bad.yaml" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "store").exists()

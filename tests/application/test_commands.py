@@ -19,7 +19,8 @@ from tests.application.helpers import CONSUMER, create_endpoint, create_service
 
 
 def test_read_your_writes_the_view_holds_the_endpoint_when_the_command_returns(
-        runtime: Runtime) -> None:
+    runtime: Runtime,
+) -> None:
     service_id = create_service(runtime)
     endpoint_id = create_endpoint(runtime, service_id)
     row = runtime.views.get(ENDPOINT, endpoint_key(endpoint_id))
@@ -27,7 +28,8 @@ def test_read_your_writes_the_view_holds_the_endpoint_when_the_command_returns(
 
 
 def test_concurrent_endpoints_on_one_service_all_succeed_by_retrying_conflicts(
-        runtime: Runtime) -> None:
+    runtime: Runtime,
+) -> None:
     service_id = create_service(runtime)
     with ThreadPoolExecutor(8) as pool:
         ids = list(pool.map(lambda _: create_endpoint(runtime, service_id), range(8)))
@@ -53,8 +55,14 @@ def test_ep_4_two_endpoints_taking_one_ip_end_with_exactly_one_winner(runtime: R
 def test_client_token_repeated_concurrently_creates_one_endpoint(runtime: Runtime) -> None:
     service_id = create_service(runtime)
     with ThreadPoolExecutor(4) as pool:
-        ids = set(pool.map(lambda _: create_endpoint(runtime, service_id, client_token="tok-1",
-                                                     fingerprint="same"), range(4)))
+        ids = set(
+            pool.map(
+                lambda _: create_endpoint(
+                    runtime, service_id, client_token="tok-1", fingerprint="same"
+                ),
+                range(4),
+            )
+        )
     assert len(ids) == 1
     service = runtime.app.repository.get(EndpointService.create_id(service_id))
     assert list(service.connections) == list(ids)

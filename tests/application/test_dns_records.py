@@ -19,7 +19,9 @@ from tests.application.helpers import (
 from tests.application.test_views import eventually, status
 
 
-def names(rt: Runtime, after: int = 0) -> tuple[dict[str, list[tuple[str, str, str]]], list[str], int]:
+def names(
+    rt: Runtime, after: int = 0
+) -> tuple[dict[str, list[tuple[str, str, str]]], list[str], int]:
     present, removed, position, _ = rt.views.dns.read_changes(rt.views.pool, after)
     return {row.name: row.records() for row in present}, removed, position
 
@@ -87,8 +89,9 @@ def test_dns_as_of_answers_what_a_name_resolved_to_then(runtime: Runtime) -> Non
     assert dns_as_of(runtime.app, domain, datetime.now(UTC)) is None
 
 
-def test_cli_dns_prints_a_names_records_now_and_as_of(runtime: Runtime, database_url: str,
-                                                      schema: str) -> None:
+def test_cli_dns_prints_a_names_records_now_and_as_of(
+    runtime: Runtime, database_url: str, schema: str
+) -> None:
     """`privatelink dns NAME [--as-of T]` answers from the view now and from the log then."""
     from tests.e2e.history_helpers import cli, cli_json
 

@@ -13,7 +13,8 @@ T0 = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
 
 
 def test_issue10_a_nonce_is_refused_within_its_window_by_another_store_instance(
-        database_url: str, schema: str) -> None:
+    database_url: str, schema: str
+) -> None:
     with ConnectionPool(database_url, min_size=1, max_size=2, open=True) as pool:
         with pool.connection() as conn:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')

@@ -18,21 +18,31 @@ from tests.application.helpers import PROVIDER, REGION, cmd, create_service
 
 
 def tag(runtime: Runtime, service_id: str, value: str) -> None:
-    runtime.app.tag_resources(cmd(PROVIDER, "TagResources"), REGION, "vpcendpointservice",
-                              [service_id], [("k", value)])
+    runtime.app.tag_resources(
+        cmd(PROVIDER, "TagResources"), REGION, "vpcendpointservice", [service_id], [("k", value)]
+    )
 
 
-def drop_version(runtime: Runtime, database_url: str, schema: str, service_id: str,
-                 version: int) -> None:
+def drop_version(
+    runtime: Runtime, database_url: str, schema: str, service_id: str, version: int
+) -> None:
     """Make the gap an older store could hold (written before the executor's fix)."""
     aggregate_id = EndpointService.create_id(service_id)
     with psycopg.connect(database_url, autocommit=True) as conn:
-        tables = [row[0] for row in conn.execute(
-            "SELECT table_name FROM information_schema.columns WHERE table_schema = %s "
-            "AND column_name = 'originator_version'", (schema,))]
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT table_name FROM information_schema.columns WHERE table_schema = %s "
+                "AND column_name = 'originator_version'",
+                (schema,),
+            )
+        ]
         for table in tables:
-            conn.execute(f'DELETE FROM "{schema}"."{table}" WHERE originator_id = %s '
-                         "AND originator_version = %s", (aggregate_id, version))
+            conn.execute(
+                f'DELETE FROM "{schema}"."{table}" WHERE originator_id = %s '
+                "AND originator_version = %s",
+                (aggregate_id, version),
+            )
 
 
 def refusal(call: object) -> DomainError:
@@ -51,8 +61,9 @@ def test_issue16_missing_version_or_time_is_a_4xx(runtime: Runtime) -> None:
     refusal(lambda: render_as_of(runtime.app, resource, before, None))
 
 
-def test_issue16_version_gap_is_a_4xx_not_a_crash(runtime: Runtime, database_url: str,
-                                                 schema: str) -> None:
+def test_issue16_version_gap_is_a_4xx_not_a_crash(
+    runtime: Runtime, database_url: str, schema: str
+) -> None:
     """Issue 16: on a log with a version gap, asking for the missing version, a later one, or a
     time inside the gap answers a 4xx naming the version; earlier versions still answer."""
     service_id = create_service(runtime)

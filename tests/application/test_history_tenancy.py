@@ -33,17 +33,27 @@ def eventually(check: Callable[[], bool], timeout: float = 20) -> bool:
 
 
 def endpoint_of(rt: Runtime, account: str, vpc: str, vswitch: str, service_id: str) -> str:
-    outcome = rt.app.create_endpoint(cmd(account, "CreateVpcEndpoint"), REGION, vpc, service_id,
-                                     None, [ZoneRequest("cn-hangzhou-h", vswitch)], [],
-                                     EndpointOptions())
+    outcome = rt.app.create_endpoint(
+        cmd(account, "CreateVpcEndpoint"),
+        REGION,
+        vpc,
+        service_id,
+        None,
+        [ZoneRequest("cn-hangzhou-h", vswitch)],
+        [],
+        EndpointOptions(),
+    )
     return str(outcome.result["EndpointId"])
 
 
 def shared_service(rt: Runtime) -> tuple[str, str, str]:
     """A service used by two accounts' endpoints whose zone fails over from FIRST to SPARE."""
     outcome = rt.app.create_endpoint_service(
-        cmd(PROVIDER, "CreateVpcEndpointService"), REGION, [ResourceRef(FIRST)],
-        ServiceOptions(auto_accept=True))
+        cmd(PROVIDER, "CreateVpcEndpointService"),
+        REGION,
+        [ResourceRef(FIRST)],
+        ServiceOptions(auto_accept=True),
+    )
     service_id = str(outcome.result["ServiceId"])
     for user in (CONSUMER, OUTSIDER):
         rt.app.add_user(cmd(PROVIDER), REGION, service_id, user)
@@ -61,7 +71,8 @@ def text(entries: list) -> str:  # type: ignore[type-arg]
 
 
 def test_issue10_consumer_history_names_no_other_account_nor_provider_resources(
-        runtime: Runtime) -> None:
+    runtime: Runtime,
+) -> None:
     """SEC-2 through history: the consumer's endpoint history keeps its own connection events
     but names neither the other account's endpoint, the provider's load balancers, nor the
     provider's account or requests."""
@@ -73,8 +84,11 @@ def test_issue10_consumer_history_names_no_other_account_nor_provider_resources(
     for secret in (theirs, OUTSIDER, FIRST, SPARE, PROVIDER):
         assert secret not in seen, secret
     failed = next(e for e in entries if e.type == "ResourceFailed")
-    assert failed.data == {"endpoint_id": mine, "failed_over_zones": ["cn-hangzhou-h"],
-                           "unavailable_zones": []}
+    assert failed.data == {
+        "endpoint_id": mine,
+        "failed_over_zones": ["cn-hangzhou-h"],
+        "unavailable_zones": [],
+    }
     assert {"ConnectionRequested", "ConnectionAllowed", "Created"} <= {e.type for e in entries}
 
 
@@ -97,7 +111,8 @@ def test_issue10_nobody_reads_another_accounts_history(runtime: Runtime) -> None
 
 
 def test_issue10_cli_history_as_an_account_shows_what_it_may_read(
-        runtime: Runtime, database_url: str, schema: str) -> None:
+    runtime: Runtime, database_url: str, schema: str
+) -> None:
     """`privatelink history ID --account UID` reads as that account: the consumer's view of its
     endpoint, and not found (exit 1) for another account's resource."""
     from typer.testing import CliRunner

@@ -19,8 +19,11 @@ VSWITCH = "vsw-consumer-h"
 
 def dual_stack_service(rt: Runtime) -> str:
     outcome = rt.app.create_endpoint_service(
-        cmd(PROVIDER, "CreateVpcEndpointService"), REGION, [ResourceRef("nlb-provider0001")],
-        ServiceOptions(auto_accept=True, address_ip_version="DualStack", ipv6=True))
+        cmd(PROVIDER, "CreateVpcEndpointService"),
+        REGION,
+        [ResourceRef("nlb-provider0001")],
+        ServiceOptions(auto_accept=True, address_ip_version="DualStack", ipv6=True),
+    )
     service_id = str(outcome.result["ServiceId"])
     rt.app.add_user(cmd(PROVIDER), REGION, service_id, CONSUMER)
     return service_id
@@ -28,9 +31,15 @@ def dual_stack_service(rt: Runtime) -> str:
 
 def dual_stack_endpoint(rt: Runtime, service_id: str, ipv6: str | None) -> str:
     outcome = rt.app.create_endpoint(
-        cmd(CONSUMER, "CreateVpcEndpoint"), REGION, "vpc-consumer0001", service_id, None,
-        [ZoneRequest("cn-hangzhou-h", VSWITCH, None, ipv6)], [],
-        EndpointOptions(address_ip_version="DualStack"))
+        cmd(CONSUMER, "CreateVpcEndpoint"),
+        REGION,
+        "vpc-consumer0001",
+        service_id,
+        None,
+        [ZoneRequest("cn-hangzhou-h", VSWITCH, None, ipv6)],
+        [],
+        EndpointOptions(address_ip_version="DualStack"),
+    )
     return str(outcome.result["EndpointId"])
 
 
@@ -39,8 +48,7 @@ def block(rt: Runtime) -> VSwitchAddresses:
 
 
 @pytest.mark.parametrize("ipv6", ["::", "::1", "ff02::1"])
-def test_ep_4_ipv6_unspecified_loopback_multicast_are_refused(runtime: Runtime,
-                                                               ipv6: str) -> None:
+def test_ep_4_ipv6_unspecified_loopback_multicast_are_refused(runtime: Runtime, ipv6: str) -> None:
     service_id = dual_stack_service(runtime)
     with pytest.raises(IpAddressUnavailable) as info:
         dual_stack_endpoint(runtime, service_id, ipv6)

@@ -33,8 +33,11 @@ def mark(rt: Runtime, resource_id: str, down: bool) -> None:
 
 def new_service(rt: Runtime, *resources: str) -> str:
     outcome = rt.app.create_endpoint_service(
-        cmd(PROVIDER, "CreateVpcEndpointService"), REGION, [ResourceRef(r) for r in resources],
-        ServiceOptions(auto_accept=True))
+        cmd(PROVIDER, "CreateVpcEndpointService"),
+        REGION,
+        [ResourceRef(r) for r in resources],
+        ServiceOptions(auto_accept=True),
+    )
     service_id = str(outcome.result["ServiceId"])
     rt.app.add_user(cmd(PROVIDER), REGION, service_id, "1210000000000002")
     return service_id
@@ -46,7 +49,8 @@ def failed(rt: Runtime, service_id: str) -> list[str]:
 
 
 def test_res_8_service_created_while_its_load_balancer_is_down_knows_it_is_down(
-        runtime: Runtime) -> None:
+    runtime: Runtime,
+) -> None:
     """RES-8: a service created on a failed load balancer does not treat it as healthy (no
     endpoint is allocated to it), and it recovers with the load balancer."""
     mark(runtime, ZONE_H_ONLY, down=True)
@@ -70,7 +74,8 @@ def test_res_8_resource_attached_while_down_is_known_down(runtime: Runtime) -> N
 
 
 def test_res_8_detached_while_down_and_reattached_after_recovery_is_healthy(
-        runtime: Runtime) -> None:
+    runtime: Runtime,
+) -> None:
     """RES-8: a resource detached while down, re-attached after the load balancer recovered,
     is healthy again (it used to stay failed forever)."""
     service_id = new_service(runtime, BOTH_ZONES, ZONE_H_ONLY)

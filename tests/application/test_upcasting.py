@@ -20,10 +20,17 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "v1_events.json"
 
 def load_fixture(runtime: Runtime) -> dict[str, str]:
     data = json.loads(FIXTURE.read_text())
-    runtime.app.recorder.insert_events([
-        StoredEvent(originator_id=UUID(e["originator_id"]),
-                    originator_version=e["originator_version"], topic=e["topic"],
-                    state=json.dumps(e["state"]).encode()) for e in data["events"]])
+    runtime.app.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=UUID(e["originator_id"]),
+                originator_version=e["originator_version"],
+                topic=e["topic"],
+                state=json.dumps(e["state"]).encode(),
+            )
+            for e in data["events"]
+        ]
+    )
     return {"service_id": data["service_id"], "endpoint_id": data["endpoint_id"]}
 
 
@@ -54,8 +61,7 @@ def test_v1_aggregates_accept_new_commands(runtime: Runtime) -> None:
 
     ids = load_fixture(runtime)
     service = runtime.app.repository.get(EndpointService.create_id(ids["service_id"]))
-    service.change_bandwidth(Caller("1210000000000001", "req-new"), ids["endpoint_id"], 2000,
-                             None)
+    service.change_bandwidth(Caller("1210000000000001", "req-new"), ids["endpoint_id"], 2000, None)
     runtime.app.save(service)
     again = runtime.app.repository.get(EndpointService.create_id(ids["service_id"]))
     assert again.connections[ids["endpoint_id"]]["bandwidth"] == 2000
@@ -67,7 +73,8 @@ def test_rebuild_over_v1_events_equals_live_views(runtime: Runtime) -> None:
     load_fixture(runtime)
     position = runtime.app.recorder.max_notification_id()
     assert runtime.wait_for_views(position)
-    target = PostgresViews(runtime.views.pool, runtime.settings.db_schema, "pl_v1_rebuilt",
-                           "pl_v1_tracking")
+    target = PostgresViews(
+        runtime.views.pool, runtime.settings.db_schema, "pl_v1_rebuilt", "pl_v1_tracking"
+    )
     rebuild_views(runtime.app, target, until=position)
     assert target.rows() == [r for r in runtime.views.rows()]

@@ -31,10 +31,14 @@ def status(rt: Runtime, kind: str, key: str, field: str) -> str:
 def test_provisioner_activates_service_and_connects_endpoint(runtime: Runtime) -> None:
     service_id = create_service(runtime)
     endpoint_id = create_endpoint(runtime, service_id, zones=("h", "i"))
-    assert eventually(lambda: status(runtime, SERVICE, service_key(service_id),
-                                     "ServiceStatus") == "Active")
-    assert eventually(lambda: status(runtime, ENDPOINT, endpoint_key(endpoint_id),
-                                     "ConnectionStatus") == "Connected")
+    assert eventually(
+        lambda: status(runtime, SERVICE, service_key(service_id), "ServiceStatus") == "Active"
+    )
+    assert eventually(
+        lambda: (
+            status(runtime, ENDPOINT, endpoint_key(endpoint_id), "ConnectionStatus") == "Connected"
+        )
+    )
 
 
 def test_provisioner_resumes_after_a_stop_between_request_and_step(settings: Settings) -> None:
@@ -43,8 +47,9 @@ def test_provisioner_resumes_after_a_stop_between_request_and_step(settings: Set
         service_id = create_service(rt)
         assert status(rt, SERVICE, service_key(service_id), "ServiceStatus") == "Creating"
     with open_runtime(settings) as rt:
-        assert eventually(lambda: status(rt, SERVICE, service_key(service_id),
-                                         "ServiceStatus") == "Active")
+        assert eventually(
+            lambda: status(rt, SERVICE, service_key(service_id), "ServiceStatus") == "Active"
+        )
         events = [n.topic for n in rt.app.recorder.select_notifications(start=1, limit=1000)]
         assert sum(t.endswith("EndpointService.Activated") for t in events) == 1
 
@@ -55,11 +60,16 @@ def test_aud_3_views_rebuilt_from_the_log_equal_the_live_views(runtime: Runtime)
     gone = create_endpoint(runtime, service_id)
     runtime.app.enable_connection(cmd(PROVIDER), REGION, service_id, kept)
     runtime.app.delete_endpoint(cmd("1210000000000002"), REGION, gone)
-    assert eventually(lambda: status(runtime, ENDPOINT, endpoint_key(kept),
-                                     "ConnectionStatus") == "Connected")
+    assert eventually(
+        lambda: status(runtime, ENDPOINT, endpoint_key(kept), "ConnectionStatus") == "Connected"
+    )
     position, live = stable_views(runtime)
-    rebuilt = PostgresViews(runtime.views.pool, runtime.settings.db_schema, "pl_views_rebuilt",
-                            "pl_view_tracking_rebuilt")
+    rebuilt = PostgresViews(
+        runtime.views.pool,
+        runtime.settings.db_schema,
+        "pl_views_rebuilt",
+        "pl_view_tracking_rebuilt",
+    )
     rebuild_views(runtime.app, rebuilt, until=position)
     assert rebuilt.rows() == live
 
@@ -73,8 +83,9 @@ def stable_views(rt: Runtime) -> tuple[int, list[tuple[object, ...]]]:
             return before, rows
 
 
-def test_aud_3_bulk_catch_up_and_rebuild_agree_row_for_row(settings: Settings,
-                                                           tmp_path: Path) -> None:
+def test_aud_3_bulk_catch_up_and_rebuild_agree_row_for_row(
+    settings: Settings, tmp_path: Path
+) -> None:
     """A log written faster than it is projected is caught up in large batches (the COPY
     path), and a rebuild of it gives the same rows."""
     from bench.generate import endpoints
@@ -86,7 +97,8 @@ def test_aud_3_bulk_catch_up_and_rebuild_agree_row_for_row(settings: Settings,
         assert rt.wait_for_views(rt.app.recorder.max_notification_id())
         position, live = stable_views(rt)
         assert sum(1 for row in live if row[0] == "endpoint") == 300
-        rebuilt = PostgresViews(rt.views.pool, rt.settings.db_schema, "pl_views_bulk",
-                                "pl_view_tracking_bulk")
+        rebuilt = PostgresViews(
+            rt.views.pool, rt.settings.db_schema, "pl_views_bulk", "pl_view_tracking_bulk"
+        )
         rebuild_views(rt.app, rebuilt, until=position)
         assert rebuilt.rows() == live

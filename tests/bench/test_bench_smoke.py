@@ -20,9 +20,14 @@ def test_bench_quick_writes_every_key(tmp_path: Path, database_url: str) -> None
 
     out = tmp_path / "bench.json"
     env = {**os.environ, "DATABASE_URL": database_url}
-    subprocess.run([sys.executable, "bench/run.py", "--quick", "--scale", "0.02", "--json",
-                    str(out)], cwd=ROOT, env=env, check=True, timeout=600,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "bench/run.py", "--quick", "--scale", "0.02", "--json", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
     figures = json.loads(out.read_text())
     assert sorted(figures) == sorted(KEYS)
     assert all(isinstance(v, (int, float)) and v >= 0 for v in figures.values())

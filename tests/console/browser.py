@@ -9,16 +9,17 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = os.environ.get("PRIVATELINK_CHROMIUM") or shutil.which("chromium") or \
-    "/usr/bin/chromium"
+CHROMIUM = os.environ.get("PRIVATELINK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 WAIT = 30_000  # ms: an upper bound for a state to show, never a measured timing
 
 
 def require_browser() -> Any:
     """Playwright's sync API, or a skip that says what is missing."""
     if not os.path.exists(CHROMIUM):
-        pytest.skip("chromium is not installed (apt-get install -y chromium); the console's "
-                    "browser tests need it")
+        pytest.skip(
+            "chromium is not installed (apt-get install -y chromium); the console's "
+            "browser tests need it"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -34,15 +35,17 @@ def sign_in(page: Any, base: str, key: tuple[str, str, str]) -> None:
     page.get_by_test_id("account").wait_for()
 
 
-def create_service(page: Any, base: str, resource_type: str, resources: list[str],
-                   auto_accept: bool) -> str:
+def create_service(
+    page: Any, base: str, resource_type: str, resources: list[str], auto_accept: bool
+) -> str:
     """Through the Create Endpoint Service page; returns the new service's id."""
     page.goto(f"{base}/console/services/new")
     page.get_by_label("Service Resource Type").select_option(resource_type)
     for value in resources:
         page.locator(f'input[name="Resource"][value="{value}"]').check()
     page.get_by_label("Automatically Accept Endpoint Connections").select_option(
-        "true" if auto_accept else "false")
+        "true" if auto_accept else "false"
+    )
     page.get_by_role("button", name="Create", exact=True).click()
     page.locator('[data-testid="service-name"], .error').first.wait_for()
     assert page.locator(".error").count() == 0, page.locator(".error").all_inner_texts()

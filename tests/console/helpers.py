@@ -21,9 +21,11 @@ class ConsoleUser:
         self.csrf = ""
 
     def sign_in(self, key: tuple[str, str, str]) -> ConsoleUser:
-        page = self.client.post("/console/login",
-                                data={"AccessKeyId": key[0], "AccessKeySecret": key[1]},
-                                follow_redirects=True)
+        page = self.client.post(
+            "/console/login",
+            data={"AccessKeyId": key[0], "AccessKeySecret": key[1]},
+            follow_redirects=True,
+        )
         assert page.status_code == 200, page.text
         self.csrf = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
         return self
@@ -40,10 +42,16 @@ class ConsoleUser:
 
     def create_service(self, **fields: Any) -> str:
         """Create Endpoint Service; ``Resource`` (one value) replaces the two default ones."""
-        resources = [fields.pop("Resource")] if "Resource" in fields else [
-            "nlb|nlb-provider0001|cn-hangzhou-h", "nlb|nlb-provider0001|cn-hangzhou-i"]
-        form: list[tuple[str, Any]] = [("RegionId", "cn-hangzhou"), ("ServiceResourceType", "nlb"),
-                                       ("step", "create")]
+        resources = (
+            [fields.pop("Resource")]
+            if "Resource" in fields
+            else ["nlb|nlb-provider0001|cn-hangzhou-h", "nlb|nlb-provider0001|cn-hangzhou-i"]
+        )
+        form: list[tuple[str, Any]] = [
+            ("RegionId", "cn-hangzhou"),
+            ("ServiceResourceType", "nlb"),
+            ("step", "create"),
+        ]
         form = [(k, v) for k, v in form if k not in fields]
         form += [("Resource", r) for r in resources]
         form += list({"AutoAcceptEnabled": "false", **fields}.items())

@@ -44,8 +44,11 @@ def console_server(database_url: str) -> Iterator[Server]:
 def browser() -> Iterator[Any]:
     sync_playwright = require_browser()
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-dev-shm-usage"],
+        )
         try:
             yield chromium
         finally:
@@ -75,9 +78,16 @@ def consumer(browser: Any, base: str) -> Iterator[Any]:
     context.close()
 
 
-def shared(provider: Any, base: str, auto_accept: bool, resource_type: str = "nlb",
-           resources: tuple[str, ...] = ("nlb|nlb-provider0001|cn-hangzhou-h",
-                                         "nlb|nlb-provider0001|cn-hangzhou-i")) -> tuple[str, str]:
+def shared(
+    provider: Any,
+    base: str,
+    auto_accept: bool,
+    resource_type: str = "nlb",
+    resources: tuple[str, ...] = (
+        "nlb|nlb-provider0001|cn-hangzhou-h",
+        "nlb|nlb-provider0001|cn-hangzhou-i",
+    ),
+) -> tuple[str, str]:
     service_id = create_service(provider, base, resource_type, list(resources), auto_accept)
     whitelist(provider, base, service_id, CONSUMER[2])
     return service_id, service_name(provider, base, service_id)
@@ -88,7 +98,8 @@ def connection_row(provider: Any, endpoint_id: str) -> Any:
 
 
 def test_browser_provider_consumer_flow_with_manual_acceptance_live(
-        provider: Any, consumer: Any, base: str) -> None:
+    provider: Any, consumer: Any, base: str
+) -> None:
     """The guide's flow end to end: the provider creates a service (manual acceptance) and
     whitelists the consumer; the consumer verifies the name and creates an endpoint in two
     zones; the provider allows it; the consumer's open page turns Connected without a reload,
@@ -106,7 +117,8 @@ def test_browser_provider_consumer_flow_with_manual_acceptance_live(
 
     consumer.wait_for_function(
         "document.querySelector('[data-testid=connection-status]').innerText.includes('Connected')",
-        timeout=WAIT)
+        timeout=WAIT,
+    )
     assert consumer.evaluate("window.__notReloaded") is True  # live, not reloaded
     assert endpoint_id in consumer.get_by_test_id("endpoint-domain").inner_text()
     consumer.get_by_role("link", name="Zones and ENIs").click()
@@ -117,28 +129,34 @@ def test_browser_provider_consumer_flow_with_manual_acceptance_live(
         provider.screenshot(path=str(ROOT / "docs" / "console.png"), full_page=False)
 
 
-def test_browser_denied_connection_shows_disconnected(provider: Any, consumer: Any,
-                                                      base: str) -> None:
+def test_browser_denied_connection_shows_disconnected(
+    provider: Any, consumer: Any, base: str
+) -> None:
     """The provider denies a Pending connection; the consumer's page shows it live."""
     service_id, name = shared(provider, base, auto_accept=False)
     endpoint_id = create_endpoint(consumer, base, name, ["vsw-consumer-h"])
     consumer.evaluate("window.__notReloaded = true")
     provider.goto(f"{base}/console/services/{service_id}?tab=connections")
-    connection_row(provider, endpoint_id).get_by_role(
-        "button", name=f"Deny {endpoint_id}").click()
+    connection_row(provider, endpoint_id).get_by_role("button", name=f"Deny {endpoint_id}").click()
     provider.get_by_text("Denied the connection.").wait_for()
     consumer.wait_for_function(
         "document.querySelector('[data-testid=connection-status]').innerText"
-        ".includes('Disconnected')", timeout=WAIT)
+        ".includes('Disconnected')",
+        timeout=WAIT,
+    )
     assert consumer.evaluate("window.__notReloaded") is True
 
 
 def test_browser_smooth_migration_of_a_zone(provider: Any, consumer: Any, base: str) -> None:
     """Replace a zone's CLB with smooth migration: the zone goes Migrated with the old
     resource kept; disconnecting the old resource leaves it Connected on the new one."""
-    service_id, name = shared(provider, base, auto_accept=True, resource_type="slb",
-                              resources=("slb|lb-provider0001|cn-hangzhou-h",
-                                         "slb|lb-provider0003|cn-hangzhou-h"))
+    service_id, name = shared(
+        provider,
+        base,
+        auto_accept=True,
+        resource_type="slb",
+        resources=("slb|lb-provider0001|cn-hangzhou-h", "slb|lb-provider0003|cn-hangzhou-h"),
+    )
     endpoint_id = create_endpoint(consumer, base, name, ["vsw-consumer-h"])
     provider.goto(f"{base}/console/services/{service_id}?tab=connections")
     zone = connection_row(provider, endpoint_id).locator('tr[data-zone="cn-hangzhou-h"]')
@@ -169,14 +187,15 @@ def test_browser_smooth_migration_of_a_zone(provider: Any, consumer: Any, base: 
 def test_browser_time_travel_on_the_timeline(provider: Any, base: str) -> None:
     """The timeline's moments show the page as it was: auto-accept off at creation, on now;
     the diff between the two moments names the field."""
-    create_service(provider, base, "nlb", ["nlb|nlb-provider0001|cn-hangzhou-h"],
-                   auto_accept=False)
+    create_service(provider, base, "nlb", ["nlb|nlb-provider0001|cn-hangzhou-h"], auto_accept=False)
     provider.get_by_label("Automatically Accept Endpoint Connections").select_option("true")
     provider.get_by_role("button", name="Save").click()
     provider.get_by_text("Saved the basic information.").wait_for()
     provider.get_by_role("link", name="History & time travel").click()
-    assert "AutoAcceptEnabled" in provider.locator("#timeline").inner_text() or \
-        provider.locator("#timeline li").count() >= 2
+    assert (
+        "AutoAcceptEnabled" in provider.locator("#timeline").inner_text()
+        or provider.locator("#timeline li").count() >= 2
+    )
     first = provider.locator("#timeline li a").last  # the timeline lists newest first
     first.click()
     assert provider.locator('td[data-field="AutoAcceptEnabled"]').inner_text() == "False"
@@ -190,13 +209,18 @@ def test_browser_time_travel_on_the_timeline(provider: Any, base: str) -> None:
 
 
 def test_browser_tenancy_consumer_cannot_open_the_providers_pages(
-        provider: Any, consumer: Any, base: str) -> None:
+    provider: Any, consumer: Any, base: str
+) -> None:
     """SEC-3 by URL: the provider's service page, its tabs and its history answer 404 to the
     consumer, who sees none of it."""
-    service_id = create_service(provider, base, "nlb", ["nlb|nlb-provider0001|cn-hangzhou-h"],
-                                auto_accept=False)
-    for path in (f"/console/services/{service_id}", f"/console/services/{service_id}?tab=whitelist",
-                 f"/console/history/{service_id}"):
+    service_id = create_service(
+        provider, base, "nlb", ["nlb|nlb-provider0001|cn-hangzhou-h"], auto_accept=False
+    )
+    for path in (
+        f"/console/services/{service_id}",
+        f"/console/services/{service_id}?tab=whitelist",
+        f"/console/history/{service_id}",
+    ):
         response = consumer.goto(base + path)
         assert response.status == 404, path
         assert "EndpointServiceNotFound" in consumer.content()

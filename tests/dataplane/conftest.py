@@ -37,8 +37,9 @@ class DataPlaneServer(Server):
 
     def __init__(self, database_url: str, schema: str, *extra: str) -> None:
         self.dns_port = free_dns_port()
-        super().__init__(database_url, schema, "--dns-port", str(self.dns_port), "--forwarders",
-                         *extra)
+        super().__init__(
+            database_url, schema, "--dns-port", str(self.dns_port), "--forwarders", *extra
+        )
 
 
 def drop_schema(database_url: str, schema: str) -> None:
@@ -53,15 +54,22 @@ def module_schema(database_url: str) -> Iterator[str]:
     drop_schema(database_url, schema)
 
 
-def ask(port: int, name: str, rdtype: str = "A", source: str = "127.0.0.1",
-        tcp: bool = False, subnet: str | None = None) -> dns.message.Message:
+def ask(
+    port: int,
+    name: str,
+    rdtype: str = "A",
+    source: str = "127.0.0.1",
+    tcp: bool = False,
+    subnet: str | None = None,
+) -> dns.message.Message:
     """One question to our DNS server, from ``source``, over UDP (or TCP)."""
     options: list[Any] = []
     if subnet is not None:
         address, _, length = subnet.partition("/")
         options.append(dns.edns.ECSOption(address, int(length or 24)))
-    query = dns.message.make_query(name, rdtype, use_edns=0 if options else None,
-                                   options=options or None)
+    query = dns.message.make_query(
+        name, rdtype, use_edns=0 if options else None, options=options or None
+    )
     if tcp:
         return dns.query.tcp(query, "127.0.0.1", port=port, timeout=3, source=source)
     return dns.query.udp(query, "127.0.0.1", port=port, timeout=3, source=source)

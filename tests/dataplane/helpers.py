@@ -25,23 +25,45 @@ def zone_domain(ep: str, zone: str, srv: str = "epsrv-a") -> str:
 
 
 def zone_doc(ep: str, zone: str, status: str = "Connected", **extra: Any) -> dict[str, Any]:
-    return {"ZoneId": zone, "ZoneStatus": status, "EniId": f"eni-{ep}-{zone}",
-            "EniIp": ENI_IP[zone], "ZoneIpv6Address": ENI_IPV6[zone], "VSwitchId": f"vsw-{zone}",
-            "ZoneDomain": zone_domain(ep, zone), "ResourceId": "nlb-provider0001",
-            "ReplacedEniId": "", "ReplacedResourceId": "", **extra}
+    return {
+        "ZoneId": zone,
+        "ZoneStatus": status,
+        "EniId": f"eni-{ep}-{zone}",
+        "EniIp": ENI_IP[zone],
+        "ZoneIpv6Address": ENI_IPV6[zone],
+        "VSwitchId": f"vsw-{zone}",
+        "ZoneDomain": zone_domain(ep, zone),
+        "ResourceId": "nlb-provider0001",
+        "ReplacedEniId": "",
+        "ReplacedResourceId": "",
+        **extra,
+    }
 
 
-def rows(ep: str = "ep-a", zones: dict[str, dict[str, Any]] | None = None,
-         connection: str = "Connected", affinity: tuple[bool, bool] = (False, False),
-         dual_stack: bool = False, bandwidth: int = 3072) -> ViewRows:
+def rows(
+    ep: str = "ep-a",
+    zones: dict[str, dict[str, Any]] | None = None,
+    connection: str = "Connected",
+    affinity: tuple[bool, bool] = (False, False),
+    dual_stack: bool = False,
+    bandwidth: int = 3072,
+) -> ViewRows:
     """One endpoint (zones h and i unless given) of service epsrv-a."""
     zones = zones if zones is not None else {H: zone_doc(ep, H), I: zone_doc(ep, I)}
     key = f"key-{ep}"
-    endpoint = {"EndpointId": ep, "EndpointDomain": endpoint_domain(ep), "ServiceId": "epsrv-a",
-                "VpcId": VPC, "ConnectionStatus": connection, "Bandwidth": bandwidth,
-                "ZoneAffinityEnabled": affinity[1],
-                "AddressIpVersion": "DualStack" if dual_stack else "IPv4"}
+    endpoint = {
+        "EndpointId": ep,
+        "EndpointDomain": endpoint_domain(ep),
+        "ServiceId": "epsrv-a",
+        "VpcId": VPC,
+        "ConnectionStatus": connection,
+        "Bandwidth": bandwidth,
+        "ZoneAffinityEnabled": affinity[1],
+        "AddressIpVersion": "DualStack" if dual_stack else "IPv4",
+    }
     return ViewRows(
-        endpoints={key: endpoint}, zones={key: list(zones.values())},
+        endpoints={key: endpoint},
+        zones={key: list(zones.values())},
         connections={key: {"ConnectionStatus": connection, "Bandwidth": bandwidth}},
-        services={"epsrv-a": {"ServiceId": "epsrv-a", "ZoneAffinityEnabled": affinity[0]}})
+        services={"epsrv-a": {"ServiceId": "epsrv-a", "ZoneAffinityEnabled": affinity[0]}},
+    )

@@ -11,8 +11,10 @@ from privatelink.infra.dataplane.plan import EniAddresses, Route, plan_forwarder
 from privatelink.infra.dataplane.prober import Prober
 from tests.dataplane.helpers import ENI_IP, H, I, rows, zone_doc
 
-LISTENERS = {"nlb-provider0001": [Listener(port=8000, backend="127.0.0.1:9000")],
-             "lb-provider0001": [Listener(port=8000, backend="127.0.0.1:9100")]}
+LISTENERS = {
+    "nlb-provider0001": [Listener(port=8000, backend="127.0.0.1:9000")],
+    "lb-provider0001": [Listener(port=8000, backend="127.0.0.1:9100")],
+}
 
 
 def listeners(resource_id: str) -> list[Listener]:
@@ -23,7 +25,8 @@ def test_bw_1_every_zone_eni_forwards_with_the_connections_bandwidth() -> None:
     plan = plan_forwarders(rows(bandwidth=250), listeners)
     assert plan.routes == {
         (ENI_IP[H], 8000): Route(ENI_IP[H], 8000, "127.0.0.1:9000", "nlb-provider0001"),
-        (ENI_IP[I], 8000): Route(ENI_IP[I], 8000, "127.0.0.1:9000", "nlb-provider0001")}
+        (ENI_IP[I], 8000): Route(ENI_IP[I], 8000, "127.0.0.1:9000", "nlb-provider0001"),
+    }
     assert plan.bandwidth == {ENI_IP[H]: 250, ENI_IP[I]: 250}
     assert plan.probes == {"nlb-provider0001": ("127.0.0.1:9000",)}
 
@@ -49,11 +52,21 @@ def test_res_8_reallocated_zone_moves_to_the_new_resources_backend() -> None:
 
 
 def test_res_10_graceful_migration_keeps_the_old_eni_on_the_old_resource() -> None:
-    migrating = zone_doc("ep-a", H, ZoneStatus="Migrating", EniId="eni-new", EniIp="127.16.1.20",
-                         ResourceId="lb-provider0001", ReplacedEniId="eni-old",
-                         ReplacedResourceId="nlb-provider0001")
-    plan = plan_forwarders(rows(zones={H: migrating}), listeners,
-                           lambda _endpoint, zone: {"eni-old": ENI_IP[H]}[zone["ReplacedEniId"]])
+    migrating = zone_doc(
+        "ep-a",
+        H,
+        ZoneStatus="Migrating",
+        EniId="eni-new",
+        EniIp="127.16.1.20",
+        ResourceId="lb-provider0001",
+        ReplacedEniId="eni-old",
+        ReplacedResourceId="nlb-provider0001",
+    )
+    plan = plan_forwarders(
+        rows(zones={H: migrating}),
+        listeners,
+        lambda _endpoint, zone: {"eni-old": ENI_IP[H]}[zone["ReplacedEniId"]],
+    )
     assert plan.routes[("127.16.1.20", 8000)].backend == "127.0.0.1:9100"
     assert plan.routes[(ENI_IP[H], 8000)].backend == "127.0.0.1:9000"
 
@@ -62,14 +75,26 @@ def test_res_10_the_old_eni_serves_until_the_replaced_resource_is_disconnected()
     enis = EniAddresses()
     connected = zone_doc("ep-a", H, EniId="eni-old", ResourceId="nlb-provider0001")
     assert set(enis.plan(rows(zones={H: connected}), listeners).routes) == {(ENI_IP[H], 8000)}
-    migrating = {**connected, "ZoneStatus": "Migrated", "EniId": "eni-new",
-                 "EniIp": "127.16.1.20", "ResourceId": "lb-provider0001",
-                 "ReplacedEniId": "eni-old", "ReplacedResourceId": "nlb-provider0001"}
+    migrating = {
+        **connected,
+        "ZoneStatus": "Migrated",
+        "EniId": "eni-new",
+        "EniIp": "127.16.1.20",
+        "ResourceId": "lb-provider0001",
+        "ReplacedEniId": "eni-old",
+        "ReplacedResourceId": "nlb-provider0001",
+    }
     plan = enis.plan(rows(zones={H: migrating}), listeners)
     assert {k: r.backend for k, r in plan.routes.items()} == {
-        ("127.16.1.20", 8000): "127.0.0.1:9100", (ENI_IP[H], 8000): "127.0.0.1:9000"}
-    disconnected = {**migrating, "ZoneStatus": "Connected", "ReplacedEniId": "",
-                    "ReplacedResourceId": ""}
+        ("127.16.1.20", 8000): "127.0.0.1:9100",
+        (ENI_IP[H], 8000): "127.0.0.1:9000",
+    }
+    disconnected = {
+        **migrating,
+        "ZoneStatus": "Connected",
+        "ReplacedEniId": "",
+        "ReplacedResourceId": "",
+    }
     plan = enis.plan(rows(zones={H: disconnected}), listeners)
     assert set(plan.routes) == {("127.16.1.20", 8000)}
     assert enis.known == {"eni-new": "127.16.1.20"}
@@ -77,9 +102,15 @@ def test_res_10_the_old_eni_serves_until_the_replaced_resource_is_disconnected()
 
 def test_res_10_an_old_eni_never_seen_is_asked_of_the_fallback() -> None:
     enis = EniAddresses(lambda endpoint, zone: "127.16.1.33")
-    migrating = zone_doc("ep-a", H, ZoneStatus="Migrating", EniId="eni-new",
-                         EniIp="127.16.1.20", ReplacedEniId="eni-old",
-                         ReplacedResourceId="lb-provider0001")
+    migrating = zone_doc(
+        "ep-a",
+        H,
+        ZoneStatus="Migrating",
+        EniId="eni-new",
+        EniIp="127.16.1.20",
+        ReplacedEniId="eni-old",
+        ReplacedResourceId="lb-provider0001",
+    )
     assert ("127.16.1.33", 8000) in enis.plan(rows(zones={H: migrating}), listeners).routes
 
 

@@ -33,8 +33,7 @@ def test_dns_1_endpoint_domain_answers_every_connected_zone() -> None:
 
 def test_dns_1_dual_stack_endpoint_answers_aaaa_too() -> None:
     view = rows(dual_stack=True)
-    assert ask(view, endpoint_domain("ep-a"), rdtype="AAAA").addresses == (ENI_IPV6[H],
-                                                                            ENI_IPV6[I])
+    assert ask(view, endpoint_domain("ep-a"), rdtype="AAAA").addresses == (ENI_IPV6[H], ENI_IPV6[I])
     assert ask(view, endpoint_domain("ep-a")).addresses == (ENI_IP[H], ENI_IP[I])
 
 
@@ -55,8 +54,10 @@ def test_dns_2_affinity_answers_the_askers_zone_alone() -> None:
 
 
 def test_dns_2_affinity_with_the_askers_zone_unhealthy_answers_the_others() -> None:
-    view = rows(affinity=(True, True),
-                zones={H: zone_doc("ep-a", H, _healthy=False), I: zone_doc("ep-a", I)})
+    view = rows(
+        affinity=(True, True),
+        zones={H: zone_doc("ep-a", H, _healthy=False), I: zone_doc("ep-a", I)},
+    )
     assert ask(view, endpoint_domain("ep-a"), IN_H).addresses == (ENI_IP[I],)
 
 
@@ -93,10 +94,14 @@ def test_acc_4_only_a_connected_connection_has_records() -> None:
 
 
 def test_ep_9_endpoint_and_zone_domains_exist_whatever_the_state() -> None:
-    records = build_records(rows(connection="Pending",
-                                 zones={H: zone_doc("ep-a", H), J: zone_doc("ep-a", J)}))
-    assert set(records.names) == {endpoint_domain("ep-a"), zone_domain("ep-a", H),
-                                  zone_domain("ep-a", J)}
+    records = build_records(
+        rows(connection="Pending", zones={H: zone_doc("ep-a", H), J: zone_doc("ep-a", J)})
+    )
+    assert set(records.names) == {
+        endpoint_domain("ep-a"),
+        zone_domain("ep-a", H),
+        zone_domain("ep-a", J),
+    }
 
 
 def test_ep_9_names_match_case_insensitively_with_or_without_the_final_dot() -> None:

@@ -25,8 +25,14 @@ def test_an_in_process_runtime_has_no_data_plane_unless_asked(settings: Settings
 
 def test_data_plane_stops_with_the_runtime_and_frees_its_port(settings: Settings) -> None:
     port = free_dns_port()
-    asked = settings.model_copy(update={"dns_enabled": True, "dns_port": port,
-                                        "forwarders_enabled": True, "probe_interval": 0.5})
+    asked = settings.model_copy(
+        update={
+            "dns_enabled": True,
+            "dns_port": port,
+            "forwarders_enabled": True,
+            "probe_interval": 0.5,
+        }
+    )
     with open_runtime(asked):
         assert sorted(data_plane_threads()) == ["dataplane-follower", "dataplane-loop"]
     assert data_plane_threads() == []
@@ -34,14 +40,15 @@ def test_data_plane_stops_with_the_runtime_and_frees_its_port(settings: Settings
         udp.bind(("127.0.0.1", port))
 
 
-def test_a_taken_dns_port_is_a_clear_error_and_leaves_nothing_running(
-        settings: Settings) -> None:
+def test_a_taken_dns_port_is_a_clear_error_and_leaves_nothing_running(settings: Settings) -> None:
     port = free_dns_port()
     asked = settings.model_copy(update={"dns_enabled": True, "dns_port": port})
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
-        with pytest.raises(DataPlaneError, match=f"cannot answer DNS on 127.0.0.1:{port}"), \
-                open_runtime(asked):
+        with (
+            pytest.raises(DataPlaneError, match=f"cannot answer DNS on 127.0.0.1:{port}"),
+            open_runtime(asked),
+        ):
             pass
     assert data_plane_threads() == []

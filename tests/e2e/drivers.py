@@ -23,8 +23,9 @@ REGION = "cn-hangzhou"
 class CloudError(Exception):
     """A refusal as the client reported it."""
 
-    def __init__(self, code: str, status: int | None, message: str = "",
-                 request_id: str | None = None) -> None:
+    def __init__(
+        self, code: str, status: int | None, message: str = "", request_id: str | None = None
+    ) -> None:
         super().__init__(f"{code} (HTTP {status}): {message}")
         self.code, self.status, self.message, self.request_id = code, status, message, request_id
 
@@ -79,8 +80,16 @@ def _official_client(endpoint: str, key: tuple[str, str, str], **config: Any) ->
     from alibabacloud_privatelink20200415.client import Client
     from alibabacloud_tea_openapi.models import Config
 
-    return Client(Config(access_key_id=key[0], access_key_secret=key[1], endpoint=endpoint,
-                         protocol="http", region_id=REGION, **config))
+    return Client(
+        Config(
+            access_key_id=key[0],
+            access_key_secret=key[1],
+            endpoint=endpoint,
+            protocol="http",
+            region_id=REGION,
+            **config,
+        )
+    )
 
 
 def _official_error(error: Exception) -> CloudError:
@@ -88,8 +97,9 @@ def _official_error(error: Exception) -> CloudError:
 
     if isinstance(error, AlibabaCloudException):
         data = error.data or {}
-        return CloudError(str(error.code), error.status_code, str(data.get("Message", "")),
-                          data.get("RequestId"))
+        return CloudError(
+            str(error.code), error.status_code, str(data.get("Message", "")), data.get("RequestId")
+        )
     raise error
 
 
@@ -131,12 +141,21 @@ class OfficialCallApi(Driver):
         from alibabacloud_tea_openapi import models as open_api
         from darabonba.runtime import RuntimeOptions
 
-        config = {"signature_algorithm": self.signature_algorithm} if self.signature_algorithm \
-            else {}
+        config = (
+            {"signature_algorithm": self.signature_algorithm} if self.signature_algorithm else {}
+        )
         client = _official_client(self.endpoint, self.key, **config)
-        spec = open_api.Params(action=action, version=VERSION, protocol="HTTP", pathname="/",
-                               method=self.method, auth_type="AK", style=self.style,
-                               req_body_type="formData", body_type="json")
+        spec = open_api.Params(
+            action=action,
+            version=VERSION,
+            protocol="HTTP",
+            pathname="/",
+            method=self.method,
+            auth_type="AK",
+            style=self.style,
+            req_body_type="formData",
+            body_type="json",
+        )
         request = open_api.OpenApiRequest(query=flatten(params))
         try:
             answer = client.call_api(spec, request, RuntimeOptions())
@@ -152,8 +171,12 @@ def _legacy_error(error: Exception) -> CloudError:
     from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerException
 
     if isinstance(error, ServerException):
-        return CloudError(error.get_error_code(), error.get_http_status(),
-                          error.get_error_msg(), error.get_request_id())
+        return CloudError(
+            error.get_error_code(),
+            error.get_http_status(),
+            error.get_error_msg(),
+            error.get_request_id(),
+        )
     if isinstance(error, ClientException):
         return CloudError(error.get_error_code(), None, error.get_error_msg())
     raise error
@@ -207,8 +230,7 @@ def _legacy_class(action: str) -> type | None:
     import importlib
 
     try:
-        module = importlib.import_module(
-            f"aliyunsdkprivatelink.request.v20200415.{action}Request")
+        module = importlib.import_module(f"aliyunsdkprivatelink.request.v20200415.{action}Request")
     except ImportError:
         return None
     return getattr(module, f"{action}Request")  # type: ignore[no-any-return]
@@ -222,8 +244,12 @@ class NodeProcess:
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [shutil.which("node") or "node", str(NODE_DIR / "driver.js")], cwd=NODE_DIR,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            [shutil.which("node") or "node", str(NODE_DIR / "driver.js")],
+            cwd=NODE_DIR,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
         assert self.process.stdin and self.process.stdout
@@ -251,16 +277,26 @@ class Node(Driver):
 
     def call(self, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
         assert self.node is not None
-        answer = self.node.ask({
-            "client": self.client, "endpoint": self.endpoint, "key": list(self.key[:2]),
-            "action": action, "params": flatten(params), "method": self.method,
-            "signatureAlgorithm": self.signature_algorithm})
+        answer = self.node.ask(
+            {
+                "client": self.client,
+                "endpoint": self.endpoint,
+                "key": list(self.key[:2]),
+                "action": action,
+                "params": flatten(params),
+                "method": self.method,
+                "signatureAlgorithm": self.signature_algorithm,
+            }
+        )
         if "error" in answer:
             error = answer["error"]
             data = error.get("data") or {}
-            raise CloudError(str(error["code"]), error.get("status"),
-                             str(data.get("Message", error.get("message", ""))),
-                             data.get("RequestId"))
+            raise CloudError(
+                str(error["code"]),
+                error.get("status"),
+                str(data.get("Message", error.get("message", ""))),
+                data.get("RequestId"),
+            )
         return dict(answer["body"])
 
 
@@ -272,8 +308,14 @@ def node_skip_reason() -> str | None:
         npm = shutil.which("npm")
         if npm is None:
             return "npm is not installed: cannot install tests/node (npm ci)"
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR,
-                              capture_output=True, text=True, timeout=600, check=False)
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=NODE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         if done.returncode != 0:
             return f"npm ci in tests/node failed: {done.stderr[-500:]}"
     return None

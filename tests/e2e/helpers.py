@@ -45,8 +45,9 @@ def guarded_client(endpoint: str, key: tuple[str, str, str], **config: object) -
             return original(params, request, runtime)
         except AlibabaCloudException as error:
             if (error.status_code or 0) >= 500:
-                SERVER_ERRORS.append(f"{params.action}: HTTP {error.status_code} {error.code} "
-                                     f"{error.data}")
+                SERVER_ERRORS.append(
+                    f"{params.action}: HTTP {error.status_code} {error.code} {error.data}"
+                )
             raise
 
     client.call_api = call_api
@@ -97,28 +98,41 @@ def resource_type(resource_id: str) -> str:
 def service_request(*resources: str, **options: Any) -> pl.CreateVpcEndpointServiceRequest:
     return pl.CreateVpcEndpointServiceRequest(
         region_id=REGION,
-        resource=[pl.CreateVpcEndpointServiceRequestResource(
-            resource_id=r, resource_type=resource_type(r)) for r in resources or
-            ("nlb-provider0001",)],
-        **options)
+        resource=[
+            pl.CreateVpcEndpointServiceRequestResource(
+                resource_id=r, resource_type=resource_type(r)
+            )
+            for r in resources or ("nlb-provider0001",)
+        ],
+        **options,
+    )
 
 
-def create_service(provider: Any, *resources: str, users: Iterable[str] = (CONSUMER_UID,),
-                   wait: bool = True, **options: Any) -> str:
+def create_service(
+    provider: Any,
+    *resources: str,
+    users: Iterable[str] = (CONSUMER_UID,),
+    wait: bool = True,
+    **options: Any,
+) -> str:
     """A new service (nlb-provider0001 unless named), whitelisting ``users``; its id."""
     service_id: str = provider.create_vpc_endpoint_service(
-        service_request(*resources, **options)).body.service_id
+        service_request(*resources, **options)
+    ).body.service_id
     for user in users:
         add_user(provider, service_id, user)
     if wait:
-        wait_until(lambda: get_service(provider, service_id).service_status,
-                   lambda status: status == "Active")
+        wait_until(
+            lambda: get_service(provider, service_id).service_status,
+            lambda status: status == "Active",
+        )
     return service_id
 
 
 def get_service(client: Any, service_id: str) -> Any:
-    return client.get_vpc_endpoint_service_attribute(pl.GetVpcEndpointServiceAttributeRequest(
-        region_id=REGION, service_id=service_id)).body
+    return client.get_vpc_endpoint_service_attribute(
+        pl.GetVpcEndpointServiceAttributeRequest(region_id=REGION, service_id=service_id)
+    ).body
 
 
 def add_user(provider: Any, service_id: str, user: str) -> None:
@@ -140,31 +154,41 @@ def remove_user(provider: Any, service_id: str, user: str) -> None:
 
 
 def update_service(provider: Any, service_id: str, **changes: Any) -> None:
-    provider.update_vpc_endpoint_service_attribute(pl.UpdateVpcEndpointServiceAttributeRequest(
-        region_id=REGION, service_id=service_id, **changes))
+    provider.update_vpc_endpoint_service_attribute(
+        pl.UpdateVpcEndpointServiceAttributeRequest(
+            region_id=REGION, service_id=service_id, **changes
+        )
+    )
 
 
 def detach_resource(provider: Any, service_id: str, resource_id: str) -> None:
     provider.detach_resource_from_vpc_endpoint_service(
         pl.DetachResourceFromVpcEndpointServiceRequest(
-            region_id=REGION, service_id=service_id, resource_id=resource_id,
-            resource_type=resource_type(resource_id)))
+            region_id=REGION,
+            service_id=service_id,
+            resource_id=resource_id,
+            resource_type=resource_type(resource_id),
+        )
+    )
 
 
 def delete_service(provider: Any, service_id: str) -> None:
-    provider.delete_vpc_endpoint_service(pl.DeleteVpcEndpointServiceRequest(
-        region_id=REGION, service_id=service_id))
+    provider.delete_vpc_endpoint_service(
+        pl.DeleteVpcEndpointServiceRequest(region_id=REGION, service_id=service_id)
+    )
 
 
 def provider_service_ids(client: Any) -> set[str]:
-    body = client.list_vpc_endpoint_services(pl.ListVpcEndpointServicesRequest(
-        region_id=REGION, max_results=1000)).body
+    body = client.list_vpc_endpoint_services(
+        pl.ListVpcEndpointServicesRequest(region_id=REGION, max_results=1000)
+    ).body
     return {s.service_id for s in body.services}
 
 
 def visible_service_ids(client: Any) -> set[str]:
     body = client.list_vpc_endpoint_services_by_end_user(
-        pl.ListVpcEndpointServicesByEndUserRequest(region_id=REGION, max_results=1000)).body
+        pl.ListVpcEndpointServicesByEndUserRequest(region_id=REGION, max_results=1000)
+    ).body
     return {s.service_id for s in body.services}
 
 
@@ -172,8 +196,13 @@ def visible_service_ids(client: Any) -> set[str]:
 
 
 def connections(provider: Any, service_id: str, endpoint_id: str | None = None) -> list[Any]:
-    return list(provider.list_vpc_endpoint_connections(pl.ListVpcEndpointConnectionsRequest(
-        region_id=REGION, service_id=service_id, endpoint_id=endpoint_id)).body.connections)
+    return list(
+        provider.list_vpc_endpoint_connections(
+            pl.ListVpcEndpointConnectionsRequest(
+                region_id=REGION, service_id=service_id, endpoint_id=endpoint_id
+            )
+        ).body.connections
+    )
 
 
 def connection(provider: Any, service_id: str, endpoint_id: str) -> Any:
@@ -182,13 +211,19 @@ def connection(provider: Any, service_id: str, endpoint_id: str) -> Any:
 
 
 def allow(provider: Any, service_id: str, endpoint_id: str) -> None:
-    provider.enable_vpc_endpoint_connection(pl.EnableVpcEndpointConnectionRequest(
-        region_id=REGION, service_id=service_id, endpoint_id=endpoint_id))
+    provider.enable_vpc_endpoint_connection(
+        pl.EnableVpcEndpointConnectionRequest(
+            region_id=REGION, service_id=service_id, endpoint_id=endpoint_id
+        )
+    )
 
 
 def deny(provider: Any, service_id: str, endpoint_id: str) -> None:
-    provider.disable_vpc_endpoint_connection(pl.DisableVpcEndpointConnectionRequest(
-        region_id=REGION, service_id=service_id, endpoint_id=endpoint_id))
+    provider.disable_vpc_endpoint_connection(
+        pl.DisableVpcEndpointConnectionRequest(
+            region_id=REGION, service_id=service_id, endpoint_id=endpoint_id
+        )
+    )
 
 
 # -- endpoints (consumer side) ----------------------------------------------------------------
@@ -198,56 +233,74 @@ def zone(zone_id: str, ip: str | None = None) -> pl.CreateVpcEndpointRequestZone
     return pl.CreateVpcEndpointRequestZone(zone_id=zone_id, v_switch_id=VSWITCH[zone_id], ip=ip)
 
 
-def endpoint_request(service_id: str | None, zones: Sequence[str] = (H, I),
-                     ips: dict[str, str] | None = None,
-                     security_groups: Sequence[str] = ("sg-consumer0001",),
-                     **options: Any) -> pl.CreateVpcEndpointRequest:
+def endpoint_request(
+    service_id: str | None,
+    zones: Sequence[str] = (H, I),
+    ips: dict[str, str] | None = None,
+    security_groups: Sequence[str] = ("sg-consumer0001",),
+    **options: Any,
+) -> pl.CreateVpcEndpointRequest:
     ips = ips or {}
     return pl.CreateVpcEndpointRequest(
-        region_id=REGION, vpc_id=CONSUMER_VPC, service_id=service_id,
-        zone=[zone(z, ips.get(z)) for z in zones], security_group_id=list(security_groups),
-        **options)
+        region_id=REGION,
+        vpc_id=CONSUMER_VPC,
+        service_id=service_id,
+        zone=[zone(z, ips.get(z)) for z in zones],
+        security_group_id=list(security_groups),
+        **options,
+    )
 
 
-def create_endpoint(consumer: Any, service_id: str | None, zones: Sequence[str] = (H, I),
-                    ips: dict[str, str] | None = None, **options: Any) -> str:
+def create_endpoint(
+    consumer: Any,
+    service_id: str | None,
+    zones: Sequence[str] = (H, I),
+    ips: dict[str, str] | None = None,
+    **options: Any,
+) -> str:
     """A new endpoint in vpc-consumer0001 (zones h and i unless named); its id."""
     body = consumer.create_vpc_endpoint(endpoint_request(service_id, zones, ips, **options)).body
     return str(body.endpoint_id)
 
 
 def get_endpoint(client: Any, endpoint_id: str) -> Any:
-    return client.get_vpc_endpoint_attribute(pl.GetVpcEndpointAttributeRequest(
-        region_id=REGION, endpoint_id=endpoint_id)).body
+    return client.get_vpc_endpoint_attribute(
+        pl.GetVpcEndpointAttributeRequest(region_id=REGION, endpoint_id=endpoint_id)
+    ).body
 
 
 def endpoint_zones(consumer: Any, endpoint_id: str) -> dict[str, Any]:
-    body = consumer.list_vpc_endpoint_zones(pl.ListVpcEndpointZonesRequest(
-        region_id=REGION, endpoint_id=endpoint_id)).body
+    body = consumer.list_vpc_endpoint_zones(
+        pl.ListVpcEndpointZonesRequest(region_id=REGION, endpoint_id=endpoint_id)
+    ).body
     return {z.zone_id: z for z in body.zones}
 
 
 def delete_endpoint(consumer: Any, endpoint_id: str) -> None:
-    consumer.delete_vpc_endpoint(pl.DeleteVpcEndpointRequest(region_id=REGION,
-                                                             endpoint_id=endpoint_id))
+    consumer.delete_vpc_endpoint(
+        pl.DeleteVpcEndpointRequest(region_id=REGION, endpoint_id=endpoint_id)
+    )
 
 
 def endpoint_ids(client: Any, **filters: Any) -> set[str]:
-    body = client.list_vpc_endpoints(pl.ListVpcEndpointsRequest(
-        region_id=REGION, max_results=1000, **filters)).body
+    body = client.list_vpc_endpoints(
+        pl.ListVpcEndpointsRequest(region_id=REGION, max_results=1000, **filters)
+    ).body
     return {e.endpoint_id for e in body.endpoints}
 
 
 def wait_connection(consumer: Any, endpoint_id: str, status: str) -> Any:
     """The endpoint, once its ConnectionStatus is ``status``."""
-    return wait_until(lambda: get_endpoint(consumer, endpoint_id),
-                      lambda e: e.connection_status == status)
+    return wait_until(
+        lambda: get_endpoint(consumer, endpoint_id), lambda e: e.connection_status == status
+    )
 
 
-def wait_provider_connection(provider: Any, service_id: str, endpoint_id: str,
-                             status: str) -> Any:
-    return wait_until(lambda: connection(provider, service_id, endpoint_id),
-                      lambda c: c.connection_status == status)
+def wait_provider_connection(provider: Any, service_id: str, endpoint_id: str, status: str) -> Any:
+    return wait_until(
+        lambda: connection(provider, service_id, endpoint_id),
+        lambda c: c.connection_status == status,
+    )
 
 
 def in_cidr(ip: str, cidr: str) -> bool:

@@ -16,18 +16,40 @@ from alibabacloud_tea_util import models as util
 
 def call(client: Any, action: str, **query: Any) -> dict[str, Any]:
     """A signed call of any action through the official SDK's ``call_api``."""
-    params = open_api.Params(action=action, version="2020-04-15", protocol="HTTP", pathname="/",
-                             method="POST", auth_type="AK", style="RPC",
-                             req_body_type="formData", body_type="json")
+    params = open_api.Params(
+        action=action,
+        version="2020-04-15",
+        protocol="HTTP",
+        pathname="/",
+        method="POST",
+        auth_type="AK",
+        style="RPC",
+        req_body_type="formData",
+        body_type="json",
+    )
     request = open_api.OpenApiRequest(query={k: str(v) for k, v in query.items()})
     return client.call_api(params, request, util.RuntimeOptions())["body"]  # type: ignore[no-any-return]
 
 
-def cli(database_url: str, schema: str, *args: str, check: bool = True
-        ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "privatelink", *args, "--database-url", database_url,
-                             "--schema", schema], capture_output=True, text=True, timeout=120,
-                            check=False)
+def cli(
+    database_url: str, schema: str, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "privatelink",
+            *args,
+            "--database-url",
+            database_url,
+            "--schema",
+            schema,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"{args}: {result.returncode}\n{result.stdout}\n{result.stderr}")
     return result

@@ -63,47 +63,81 @@ def zone_connection(provider: Any, service_id: str, endpoint_id: str, zone_id: s
     return zones[zone_id]
 
 
-def wait_zone(provider: Any, service_id: str, endpoint_id: str, zone_id: str,
-              predicate: Callable[[Any], bool]) -> Any:
-    return wait_until(lambda: zone_connection(provider, service_id, endpoint_id, zone_id),
-                      predicate)
+def wait_zone(
+    provider: Any, service_id: str, endpoint_id: str, zone_id: str, predicate: Callable[[Any], bool]
+) -> Any:
+    return wait_until(
+        lambda: zone_connection(provider, service_id, endpoint_id, zone_id), predicate
+    )
 
 
-def wait_zone_status(provider: Any, service_id: str, endpoint_id: str, zone_id: str,
-                     status: str) -> Any:
-    return wait_zone(provider, service_id, endpoint_id, zone_id,
-                     lambda z: z.zone_status == status)
+def wait_zone_status(
+    provider: Any, service_id: str, endpoint_id: str, zone_id: str, status: str
+) -> Any:
+    return wait_zone(provider, service_id, endpoint_id, zone_id, lambda z: z.zone_status == status)
 
 
-def set_auto_allocation(provider: Any, service_id: str, resource_id: str, enabled: bool,
-                        zone_id: str | None = None) -> None:
+def set_auto_allocation(
+    provider: Any, service_id: str, resource_id: str, enabled: bool, zone_id: str | None = None
+) -> None:
     provider.update_vpc_endpoint_service_resource_attribute(
         pl.UpdateVpcEndpointServiceResourceAttributeRequest(
-            region_id=REGION, service_id=service_id, resource_id=resource_id, zone_id=zone_id,
-            auto_allocated_enabled=enabled))
+            region_id=REGION,
+            service_id=service_id,
+            resource_id=resource_id,
+            zone_id=zone_id,
+            auto_allocated_enabled=enabled,
+        )
+    )
 
 
-def change_zone_resource(provider: Any, service_id: str, endpoint_id: str, zone_id: str,
-                         resource_id: str | None = None, **mode: str) -> None:
+def change_zone_resource(
+    provider: Any,
+    service_id: str,
+    endpoint_id: str,
+    zone_id: str,
+    resource_id: str | None = None,
+    **mode: str,
+) -> None:
     """UpdateVpcEndpointZoneConnectionResourceAttribute with ``resource_allocate_mode`` or
     ``resource_replace_mode``."""
     provider.update_vpc_endpoint_zone_connection_resource_attribute(
         pl.UpdateVpcEndpointZoneConnectionResourceAttributeRequest(
-            region_id=REGION, service_id=service_id, endpoint_id=endpoint_id, zone_id=zone_id,
+            region_id=REGION,
+            service_id=service_id,
+            endpoint_id=endpoint_id,
+            zone_id=zone_id,
             resource_id=resource_id,
-            resource_type=resource_type(resource_id) if resource_id else None, **mode))
+            resource_type=resource_type(resource_id) if resource_id else None,
+            **mode,
+        )
+    )
 
 
-def disable_zone(provider: Any, service_id: str, endpoint_id: str, zone_id: str,
-                 replaced_resource: bool | None = None) -> None:
-    provider.disable_vpc_endpoint_zone_connection(pl.DisableVpcEndpointZoneConnectionRequest(
-        region_id=REGION, service_id=service_id, endpoint_id=endpoint_id, zone_id=zone_id,
-        replaced_resource=replaced_resource))
+def disable_zone(
+    provider: Any,
+    service_id: str,
+    endpoint_id: str,
+    zone_id: str,
+    replaced_resource: bool | None = None,
+) -> None:
+    provider.disable_vpc_endpoint_zone_connection(
+        pl.DisableVpcEndpointZoneConnectionRequest(
+            region_id=REGION,
+            service_id=service_id,
+            endpoint_id=endpoint_id,
+            zone_id=zone_id,
+            replaced_resource=replaced_resource,
+        )
+    )
 
 
 def enable_zone(provider: Any, service_id: str, endpoint_id: str, zone_id: str) -> None:
-    provider.enable_vpc_endpoint_zone_connection(pl.EnableVpcEndpointZoneConnectionRequest(
-        region_id=REGION, service_id=service_id, endpoint_id=endpoint_id, zone_id=zone_id))
+    provider.enable_vpc_endpoint_zone_connection(
+        pl.EnableVpcEndpointZoneConnectionRequest(
+            region_id=REGION, service_id=service_id, endpoint_id=endpoint_id, zone_id=zone_id
+        )
+    )
 
 
 def connected_endpoint(consumer: Any, service_id: str, zones: Sequence[str]) -> str:
@@ -116,36 +150,45 @@ def connected_endpoint(consumer: Any, service_id: str, zones: Sequence[str]) -> 
 # -- inter-region endpoints (XR) ---------------------------------------------------------------
 
 
-def remote_endpoint_request(service_id: str, region: str, **options: Any
-                            ) -> pl.CreateVpcEndpointRequest:
+def remote_endpoint_request(
+    service_id: str, region: str, **options: Any
+) -> pl.CreateVpcEndpointRequest:
     vpc_id, vswitches, group = REMOTE[region]
     return pl.CreateVpcEndpointRequest(
-        region_id=region, vpc_id=vpc_id, service_id=service_id, service_region_id=REGION,
-        zone=[pl.CreateVpcEndpointRequestZone(zone_id=z, v_switch_id=v)
-              for z, v in vswitches.items()],
-        security_group_id=[group], **options)
+        region_id=region,
+        vpc_id=vpc_id,
+        service_id=service_id,
+        service_region_id=REGION,
+        zone=[
+            pl.CreateVpcEndpointRequestZone(zone_id=z, v_switch_id=v) for z, v in vswitches.items()
+        ],
+        security_group_id=[group],
+        **options,
+    )
 
 
 def create_remote_endpoint(consumer: Any, service_id: str, region: str, **options: Any) -> str:
-    body = consumer.create_vpc_endpoint(remote_endpoint_request(service_id, region,
-                                                                **options)).body
+    body = consumer.create_vpc_endpoint(remote_endpoint_request(service_id, region, **options)).body
     return str(body.endpoint_id)
 
 
 def get_remote_endpoint(consumer: Any, endpoint_id: str, region: str) -> Any:
-    return consumer.get_vpc_endpoint_attribute(pl.GetVpcEndpointAttributeRequest(
-        region_id=region, endpoint_id=endpoint_id)).body
+    return consumer.get_vpc_endpoint_attribute(
+        pl.GetVpcEndpointAttributeRequest(region_id=region, endpoint_id=endpoint_id)
+    ).body
 
 
 def wait_remote_connection(consumer: Any, endpoint_id: str, region: str, status: str) -> Any:
-    return wait_until(lambda: get_remote_endpoint(consumer, endpoint_id, region),
-                      lambda e: e.connection_status == status)
+    return wait_until(
+        lambda: get_remote_endpoint(consumer, endpoint_id, region),
+        lambda e: e.connection_status == status,
+    )
 
 
-def update_remote_endpoint(consumer: Any, endpoint_id: str, region: str, **changes: Any
-                           ) -> None:
-    consumer.update_vpc_endpoint_attribute(pl.UpdateVpcEndpointAttributeRequest(
-        region_id=region, endpoint_id=endpoint_id, **changes))
+def update_remote_endpoint(consumer: Any, endpoint_id: str, region: str, **changes: Any) -> None:
+    consumer.update_vpc_endpoint_attribute(
+        pl.UpdateVpcEndpointAttributeRequest(region_id=region, endpoint_id=endpoint_id, **changes)
+    )
 
 
 # -- marking load balancers down or up (RES-8) --------------------------------------------------
@@ -153,17 +196,35 @@ def update_remote_endpoint(consumer: Any, endpoint_id: str, region: str, **chang
 
 def admin_fault(server_endpoint: str, resource_id: str, down: bool) -> httpx.Response:
     """``POST /admin/faults`` as an operator on the same machine."""
-    return httpx.post(f"http://{server_endpoint}/admin/faults",
-                      json={"ResourceId": resource_id, "Down": down}, timeout=30)
+    return httpx.post(
+        f"http://{server_endpoint}/admin/faults",
+        json={"ResourceId": resource_id, "Down": down},
+        timeout=30,
+    )
 
 
-def cli_fault(database_url: str, schema: str, resource_id: str, down: bool
-              ) -> subprocess.CompletedProcess[str]:
+def cli_fault(
+    database_url: str, schema: str, resource_id: str, down: bool
+) -> subprocess.CompletedProcess[str]:
     """``privatelink fault ID --down|--up`` against the server's database and schema."""
     return subprocess.run(
-        [sys.executable, "-m", "privatelink", "fault", resource_id, "--down" if down else "--up",
-         "--database-url", database_url, "--schema", schema],
-        capture_output=True, text=True, timeout=60, check=False)
+        [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "fault",
+            resource_id,
+            "--down" if down else "--up",
+            "--database-url",
+            database_url,
+            "--schema",
+            schema,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def schema_of(server: Any) -> str:

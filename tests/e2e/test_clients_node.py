@@ -20,10 +20,14 @@ pytestmark = pytest.mark.e2e
 CLIENTS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "pop-core-get": ({"client": "pop-core", "method": "GET"}, ("SignatureDoesNotMatch",)),
     "pop-core-post": ({"client": "pop-core", "method": "POST"}, ("SignatureDoesNotMatch",)),
-    "openapi-client-acs3": ({"client": "openapi-client", "method": "POST"},
-                            ("SignatureDoesNotMatch",)),
-    "openapi-client-v2-get": ({"client": "openapi-client", "method": "GET",
-                               "signature_algorithm": "v2"}, ("SignatureDoesNotMatch",)),
+    "openapi-client-acs3": (
+        {"client": "openapi-client", "method": "POST"},
+        ("SignatureDoesNotMatch",),
+    ),
+    "openapi-client-v2-get": (
+        {"client": "openapi-client", "method": "GET", "signature_algorithm": "v2"},
+        ("SignatureDoesNotMatch",),
+    ),
 }
 
 
@@ -41,8 +45,10 @@ def node() -> Iterator[NodeProcess]:
 def test_issue_11_user_guide_flow_with_each_node_client(e2e_server, node, name) -> None:
     """The provider/consumer flow of the user guide, every step through the Node.js client."""
     options, _ = CLIENTS[name]
-    run_user_guide(Node(e2e_server.endpoint, PROVIDER, node=node, **options),
-                   Node(e2e_server.endpoint, CONSUMER, node=node, **options))
+    run_user_guide(
+        Node(e2e_server.endpoint, PROVIDER, node=node, **options),
+        Node(e2e_server.endpoint, CONSUMER, node=node, **options),
+    )
 
 
 @pytest.mark.parametrize("name", list(CLIENTS))

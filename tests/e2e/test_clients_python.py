@@ -30,21 +30,34 @@ CLIENTS: dict[str, tuple[Any, dict[str, Any], tuple[str, ...]]] = {
     "official-async": (OfficialTyped, {"use_async": True}, ACS3_WRONG_SECRET),
     "official-call-api-rpc-acs3-post": (OfficialCallApi, {}, ACS3_WRONG_SECRET),
     "official-call-api-rpc-acs3-get": (OfficialCallApi, {"method": "GET"}, ACS3_WRONG_SECRET),
-    "official-call-api-rpc-v2-post": (OfficialCallApi, {"signature_algorithm": "v2"},
-                                      ("SignatureDoesNotMatch",)),
-    "official-call-api-rpc-v2-get": (OfficialCallApi, {"signature_algorithm": "v2",
-                                                       "method": "GET"},
-                                     ("SignatureDoesNotMatch",)),
+    "official-call-api-rpc-v2-post": (
+        OfficialCallApi,
+        {"signature_algorithm": "v2"},
+        ("SignatureDoesNotMatch",),
+    ),
+    "official-call-api-rpc-v2-get": (
+        OfficialCallApi,
+        {"signature_algorithm": "v2", "method": "GET"},
+        ("SignatureDoesNotMatch",),
+    ),
     "official-call-api-roa-acs3": (OfficialCallApi, {"style": "ROA"}, ACS3_WRONG_SECRET),
-    "official-call-api-roa-v2": (OfficialCallApi, {"style": "ROA", "signature_algorithm": "v2"},
-                                 ("SignatureDoesNotMatch",)),
-    "official-call-api-roa-v2-get": (OfficialCallApi, {"style": "ROA", "method": "GET",
-                                                       "signature_algorithm": "v2"},
-                                     ("SignatureDoesNotMatch",)),
+    "official-call-api-roa-v2": (
+        OfficialCallApi,
+        {"style": "ROA", "signature_algorithm": "v2"},
+        ("SignatureDoesNotMatch",),
+    ),
+    "official-call-api-roa-v2-get": (
+        OfficialCallApi,
+        {"style": "ROA", "method": "GET", "signature_algorithm": "v2"},
+        ("SignatureDoesNotMatch",),
+    ),
     "legacy-action-classes": (Legacy, {}, LEGACY_WRONG_SECRET),
     "legacy-common-request-get": (Legacy, {"common": True}, ("SignatureDoesNotMatch",)),
-    "legacy-common-request-post": (Legacy, {"common": True, "method": "POST"},
-                                   ("SignatureDoesNotMatch",)),
+    "legacy-common-request-post": (
+        Legacy,
+        {"common": True, "method": "POST"},
+        ("SignatureDoesNotMatch",),
+    ),
 }
 
 

@@ -17,16 +17,24 @@ pytestmark = pytest.mark.e2e
 
 
 def create_service(client) -> str:  # type: ignore[no-untyped-def]
-    body = client.create_vpc_endpoint_service(m.CreateVpcEndpointServiceRequest(
-        region_id="cn-hangzhou", service_resource_type="nlb", resource=[
-            m.CreateVpcEndpointServiceRequestResource(resource_id="nlb-provider0001",
-                                                      resource_type="nlb")])).body
+    body = client.create_vpc_endpoint_service(
+        m.CreateVpcEndpointServiceRequest(
+            region_id="cn-hangzhou",
+            service_resource_type="nlb",
+            resource=[
+                m.CreateVpcEndpointServiceRequestResource(
+                    resource_id="nlb-provider0001", resource_type="nlb"
+                )
+            ],
+        )
+    ).body
     return str(body.service_id)
 
 
 def get_service(client, service_id: str):  # type: ignore[no-untyped-def]
-    return client.get_vpc_endpoint_service_attribute(m.GetVpcEndpointServiceAttributeRequest(
-        region_id="cn-hangzhou", service_id=service_id)).body
+    return client.get_vpc_endpoint_service_attribute(
+        m.GetVpcEndpointServiceAttributeRequest(region_id="cn-hangzhou", service_id=service_id)
+    ).body
 
 
 class EmbeddedServer(Server):
@@ -35,15 +43,25 @@ class EmbeddedServer(Server):
     def __init__(self, data_dir: Path) -> None:  # same as Server
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
-        self.args = [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port),
-                     "--data-dir", str(data_dir)]
+        self.args = [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "serve",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(data_dir),
+        ]
         import tempfile
 
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while the server runs
-            prefix="privatelink-serve-", suffix=".log", delete=False)
+            prefix="privatelink-serve-", suffix=".log", delete=False
+        )
         env = {k: v for k, v in __import__("os").environ.items() if k != "DATABASE_URL"}
-        self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT,
-                                        env=env)
+        self.process = subprocess.Popen(
+            self.args, stdout=self.log, stderr=subprocess.STDOUT, env=env
+        )
         self.wait_ready(timeout=60)
 
 
@@ -57,17 +75,29 @@ def test_embedded_store_survives_a_restart(tmp_path: Path) -> None:
     assert first.process.returncode == 0
     second = EmbeddedServer(tmp_path / "data")
     try:
-        assert get_service(sdk_client(second.endpoint, PROVIDER), service_id).service_id == \
-            service_id
+        assert (
+            get_service(sdk_client(second.endpoint, PROVIDER), service_id).service_id == service_id
+        )
     finally:
         second.stop()
 
 
-def test_projector_in_its_own_process_keeps_read_your_writes(database_url: str,
-                                                             schema: str) -> None:
+def test_projector_in_its_own_process_keeps_read_your_writes(
+    database_url: str, schema: str
+) -> None:
     server = Server(database_url, schema, "--no-projector")
-    projector = subprocess.Popen([sys.executable, "-m", "privatelink", "project", "--database-url",
-                                  database_url, "--schema", schema])
+    projector = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "project",
+            "--database-url",
+            database_url,
+            "--schema",
+            schema,
+        ]
+    )
     try:
         client = sdk_client(server.endpoint, PROVIDER)
         for _ in range(3):

@@ -21,7 +21,7 @@ SECTION = "## Quick start with the official SDK"
 def section(text: str, heading: str) -> str:
     start = text.index(heading)
     end = text.find("\n## ", start + len(heading))
-    return text[start:end if end >= 0 else None]
+    return text[start : end if end >= 0 else None]
 
 
 def blocks(text: str, language: str) -> list[str]:
@@ -42,8 +42,9 @@ def test_issue15_quick_start_runs_as_written(server: Server, tmp_path: Path) -> 
     assert '"127.0.0.1:8080"' in code
     script = tmp_path / "quickstart.py"
     script.write_text(code.replace('"127.0.0.1:8080"', f'"{server.endpoint}"'))
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     first, last = done.stdout.strip().splitlines()
     assert first.startswith("ep-") and last.startswith("ep-") and last.endswith(" Connected")

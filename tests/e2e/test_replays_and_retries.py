@@ -33,8 +33,7 @@ def store(database_url: str, schema: str) -> Iterator[tuple[str, str]]:
     drop_schema(database_url, schema)
 
 
-def test_issue10_replayed_signed_request_is_refused_after_a_restart(
-        store: tuple[str, str]) -> None:
+def test_issue10_replayed_signed_request_is_refused_after_a_restart(store: tuple[str, str]) -> None:
     """The nonce store is in PostgreSQL: a restart does not forget the nonces of the window."""
     server = Serve(*store)
     try:
@@ -50,7 +49,8 @@ def test_issue10_replayed_signed_request_is_refused_after_a_restart(
 
 
 def test_issue10_replayed_signed_request_is_refused_by_a_second_server(
-        store: tuple[str, str]) -> None:
+    store: tuple[str, str],
+) -> None:
     """Two ``serve`` processes on one schema share the nonces: a request accepted by one is a
     replay for the other (the replay is re-addressed, the nonce and signature are the same)."""
     first, second = Serve(*store), Serve(*store)
@@ -84,14 +84,20 @@ def test_issue10_client_token_retry_returns_the_first_answer(server: Server) -> 
     provider = guarded_client(server.endpoint, PROVIDER)
     consumer = guarded_client(server.endpoint, CONSUMER)
     service_id = create_service(provider)
-    create = endpoint_request(service_id, endpoint_name="first-name",
-                              client_token="retry-token-0001")
+    create = endpoint_request(
+        service_id, endpoint_name="first-name", client_token="retry-token-0001"
+    )
     first = consumer.create_vpc_endpoint(create).body.to_map()
     endpoint_id = first["EndpointId"]
-    wait_until(lambda: get_endpoint(consumer, endpoint_id).endpoint_status,
-               lambda status: status == "Active")
-    consumer.update_vpc_endpoint_attribute(pl.UpdateVpcEndpointAttributeRequest(
-        region_id=REGION, endpoint_id=endpoint_id, endpoint_name="renamed"))
+    wait_until(
+        lambda: get_endpoint(consumer, endpoint_id).endpoint_status,
+        lambda status: status == "Active",
+    )
+    consumer.update_vpc_endpoint_attribute(
+        pl.UpdateVpcEndpointAttributeRequest(
+            region_id=REGION, endpoint_id=endpoint_id, endpoint_name="renamed"
+        )
+    )
     assert _same(consumer.create_vpc_endpoint(create).body.to_map(), first)
     delete_endpoint(consumer, endpoint_id)
     wait_until(lambda: endpoint_ids(consumer), lambda ids: endpoint_id not in ids)

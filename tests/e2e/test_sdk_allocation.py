@@ -54,8 +54,15 @@ def e2e_server(database_url: str) -> Iterator[Server]:
 CLBS = ("lb-provider0001", "lb-provider0003")  # both in zone h
 NLBS = ("nlb-provider0001", "nlb-provider0002")  # sharing zone i
 # ListVpcEndpointZones ZoneStatus values (STATES §1); Migrating/Migrated are connection-only.
-ENDPOINT_ZONE_STATES = ("Creating", "Wait", "Connected", "Deleting", "Disconnecting",
-                        "Disconnected", "Connecting")
+ENDPOINT_ZONE_STATES = (
+    "Creating",
+    "Wait",
+    "Connected",
+    "Deleting",
+    "Disconnecting",
+    "Disconnected",
+    "Connecting",
+)
 
 
 def clb_connection(provider: Any, consumer: Any) -> tuple[str, str, str, str]:
@@ -74,14 +81,17 @@ def clb_connection(provider: Any, consumer: Any) -> tuple[str, str, str, str]:
 
 def related_counts(provider: Any, service_id: str) -> dict[tuple[str, str], tuple[int, int]]:
     body = provider.list_vpc_endpoint_service_resources(
-        pl.ListVpcEndpointServiceResourcesRequest(region_id=REGION, service_id=service_id)).body
-    return {(r.resource_id, r.zone_id): (r.related_endpoint_count,
-                                         r.related_deprecated_endpoint_count)
-            for r in body.resources}
+        pl.ListVpcEndpointServiceResourcesRequest(region_id=REGION, service_id=service_id)
+    ).body
+    return {
+        (r.resource_id, r.zone_id): (r.related_endpoint_count, r.related_deprecated_endpoint_count)
+        for r in body.resources
+    }
 
 
-def test_res_2_related_endpoint_count_is_of_this_services_connections_only(provider,
-                                                                          consumer) -> None:
+def test_res_2_related_endpoint_count_is_of_this_services_connections_only(
+    provider, consumer
+) -> None:
     used = create_service(provider, "lb-provider0001", auto_accept_enabled=True)
     idle = create_service(provider, "lb-provider0001", auto_accept_enabled=True)
     connected_endpoint(consumer, used, (H,))
@@ -94,15 +104,19 @@ def test_res_2_related_endpoint_count_is_of_this_services_connections_only(provi
 
 def test_res_3_switching_off_the_only_auto_resource_of_a_zone_is_refused(provider) -> None:
     service_id = create_service(provider, "lb-provider0001", users=())
-    refused(lambda: set_auto_allocation(provider, service_id, "lb-provider0001", False),
-            "OperationDenied.LastAutoAllocatedResource")
+    refused(
+        lambda: set_auto_allocation(provider, service_id, "lb-provider0001", False),
+        "OperationDenied.LastAutoAllocatedResource",
+    )
     body = provider.list_vpc_endpoint_service_resources(
-        pl.ListVpcEndpointServiceResourcesRequest(region_id=REGION, service_id=service_id)).body
+        pl.ListVpcEndpointServiceResourcesRequest(region_id=REGION, service_id=service_id)
+    ).body
     assert [r.auto_allocated_enabled for r in body.resources] == [True]
 
 
-def test_res_3_a_resource_switched_off_is_not_allocated_to_new_connections(provider,
-                                                                          consumer) -> None:
+def test_res_3_a_resource_switched_off_is_not_allocated_to_new_connections(
+    provider, consumer
+) -> None:
     service_id = create_service(provider, *CLBS, auto_accept_enabled=True)
     set_auto_allocation(provider, service_id, CLBS[0], False)
     for _ in range(2):
@@ -118,8 +132,9 @@ def test_res_10_graceful_clb_migration_from_start_to_end(provider, consumer) -> 
     old_eni = zone_connection(provider, service_id, endpoint_id, H).eni_id
     old_ip = endpoint_zones(consumer, endpoint_id)[H].eni_ip
 
-    change_zone_resource(provider, service_id, endpoint_id, H, new,
-                         resource_replace_mode="Graceful")
+    change_zone_resource(
+        provider, service_id, endpoint_id, H, new, resource_replace_mode="Graceful"
+    )
     migrated = wait_zone_status(provider, service_id, endpoint_id, H, "Migrated")
     assert (migrated.resource_id, migrated.replaced_resource_id) == (new, old)
     assert migrated.replaced_eni_id == old_eni
@@ -136,24 +151,28 @@ def test_res_10_graceful_clb_migration_from_start_to_end(provider, consumer) -> 
 
 
 def test_res_10_the_consumer_zone_shows_an_endpoint_zone_state_while_migrating(
-        provider, consumer) -> None:
+    provider, consumer
+) -> None:
     """ListVpcEndpointZones has no Migrating/Migrated (STATES §1: those two exist only on
     ListVpcEndpointConnections); the consumer's zone keeps carrying traffic meanwhile."""
     service_id, endpoint_id, _, new = clb_connection(provider, consumer)
-    change_zone_resource(provider, service_id, endpoint_id, H, new,
-                         resource_replace_mode="Graceful")
+    change_zone_resource(
+        provider, service_id, endpoint_id, H, new, resource_replace_mode="Graceful"
+    )
     wait_zone_status(provider, service_id, endpoint_id, H, "Migrated")
     assert endpoint_zones(consumer, endpoint_id)[H].zone_status in ENDPOINT_ZONE_STATES
 
 
-def test_res_10_deleting_an_endpoint_mid_migration_frees_the_old_eni_address(provider,
-                                                                              consumer) -> None:
+def test_res_10_deleting_an_endpoint_mid_migration_frees_the_old_eni_address(
+    provider, consumer
+) -> None:
     """DEL-3: the ENIs go with the endpoint, the one kept by a graceful migration too, so its
     address can be given to a new endpoint."""
     service_id, endpoint_id, _, new = clb_connection(provider, consumer)
     old_ip = endpoint_zones(consumer, endpoint_id)[H].eni_ip
-    change_zone_resource(provider, service_id, endpoint_id, H, new,
-                         resource_replace_mode="Graceful")
+    change_zone_resource(
+        provider, service_id, endpoint_id, H, new, resource_replace_mode="Graceful"
+    )
     wait_zone_status(provider, service_id, endpoint_id, H, "Migrated")
     delete_endpoint(consumer, endpoint_id)
     again = create_endpoint(consumer, service_id, zones=(H,), ips={H: old_ip})
@@ -168,19 +187,20 @@ def test_res_9_replacing_a_resource_still_auto_allocated_is_refused(provider, co
     endpoint_id = connected_endpoint(consumer, service_id, (H,))
     before = zone_connection(provider, service_id, endpoint_id, H)
     (new,) = [r for r in CLBS if r != before.resource_id]
-    refused(lambda: change_zone_resource(provider, service_id, endpoint_id, H, new,
-                                         resource_replace_mode="Force"),
-            "OperationDenied.AutoAllocationEnabled")
-    assert zone_connection(provider, service_id, endpoint_id, H).resource_id == \
-        before.resource_id
+    refused(
+        lambda: change_zone_resource(
+            provider, service_id, endpoint_id, H, new, resource_replace_mode="Force"
+        ),
+        "OperationDenied.AutoAllocationEnabled",
+    )
+    assert zone_connection(provider, service_id, endpoint_id, H).resource_id == before.resource_id
 
 
 def test_res_11_force_replacement_swaps_resource_and_eni_at_once(provider, consumer) -> None:
     service_id, endpoint_id, _, new = clb_connection(provider, consumer)
     old_eni = zone_connection(provider, service_id, endpoint_id, H).eni_id
     old_ip = endpoint_zones(consumer, endpoint_id)[H].eni_ip
-    change_zone_resource(provider, service_id, endpoint_id, H, new,
-                         resource_replace_mode="Force")
+    change_zone_resource(provider, service_id, endpoint_id, H, new, resource_replace_mode="Force")
     swapped = zone_connection(provider, service_id, endpoint_id, H)
     assert (swapped.resource_id, swapped.zone_status) == (new, "Connected")
     assert swapped.eni_id != old_eni
@@ -196,13 +216,15 @@ def test_res_11_force_replacement_swaps_resource_and_eni_at_once(provider, consu
 def test_res_6_manual_allocation_disconnect_choose_reconnect(provider, consumer) -> None:
     service_id = create_service(provider, *CLBS, auto_accept_enabled=True)
     endpoint_id = connected_endpoint(consumer, service_id, (H,))
-    (chosen,) = [r for r in CLBS
-                 if r != zone_connection(provider, service_id, endpoint_id, H).resource_id]
+    (chosen,) = [
+        r for r in CLBS if r != zone_connection(provider, service_id, endpoint_id, H).resource_id
+    ]
 
     disable_zone(provider, service_id, endpoint_id, H)
     wait_zone_status(provider, service_id, endpoint_id, H, "Disconnected")
-    change_zone_resource(provider, service_id, endpoint_id, H, chosen,
-                         resource_allocate_mode="Manual")
+    change_zone_resource(
+        provider, service_id, endpoint_id, H, chosen, resource_allocate_mode="Manual"
+    )
     enable_zone(provider, service_id, endpoint_id, H)
     reconnected = wait_zone_status(provider, service_id, endpoint_id, H, "Connected")
     assert reconnected.resource_id == chosen
@@ -221,14 +243,14 @@ def failover_connection(provider: Any, consumer: Any) -> tuple[str, str, str, st
     return service_id, endpoint_id, allocated, other
 
 
-def test_res_8_failover_and_recovery_through_the_admin_route(provider, consumer,
-                                                             e2e_server) -> None:
+def test_res_8_failover_and_recovery_through_the_admin_route(
+    provider, consumer, e2e_server
+) -> None:
     service_id, endpoint_id, allocated, other = failover_connection(provider, consumer)
     answer = admin_fault(e2e_server.endpoint, allocated, True)
     try:
         assert answer.status_code == 200, answer.text
-        moved = wait_zone(provider, service_id, endpoint_id, I,
-                          lambda z: z.resource_id == other)
+        moved = wait_zone(provider, service_id, endpoint_id, I, lambda z: z.resource_id == other)
         assert moved.zone_status == "Connected"
     finally:
         recovered = admin_fault(e2e_server.endpoint, allocated, False)
@@ -236,8 +258,9 @@ def test_res_8_failover_and_recovery_through_the_admin_route(provider, consumer,
     assert zone_connection(provider, service_id, endpoint_id, I).zone_status == "Connected"
 
 
-def test_res_8_failover_and_recovery_through_the_cli(provider, consumer, e2e_server,
-                                                     database_url) -> None:
+def test_res_8_failover_and_recovery_through_the_cli(
+    provider, consumer, e2e_server, database_url
+) -> None:
     service_id, endpoint_id, allocated, other = failover_connection(provider, consumer)
     schema = schema_of(e2e_server)
     down = cli_fault(database_url, schema, allocated, True)
@@ -272,16 +295,23 @@ def no_quota_server(database_url: str, tmp_path: Path) -> Iterator[Server]:
 
 
 def test_res_5_without_the_quota_manual_allocation_and_replacement_are_refused(
-        no_quota_server) -> None:
+    no_quota_server,
+) -> None:
     provider = guarded_client(no_quota_server.endpoint, PROVIDER)
     consumer = guarded_client(no_quota_server.endpoint, CONSUMER)
     service_id, endpoint_id, old, new = clb_connection(provider, consumer)
-    refused(lambda: change_zone_resource(provider, service_id, endpoint_id, H, new,
-                                         resource_replace_mode="Graceful"),
-            "OperationDenied.ResourceManagementNotEnabled")
+    refused(
+        lambda: change_zone_resource(
+            provider, service_id, endpoint_id, H, new, resource_replace_mode="Graceful"
+        ),
+        "OperationDenied.ResourceManagementNotEnabled",
+    )
     disable_zone(provider, service_id, endpoint_id, H)
     wait_zone_status(provider, service_id, endpoint_id, H, "Disconnected")
-    refused(lambda: change_zone_resource(provider, service_id, endpoint_id, H, new,
-                                         resource_allocate_mode="Manual"),
-            "OperationDenied.ResourceManagementNotEnabled")
+    refused(
+        lambda: change_zone_resource(
+            provider, service_id, endpoint_id, H, new, resource_allocate_mode="Manual"
+        ),
+        "OperationDenied.ResourceManagementNotEnabled",
+    )
     assert zone_connection(provider, service_id, endpoint_id, H).resource_id == old

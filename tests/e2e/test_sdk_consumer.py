@@ -35,25 +35,36 @@ pytestmark = pytest.mark.e2e
 
 
 def update_endpoint(consumer, endpoint_id: str, **changes) -> None:
-    consumer.update_vpc_endpoint_attribute(pl.UpdateVpcEndpointAttributeRequest(
-        region_id=REGION, endpoint_id=endpoint_id, **changes))
+    consumer.update_vpc_endpoint_attribute(
+        pl.UpdateVpcEndpointAttributeRequest(region_id=REGION, endpoint_id=endpoint_id, **changes)
+    )
 
 
 def security_groups(consumer, endpoint_id: str) -> list[str]:
-    body = consumer.list_vpc_endpoint_security_groups(pl.ListVpcEndpointSecurityGroupsRequest(
-        region_id=REGION, endpoint_id=endpoint_id)).body
+    body = consumer.list_vpc_endpoint_security_groups(
+        pl.ListVpcEndpointSecurityGroupsRequest(region_id=REGION, endpoint_id=endpoint_id)
+    ).body
     return sorted(g.security_group_id for g in body.security_groups)
 
 
 def add_zone(consumer, endpoint_id: str, zone_id: str, ip: str | None = None) -> None:
-    consumer.add_zone_to_vpc_endpoint(pl.AddZoneToVpcEndpointRequest(
-        region_id=REGION, endpoint_id=endpoint_id, zone_id=zone_id, v_switch_id=VSWITCH[zone_id],
-        ip=ip))
+    consumer.add_zone_to_vpc_endpoint(
+        pl.AddZoneToVpcEndpointRequest(
+            region_id=REGION,
+            endpoint_id=endpoint_id,
+            zone_id=zone_id,
+            v_switch_id=VSWITCH[zone_id],
+            ip=ip,
+        )
+    )
 
 
 def remove_zone(consumer, endpoint_id: str, zone_id: str) -> None:
-    consumer.remove_zone_from_vpc_endpoint(pl.RemoveZoneFromVpcEndpointRequest(
-        region_id=REGION, endpoint_id=endpoint_id, zone_id=zone_id))
+    consumer.remove_zone_from_vpc_endpoint(
+        pl.RemoveZoneFromVpcEndpointRequest(
+            region_id=REGION, endpoint_id=endpoint_id, zone_id=zone_id
+        )
+    )
 
 
 # -- EP-1..3 ----------------------------------------------------------------------------------
@@ -65,19 +76,30 @@ def test_ep_1_endpoint_is_created_in_the_consumers_vpc(provider, consumer) -> No
     body = created.body
     assert re.fullmatch(r"ep-[a-z0-9]{20}", body.endpoint_id)
     assert (body.vpc_id, body.service_id, body.endpoint_name) == (
-        "vpc-consumer0001", service_id, "orders")
+        "vpc-consumer0001",
+        service_id,
+        "orders",
+    )
     assert body.endpoint_status == "Creating"
-    wait_until(lambda: get_endpoint(consumer, body.endpoint_id).endpoint_status,
-               lambda status: status == "Active")
+    wait_until(
+        lambda: get_endpoint(consumer, body.endpoint_id).endpoint_status,
+        lambda status: status == "Active",
+    )
 
 
 def test_ep_2_endpoint_outside_the_services_regions_is_refused(provider, consumer) -> None:
     service_id = create_service(provider)
     request = pl.CreateVpcEndpointRequest(
-        region_id="cn-shanghai", vpc_id="vpc-consumer0002", service_id=service_id,
+        region_id="cn-shanghai",
+        vpc_id="vpc-consumer0002",
+        service_id=service_id,
         service_region_id=REGION,
-        zone=[pl.CreateVpcEndpointRequestZone(zone_id="cn-shanghai-e",
-                                              v_switch_id="vsw-consumer-sh-e")])
+        zone=[
+            pl.CreateVpcEndpointRequestZone(
+                zone_id="cn-shanghai-e", v_switch_id="vsw-consumer-sh-e"
+            )
+        ],
+    )
     refused(lambda: consumer.create_vpc_endpoint(request), "EndpointService.RegionNotSupported")
     request.service_region_id = None  # the service is looked up in the endpoint's region
     refused(lambda: consumer.create_vpc_endpoint(request), "EndpointServiceNotFound")
@@ -107,28 +129,34 @@ def test_ep_3_vswitch_of_another_vpc_is_refused(provider, consumer) -> None:
 # -- EP-4 addresses ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("ip", "code"), [
-    ("127.16.2.10", "InvalidIpAddress.NotInVSwitch"),
-    ("10.0.0.5", "InvalidIpAddress.NotInVSwitch"),
-    ("127.16.1.0", "InvalidIpAddress.Reserved"),
-    ("127.16.1.253", "InvalidIpAddress.Reserved"),
-    ("127.16.1.254", "InvalidIpAddress.Reserved"),
-    ("127.16.1.255", "InvalidIpAddress.Reserved"),
-], ids=["other-vswitch", "outside-vpc", "first", "last-but-two", "last-but-one", "last"])
-def test_ep_4_explicit_ip_outside_cidr_or_reserved_is_refused(provider, consumer, ip,
-                                                               code) -> None:
+@pytest.mark.parametrize(
+    ("ip", "code"),
+    [
+        ("127.16.2.10", "InvalidIpAddress.NotInVSwitch"),
+        ("10.0.0.5", "InvalidIpAddress.NotInVSwitch"),
+        ("127.16.1.0", "InvalidIpAddress.Reserved"),
+        ("127.16.1.253", "InvalidIpAddress.Reserved"),
+        ("127.16.1.254", "InvalidIpAddress.Reserved"),
+        ("127.16.1.255", "InvalidIpAddress.Reserved"),
+    ],
+    ids=["other-vswitch", "outside-vpc", "first", "last-but-two", "last-but-one", "last"],
+)
+def test_ep_4_explicit_ip_outside_cidr_or_reserved_is_refused(provider, consumer, ip, code) -> None:
     service_id = create_service(provider)
     refused(lambda: create_endpoint(consumer, service_id, zones=(H,), ips={H: ip}), code)
-    assert endpoint_ids(consumer, service_name=get_service(provider, service_id).service_name) \
-        == set()
+    assert (
+        endpoint_ids(consumer, service_name=get_service(provider, service_id).service_name) == set()
+    )
 
 
 def test_ep_4_explicit_ip_already_in_use_is_refused(provider, consumer) -> None:
     service_id = create_service(provider)
     ip = address(H, 210)
     create_endpoint(consumer, service_id, zones=(H,), ips={H: ip})
-    refused(lambda: create_endpoint(consumer, service_id, zones=(H,), ips={H: ip}),
-            "InvalidIpAddress.AlreadyUsed")
+    refused(
+        lambda: create_endpoint(consumer, service_id, zones=(H,), ips={H: ip}),
+        "InvalidIpAddress.AlreadyUsed",
+    )
 
 
 def test_ep_4_explicit_ip_is_used(provider, consumer) -> None:
@@ -150,8 +178,10 @@ def test_ep_4_auto_assigned_ip_lies_in_the_vswitch_cidr(provider, consumer) -> N
 
 def test_ep_5_dual_stack_endpoint_for_an_ipv4_service_is_refused(provider, consumer) -> None:
     service_id = create_service(provider)
-    refused(lambda: create_endpoint(consumer, service_id, address_ip_version="DualStack"),
-            "InvalidParameter.AddressIpVersion")
+    refused(
+        lambda: create_endpoint(consumer, service_id, address_ip_version="DualStack"),
+        "InvalidParameter.AddressIpVersion",
+    )
 
 
 def test_ep_5_dual_stack_endpoint_for_a_dual_stack_service(provider, consumer) -> None:
@@ -164,36 +194,52 @@ def test_ep_6_security_groups_are_attached_listed_and_detached(provider, consume
     service_id = create_service(provider)
     endpoint_id = create_endpoint(consumer, service_id, security_groups=("sg-consumer0001",))
     assert security_groups(consumer, endpoint_id) == ["sg-consumer0001"]
-    consumer.attach_security_group_to_vpc_endpoint(pl.AttachSecurityGroupToVpcEndpointRequest(
-        region_id=REGION, endpoint_id=endpoint_id, security_group_id="sg-consumer0002"))
+    consumer.attach_security_group_to_vpc_endpoint(
+        pl.AttachSecurityGroupToVpcEndpointRequest(
+            region_id=REGION, endpoint_id=endpoint_id, security_group_id="sg-consumer0002"
+        )
+    )
     assert security_groups(consumer, endpoint_id) == ["sg-consumer0001", "sg-consumer0002"]
     consumer.detach_security_group_from_vpc_endpoint(
         pl.DetachSecurityGroupFromVpcEndpointRequest(
-            region_id=REGION, endpoint_id=endpoint_id, security_group_id="sg-consumer0001"))
+            region_id=REGION, endpoint_id=endpoint_id, security_group_id="sg-consumer0001"
+        )
+    )
     assert security_groups(consumer, endpoint_id) == ["sg-consumer0002"]
 
 
-@pytest.mark.parametrize("group", ["sg-consumer0003", "sg-outsider0001"],
-                         ids=["own-other-vpc", "other-account"])
+@pytest.mark.parametrize(
+    "group", ["sg-consumer0003", "sg-outsider0001"], ids=["own-other-vpc", "other-account"]
+)
 def test_ep_6_security_group_of_another_vpc_is_refused(provider, consumer, group) -> None:
     service_id = create_service(provider)
-    refused(lambda: create_endpoint(consumer, service_id, security_groups=(group,)),
-            "InvalidSecurityGroupId.NotFound")
+    refused(
+        lambda: create_endpoint(consumer, service_id, security_groups=(group,)),
+        "InvalidSecurityGroupId.NotFound",
+    )
     endpoint_id = create_endpoint(consumer, service_id)
-    refused(lambda: consumer.attach_security_group_to_vpc_endpoint(
-        pl.AttachSecurityGroupToVpcEndpointRequest(
-            region_id=REGION, endpoint_id=endpoint_id, security_group_id=group)),
-        "InvalidSecurityGroupId.NotFound")
+    refused(
+        lambda: consumer.attach_security_group_to_vpc_endpoint(
+            pl.AttachSecurityGroupToVpcEndpointRequest(
+                region_id=REGION, endpoint_id=endpoint_id, security_group_id=group
+            )
+        ),
+        "InvalidSecurityGroupId.NotFound",
+    )
     assert security_groups(consumer, endpoint_id) == ["sg-consumer0001"]
 
 
 def test_ep_7_zone_affinity_refused_when_the_service_has_it_off(provider, consumer) -> None:
     service_id = create_service(provider, zone_affinity_enabled=False)
-    refused(lambda: create_endpoint(consumer, service_id, zone_affinity_enabled=True),
-            "InvalidParameter.ZoneAffinityEnabled")
+    refused(
+        lambda: create_endpoint(consumer, service_id, zone_affinity_enabled=True),
+        "InvalidParameter.ZoneAffinityEnabled",
+    )
     endpoint_id = create_endpoint(consumer, service_id)
-    refused(lambda: update_endpoint(consumer, endpoint_id, zone_affinity_enabled=True),
-            "InvalidParameter.ZoneAffinityEnabled")
+    refused(
+        lambda: update_endpoint(consumer, endpoint_id, zone_affinity_enabled=True),
+        "InvalidParameter.ZoneAffinityEnabled",
+    )
     assert get_endpoint(consumer, endpoint_id).zone_affinity_enabled is False
 
 
@@ -224,16 +270,17 @@ def test_ep_8_zone_added_to_a_connected_endpoint_connects(provider, consumer) ->
     endpoint_id = create_endpoint(consumer, service_id, zones=(H,))
     wait_connection(consumer, endpoint_id, "Connected")
     add_zone(consumer, endpoint_id, I)
-    zones = wait_until(lambda: endpoint_zones(consumer, endpoint_id),
-                       lambda zs: zs.get(I) is not None and zs[I].zone_status == "Connected")
+    zones = wait_until(
+        lambda: endpoint_zones(consumer, endpoint_id),
+        lambda zs: zs.get(I) is not None and zs[I].zone_status == "Connected",
+    )
     assert assignable(zones[I].eni_ip, CIDR[I])
     assert {z.zone_id for z in connection(provider, service_id, endpoint_id).zones} == {H, I}
 
 
 def test_ep_8_zone_the_service_does_not_serve_is_refused(provider, consumer) -> None:
     service_id = create_service(provider, "nlb-provider0001")
-    refused(lambda: create_endpoint(consumer, service_id, zones=(H, J)),
-            "EndpointZoneNotSupported")
+    refused(lambda: create_endpoint(consumer, service_id, zones=(H, J)), "EndpointZoneNotSupported")
     endpoint_id = create_endpoint(consumer, service_id, zones=(H,))
     refused(lambda: add_zone(consumer, endpoint_id, J), "EndpointZoneNotSupported")
     assert sorted(endpoint_zones(consumer, endpoint_id)) == [H]
@@ -265,7 +312,8 @@ def test_ep_9_endpoint_and_zone_domain_formats(provider, consumer) -> None:
     assert endpoint.endpoint_domain == f"{endpoint_id}.{service_id}.{REGION}.{DOMAIN_SUFFIX}"
     zones = endpoint_zones(consumer, endpoint_id)
     assert {z: zones[z].zone_domain for z in zones} == {
-        z: f"{endpoint_id}-{z}.{service_id}.{REGION}.{DOMAIN_SUFFIX}" for z in (H, I)}
+        z: f"{endpoint_id}-{z}.{service_id}.{REGION}.{DOMAIN_SUFFIX}" for z in (H, I)
+    }
 
 
 # -- read-your-writes ---------------------------------------------------------------------------

@@ -45,7 +45,8 @@ pytestmark = pytest.mark.e2e
 def test_user_guide_flow_from_service_to_deletion(provider, consumer) -> None:
     """Provider offers, consumer connects, provider allows then denies, both clean up."""
     created = provider.create_vpc_endpoint_service(
-        service_request("nlb-provider0001", auto_accept_enabled=False)).body
+        service_request("nlb-provider0001", auto_accept_enabled=False)
+    ).body
     service_id = created.service_id
     assert created.service_status == "Creating"
     wait_until(lambda: get_service(provider, service_id).service_status, lambda s: s == "Active")
@@ -57,8 +58,9 @@ def test_user_guide_flow_from_service_to_deletion(provider, consumer) -> None:
     assert [s.service_id for s in offered] == [service_id]
     assert sorted(offered[0].zones) == [H, I]
 
-    endpoint_id = create_endpoint(consumer, service_id, zones=(H, I),
-                                  security_groups=("sg-consumer0001",))
+    endpoint_id = create_endpoint(
+        consumer, service_id, zones=(H, I), security_groups=("sg-consumer0001",)
+    )
     pending = connection(provider, service_id, endpoint_id)
     assert pending.connection_status == "Pending"
     assert pending.endpoint_owner_id == int(CONSUMER_UID)
@@ -148,8 +150,7 @@ def test_acc_3_connected_connection_cannot_be_allowed_again(provider, consumer) 
     service_id = create_service(provider, auto_accept_enabled=True)
     endpoint_id = create_endpoint(consumer, service_id)
     wait_connection(consumer, endpoint_id, "Connected")
-    refused(lambda: allow(provider, service_id, endpoint_id),
-            "EndpointConnectionOperationDenied")
+    refused(lambda: allow(provider, service_id, endpoint_id), "EndpointConnectionOperationDenied")
 
 
 # -- deletion (DEL) --------------------------------------------------------------------------
@@ -159,8 +160,10 @@ def test_del_1_service_with_a_live_connection_cannot_be_deleted(provider, consum
     service_id = create_service(provider, auto_accept_enabled=True)
     endpoint_id = create_endpoint(consumer, service_id)
     wait_connection(consumer, endpoint_id, "Connected")
-    refused(lambda: detach_resource(provider, service_id, "nlb-provider0001"),
-            "EndpointServiceResourceInUse")
+    refused(
+        lambda: detach_resource(provider, service_id, "nlb-provider0001"),
+        "EndpointServiceResourceInUse",
+    )
     refused(lambda: delete_service(provider, service_id), "EndpointServiceConnectionDependence")
     assert get_service(provider, service_id).service_id == service_id
 
@@ -202,8 +205,10 @@ def test_del_3_deleted_endpoint_frees_its_ip(provider, consumer) -> None:
     service_id = create_service(provider)
     ip = address(H, 200)
     first = create_endpoint(consumer, service_id, zones=(H,), ips={H: ip})
-    refused(lambda: create_endpoint(consumer, service_id, zones=(H,), ips={H: ip}),
-            "InvalidIpAddress.AlreadyUsed")
+    refused(
+        lambda: create_endpoint(consumer, service_id, zones=(H,), ips={H: ip}),
+        "InvalidIpAddress.AlreadyUsed",
+    )
     delete_endpoint(consumer, first)
     second = create_endpoint(consumer, service_id, zones=(H,), ips={H: ip})
     assert endpoint_zones(consumer, second)[H].eni_ip == ip
@@ -214,5 +219,7 @@ def test_del_2_deleted_service_takes_no_new_endpoints_nor_updates(provider, cons
     detach_resource(provider, service_id, "nlb-provider0001")
     delete_service(provider, service_id)
     refused(lambda: create_endpoint(consumer, service_id), "EndpointServiceNotFound")
-    refused(lambda: update_service(provider, service_id, service_description="x"),
-            "EndpointServiceNotFound")
+    refused(
+        lambda: update_service(provider, service_id, service_description="x"),
+        "EndpointServiceNotFound",
+    )

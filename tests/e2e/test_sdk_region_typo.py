@@ -20,18 +20,33 @@ from tests.e2e.issue3_helpers import control_plane_server
 
 pytestmark = pytest.mark.e2e
 
-REFERENCE = Path(os.environ.get("PRIVATELINK_API_JSON") or next(
-    (base / "shared" / "reference" / "privatelink-2020-04-15.api.json"
-     for base in Path(__file__).resolve().parents[3:5] if (base / "shared").is_dir()),
-    "/absent"))
+REFERENCE = Path(
+    os.environ.get("PRIVATELINK_API_JSON")
+    or next(
+        (
+            base / "shared" / "reference" / "privatelink-2020-04-15.api.json"
+            for base in Path(__file__).resolve().parents[3:5]
+            if (base / "shared").is_dir()
+        ),
+        "/absent",
+    )
+)
 if not REFERENCE.exists():
     pytest.skip(f"{REFERENCE} is absent", allow_module_level=True)
 
 TYPO = "cn-hangzhuo"
-ACTIONS = [a for a in json.loads(REFERENCE.read_text(encoding="utf-8"))["actions"]
-           if any(p["key"] == "RegionId" for p in a["params"])]
-SAMPLES = {"ResourceType": "vpcendpoint", "ZoneId": "cn-hangzhou-h", "VpcId": "vpc-consumer0001",
-           "VSwitchId": "vsw-consumer-h", "SecurityGroupId": "sg-consumer0001"}
+ACTIONS = [
+    a
+    for a in json.loads(REFERENCE.read_text(encoding="utf-8"))["actions"]
+    if any(p["key"] == "RegionId" for p in a["params"])
+]
+SAMPLES = {
+    "ResourceType": "vpcendpoint",
+    "ZoneId": "cn-hangzhou-h",
+    "VpcId": "vpc-consumer0001",
+    "VSwitchId": "vsw-consumer-h",
+    "SecurityGroupId": "sg-consumer0001",
+}
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +66,9 @@ def sample(param: dict[str, Any]) -> Any:
         return True
     if param["type"] == "int":
         return 1
-    return SAMPLES.get(param["key"], "epsrv-sample0001" if "Service" in param["key"]
-                       else "ep-sample0001")
+    return SAMPLES.get(
+        param["key"], "epsrv-sample0001" if "Service" in param["key"] else "ep-sample0001"
+    )
 
 
 def request_for(spec: dict[str, Any]) -> Any:
@@ -62,20 +78,23 @@ def request_for(spec: dict[str, Any]) -> Any:
 
 
 @pytest.mark.parametrize("spec", ACTIONS, ids=[a["action"] for a in ACTIONS])
-def test_issue15_mistyped_region_is_invalid_region_everywhere(spec: dict[str, Any],
-                                                              consumer: Any) -> None:
+def test_issue15_mistyped_region_is_invalid_region_everywhere(
+    spec: dict[str, Any], consumer: Any
+) -> None:
     """Issue 15: every action taking RegionId answers a region the cloud does not have with
     InvalidRegionId.NotFound (404), whatever else the request names."""
     with pytest.raises(ClientException) as info:
         getattr(consumer, spec["method_name"])(request_for(spec))
-    assert (info.value.code, info.value.status_code) == ("InvalidRegionId.NotFound", 404), \
+    assert (info.value.code, info.value.status_code) == ("InvalidRegionId.NotFound", 404), (
         info.value.data
+    )
     assert TYPO in info.value.message
 
 
 def test_issue15_mistyped_service_region_is_invalid_region(consumer: Any) -> None:
     """Issue 15: a mistyped ServiceRegionId is answered like a mistyped RegionId."""
     with pytest.raises(ClientException) as info:
-        consumer.list_vpc_endpoints(pl.ListVpcEndpointsRequest(region_id="cn-hangzhou",
-                                                               service_region_id=TYPO))
+        consumer.list_vpc_endpoints(
+            pl.ListVpcEndpointsRequest(region_id="cn-hangzhou", service_region_id=TYPO)
+        )
     assert (info.value.code, info.value.status_code) == ("InvalidRegionId.NotFound", 404)

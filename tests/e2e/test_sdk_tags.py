@@ -46,18 +46,27 @@ def new_endpoint(consumer: Any, service_id: str) -> str:
     return create_endpoint(consumer, service_id, zones=(H,))
 
 
-def tag(client: Any, ids: list[str], pairs: list[tuple[str, str]],
-        resource_type: str = ENDPOINT) -> None:
-    client.tag_resources(pl.TagResourcesRequest(
-        region_id=REGION, resource_type=resource_type, resource_id=ids,
-        tag=[pl.TagResourcesRequestTag(key=k, value=v) for k, v in pairs]))
+def tag(
+    client: Any, ids: list[str], pairs: list[tuple[str, str]], resource_type: str = ENDPOINT
+) -> None:
+    client.tag_resources(
+        pl.TagResourcesRequest(
+            region_id=REGION,
+            resource_type=resource_type,
+            resource_id=ids,
+            tag=[pl.TagResourcesRequestTag(key=k, value=v) for k, v in pairs],
+        )
+    )
 
 
-def untag(client: Any, ids: list[str], keys: list[str] | None = None,
-          all_tags: bool | None = None) -> None:
-    client.untag_resources(pl.UntagResourcesRequest(
-        region_id=REGION, resource_type=ENDPOINT, resource_id=ids, tag_key=keys,
-        all=all_tags))
+def untag(
+    client: Any, ids: list[str], keys: list[str] | None = None, all_tags: bool | None = None
+) -> None:
+    client.untag_resources(
+        pl.UntagResourcesRequest(
+            region_id=REGION, resource_type=ENDPOINT, resource_id=ids, tag_key=keys, all=all_tags
+        )
+    )
 
 
 def tag_pages(client: Any, ids: list[str]) -> list[list[tuple[str, str, str]]]:
@@ -65,8 +74,11 @@ def tag_pages(client: Any, ids: list[str]) -> list[list[tuple[str, str, str]]]:
     pages: list[list[tuple[str, str, str]]] = []
     token = None
     while True:
-        body = client.list_tag_resources(pl.ListTagResourcesRequest(
-            region_id=REGION, resource_type=ENDPOINT, resource_id=ids, next_token=token)).body
+        body = client.list_tag_resources(
+            pl.ListTagResourcesRequest(
+                region_id=REGION, resource_type=ENDPOINT, resource_id=ids, next_token=token
+            )
+        ).body
         pages.append([(t.resource_id, t.tag_key, t.tag_value) for t in body.tag_resources])
         assert all(t.resource_type == ENDPOINT for t in body.tag_resources)
         token = body.next_token
@@ -76,8 +88,9 @@ def tag_pages(client: Any, ids: list[str]) -> list[list[tuple[str, str, str]]]:
 
 
 def listed_tags(client: Any, endpoint_id: str) -> dict[str, str]:
-    body = client.list_vpc_endpoints(pl.ListVpcEndpointsRequest(
-        region_id=REGION, endpoint_id=endpoint_id)).body
+    body = client.list_vpc_endpoints(
+        pl.ListVpcEndpointsRequest(region_id=REGION, endpoint_id=endpoint_id)
+    ).body
     (endpoint,) = body.endpoints
     return {t.key: t.value for t in endpoint.tags or []}
 
@@ -110,8 +123,9 @@ def test_tag_filters_on_list_vpc_endpoints(consumer, service_id) -> None:
     value = secrets.token_hex(4)
     tag(consumer, [marked], [("filter-me", value)])
     tag(consumer, [other], [("filter-me", "something-else")])
-    by_pair = endpoint_ids(consumer, tag=[pl.ListVpcEndpointsRequestTag(key="filter-me",
-                                                                         value=value)])
+    by_pair = endpoint_ids(
+        consumer, tag=[pl.ListVpcEndpointsRequestTag(key="filter-me", value=value)]
+    )
     assert by_pair == {marked}
     by_key = endpoint_ids(consumer, tag=[pl.ListVpcEndpointsRequestTag(key="filter-me")])
     assert {marked, other} <= by_key
@@ -141,8 +155,7 @@ def test_a_tag_key_starting_with_aliyun_is_refused(consumer, service_id) -> None
 def test_a_twenty_first_tag_is_refused(consumer, service_id) -> None:
     endpoint_id = new_endpoint(consumer, service_id)
     tag(consumer, [endpoint_id], twenty("full"))
-    refused(lambda: tag(consumer, [endpoint_id], [("k20", "one-too-many")]),
-            "QuotaExceeded.TagNum")
+    refused(lambda: tag(consumer, [endpoint_id], [("k20", "one-too-many")]), "QuotaExceeded.TagNum")
     assert len(listed_tags(consumer, endpoint_id)) == 20
 
 
@@ -163,18 +176,25 @@ def test_another_account_cannot_tag_an_endpoint(provider, consumer, service_id) 
 def test_service_tags_round_trip(provider) -> None:
     service_id = create_service(provider, "nlb-provider0001", users=())
     tag(provider, [service_id], [("tier", "gold")], resource_type="vpcendpointservice")
-    body = provider.list_tag_resources(pl.ListTagResourcesRequest(
-        region_id=REGION, resource_type="vpcendpointservice", resource_id=[service_id])).body
+    body = provider.list_tag_resources(
+        pl.ListTagResourcesRequest(
+            region_id=REGION, resource_type="vpcendpointservice", resource_id=[service_id]
+        )
+    ).body
     assert [(t.resource_id, t.tag_key, t.tag_value) for t in body.tag_resources] == [
-        (service_id, "tier", "gold")]
+        (service_id, "tier", "gold")
+    ]
 
 
 # -- resource groups -------------------------------------------------------------------------
 
 
 def change_group(client: Any, resource_type: str, resource_id: str, group: str) -> None:
-    client.change_resource_group(pl.ChangeResourceGroupRequest(
-        resource_type=resource_type, resource_id=resource_id, resource_group_id=group))
+    client.change_resource_group(
+        pl.ChangeResourceGroupRequest(
+            resource_type=resource_type, resource_id=resource_id, resource_group_id=group
+        )
+    )
 
 
 def test_change_resource_group_then_filter_endpoints_by_it(consumer, service_id) -> None:
@@ -189,7 +209,8 @@ def test_change_resource_group_then_filter_services_by_it(provider) -> None:
     service_id = create_service(provider, "nlb-provider0001", users=())
     group = f"rg-{secrets.token_hex(8)}"
     change_group(provider, "VpcEndpointService", service_id, group)
-    body = provider.list_vpc_endpoint_services(pl.ListVpcEndpointServicesRequest(
-        region_id=REGION, resource_group_id=group)).body
+    body = provider.list_vpc_endpoint_services(
+        pl.ListVpcEndpointServicesRequest(region_id=REGION, resource_group_id=group)
+    ).body
     assert [s.service_id for s in body.services] == [service_id]
     assert service_id in provider_service_ids(provider)

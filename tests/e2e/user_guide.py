@@ -29,8 +29,9 @@ def refused(call: Callable[[], object], *codes: str) -> CloudError:
 
 
 def service_of(client: Driver, service_id: str) -> Body:
-    return client.call("GetVpcEndpointServiceAttribute",
-                       {"RegionId": REGION, "ServiceId": service_id})
+    return client.call(
+        "GetVpcEndpointServiceAttribute", {"RegionId": REGION, "ServiceId": service_id}
+    )
 
 
 def endpoint_of(client: Driver, endpoint_id: str) -> Body:
@@ -38,16 +39,25 @@ def endpoint_of(client: Driver, endpoint_id: str) -> Body:
 
 
 def connection_of(provider: Driver, service_id: str, endpoint_id: str) -> Body:
-    body = provider.call("ListVpcEndpointConnections", {
-        "RegionId": REGION, "ServiceId": service_id, "EndpointId": endpoint_id})
+    body = provider.call(
+        "ListVpcEndpointConnections",
+        {"RegionId": REGION, "ServiceId": service_id, "EndpointId": endpoint_id},
+    )
     (found,) = body["Connections"]
     return dict(found)
 
 
 def create_service(provider: Driver, **options: Any) -> str:
-    body = provider.call("CreateVpcEndpointService", {
-        "RegionId": REGION, "AutoAcceptEnabled": False, "ServiceResourceType": "nlb",
-        "Resource": [{"ResourceId": "nlb-provider0001", "ResourceType": "nlb"}], **options})
+    body = provider.call(
+        "CreateVpcEndpointService",
+        {
+            "RegionId": REGION,
+            "AutoAcceptEnabled": False,
+            "ServiceResourceType": "nlb",
+            "Resource": [{"ResourceId": "nlb-provider0001", "ResourceType": "nlb"}],
+            **options,
+        },
+    )
     service_id = str(body["ServiceId"])
     assert service_id.startswith("epsrv-"), body
     wait_until(lambda: service_of(provider, service_id)["ServiceStatus"], lambda s: s == "Active")
@@ -59,57 +69,99 @@ def run_user_guide(provider: Driver, consumer: Driver) -> None:
     # Provider: a service with manual acceptance, the consumer's account whitelisted.
     service_id = create_service(provider)
     assert service_of(provider, service_id)["AutoAcceptEnabled"] is False
-    provider.call("AddUserToVpcEndpointService",
-                  {"RegionId": REGION, "ServiceId": service_id, "UserId": int(CONSUMER_UID)})
-    users = provider.call("ListVpcEndpointServiceUsers",
-                          {"RegionId": REGION, "ServiceId": service_id})["Users"]
+    provider.call(
+        "AddUserToVpcEndpointService",
+        {"RegionId": REGION, "ServiceId": service_id, "UserId": int(CONSUMER_UID)},
+    )
+    users = provider.call(
+        "ListVpcEndpointServiceUsers", {"RegionId": REGION, "ServiceId": service_id}
+    )["Users"]
     assert CONSUMER_UID in {str(u["UserId"]) for u in users}, users
 
     # Consumer: discovers it, creates an endpoint, polls until the request waits.
-    offered = consumer.call("ListVpcEndpointServicesByEndUser",
-                            {"RegionId": REGION, "ServiceId": service_id})["Services"]
+    offered = consumer.call(
+        "ListVpcEndpointServicesByEndUser", {"RegionId": REGION, "ServiceId": service_id}
+    )["Services"]
     assert [s["ServiceId"] for s in offered] == [service_id]
-    created = consumer.call("CreateVpcEndpoint", {
-        "RegionId": REGION, "VpcId": CONSUMER_VPC, "ServiceId": service_id,
-        "EndpointName": "guide ep/测试*~", "SecurityGroupId": ["sg-consumer0001"],
-        "Zone": [{"ZoneId": H, "VSwitchId": VSWITCH[H]}, {"ZoneId": I, "VSwitchId": VSWITCH[I]}]})
+    created = consumer.call(
+        "CreateVpcEndpoint",
+        {
+            "RegionId": REGION,
+            "VpcId": CONSUMER_VPC,
+            "ServiceId": service_id,
+            "EndpointName": "guide ep/测试*~",
+            "SecurityGroupId": ["sg-consumer0001"],
+            "Zone": [
+                {"ZoneId": H, "VSwitchId": VSWITCH[H]},
+                {"ZoneId": I, "VSwitchId": VSWITCH[I]},
+            ],
+        },
+    )
     endpoint_id = str(created["EndpointId"])
     assert created["EndpointName"] == "guide ep/测试*~"
-    wait_until(lambda: endpoint_of(consumer, endpoint_id),
-               lambda e: e["EndpointStatus"] == "Active" and e["ConnectionStatus"] == "Pending")
+    wait_until(
+        lambda: endpoint_of(consumer, endpoint_id),
+        lambda e: e["EndpointStatus"] == "Active" and e["ConnectionStatus"] == "Pending",
+    )
 
     # Provider: allows it; the consumer sees it connected; bandwidth is changed.
     assert connection_of(provider, service_id, endpoint_id)["ConnectionStatus"] == "Pending"
-    provider.call("EnableVpcEndpointConnection",
-                  {"RegionId": REGION, "ServiceId": service_id, "EndpointId": endpoint_id})
-    wait_until(lambda: endpoint_of(consumer, endpoint_id)["ConnectionStatus"],
-               lambda s: s == "Connected")
-    provider.call("UpdateVpcEndpointConnectionAttribute", {
-        "RegionId": REGION, "ServiceId": service_id, "EndpointId": endpoint_id,
-        "Bandwidth": 1024})
-    wait_until(lambda: connection_of(provider, service_id, endpoint_id)["Bandwidth"],
-               lambda b: int(b) == 1024)
+    provider.call(
+        "EnableVpcEndpointConnection",
+        {"RegionId": REGION, "ServiceId": service_id, "EndpointId": endpoint_id},
+    )
+    wait_until(
+        lambda: endpoint_of(consumer, endpoint_id)["ConnectionStatus"], lambda s: s == "Connected"
+    )
+    provider.call(
+        "UpdateVpcEndpointConnectionAttribute",
+        {"RegionId": REGION, "ServiceId": service_id, "EndpointId": endpoint_id, "Bandwidth": 1024},
+    )
+    wait_until(
+        lambda: connection_of(provider, service_id, endpoint_id)["Bandwidth"],
+        lambda b: int(b) == 1024,
+    )
 
     # Consumer: the endpoint's zones, each connected with an ENI.
-    zones = consumer.call("ListVpcEndpointZones",
-                          {"RegionId": REGION, "EndpointId": endpoint_id})["Zones"]
+    zones = consumer.call("ListVpcEndpointZones", {"RegionId": REGION, "EndpointId": endpoint_id})[
+        "Zones"
+    ]
     assert sorted(z["ZoneId"] for z in zones) == [H, I]
     assert all(z["ZoneStatus"] == "Connected" and z["EniId"].startswith("eni-") for z in zones)
 
     # Tags: set, read back, removed.
-    consumer.call("TagResources", {
-        "RegionId": REGION, "ResourceType": "vpcendpoint", "ResourceId": [endpoint_id],
-        "Tag": [{"Key": "env", "Value": "guide"}]})
-    tags = consumer.call("ListTagResources", {
-        "RegionId": REGION, "ResourceType": "vpcendpoint", "ResourceId": [endpoint_id]})
+    consumer.call(
+        "TagResources",
+        {
+            "RegionId": REGION,
+            "ResourceType": "vpcendpoint",
+            "ResourceId": [endpoint_id],
+            "Tag": [{"Key": "env", "Value": "guide"}],
+        },
+    )
+    tags = consumer.call(
+        "ListTagResources",
+        {"RegionId": REGION, "ResourceType": "vpcendpoint", "ResourceId": [endpoint_id]},
+    )
     assert [(t["ResourceId"], t["TagKey"], t["TagValue"]) for t in tags["TagResources"]] == [
-        (endpoint_id, "env", "guide")]
-    consumer.call("UntagResources", {
-        "RegionId": REGION, "ResourceType": "vpcendpoint", "ResourceId": [endpoint_id],
-        "TagKey": ["env"]})
-    assert consumer.call("ListTagResources", {
-        "RegionId": REGION, "ResourceType": "vpcendpoint",
-        "ResourceId": [endpoint_id]}).get("TagResources", []) == []
+        (endpoint_id, "env", "guide")
+    ]
+    consumer.call(
+        "UntagResources",
+        {
+            "RegionId": REGION,
+            "ResourceType": "vpcendpoint",
+            "ResourceId": [endpoint_id],
+            "TagKey": ["env"],
+        },
+    )
+    assert (
+        consumer.call(
+            "ListTagResources",
+            {"RegionId": REGION, "ResourceType": "vpcendpoint", "ResourceId": [endpoint_id]},
+        ).get("TagResources", [])
+        == []
+    )
 
     # Pagination: two services, one per page, the token carries to the next.
     second = create_service(provider)
@@ -118,15 +170,25 @@ def run_user_guide(provider: Driver, consumer: Driver) -> None:
     assert len(seen) == len(set(seen))
 
     # Provider denies; consumer deletes; provider detaches and deletes.
-    provider.call("DisableVpcEndpointConnection",
-                  {"RegionId": REGION, "ServiceId": service_id, "EndpointId": endpoint_id})
-    wait_until(lambda: endpoint_of(consumer, endpoint_id)["ConnectionStatus"],
-               lambda s: s == "Disconnected")
+    provider.call(
+        "DisableVpcEndpointConnection",
+        {"RegionId": REGION, "ServiceId": service_id, "EndpointId": endpoint_id},
+    )
+    wait_until(
+        lambda: endpoint_of(consumer, endpoint_id)["ConnectionStatus"],
+        lambda s: s == "Disconnected",
+    )
     consumer.call("DeleteVpcEndpoint", {"RegionId": REGION, "EndpointId": endpoint_id})
     for sid in (service_id, second):
-        provider.call("DetachResourceFromVpcEndpointService", {
-            "RegionId": REGION, "ServiceId": sid, "ResourceId": "nlb-provider0001",
-            "ResourceType": "nlb"})
+        provider.call(
+            "DetachResourceFromVpcEndpointService",
+            {
+                "RegionId": REGION,
+                "ServiceId": sid,
+                "ResourceId": "nlb-provider0001",
+                "ResourceType": "nlb",
+            },
+        )
         provider.call("DeleteVpcEndpointService", {"RegionId": REGION, "ServiceId": sid})
     refused(lambda: endpoint_of(consumer, endpoint_id), "EndpointNotFound")
     refused(lambda: service_of(provider, service_id), "EndpointServiceNotFound")
@@ -152,10 +214,19 @@ def paginate(client: Driver, action: str, key: str, field: str) -> list[str]:
 def run_error_answers(provider: Driver, wrong_secret_codes: tuple[str, ...]) -> None:
     """Wrong secret, an id that does not exist, DryRun: each in the cloud's code."""
     wrong = provider.with_secret("not-the-secret")
-    refused(lambda: wrong.call("ListVpcEndpointServices", {"RegionId": REGION}),
-            *wrong_secret_codes)
+    refused(
+        lambda: wrong.call("ListVpcEndpointServices", {"RegionId": REGION}), *wrong_secret_codes
+    )
     refused(lambda: service_of(provider, "epsrv-doesnotexist0000"), "EndpointServiceNotFound")
-    refused(lambda: provider.call("CreateVpcEndpointService", {
-        "RegionId": REGION, "DryRun": True, "ServiceResourceType": "nlb",
-        "Resource": [{"ResourceId": "nlb-provider0001", "ResourceType": "nlb"}]}),
-        "DryRunOperation")
+    refused(
+        lambda: provider.call(
+            "CreateVpcEndpointService",
+            {
+                "RegionId": REGION,
+                "DryRun": True,
+                "ServiceResourceType": "nlb",
+                "Resource": [{"ResourceId": "nlb-provider0001", "ResourceType": "nlb"}],
+            },
+        ),
+        "DryRunOperation",
+    )

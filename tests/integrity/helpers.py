@@ -64,13 +64,13 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
         time.sleep(0.005)
 
 
-def tag(rt: Runtime, account: str, kind: str, ids: list[str],
-        tags: list[tuple[str, str]]) -> Any:
+def tag(rt: Runtime, account: str, kind: str, ids: list[str], tags: list[tuple[str, str]]) -> Any:
     return rt.app.tag_resources(cmd(account, "TagResources"), "cn-hangzhou", kind, ids, tags)
 
 
-def drive_to_version(rt: Runtime, account: str, kind: str, resource_id: str,
-                     aggregate_id: Any, version: int) -> None:
+def drive_to_version(
+    rt: Runtime, account: str, kind: str, resource_id: str, aggregate_id: Any, version: int
+) -> None:
     """Change a tag back and forth until the aggregate is at ``version``."""
     while (current := rt.app.repository.get(aggregate_id).version) < version:
         tag(rt, account, kind, [resource_id], [("pump", str(current))])

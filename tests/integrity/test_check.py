@@ -44,9 +44,16 @@ def service_with_a_gap(runtime: Runtime) -> tuple[str, Any, int]:
     # The provisioner has activated the service: nothing writes to it after the gap is made.
     wait_until(lambda: runtime.app.repository.get(key).status == "Active")
     last = runtime.app.recorder.select_events(key, desc=True, limit=1)[0]
-    runtime.app.recorder.insert_events([StoredEvent(
-        originator_id=key, originator_version=last.originator_version + 2, topic=last.topic,
-        state=last.state)])
+    runtime.app.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=key,
+                originator_version=last.originator_version + 2,
+                topic=last.topic,
+                state=last.state,
+            )
+        ]
+    )
     return service_id, key, last.originator_version + 2
 
 
@@ -85,12 +92,15 @@ def test_issue10_check_finds_a_snapshot_that_differs_from_replay(runtime: Runtim
     result = runner.invoke(cli, ["check", *store_args(runtime)])
     assert result.exit_code == 1
     assert f"version {service.version - 5}: the snapshot differs from the replay" in result.output
-    assert f"version {service.version}: a snapshot at version {service.version}, but the log " \
-           f"holds versions up to {service.version - 5} only" in result.output
+    assert (
+        f"version {service.version}: a snapshot at version {service.version}, but the log "
+        f"holds versions up to {service.version - 5} only" in result.output
+    )
 
 
 def test_issue16_import_explains_a_version_gap_which_check_finds_first(
-        runtime: Runtime, other_schema: str, tmp_path: Path) -> None:
+    runtime: Runtime, other_schema: str, tmp_path: Path
+) -> None:
     """The store's own export of a log with a gap is refused by import with the line, the
     aggregate, the expected and the found version."""
     service_id, key, found = service_with_a_gap(runtime)
@@ -100,6 +110,8 @@ def test_issue16_import_explains_a_version_gap_which_check_finds_first(
     result = runner.invoke(cli, ["import", str(log), *store_args(runtime, other_schema)])
     assert result.exit_code == 1
     message = " ".join(result.output.split())
-    assert f"aggregate {key} ({service_id}): expected version {found - 1} but found version " \
-           f"{found}, so version {found - 1} is missing" in message
+    assert (
+        f"aggregate {key} ({service_id}): expected version {found - 1} but found version "
+        f"{found}, so version {found - 1} is missing" in message
+    )
     assert "privatelink check" in message

@@ -57,14 +57,21 @@ def embedded_server(embedded_url: str) -> Iterator[Runtime]:
 
 def big_batch(events: int) -> list[StoredEvent]:
     size = BATCH_BYTES // events
-    return [StoredEvent(originator_id=uuid.uuid4(), originator_version=1,
-                        topic="tests.integrity:Blob", state=secrets.token_hex(size // 2).encode())
-            for _ in range(events)]
+    return [
+        StoredEvent(
+            originator_id=uuid.uuid4(),
+            originator_version=1,
+            topic="tests.integrity:Blob",
+            state=secrets.token_hex(size // 2).encode(),
+        )
+        for _ in range(events)
+    ]
 
 
 @pytest.mark.timeout(120)
 def test_issue10_embedded_store_writes_10_mb_batches_repeatedly_without_hanging(
-        embedded: Runtime) -> None:
+    embedded: Runtime,
+) -> None:
     """Batches of 10 MB (few large events, many small ones), each with a tracking position,
     all commit on the embedded store's Unix socket."""
     assert "/" in (psycopg.conninfo.conninfo_to_dict(embedded.url).get("host") or "/")
@@ -82,8 +89,10 @@ def test_issue10_a_write_over_its_budget_fails_instead_of_hanging(embedded: Runt
     is spent (an OperationalError, which the API answers 503 ServiceUnavailable)."""
     recorder = embedded.app.recorder
     recorder.write_budget_seconds = 0.5  # type: ignore[attr-defined]
-    table = sql.Identifier(recorder.datastore.schema,  # type: ignore[attr-defined]
-                           recorder.events_table_name)  # type: ignore[attr-defined]
+    table = sql.Identifier(
+        recorder.datastore.schema,  # type: ignore[attr-defined]
+        recorder.events_table_name,
+    )  # type: ignore[attr-defined]
     with psycopg.connect(embedded.url) as blocker:
         blocker.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(table))
         with pytest.raises(OperationalError, match="statement timeout"):
@@ -91,8 +100,7 @@ def test_issue10_a_write_over_its_budget_fails_instead_of_hanging(embedded: Runt
         blocker.rollback()
 
 
-def test_issue10_every_event_store_connection_has_a_statement_budget(
-        embedded: Runtime) -> None:
+def test_issue10_every_event_store_connection_has_a_statement_budget(embedded: Runtime) -> None:
     """Reads too: no statement on the event store's connections runs without a limit."""
     datastore = embedded.app.recorder.datastore  # type: ignore[attr-defined]
     with datastore.get_connection() as conn:
@@ -100,8 +108,9 @@ def test_issue10_every_event_store_connection_has_a_statement_budget(
     assert budget is not None and budget["statement_timeout"] == "1min"
 
 
-def test_issue10_a_stuck_writer_is_reported(embedded_server: Runtime,
-                                            caplog: pytest.LogCaptureFixture) -> None:
+def test_issue10_a_stuck_writer_is_reported(
+    embedded_server: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
     """A writer held on one batch past its budget is reported once, and again when it
     moves."""
     executor = embedded_server.app.executor

@@ -30,7 +30,8 @@ def tags_of(runtime: Runtime, aggregate_id: object) -> dict[str, str]:
 
 
 def test_issue10_refused_tag_resources_leaves_no_tags_on_the_first_resource(
-        runtime: Runtime) -> None:
+    runtime: Runtime,
+) -> None:
     """A TagResources refused on its second ResourceId (QuotaExceeded.TagNum) tags nothing:
     not the first resource, not in a snapshot taken in the same batch, not on later
     commands; and no version is skipped."""
@@ -43,8 +44,9 @@ def test_issue10_refused_tag_resources_leaves_no_tags_on_the_first_resource(
 
     with one_batch(runtime.app.executor) as queue:  # type: ignore[arg-type]
         crossing = queue(lambda: tag(runtime, CONSUMER, "vpcendpoint", [first], [("a", "1")]))
-        refused = queue(lambda: tag(runtime, CONSUMER, "vpcendpoint", [first, full],
-                                    [("leak", "x")]))
+        refused = queue(
+            lambda: tag(runtime, CONSUMER, "vpcendpoint", [first, full], [("leak", "x")])
+        )
     assert "outcome" in crossing, crossing
     assert isinstance(refused.get("error"), DomainError)
     assert refused["error"].code == "QuotaExceeded.TagNum"
@@ -64,18 +66,27 @@ def test_issue10_refused_create_endpoint_leaves_no_phantom_connection(runtime: R
     service_key = EndpointService.create_id(service_id)
     down = runtime.app.mark_load_balancer(cmd("operator", "AdminFault"), "nlb-provider0001", True)
     wait_until(lambda: runtime.app.provisioner_position() >= (down.position or 0))
-    drive_to_version(runtime, PROVIDER, "vpcendpointservice", service_id, service_key,
-                     SERVICE_INTERVAL - 1)
+    drive_to_version(
+        runtime, PROVIDER, "vpcendpointservice", service_id, service_key, SERVICE_INTERVAL - 1
+    )
 
     def create_endpoint_in_the_down_zone() -> object:
         zone = ZoneRequest("cn-hangzhou-h", "vsw-consumer-h", None)
-        return runtime.app.create_endpoint(cmd(CONSUMER, "CreateVpcEndpoint"), REGION,
-                                           "vpc-consumer0001", service_id, None, [zone], [],
-                                           EndpointOptions())
+        return runtime.app.create_endpoint(
+            cmd(CONSUMER, "CreateVpcEndpoint"),
+            REGION,
+            "vpc-consumer0001",
+            service_id,
+            None,
+            [zone],
+            [],
+            EndpointOptions(),
+        )
 
     with one_batch(runtime.app.executor) as queue:  # type: ignore[arg-type]
-        crossing = queue(lambda: tag(runtime, PROVIDER, "vpcendpointservice", [service_id],
-                                     [("a", "1")]))
+        crossing = queue(
+            lambda: tag(runtime, PROVIDER, "vpcendpointservice", [service_id], [("a", "1")])
+        )
         refused = queue(create_endpoint_in_the_down_zone)
     assert "outcome" in crossing, crossing
     assert isinstance(refused.get("error"), DomainError), refused

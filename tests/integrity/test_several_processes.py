@@ -47,7 +47,8 @@ def two(settings: Settings) -> Iterator[tuple[ExitStack, Runtime, ExitStack, Run
 
 
 def test_issue10_one_of_two_runtimes_provisions_and_the_other_takes_over_when_it_stops(
-        two: tuple[ExitStack, Runtime, ExitStack, Runtime]) -> None:
+    two: tuple[ExitStack, Runtime, ExitStack, Runtime],
+) -> None:
     first_stack, first, second_stack, second = two
     a, b = runner_of(first), runner_of(second)
     wait_until(lambda: (a.holding and b.attempts >= 2) or (b.holding and a.attempts >= 2))
@@ -60,7 +61,8 @@ def test_issue10_one_of_two_runtimes_provisions_and_the_other_takes_over_when_it
 
 
 def test_issue10_the_provisioner_is_taken_over_when_its_process_dies(
-        database_url: str, schema: str, settings: Settings) -> None:
+    database_url: str, schema: str, settings: Settings
+) -> None:
     server = Server(database_url, schema)
     try:
         with psycopg.connect(database_url, autocommit=True) as conn:
@@ -79,15 +81,17 @@ def test_issue10_the_provisioner_is_taken_over_when_its_process_dies(
 
 
 def test_issue10_two_processes_writing_one_service_take_turns_and_never_lose_a_race(
-        two: tuple[ExitStack, Runtime, ExitStack, Runtime]) -> None:
+    two: tuple[ExitStack, Runtime, ExitStack, Runtime],
+) -> None:
     """Endpoints of one service created at once through two runtimes all succeed, neither
     writer ever loses an optimistic-concurrency race (each decides on the current state in
     its turn), and the service holds every endpoint."""
     _, first, _, second = two
     service_id = create_service(first)
     with ThreadPoolExecutor(8) as pool:
-        ids = list(pool.map(lambda i: create_endpoint((first, second)[i % 2], service_id),
-                            range(24)))
+        ids = list(
+            pool.map(lambda i: create_endpoint((first, second)[i % 2], service_id), range(24))
+        )
     assert first.app.executor.lost_races == 0  # type: ignore[union-attr]
     assert second.app.executor.lost_races == 0  # type: ignore[union-attr]
     service = first.app.repository.get(EndpointService.create_id(service_id))
@@ -96,16 +100,20 @@ def test_issue10_two_processes_writing_one_service_take_turns_and_never_lose_a_r
 
 
 def test_issue10_a_writer_that_cannot_get_its_turn_answers_503_instead_of_waiting(
-        runtime: Runtime, database_url: str) -> None:
+    runtime: Runtime, database_url: str
+) -> None:
     """While another session holds the schema's write turn, a command fails in bounded time
     with an error the API answers 503 ServiceUnavailable; once it is free, commands pass."""
     service_id = create_service(runtime)
     with psycopg.connect(database_url, autocommit=True) as other:
-        other.execute("SELECT pg_advisory_lock(hashtext(%s), hashtext(%s))",
-                      (WRITER_LOCK, runtime.settings.db_schema))
+        other.execute(
+            "SELECT pg_advisory_lock(hashtext(%s), hashtext(%s))",
+            (WRITER_LOCK, runtime.settings.db_schema),
+        )
         with pytest.raises(Exception) as refused:
             tag(runtime, PROVIDER, "vpcendpointservice", [service_id], [("k", "v")])
         error = refused.value
-        assert (isinstance(error, StoreUnavailable) and status_for(error) == 503) or \
-            is_database_outage(error)  # answered 503 ServiceUnavailable by api/responses.py
+        assert (
+            isinstance(error, StoreUnavailable) and status_for(error) == 503
+        ) or is_database_outage(error)  # answered 503 ServiceUnavailable by api/responses.py
     tag(runtime, PROVIDER, "vpcendpointservice", [service_id], [("k", "w")])

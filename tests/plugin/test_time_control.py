@@ -14,15 +14,17 @@ from tests.plugin.helpers import (
 
 
 def test_issue12_hold_keeps_a_resource_transitional_until_released(
-        privatelink: PrivateLinkServer) -> None:
+    privatelink: PrivateLinkServer,
+) -> None:
     """hold("*") parks every step; releasing one service lets it become Active while another
     created at the same time stays Creating; step() takes one parked step."""
     provider = privatelink.client("provider")
     privatelink.hold("*")
     held = create_service(provider)
     freed = create_service(provider, lb="nlb-provider0002")
-    privatelink.wait_until(lambda: len(privatelink.admin(
-        "GET", "/_privatelink/provisioner")["Parked"]) == 2)
+    privatelink.wait_until(
+        lambda: len(privatelink.admin("GET", "/_privatelink/provisioner")["Parked"]) == 2
+    )
     assert privatelink.release(freed.service_id)["Taken"] == 1
     assert service_status(provider, freed.service_id) == "Active"  # read-your-writes
     assert service_status(provider, held.service_id) == "Creating"
@@ -31,7 +33,8 @@ def test_issue12_hold_keeps_a_resource_transitional_until_released(
 
 
 def test_issue12_hold_one_endpoint_keeps_its_connection_connecting(
-        privatelink: PrivateLinkServer) -> None:
+    privatelink: PrivateLinkServer,
+) -> None:
     """Holding a service holds the steps of the endpoints connecting to it: the endpoint stays
     Creating and its connection Connecting (the steps parked, nothing lost) until the
     service is released; then they become Active and Connected."""
@@ -41,9 +44,12 @@ def test_issue12_hold_one_endpoint_keeps_its_connection_connecting(
     whitelist(provider, service.service_id)
     privatelink.hold(service.service_id)
     ep = create_endpoint(consumer, service.service_name)
-    held = privatelink.wait_until(lambda: len(privatelink.admin(
-        "GET", "/_privatelink/provisioner")["Parked"]) == 2 and privatelink.admin(
-        "GET", "/_privatelink/provisioner")["Parked"])
+    held = privatelink.wait_until(
+        lambda: (
+            len(privatelink.admin("GET", "/_privatelink/provisioner")["Parked"]) == 2
+            and privatelink.admin("GET", "/_privatelink/provisioner")["Parked"]
+        )
+    )
     assert {e["Event"] for e in held} == {"Created", "ConnectionAllowed"}
     assert all(ep.endpoint_id in e["ResourceIds"] for e in held)
     now = endpoint(consumer, ep.endpoint_id)
@@ -61,7 +67,11 @@ def test_issue12_reset_drops_holds_and_parked_steps(privatelink: PrivateLinkServ
     create_service(provider)
     privatelink.reset()
     assert privatelink.admin("GET", "/_privatelink/provisioner") | {"RequestId": ""} == {
-        "Held": [], "Released": [], "Parked": [], "RequestId": ""}
+        "Held": [],
+        "Released": [],
+        "Parked": [],
+        "RequestId": "",
+    }
     service = create_service(provider)
     privatelink.wait_until(lambda: service_status(provider, service.service_id) == "Active")
 
@@ -75,6 +85,9 @@ def test_issue12_step_waits_for_the_step_to_be_parked(privatelink: PrivateLinkSe
     service = create_service(provider)
     assert privatelink.step(service.service_id)["Taken"] == 1
     assert service_status(provider, service.service_id) == "Active"
-    nothing = privatelink.admin("POST", "/_privatelink/provisioner/step",
-                                {"ResourceId": service.service_id, "WaitSeconds": 0})
+    nothing = privatelink.admin(
+        "POST",
+        "/_privatelink/provisioner/step",
+        {"ResourceId": service.service_id, "WaitSeconds": 0},
+    )
     assert nothing["Taken"] == 0

@@ -51,6 +51,9 @@ def write(outcomes: dict[str, str]) -> None:
     sections.update(_figures)
     tests = dict(previous.get("tests", {}))
     tests.update(outcomes)
-    document = {"written_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "sections": dict(sorted(sections.items())), "tests": dict(sorted(tests.items()))}
+    document = {
+        "written_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "sections": dict(sorted(sections.items())),
+        "tests": dict(sorted(tests.items())),
+    }
     LAST_RUN.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n")

@@ -37,14 +37,14 @@ class Ledger:
     """What the clients were told. Every field is written under ``lock``."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    created: dict[str, str] = field(default_factory=dict)        # ClientToken -> EndpointId
-    names: dict[str, str] = field(default_factory=dict)          # EndpointId -> last name
-    owner: dict[str, str] = field(default_factory=dict)          # EndpointId -> client thread
-    decisions: dict[str, str] = field(default_factory=dict)      # EndpointId -> allow|deny
+    created: dict[str, str] = field(default_factory=dict)  # ClientToken -> EndpointId
+    names: dict[str, str] = field(default_factory=dict)  # EndpointId -> last name
+    owner: dict[str, str] = field(default_factory=dict)  # EndpointId -> client thread
+    decisions: dict[str, str] = field(default_factory=dict)  # EndpointId -> allow|deny
     acknowledged: Counter[str] = field(default_factory=Counter)  # successes by kind
-    refused: Counter[str] = field(default_factory=Counter)       # "kind:Code"
+    refused: Counter[str] = field(default_factory=Counter)  # "kind:Code"
     retries: int = 0
-    server_errors: list[str] = field(default_factory=list)       # 5xx other than 503
+    server_errors: list[str] = field(default_factory=list)  # 5xx other than 503
     failures: list[BaseException] = field(default_factory=list)
 
     def total_acknowledged(self) -> int:
@@ -89,10 +89,13 @@ class Load:
 
     def __post_init__(self) -> None:
         self._busy_lock = threading.Condition()
-        self.threads = [threading.Thread(target=self._run, args=(f"consumer-{n}", self._consume),
-                                         daemon=True) for n in range(self.consumers)]
-        self.threads.append(threading.Thread(target=self._run, args=("provider", self._decide),
-                                             daemon=True))
+        self.threads = [
+            threading.Thread(target=self._run, args=(f"consumer-{n}", self._consume), daemon=True)
+            for n in range(self.consumers)
+        ]
+        self.threads.append(
+            threading.Thread(target=self._run, args=("provider", self._decide), daemon=True)
+        )
 
     # -- control ---------------------------------------------------------------------------
 
@@ -105,8 +108,9 @@ class Load:
         """Stop issuing new commands and wait until every command in flight is answered."""
         self.go.clear()
         with self._busy_lock:
-            assert self._busy_lock.wait_for(lambda: not +self.busy, timeout), \
+            assert self._busy_lock.wait_for(lambda: not +self.busy, timeout), (
                 f"commands still unanswered after {timeout}s: {dict(self.busy)}"
+            )
         self.check()
 
     def resume(self) -> None:
@@ -164,9 +168,13 @@ class Load:
         token = uuid.uuid4().hex
         zone = rng.choice(ZONES)
         request = pl.CreateVpcEndpointRequest(
-            region_id=REGION, vpc_id="vpc-consumer0001", service_id=self.service_id,
-            security_group_id=["sg-consumer0001"], client_token=token,
-            zone=[pl.CreateVpcEndpointRequestZone(zone_id=zone, v_switch_id=VSWITCH[zone])])
+            region_id=REGION,
+            vpc_id="vpc-consumer0001",
+            service_id=self.service_id,
+            security_group_id=["sg-consumer0001"],
+            client_token=token,
+            zone=[pl.CreateVpcEndpointRequestZone(zone_id=zone, v_switch_id=VSWITCH[zone])],
+        )
         response = self._send("create", lambda: client.create_vpc_endpoint(request))
         if response is not None:
             endpoint_id = response.body.endpoint_id
@@ -178,8 +186,11 @@ class Load:
     def _rename(self, client: Any, endpoint_id: str) -> None:
         name = f"n{uuid.uuid4().hex[:12]}"
         request = pl.UpdateVpcEndpointAttributeRequest(
-            region_id=REGION, endpoint_id=endpoint_id, endpoint_name=name,
-            client_token=uuid.uuid4().hex)
+            region_id=REGION,
+            endpoint_id=endpoint_id,
+            endpoint_name=name,
+            client_token=uuid.uuid4().hex,
+        )
         if self._send("rename", lambda: client.update_vpc_endpoint_attribute(request)):
             with self.ledger.lock:
                 self.ledger.names[endpoint_id] = name
@@ -194,12 +205,22 @@ class Load:
         with self.ledger.lock:
             last = self.ledger.decisions.get(endpoint_id)
         kind = "deny" if last == "allow" else "allow"
-        model = pl.DisableVpcEndpointConnectionRequest if kind == "deny" else \
-            pl.EnableVpcEndpointConnectionRequest
-        request = model(region_id=REGION, service_id=self.service_id, endpoint_id=endpoint_id,
-                        client_token=uuid.uuid4().hex)
-        method = client.disable_vpc_endpoint_connection if kind == "deny" else \
-            client.enable_vpc_endpoint_connection
+        model = (
+            pl.DisableVpcEndpointConnectionRequest
+            if kind == "deny"
+            else pl.EnableVpcEndpointConnectionRequest
+        )
+        request = model(
+            region_id=REGION,
+            service_id=self.service_id,
+            endpoint_id=endpoint_id,
+            client_token=uuid.uuid4().hex,
+        )
+        method = (
+            client.disable_vpc_endpoint_connection
+            if kind == "deny"
+            else client.enable_vpc_endpoint_connection
+        )
         if self._send(kind, lambda: method(request)):
             with self.ledger.lock:
                 self.ledger.decisions[endpoint_id] = kind

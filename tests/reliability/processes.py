@@ -25,13 +25,30 @@ class Serve(Server):
     def __init__(self, database_url: str, schema: str, *extra: str) -> None:
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
-        self.args = [sys.executable, "-m", "privatelink", "serve", "--port", str(self.port),
-                     "--database-url", database_url, "--schema", schema,
-                     "--dns-port", str(free_port()), "--no-forwarders", "--probe-interval", "0",
-                     *extra]
+        self.args = [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "serve",
+            "--port",
+            str(self.port),
+            "--database-url",
+            database_url,
+            "--schema",
+            schema,
+            "--dns-port",
+            str(free_port()),
+            "--no-forwarders",
+            "--probe-interval",
+            "0",
+            *extra,
+        ]
         # Kept open for the lifetime of the process(es) writing to it, as conftest.Server does.
-        self.log = tempfile.NamedTemporaryFile(prefix="privatelink-serve-", suffix=".log",  # noqa: SIM115
-                                               delete=False)
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while the server runs
+            prefix="privatelink-serve-",
+            suffix=".log",
+            delete=False,
+        )
         self.start()
 
     def start(self) -> None:
@@ -56,10 +73,21 @@ class Projector:
     """``privatelink project``: the views follower in a process of its own."""
 
     def __init__(self, database_url: str, schema: str) -> None:
-        self.args = [sys.executable, "-m", "privatelink", "project", "--database-url", database_url,
-                     "--schema", schema]
-        self.log = tempfile.NamedTemporaryFile(prefix="privatelink-project-", suffix=".log",  # noqa: SIM115
-                                               delete=False)
+        self.args = [
+            sys.executable,
+            "-m",
+            "privatelink",
+            "project",
+            "--database-url",
+            database_url,
+            "--schema",
+            schema,
+        ]
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while the server runs
+            prefix="privatelink-project-",
+            suffix=".log",
+            delete=False,
+        )
         self.kills = 0
         self.start()
 
@@ -83,14 +111,30 @@ class Projector:
         return Path(self.log.name).read_text()
 
 
-def cli(database_url: str, schema: str, *args: str, check: bool = True
-        ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "privatelink", *args, "--database-url", database_url,
-                             "--schema", schema], capture_output=True, text=True, timeout=180,
-                            check=False)
+def cli(
+    database_url: str, schema: str, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "privatelink",
+            *args,
+            "--database-url",
+            database_url,
+            "--schema",
+            schema,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"privatelink {' '.join(args)} exited {result.returncode}\n"
-                             f"{result.stdout}\n{result.stderr}")
+        raise AssertionError(
+            f"privatelink {' '.join(args)} exited {result.returncode}\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
@@ -119,9 +163,11 @@ def history(database_url: str, schema: str, resource_id: str) -> list[dict[str, 
 def store_mark(database_url: str, schema: str) -> tuple[int, int]:
     """(highest notification id, number of events): any write to the event log moves it."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        row = conn.execute(sql.SQL(
-            "SELECT coalesce(max(notification_id), 0), count(*) FROM {}").format(
-            sql.Identifier(schema, "privatelink_events"))).fetchone()
+        row = conn.execute(
+            sql.SQL("SELECT coalesce(max(notification_id), 0), count(*) FROM {}").format(
+                sql.Identifier(schema, "privatelink_events")
+            )
+        ).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
 
@@ -129,20 +175,27 @@ def store_mark(database_url: str, schema: str) -> tuple[int, int]:
 def views_position(database_url: str, schema: str) -> int:
     """Where the projector's tracking record says the views are (0 before the first batch)."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT to_regclass(%s)", (f'"{schema}".pl_view_tracking',)
-                              ).fetchone()
+        exists = conn.execute(
+            "SELECT to_regclass(%s)", (f'"{schema}".pl_view_tracking',)
+        ).fetchone()
         if not exists or exists[0] is None:
             return 0
-        row = conn.execute(sql.SQL("SELECT position FROM {} WHERE name = 'views'").format(
-            sql.Identifier(schema, "pl_view_tracking"))).fetchone()
+        row = conn.execute(
+            sql.SQL("SELECT position FROM {} WHERE name = 'views'").format(
+                sql.Identifier(schema, "pl_view_tracking")
+            )
+        ).fetchone()
     return int(row[0]) if row else 0
 
 
 def view_counts(database_url: str, schema: str) -> Counter[str]:
     """View rows by kind."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        rows = conn.execute(sql.SQL("SELECT kind, count(*) FROM {} GROUP BY kind").format(
-            sql.Identifier(schema, "pl_views"))).fetchall()
+        rows = conn.execute(
+            sql.SQL("SELECT kind, count(*) FROM {} GROUP BY kind").format(
+                sql.Identifier(schema, "pl_views")
+            )
+        ).fetchall()
     return Counter({kind: int(n) for kind, n in rows})
 
 

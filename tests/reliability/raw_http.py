@@ -9,11 +9,13 @@ from tests.reliability.signing import Answer, SignedRequest
 
 def send_raw(signed: SignedRequest, timeout: float = 60) -> Answer:
     host, port = signed.host.split(":")
-    target = signed.url()[len(f"http://{signed.host}"):]
+    target = signed.url()[len(f"http://{signed.host}") :]
     body = signed.body()
-    head = f"POST {target} HTTP/1.1\r\n" + "".join(
-        f"{name}: {value}\r\n" for name, value in signed.headers().items()) + \
-        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    head = (
+        f"POST {target} HTTP/1.1\r\n"
+        + "".join(f"{name}: {value}\r\n" for name, value in signed.headers().items())
+        + f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
     received = b""
     with socket.create_connection((host, int(port)), timeout=timeout) as sock:
         try:

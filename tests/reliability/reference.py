@@ -11,9 +11,7 @@ from typing import Any
 
 from tests.reference import API_JSON as REFERENCE_API_JSON
 
-API_JSON = Path(os.environ.get(
-    "PRIVATELINK_API_JSON",
-    REFERENCE_API_JSON))
+API_JSON = Path(os.environ.get("PRIVATELINK_API_JSON", REFERENCE_API_JSON))
 
 
 def actions() -> list[dict[str, Any]]:

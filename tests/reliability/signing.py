@@ -64,22 +64,34 @@ class SignedRequest:
 
     def headers(self) -> dict[str, str]:
         body = self.body()
-        headers = {"host": self.host, "x-acs-version": VERSION, "x-acs-action": self.action,
-                   "user-agent": "reliability-tests", "x-acs-date": self.date,
-                   "x-acs-signature-nonce": self.nonce, "accept": "application/json",
-                   "x-acs-content-sha256": hashlib.sha256(body).hexdigest()}
+        headers = {
+            "host": self.host,
+            "x-acs-version": VERSION,
+            "x-acs-action": self.action,
+            "user-agent": "reliability-tests",
+            "x-acs-date": self.date,
+            "x-acs-signature-nonce": self.nonce,
+            "accept": "application/json",
+            "x-acs-content-sha256": hashlib.sha256(body).hexdigest(),
+        }
         if body:
             headers["content-type"] = FORM
         headers.update(self.extra_headers)
         names = sorted(self.signed_names if self.signed_names is not None else headers)
-        canonical = "\n".join([
-            "POST", "/", canonical_query(self.sign_query if self.sign_query is not None
-                                         else self.query),
-            "".join(f"{n}:{headers.get(n, '').strip()}\n" for n in names), ";".join(names),
-            headers["x-acs-content-sha256"]])
+        canonical = "\n".join(
+            [
+                "POST",
+                "/",
+                canonical_query(self.sign_query if self.sign_query is not None else self.query),
+                "".join(f"{n}:{headers.get(n, '').strip()}\n" for n in names),
+                ";".join(names),
+                headers["x-acs-content-sha256"],
+            ]
+        )
         sig = signature(self.sign_secret or self.key[1], canonical)
-        headers["authorization"] = (f"{ALGORITHM} Credential={self.key[0]},"
-                                    f"SignedHeaders={';'.join(names)},Signature={sig}")
+        headers["authorization"] = (
+            f"{ALGORITHM} Credential={self.key[0]},SignedHeaders={';'.join(names)},Signature={sig}"
+        )
         return headers
 
     def url(self) -> str:
@@ -88,8 +100,9 @@ class SignedRequest:
 
     def send(self, client: httpx.Client | None = None, timeout: float = 30) -> Answer:
         http = client or httpx
-        response = http.post(self.url(), headers=self.headers(), content=self.body(),
-                             timeout=timeout)  # type: ignore[arg-type]
+        response = http.post(
+            self.url(), headers=self.headers(), content=self.body(), timeout=timeout
+        )  # type: ignore[arg-type]
         return Answer(response.status_code, response.content)
 
     def but(self, **changes: Any) -> SignedRequest:
@@ -128,8 +141,9 @@ class Answer:
         return f"HTTP {self.status} {self.raw[:300]!r}"
 
 
-def request(host: str, action: str, key: tuple[str, str, str], query: Pairs = (),
-            **options: Any) -> SignedRequest:
+def request(
+    host: str, action: str, key: tuple[str, str, str], query: Pairs = (), **options: Any
+) -> SignedRequest:
     return SignedRequest(host, action, key, tuple(query), **options)
 
 

@@ -18,11 +18,13 @@ from tests.reliability.signing import request
 pytestmark = pytest.mark.reliability
 
 R = ("RegionId", "cn-hangzhou")
-FILTERS = [("ListVpcEndpoints", CONSUMER, "EndpointName", "a\x00b"),
-           ("ListVpcEndpoints", CONSUMER, "RegionId", "cn-hangzhou\x00"),
-           ("ListVpcEndpointServices", PROVIDER, "ServiceName", "\x00"),
-           ("ListVpcEndpointConnections", PROVIDER, "ReplacedResourceId", "\x00"),
-           ("ListTagResources", PROVIDER, "Tag.1.Key", "team\x00")]
+FILTERS = [
+    ("ListVpcEndpoints", CONSUMER, "EndpointName", "a\x00b"),
+    ("ListVpcEndpoints", CONSUMER, "RegionId", "cn-hangzhou\x00"),
+    ("ListVpcEndpointServices", PROVIDER, "ServiceName", "\x00"),
+    ("ListVpcEndpointConnections", PROVIDER, "ReplacedResourceId", "\x00"),
+    ("ListTagResources", PROVIDER, "Tag.1.Key", "team\x00"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +34,17 @@ def server(database_url: str, module_schema: str) -> Iterator[tuple[Serve, str]]
     serve.stop()
 
 
-@pytest.mark.parametrize(("action", "key", "field", "value"), FILTERS,
-                         ids=[f"{a}-{f}" for a, _, f, _ in FILTERS])
+@pytest.mark.parametrize(
+    ("action", "key", "field", "value"), FILTERS, ids=[f"{a}-{f}" for a, _, f, _ in FILTERS]
+)
 def test_a_nul_byte_in_a_filter_is_a_named_4xx_not_a_500(
-        server: tuple[Serve, str], database_url: str, action: str, key: tuple[str, str, str],
-        field: str, value: str) -> None:
+    server: tuple[Serve, str],
+    database_url: str,
+    action: str,
+    key: tuple[str, str, str],
+    field: str,
+    value: str,
+) -> None:
     serve, schema = server
     query = [R, (field, value)] if field != "RegionId" else [(field, value)]
     if action == "ListTagResources":
@@ -50,26 +58,37 @@ def test_a_nul_byte_in_a_filter_is_a_named_4xx_not_a_500(
 
 
 def test_a_nul_byte_in_a_stored_text_is_refused_and_the_views_keep_following_the_log(
-        database_url: str, schema: str) -> None:
+    database_url: str, schema: str
+) -> None:
     """Otherwise the event is recorded, the projector fails on it again and again, and every
     later command of every account waits for views that never come and answers 503. (A
     creation, because a later update of the same field would paper over it: the projector
     folds both patches into one.)"""
     serve = Serve(database_url, schema)
-    resource = [R, ("Resource.1.ResourceId", "nlb-provider0001"),
-                ("Resource.1.ResourceType", "nlb")]
+    resource = [
+        R,
+        ("Resource.1.ResourceId", "nlb-provider0001"),
+        ("Resource.1.ResourceType", "nlb"),
+    ]
     try:
         before = store_mark(database_url, schema)
-        poisoned = request(serve.endpoint, "CreateVpcEndpointService", PROVIDER,
-                           [*resource, ("ServiceDescription", "a\x00b")]).send()
+        poisoned = request(
+            serve.endpoint,
+            "CreateVpcEndpointService",
+            PROVIDER,
+            [*resource, ("ServiceDescription", "a\x00b")],
+        ).send()
         recorded = store_mark(database_url, schema) != before
         started = time.monotonic()
         after = request(serve.endpoint, "CreateVpcEndpointService", PROVIDER, resource).send()
         behind = store_mark(database_url, schema)[0] - views_position(database_url, schema)
-        figures.record("control_characters_stored_text", nul_answer=poisoned.status,
-                       next_command_answer=after.status,
-                       next_command_seconds=round(time.monotonic() - started, 2),
-                       views_behind_by=behind)
+        figures.record(
+            "control_characters_stored_text",
+            nul_answer=poisoned.status,
+            next_command_answer=after.status,
+            next_command_seconds=round(time.monotonic() - started, 2),
+            views_behind_by=behind,
+        )
         assert 400 <= poisoned.status < 500 and poisoned.in_cloud_shape(), poisoned
         assert "ServiceDescription" in str((poisoned.json or {}).get("Message")), poisoned
         assert not recorded, "the refused request was recorded"

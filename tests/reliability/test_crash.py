@@ -31,10 +31,12 @@ def serve(database_url: str, schema: str) -> Iterator[Serve]:
 
 
 def test_sigkilled_server_loses_nothing_acknowledged_and_applies_nothing_twice(
-        serve: Serve, database_url: str, schema: str) -> None:
+    serve: Serve, database_url: str, schema: str
+) -> None:
     provider, consumer = sdk_client(serve.endpoint, PROVIDER), sdk_client(serve.endpoint, CONSUMER)
-    service_id = create_service(provider, "nlb-provider0001", "nlb-provider0002",
-                                users=(CONSUMER_UID,))
+    service_id = create_service(
+        provider, "nlb-provider0001", "nlb-provider0002", users=(CONSUMER_UID,)
+    )
     load = Load([serve.endpoint], service_id)
     rng = random.Random()
     load.start()
@@ -48,23 +50,32 @@ def test_sigkilled_server_loses_nothing_acknowledged_and_applies_nothing_twice(
             time.sleep(rng.uniform(0.3, 0.8))  # clients retry into the new process
             load.pause()
             found = audit(load.ledger, consumer, provider, service_id)
-            losses, duplicates = losses_and_duplicates(load.ledger,
-                                                       exported_events(database_url, schema))
+            losses, duplicates = losses_and_duplicates(
+                load.ledger, exported_events(database_url, schema)
+            )
             totals["losses"] += len(found.lost) + sum(losses.values())
             totals["duplicates"] += len(found.extra) + sum(duplicates.values())
             totals["not_visible"] += len(found.wrong_names) + len(found.wrong_states)
             assert not found.problems(), f"after crash {crash}: {found.problems()}"
-            assert (losses, duplicates) == ({}, {}), \
+            assert (losses, duplicates) == ({}, {}), (
                 f"after crash {crash}: lost {losses}, applied twice {duplicates}"
+            )
             assert found.listed == len(load.ledger.created), "endpoints != distinct tokens"
             rebuild_verify(database_url, schema)
             load.resume()
     finally:
         ledger = load.ledger
         load.go.clear()
-        figures.record("crash", crashes=CRASHES, commands_acknowledged=ledger.total_acknowledged(),
-                       by_kind=dict(ledger.acknowledged), refused=dict(ledger.refused),
-                       endpoints_created=len(ledger.created), retries=ledger.retries,
-                       server_errors_5xx=len(ledger.server_errors), **totals)
+        figures.record(
+            "crash",
+            crashes=CRASHES,
+            commands_acknowledged=ledger.total_acknowledged(),
+            by_kind=dict(ledger.acknowledged),
+            refused=dict(ledger.refused),
+            endpoints_created=len(ledger.created),
+            retries=ledger.retries,
+            server_errors_5xx=len(ledger.server_errors),
+            **totals,
+        )
         load.stop()
     assert not ledger.server_errors, ledger.server_errors[:5]

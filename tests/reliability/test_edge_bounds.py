@@ -30,8 +30,14 @@ LIST = ("ListVpcEndpointServices", PROVIDER, [("RegionId", "cn-hangzhou")])
 
 @pytest.fixture(scope="module")
 def edge(database_url: str, module_schema: str) -> Iterator[Serve]:
-    server = Serve(database_url, module_schema, "--request-timeout", str(TIMEOUT),
-                   "--max-connections", str(CONNECTIONS))
+    server = Serve(
+        database_url,
+        module_schema,
+        "--request-timeout",
+        str(TIMEOUT),
+        "--max-connections",
+        str(CONNECTIONS),
+    )
     try:
         yield server
     finally:
@@ -66,8 +72,11 @@ def read_reply(sock: socket.socket) -> Reply:
             break
         received += chunk
         head, sep, body = received.partition(b"\r\n\r\n")
-        length = [int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                  if line.lower().startswith(b"content-length:")]
+        length = [
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        ]
         if sep and length and len(body) >= length[0]:
             break
     head, _, body = received.partition(b"\r\n\r\n")
@@ -88,8 +97,9 @@ def peak_rss(server: Serve) -> int:
 
 
 def head(target: str = "/", *lines: str) -> bytes:
-    return (f"POST {target} HTTP/1.1\r\nhost: x\r\n" + "".join(f"{h}\r\n" for h in lines)
-            + "\r\n").encode()
+    return (
+        f"POST {target} HTTP/1.1\r\nhost: x\r\n" + "".join(f"{h}\r\n" for h in lines) + "\r\n"
+    ).encode()
 
 
 def stream(sock: socket.socket, total: int, chunked: bool) -> int:
@@ -105,8 +115,7 @@ def stream(sock: socket.socket, total: int, chunked: bool) -> int:
 
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
-def test_issue10_a_256mib_body_is_refused_413_while_it_arrives(edge: Serve, chunked: bool
-                                                              ) -> None:
+def test_issue10_a_256mib_body_is_refused_413_while_it_arrives(edge: Serve, chunked: bool) -> None:
     """The body is not buffered: the server's peak memory does not grow by its size."""
     before = peak_rss(edge)
     sock = connect(edge)
@@ -125,8 +134,7 @@ def test_issue10_a_256mib_body_is_refused_413_while_it_arrives(edge: Serve, chun
     assert request(edge.endpoint, *LIST).send().status == 200
 
 
-def test_issue10_a_declared_oversized_body_is_refused_before_any_of_it_is_sent(edge: Serve
-                                                                             ) -> None:
+def test_issue10_a_declared_oversized_body_is_refused_before_any_of_it_is_sent(edge: Serve) -> None:
     with connect(edge) as sock:
         sock.sendall(head("/", f"content-length: {8 * MiB + 1}"))
         read_reply(sock).refused(413, "RequestEntityTooLarge")
@@ -134,8 +142,11 @@ def test_issue10_a_declared_oversized_body_is_refused_before_any_of_it_is_sent(e
 
 def test_issue10_a_body_at_the_limit_is_read_and_judged(edge: Serve) -> None:
     """8 MiB is accepted as a body: the answer is about its content, not its size."""
-    signed = request(edge.endpoint, *LIST[:2], form=(("RegionId", "cn-hangzhou"),
-                                                     ("Tag.1.Value", "v" * (8 * MiB - 100))))
+    signed = request(
+        edge.endpoint,
+        *LIST[:2],
+        form=(("RegionId", "cn-hangzhou"), ("Tag.1.Value", "v" * (8 * MiB - 100))),
+    )
     answer = signed.send(timeout=60)
     assert 400 <= answer.status < 500 and answer.code != "RequestEntityTooLarge", answer
 
@@ -146,10 +157,14 @@ def test_issue10_a_long_url_is_refused_414_as_it_arrives(edge: Serve) -> None:
         read_reply(sock).refused(414, "RequestURITooLong")
 
 
-@pytest.mark.parametrize("lines", [[f"x-h{i}: v" for i in range(101)], ["x-big: " + "v" * 70_000]],
-                         ids=["101-headers", "70KB-header"])
-def test_issue10_too_many_or_too_large_headers_are_refused_431(edge: Serve, lines: list[str]
-                                                              ) -> None:
+@pytest.mark.parametrize(
+    "lines",
+    [[f"x-h{i}: v" for i in range(101)], ["x-big: " + "v" * 70_000]],
+    ids=["101-headers", "70KB-header"],
+)
+def test_issue10_too_many_or_too_large_headers_are_refused_431(
+    edge: Serve, lines: list[str]
+) -> None:
     with connect(edge) as sock:
         sock.sendall(head("/", *lines))
         read_reply(sock).refused(431, "RequestHeaderFieldsTooLarge")

@@ -42,29 +42,140 @@ PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
 MAX_URL = 60_000  # httpx refuses longer URLs; the limits tests send those over a raw socket
 
 HOSTILE = [
-    "", " ", "-1", "0", "-0", "+5", "1.5", "1e3", "0x1F", "NaN", "Infinity", "-Infinity",
-    "9223372036854775807", "9223372036854775808", "-9223372036854775809", "9" * 40,
-    "true", "TRUE", "yes", "1", "null", "None", "[]", "{}", '{"a":1}', "[1,2]",
-    "\x00", "a\x00b", "\r\nX-Injected: yes", "\t", "\x7f", "' OR '1'='1", "'; DROP TABLE pl_views;--",
-    '"; DROP SCHEMA public CASCADE; --', "<script>alert(1)</script>", "../../../../etc/passwd",
-    "%00", "%2e%2e%2f", "${jndi:ldap://127.0.0.1/a}", "{{7*7}}", "$(id)", "`id`", "*", "?",
-    "\u202egnp.exe", "😀", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "ｃｎ－ｈａｎｇｚｈｏｕ", "cn-hangzhou ", " cn-hangzhou",
-    "CN-HANGZHOU", "cn-hangzhou\x00", "ep-", "epsrv-", "acs:ram::*:*", "acs:ram::0:root",
-    "A" * 129, "A" * 257, "A" * 1025, "x" * 6145, "ß" * 600, "😀" * 300,
+    "",
+    " ",
+    "-1",
+    "0",
+    "-0",
+    "+5",
+    "1.5",
+    "1e3",
+    "0x1F",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "9" * 40,
+    "true",
+    "TRUE",
+    "yes",
+    "1",
+    "null",
+    "None",
+    "[]",
+    "{}",
+    '{"a":1}',
+    "[1,2]",
+    "\x00",
+    "a\x00b",
+    "\r\nX-Injected: yes",
+    "\t",
+    "\x7f",
+    "' OR '1'='1",
+    "'; DROP TABLE pl_views;--",
+    '"; DROP SCHEMA public CASCADE; --',
+    "<script>alert(1)</script>",
+    "../../../../etc/passwd",
+    "%00",
+    "%2e%2e%2f",
+    "${jndi:ldap://127.0.0.1/a}",
+    "{{7*7}}",
+    "$(id)",
+    "`id`",
+    "*",
+    "?",
+    "\u202egnp.exe",
+    "😀",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "ｃｎ－ｈａｎｇｚｈｏｕ",
+    "cn-hangzhou ",
+    " cn-hangzhou",
+    "CN-HANGZHOU",
+    "cn-hangzhou\x00",
+    "ep-",
+    "epsrv-",
+    "acs:ram::*:*",
+    "acs:ram::0:root",
+    "A" * 129,
+    "A" * 257,
+    "A" * 1025,
+    "x" * 6145,
+    "ß" * 600,
+    "😀" * 300,
 ]
 # Appended or prepended to valid values: control characters (NUL first of all), Unicode
 # separators and marks that a store or a log line may not take.
-INJECTED = ["\x00", "\x00", "\x01", "\x1b[31m", "\n", "\r\n", "\u2028", "\ufeff",
-            "\u0301", "\U0001F600", "\\", "'", '"', "%", "\\u0000"]
-UNKNOWN_KEYS = [
-    "Foo", "regionid", "REGIONID", "RegionId.1", "Action", "Version", "Signature",
-    "AccessKeyId", "SignatureNonce", "Timestamp", "Format", "SecurityToken", "Tag", "Zone",
-    "Tag.1.Foo", "Tag.0.Key", "Tag.01.Key", "Tag.-1.Key", "Tag.1.5.Key", "Tag.x.Key",
-    "Tag.99999999999999999999.Key", "Zone.1", "Zone.1.ip.2", "__proto__", "constructor",
-    "Key.N", "X" * 300, "Ünïcödé", "a b", "", ".", "..", "Resource.21.ResourceId",
+INJECTED = [
+    "\x00",
+    "\x00",
+    "\x01",
+    "\x1b[31m",
+    "\n",
+    "\r\n",
+    "\u2028",
+    "\ufeff",
+    "\u0301",
+    "\U0001f600",
+    "\\",
+    "'",
+    '"',
+    "%",
+    "\\u0000",
 ]
-INDICES = ["1", "1", "2", "3", "10", "20", "21", "50", "51", "0", "01", "-1", "1.5", "x",
-           "99999999999999999999"]
+UNKNOWN_KEYS = [
+    "Foo",
+    "regionid",
+    "REGIONID",
+    "RegionId.1",
+    "Action",
+    "Version",
+    "Signature",
+    "AccessKeyId",
+    "SignatureNonce",
+    "Timestamp",
+    "Format",
+    "SecurityToken",
+    "Tag",
+    "Zone",
+    "Tag.1.Foo",
+    "Tag.0.Key",
+    "Tag.01.Key",
+    "Tag.-1.Key",
+    "Tag.1.5.Key",
+    "Tag.x.Key",
+    "Tag.99999999999999999999.Key",
+    "Zone.1",
+    "Zone.1.ip.2",
+    "__proto__",
+    "constructor",
+    "Key.N",
+    "X" * 300,
+    "Ünïcödé",
+    "a b",
+    "",
+    ".",
+    "..",
+    "Resource.21.ResourceId",
+]
+INDICES = [
+    "1",
+    "1",
+    "2",
+    "3",
+    "10",
+    "20",
+    "21",
+    "50",
+    "51",
+    "0",
+    "01",
+    "-1",
+    "1.5",
+    "x",
+    "99999999999999999999",
+]
 
 
 @dataclass
@@ -86,9 +197,11 @@ class Fuzzed:
     changed_by_refusal: list[str] = field(default_factory=list)
 
     def mark(self) -> tuple[int, int]:
-        row = self.conn.execute(sql.SQL(
-            "SELECT coalesce(max(notification_id), 0), count(*) FROM {}").format(
-            sql.Identifier(self.schema, "privatelink_events"))).fetchone()
+        row = self.conn.execute(
+            sql.SQL("SELECT coalesce(max(notification_id), 0), count(*) FROM {}").format(
+                sql.Identifier(self.schema, "privatelink_events")
+            )
+        ).fetchone()
         assert row is not None
         return int(row[0]), int(row[1])
 
@@ -105,11 +218,18 @@ class Fuzzed:
         consumer = sdk_client(self.host, CONSUMER)
         service_id = create_service(provider, "nlb-provider0001", users=(CONSUMER_UID,))
         endpoint_id = create_endpoint(consumer, service_id)
-        self.ids = {"ServiceId": [service_id, "epsrv-zzzzzzzzzzzzzzzzzzzz"],
-                    "EndpointId": [endpoint_id, "ep-zzzzzzzzzzzzzzzzzzzz"],
-                    "ServiceName": [f"com.aliyuncs.privatelink.cn-hangzhou.{service_id}"],
-                    "ResourceId": ["nlb-provider0001", "lb-provider0001", "nlb-provider0002",
-                                   endpoint_id, service_id]}
+        self.ids = {
+            "ServiceId": [service_id, "epsrv-zzzzzzzzzzzzzzzzzzzz"],
+            "EndpointId": [endpoint_id, "ep-zzzzzzzzzzzzzzzzzzzz"],
+            "ServiceName": [f"com.aliyuncs.privatelink.cn-hangzhou.{service_id}"],
+            "ResourceId": [
+                "nlb-provider0001",
+                "lb-provider0001",
+                "nlb-provider0002",
+                endpoint_id,
+                service_id,
+            ],
+        }
         self.settle()
         self.poisoned = ""
 
@@ -148,49 +268,70 @@ class Fuzzed:
 
 @pytest.fixture(scope="module")
 def fuzzed(database_url: str) -> Iterator[Fuzzed]:
-    with psycopg.connect(database_url, autocommit=True) as conn, \
-            httpx.Client(timeout=30) as http:
+    with psycopg.connect(database_url, autocommit=True) as conn, httpx.Client(timeout=30) as http:
         state = Fuzzed(database_url, conn, http)
         try:
             state.open()
             yield state
         finally:
             state.close()
-            figures.record("fuzz", actions=len(state.by_action),
-                           cases_sent=sum(state.by_action.values()),
-                           examples_per_action=EXAMPLES, by_status=dict(state.statuses),
-                           five_xx_seen=len(state.server_errors),
-                           five_xx_examples=state.server_errors[:5],
-                           refused_but_store_changed=len(state.changed_by_refusal),
-                           servers_reset_after_poisoned_views=state.resets)
+            figures.record(
+                "fuzz",
+                actions=len(state.by_action),
+                cases_sent=sum(state.by_action.values()),
+                examples_per_action=EXAMPLES,
+                by_status=dict(state.statuses),
+                five_xx_seen=len(state.server_errors),
+                five_xx_examples=state.server_errors[:5],
+                refused_but_store_changed=len(state.changed_by_refusal),
+                servers_reset_after_poisoned_views=state.resets,
+            )
 
 
 VALID: dict[str, list[str]] = {
     "RegionId": ["cn-hangzhou", "cn-hangzhou", "cn-shanghai", "ap-southeast-1"],
-    "ServiceRegionId": ["cn-hangzhou"], "ZoneId": ["cn-hangzhou-h", "cn-hangzhou-i",
-                                                   "cn-hangzhou-j", "cn-shanghai-e"],
+    "ServiceRegionId": ["cn-hangzhou"],
+    "ZoneId": ["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j", "cn-shanghai-e"],
     "VSwitchId": ["vsw-consumer-h", "vsw-consumer-i", "vsw-provider-h"],
     "VpcId": ["vpc-consumer0001", "vpc-provider0001"],
     "SecurityGroupId": ["sg-consumer0001", "sg-consumer0002", "sg-outsider0001"],
-    "ResourceType": ["nlb", "slb", "alb", "gwlb", "vpcendpoint", "vpcendpointservice",
-                     "VpcEndpoint", "VpcEndpointService"],
-    "UserId": [CONSUMER_UID, OUTSIDER_UID], "UserARN": [f"acs:ram::{OUTSIDER_UID}:root", "*"],
-    "ServiceResourceType": ["nlb", "slb", "alb"], "Payer": ["Endpoint", "EndpointService"],
-    "AddressIpVersion": ["IPv4", "DualStack"], "TrafficControlMode": ["Scalability",
-                                                                      "BandwidthLimit"],
-    "ResourceAllocateMode": ["Auto", "Manual"], "ResourceReplaceMode": ["Graceful", "Force"],
-    "ConnectionStatus": ["Pending", "Connected"], "EndpointType": ["Interface"],
-    "ip": ["127.16.1.77", "127.16.2.77"], "Key": ["env", "team"], "Value": ["dev", ""],
-    "TagKey": ["env"], "ResourceGroupId": ["rg-acfm0001"], "NextToken": ["cGwxOmE"],
-    "MaxResults": ["1", "50", "1000"], "Bandwidth": ["100", "3072", "50000"],
+    "ResourceType": [
+        "nlb",
+        "slb",
+        "alb",
+        "gwlb",
+        "vpcendpoint",
+        "vpcendpointservice",
+        "VpcEndpoint",
+        "VpcEndpointService",
+    ],
+    "UserId": [CONSUMER_UID, OUTSIDER_UID],
+    "UserARN": [f"acs:ram::{OUTSIDER_UID}:root", "*"],
+    "ServiceResourceType": ["nlb", "slb", "alb"],
+    "Payer": ["Endpoint", "EndpointService"],
+    "AddressIpVersion": ["IPv4", "DualStack"],
+    "TrafficControlMode": ["Scalability", "BandwidthLimit"],
+    "ResourceAllocateMode": ["Auto", "Manual"],
+    "ResourceReplaceMode": ["Graceful", "Force"],
+    "ConnectionStatus": ["Pending", "Connected"],
+    "EndpointType": ["Interface"],
+    "ip": ["127.16.1.77", "127.16.2.77"],
+    "Key": ["env", "team"],
+    "Value": ["dev", ""],
+    "TagKey": ["env"],
+    "ResourceGroupId": ["rg-acfm0001"],
+    "NextToken": ["cGwxOmE"],
+    "MaxResults": ["1", "50", "1000"],
+    "Bandwidth": ["100", "3072", "50000"],
 }
 
 
 def valid_value(name: str, kind: str, ids: dict[str, list[str]]) -> st.SearchStrategy[str]:
     valid = ids.get(name) or VALID.get(name)
     if valid is None:
-        valid = {"bool": ["true", "false", "True", "False"],
-                 "int": ["1", "2", "100", "1000"]}.get(kind, ["name-1", "a description"])
+        valid = {"bool": ["true", "false", "True", "False"], "int": ["1", "2", "100", "1000"]}.get(
+            kind, ["name-1", "a description"]
+        )
     return st.sampled_from(valid)
 
 
@@ -198,9 +339,10 @@ def hostile_value(valid: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(HOSTILE),
         st.tuples(valid, st.sampled_from(INJECTED), st.booleans()).map(
-            lambda t: t[1] + t[0] if t[2] else t[0] + t[1]),
+            lambda t: t[1] + t[0] if t[2] else t[0] + t[1]
+        ),
         st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
-        st.integers(-2**70, 2**70).map(str),
+        st.integers(-(2**70), 2**70).map(str),
         st.tuples(st.integers(1, 2500), st.booleans()).map(nested),
     )
 
@@ -235,15 +377,19 @@ def slots(draw: st.DrawFn, action: dict[str, Any], ids: dict[str, list[str]]) ->
 
 
 @st.composite
-def cases(draw: st.DrawFn, action: dict[str, Any], ids: dict[str, list[str]]
-          ) -> tuple[tuple[str, str, str], list[tuple[str, str]], bool]:
+def cases(
+    draw: st.DrawFn, action: dict[str, Any], ids: dict[str, list[str]]
+) -> tuple[tuple[str, str, str], list[tuple[str, str]], bool]:
     """Mostly valid parameters with one to three of them made hostile, so that cases get past
     the wire checks and reach the use cases and the views; plus unknown and duplicated keys."""
     found = slots(draw, action, ids)
-    hostile = set(draw(st.lists(st.integers(0, max(len(found) - 1, 0)), max_size=3))) \
-        if found else set()
-    pairs = [(key, draw(hostile_value(valid) if i in hostile else valid))
-             for i, (key, valid) in enumerate(found)]
+    hostile = (
+        set(draw(st.lists(st.integers(0, max(len(found) - 1, 0)), max_size=3))) if found else set()
+    )
+    pairs = [
+        (key, draw(hostile_value(valid) if i in hostile else valid))
+        for i, (key, valid) in enumerate(found)
+    ]
     if draw(st.floats(0, 1)) < 0.25:
         pairs.append((draw(st.sampled_from(UNKNOWN_KEYS)), draw(st.sampled_from(HOSTILE))))
     if pairs and draw(st.floats(0, 1)) < 0.15:
@@ -254,8 +400,13 @@ def cases(draw: st.DrawFn, action: dict[str, Any], ids: dict[str, list[str]]
     return caller, pairs, in_body
 
 
-def send(state: Fuzzed, action: str, caller: tuple[str, str, str], pairs: list[tuple[str, str]],
-         in_body: bool) -> Answer:
+def send(
+    state: Fuzzed,
+    action: str,
+    caller: tuple[str, str, str],
+    pairs: list[tuple[str, str]],
+    in_body: bool,
+) -> Answer:
     if in_body:
         signed = request(state.host, action, caller, form=tuple(pairs))
     else:
@@ -266,12 +417,18 @@ def send(state: Fuzzed, action: str, caller: tuple[str, str, str], pairs: list[t
 
 @pytest.mark.parametrize("action", ACTIONS, ids=[a["action"] for a in ACTIONS])
 def test_every_action_answers_hostile_input_with_a_4xx_in_the_cloud_shape(
-        fuzzed: Fuzzed, action: dict[str, Any]) -> None:
+    fuzzed: Fuzzed, action: dict[str, Any]
+) -> None:
     name = action["action"]
     fuzzed.reset_if_poisoned()
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=PHASES,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=PHASES,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=cases(action, fuzzed.ids))
     def fuzz(case: tuple[tuple[str, str, str], list[tuple[str, str]], bool]) -> None:
         caller, pairs, in_body = case
@@ -288,14 +445,16 @@ def test_every_action_answers_hostile_input_with_a_4xx_in_the_cloud_shape(
                     f"the views stopped following the event log (at "
                     f"{views_position(fuzzed.database_url, fuzzed.schema)}, the log at "
                     f"{fuzzed.mark()[0]}): every later command waits for them and answers "
-                    f"503. Last case: {where}")
+                    f"503. Last case: {where}"
+                )
         assert answer.status < 500, where
         assert answer.in_cloud_shape(), where
         after = fuzzed.mark()
         if answer.status >= 400 and after != before:
             fuzzed.changed_by_refusal.append(where)
-        assert answer.status < 400 or after == before, \
+        assert answer.status < 400 or after == before, (
             f"a refused request changed the event log {before} -> {after}: {where}"
+        )
         if after != before:
             fuzzed.settle()
             if fuzzed.views_stuck():
@@ -305,22 +464,41 @@ def test_every_action_answers_hostile_input_with_a_4xx_in_the_cloud_shape(
     fuzz()
 
 
-@given(action=st.one_of(st.sampled_from(["", " ", "createvpcendpoint", "CreateVpcEndpoint ",
-                                         "../CreateVpcEndpoint", "Create\x00VpcEndpoint",
-                                         "ListVpcEndpoints;DeleteVpcEndpoint", "😀" * 10,
-                                         "x" * 5000]),
-                        st.text(st.characters(min_codepoint=33, max_codepoint=126),
-                                min_size=1, max_size=60)))
-@settings(max_examples=EXAMPLES, deadline=None, database=None, phases=PHASES,
-          suppress_health_check=list(HealthCheck))
-def test_an_unknown_or_mangled_action_name_is_a_4xx_in_the_cloud_shape(fuzzed: Fuzzed,
-                                                                       action: str) -> None:
+@given(
+    action=st.one_of(
+        st.sampled_from(
+            [
+                "",
+                " ",
+                "createvpcendpoint",
+                "CreateVpcEndpoint ",
+                "../CreateVpcEndpoint",
+                "Create\x00VpcEndpoint",
+                "ListVpcEndpoints;DeleteVpcEndpoint",
+                "😀" * 10,
+                "x" * 5000,
+            ]
+        ),
+        st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=60),
+    )
+)
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    phases=PHASES,
+    suppress_health_check=list(HealthCheck),
+)
+def test_an_unknown_or_mangled_action_name_is_a_4xx_in_the_cloud_shape(
+    fuzzed: Fuzzed, action: str
+) -> None:
     assume(action not in {a["action"] for a in ACTIONS})
     fuzzed.reset_if_poisoned()
     before = fuzzed.mark()
     try:
         answer = request(fuzzed.host, action, PROVIDER, [("RegionId", "cn-hangzhou")]).send(
-            fuzzed.http)
+            fuzzed.http
+        )
     except (httpx.LocalProtocolError, UnicodeEncodeError):
         assume(False)  # not sendable as a header at all
         raise

@@ -22,8 +22,10 @@ pytestmark = pytest.mark.reliability
 
 R = ("RegionId", "cn-hangzhou")
 DEEP = '{"Statement":' + "[" * 1500 + "]" * 1500 + "}"  # 3,014 characters: within 6,144
-SHALLOW = '{"Version":"1","Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"],' \
-          '"Principal":{"RAM":["*"]}}]}'
+SHALLOW = (
+    '{"Version":"1","Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"],'
+    '"Principal":{"RAM":["*"]}}]}'
+)
 
 
 @dataclass
@@ -57,10 +59,20 @@ def unchanged(target: Target) -> tuple[int, int]:
 
 def test_issue16_a_deeply_nested_policy_is_refused_on_create(target: Target) -> None:
     before = unchanged(target)
-    answer = request(target.server.endpoint, "CreateVpcEndpoint", CONSUMER, [
-        R, ("VpcId", "vpc-consumer0001"), ("ServiceId", target.service_id),
-        ("SecurityGroupId.1", "sg-consumer0001"), ("Zone.1.ZoneId", "cn-hangzhou-h"),
-        ("Zone.1.VSwitchId", "vsw-consumer-h"), ("PolicyDocument", DEEP)]).send()
+    answer = request(
+        target.server.endpoint,
+        "CreateVpcEndpoint",
+        CONSUMER,
+        [
+            R,
+            ("VpcId", "vpc-consumer0001"),
+            ("ServiceId", target.service_id),
+            ("SecurityGroupId.1", "sg-consumer0001"),
+            ("Zone.1.ZoneId", "cn-hangzhou-h"),
+            ("Zone.1.VSwitchId", "vsw-consumer-h"),
+            ("PolicyDocument", DEEP),
+        ],
+    ).send()
     target.refused(answer, "InvalidParameter.PolicyDocument", "nested deeper than")
     assert unchanged(target) == before
 
@@ -68,38 +80,55 @@ def test_issue16_a_deeply_nested_policy_is_refused_on_create(target: Target) -> 
 def test_issue16_a_deeply_nested_policy_is_refused_on_update(target: Target) -> None:
     before = unchanged(target)
     update = ("UpdateVpcEndpointAttribute", CONSUMER)
-    answer = request(target.server.endpoint, *update, [
-        R, ("EndpointId", target.endpoint_id), ("PolicyDocument", DEEP)]).send()
+    answer = request(
+        target.server.endpoint,
+        *update,
+        [R, ("EndpointId", target.endpoint_id), ("PolicyDocument", DEEP)],
+    ).send()
     target.refused(answer, "InvalidParameter.PolicyDocument", "nested deeper than")
     assert unchanged(target) == before
-    accepted = request(target.server.endpoint, *update, [
-        R, ("EndpointId", target.endpoint_id), ("PolicyDocument", SHALLOW)]).send()
+    accepted = request(
+        target.server.endpoint,
+        *update,
+        [R, ("EndpointId", target.endpoint_id), ("PolicyDocument", SHALLOW)],
+    ).send()
     assert accepted.status == 200, accepted
 
 
 def test_issue16_a_deeply_nested_admin_request_is_refused(target: Target) -> None:
-    response = httpx.post(f"http://{target.server.endpoint}/admin/faults",
-                          content=b'{"ResourceId":' * 5000 + b"1" + b"}" * 5000, timeout=30)
+    response = httpx.post(
+        f"http://{target.server.endpoint}/admin/faults",
+        content=b'{"ResourceId":' * 5000 + b"1" + b"}" * 5000,
+        timeout=30,
+    )
     answer = Answer(response.status_code, response.content)
     target.refused(answer, "InvalidParameter", "body")
 
 
 def test_issue16_invalid_utf8_in_a_query_parameter_is_refused_naming_it(target: Target) -> None:
     before = unchanged(target)
-    answer = send_raw_query(target.server.endpoint, "UpdateVpcEndpointAttribute", CONSUMER,
-                            f"EndpointId={target.endpoint_id}&EndpointName=ab%FFcd&RegionId="
-                            "cn-hangzhou")
+    answer = send_raw_query(
+        target.server.endpoint,
+        "UpdateVpcEndpointAttribute",
+        CONSUMER,
+        f"EndpointId={target.endpoint_id}&EndpointName=ab%FFcd&RegionId=cn-hangzhou",
+    )
     target.refused(answer, "InvalidParameter", "EndpointName")
     assert "UTF-8" in str((answer.json or {}).get("Message")), answer
     assert unchanged(target) == before
 
 
 @pytest.mark.parametrize("value", [b"%C3%28", b"\xff\xfe"], ids=["percent-encoded", "raw"])
-def test_issue16_invalid_utf8_in_a_form_parameter_is_refused_naming_it(target: Target,
-                                                                       value: bytes) -> None:
+def test_issue16_invalid_utf8_in_a_form_parameter_is_refused_naming_it(
+    target: Target, value: bytes
+) -> None:
     before = unchanged(target)
-    body = (b"RegionId=cn-hangzhou&ResourceId.1=" + target.endpoint_id.encode()
-            + b"&ResourceType=vpcendpoint&Tag.1.Key=k&Tag.1.Value=" + value)
+    body = (
+        b"RegionId=cn-hangzhou&ResourceId.1="
+        + target.endpoint_id.encode()
+        + b"&ResourceType=vpcendpoint&Tag.1.Key=k&Tag.1.Value="
+        + value
+    )
     answer = request(target.server.endpoint, "TagResources", CONSUMER, raw_body=body).send()
     target.refused(answer, "InvalidParameter", "Tag.1.Value")
     assert unchanged(target) == before
@@ -109,13 +138,21 @@ def send_raw_query(host: str, action: str, key: tuple[str, str, str], query: str
     """A request whose query is sent (and signed) byte for byte as given: already encoded,
     pairs sorted, so the canonical query is the query itself (WIRE.md §4)."""
     empty = hashlib.sha256(b"").hexdigest()
-    headers = {"host": host, "x-acs-version": VERSION, "x-acs-action": action,
-               "x-acs-date": acs_date(), "x-acs-signature-nonce": secrets.token_hex(16),
-               "x-acs-content-sha256": empty}
+    headers = {
+        "host": host,
+        "x-acs-version": VERSION,
+        "x-acs-action": action,
+        "x-acs-date": acs_date(),
+        "x-acs-signature-nonce": secrets.token_hex(16),
+        "x-acs-content-sha256": empty,
+    }
     names = sorted(headers)
-    canonical = "\n".join(["POST", "/", query, "".join(f"{n}:{headers[n]}\n" for n in names),
-                           ";".join(names), empty])
-    headers["authorization"] = (f"{ALGORITHM} Credential={key[0]},SignedHeaders="
-                                f"{';'.join(names)},Signature={signature(key[1], canonical)}")
+    canonical = "\n".join(
+        ["POST", "/", query, "".join(f"{n}:{headers[n]}\n" for n in names), ";".join(names), empty]
+    )
+    headers["authorization"] = (
+        f"{ALGORITHM} Credential={key[0]},SignedHeaders="
+        f"{';'.join(names)},Signature={signature(key[1], canonical)}"
+    )
     response = httpx.post(f"http://{host}/?{query}", headers=headers, timeout=30)
     return Answer(response.status_code, response.content)

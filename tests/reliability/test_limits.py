@@ -38,15 +38,27 @@ class Limits:
     def mark(self) -> tuple[int, int]:
         return store_mark(self.database_url, self.schema)
 
-    def accepted(self, action: str, key: tuple[str, str, str], query: list[tuple[str, str]] = (),
-                 **options: object) -> Answer:
+    def accepted(
+        self,
+        action: str,
+        key: tuple[str, str, str],
+        query: list[tuple[str, str]] = (),
+        **options: object,
+    ) -> Answer:
         answer = request(self.host, action, key, query, **options).send()
         self.cases += 1
         assert answer.status == 200 and answer.in_cloud_shape(), f"{action}: {answer}"
         return answer
 
-    def refused(self, action: str, key: tuple[str, str, str], query: list[tuple[str, str]] = (),
-                code: str = "InvalidParameter", names: str = "", **options: object) -> Answer:
+    def refused(
+        self,
+        action: str,
+        key: tuple[str, str, str],
+        query: list[tuple[str, str]] = (),
+        code: str = "InvalidParameter",
+        names: str = "",
+        **options: object,
+    ) -> Answer:
         """A named 4xx in the cloud's shape whose message names ``names``; nothing recorded."""
         before = self.mark()
         answer = request(self.host, action, key, query, **options).send()
@@ -72,8 +84,11 @@ def limits(database_url: str, module_schema: str) -> Iterator[Limits]:
 
 
 def tags(n: int, prefix: str = "k") -> list[tuple[str, str]]:
-    return [pair for i in range(1, n + 1)
-            for pair in ((f"Tag.{i}.Key", f"{prefix}{i}"), (f"Tag.{i}.Value", f"v{i}"))]
+    return [
+        pair
+        for i in range(1, n + 1)
+        for pair in ((f"Tag.{i}.Key", f"{prefix}{i}"), (f"Tag.{i}.Value", f"v{i}"))
+    ]
 
 
 def service_resource() -> list[tuple[str, str]]:
@@ -85,8 +100,9 @@ def service_resource() -> list[tuple[str, str]]:
 
 def test_create_service_takes_20_tags_and_refuses_21_naming_tag_21(limits: Limits) -> None:
     limits.accepted("CreateVpcEndpointService", PROVIDER, service_resource() + tags(20))
-    limits.refused("CreateVpcEndpointService", PROVIDER, service_resource() + tags(21),
-                   names="Tag.21")
+    limits.refused(
+        "CreateVpcEndpointService", PROVIDER, service_resource() + tags(21), names="Tag.21"
+    )
 
 
 def test_tag_resources_takes_20_tags_and_refuses_21_naming_tag_21(limits: Limits) -> None:
@@ -96,11 +112,21 @@ def test_tag_resources_takes_20_tags_and_refuses_21_naming_tag_21(limits: Limits
 
 
 def test_a_resource_keeps_at_most_20_tags(limits: Limits) -> None:
-    service_id = limits.accepted("CreateVpcEndpointService", PROVIDER,
-                                 service_resource() + tags(20)).json["ServiceId"]  # type: ignore[index]
-    limits.refused("TagResources", PROVIDER, form=(
-        R, ("ResourceType", "vpcendpointservice"), ("ResourceId.1", service_id),
-        ("Tag.1.Key", "one-more"), ("Tag.1.Value", "v")), code="QuotaExceeded.TagNum")
+    service_id = limits.accepted(
+        "CreateVpcEndpointService", PROVIDER, service_resource() + tags(20)
+    ).json["ServiceId"]  # type: ignore[index]
+    limits.refused(
+        "TagResources",
+        PROVIDER,
+        form=(
+            R,
+            ("ResourceType", "vpcendpointservice"),
+            ("ResourceId.1", service_id),
+            ("Tag.1.Key", "one-more"),
+            ("Tag.1.Value", "v"),
+        ),
+        code="QuotaExceeded.TagNum",
+    )
 
 
 def test_list_filters_take_20_tags_and_refuse_21(limits: Limits) -> None:
@@ -112,13 +138,27 @@ def test_list_filters_take_20_tags_and_refuse_21(limits: Limits) -> None:
 
 def test_tag_apis_take_50_resource_ids_and_refuse_51(limits: Limits) -> None:
     ids = [(f"ResourceId.{i}", f"epsrv-{i:020d}") for i in range(1, 52)]
-    limits.accepted("ListTagResources", PROVIDER, [R, ("ResourceType", "vpcendpointservice"),
-                                                  *ids[:50]])
-    limits.refused("ListTagResources", PROVIDER, [R, ("ResourceType", "vpcendpointservice"),
-                                                 *ids], names="ResourceId.51")
-    limits.refused("TagResources", PROVIDER, form=(R, ("ResourceType", "vpcendpointservice"),
-                                                   ("Tag.1.Key", "k"), ("Tag.1.Value", "v"),
-                                                   *ids), names="ResourceId.51")
+    limits.accepted(
+        "ListTagResources", PROVIDER, [R, ("ResourceType", "vpcendpointservice"), *ids[:50]]
+    )
+    limits.refused(
+        "ListTagResources",
+        PROVIDER,
+        [R, ("ResourceType", "vpcendpointservice"), *ids],
+        names="ResourceId.51",
+    )
+    limits.refused(
+        "TagResources",
+        PROVIDER,
+        form=(
+            R,
+            ("ResourceType", "vpcendpointservice"),
+            ("Tag.1.Key", "k"),
+            ("Tag.1.Value", "v"),
+            *ids,
+        ),
+        names="ResourceId.51",
+    )
 
 
 def test_untag_takes_20_tag_keys_and_refuses_21(limits: Limits) -> None:
@@ -130,66 +170,89 @@ def test_untag_takes_20_tag_keys_and_refuses_21(limits: Limits) -> None:
 
 def test_a_service_takes_at_most_20_resources(limits: Limits) -> None:
     resources = [(f"Resource.{i}.ResourceId", "nlb-provider0001") for i in range(1, 22)]
-    limits.refused("CreateVpcEndpointService", PROVIDER, [R, *resources],
-                   names="Resource.21")
+    limits.refused("CreateVpcEndpointService", PROVIDER, [R, *resources], names="Resource.21")
 
 
 # -- string lengths -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("field", "longest"), [("EndpointName", 128),
-                                                ("EndpointDescription", 256),
-                                                ("ClientToken", 64)])
+@pytest.mark.parametrize(
+    ("field", "longest"), [("EndpointName", 128), ("EndpointDescription", 256), ("ClientToken", 64)]
+)
 def test_endpoint_strings_take_their_documented_length_and_refuse_one_more(
-        limits: Limits, field: str, longest: int) -> None:
+    limits: Limits, field: str, longest: int
+) -> None:
     target = [R, ("EndpointId", limits.endpoint_id)]
     limits.accepted("UpdateVpcEndpointAttribute", CONSUMER, [*target, (field, "a" * longest)])
-    limits.refused("UpdateVpcEndpointAttribute", CONSUMER, [*target, (field, "a" * (longest + 1))],
-                   names=f'"{field}" must be at most {longest}')
+    limits.refused(
+        "UpdateVpcEndpointAttribute",
+        CONSUMER,
+        [*target, (field, "a" * (longest + 1))],
+        names=f'"{field}" must be at most {longest}',
+    )
 
 
-@pytest.mark.parametrize(("field", "shortest"), [("EndpointName", 2),
-                                                 ("EndpointDescription", 2)])
+@pytest.mark.parametrize(("field", "shortest"), [("EndpointName", 2), ("EndpointDescription", 2)])
 def test_endpoint_strings_below_their_documented_length_are_refused(
-        limits: Limits, field: str, shortest: int) -> None:
+    limits: Limits, field: str, shortest: int
+) -> None:
     """UpdateVpcEndpointAttribute documents "2 to 128" (name) and "2 to 256" (description)."""
     target = [R, ("EndpointId", limits.endpoint_id)]
     limits.accepted("UpdateVpcEndpointAttribute", CONSUMER, [*target, (field, "ab")])
-    limits.refused("UpdateVpcEndpointAttribute", CONSUMER,
-                   [*target, (field, "a" * (shortest - 1))], names=field)
+    limits.refused(
+        "UpdateVpcEndpointAttribute",
+        CONSUMER,
+        [*target, (field, "a" * (shortest - 1))],
+        names=field,
+    )
 
 
 @pytest.mark.parametrize(("field", "longest"), [("Key", 64), ("Value", 128)])
 def test_tag_strings_take_their_documented_length_and_refuse_one_more(
-        limits: Limits, field: str, longest: int) -> None:
+    limits: Limits, field: str, longest: int
+) -> None:
     target = [R, ("ResourceType", "vpcendpoint"), ("ResourceId.1", limits.endpoint_id)]
     other = "Value" if field == "Key" else "Key"
     limits.accepted("UntagResources", CONSUMER, form=(*target, ("All", "true")))
-    limits.accepted("TagResources", CONSUMER, form=(*target, (f"Tag.1.{field}", "a" * longest),
-                                                    (f"Tag.1.{other}", "x")))
-    limits.refused("TagResources", CONSUMER, form=(*target, (f"Tag.1.{field}", "a" * (longest + 1)),
-                                                   (f"Tag.1.{other}", "x")),
-                   names=f"Tag.1.{field}")
+    limits.accepted(
+        "TagResources",
+        CONSUMER,
+        form=(*target, (f"Tag.1.{field}", "a" * longest), (f"Tag.1.{other}", "x")),
+    )
+    limits.refused(
+        "TagResources",
+        CONSUMER,
+        form=(*target, (f"Tag.1.{field}", "a" * (longest + 1)), (f"Tag.1.{other}", "x")),
+        names=f"Tag.1.{field}",
+    )
 
 
 # -- page sizes ---------------------------------------------------------------------------------
 
-PAGED = [("ListVpcEndpoints", "consumer", 1000), ("ListVpcEndpointZones", "consumer", 1000),
-         ("ListVpcEndpointSecurityGroups", "consumer", 50),
-         ("ListVpcEndpointConnections", "provider", 1000),
-         ("ListVpcEndpointServices", "provider", 1000),
-         ("ListVpcEndpointServicesByEndUser", "consumer", 1000),
-         ("ListVpcEndpointServiceUsers", "provider", 50),
-         ("ListVpcEndpointServiceResources", "provider", 50)]
+PAGED = [
+    ("ListVpcEndpoints", "consumer", 1000),
+    ("ListVpcEndpointZones", "consumer", 1000),
+    ("ListVpcEndpointSecurityGroups", "consumer", 50),
+    ("ListVpcEndpointConnections", "provider", 1000),
+    ("ListVpcEndpointServices", "provider", 1000),
+    ("ListVpcEndpointServicesByEndUser", "consumer", 1000),
+    ("ListVpcEndpointServiceUsers", "provider", 50),
+    ("ListVpcEndpointServiceResources", "provider", 50),
+]
 
 
 @pytest.mark.parametrize(("action", "who", "largest"), PAGED, ids=[p[0] for p in PAGED])
-def test_page_size_is_1_to_its_documented_maximum(limits: Limits, action: str, who: str,
-                                                  largest: int) -> None:
+def test_page_size_is_1_to_its_documented_maximum(
+    limits: Limits, action: str, who: str, largest: int
+) -> None:
     key = CONSUMER if who == "consumer" else PROVIDER
-    scope = [("EndpointId", limits.endpoint_id)] if "Zones" in action or "Security" in action \
-        else [("ServiceId", limits.service_id)] if action.endswith(("Users", "Resources")) \
+    scope = (
+        [("EndpointId", limits.endpoint_id)]
+        if "Zones" in action or "Security" in action
+        else [("ServiceId", limits.service_id)]
+        if action.endswith(("Users", "Resources"))
         else []
+    )
     for size in (1, largest):
         limits.accepted(action, key, [R, ("MaxResults", str(size)), *scope])
     for size in (0, -1, largest + 1, 2**63):
@@ -204,8 +267,9 @@ def test_a_huge_query_gets_a_4xx_in_the_cloud_shape(limits: Limits, size: int) -
     """The SDK can only read an error in the cloud's JSON shape (a text/plain 400 surfaces as
     an UnretryableException with no code)."""
     before = limits.mark()
-    answer = send_raw(request(limits.host, "ListVpcEndpoints", CONSUMER,
-                              [R, ("EndpointName", "x" * size)]))
+    answer = send_raw(
+        request(limits.host, "ListVpcEndpoints", CONSUMER, [R, ("EndpointName", "x" * size)])
+    )
     limits.cases += 1
     assert 400 <= answer.status < 500, answer
     assert answer.in_cloud_shape(), f"not in the cloud's shape: {answer}"
@@ -217,19 +281,28 @@ def test_a_huge_form_body_gets_a_named_4xx_and_the_server_stays_up(limits: Limit
     it is read, and its oversized parameter named."""
     before = limits.mark()
     started = time.monotonic()
-    target = (R, ("ResourceType", "vpcendpointservice"), ("ResourceId.1", limits.service_id),
-              ("Tag.1.Key", "k"))
-    answer = request(limits.host, "TagResources", PROVIDER, form=(
-        *target, ("Tag.1.Value", "v" * 32_000_000))).send(timeout=60)
+    target = (
+        R,
+        ("ResourceType", "vpcendpointservice"),
+        ("ResourceId.1", limits.service_id),
+        ("Tag.1.Key", "k"),
+    )
+    answer = request(
+        limits.host, "TagResources", PROVIDER, form=(*target, ("Tag.1.Value", "v" * 32_000_000))
+    ).send(timeout=60)
     limits.cases += 1
     assert answer.status == 413 and answer.code == "RequestEntityTooLarge", answer
     assert answer.in_cloud_shape(), answer
-    answer = request(limits.host, "TagResources", PROVIDER, form=(
-        *target, ("Tag.1.Value", "v" * 8_000_000))).send(timeout=60)
+    answer = request(
+        limits.host, "TagResources", PROVIDER, form=(*target, ("Tag.1.Value", "v" * 8_000_000))
+    ).send(timeout=60)
     limits.cases += 1
     assert 400 <= answer.status < 500 and answer.in_cloud_shape(), answer
     assert "Tag.1.Value" in str((answer.json or {}).get("Message")), answer
     assert limits.mark() == before
-    figures.record("limits_huge_body", bytes=32_000_000,
-                   answered_in_seconds=round(time.monotonic() - started, 2))
+    figures.record(
+        "limits_huge_body",
+        bytes=32_000_000,
+        answered_in_seconds=round(time.monotonic() - started, 2),
+    )
     limits.accepted("ListVpcEndpointServices", PROVIDER, [R])

@@ -40,16 +40,21 @@ KILLS = 3
 def wait_for_position(database_url: str, schema: str, position: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while views_position(database_url, schema) < position:
-        assert time.monotonic() < deadline, \
+        assert time.monotonic() < deadline, (
             f"views stuck at {views_position(database_url, schema)} < {position}"
+        )
         time.sleep(0.02)
 
 
 def view_rows(database_url: str, schema: str) -> list[tuple[object, ...]]:
     with psycopg.connect(database_url, autocommit=True) as conn:
-        return list(conn.execute(sql.SQL(
-            "SELECT kind, key, owner, region, parent, doc FROM {} ORDER BY kind, key").format(
-            sql.Identifier(schema, "pl_views"))).fetchall())
+        return list(
+            conn.execute(
+                sql.SQL(
+                    "SELECT kind, key, owner, region, parent, doc FROM {} ORDER BY kind, key"
+                ).format(sql.Identifier(schema, "pl_views"))
+            ).fetchall()
+        )
 
 
 @pytest.fixture
@@ -68,8 +73,9 @@ def seed(database_url: str, schema: str, events: int, limit: float = 20) -> None
     server = Serve(database_url, schema)
     try:
         provider = sdk_client(server.endpoint, PROVIDER)
-        service_id = create_service(provider, "nlb-provider0001", "nlb-provider0002",
-                                    users=(CONSUMER_UID,))
+        service_id = create_service(
+            provider, "nlb-provider0001", "nlb-provider0002", users=(CONSUMER_UID,)
+        )
         load = Load([server.endpoint], service_id, consumers=3, max_endpoints=600)
         load.start()
         deadline = time.monotonic() + limit
@@ -82,7 +88,8 @@ def seed(database_url: str, schema: str, events: int, limit: float = 20) -> None
 
 
 def test_projector_killed_while_catching_up_skips_nothing_and_applies_nothing_twice(
-        database_url: str, schema: str, second_schema: str, tmp_path: Path) -> None:
+    database_url: str, schema: str, second_schema: str, tmp_path: Path
+) -> None:
     seed(database_url, schema, BACKLOG)
     log = tmp_path / "events.jsonl"
     log.write_text(cli(database_url, schema, "export").stdout)
@@ -97,7 +104,9 @@ def test_projector_killed_while_catching_up_skips_nothing_and_applies_nothing_tw
             deadline = time.monotonic() + 60
             while views_position(database_url, second_schema) == before:
                 assert time.monotonic() < deadline, projector.output()
-                assert before < end, f"the backlog ({end}) ran out before kill {len(kill_positions) + 1}"
+                assert before < end, (
+                    f"the backlog ({end}) ran out before kill {len(kill_positions) + 1}"
+                )
                 time.sleep(0.002)
             # A batch was just committed: the next one is being applied right now.
             time.sleep(rng.uniform(0, 0.01))
@@ -108,31 +117,40 @@ def test_projector_killed_while_catching_up_skips_nothing_and_applies_nothing_tw
     finally:
         projector.stop()
     mid_stream = [p for p in kill_positions if 0 < p < end]
-    figures.record("projection_crash_backlog", events=events, kills=projector.kills,
-                   kill_positions=kill_positions, kills_mid_stream=len(mid_stream),
-                   final_position=views_position(database_url, second_schema))
+    figures.record(
+        "projection_crash_backlog",
+        events=events,
+        kills=projector.kills,
+        kill_positions=kill_positions,
+        kills_mid_stream=len(mid_stream),
+        final_position=views_position(database_url, second_schema),
+    )
     assert len(mid_stream) == KILLS, f"a kill missed the stream: {kill_positions} (end {end})"
     assert views_position(database_url, second_schema) == end
     rebuild_verify(database_url, second_schema)
-    assert view_rows(database_url, second_schema) == view_rows(database_url, schema), \
+    assert view_rows(database_url, second_schema) == view_rows(database_url, schema), (
         "views built across SIGKILLs differ from views built with no crash"
+    )
     counts = event_counts(exported_events(database_url, second_schema))
     views = view_counts(database_url, second_schema)
     assert views["endpoint"] == counts["Endpoint.Created"] - counts["Endpoint.Deleted"]
-    assert views["service"] == counts["EndpointService.Created"] - \
-        counts["EndpointService.Deleted"]
+    assert views["service"] == counts["EndpointService.Created"] - counts["EndpointService.Deleted"]
 
 
 def test_projector_killed_under_load_keeps_read_your_writes_and_catches_up(
-        database_url: str, schema: str) -> None:
+    database_url: str, schema: str
+) -> None:
     server = Serve(database_url, schema, "--no-projector")
     projector = Projector(database_url, schema)
     rng = random.Random()
     try:
-        provider, consumer = sdk_client(server.endpoint, PROVIDER), \
-            sdk_client(server.endpoint, CONSUMER)
-        service_id = create_service(provider, "nlb-provider0001", "nlb-provider0002",
-                                    users=(CONSUMER_UID,))
+        provider, consumer = (
+            sdk_client(server.endpoint, PROVIDER),
+            sdk_client(server.endpoint, CONSUMER),
+        )
+        service_id = create_service(
+            provider, "nlb-provider0001", "nlb-provider0002", users=(CONSUMER_UID,)
+        )
         load = Load([server.endpoint], service_id)
         load.start()
         try:
@@ -146,11 +164,15 @@ def test_projector_killed_under_load_keeps_read_your_writes_and_catches_up(
             found = audit(load.ledger, consumer, provider, service_id)
         finally:
             load.stop()
-        figures.record("projection_crash_live", kills=projector.kills,
-                       commands_acknowledged=load.ledger.total_acknowledged(),
-                       retries=load.ledger.retries, lost=len(found.lost),
-                       duplicates=len(found.extra),
-                       server_errors_5xx=len(load.ledger.server_errors))
+        figures.record(
+            "projection_crash_live",
+            kills=projector.kills,
+            commands_acknowledged=load.ledger.total_acknowledged(),
+            retries=load.ledger.retries,
+            lost=len(found.lost),
+            duplicates=len(found.extra),
+            server_errors_5xx=len(load.ledger.server_errors),
+        )
         assert not found.problems(), found.problems()
         assert not load.ledger.server_errors, load.ledger.server_errors[:5]
         rebuild_verify(database_url, schema)

@@ -79,8 +79,7 @@ def cluster(database_url: str, module_schema: str) -> Iterator[Cluster]:
 
 @pytest.fixture(scope="module")
 def service_id(cluster: Cluster) -> str:
-    return create_service(cluster.client("a", PROVIDER), "nlb-provider0001",
-                          users=(CONSUMER_UID,))
+    return create_service(cluster.client("a", PROVIDER), "nlb-provider0001", users=(CONSUMER_UID,))
 
 
 def at_once(*calls: Callable[[], Any]) -> list[Any]:
@@ -98,8 +97,7 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
         return list(pool.map(run, calls))
 
 
-def test_read_your_writes_holds_on_each_of_two_servers(cluster: Cluster, service_id: str
-                                                       ) -> None:
+def test_read_your_writes_holds_on_each_of_two_servers(cluster: Cluster, service_id: str) -> None:
     checked = 0
     for n in range(2 * ROUNDS):
         server, other = ("a", "b") if n % 2 == 0 else ("b", "a")
@@ -107,20 +105,26 @@ def test_read_your_writes_holds_on_each_of_two_servers(cluster: Cluster, service
         endpoint_id = create_endpoint(consumer, service_id, zones=(H,))
         assert get_endpoint(consumer, endpoint_id).endpoint_id == endpoint_id
         assert endpoint_id in endpoint_ids(consumer)
-        consumer.update_vpc_endpoint_attribute(pl.UpdateVpcEndpointAttributeRequest(
-            region_id=REGION, endpoint_id=endpoint_id, endpoint_name=f"ryw-{n}"))
+        consumer.update_vpc_endpoint_attribute(
+            pl.UpdateVpcEndpointAttributeRequest(
+                region_id=REGION, endpoint_id=endpoint_id, endpoint_name=f"ryw-{n}"
+            )
+        )
         assert get_endpoint(consumer, endpoint_id).endpoint_name == f"ryw-{n}"
-        provider.enable_vpc_endpoint_connection(pl.EnableVpcEndpointConnectionRequest(
-            region_id=REGION, service_id=service_id, endpoint_id=endpoint_id))
-        assert get_endpoint(consumer, endpoint_id).connection_status in ("Connecting",
-                                                                         "Connected")
+        provider.enable_vpc_endpoint_connection(
+            pl.EnableVpcEndpointConnectionRequest(
+                region_id=REGION, service_id=service_id, endpoint_id=endpoint_id
+            )
+        )
+        assert get_endpoint(consumer, endpoint_id).connection_status in ("Connecting", "Connected")
         # The other server follows too (no promise of immediacy there).
         follower = cluster.client(other, CONSUMER)
-        wait_until(lambda e=endpoint_id, c=follower: get_endpoint(c, e),
-                   lambda e, name=f"ryw-{n}": e.endpoint_name == name)
+        wait_until(
+            lambda e=endpoint_id, c=follower: get_endpoint(c, e),
+            lambda e, name=f"ryw-{n}": e.endpoint_name == name,
+        )
         checked += 1
-    figures.record("several_processes_read_your_writes", servers=2, projectors=1,
-                   rounds=checked)
+    figures.record("several_processes_read_your_writes", servers=2, projectors=1, rounds=checked)
 
 
 def replay(entries: list[dict[str, Any]], endpoint_id: str) -> tuple[list[str], str | None]:
@@ -132,33 +136,40 @@ def replay(entries: list[dict[str, Any]], endpoint_id: str) -> tuple[list[str], 
         if kind not in TRANSITIONS or entry["data"].get("endpoint_id", endpoint_id) != endpoint_id:
             continue
         allowed_from, to = TRANSITIONS[kind]
-        assert status in allowed_from, \
+        assert status in allowed_from, (
             f"impossible transition: {kind} while {status} (history {seen + [kind]})"
+        )
         status = to
         seen.append(kind)
     return seen, status
 
 
 def test_allow_and_deny_of_one_connection_on_two_servers_end_consistently(
-        cluster: Cluster, service_id: str) -> None:
+    cluster: Cluster, service_id: str
+) -> None:
     consumer = cluster.client("a", CONSUMER)
     rounds = []
     for n in range(ROUNDS):
         endpoint_id = create_endpoint(consumer, service_id, zones=(H,))
         for server in ("a", "b"):
             reader = cluster.client(server, CONSUMER)
-            wait_until(lambda c=reader, e=endpoint_id: get_endpoint(c, e),
-                       lambda e: e.connection_status == "Pending")
+            wait_until(
+                lambda c=reader, e=endpoint_id: get_endpoint(c, e),
+                lambda e: e.connection_status == "Pending",
+            )
         allow_on, deny_on = ("a", "b") if n % 2 == 0 else ("b", "a")
         allow_client = cluster.client(allow_on, PROVIDER)
         deny_client = cluster.client(deny_on, PROVIDER)
         allow_request = pl.EnableVpcEndpointConnectionRequest(
-            region_id=REGION, service_id=service_id, endpoint_id=endpoint_id)
+            region_id=REGION, service_id=service_id, endpoint_id=endpoint_id
+        )
         deny_request = pl.DisableVpcEndpointConnectionRequest(
-            region_id=REGION, service_id=service_id, endpoint_id=endpoint_id)
+            region_id=REGION, service_id=service_id, endpoint_id=endpoint_id
+        )
         allowed, denied = at_once(
             partial(allow_client.enable_vpc_endpoint_connection, allow_request),
-            partial(deny_client.disable_vpc_endpoint_connection, deny_request))
+            partial(deny_client.disable_vpc_endpoint_connection, deny_request),
+        )
         rounds.append((endpoint_id, allowed, denied))
     connections = settled_connections(cluster.client("a", PROVIDER), service_id)
     # One after another: processes that open a schema at the same moment can collide (see
@@ -178,11 +189,13 @@ def test_allow_and_deny_of_one_connection_on_two_servers_end_consistently(
         assert connections[endpoint_id].connection_status == final, (endpoint_id, seen)
         last = [k for k in seen if k in ("ConnectionAllowed", "ConnectionDenied")][-1]
         assert final == ("Connected" if last == "ConnectionAllowed" else "Disconnected")
-        outcomes.append("both applied" if all(wins) else
-                        ("allow won" if wins[0] else "deny won"))
-    figures.record("several_processes_allow_deny_race", rounds=ROUNDS,
-                   outcomes={o: outcomes.count(o) for o in sorted(set(outcomes))},
-                   impossible_transitions=0)
+        outcomes.append("both applied" if all(wins) else ("allow won" if wins[0] else "deny won"))
+    figures.record(
+        "several_processes_allow_deny_race",
+        rounds=ROUNDS,
+        outcomes={o: outcomes.count(o) for o in sorted(set(outcomes))},
+        impossible_transitions=0,
+    )
 
 
 # A process that opens the store the way every ``privatelink`` command does (serve, project,
@@ -203,17 +216,32 @@ for k in range(times):
 """
 
 
-def test_processes_opening_one_schema_at_the_same_moment_all_start(cluster: Cluster,
-                                                                   tmp_path: Path) -> None:
+def test_processes_opening_one_schema_at_the_same_moment_all_start(
+    cluster: Cluster, tmp_path: Path
+) -> None:
     """Six processes open the schema together, 20 times. Each opening sets the schema up
     (eventsourcing's CREATE_TABLE, views tables); all must succeed, as two ``privatelink``
     processes started together must (PostgreSQL refuses two concurrent ``CREATE OR REPLACE
     FUNCTION`` of one function with "tuple concurrently updated")."""
     count, times = 6, 20
-    processes = [subprocess.Popen(
-        [sys.executable, "-c", OPENER, cluster.database_url, cluster.schema, str(n),
-         str(tmp_path), str(times)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        text=True) for n in range(count)]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                OPENER,
+                cluster.database_url,
+                cluster.schema,
+                str(n),
+                str(tmp_path),
+                str(times),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(count)
+    ]
     opened = 0
     try:
         for k in range(times):
@@ -236,37 +264,60 @@ def test_processes_opening_one_schema_at_the_same_moment_all_start(cluster: Clus
             if process.poll() is None:
                 process.kill()
                 process.wait()
-    crashed = [p.stderr.read().strip().splitlines()[-1:] for p in processes  # type: ignore[union-attr]
-               if p.returncode not in (0, -9)]
-    figures.record("several_processes_simultaneous_start", processes=count,
-                   simultaneous_openings=opened, crashed=len(crashed))
-    assert not crashed, f"{len(crashed)} processes crashed opening the schema together " \
+    crashed = [
+        p.stderr.read().strip().splitlines()[-1:]
+        for p in processes  # type: ignore[union-attr]
+        if p.returncode not in (0, -9)
+    ]
+    figures.record(
+        "several_processes_simultaneous_start",
+        processes=count,
+        simultaneous_openings=opened,
+        crashed=len(crashed),
+    )
+    assert not crashed, (
+        f"{len(crashed)} processes crashed opening the schema together "
         f"(opening {opened} of {times}): {crashed}"
+    )
     assert opened == times
 
 
 def test_two_endpoints_racing_for_one_ip_on_two_servers_have_one_winner(
-        cluster: Cluster, service_id: str) -> None:
+    cluster: Cluster, service_id: str
+) -> None:
     winners = {"a": 0, "b": 0}
     for n in range(ROUNDS):
         ip = address(H, 200 + n)
         before = endpoint_ids(cluster.client("a", CONSUMER))
 
-        on_a, on_b = at_once(*(partial(create_endpoint, cluster.client(server, CONSUMER),
-                                       service_id, zones=(H,), ips={H: ip})
-                               for server in ("a", "b")))
+        on_a, on_b = at_once(
+            *(
+                partial(
+                    create_endpoint,
+                    cluster.client(server, CONSUMER),
+                    service_id,
+                    zones=(H,),
+                    ips={H: ip},
+                )
+                for server in ("a", "b")
+            )
+        )
         won = [answer for answer in (on_a, on_b) if isinstance(answer, str)]
         lost = [answer for answer in (on_a, on_b) if isinstance(answer, ClientException)]
         assert len(won) == 1 and len(lost) == 1, f"{ip}: {on_a!r} / {on_b!r}"
-        assert 400 <= lost[0].status_code < 500 and \
-            lost[0].code == "InvalidIpAddress.AlreadyUsed", lost[0].data
+        assert (
+            400 <= lost[0].status_code < 500 and lost[0].code == "InvalidIpAddress.AlreadyUsed"
+        ), lost[0].data
         assert ip in str(lost[0].data["Message"])
         winners["a" if isinstance(on_a, str) else "b"] += 1
         winner = won[0]
         assert endpoint_zones(cluster.client("a", CONSUMER), winner)[H].eni_ip == ip
-        wait_until(partial(endpoint_ids, cluster.client("a", CONSUMER)),
-                   lambda ids, known=before: len(ids - known) >= 1)
+        wait_until(
+            partial(endpoint_ids, cluster.client("a", CONSUMER)),
+            lambda ids, known=before: len(ids - known) >= 1,
+        )
         assert endpoint_ids(cluster.client("a", CONSUMER)) - before == {winner}
     rebuild_verify(cluster.database_url, cluster.schema)
-    figures.record("several_processes_ip_race", rounds=ROUNDS, winners_by_server=winners,
-                   double_assignments=0)
+    figures.record(
+        "several_processes_ip_race", rounds=ROUNDS, winners_by_server=winners, double_assignments=0
+    )

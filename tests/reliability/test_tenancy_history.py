@@ -53,8 +53,12 @@ class World:
     theirs: str
 
     def ask(self, caller: str, action: str, resource_id: str, *extra: tuple[str, str]) -> Answer:
-        return request(self.host, action, KEYS[caller],
-                       (("RegionId", REGION), ("ResourceId", resource_id), *extra)).send()
+        return request(
+            self.host,
+            action,
+            KEYS[caller],
+            (("RegionId", REGION), ("ResourceId", resource_id), *extra),
+        ).send()
 
 
 def events(answer: Answer) -> list[dict[str, Any]]:
@@ -70,24 +74,38 @@ def world(database_url: str, module_schema: str) -> Iterator[World]:
         provider = sdk_client(server.endpoint, PROVIDER)
         consumer = sdk_client(server.endpoint, CONSUMER)
         outsider = sdk_client(server.endpoint, OUTSIDER)
-        service_id = create_service(provider, FIRST, users=(CONSUMER_UID, OUTSIDER_UID),
-                                    auto_accept_enabled=True)
+        service_id = create_service(
+            provider, FIRST, users=(CONSUMER_UID, OUTSIDER_UID), auto_accept_enabled=True
+        )
         mine = create_endpoint(consumer, service_id, zones=("cn-hangzhou-h",))
-        theirs = str(outsider.create_vpc_endpoint(pl.CreateVpcEndpointRequest(
-            region_id=REGION, vpc_id="vpc-outsider0001", service_id=service_id,
-            security_group_id=["sg-outsider0001"],
-            zone=[pl.CreateVpcEndpointRequestZone(zone_id="cn-hangzhou-h",
-                                                  v_switch_id="vsw-outsider-h")])
-        ).body.endpoint_id)
+        theirs = str(
+            outsider.create_vpc_endpoint(
+                pl.CreateVpcEndpointRequest(
+                    region_id=REGION,
+                    vpc_id="vpc-outsider0001",
+                    service_id=service_id,
+                    security_group_id=["sg-outsider0001"],
+                    zone=[
+                        pl.CreateVpcEndpointRequestZone(
+                            zone_id="cn-hangzhou-h", v_switch_id="vsw-outsider-h"
+                        )
+                    ],
+                )
+            ).body.endpoint_id
+        )
         wait_connection(consumer, mine, "Connected")
         wait_connection(outsider, theirs, "Connected")
         provider.attach_resource_to_vpc_endpoint_service(
             pl.AttachResourceToVpcEndpointServiceRequest(
-                region_id=REGION, service_id=service_id, resource_id=SPARE, resource_type="nlb"))
+                region_id=REGION, service_id=service_id, resource_id=SPARE, resource_type="nlb"
+            )
+        )
         assert admin_fault(server.endpoint, FIRST, down=True).status_code == 200
         state = World(server.endpoint, database_url, module_schema, service_id, mine, theirs)
-        wait_until(lambda: events(state.ask("provider", "ListResourceEvents", service_id)),
-                   lambda found: any(e["Type"] == "ResourceFailed" for e in found))
+        wait_until(
+            lambda: events(state.ask("provider", "ListResourceEvents", service_id)),
+            lambda found: any(e["Type"] == "ResourceFailed" for e in found),
+        )
         yield state
         figures.record("tenancy_history", cases=len(CASES) + 3)
     finally:
@@ -110,9 +128,11 @@ def test_issue10_consumer_event_list_holds_only_its_own_connection(world: World)
 
 def test_issue10_consumer_past_versions_hold_only_its_own_fields(world: World) -> None:
     """SEC-2: GetResourceAsOf of every past version of one's endpoint shows its Get fields."""
-    versions = [e["Version"] for e in events(world.ask("consumer", "ListResourceEvents",
-                                                       world.mine))
-                if e["ResourceId"] == world.mine]
+    versions = [
+        e["Version"]
+        for e in events(world.ask("consumer", "ListResourceEvents", world.mine))
+        if e["ResourceId"] == world.mine
+    ]
     assert versions
     for version in versions:
         answer = world.ask("consumer", "GetResourceAsOf", world.mine, ("Version", str(version)))
@@ -124,15 +144,22 @@ def test_issue10_provider_reads_its_service_history_whole(world: World) -> None:
     assert world.mine in text and world.theirs in text and FIRST in text
 
 
-CASES = [("ListResourceEvents", caller, kind) for caller, kind in
-         (("provider", "mine"), ("outsider", "mine"), ("consumer", "service_id"),
-          ("outsider", "service_id"))]
+CASES = [
+    ("ListResourceEvents", caller, kind)
+    for caller, kind in (
+        ("provider", "mine"),
+        ("outsider", "mine"),
+        ("consumer", "service_id"),
+        ("outsider", "service_id"),
+    )
+]
 CASES += [("GetResourceAsOf", caller, kind) for _, caller, kind in CASES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=["-".join(c) for c in CASES])
 def test_sec_3_history_of_a_foreign_real_id_is_answered_like_a_missing_id(
-        world: World, case: tuple[str, str, str]) -> None:
+    world: World, case: tuple[str, str, str]
+) -> None:
     action, caller, kind = case
     real = getattr(world, kind)
     fake = made_up(real)

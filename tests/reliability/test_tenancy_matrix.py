@@ -33,17 +33,26 @@ KEYS = {"outsider": OUTSIDER, "consumer": CONSUMER, "provider": PROVIDER}
 # the consumer for its endpoint. (The whitelisted consumer may *find* the service, so the two
 # actions that look services up for consumers are asked by the outsider only.)
 FOR_CONSUMERS = {"CreateVpcEndpoint", "ListVpcEndpointServicesByEndUser"}
-LB_RESOURCE = {"AttachResourceToVpcEndpointService", "DetachResourceFromVpcEndpointService",
-               "UpdateVpcEndpointServiceResourceAttribute", "ListVpcEndpointConnections",
-               "ListVpcEndpointServices", "UpdateVpcEndpointZoneConnectionResourceAttribute"}
+LB_RESOURCE = {
+    "AttachResourceToVpcEndpointService",
+    "DetachResourceFromVpcEndpointService",
+    "UpdateVpcEndpointServiceResourceAttribute",
+    "ListVpcEndpointConnections",
+    "ListVpcEndpointServices",
+    "UpdateVpcEndpointZoneConnectionResourceAttribute",
+}
 TAGGED = {"TagResources", "UntagResources", "ListTagResources", "ChangeResourceGroup"}
 # Optional parameters without which these actions refuse any call as malformed.
-EXTRAS = {"AddUserToVpcEndpointService": [("UserId", "1210000000000003")],
-          "RemoveUserFromVpcEndpointService": [("UserId", CONSUMER_UID)],
-          "UpdateVpcEndpointZoneConnectionResourceAttribute": [("ResourceAllocateMode", "Manual")]}
-CALLER_VPC = {"outsider": ("vpc-outsider0001", "vsw-outsider-h", "sg-outsider0001"),
-              "provider": ("vpc-provider0001", "vsw-provider-h", "sg-provider0001"),
-              "consumer": ("vpc-consumer0001", "vsw-consumer-h", "sg-consumer0001")}
+EXTRAS = {
+    "AddUserToVpcEndpointService": [("UserId", "1210000000000003")],
+    "RemoveUserFromVpcEndpointService": [("UserId", CONSUMER_UID)],
+    "UpdateVpcEndpointZoneConnectionResourceAttribute": [("ResourceAllocateMode", "Manual")],
+}
+CALLER_VPC = {
+    "outsider": ("vpc-outsider0001", "vsw-outsider-h", "sg-outsider0001"),
+    "provider": ("vpc-provider0001", "vsw-provider-h", "sg-provider0001"),
+    "consumer": ("vpc-consumer0001", "vsw-consumer-h", "sg-consumer0001"),
+}
 
 
 def made_up(real: str) -> str:
@@ -83,10 +92,14 @@ def matrix() -> list[Case]:
             types = ["VpcEndpoint", "VpcEndpointService"]
         for resource_type in types:
             kind = owner_kind(name, resource_type)
-            callers = ["outsider"] if name in FOR_CONSUMERS else \
-                ["outsider", "consumer" if kind == "service" else "provider"]
-            cases += [Case(name, caller, param, resource_type) for caller in callers
-                      for param in params]
+            callers = (
+                ["outsider"]
+                if name in FOR_CONSUMERS
+                else ["outsider", "consumer" if kind == "service" else "provider"]
+            )
+            cases += [
+                Case(name, caller, param, resource_type) for caller in callers for param in params
+            ]
     return cases
 
 
@@ -109,22 +122,32 @@ class World:
             return self.endpoint_id
         if case.action in LB_RESOURCE:
             return "nlb-provider0001"
-        return self.endpoint_id if owner_kind(case.action, case.resource_type) == "endpoint" \
+        return (
+            self.endpoint_id
+            if owner_kind(case.action, case.resource_type) == "endpoint"
             else self.service_id
+        )
 
     def query(self, case: Case, ids: dict[str, str]) -> list[tuple[str, str]]:
         """Every required parameter, well formed for the caller, and every id parameter."""
         vpc, vswitch, group = CALLER_VPC[case.caller]
-        fill = {"RegionId": "cn-hangzhou", "ZoneId": "cn-hangzhou-h", "VSwitchId": vswitch,
-                "VpcId": vpc, "SecurityGroupId": group, "ResourceGroupId": "rg-acfm0001",
-                "AutoAllocatedEnabled": "false", "UserId": CONSUMER_UID,
-                "ResourceType": case.resource_type or "nlb", "Bandwidth": "1000"}
+        fill = {
+            "RegionId": "cn-hangzhou",
+            "ZoneId": "cn-hangzhou-h",
+            "VSwitchId": vswitch,
+            "VpcId": vpc,
+            "SecurityGroupId": group,
+            "ResourceGroupId": "rg-acfm0001",
+            "AutoAllocatedEnabled": "false",
+            "UserId": CONSUMER_UID,
+            "ResourceType": case.resource_type or "nlb",
+            "Bandwidth": "1000",
+        }
         pairs: list[tuple[str, str]] = []
         for param in ACTIONS[case.action]["params"]:
             key = param["key"]
             if key in ids:
-                pairs.append((f"{key}.1", ids[key]) if param["kind"] == "list" else
-                             (key, ids[key]))
+                pairs.append((f"{key}.1", ids[key]) if param["kind"] == "list" else (key, ids[key]))
             elif key == "Tag" and (param["required"] or case.action == "ListTagResources"):
                 pairs += [("Tag.1.Key", "team"), ("Tag.1.Value", "blue")]
             elif key == "TagKey":
@@ -156,14 +179,34 @@ def world(database_url: str, module_schema: str) -> Iterator[World]:
         allow(provider, service_id, endpoint_id)
         wait_connection(consumer, endpoint_id, "Connected")
         state = World(server.endpoint, database_url, schema, service_id, endpoint_id)
-        for key, kind, rid in ((PROVIDER, "vpcendpointservice", service_id),
-                               (CONSUMER, "vpcendpoint", endpoint_id)):
-            assert request(server.endpoint, "TagResources", key, form=(
-                ("RegionId", "cn-hangzhou"), ("ResourceType", kind), ("ResourceId.1", rid),
-                ("Tag.1.Key", "team"), ("Tag.1.Value", "blue"))).send().status == 200
+        for key, kind, rid in (
+            (PROVIDER, "vpcendpointservice", service_id),
+            (CONSUMER, "vpcendpoint", endpoint_id),
+        ):
+            assert (
+                request(
+                    server.endpoint,
+                    "TagResources",
+                    key,
+                    form=(
+                        ("RegionId", "cn-hangzhou"),
+                        ("ResourceType", kind),
+                        ("ResourceId.1", rid),
+                        ("Tag.1.Key", "team"),
+                        ("Tag.1.Value", "blue"),
+                    ),
+                )
+                .send()
+                .status
+                == 200
+            )
         yield state
-        figures.record("tenancy_matrix", actions=len({c.action for c in CASES}),
-                       cases=len(CASES), pairs_compared=state.compared)
+        figures.record(
+            "tenancy_matrix",
+            actions=len({c.action for c in CASES}),
+            cases=len(CASES),
+            pairs_compared=state.compared,
+        )
     finally:
         server.stop()
 
@@ -176,31 +219,39 @@ def normalised(answer: Answer, replace: str) -> Any:
 
 
 def test_the_matrix_covers_every_action_that_takes_an_id() -> None:
-    with_ids = {name for name, a in ACTIONS.items()
-                if any(p["key"] in ID_PARAMS for p in a["params"])}
+    with_ids = {
+        name for name, a in ACTIONS.items() if any(p["key"] in ID_PARAMS for p in a["params"])
+    }
     assert with_ids == {c.action for c in CASES}
     assert len(with_ids) >= 30
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_sec_3_a_foreign_real_id_is_answered_like_a_missing_id(world: World, case: Case) -> None:
-    ids = {p["key"]: world.real_id(case, p["key"]) for p in ACTIONS[case.action]["params"]
-           if p["key"] in ID_PARAMS}
+    ids = {
+        p["key"]: world.real_id(case, p["key"])
+        for p in ACTIONS[case.action]["params"]
+        if p["key"] in ID_PARAMS
+    }
     real = ids[case.param]
     fake = made_up(real)
     before = store_mark(world.database_url, world.schema)
     with_real = world.send(case, ids)
     with_fake = world.send(case, {**ids, case.param: fake})
     world.compared += 1
-    assert store_mark(world.database_url, world.schema) == before, \
+    assert store_mark(world.database_url, world.schema) == before, (
         f"a foreign caller changed the store: {with_real}"
+    )
     assert with_real.in_cloud_shape() and with_fake.in_cloud_shape(), (with_real, with_fake)
     assert with_real.status == with_fake.status, f"real: {with_real}\nmade up: {with_fake}"
     if with_real.status >= 400:
-        assert with_real.code not in ("MissingParameter", "InvalidParameter"), \
+        assert with_real.code not in ("MissingParameter", "InvalidParameter"), (
             f"the case is malformed, not a tenancy check: {with_real}"
-    assert normalised(with_real, real) == normalised(with_fake, fake), \
+        )
+    assert normalised(with_real, real) == normalised(with_fake, fake), (
         f"real: {with_real}\nmade up: {with_fake}"
+    )
     if with_real.status < 400:
-        assert not re.search(re.escape(real), with_real.raw.decode()) or \
-            case.action.startswith("List"), f"the foreign id leaked: {with_real}"
+        assert not re.search(re.escape(real), with_real.raw.decode()) or case.action.startswith(
+            "List"
+        ), f"the foreign id leaked: {with_real}"

@@ -19,8 +19,10 @@ from privatelink.infra.inventory_file import demo_inventory
 from privatelink.infra.log_setup import configure_logging
 
 RUNTIME = SimpleNamespace(inventory=demo_inventory())
-SCOPE = {"headers": [(b"content-type", b"application/x-www-form-urlencoded")],
-         "query_string": b"Action=ListVpcEndpoints&AccessKeyId=LTAI5tConsumerDemo0002"}
+SCOPE = {
+    "headers": [(b"content-type", b"application/x-www-form-urlencoded")],
+    "query_string": b"Action=ListVpcEndpoints&AccessKeyId=LTAI5tConsumerDemo0002",
+}
 
 
 @access_logged
@@ -48,16 +50,24 @@ def run_logged(level: str, fmt: str) -> str:
 
 def test_issue15_a_request_is_one_text_line_at_info(restore_logging: None) -> None:
     (line,) = run_logged("INFO", "text").splitlines()
-    assert "INFO privatelink.access: ListVpcEndpoints account=1210000000000002 " \
-           "code=EndpointNotFound status=404" in line and line.endswith(" ms")
+    assert (
+        "INFO privatelink.access: ListVpcEndpoints account=1210000000000002 "
+        "code=EndpointNotFound status=404"
+        in line
+        and line.endswith(" ms")
+    )
 
 
 def test_issue15_json_format_gives_the_fields(restore_logging: None) -> None:
     (line,) = run_logged("INFO", "json").splitlines()
     record = json.loads(line)
     assert {k: record[k] for k in ("action", "account", "code", "status", "level")} == {
-        "action": "ListVpcEndpoints", "account": "1210000000000002", "code": "EndpointNotFound",
-        "status": 404, "level": "INFO"}
+        "action": "ListVpcEndpoints",
+        "account": "1210000000000002",
+        "code": "EndpointNotFound",
+        "status": 404,
+        "level": "INFO",
+    }
 
 
 def test_issue15_log_level_warning_leaves_requests_out(restore_logging: None) -> None:

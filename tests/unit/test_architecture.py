@@ -58,8 +58,10 @@ def test_infra_never_imports_the_entry_points() -> None:
 
 
 # Import package -> folder, as [tool.setuptools.package-dir] in pyproject.toml maps them.
-PACKAGE_DIRS = {"privatelink": "entrypoints", **{f"privatelink.{layer}": layer
-                                                 for layer in sorted(LAYERS)}}
+PACKAGE_DIRS = {
+    "privatelink": "entrypoints",
+    **{f"privatelink.{layer}": layer for layer in sorted(LAYERS)},
+}
 
 
 def module_file(name: str) -> Path | None:
@@ -70,7 +72,8 @@ def module_file(name: str) -> Path | None:
         if folder is not None:
             path = ROOT.joinpath(folder, *parts[cut:])
             for candidate in ([path.with_suffix(".py")] if parts[cut:] else []) + [
-                    path / "__init__.py"]:
+                path / "__init__.py"
+            ]:
                 if candidate.is_file():
                     return candidate
             return None
@@ -89,8 +92,10 @@ def import_graph() -> dict[Path, set[Path]]:
                     targets |= {module_file(alias.name) for alias in node.names}
                 elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                     # ``from privatelink.api import auth`` imports the module api/auth.py
-                    targets |= {module_file(f"{node.module}.{alias.name}")
-                                or module_file(node.module) for alias in node.names}
+                    targets |= {
+                        module_file(f"{node.module}.{alias.name}") or module_file(node.module)
+                        for alias in node.names
+                    }
             graph[path] = {t for t in targets if t is not None and t != path}
     return graph
 
@@ -140,10 +145,13 @@ def test_issue13_no_import_cycles_between_our_modules() -> None:
     named = []
     for component in cycles(graph):
         inside = set(component)
-        named.append("; ".join(
-            f"{path.relative_to(ROOT)} -> "
-            f"{', '.join(str(t.relative_to(ROOT)) for t in sorted(graph[path] & inside))}"
-            for path in component))
+        named.append(
+            "; ".join(
+                f"{path.relative_to(ROOT)} -> "
+                f"{', '.join(str(t.relative_to(ROOT)) for t in sorted(graph[path] & inside))}"
+                for path in component
+            )
+        )
     assert named == []
 
 
@@ -159,8 +167,13 @@ def test_issue13_the_cycle_finder_finds_a_cycle(tmp_path: Path) -> None:
 def test_domain_imports_only_stdlib_eventsourcing_and_pydantic() -> None:
     import sys
 
-    allowed = set(sys.stdlib_module_names) | {"eventsourcing", "pydantic", "domain",
-                                              "annotated_types", "__future__"}
+    allowed = set(sys.stdlib_module_names) | {
+        "eventsourcing",
+        "pydantic",
+        "domain",
+        "annotated_types",
+        "__future__",
+    }
     extra = {
         str(path.relative_to(ROOT)): sorted(imported_roots(path) - allowed)
         for path in (ROOT / "domain").rglob("*.py")
@@ -177,9 +190,13 @@ def test_layers_are_imported_only_through_the_privatelink_package() -> None:
         for path in (ROOT / folder).rglob("*.py"):
             tree = ast.parse(path.read_text(), filename=str(path))
             for node in ast.walk(tree):
-                names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                         [node.module] if isinstance(node, ast.ImportFrom) and node.module
-                         and node.level == 0 else [])
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module]
+                    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+                    else []
+                )
                 hits = [n for n in names if n.split(".")[0] in LAYERS | {"entrypoints"}]
                 if hits:
                     bare[str(path.relative_to(ROOT))] = hits
@@ -192,12 +209,18 @@ def test_built_wheel_has_one_top_level_package(tmp_path: Path) -> None:
     import sys
     import zipfile
 
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                    "-q", "-w", str(tmp_path), str(ROOT)], check=True, timeout=300,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     (wheel,) = tmp_path.glob("privatelink-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     tops = {name.split("/")[0] for name in names if ".dist-info/" not in name}
     assert tops == {"privatelink"}
-    assert {"privatelink/domain/service.py", "privatelink/api/http.py",
-            "privatelink/cli.py"} <= set(names)
+    assert {
+        "privatelink/domain/service.py",
+        "privatelink/api/http.py",
+        "privatelink/cli.py",
+    } <= set(names)

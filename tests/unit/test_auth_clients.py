@@ -22,12 +22,21 @@ from tests.unit.test_auth import AK, CAPTURED_AT, SECRET, make_authenticator
 DATE = CAPTURED_AT.strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
-def rpc_request(method: str, *, signed_as: str | None = None, secret: str = SECRET,
-                **extra: str) -> RawRequest:
-    query = {"Action": "DescribeRegions", "Format": "JSON", "Version": "2020-04-15",
-             "Timestamp": "2026-11-26T07:19:08Z", "SignatureNonce": "n-1",
-             "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0", "AccessKeyId": AK,
-             "RegionId": "cn-hangzhou", **extra}
+def rpc_request(
+    method: str, *, signed_as: str | None = None, secret: str = SECRET, **extra: str
+) -> RawRequest:
+    query = {
+        "Action": "DescribeRegions",
+        "Format": "JSON",
+        "Version": "2020-04-15",
+        "Timestamp": "2026-11-26T07:19:08Z",
+        "SignatureNonce": "n-1",
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureVersion": "1.0",
+        "AccessKeyId": AK,
+        "RegionId": "cn-hangzhou",
+        **extra,
+    }
     query["Signature"] = Utils.get_rpcsignature(query, signed_as or method, secret)
     return RawRequest(method, "/", urlencode(query), [("host", "h")], b"")
 
@@ -71,20 +80,28 @@ def test_issue_11_rpc_mismatch_message_is_the_clouds_with_the_string_to_sign() -
 # -- ROA (acs AK:signature) --------------------------------------------------------------------
 
 
-def roa_request(query: dict[str, str], body: bytes = b"", md5: bool = False,
-                secret: str = SECRET) -> RawRequest:
-    headers = {"date": DATE, "host": "h", "accept": "application/json",
-               "x-acs-signature-nonce": "roa-1", "x-acs-signature-method": "HMAC-SHA1",
-               "x-acs-signature-version": "1.0", "x-acs-version": "2020-04-15",
-               "x-acs-action": "DescribeRegions"}
+def roa_request(
+    query: dict[str, str], body: bytes = b"", md5: bool = False, secret: str = SECRET
+) -> RawRequest:
+    headers = {
+        "date": DATE,
+        "host": "h",
+        "accept": "application/json",
+        "x-acs-signature-nonce": "roa-1",
+        "x-acs-signature-method": "HMAC-SHA1",
+        "x-acs-signature-version": "1.0",
+        "x-acs-version": "2020-04-15",
+        "x-acs-action": "DescribeRegions",
+    }
     if body:
         headers["content-type"] = "application/x-www-form-urlencoded"
     if md5:
         headers["content-md5"] = base64.b64encode(hashlib.md5(body).digest()).decode()
     from types import SimpleNamespace
 
-    sts = Utils.get_string_to_sign(SimpleNamespace(method="POST", pathname="/", headers=headers,
-                                                   query=query))
+    sts = Utils.get_string_to_sign(
+        SimpleNamespace(method="POST", pathname="/", headers=headers, query=query)
+    )
     headers["authorization"] = f"acs {AK}:{Utils.get_roasignature(sts, secret)}"
     return RawRequest("POST", "/", urlencode(query), list(headers.items()), body)
 
@@ -92,7 +109,10 @@ def roa_request(query: dict[str, str], body: bytes = b"", md5: bool = False,
 def test_issue_11_roa_signature_of_the_sdk_verifies() -> None:
     signed = make_authenticator().authenticate(roa_request({"RegionId": "cn-hangzhou"}))
     assert (signed.style, signed.action, signed.params) == (
-        "ROA", "DescribeRegions", [("RegionId", "cn-hangzhou")])
+        "ROA",
+        "DescribeRegions",
+        [("RegionId", "cn-hangzhou")],
+    )
 
 
 def test_issue_11_roa_tampered_query_is_refused() -> None:
@@ -126,10 +146,12 @@ def test_issue_11_roa_string_to_sign_matches_the_sdk() -> None:
 
     headers = {"date": DATE, "accept": "application/json", "x-acs-b": "2", "x-acs-a": "1"}
     query = {"B": "", "A": "x y"}
-    expected = Utils.get_string_to_sign(SimpleNamespace(
-        method="GET", pathname="/", headers=headers, query=query))
-    ours = auth_roa.string_to_sign("GET", "/", [("B", ""), ("A", "x y")],
-                                   header_map(headers.items()))
+    expected = Utils.get_string_to_sign(
+        SimpleNamespace(method="GET", pathname="/", headers=headers, query=query)
+    )
+    ours = auth_roa.string_to_sign(
+        "GET", "/", [("B", ""), ("A", "x y")], header_map(headers.items())
+    )
     assert ours == expected
 
 
@@ -149,6 +171,8 @@ def test_issue_11_common_params_dropped_only_where_undeclared() -> None:
     assert common_params("CheckProductOpen", [("RegionId", "cn-hangzhou")]) == []
     assert common_params("DescribeRegions", [("RegionId", "r")]) == [("RegionId", "r")]
     assert common_params("ChangeResourceGroup", [("ResourceRegionId", "r"), ("X", "1")]) == [
-        ("X", "1")]
+        ("X", "1")
+    ]
     assert common_params("DescribeRegions", [("ResourceRegionId", "r")]) == [
-        ("ResourceRegionId", "r")]
+        ("ResourceRegionId", "r")
+    ]

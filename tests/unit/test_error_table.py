@@ -33,13 +33,18 @@ from privatelink.api.errors import (
 from privatelink.domain.errors import EndpointServiceNotFound, EndpointServiceResourceNotFound
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGE_DIRS: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text())[
-    "tool"]["setuptools"]["package-dir"]
+PACKAGE_DIRS: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"][
+    "setuptools"
+]["package-dir"]
 
 # The layers whose errors a route answers: rules, use cases and the HTTP adapter. (infra's and
 # the CLI's errors stop the process or a command; one that escapes into a request is a 500.)
-ANSWERING_LAYERS = ("privatelink.domain", "privatelink.application", "privatelink.projections",
-                    "privatelink.api")
+ANSWERING_LAYERS = (
+    "privatelink.domain",
+    "privatelink.application",
+    "privatelink.projections",
+    "privatelink.api",
+)
 
 # Our exceptions of those layers that never reach an HTTP answer as themselves, and why.
 # Anything else they raise must be a key of HTTP_STATUS.
@@ -60,7 +65,8 @@ def source_files() -> list[tuple[str, Path]]:
             relative = path.relative_to(ROOT / folder).with_suffix("")
             parts = [p for p in relative.parts if p != "__init__"]
             if parts[-1:] == ["__main__"] or (
-                    package == "privatelink" and parts[:1] and parts[0] in PACKAGE_DIRS.values()):
+                package == "privatelink" and parts[:1] and parts[0] in PACKAGE_DIRS.values()
+            ):
                 continue
             found.append((".".join([package, *parts]), path))
     return found
@@ -95,8 +101,11 @@ def resolve(expr: ast.expr, module: ModuleType, local: dict[str, tuple[str, str]
 
 
 def our_error(obj: Any) -> bool:
-    return (inspect.isclass(obj) and issubclass(obj, BaseException)
-            and obj.__module__.startswith("privatelink."))
+    return (
+        inspect.isclass(obj)
+        and issubclass(obj, BaseException)
+        and obj.__module__.startswith("privatelink.")
+    )
 
 
 def constructed_errors() -> dict[type, list[str]]:
@@ -133,8 +142,11 @@ def import_everything() -> None:
 def test_issue13_every_error_the_code_raises_is_in_the_table() -> None:
     """A class constructed anywhere in the code (raise, return, assignment) is a key of the
     table, by itself: a base in the table does not cover it."""
-    missing = {cls.__qualname__: where[:3] for cls, where in constructed_errors().items()
-               if cls not in HTTP_STATUS and cls.__name__ not in NOT_ANSWERED}
+    missing = {
+        cls.__qualname__: where[:3]
+        for cls, where in constructed_errors().items()
+        if cls not in HTTP_STATUS and cls.__name__ not in NOT_ANSWERED
+    }
     assert missing == {}
     names = {cls.__name__ for cls in constructed_errors()}
     assert set(NOT_ANSWERED) - names == set(), "stale entries of NOT_ANSWERED"
@@ -144,9 +156,14 @@ def test_issue13_every_concrete_error_class_is_in_the_table() -> None:
     """Every leaf class under the error roots (domain and edge) is in the table; only bases
     with subclasses may stay out of it (they are abstract)."""
     import_everything()
-    leaves = [cls.__qualname__ for root in ERROR_ROOTS for cls in subclasses(root)
-              if not cls.__subclasses__() and cls not in HTTP_STATUS
-              and cls.__module__.startswith("privatelink.")]
+    leaves = [
+        cls.__qualname__
+        for root in ERROR_ROOTS
+        for cls in subclasses(root)
+        if not cls.__subclasses__()
+        and cls not in HTTP_STATUS
+        and cls.__module__.startswith("privatelink.")
+    ]
     assert leaves == []
 
 
@@ -183,12 +200,18 @@ def test_issue13_no_code_is_chosen_at_run_time() -> None:
         local = imported_names(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign) and any(
-                    isinstance(t, ast.Attribute) and t.attr == "code"
-                    and isinstance(t.value, ast.Name) and t.value.id == "self"
-                    for t in node.targets):
+                isinstance(t, ast.Attribute)
+                and t.attr == "code"
+                and isinstance(t.value, ast.Name)
+                and t.value.id == "self"
+                for t in node.targets
+            ):
                 dynamic.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-            if isinstance(node, ast.Call) and our_error(resolve(node.func, module, local)) \
-                    and any(k.arg == "code" for k in node.keywords):
+            if (
+                isinstance(node, ast.Call)
+                and our_error(resolve(node.func, module, local))
+                and any(k.arg == "code" for k in node.keywords)
+            ):
                 dynamic.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert dynamic == []
 
@@ -217,8 +240,9 @@ def test_issue13_endpoint_service_resource_not_found_is_404_from_every_rule() ->
     status, body = error_response(refused.value, "req", "host")
     assert status == 404
     assert body["Code"] == "EndpointServiceResourceNotFound"
-    assert body["Message"] == ("The resource 'lb-1' is not attached to the endpoint service in "
-                               "zone 'zone-a'.")
+    assert body["Message"] == (
+        "The resource 'lb-1' is not attached to the endpoint service in zone 'zone-a'."
+    )
 
 
 def test_every_mapped_status_is_an_error_status() -> None:
@@ -227,17 +251,24 @@ def test_every_mapped_status_is_an_error_status() -> None:
 
 def test_refusals_of_client_input_are_4xx_never_5xx() -> None:
     """Domain and edge refusals are 4xx; only the store's and the server's limits are 503."""
-    assert {cls.__qualname__: s for cls, s in HTTP_STATUS.items()
-            if issubclass(cls, ERROR_ROOTS) and not 400 <= s < 500} == {}
+    assert {
+        cls.__qualname__: s
+        for cls, s in HTTP_STATUS.items()
+        if issubclass(cls, ERROR_ROOTS) and not 400 <= s < 500
+    } == {}
 
 
 def test_the_body_is_the_clouds_shape() -> None:
     status, body = error_response(EndpointServiceNotFound("epsrv-x"), "REQ", "host:1")
     assert status == 404
     assert body == error_body(EndpointServiceNotFound("epsrv-x"), "REQ", "host:1")
-    assert body == {"RequestId": "REQ", "HostId": "host:1", "Code": "EndpointServiceNotFound",
-                    "Message": "The specified endpoint service 'epsrv-x' does not exist.",
-                    "Recommend": "https://api.aliyun.com/troubleshoot?q=EndpointServiceNotFound"}
+    assert body == {
+        "RequestId": "REQ",
+        "HostId": "host:1",
+        "Code": "EndpointServiceNotFound",
+        "Message": "The specified endpoint service 'epsrv-x' does not exist.",
+        "Recommend": "https://api.aliyun.com/troubleshoot?q=EndpointServiceNotFound",
+    }
     assert KNOWN_ERRORS == tuple(HTTP_STATUS)
 
 
@@ -260,12 +291,19 @@ def test_issue13_one_function_answers_for_every_route() -> None:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Dict) and any(
-                    isinstance(k, ast.Constant) and k.value == "Code" for k in node.keys):
+                isinstance(k, ast.Constant) and k.value == "Code" for k in node.keys
+            ):
                 offenders.append(f"{relative}:{node.lineno} builds an error body")
-            if isinstance(node, ast.Name) and node.id in ("status_for", "error_body",
-                                                          "HTTP_STATUS"):
+            if isinstance(node, ast.Name) and node.id in (
+                "status_for",
+                "error_body",
+                "HTTP_STATUS",
+            ):
                 offenders.append(f"{relative}:{node.lineno} uses {node.id}")
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                    node.func.id == "ActionFailed":
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "ActionFailed"
+            ):
                 offenders.append(f"{relative}:{node.lineno} builds ActionFailed by hand")
     assert offenders == []

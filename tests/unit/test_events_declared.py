@@ -49,8 +49,11 @@ def test_issue_13_every_event_of_the_aggregates_is_declared() -> None:
     missing = []
     for namespace, topic in DECLARED_FOR.items():
         cls = aggregate(topic)
-        made = {event_class.__name__ for event_class, func in decorated_funcs.items()
-                if func.__qualname__.startswith(f"{cls.__qualname__}.")
-                and func.__module__ == cls.__module__}
+        made = {
+            event_class.__name__
+            for event_class, func in decorated_funcs.items()
+            if func.__qualname__.startswith(f"{cls.__qualname__}.")
+            and func.__module__ == cls.__module__
+        }
         missing += [f"{topic}.{name}" for name in sorted(made - set(declared(namespace)))]
     assert missing == []

@@ -81,18 +81,33 @@ BASE: dict[str, Any] = {
         {"id": "cn-shanghai", "zones": ["cn-shanghai-e"]},
     ],
     "vpcs": [
-        {"id": "vpc-1", "owner": "2", "region": "cn-hangzhou", "cidr": "10.0.0.0/16",
-         "vswitches": [
-             {"id": "vsw-h", "zone": "cn-hangzhou-h", "cidr": "10.0.1.0/24"},
-             {"id": "vsw-i", "zone": "cn-hangzhou-i", "cidr": "10.0.2.0/24"},
-         ],
-         "security_groups": ["sg-1"]},
+        {
+            "id": "vpc-1",
+            "owner": "2",
+            "region": "cn-hangzhou",
+            "cidr": "10.0.0.0/16",
+            "vswitches": [
+                {"id": "vsw-h", "zone": "cn-hangzhou-h", "cidr": "10.0.1.0/24"},
+                {"id": "vsw-i", "zone": "cn-hangzhou-i", "cidr": "10.0.2.0/24"},
+            ],
+            "security_groups": ["sg-1"],
+        },
     ],
     "load_balancers": [
-        {"id": "nlb-1", "type": "nlb", "owner": "1", "region": "cn-hangzhou",
-         "zones": ["cn-hangzhou-h", "cn-hangzhou-i"]},
-        {"id": "clb-1", "type": "clb", "owner": "1", "region": "cn-hangzhou",
-         "zones": ["cn-hangzhou-h"]},
+        {
+            "id": "nlb-1",
+            "type": "nlb",
+            "owner": "1",
+            "region": "cn-hangzhou",
+            "zones": ["cn-hangzhou-h", "cn-hangzhou-i"],
+        },
+        {
+            "id": "clb-1",
+            "type": "clb",
+            "owner": "1",
+            "region": "cn-hangzhou",
+            "zones": ["cn-hangzhou-h"],
+        },
     ],
 }
 
@@ -148,8 +163,10 @@ def test_account_lookups_by_uid_and_access_key() -> None:
 def test_quota_answers_the_raised_value_or_the_default() -> None:
     inventory = demo_inventory()
     assert inventory.quota(PROVIDER, "privatelink_whitelist/svc_res_mgt_uat", 0) == 1
-    assert inventory.quota(PROVIDER, "pvl_quota_cross_region_ep_max_bandwidth_payg_oversea",
-                           100) == 500
+    assert (
+        inventory.quota(PROVIDER, "pvl_quota_cross_region_ep_max_bandwidth_payg_oversea", 100)
+        == 500
+    )
     assert inventory.quota(CONSUMER, "privatelink_whitelist/svc_res_mgt_uat", 0) == 0
     assert inventory.quota("999", "anything", 7) == 7
 
@@ -162,7 +179,10 @@ def test_region_vpc_and_vswitch_lookups() -> None:
     assert inventory.vpc("vpc-nope") is None
     vpc, vswitch = inventory.vswitch("vsw-consumer-sh-f")  # type: ignore[misc]
     assert (vpc.id, vswitch.zone, str(vswitch.cidr)) == (
-        "vpc-consumer0002", "cn-shanghai-f", "127.17.2.0/24")
+        "vpc-consumer0002",
+        "cn-shanghai-f",
+        "127.17.2.0/24",
+    )
     assert inventory.vswitch("vsw-nope") is None
 
 
@@ -181,8 +201,14 @@ def test_load_balancer_lookup_carries_the_facts_the_rules_need() -> None:
 def test_omitted_optional_fields_take_their_documented_defaults() -> None:
     lb = demo_inventory().load_balancer("gwlb-provider0001")
     assert lb is not None
-    assert (lb.address_type, lb.dual_stack, lb.billing, lb.upgraded, lb.bandwidth_mbps,
-            lb.listeners) == ("intranet", False, "pay-as-you-go", False, 5000, [])
+    assert (
+        lb.address_type,
+        lb.dual_stack,
+        lb.billing,
+        lb.upgraded,
+        lb.bandwidth_mbps,
+        lb.listeners,
+    ) == ("intranet", False, "pay-as-you-go", False, 5000, [])
 
 
 # Loading files
@@ -203,8 +229,7 @@ def test_the_example_in_the_spec_loads_once_its_vpc_owner_is_listed(tmp_path: Pa
     assert inventory.load_balancer("nlb-provider0001").upgraded  # type: ignore[union-attr]
 
 
-def test_the_example_in_the_spec_verbatim_is_refused_for_its_unlisted_owner(
-        tmp_path: Path) -> None:
+def test_the_example_in_the_spec_verbatim_is_refused_for_its_unlisted_owner(tmp_path: Path) -> None:
     assert refusal(tmp_path, SPEC_EXAMPLE) == "vpcs[0].owner: unknown account '1210000000000002'"
 
 
@@ -248,6 +273,7 @@ def _set(path: tuple[str | int, ...], value: Any) -> Edit:
         for part in path[:-1]:
             target = target[part]
         target[path[-1]] = value
+
     return edit
 
 
@@ -257,82 +283,177 @@ def _append(path: tuple[str | int, ...], value: Any) -> Edit:
         for part in path:
             target = target[part]
         target.append(value)
+
     return edit
 
 
 REFUSALS: list[tuple[str, Edit, str]] = [
-    ("duplicate load balancer id", _set(("load_balancers", 1, "id"), "nlb-1"),
-     "load_balancers[1].id: duplicate load balancer id 'nlb-1' (already at load_balancers[0].id)"),
-    ("duplicate vpc id",
-     _append(("vpcs",), {"id": "vpc-1", "owner": "2", "region": "cn-shanghai",
-                         "cidr": "10.1.0.0/16", "vswitches": []}),
-     "vpcs[1].id: duplicate VPC id 'vpc-1'"),
-    ("duplicate vswitch id", _set(("vpcs", 0, "vswitches", 1, "id"), "vsw-h"),
-     "vpcs[0].vswitches[1].id: duplicate vSwitch id 'vsw-h'"),
-    ("duplicate account uid", _set(("accounts", 1, "uid"), "1"),
-     "accounts[1].uid: duplicate account uid '1'"),
-    ("duplicate access key id", _set(("accounts", 1, "access_keys", 0, "id"), "AK1"),
-     "accounts[1].access_keys[0].id: duplicate access key id 'AK1'"),
-    ("duplicate security group", _append(("vpcs", 0, "security_groups"), "sg-1"),
-     "vpcs[0].security_groups[1]: duplicate security group id 'sg-1'"),
-    ("duplicate zone across regions", _append(("regions", 1, "zones"), "cn-hangzhou-h"),
-     "regions[1].zones[1]: duplicate zone id 'cn-hangzhou-h'"),
-    ("unknown vpc owner", _set(("vpcs", 0, "owner"), "3"),
-     "vpcs[0].owner: unknown account '3'"),
-    ("unknown load balancer owner", _set(("load_balancers", 1, "owner"), "3"),
-     "load_balancers[1].owner: unknown account '3'"),
-    ("unknown vpc region", _set(("vpcs", 0, "region"), "us-west-1"),
-     "vpcs[0].region: unknown region 'us-west-1'"),
-    ("load balancer zone not in region", _set(("load_balancers", 0, "zones", 1), "cn-shanghai-e"),
-     "load_balancers[0].zones[1]: zone 'cn-shanghai-e' is not a zone of region 'cn-hangzhou'"),
-    ("vswitch zone not in region", _set(("vpcs", 0, "vswitches", 0, "zone"), "cn-hangzhou-x"),
-     "vpcs[0].vswitches[0].zone: zone 'cn-hangzhou-x' is not a zone of region 'cn-hangzhou'"),
-    ("vswitch outside vpc cidr", _set(("vpcs", 0, "vswitches", 1, "cidr"), "10.9.0.0/24"),
-     "vpcs[0].vswitches[1].cidr: 10.9.0.0/24 is not inside the VPC's CIDR 10.0.0.0/16"),
-    ("overlapping vswitches", _set(("vpcs", 0, "vswitches", 1, "cidr"), "10.0.1.128/25"),
-     "vpcs[0].vswitches[1].cidr: 10.0.1.128/25 overlaps 10.0.1.0/24 of vpcs[0].vswitches[0]"),
-    ("clb with two zones", _set(("load_balancers", 1, "zones"), ["cn-hangzhou-h", "cn-hangzhou-i"]),
-     "load_balancers[1].zones: a CLB has exactly one zone"),
-    ("clb dual stack", _set(("load_balancers", 1, "dual_stack"), True),
-     "load_balancers[1].dual_stack: a CLB is never dual-stack"),
-    ("repeated zone in a load balancer",
-     _set(("load_balancers", 0, "zones"), ["cn-hangzhou-h", "cn-hangzhou-h"]),
-     "load_balancers[0].zones[1]: duplicate zone 'cn-hangzhou-h'"),
-    ("unknown key", _set(("load_balancers", 0, "colour"), "red"),
-     "load_balancers[0].colour: unknown key 'colour'; expected one of: id, type, owner"),
-    ("unknown top-level key", _set(("dns",), []),
-     "dns: unknown key 'dns'; expected one of: accounts, regions, vpcs, load_balancers"),
-    ("bad cidr", _set(("vpcs", 0, "cidr"), "10.0.0.0/33"),
-     "vpcs[0].cidr: Input is not a valid IPv4 network (got '10.0.0.0/33')"),
-    ("cidr with host bits", _set(("vpcs", 0, "vswitches", 0, "cidr"), "10.0.1.1/24"),
-     "vpcs[0].vswitches[0].cidr: Input is not a valid IPv4 network (got '10.0.1.1/24')"),
-    ("unknown load balancer type", _set(("load_balancers", 0, "type"), "elb"),
-     "load_balancers[0].type: Input should be 'nlb', 'alb', 'clb' or 'gwlb' (got 'elb')"),
-    ("uid not digits", _set(("accounts", 0, "uid"), "provider"),
-     "accounts[0].uid: String should match pattern"),
-    ("uid written as a number", _set(("accounts", 0, "uid"), 1),
-     "accounts[0].uid: Input should be a valid string (got 1)"),
-    ("no zones", _set(("load_balancers", 0, "zones"), []),
-     "load_balancers[0].zones: List should have at least 1 item"),
-    ("zero bandwidth", _set(("load_balancers", 0, "bandwidth_mbps"), 0),
-     "load_balancers[0].bandwidth_mbps: Input should be greater than 0 (got 0)"),
-    ("listener port out of range",
-     _set(("load_balancers", 0, "listeners"), [{"port": 70000, "backend": "127.0.0.1:1"}]),
-     "load_balancers[0].listeners[0].port: Input should be less than or equal to 65535"),
-    ("listener backend without port",
-     _set(("load_balancers", 0, "listeners"), [{"port": 80, "backend": "127.0.0.1"}]),
-     "load_balancers[0].listeners[0].backend: backend '127.0.0.1' is not 'host:port'"),
-    ("repeated listener port",
-     _set(("load_balancers", 0, "listeners"),
-          [{"port": 80, "backend": "127.0.0.1:1"}, {"port": 80, "backend": "127.0.0.1:2"}]),
-     "load_balancers[0].listeners[1].port: duplicate listener port '80'"),
-    ("missing required field", lambda data: data["vpcs"][0].pop("cidr"),
-     "vpcs[0].cidr: Field required"),
+    (
+        "duplicate load balancer id",
+        _set(("load_balancers", 1, "id"), "nlb-1"),
+        "load_balancers[1].id: duplicate load balancer id 'nlb-1' (already at load_balancers[0].id)",
+    ),
+    (
+        "duplicate vpc id",
+        _append(
+            ("vpcs",),
+            {
+                "id": "vpc-1",
+                "owner": "2",
+                "region": "cn-shanghai",
+                "cidr": "10.1.0.0/16",
+                "vswitches": [],
+            },
+        ),
+        "vpcs[1].id: duplicate VPC id 'vpc-1'",
+    ),
+    (
+        "duplicate vswitch id",
+        _set(("vpcs", 0, "vswitches", 1, "id"), "vsw-h"),
+        "vpcs[0].vswitches[1].id: duplicate vSwitch id 'vsw-h'",
+    ),
+    (
+        "duplicate account uid",
+        _set(("accounts", 1, "uid"), "1"),
+        "accounts[1].uid: duplicate account uid '1'",
+    ),
+    (
+        "duplicate access key id",
+        _set(("accounts", 1, "access_keys", 0, "id"), "AK1"),
+        "accounts[1].access_keys[0].id: duplicate access key id 'AK1'",
+    ),
+    (
+        "duplicate security group",
+        _append(("vpcs", 0, "security_groups"), "sg-1"),
+        "vpcs[0].security_groups[1]: duplicate security group id 'sg-1'",
+    ),
+    (
+        "duplicate zone across regions",
+        _append(("regions", 1, "zones"), "cn-hangzhou-h"),
+        "regions[1].zones[1]: duplicate zone id 'cn-hangzhou-h'",
+    ),
+    ("unknown vpc owner", _set(("vpcs", 0, "owner"), "3"), "vpcs[0].owner: unknown account '3'"),
+    (
+        "unknown load balancer owner",
+        _set(("load_balancers", 1, "owner"), "3"),
+        "load_balancers[1].owner: unknown account '3'",
+    ),
+    (
+        "unknown vpc region",
+        _set(("vpcs", 0, "region"), "us-west-1"),
+        "vpcs[0].region: unknown region 'us-west-1'",
+    ),
+    (
+        "load balancer zone not in region",
+        _set(("load_balancers", 0, "zones", 1), "cn-shanghai-e"),
+        "load_balancers[0].zones[1]: zone 'cn-shanghai-e' is not a zone of region 'cn-hangzhou'",
+    ),
+    (
+        "vswitch zone not in region",
+        _set(("vpcs", 0, "vswitches", 0, "zone"), "cn-hangzhou-x"),
+        "vpcs[0].vswitches[0].zone: zone 'cn-hangzhou-x' is not a zone of region 'cn-hangzhou'",
+    ),
+    (
+        "vswitch outside vpc cidr",
+        _set(("vpcs", 0, "vswitches", 1, "cidr"), "10.9.0.0/24"),
+        "vpcs[0].vswitches[1].cidr: 10.9.0.0/24 is not inside the VPC's CIDR 10.0.0.0/16",
+    ),
+    (
+        "overlapping vswitches",
+        _set(("vpcs", 0, "vswitches", 1, "cidr"), "10.0.1.128/25"),
+        "vpcs[0].vswitches[1].cidr: 10.0.1.128/25 overlaps 10.0.1.0/24 of vpcs[0].vswitches[0]",
+    ),
+    (
+        "clb with two zones",
+        _set(("load_balancers", 1, "zones"), ["cn-hangzhou-h", "cn-hangzhou-i"]),
+        "load_balancers[1].zones: a CLB has exactly one zone",
+    ),
+    (
+        "clb dual stack",
+        _set(("load_balancers", 1, "dual_stack"), True),
+        "load_balancers[1].dual_stack: a CLB is never dual-stack",
+    ),
+    (
+        "repeated zone in a load balancer",
+        _set(("load_balancers", 0, "zones"), ["cn-hangzhou-h", "cn-hangzhou-h"]),
+        "load_balancers[0].zones[1]: duplicate zone 'cn-hangzhou-h'",
+    ),
+    (
+        "unknown key",
+        _set(("load_balancers", 0, "colour"), "red"),
+        "load_balancers[0].colour: unknown key 'colour'; expected one of: id, type, owner",
+    ),
+    (
+        "unknown top-level key",
+        _set(("dns",), []),
+        "dns: unknown key 'dns'; expected one of: accounts, regions, vpcs, load_balancers",
+    ),
+    (
+        "bad cidr",
+        _set(("vpcs", 0, "cidr"), "10.0.0.0/33"),
+        "vpcs[0].cidr: Input is not a valid IPv4 network (got '10.0.0.0/33')",
+    ),
+    (
+        "cidr with host bits",
+        _set(("vpcs", 0, "vswitches", 0, "cidr"), "10.0.1.1/24"),
+        "vpcs[0].vswitches[0].cidr: Input is not a valid IPv4 network (got '10.0.1.1/24')",
+    ),
+    (
+        "unknown load balancer type",
+        _set(("load_balancers", 0, "type"), "elb"),
+        "load_balancers[0].type: Input should be 'nlb', 'alb', 'clb' or 'gwlb' (got 'elb')",
+    ),
+    (
+        "uid not digits",
+        _set(("accounts", 0, "uid"), "provider"),
+        "accounts[0].uid: String should match pattern",
+    ),
+    (
+        "uid written as a number",
+        _set(("accounts", 0, "uid"), 1),
+        "accounts[0].uid: Input should be a valid string (got 1)",
+    ),
+    (
+        "no zones",
+        _set(("load_balancers", 0, "zones"), []),
+        "load_balancers[0].zones: List should have at least 1 item",
+    ),
+    (
+        "zero bandwidth",
+        _set(("load_balancers", 0, "bandwidth_mbps"), 0),
+        "load_balancers[0].bandwidth_mbps: Input should be greater than 0 (got 0)",
+    ),
+    (
+        "listener port out of range",
+        _set(("load_balancers", 0, "listeners"), [{"port": 70000, "backend": "127.0.0.1:1"}]),
+        "load_balancers[0].listeners[0].port: Input should be less than or equal to 65535",
+    ),
+    (
+        "listener backend without port",
+        _set(("load_balancers", 0, "listeners"), [{"port": 80, "backend": "127.0.0.1"}]),
+        "load_balancers[0].listeners[0].backend: backend '127.0.0.1' is not 'host:port'",
+    ),
+    (
+        "repeated listener port",
+        _set(
+            ("load_balancers", 0, "listeners"),
+            [{"port": 80, "backend": "127.0.0.1:1"}, {"port": 80, "backend": "127.0.0.1:2"}],
+        ),
+        "load_balancers[0].listeners[1].port: duplicate listener port '80'",
+    ),
+    (
+        "missing required field",
+        lambda data: data["vpcs"][0].pop("cidr"),
+        "vpcs[0].cidr: Field required",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("edit", "expected"), [(edit, expected) for _, edit, expected in REFUSALS],
-                         ids=[name for name, _, _ in REFUSALS])
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [(edit, expected) for _, edit, expected in REFUSALS],
+    ids=[name for name, _, _ in REFUSALS],
+)
 def test_a_bad_field_is_refused_naming_its_path(tmp_path: Path, edit: Edit, expected: str) -> None:
     message = refusal(tmp_path, broken(edit))
     assert message.startswith(expected), message

@@ -11,9 +11,16 @@ from privatelink.domain.inventory_changes import InventoryLog, apply_change, fol
 from privatelink.infra.inventory_file import demo_inventory
 
 SEED = demo_inventory()
-VSWITCH = {"op": "add", "kind": "vswitch",
-           "item": {"vpc": "vpc-consumer0001", "id": "vsw-new", "zone": "cn-hangzhou-h",
-                    "cidr": "10.0.9.0/24"}}
+VSWITCH = {
+    "op": "add",
+    "kind": "vswitch",
+    "item": {
+        "vpc": "vpc-consumer0001",
+        "id": "vsw-new",
+        "zone": "cn-hangzhou-h",
+        "cidr": "10.0.9.0/24",
+    },
+}
 
 
 def test_issue12_add_nested_item_goes_under_its_parent() -> None:
@@ -55,6 +62,9 @@ def test_issue12_inventory_log_records_each_change_and_replace_restarts_it() -> 
     log.add(by, "region", {"id": "cn-x", "zones": ["cn-x-a"]})
     log.remove(by, "vpc", "vpc-outsider0001")
     assert [type(e).__name__ for e in log.collect_events()] == [
-        "Opened", "ItemAdded", "ItemRemoved"]
+        "Opened",
+        "ItemAdded",
+        "ItemRemoved",
+    ]
     log.replace(by, SEED.model_dump(mode="json"))
     assert fold(SEED, log.changes)[0] == SEED

@@ -16,8 +16,9 @@ def test_issue16_depth_counts_arrays_and_objects_but_not_brackets_in_strings() -
     assert json_documents.depth("[]") == 1
 
 
-@pytest.mark.parametrize("deep", ["[" * 1000 + "]" * 1000, '{"a":' * 1000 + "1" + "}" * 1000,
-                                  "[" * 100_000])
+@pytest.mark.parametrize(
+    "deep", ["[" * 1000 + "]" * 1000, '{"a":' * 1000 + "1" + "}" * 1000, "[" * 100_000]
+)
 def test_issue16_a_document_nested_past_the_bound_is_a_value_error(deep: str) -> None:
     with pytest.raises(json_documents.TooDeep):
         json_documents.loads(deep)

@@ -18,8 +18,11 @@ def apply(rows: dict[tuple[str, str], dict[str, Any]], ops: list[Op]) -> dict:
         elif isinstance(op, Delete):
             rows.pop((op.kind, op.key), None)
         elif isinstance(op, DeleteChildren):
-            rows = {k: v for k, v in rows.items()
-                    if not (k[0] == op.kind and v.get("_parent") == op.parent)}
+            rows = {
+                k: v
+                for k, v in rows.items()
+                if not (k[0] == op.kind and v.get("_parent") == op.parent)
+            }
     return rows
 
 
@@ -29,8 +32,9 @@ def random_ops(rng: random.Random, n: int) -> list[Op]:
         key, field = rng.choice("abcd"), rng.choice("xyz")
         choice = rng.random()
         if choice < 0.35:
-            ops.append(Put("zone", key, "o", "r", {field: rng.randint(0, 9)},
-                           parent=rng.choice("pq")))
+            ops.append(
+                Put("zone", key, "o", "r", {field: rng.randint(0, 9)}, parent=rng.choice("pq"))
+            )
         elif choice < 0.8:
             ops.append(Patch("zone", key, {field: rng.randint(0, 9)}))
         elif choice < 0.93:
@@ -49,6 +53,9 @@ def test_compaction_gives_the_same_rows_as_applying_every_operation() -> None:
 
 
 def test_a_put_and_its_patches_become_one_put() -> None:
-    ops: list[Op] = [Put("endpoint", "e", "o", "r", {"a": 1}), Patch("endpoint", "e", {"b": 2}),
-                     Patch("endpoint", "e", {"a": 3})]
+    ops: list[Op] = [
+        Put("endpoint", "e", "o", "r", {"a": 1}),
+        Patch("endpoint", "e", {"b": 2}),
+        Patch("endpoint", "e", {"a": 3}),
+    ]
     assert compact(ops) == [Put("endpoint", "e", "o", "r", {"a": 3, "b": 2})]

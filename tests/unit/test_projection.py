@@ -55,8 +55,12 @@ class Views:
     def apply(self, ops: list[Op]) -> None:
         for op in ops:
             if isinstance(op, Put):
-                self.rows[(op.kind, op.key)] = {"owner": op.owner, "region": op.region,
-                                                "parent": op.parent, "doc": dict(op.doc)}
+                self.rows[(op.kind, op.key)] = {
+                    "owner": op.owner,
+                    "region": op.region,
+                    "parent": op.parent,
+                    "doc": dict(op.doc),
+                }
             elif isinstance(op, Patch):
                 row = self.rows.get((op.kind, op.key))
                 if row is not None:
@@ -64,8 +68,11 @@ class Views:
             elif isinstance(op, Delete):
                 self.rows.pop((op.kind, op.key), None)
             elif isinstance(op, DeleteChildren):
-                self.rows = {k: r for k, r in self.rows.items()
-                             if not (k[0] == op.kind and r["parent"] == op.parent)}
+                self.rows = {
+                    k: r
+                    for k, r in self.rows.items()
+                    if not (k[0] == op.kind and r["parent"] == op.parent)
+                }
             else:  # pragma: no cover - a new op kind must be taught to this store
                 raise TypeError(op)
 
@@ -74,8 +81,11 @@ class Views:
         return None if row is None else row["doc"]
 
     def children(self, kind: str, parent: str) -> dict[str, dict[str, Any]]:
-        return {k: r["doc"] for (knd, k), r in self.rows.items()
-                if knd == kind and r["parent"] == parent}
+        return {
+            k: r["doc"]
+            for (knd, k), r in self.rows.items()
+            if knd == kind and r["parent"] == parent
+        }
 
     def kinds_under(self, key: str) -> set[str]:
         return {kind for (kind, k), r in self.rows.items() if k == key or r["parent"] == key}
@@ -160,8 +170,9 @@ class Life:
         return self
 
     def connected(self, zones: tuple[str, ...] = (ZONE_H,)) -> Life:
-        return self.activate_service().create_endpoint(zones).activate_endpoint().allow() \
-            .establish()
+        return (
+            self.activate_service().create_endpoint(zones).activate_endpoint().allow().establish()
+        )
 
     # -- documents --------------------------------------------------------------------------
 
@@ -190,8 +201,11 @@ class Life:
 def test_svc_1_a_created_service_shows_creating() -> None:
     doc = Life().service_doc
     assert doc is not None
-    assert (doc["ServiceId"], doc["ServiceStatus"], doc["RegionId"]) == (SVC, "Creating",
-                                                                         "cn-hangzhou")
+    assert (doc["ServiceId"], doc["ServiceStatus"], doc["RegionId"]) == (
+        SVC,
+        "Creating",
+        "cn-hangzhou",
+    )
 
 
 def test_svc_1_an_activated_service_shows_active() -> None:
@@ -202,9 +216,13 @@ def test_svc_1_an_activated_service_shows_active() -> None:
 def test_svc_3_the_service_view_shows_the_creation_options() -> None:
     doc = Life(auto_accept=True, zone_affinity=True, payer="EndpointService").service_doc
     assert doc is not None
-    assert (doc["AutoAcceptEnabled"], doc["ZoneAffinityEnabled"], doc["Payer"],
-            doc["AddressIpVersion"], doc["ServiceResourceType"]) == (
-        True, True, "EndpointService", "IPv4", "nlb")
+    assert (
+        doc["AutoAcceptEnabled"],
+        doc["ZoneAffinityEnabled"],
+        doc["Payer"],
+        doc["AddressIpVersion"],
+        doc["ServiceResourceType"],
+    ) == (True, True, "EndpointService", "IPv4", "nlb")
 
 
 def test_svc_7_the_service_view_shows_name_and_domain() -> None:
@@ -234,7 +252,9 @@ def test_svc_1_the_service_row_belongs_to_the_provider_in_its_region() -> None:
 def test_res_1_the_resource_view_has_one_row_per_resource_and_zone() -> None:
     resources = Life().views.children(RESOURCE, SVC_KEY)
     assert sorted((d["ResourceId"], d["ZoneId"]) for d in resources.values()) == [
-        ("nlb-1", ZONE_H), ("nlb-1", ZONE_I)]
+        ("nlb-1", ZONE_H),
+        ("nlb-1", ZONE_I),
+    ]
 
 
 def test_res_1_an_attached_resource_appears_in_the_resource_view() -> None:
@@ -281,9 +301,14 @@ def test_acc_1_a_requested_connection_shows_every_zone_waiting() -> None:
 def test_acc_1_the_connection_view_names_the_endpoint_owner_vpc_and_service() -> None:
     doc = Life().activate_service().create_endpoint().connection_doc
     assert doc is not None
-    assert (doc["EndpointId"], doc["ServiceId"], doc["EndpointOwnerId"], doc["EndpointVpcId"],
-            doc["EndpointRegionId"], doc["ResourceOwner"]) == (
-        EP, SVC, int(CONSUMER_UID), "vpc-consumer0001", "cn-hangzhou", False)
+    assert (
+        doc["EndpointId"],
+        doc["ServiceId"],
+        doc["EndpointOwnerId"],
+        doc["EndpointVpcId"],
+        doc["EndpointRegionId"],
+        doc["ResourceOwner"],
+    ) == (EP, SVC, int(CONSUMER_UID), "vpc-consumer0001", "cn-hangzhou", False)
 
 
 def test_acc_1_the_connection_row_belongs_to_the_provider_under_the_service() -> None:
@@ -304,7 +329,9 @@ def test_acc_3_an_allowed_connection_shows_connecting_and_the_resource_of_each_z
     life = Life().activate_service().create_endpoint((ZONE_H, ZONE_I)).allow()
     assert life.endpoint_doc is not None and life.endpoint_doc["ConnectionStatus"] == "Connecting"
     assert {z: (life.zone(z) or {}).get("ResourceId") for z in (ZONE_H, ZONE_I)} == {
-        ZONE_H: "nlb-1", ZONE_I: "nlb-1"}
+        ZONE_H: "nlb-1",
+        ZONE_I: "nlb-1",
+    }
     assert life.zone_statuses() == {ZONE_H: "Connecting", ZONE_I: "Connecting"}
 
 
@@ -321,7 +348,8 @@ def test_acc_3_the_connection_modified_time_is_the_time_of_its_last_change() -> 
     established = life.log[-1]
     assert life.connection_doc is not None
     assert life.connection_doc["ModifiedTime"] == established.timestamp.strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
 
 
 def test_acc_5_a_denied_connection_shows_disconnecting_in_every_zone() -> None:
@@ -358,10 +386,19 @@ def test_ep_1_a_created_endpoint_shows_creating_then_active() -> None:
 def test_ep_1_the_endpoint_view_names_service_vpc_and_payer() -> None:
     doc = Life(payer="EndpointService").activate_service().create_endpoint().endpoint_doc
     assert doc is not None
-    assert (doc["ServiceId"], doc["ServiceName"], doc["VpcId"], doc["Payer"],
-            doc["ResourceOwner"]) == (
-        SVC, "com.aliyuncs.privatelink.cn-hangzhou.epsrv-test0001", "vpc-consumer0001",
-        "EndpointService", False)
+    assert (
+        doc["ServiceId"],
+        doc["ServiceName"],
+        doc["VpcId"],
+        doc["Payer"],
+        doc["ResourceOwner"],
+    ) == (
+        SVC,
+        "com.aliyuncs.privatelink.cn-hangzhou.epsrv-test0001",
+        "vpc-consumer0001",
+        "EndpointService",
+        False,
+    )
 
 
 def test_ep_6_the_endpoint_security_groups_are_in_the_view() -> None:
@@ -374,7 +411,8 @@ def test_ep_9_the_endpoint_view_shows_the_endpoint_domain() -> None:
     doc = Life().activate_service().create_endpoint().endpoint_doc
     assert doc is not None
     assert doc["EndpointDomain"] == (
-        "ep-test0001.epsrv-test0001.cn-hangzhou.privatelink.aliyuncs.com")
+        "ep-test0001.epsrv-test0001.cn-hangzhou.privatelink.aliyuncs.com"
+    )
 
 
 def test_ep_9_each_zone_view_shows_its_zone_domain_eni_and_ip() -> None:
@@ -383,7 +421,10 @@ def test_ep_9_each_zone_view_shows_its_zone_domain_eni_and_ip() -> None:
     expected = placement(ZONE_H)
     assert (zone["ZoneDomain"], zone["EniId"], zone["EniIp"], zone["VSwitchId"]) == (
         "ep-test0001-cn-hangzhou-h.epsrv-test0001.cn-hangzhou.privatelink.aliyuncs.com",
-        expected.eni_id, expected.ip, expected.vswitch_id)
+        expected.eni_id,
+        expected.ip,
+        expected.vswitch_id,
+    )
 
 
 def test_ep_8_a_zone_added_to_a_connected_endpoint_shows_connecting_with_a_resource() -> None:
@@ -482,11 +523,21 @@ def test_aud_3_views_rebuilt_from_the_whole_log_equal_the_live_views() -> None:
 
 
 def test_aud_3_address_book_and_client_token_events_change_no_view() -> None:
-    book = VSwitchAddresses(vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24",
-                            actor=consumer.account, request_id=consumer.request_id)
+    book = VSwitchAddresses(
+        vswitch_id="vsw-consumer-h",
+        cidr="127.16.1.0/24",
+        actor=consumer.account,
+        request_id=consumer.request_id,
+    )
     book.take(consumer, None, "eni-1")
-    record = ClientTokenRecord(account=CONSUMER_UID, action="CreateVpcEndpoint", token="t",
-                               fingerprint="f", result={}, actor=consumer.account,
-                               request_id=consumer.request_id)
+    record = ClientTokenRecord(
+        account=CONSUMER_UID,
+        action="CreateVpcEndpoint",
+        token="t",
+        fingerprint="f",
+        result={},
+        actor=consumer.account,
+        request_id=consumer.request_id,
+    )
     events = [*book.collect_events(), *record.collect_events()]
     assert [ViewsProjection().ops(e) for e in events] == [[], [], []]

@@ -86,7 +86,10 @@ def test_bw_1_the_bandwidth_change_names_the_connection_not_a_zone() -> None:
     service.change_bandwidth(provider, EP, 4000, None)
     (changed,) = service.collect_events()
     assert (type(changed).__name__, changed.endpoint_id, changed.bandwidth) == (
-        "BandwidthChanged", EP, 4000)
+        "BandwidthChanged",
+        EP,
+        4000,
+    )
     assert not hasattr(changed, "zone_id")
 
 
@@ -104,8 +107,9 @@ def test_bw_1_a_zone_added_later_is_under_the_same_limit() -> None:
 
 
 @pytest.mark.parametrize(("resource_type", "low", "high"), LIMITS)
-def test_bw_2_the_bounds_are_accepted_when_changing(resource_type: str, low: int,
-                                                    high: int) -> None:
+def test_bw_2_the_bounds_are_accepted_when_changing(
+    resource_type: str, low: int, high: int
+) -> None:
     service = connected(resource_type)
     service.change_bandwidth(provider, EP, low, None)
     service.change_bandwidth(provider, EP, high, None)
@@ -115,8 +119,9 @@ def test_bw_2_the_bounds_are_accepted_when_changing(resource_type: str, low: int
 
 @pytest.mark.parametrize(("resource_type", "low", "high"), LIMITS)
 @pytest.mark.parametrize("side", ["below", "above"])
-def test_bw_2_out_of_range_is_refused_when_changing(resource_type: str, low: int, high: int,
-                                                   side: str) -> None:
+def test_bw_2_out_of_range_is_refused_when_changing(
+    resource_type: str, low: int, high: int, side: str
+) -> None:
     service = connected(resource_type)
     before = bandwidth(service)
     with pytest.raises(InvalidValue) as refused:
@@ -128,8 +133,9 @@ def test_bw_2_out_of_range_is_refused_when_changing(resource_type: str, low: int
 
 @pytest.mark.parametrize(("resource_type", "low", "high"), LIMITS)
 @pytest.mark.parametrize("side", ["low", "high"])
-def test_bw_2_the_bounds_are_accepted_when_allowing(resource_type: str, low: int, high: int,
-                                                    side: str) -> None:
+def test_bw_2_the_bounds_are_accepted_when_allowing(
+    resource_type: str, low: int, high: int, side: str
+) -> None:
     service = pending(resource_type)
     chosen = low if side == "low" else high
     service.allow_connection(provider, EP, chosen)
@@ -139,8 +145,9 @@ def test_bw_2_the_bounds_are_accepted_when_allowing(resource_type: str, low: int
 
 @pytest.mark.parametrize(("resource_type", "low", "high"), LIMITS)
 @pytest.mark.parametrize("side", ["below", "above"])
-def test_bw_2_out_of_range_is_refused_when_allowing(resource_type: str, low: int, high: int,
-                                                    side: str) -> None:
+def test_bw_2_out_of_range_is_refused_when_allowing(
+    resource_type: str, low: int, high: int, side: str
+) -> None:
     service = pending(resource_type)
     with pytest.raises(InvalidValue) as refused:
         service.allow_connection(provider, EP, low - 1 if side == "below" else high + 1)
@@ -150,8 +157,9 @@ def test_bw_2_out_of_range_is_refused_when_allowing(resource_type: str, low: int
 
 
 @pytest.mark.parametrize(("resource_type", "mode"), [("slb", "Scalability")])
-def test_bw_2_a_traffic_control_mode_the_type_does_not_offer_is_refused(resource_type: str,
-                                                                        mode: str) -> None:
+def test_bw_2_a_traffic_control_mode_the_type_does_not_offer_is_refused(
+    resource_type: str, mode: str
+) -> None:
     service = connected(resource_type)
     with pytest.raises(InvalidValue) as refused:
         service.change_bandwidth(provider, EP, None, mode)
@@ -160,8 +168,9 @@ def test_bw_2_a_traffic_control_mode_the_type_does_not_offer_is_refused(resource
 
 
 @pytest.mark.parametrize(("resource_type", "mode"), [("slb", "Scalability")])
-def test_bw_2_a_mode_the_type_does_not_offer_is_refused_when_allowing(resource_type: str,
-                                                                      mode: str) -> None:
+def test_bw_2_a_mode_the_type_does_not_offer_is_refused_when_allowing(
+    resource_type: str, mode: str
+) -> None:
     service = pending(resource_type)
     with pytest.raises(InvalidValue) as refused:
         service.allow_connection(provider, EP, None, mode)
@@ -169,20 +178,30 @@ def test_bw_2_a_mode_the_type_does_not_offer_is_refused_when_allowing(resource_t
     assert service.collect_events() == []
 
 
-@pytest.mark.parametrize(("resource_type", "mode"), [
-    ("slb", "BandwidthLimit"), ("nlb", "Scalability"), ("nlb", "BandwidthLimit"),
-    ("alb", "Scalability"), ("alb", "BandwidthLimit")])
-def test_bw_2_a_traffic_control_mode_the_type_offers_is_accepted(resource_type: str,
-                                                                 mode: str) -> None:
+@pytest.mark.parametrize(
+    ("resource_type", "mode"),
+    [
+        ("slb", "BandwidthLimit"),
+        ("nlb", "Scalability"),
+        ("nlb", "BandwidthLimit"),
+        ("alb", "Scalability"),
+        ("alb", "BandwidthLimit"),
+    ],
+)
+def test_bw_2_a_traffic_control_mode_the_type_offers_is_accepted(
+    resource_type: str, mode: str
+) -> None:
     service = connected(resource_type)
     service.change_bandwidth(provider, EP, None, mode)
     assert service.connection(EP)["traffic_mode"] == mode
 
 
-@pytest.mark.parametrize(("resource_type", "mode"), [
-    ("slb", "BandwidthLimit"), ("nlb", "Scalability")])
-def test_bw_2_a_new_connection_takes_the_default_mode_of_its_type(resource_type: str,
-                                                                  mode: str) -> None:
+@pytest.mark.parametrize(
+    ("resource_type", "mode"), [("slb", "BandwidthLimit"), ("nlb", "Scalability")]
+)
+def test_bw_2_a_new_connection_takes_the_default_mode_of_its_type(
+    resource_type: str, mode: str
+) -> None:
     assert pending(resource_type).connection(EP)["traffic_mode"] == mode
 
 
@@ -342,7 +361,10 @@ def test_bw_5_with_manual_acceptance_the_limit_is_set_when_allowing() -> None:
     service.allow_connection(provider, EP, 4000)
     (allowed,) = service.collect_events()
     assert (type(allowed).__name__, allowed.bandwidth, allowed.bandwidth_set) == (
-        "ConnectionAllowed", 4000, True)
+        "ConnectionAllowed",
+        4000,
+        True,
+    )
     service.complete_connection(provisioner, EP)
     assert bandwidth(service) == 4000
 

@@ -193,8 +193,7 @@ def test_acc_5_denying_a_connected_connection_makes_every_zone_disconnecting() -
     connected_endpoint(service, (ZONE_H, ZONE_I))
     service.deny_connection(provider, EP)
     events = service.collect_events()
-    assert [(type(e).__name__, e.zones) for e in events] == [
-        ("ConnectionDenied", [ZONE_H, ZONE_I])]
+    assert [(type(e).__name__, e.zones) for e in events] == [("ConnectionDenied", [ZONE_H, ZONE_I])]
     assert service.connection(EP)["status"] == "Disconnecting"
     assert zone_statuses(service, EP) == {ZONE_H: "Disconnecting", ZONE_I: "Disconnecting"}
 
@@ -347,8 +346,9 @@ def test_res_2_a_pending_connection_does_not_hold_a_resource() -> None:
 # -- RES-4: allocation by least load --------------------------------------------------------------
 
 
-def connections_on(service: EndpointService, count: int, zone: str = ZONE_H,
-                   prefix: str = "ep-load") -> None:
+def connections_on(
+    service: EndpointService, count: int, zone: str = ZONE_H, prefix: str = "ep-load"
+) -> None:
     """``count`` connected endpoints in ``zone``; events collected."""
     for n in range(count):
         connected_endpoint(service, (zone,), endpoint_id=f"{prefix}{n:04d}")
@@ -362,12 +362,16 @@ def test_res_4_allocation_picks_the_resource_with_fewest_connections() -> None:
 
 
 def test_res_4_allocation_weighs_connections_by_bandwidth() -> None:
-    service = new_service(nlb("nlb-small", (ZONE_H,), bandwidth=1000),
-                          nlb("nlb-big", (ZONE_H,), bandwidth=10000), auto_accept=True)
+    service = new_service(
+        nlb("nlb-small", (ZONE_H,), bandwidth=1000),
+        nlb("nlb-big", (ZONE_H,), bandwidth=10000),
+        auto_accept=True,
+    )
     service.add_user(provider, CONSUMER_UID)
     connections_on(service, 5)
-    by_resource = [service.connection(f"ep-load{n:04d}")["zones"][ZONE_H]["resource_id"]
-                   for n in range(5)]
+    by_resource = [
+        service.connection(f"ep-load{n:04d}")["zones"][ZONE_H]["resource_id"] for n in range(5)
+    ]
     # 0/1000 = 0/10000 -> small (first); then 1/1000 > 0/10000 -> big, and big keeps winning
     # until 1/1000 <= n/10000, i.e. after ten connections on big.
     assert by_resource == ["nlb-small", "nlb-big", "nlb-big", "nlb-big", "nlb-big"]
@@ -379,8 +383,9 @@ def test_res_4_on_equal_load_the_resource_attached_first_wins() -> None:
 
 
 def test_res_4_on_equal_load_first_attached_wins_over_more_bandwidth() -> None:
-    service = new_service(nlb("nlb-z", (ZONE_H,), bandwidth=1000),
-                          nlb("nlb-a", (ZONE_H,), bandwidth=50000))
+    service = new_service(
+        nlb("nlb-z", (ZONE_H,), bandwidth=1000), nlb("nlb-a", (ZONE_H,), bandwidth=50000)
+    )
     assert service.allocate(ZONE_H) == "nlb-z"
 
 
@@ -423,7 +428,11 @@ def test_ep_8_a_zone_added_to_a_connected_endpoint_is_allocated_and_connecting()
     service.add_connection_zone(consumer, EP, ZONE_I)
     (added,) = service.collect_events()
     assert (type(added).__name__, added.zone_id, added.resource_id, added.status) == (
-        "ConnectionZoneAdded", ZONE_I, "nlb-1", "Connecting")
+        "ConnectionZoneAdded",
+        ZONE_I,
+        "nlb-1",
+        "Connecting",
+    )
 
 
 def test_ep_8_completing_an_added_zone_connects_only_that_zone() -> None:

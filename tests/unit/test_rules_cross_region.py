@@ -48,13 +48,23 @@ CHINA_CAP = CrossRegionCap(default=1000, maximum=1000)
 
 
 def gwlb() -> ResourceFacts:
-    return ResourceFacts(resource_id="gwlb-1", resource_type="gwlb", owner=PROVIDER_UID,
-                         region=REGION, zones=(ZONE_H, ZONE_I), dual_stack=False, intranet=True,
-                         pay_as_you_go=True, upgraded=False, bandwidth_mbps=5000)
+    return ResourceFacts(
+        resource_id="gwlb-1",
+        resource_type="gwlb",
+        owner=PROVIDER_UID,
+        region=REGION,
+        zones=(ZONE_H, ZONE_I),
+        dual_stack=False,
+        intranet=True,
+        pay_as_you_go=True,
+        upgraded=False,
+        bandwidth_mbps=5000,
+    )
 
 
-def cross_service(*resources: Any, regions: tuple[str, ...] = (SHANGHAI,),
-                  **options: Any) -> EndpointService:
+def cross_service(
+    *resources: Any, regions: tuple[str, ...] = (SHANGHAI,), **options: Any
+) -> EndpointService:
     """A service supporting ``regions`` besides its home (default: an NLB in zones h and i),
     listing the consumer; events collected."""
     service = new_service(*resources, supported_regions=regions, **options)
@@ -63,13 +73,26 @@ def cross_service(*resources: Any, regions: tuple[str, ...] = (SHANGHAI,),
     return service
 
 
-def remote_endpoint(service: EndpointService, region: str = SHANGHAI,
-                    zones: Iterable[str] = (SH_E,), endpoint_id: str = EP,
-                    cap: CrossRegionCap | None = CHINA_CAP, **options: Any) -> Endpoint:
+def remote_endpoint(
+    service: EndpointService,
+    region: str = SHANGHAI,
+    zones: Iterable[str] = (SH_E,),
+    endpoint_id: str = EP,
+    cap: CrossRegionCap | None = CHINA_CAP,
+    **options: Any,
+) -> Endpoint:
     """An inter-region endpoint of the consumer (creation events collected)."""
-    endpoint = Endpoint.create(consumer, endpoint_id, region, "vpc-consumer0002", service.facts(),
-                               [placement(z) for z in zones], ["sg-consumer0003"],
-                               EndpointOptions(**options), cap)
+    endpoint = Endpoint.create(
+        consumer,
+        endpoint_id,
+        region,
+        "vpc-consumer0002",
+        service.facts(),
+        [placement(z) for z in zones],
+        ["sg-consumer0003"],
+        EndpointOptions(**options),
+        cap,
+    )
     endpoint.collect_events()
     return endpoint
 
@@ -83,12 +106,19 @@ def connect_remote(service: EndpointService, endpoint: Endpoint) -> None:
 
 def inventory(**quotas: int) -> Inventory:
     """Two accounts and three regions; the consumer holds ``quotas``."""
-    return Inventory.model_validate({
-        "accounts": [{"uid": PROVIDER_UID, "name": "provider"},
-                     {"uid": CONSUMER_UID, "name": "consumer", "quotas": quotas}],
-        "regions": [{"id": REGION, "zones": [ZONE_H, ZONE_I, ZONE_J]},
-                    {"id": SHANGHAI, "zones": [SH_E, SH_F]},
-                    {"id": SINGAPORE, "zones": ["ap-southeast-1a"]}]})
+    return Inventory.model_validate(
+        {
+            "accounts": [
+                {"uid": PROVIDER_UID, "name": "provider"},
+                {"uid": CONSUMER_UID, "name": "consumer", "quotas": quotas},
+            ],
+            "regions": [
+                {"id": REGION, "zones": [ZONE_H, ZONE_I, ZONE_J]},
+                {"id": SHANGHAI, "zones": [SH_E, SH_F]},
+                {"id": SINGAPORE, "zones": ["ap-southeast-1a"]},
+            ],
+        }
+    )
 
 
 # -- XR-1: supported regions ------------------------------------------------------------------
@@ -101,9 +131,17 @@ def test_xr_1_a_service_lists_its_home_region_first_then_the_supported_ones() ->
 
 def test_xr_1_a_consumer_creates_an_endpoint_in_a_supported_region() -> None:
     service = cross_service()
-    endpoint = Endpoint.create(consumer, EP, SHANGHAI, "vpc-consumer0002", service.facts(),
-                               [placement(SH_E)], ["sg-consumer0003"], EndpointOptions(),
-                               CHINA_CAP)
+    endpoint = Endpoint.create(
+        consumer,
+        EP,
+        SHANGHAI,
+        "vpc-consumer0002",
+        service.facts(),
+        [placement(SH_E)],
+        ["sg-consumer0003"],
+        EndpointOptions(),
+        CHINA_CAP,
+    )
     assert event_names(endpoint) == ["Created"]
     assert (endpoint.region, endpoint.service_region) == (SHANGHAI, REGION)
 
@@ -113,7 +151,10 @@ def test_xr_1_the_connection_of_an_inter_region_endpoint_is_marked_cross_region(
     connect_remote(service, remote_endpoint(service))
     conn = service.connection(EP)
     assert (conn["cross_region"], conn["endpoint_region"], conn["status"]) == (
-        True, SHANGHAI, "Connected")
+        True,
+        SHANGHAI,
+        "Connected",
+    )
 
 
 def test_xr_1_an_endpoint_in_a_region_the_service_does_not_support_is_refused() -> None:
@@ -135,16 +176,19 @@ def test_xr_1_adding_a_region_after_creation_records_it() -> None:
     service = new_service()
     service.change_supported_regions(provider, [SHANGHAI], [])
     (changed,) = service.collect_events()
-    assert (type(changed).__name__, changed.regions) == ("SupportedRegionsChanged",
-                                                         [REGION, SHANGHAI])
+    assert (type(changed).__name__, changed.regions) == (
+        "SupportedRegionsChanged",
+        [REGION, SHANGHAI],
+    )
 
 
 # -- XR-2: which resources allow cross-region ------------------------------------------------
 
 
 # A GWLB cannot back any service (SVC-2), so it is refused here too, whatever XR-2 says.
-@pytest.mark.parametrize("facts", [clb(), gwlb(), alb(upgraded=False)],
-                         ids=["clb", "gwlb", "alb-not-upgraded"])
+@pytest.mark.parametrize(
+    "facts", [clb(), gwlb(), alb(upgraded=False)], ids=["clb", "gwlb", "alb-not-upgraded"]
+)
 def test_xr_2_a_resource_that_does_not_allow_cross_region_is_refused(facts: Any) -> None:
     with pytest.raises(ResourceNotSupported) as refused:
         new_service(facts, supported_regions=(SHANGHAI,))
@@ -284,9 +328,9 @@ def test_xr_5_inter_region_endpoint_zones_need_not_be_service_zones() -> None:
 
 
 def test_xr_5_an_inter_region_endpoint_may_have_fewer_zones_than_the_service() -> None:
-    service = cross_service(nlb("nlb-1", (ZONE_H,)), nlb("nlb-2", (ZONE_I,)), nlb("nlb-3",
-                                                                                (ZONE_J,)),
-                            auto_accept=True)
+    service = cross_service(
+        nlb("nlb-1", (ZONE_H,)), nlb("nlb-2", (ZONE_I,)), nlb("nlb-3", (ZONE_J,)), auto_accept=True
+    )
     connect_remote(service, remote_endpoint(service, zones=(SH_E,)))
     assert service.connection(EP)["status"] == "Connected"
 
@@ -322,19 +366,22 @@ def test_xr_6_outside_the_mainland_the_default_cap_is_100() -> None:
 
 def test_xr_6_the_china_quota_raises_the_mainland_cap_not_the_default() -> None:
     cap = InventoryFacts(inventory(**{CHINA_QUOTA: 2000})).cross_region_cap(
-        CONSUMER_UID, SHANGHAI, REGION)
+        CONSUMER_UID, SHANGHAI, REGION
+    )
     assert cap == CrossRegionCap(default=1000, maximum=2000)
 
 
 def test_xr_6_the_oversea_quota_raises_the_oversea_cap() -> None:
     cap = InventoryFacts(inventory(**{OVERSEA_QUOTA: 500})).cross_region_cap(
-        CONSUMER_UID, SINGAPORE, REGION)
+        CONSUMER_UID, SINGAPORE, REGION
+    )
     assert cap == CrossRegionCap(default=100, maximum=500)
 
 
 def test_xr_6_the_china_quota_does_not_raise_the_oversea_cap() -> None:
     cap = InventoryFacts(inventory(**{CHINA_QUOTA: 2000})).cross_region_cap(
-        CONSUMER_UID, SINGAPORE, REGION)
+        CONSUMER_UID, SINGAPORE, REGION
+    )
     assert cap.maximum == 100
 
 
@@ -369,8 +416,9 @@ def test_xr_6_an_inter_region_endpoint_above_the_cap_is_refused() -> None:
 def test_xr_6_changing_the_bandwidth_within_the_cap_is_recorded() -> None:
     service = cross_service()
     endpoint = remote_endpoint(service)
-    endpoint.update_attributes(consumer, {"cross_region_bandwidth": 500},
-                               service.facts(), CHINA_CAP)
+    endpoint.update_attributes(
+        consumer, {"cross_region_bandwidth": 500}, service.facts(), CHINA_CAP
+    )
     assert event_names(endpoint) == ["AttributesUpdated"]
     assert endpoint.cross_region_bandwidth == 500
 
@@ -379,8 +427,9 @@ def test_xr_6_changing_the_bandwidth_above_the_cap_is_refused() -> None:
     service = cross_service()
     endpoint = remote_endpoint(service)
     with pytest.raises(InvalidValue) as refused:
-        endpoint.update_attributes(consumer, {"cross_region_bandwidth": 1001},
-                                   service.facts(), CHINA_CAP)
+        endpoint.update_attributes(
+            consumer, {"cross_region_bandwidth": 1001}, service.facts(), CHINA_CAP
+        )
     assert refused.value.code == "InvalidParameter.CrossRegionBandwidth"
     assert endpoint.collect_events() == []
     assert endpoint.cross_region_bandwidth == 1000
@@ -395,8 +444,9 @@ def test_xr_6_a_same_region_endpoint_cannot_be_given_inter_region_bandwidth() ->
     service = cross_service()
     endpoint = new_endpoint(service)
     with pytest.raises(InvalidValue) as refused:
-        endpoint.update_attributes(consumer, {"cross_region_bandwidth": 500},
-                                   service.facts(), CHINA_CAP)
+        endpoint.update_attributes(
+            consumer, {"cross_region_bandwidth": 500}, service.facts(), CHINA_CAP
+        )
     assert refused.value.code == "InvalidParameter.CrossRegionBandwidth"
     assert endpoint.collect_events() == []
 
@@ -405,8 +455,9 @@ def test_xr_6_a_same_region_endpoint_cannot_be_given_inter_region_bandwidth() ->
 
 
 def test_xr_7_manual_allocation_of_a_cross_region_zone_is_refused() -> None:
-    service = cross_service(nlb("nlb-1", (ZONE_H, ZONE_I)), nlb("nlb-2", (ZONE_H, ZONE_I)),
-                            auto_accept=True)
+    service = cross_service(
+        nlb("nlb-1", (ZONE_H, ZONE_I)), nlb("nlb-2", (ZONE_H, ZONE_I)), auto_accept=True
+    )
     connect_remote(service, remote_endpoint(service))
     service.disable_zone_connection(provider, EP, SH_E)
     service.complete_zone_disconnection(provisioner, EP, SH_E)

@@ -50,11 +50,19 @@ def listed_service(*resources: object, **options: object) -> EndpointService:
     return service
 
 
-def create(service: EndpointService, zones: tuple[str, ...] = (ZONE_H,),
-           **options: object) -> Endpoint:
-    return Endpoint.create(consumer, EP, REGION, "vpc-consumer0001", service.facts(),
-                           [placement(z) for z in zones], ["sg-consumer0001"],
-                           EndpointOptions(**options))  # type: ignore[arg-type]
+def create(
+    service: EndpointService, zones: tuple[str, ...] = (ZONE_H,), **options: object
+) -> Endpoint:
+    return Endpoint.create(
+        consumer,
+        EP,
+        REGION,
+        "vpc-consumer0001",
+        service.facts(),
+        [placement(z) for z in zones],
+        ["sg-consumer0001"],
+        EndpointOptions(**options),
+    )  # type: ignore[arg-type]
 
 
 # -- EP-1: the service must be visible ------------------------------------------------------------
@@ -65,7 +73,10 @@ def test_ep_1_a_listed_consumer_creates_an_endpoint_recording_created() -> None:
     events = endpoint.collect_events()
     assert [type(e).__name__ for e in events] == ["Created"]
     assert (events[0].service_id, events[0].vpc_id, events[0].actor) == (
-        "epsrv-test0001", "vpc-consumer0001", CONSUMER_UID)
+        "epsrv-test0001",
+        "vpc-consumer0001",
+        CONSUMER_UID,
+    )
 
 
 def test_ep_1_an_endpoint_to_a_service_that_does_not_list_the_consumer_is_refused() -> None:
@@ -129,8 +140,12 @@ def test_ep_3_each_zone_keeps_its_vswitch_eni_and_ip() -> None:
 
 
 def book(cidr: str = "127.16.1.0/24") -> VSwitchAddresses:
-    addresses = VSwitchAddresses(vswitch_id="vsw-consumer-h", cidr=cidr,
-                                 actor=consumer.account, request_id=consumer.request_id)
+    addresses = VSwitchAddresses(
+        vswitch_id="vsw-consumer-h",
+        cidr=cidr,
+        actor=consumer.account,
+        request_id=consumer.request_id,
+    )
     addresses.collect_events()
     return addresses
 
@@ -139,8 +154,11 @@ def test_ep_4_a_given_free_address_inside_the_block_is_taken() -> None:
     addresses = book()
     assert addresses.take(consumer, "127.16.1.10", "eni-1") == "127.16.1.10"
     (taken,) = addresses.collect_events()
-    assert (type(taken).__name__, taken.ip, taken.eni_id) == ("AddressTaken", "127.16.1.10",
-                                                              "eni-1")
+    assert (type(taken).__name__, taken.ip, taken.eni_id) == (
+        "AddressTaken",
+        "127.16.1.10",
+        "eni-1",
+    )
 
 
 def test_ep_4_an_address_outside_the_block_is_refused() -> None:
@@ -282,8 +300,16 @@ def test_ep_5_switching_an_endpoint_of_an_ipv4_service_to_dual_stack_is_refused(
 
 
 def test_ep_6_security_groups_given_twice_are_kept_once() -> None:
-    endpoint = Endpoint.create(consumer, EP, REGION, "vpc-consumer0001", listed_service().facts(),
-                               [placement(ZONE_H)], ["sg-1", "sg-2", "sg-1"], EndpointOptions())
+    endpoint = Endpoint.create(
+        consumer,
+        EP,
+        REGION,
+        "vpc-consumer0001",
+        listed_service().facts(),
+        [placement(ZONE_H)],
+        ["sg-1", "sg-2", "sg-1"],
+        EndpointOptions(),
+    )
     assert endpoint.security_groups == ["sg-1", "sg-2"]
 
 
@@ -291,8 +317,10 @@ def test_ep_6_attaching_a_security_group_records_it() -> None:
     endpoint = new_endpoint(listed_service())
     endpoint.attach_security_group(consumer, "sg-consumer0002")
     (attached,) = endpoint.collect_events()
-    assert (type(attached).__name__, attached.group_id) == ("SecurityGroupAttached",
-                                                            "sg-consumer0002")
+    assert (type(attached).__name__, attached.group_id) == (
+        "SecurityGroupAttached",
+        "sg-consumer0002",
+    )
     assert endpoint.security_groups == ["sg-consumer0001", "sg-consumer0002"]
 
 
@@ -431,7 +459,8 @@ def test_ep_9_endpoint_domain_is_endpoint_service_region_privatelink_aliyuncs_co
 def test_ep_9_zone_domain_is_endpoint_dash_zone_service_region_suffix() -> None:
     endpoint = new_endpoint(listed_service())
     assert endpoint.zone_domain(ZONE_H) == (
-        "ep-test0001-cn-hangzhou-h.epsrv-test0001.cn-hangzhou.privatelink.aliyuncs.com")
+        "ep-test0001-cn-hangzhou-h.epsrv-test0001.cn-hangzhou.privatelink.aliyuncs.com"
+    )
     assert endpoint.zone_domain(ZONE_H) == zone_domain(EP, ZONE_H, "epsrv-test0001", REGION)
 
 
@@ -518,8 +547,7 @@ def test_aud_1_every_endpoint_event_carries_actor_request_id_and_timestamp() -> 
     service = listed_service(zone_affinity=True)
     endpoint = new_endpoint(service, (ZONE_H,), drain=False)
     endpoint.activate(consumer)
-    endpoint.update_attributes(consumer, {"name": "web", "zone_affinity": True},
-                               service.facts())
+    endpoint.update_attributes(consumer, {"name": "web", "zone_affinity": True}, service.facts())
     endpoint.add_zone(consumer, placement(ZONE_I))
     endpoint.remove_zone(consumer, ZONE_I)
     endpoint.attach_security_group(consumer, "sg-consumer0002")
@@ -530,4 +558,3 @@ def test_aud_1_every_endpoint_event_carries_actor_request_id_and_timestamp() -> 
     for e in events:
         assert (e.actor, e.request_id) == (CONSUMER_UID, "req-2"), type(e).__name__
         assert e.timestamp.tzinfo is not None
-

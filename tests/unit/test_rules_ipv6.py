@@ -13,8 +13,12 @@ from tests.unit.helpers import consumer
 
 
 def book() -> VSwitchAddresses:
-    addresses = VSwitchAddresses(vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24",
-                                 actor=consumer.account, request_id=consumer.request_id)
+    addresses = VSwitchAddresses(
+        vswitch_id="vsw-consumer-h",
+        cidr="127.16.1.0/24",
+        actor=consumer.account,
+        request_id=consumer.request_id,
+    )
     addresses.collect_events()
     return addresses
 
@@ -57,8 +61,9 @@ def test_ep_4_ipv6_outside_the_block_is_refused(ip: str) -> None:
 def test_ep_4_ipv6_reserved_addresses_are_refused(offset: int) -> None:
     addresses = book()
     network = addresses.ipv6_network
-    ip = str(network.network_address + offset if offset == 0
-             else network.broadcast_address + offset + 1)
+    ip = str(
+        network.network_address + offset if offset == 0 else network.broadcast_address + offset + 1
+    )
     assert refused(addresses, ip) == "InvalidIpv6Address.Reserved"
 
 

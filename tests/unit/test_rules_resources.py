@@ -50,8 +50,9 @@ def listed(*resources: Any, **options: Any) -> EndpointService:
     return service
 
 
-def zone_of(service: EndpointService, zone_id: str = ZONE_H,
-            endpoint_id: str = EP) -> dict[str, Any]:
+def zone_of(
+    service: EndpointService, zone_id: str = ZONE_H, endpoint_id: str = EP
+) -> dict[str, Any]:
     return dict(service.connection(endpoint_id)["zones"][zone_id])
 
 
@@ -65,11 +66,17 @@ def two_clbs() -> tuple[EndpointService, Endpoint]:
     return service, endpoint
 
 
-def replace(service: EndpointService, mode: str, resource_id: str = "clb-2",
-            enabled: bool = True, endpoint: Endpoint | None = None) -> None:
+def replace(
+    service: EndpointService,
+    mode: str,
+    resource_id: str = "clb-2",
+    enabled: bool = True,
+    endpoint: Endpoint | None = None,
+) -> None:
     old_eni = endpoint.zones[ZONE_H]["eni_id"] if endpoint else "eni-h0001"
-    service.replace_zone_resource(provider, EP, ZONE_H, resource_id, mode, enabled, old_eni,
-                                  NEW_ENI)
+    service.replace_zone_resource(
+        provider, EP, ZONE_H, resource_id, mode, enabled, old_eni, NEW_ENI
+    )
 
 
 def migrated() -> tuple[EndpointService, Endpoint]:
@@ -144,7 +151,8 @@ def test_res_3_switching_auto_allocation_off_records_the_switch() -> None:
     service.set_auto_allocation(provider, "clb-1", None, False)
     events = service.collect_events()
     assert [(type(e).__name__, e.keys, e.enabled) for e in events] == [
-        ("AutoAllocationSwitched", [f"clb-1|{ZONE_H}"], False)]
+        ("AutoAllocationSwitched", [f"clb-1|{ZONE_H}"], False)
+    ]
 
 
 def test_res_3_a_resource_switched_off_is_not_allocated() -> None:
@@ -186,8 +194,7 @@ def test_res_3_an_existing_connection_keeps_its_resource_when_switched_off() -> 
     connected_endpoint(service, (ZONE_H,))
     service.set_auto_allocation(provider, "clb-1", None, False)
     service.collect_events()
-    assert (zone_of(service)["resource_id"], zone_of(service)["status"]) == ("clb-1",
-                                                                             "Connected")
+    assert (zone_of(service)["resource_id"], zone_of(service)["status"]) == ("clb-1", "Connected")
 
 
 def test_res_3_switching_to_the_current_value_records_nothing() -> None:
@@ -227,8 +234,7 @@ def recount(service: EndpointService) -> dict[str, int]:
 
 def busy_service() -> tuple[EndpointService, list[Callable[[], None]]]:
     """A CLB service (no events collected) and every kind of zone change to put it through."""
-    service = new_service(clb("clb-1"), clb("clb-2"), clb("clb-3"), auto_accept=True,
-                          drain=False)
+    service = new_service(clb("clb-1"), clb("clb-2"), clb("clb-3"), auto_accept=True, drain=False)
     service.add_user(provider, CONSUMER_UID)
     return service, [
         lambda: connect(service, new_endpoint(service, (ZONE_H,), endpoint_id="ep-a")),
@@ -236,8 +242,9 @@ def busy_service() -> tuple[EndpointService, list[Callable[[], None]]]:
         lambda: connect(service, new_endpoint(service, (ZONE_H,), endpoint_id="ep-b")),
         lambda: service.complete_connection(provisioner, "ep-b"),
         lambda: service.set_auto_allocation(provider, "clb-1", None, False),
-        lambda: service.replace_zone_resource(provider, "ep-a", ZONE_H, "clb-3", "Graceful",
-                                              True, "eni-old", "eni-new"),
+        lambda: service.replace_zone_resource(
+            provider, "ep-a", ZONE_H, "clb-3", "Graceful", True, "eni-old", "eni-new"
+        ),
         lambda: service.complete_migration(provisioner, "ep-a", ZONE_H),
         lambda: service.disable_zone_connection(provider, "ep-a", ZONE_H, True),
         lambda: service.fail_resource(provisioner, "clb-2"),
@@ -278,8 +285,9 @@ def test_res_5_manual_allocation_without_the_quota_is_refused() -> None:
     connected_endpoint(service, (ZONE_H,))
     disconnected_zone(service)
     with pytest.raises(OperationDenied) as refused:
-        service.set_zone_allocation(provider, EP, ZONE_H, "Manual", "clb-2",
-                                    management_enabled=False)
+        service.set_zone_allocation(
+            provider, EP, ZONE_H, "Manual", "clb-2", management_enabled=False
+        )
     assert refused.value.code == "OperationDenied.ResourceManagementNotEnabled"
     assert service.collect_events() == []
     assert zone_of(service)["mode"] == "Auto"
@@ -332,7 +340,8 @@ def test_res_6_a_manual_resource_is_set_on_a_disconnected_zone() -> None:
     service.set_zone_allocation(provider, EP, ZONE_H, "Manual", "clb-2", True)
     events = service.collect_events()
     assert [(type(e).__name__, e.mode, e.resource_id) for e in events] == [
-        ("ZoneAllocationSet", "Manual", "clb-2")]
+        ("ZoneAllocationSet", "Manual", "clb-2")
+    ]
 
 
 def test_res_6_enabling_the_zone_again_uses_the_manual_resource() -> None:
@@ -345,8 +354,7 @@ def test_res_6_enabling_the_zone_again_uses_the_manual_resource() -> None:
     (enabled,) = service.collect_events()
     assert (type(enabled).__name__, enabled.resource_id) == ("ZoneConnectionEnabled", "clb-2")
     service.complete_connection(provisioner, EP)
-    assert (zone_of(service)["status"], zone_of(service)["resource_id"]) == ("Connected",
-                                                                             "clb-2")
+    assert (zone_of(service)["status"], zone_of(service)["resource_id"]) == ("Connected", "clb-2")
 
 
 def test_res_6_choosing_auto_clears_the_manual_resource() -> None:
@@ -458,20 +466,27 @@ def test_res_7_allowing_without_allocating_allocates_automatically() -> None:
 
 
 def test_res_8_a_failed_resource_moves_its_zones_to_another_in_the_same_zone() -> None:
-    service = listed(nlb("nlb-1", (ZONE_H, ZONE_I)), nlb("nlb-2", (ZONE_I, ZONE_J)),
-                     auto_accept=True)
+    service = listed(
+        nlb("nlb-1", (ZONE_H, ZONE_I)), nlb("nlb-2", (ZONE_I, ZONE_J)), auto_accept=True
+    )
     connected_endpoint(service, (ZONE_I,))
     service.fail_resource(provisioner, "nlb-1")
     (failed,) = service.collect_events()
     assert (type(failed).__name__, failed.moves, failed.stranded) == (
-        "ResourceFailed", [[EP, ZONE_I, "nlb-2"]], [])
+        "ResourceFailed",
+        [[EP, ZONE_I, "nlb-2"]],
+        [],
+    )
     assert (zone_of(service, ZONE_I)["resource_id"], zone_of(service, ZONE_I)["healthy"]) == (
-        "nlb-2", True)
+        "nlb-2",
+        True,
+    )
 
 
 def test_res_8_a_zone_without_another_resource_stays_unhealthy() -> None:
-    service = listed(nlb("nlb-1", (ZONE_H, ZONE_I)), nlb("nlb-2", (ZONE_I, ZONE_J)),
-                     auto_accept=True)
+    service = listed(
+        nlb("nlb-1", (ZONE_H, ZONE_I)), nlb("nlb-2", (ZONE_I, ZONE_J)), auto_accept=True
+    )
     connected_endpoint(service, (ZONE_H,))
     service.fail_resource(provisioner, "nlb-1")
     (failed,) = service.collect_events()
@@ -549,8 +564,9 @@ def test_res_8_recovering_a_resource_that_did_not_fail_records_nothing() -> None
 
 
 def test_res_8_failover_spreads_zones_by_least_load() -> None:
-    service = listed(nlb("nlb-1", (ZONE_H,)), nlb("nlb-2", (ZONE_H,)), nlb("nlb-3", (ZONE_H,)),
-                     auto_accept=True)
+    service = listed(
+        nlb("nlb-1", (ZONE_H,)), nlb("nlb-2", (ZONE_H,)), nlb("nlb-3", (ZONE_H,)), auto_accept=True
+    )
     for n in range(3):  # nlb-1, nlb-2, nlb-3 in turn
         connected_endpoint(service, (ZONE_H,), endpoint_id=f"ep-load{n:04d}")
     connected_endpoint(service, (ZONE_H,), endpoint_id="ep-load0003")  # nlb-1 again
@@ -632,10 +648,17 @@ def test_res_10_graceful_replacement_makes_the_zone_migrating() -> None:
     replace(service, "Graceful", endpoint=endpoint)
     (replaced,) = service.collect_events()
     assert (type(replaced).__name__, replaced.old_resource_id, replaced.resource_id) == (
-        "ResourceReplaced", "clb-1", "clb-2")
+        "ResourceReplaced",
+        "clb-1",
+        "clb-2",
+    )
     zc = zone_of(service)
-    assert (zc["status"], zc["resource_id"], zc["replaced_resource_id"],
-            zc["replaced_eni_id"]) == ("Migrating", "clb-2", "clb-1", old_eni)
+    assert (zc["status"], zc["resource_id"], zc["replaced_resource_id"], zc["replaced_eni_id"]) == (
+        "Migrating",
+        "clb-2",
+        "clb-1",
+        old_eni,
+    )
 
 
 def test_res_10_the_provisioner_completes_the_migration() -> None:
@@ -654,7 +677,11 @@ def test_res_10_the_endpoint_keeps_the_old_eni_beside_the_new_one() -> None:
     assert event_names(endpoint) == ["ZoneEniReplaced"]
     zone = endpoint.zones[ZONE_H]
     assert (zone["eni_id"], zone["ip"], zone["replaced_eni_id"], zone["replaced_ip"]) == (
-        NEW_ENI, NEW_IP, old["eni_id"], old["ip"])
+        NEW_ENI,
+        NEW_IP,
+        old["eni_id"],
+        old["ip"],
+    )
 
 
 def test_res_10_disconnecting_the_replaced_resource_makes_the_zone_connected() -> None:
@@ -662,8 +689,12 @@ def test_res_10_disconnecting_the_replaced_resource_makes_the_zone_connected() -
     service.disable_zone_connection(provider, EP, ZONE_H, replaced_resource=True)
     assert event_names(service) == ["ReplacedResourceDisconnected"]
     zc = zone_of(service)
-    assert (zc["status"], zc["resource_id"], zc["replaced_resource_id"],
-            zc["replaced_eni_id"]) == ("Connected", "clb-2", None, None)
+    assert (zc["status"], zc["resource_id"], zc["replaced_resource_id"], zc["replaced_eni_id"]) == (
+        "Connected",
+        "clb-2",
+        None,
+        None,
+    )
 
 
 def test_res_10_disconnecting_the_replaced_resource_deletes_the_old_eni() -> None:
@@ -672,8 +703,7 @@ def test_res_10_disconnecting_the_replaced_resource_deletes_the_old_eni() -> Non
     endpoint.replace_zone_eni(provider, ZONE_H, NEW_ENI, NEW_IP, keep_old=True)
     endpoint.collect_events()
     dropped = endpoint.drop_replaced_eni(provider, ZONE_H)
-    assert dropped == {"eni_id": old["eni_id"], "ip": old["ip"],
-                       "vswitch_id": old["vswitch_id"]}
+    assert dropped == {"eni_id": old["eni_id"], "ip": old["ip"], "vswitch_id": old["vswitch_id"]}
     assert event_names(endpoint) == ["ReplacedEniDeleted"]
     assert "replaced_eni_id" not in endpoint.zones[ZONE_H]
     assert endpoint.zones[ZONE_H]["eni_id"] == NEW_ENI
@@ -725,8 +755,12 @@ def test_res_11_force_replacement_swaps_the_resource_at_once() -> None:
     (replaced,) = service.collect_events()
     assert (replaced.mode, replaced.resource_id) == ("Force", "clb-2")
     zc = zone_of(service)
-    assert (zc["status"], zc["resource_id"], zc["replaced_resource_id"],
-            zc["replaced_eni_id"]) == ("Connected", "clb-2", None, None)
+    assert (zc["status"], zc["resource_id"], zc["replaced_resource_id"], zc["replaced_eni_id"]) == (
+        "Connected",
+        "clb-2",
+        None,
+        None,
+    )
 
 
 def test_res_11_the_provisioner_has_no_migration_to_complete_after_force() -> None:

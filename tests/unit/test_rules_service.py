@@ -51,8 +51,9 @@ from tests.unit.helpers import (
 
 def create(*resources, **options) -> EndpointService:  # type: ignore[no-untyped-def]
     pairs = [r if isinstance(r, tuple) else (r, None) for r in resources]
-    return EndpointService.create(provider, "epsrv-test0001", REGION, pairs,
-                                  ServiceOptions(**options))
+    return EndpointService.create(
+        provider, "epsrv-test0001", REGION, pairs, ServiceOptions(**options)
+    )
 
 
 # -- SVC-1: one home region, one or more resources, each in zones of that region ----------------
@@ -156,17 +157,32 @@ def test_svc_2_a_resource_of_another_kind_than_the_service_is_refused() -> None:
 
 
 def test_svc_3_options_are_recorded_on_the_created_event() -> None:
-    service = create(alb(), auto_accept=True, zone_affinity=True, payer="EndpointService",
-                     description="orders", tags=(("team", "a"),))
+    service = create(
+        alb(),
+        auto_accept=True,
+        zone_affinity=True,
+        payer="EndpointService",
+        description="orders",
+        tags=(("team", "a"),),
+    )
     created = service.collect_events()[0]
-    assert (created.auto_accept, created.zone_affinity, created.payer, created.description,
-            created.tags) == (True, True, "EndpointService", "orders", [["team", "a"]])
+    assert (
+        created.auto_accept,
+        created.zone_affinity,
+        created.payer,
+        created.description,
+        created.tags,
+    ) == (True, True, "EndpointService", "orders", [["team", "a"]])
 
 
 def test_svc_3_defaults_are_manual_acceptance_no_affinity_ipv4_and_consumer_pays() -> None:
     service = create(alb())
-    assert (service.auto_accept, service.zone_affinity, service.address_ip_version,
-            service.payer) == (False, False, "IPv4", "Endpoint")
+    assert (
+        service.auto_accept,
+        service.zone_affinity,
+        service.address_ip_version,
+        service.payer,
+    ) == (False, False, "IPv4", "Endpoint")
 
 
 def test_svc_3_an_unknown_payer_is_refused() -> None:
@@ -238,19 +254,31 @@ def test_sec_2_updating_attributes_cannot_hand_the_service_to_another_account() 
 
 
 def test_svc_5_no_command_other_than_create_and_update_attributes_takes_a_payer() -> None:
-    commands = [name for name in dir(EndpointService) if not name.startswith("_")
-                and inspect.isfunction(getattr(EndpointService, name))]
-    takes_payer = [name for name in commands
-                   if "payer" in inspect.signature(getattr(EndpointService, name)).parameters]
+    commands = [
+        name
+        for name in dir(EndpointService)
+        if not name.startswith("_") and inspect.isfunction(getattr(EndpointService, name))
+    ]
+    takes_payer = [
+        name
+        for name in commands
+        if "payer" in inspect.signature(getattr(EndpointService, name)).parameters
+    ]
     assert takes_payer == []
 
 
 def test_svc_5_no_event_but_created_has_a_payer_field() -> None:
-    events = [name for name in dir(EndpointService)
-              if inspect.isclass(getattr(EndpointService, name))
-              and issubclass(getattr(EndpointService, name), DomainEvent)]
-    with_payer = [name for name in events
-                  if "payer" in inspect.signature(getattr(EndpointService, name)).parameters]
+    events = [
+        name
+        for name in dir(EndpointService)
+        if inspect.isclass(getattr(EndpointService, name))
+        and issubclass(getattr(EndpointService, name), DomainEvent)
+    ]
+    with_payer = [
+        name
+        for name in events
+        if "payer" in inspect.signature(getattr(EndpointService, name)).parameters
+    ]
     assert with_payer == ["Created"]
 
 
@@ -392,7 +420,9 @@ def test_res_1_attaching_a_resource_records_resource_attached_per_zone() -> None
     events = service.collect_events()
     assert [type(e).__name__ for e in events] == ["ResourceAttached"]
     assert [(e["resource_id"], e["zone_id"]) for e in events[0].entries] == [
-        ("nlb-2", ZONE_I), ("nlb-2", ZONE_J)]
+        ("nlb-2", ZONE_I),
+        ("nlb-2", ZONE_J),
+    ]
     assert service.zones == [ZONE_H, ZONE_I, ZONE_J]
 
 
@@ -415,7 +445,8 @@ def test_res_1_detaching_a_resource_removes_it_from_every_zone() -> None:
     service.detach_resource(provider, "nlb-2", None)
     events = service.collect_events()
     assert [(type(e).__name__, sorted(e.keys)) for e in events] == [
-        ("ResourceDetached", [f"nlb-2|{ZONE_H}", f"nlb-2|{ZONE_I}"])]
+        ("ResourceDetached", [f"nlb-2|{ZONE_H}", f"nlb-2|{ZONE_I}"])
+    ]
     assert list(service.resources) == [f"nlb-1|{ZONE_H}"]
 
 
@@ -483,7 +514,8 @@ def test_del_1_delete_is_allowed_once_disconnected_and_detached() -> None:
     service.delete(provider)
     events = service.collect_events()
     assert [(type(e).__name__, e.endpoint_ids) for e in events] == [
-        ("Deleted", [endpoint.endpoint_id])]
+        ("Deleted", [endpoint.endpoint_id])
+    ]
     assert service.deleted
 
 
@@ -557,13 +589,16 @@ def test_aud_1_the_event_names_the_caller_of_the_command() -> None:
 def test_aud_1_the_creator_is_recorded_as_actor_and_becomes_owner() -> None:
     service = new_service(drain=False)
     (event,) = service.collect_events()
-    assert (event.actor, event.request_id, service.owner) == (PROVIDER_UID, "req-1",
-                                                               PROVIDER_UID)
+    assert (event.actor, event.request_id, service.owner) == (PROVIDER_UID, "req-1", PROVIDER_UID)
 
 
 def test_aud_1_address_book_events_carry_actor_and_request_id() -> None:
-    book = VSwitchAddresses(vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24",
-                            actor=consumer.account, request_id=consumer.request_id)
+    book = VSwitchAddresses(
+        vswitch_id="vsw-consumer-h",
+        cidr="127.16.1.0/24",
+        actor=consumer.account,
+        request_id=consumer.request_id,
+    )
     book.collect_events()
     book.take(consumer, None, "eni-1")
     book.release(consumer, "127.16.1.1")
@@ -573,8 +608,12 @@ def test_aud_1_address_book_events_carry_actor_and_request_id() -> None:
 
 
 def test_aud_1_address_book_opened_event_carries_actor_and_request_id() -> None:
-    book = VSwitchAddresses(vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24",
-                            actor=consumer.account, request_id=consumer.request_id)
+    book = VSwitchAddresses(
+        vswitch_id="vsw-consumer-h",
+        cidr="127.16.1.0/24",
+        actor=consumer.account,
+        request_id=consumer.request_id,
+    )
     (opened,) = book.collect_events()
     assert (opened.actor, opened.request_id) == (CONSUMER_UID, "req-2")
 
@@ -603,9 +642,15 @@ def test_aud_1_a_later_command_does_not_rewrite_an_event_already_recorded() -> N
 
 
 def token_record(fingerprint: str = "fp-1") -> ClientTokenRecord:
-    return ClientTokenRecord(account=CONSUMER_UID, action="CreateVpcEndpoint", token="tok-1",
-                             fingerprint=fingerprint, result={"EndpointId": "ep-test0001"},
-                             actor=consumer.account, request_id=consumer.request_id)
+    return ClientTokenRecord(
+        account=CONSUMER_UID,
+        action="CreateVpcEndpoint",
+        token="tok-1",
+        fingerprint=fingerprint,
+        result={"EndpointId": "ep-test0001"},
+        actor=consumer.account,
+        request_id=consumer.request_id,
+    )
 
 
 def test_client_token_replay_with_the_same_parameters_returns_the_first_answer() -> None:
@@ -635,8 +680,9 @@ def test_client_token_reused_with_other_parameters_is_refused() -> None:
 
 
 def test_client_token_record_id_is_the_same_for_the_same_account_action_and_token() -> None:
-    assert (ClientTokenRecord.create_id(CONSUMER_UID, "CreateVpcEndpoint", "tok-1")
-            == ClientTokenRecord.create_id(CONSUMER_UID, "CreateVpcEndpoint", "tok-1"))
+    assert ClientTokenRecord.create_id(
+        CONSUMER_UID, "CreateVpcEndpoint", "tok-1"
+    ) == ClientTokenRecord.create_id(CONSUMER_UID, "CreateVpcEndpoint", "tok-1")
 
 
 def test_client_token_record_id_differs_per_account_and_per_action() -> None:

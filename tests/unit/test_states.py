@@ -39,12 +39,21 @@ ROWS: list[tuple[str, type[StrEnum]]] = [
     ("`EndpointBusinessStatus`", BusinessStatus),
     ("`ConnectionStatus` (endpoint↔service connection)", ConnectionStatus),
     ("Endpoint zone `ZoneStatus` (ListVpcEndpointZones `Zones[]`)", ZoneStatus),
-    ("Connection zone `ZoneStatus` (ListVpcEndpointConnections `Connections[].Zones[]`)",
-     ZoneStatus),
+    (
+        "Connection zone `ZoneStatus` (ListVpcEndpointConnections `Connections[].Zones[]`)",
+        ZoneStatus,
+    ),
     ("`SecurityGroups[].SecurityGroupStatus`", SecurityGroupStatus),
 ]
-ENUMS = {ServiceStatus, EndpointStatus, BusinessStatus, RegionServiceStatus, ConnectionStatus,
-         ZoneStatus, SecurityGroupStatus}
+ENUMS = {
+    ServiceStatus,
+    EndpointStatus,
+    BusinessStatus,
+    RegionServiceStatus,
+    ConnectionStatus,
+    ZoneStatus,
+    SecurityGroupStatus,
+}
 # States the emulator keeps although the cloud never shows them (a deleted resource is
 # answered as missing).
 INTERNAL = {ServiceStatus.DELETED, EndpointStatus.DELETED}
@@ -97,17 +106,21 @@ def test_issue_13_members_are_stored_as_plain_strings() -> None:
 def test_issue_13_consumer_never_sees_a_migration() -> None:
     """ListVpcEndpointZones shows a migrating or migrated zone as Connected (the endpoint-zone
     values are the connection-zone ones without Migrating and Migrated)."""
-    assert all(states.CONSUMER_ZONE_STATUS[s] == ZoneStatus.CONNECTED
-               for s in (ZoneStatus.MIGRATING, ZoneStatus.MIGRATED))
+    assert all(
+        states.CONSUMER_ZONE_STATUS[s] == ZoneStatus.CONNECTED
+        for s in (ZoneStatus.MIGRATING, ZoneStatus.MIGRATED)
+    )
     assert set(states.CONSUMER_ZONE_STATUS.values()) <= states.ENDPOINT_ZONE_STATUSES
 
 
 def test_issue_13_modes_are_the_cloud_values() -> None:
     """STATES.md section 2: ResourceAllocateMode, ResourceReplaceMode, TrafficControlMode."""
     section = STATES_MD.read_text().split("## 2.", 1)[1].split("## 3.", 1)[0]
-    for field, enum in (("`ResourceAllocateMode`", AllocateMode),
-                        ("`ResourceReplaceMode`", ReplaceMode),
-                        ("`TrafficControlMode`", TrafficControlMode)):
+    for field, enum in (
+        ("`ResourceAllocateMode`", AllocateMode),
+        ("`ResourceReplaceMode`", ReplaceMode),
+        ("`TrafficControlMode`", TrafficControlMode),
+    ):
         row = next(line for line in section.splitlines() if line.startswith(f"| {field} |"))
         listed = re.findall(r"`([A-Za-z]+)`", row.split("|")[2])
         assert {m.value for m in enum} <= set(listed), field
@@ -130,16 +143,21 @@ def status_literals(path: Path) -> list[str]:
                 exempt.update(id(n) for n in ast.walk(deco))
         elif isinstance(node, ast.Dict):
             exempt.update(id(k) for k in node.keys if k is not None)
-    return [f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}"
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and node.value in STATUS_VALUES
-            and id(node) not in exempt]
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value in STATUS_VALUES and id(node) not in exempt
+    ]
 
 
 @pytest.mark.parametrize("layer", ["domain", "application", "projections"])
 def test_issue_13_no_status_literal_outside_the_enums(layer: str) -> None:
     """A state machine is a StrEnum (ZoneStatus.CONNECTED), never a string literal spread over
     the layers."""
-    found = [hit for path in sorted((ROOT / layer).rglob("*.py"))
-             if path != ROOT / "domain" / "states.py" for hit in status_literals(path)]
+    found = [
+        hit
+        for path in sorted((ROOT / layer).rglob("*.py"))
+        if path != ROOT / "domain" / "states.py"
+        for hit in status_literals(path)
+    ]
     assert found == []

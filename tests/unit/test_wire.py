@@ -443,4 +443,6 @@ def test_all_39_actions_have_a_request_model() -> None:
 
 def test_the_generated_models_are_up_to_date_with_the_reference() -> None:
     expected = generate.render(REFERENCE.read_bytes(), REFERENCE.name)
-    assert generate.OUTPUT.read_text() == expected, "run: python -m privatelink.api.wire.generate " + str(REFERENCE)
+    assert generate.OUTPUT.read_text() == expected, (
+        "run: python -m privatelink.api.wire.generate " + str(REFERENCE)
+    )
