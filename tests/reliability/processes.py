@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,24 @@ def store_mark(database_url: str, schema: str) -> tuple[int, int]:
         ).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
+
+
+def settled_mark(
+    database_url: str, schema: str, quiet: float = 0.3, timeout: float = 20
+) -> tuple[int, int]:
+    """The store's mark once nothing moves: the views hold every event, and no event came for
+    ``quiet`` seconds (the provisioner's follow-up steps of earlier commands are done), so a
+    later difference is the doing of what the test sends next."""
+    deadline = time.monotonic() + timeout
+    last, since = store_mark(database_url, schema), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = store_mark(database_url, schema)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet and views_position(database_url, schema) >= now[0]:
+            return now
+    return last
 
 
 def views_position(database_url: str, schema: str) -> int:

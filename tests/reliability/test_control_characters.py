@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import CONSUMER, PROVIDER
 from tests.reliability import figures
-from tests.reliability.processes import Serve, store_mark, views_position
+from tests.reliability.processes import Serve, settled_mark, store_mark, views_position
 from tests.reliability.signing import request
 
 pytestmark = pytest.mark.reliability
@@ -49,7 +49,7 @@ def test_a_nul_byte_in_a_filter_is_a_named_4xx_not_a_500(
     query = [R, (field, value)] if field != "RegionId" else [(field, value)]
     if action == "ListTagResources":
         query.append(("ResourceType", "vpcendpointservice"))
-    before = store_mark(database_url, schema)
+    before = settled_mark(database_url, schema)
     answer = request(serve.endpoint, action, key, query).send()
     figures.add("control_characters", cases_sent=1, five_xx_seen=int(answer.status >= 500))
     assert 400 <= answer.status < 500 and answer.in_cloud_shape(), answer
@@ -71,7 +71,7 @@ def test_a_nul_byte_in_a_stored_text_is_refused_and_the_views_keep_following_the
         ("Resource.1.ResourceType", "nlb"),
     ]
     try:
-        before = store_mark(database_url, schema)
+        before = settled_mark(database_url, schema)
         poisoned = request(
             serve.endpoint,
             "CreateVpcEndpointService",
@@ -81,7 +81,7 @@ def test_a_nul_byte_in_a_stored_text_is_refused_and_the_views_keep_following_the
         recorded = store_mark(database_url, schema) != before
         started = time.monotonic()
         after = request(serve.endpoint, "CreateVpcEndpointService", PROVIDER, resource).send()
-        behind = store_mark(database_url, schema)[0] - views_position(database_url, schema)
+        behind = settled_mark(database_url, schema)[0] - views_position(database_url, schema)
         figures.record(
             "control_characters_stored_text",
             nul_answer=poisoned.status,

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import CONSUMER, PROVIDER, sdk_client
 from tests.e2e.helpers import CONSUMER_UID, create_endpoint, create_service
-from tests.reliability.processes import Serve, store_mark
+from tests.reliability.processes import Serve, settled_mark, store_mark
 from tests.reliability.signing import ALGORITHM, VERSION, Answer, acs_date, request, signature
 
 pytestmark = pytest.mark.reliability
@@ -58,7 +58,7 @@ def unchanged(target: Target) -> tuple[int, int]:
 
 
 def test_issue16_a_deeply_nested_policy_is_refused_on_create(target: Target) -> None:
-    before = unchanged(target)
+    before = settled_mark(target.database_url, target.schema)
     answer = request(
         target.server.endpoint,
         "CreateVpcEndpoint",
@@ -78,7 +78,7 @@ def test_issue16_a_deeply_nested_policy_is_refused_on_create(target: Target) -> 
 
 
 def test_issue16_a_deeply_nested_policy_is_refused_on_update(target: Target) -> None:
-    before = unchanged(target)
+    before = settled_mark(target.database_url, target.schema)
     update = ("UpdateVpcEndpointAttribute", CONSUMER)
     answer = request(
         target.server.endpoint,
@@ -106,7 +106,7 @@ def test_issue16_a_deeply_nested_admin_request_is_refused(target: Target) -> Non
 
 
 def test_issue16_invalid_utf8_in_a_query_parameter_is_refused_naming_it(target: Target) -> None:
-    before = unchanged(target)
+    before = settled_mark(target.database_url, target.schema)
     answer = send_raw_query(
         target.server.endpoint,
         "UpdateVpcEndpointAttribute",
@@ -122,7 +122,7 @@ def test_issue16_invalid_utf8_in_a_query_parameter_is_refused_naming_it(target: 
 def test_issue16_invalid_utf8_in_a_form_parameter_is_refused_naming_it(
     target: Target, value: bytes
 ) -> None:
-    before = unchanged(target)
+    before = settled_mark(target.database_url, target.schema)
     body = (
         b"RegionId=cn-hangzhou&ResourceId.1="
         + target.endpoint_id.encode()

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import CONSUMER, PROVIDER, sdk_client
 from tests.e2e.helpers import CONSUMER_UID, create_endpoint, create_service
 from tests.reliability import figures
-from tests.reliability.processes import Serve, store_mark
+from tests.reliability.processes import Serve, settled_mark, store_mark
 from tests.reliability.raw_http import send_raw
 from tests.reliability.signing import Answer, request
 
@@ -38,6 +38,9 @@ class Limits:
     def mark(self) -> tuple[int, int]:
         return store_mark(self.database_url, self.schema)
 
+    def settled(self) -> tuple[int, int]:
+        return settled_mark(self.database_url, self.schema)
+
     def accepted(
         self,
         action: str,
@@ -60,7 +63,7 @@ class Limits:
         **options: object,
     ) -> Answer:
         """A named 4xx in the cloud's shape whose message names ``names``; nothing recorded."""
-        before = self.mark()
+        before = self.settled()
         answer = request(self.host, action, key, query, **options).send()
         self.cases += 1
         assert 400 <= answer.status < 500 and answer.in_cloud_shape(), f"{action}: {answer}"
