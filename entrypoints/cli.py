@@ -109,6 +109,9 @@ def serve(
         f"privatelink listening on http://{settings.host}:{settings.port} "
         f"(store: {kind}, {store}, schema {settings.db_schema})"
     )
+    dataplane = getattr(http_app.state.runtime, "dataplane", None)
+    if dataplane is not None:
+        console.print(f"privatelink data plane: {dataplane.describe()}")
     from privatelink.api.http import cloud_http_protocol
     from privatelink.api.limits import limit_server
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from fastapi import FastAPI
 from psycopg_pool import ConnectionPool
@@ -66,6 +66,8 @@ class Runtime:
 
     # Issue 12: the services are stopped and started again around a reset.
     services: Services | None = None
+    dataplane: Any = None
+    """The running data plane (DNS, forwarders, prober), when serving with one."""
 
     def reset(self, inventory: Inventory | None = None) -> dict[str, object]:
         """An empty store in place, every in-memory cache and position with it (issue 12);

@@ -92,11 +92,17 @@ class LeasedProvisionerRunner(ProvisionerRunner):
         self._checked = 0.0
 
     def _run(self) -> None:
+        waited = False
         while not self._stop.is_set():
             if not self._try_lease():
+                waited = True
                 self._stop.wait(self.retry)
                 continue
-            log.info("provisioner: this process holds the provisioning lease")
+            # Worth a line when it was taken over from another process; otherwise routine.
+            log.log(
+                logging.INFO if waited else logging.DEBUG,
+                "provisioner: this process holds the provisioning lease",
+            )
             try:
                 self.position = self.initial_position_safe()
                 self._follow_while_leased()

@@ -25,4 +25,5 @@ def start_data_plane(runtime: Runtime, stack: ExitStack) -> None:
         return
     plane = DataPlane(runtime)
     plane.start()
+    runtime.dataplane = plane  # type: ignore[attr-defined]  # `serve` prints its line
     stack.callback(plane.stop)

@@ -104,7 +104,7 @@ class DataPlane:
             target=self._follow, args=(position,), name="dataplane-follower", daemon=True
         )
         self._follower.start()
-        log.info(
+        log.debug(  # `serve` prints the DNS listener's line itself
             "data plane: %s; forwarders %s; prober %s",
             self._describe_dns(),
             "on" if self.settings.forwarders_enabled else "off",
@@ -120,6 +120,12 @@ class DataPlane:
     @property
     def probing(self) -> bool:
         return self.settings.probe_interval > 0
+
+    def describe(self) -> str:
+        """One line: the DNS listener, the forwarders and the prober."""
+        forwarders = "on" if self.settings.forwarders_enabled else "off"
+        prober = f"every {self.settings.probe_interval:g} s" if self.probing else "off"
+        return f"{self._describe_dns()}; ENI forwarders {forwarders}; prober {prober}"
 
     def _describe_dns(self) -> str:
         if not self.settings.dns_enabled:
