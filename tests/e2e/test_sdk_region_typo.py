@@ -17,20 +17,11 @@ from alibabacloud_tea_openapi.exceptions import ClientException
 
 from tests.conftest import Server
 from tests.e2e.issue3_helpers import control_plane_server
+from tests.reference import API_JSON
 
 pytestmark = pytest.mark.e2e
 
-REFERENCE = Path(
-    os.environ.get("PRIVATELINK_API_JSON")
-    or next(
-        (
-            base / "shared" / "reference" / "privatelink-2020-04-15.api.json"
-            for base in Path(__file__).resolve().parents[3:5]
-            if (base / "shared").is_dir()
-        ),
-        "/absent",
-    )
-)
+REFERENCE = Path(os.environ.get("PRIVATELINK_API_JSON") or API_JSON)
 if not REFERENCE.exists():
     pytest.skip(f"{REFERENCE} is absent", allow_module_level=True)
 
