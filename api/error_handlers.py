@@ -1,5 +1,5 @@
 """The HTTP edge's exception handlers: whatever a route lets out, and the framework's own
-refusals (404, 405, bad input), are answered in the cloud's shape through ``error_answer``,
+refusals (404, 405, bad input), are answered in the cloud's shape through ``error_response``,
 never FastAPI's ``{"detail": ...}``; in XML when the request asked for ``Format=XML``."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from privatelink.api.errors import KNOWN_ERRORS, error_response
 from privatelink.api.errors_protocol import InvalidRequest, NotFoundPath, UnsupportedHTTPMethod
 from privatelink.api.protocol import rendered
-from privatelink.api.responses import KNOWN_ERRORS, encode, error_answer, new_request_id
+from privatelink.api.responses import encode, new_request_id
 
 
 def install_cloud_errors(app: FastAPI) -> None:
@@ -28,9 +29,9 @@ def install_cloud_errors(app: FastAPI) -> None:
 
 
 def answer(request: Request, error: BaseException) -> Response:
-    """The response to ``error``: the status and body of ``error_answer`` (one code, one
+    """The response to ``error``: the status and body of ``error_response`` (one code, one
     status: the error table's)."""
-    status, body = error_answer(error, new_request_id(), request.headers.get("host", ""))
+    status, body = error_response(error, new_request_id(), request.headers.get("host", ""))
     content_type, data = rendered(request.scope, b"", status, encode(body))
     return Response(data, status, media_type=content_type)
 

@@ -17,7 +17,7 @@ from privatelink.api.admin_routes import include_admin_routes
 from privatelink.api.auth import RawRequest
 from privatelink.api.console import mount_console
 from privatelink.api.error_handlers import install_cloud_errors
-from privatelink.api.errors import AdminOnly, ServiceUnavailable
+from privatelink.api.errors import AdminOnly, ServiceUnavailable, error_response
 from privatelink.api.first_answer import first_answer
 from privatelink.api.limit_errors import UnreadableRequest
 from privatelink.api.ops_routes import observed, ops_router
@@ -28,7 +28,7 @@ from privatelink.api.protocol import (
     common_params,
     rendered,
 )
-from privatelink.api.responses import encode, error_answer, new_request_id
+from privatelink.api.responses import encode, new_request_id
 from privatelink.api.wire.errors import UnknownAction
 from privatelink.api.wire.parse import parse_params
 from privatelink.application.unit_of_work import Command
@@ -78,7 +78,7 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
 
     @app.api_route("/", methods=list(RPC_METHODS))  # the cloud protocol: its one route
     async def rpc(request: Request) -> Response:
-        # ``answer`` turns its errors into answers with ``error_answer`` (as the exception
+        # ``answer`` turns its errors into answers with ``error_response`` (as the exception
         # handlers do), so that the access log records each answer's code and status.
         raw_body = await request.body()
         status, body = await answer(runtime, request.scope, raw_body)
@@ -101,7 +101,7 @@ async def answer(runtime: RuntimeLike, scope: Scope, raw_body: bytes) -> tuple[i
     try:
         body = await run_in_threadpool(handle, runtime, raw, request_id)
     except Exception as error:  # noqa: BLE001 - every error answers in the cloud's shape
-        status, refusal = error_answer(error, request_id, host)
+        status, refusal = error_response(error, request_id, host)
         return status, encode(refusal)
     return 200, encode({**body, "RequestId": request_id})
 
@@ -126,7 +126,7 @@ def cloud_http_protocol() -> type:
     class CloudHttpProtocol(HttpToolsProtocol):
         def send_400_response(self, msg: str) -> None:
             unreadable = UnreadableRequest(f"The request cannot be read: {msg} (is it too large?)")
-            _, doc = error_answer(unreadable, new_request_id(), "")
+            _, doc = error_response(unreadable, new_request_id(), "")
             body = encode(doc)
             self.transport.write(
                 b"".join(

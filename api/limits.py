@@ -17,7 +17,6 @@ Two guards share one set of bounds (``EdgeLimits``):
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +24,7 @@ from privatelink.api import limit_errors as refused
 from privatelink.api.errors import error_response
 from privatelink.api.errors_base import EdgeError
 from privatelink.api.limits_protocol import bounded_protocol
+from privatelink.api.responses import new_request_id
 
 if TYPE_CHECKING:
     import uvicorn
@@ -71,7 +71,7 @@ def limit_server(config: uvicorn.Config, settings: Settings) -> uvicorn.Config:
 
 def refusal(error: Exception, host: str = "", close: bool = True) -> tuple[int, bytes, bytes]:
     """(status, head, body) of a refusal in the cloud's shape, for writing to a socket."""
-    status, doc = error_response(error, str(uuid.uuid4()).upper(), host)
+    status, doc = error_response(error, new_request_id(), host)
     body = json.dumps(doc).encode()
     head = b"".join(
         [

@@ -12,8 +12,9 @@ from starlette.concurrency import run_in_threadpool
 
 from privatelink.api.actions.context import Ctx
 from privatelink.api.console.calls import ActionFailed
-from privatelink.api.console.web import BASE, Web, new_request_id
+from privatelink.api.console.web import BASE, Web
 from privatelink.api.errors import KNOWN_ERRORS, AdminOnly
+from privatelink.api.responses import new_request_id
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
 from privatelink.domain.errors import InvalidResourceIdNotFound, missing

@@ -3,7 +3,6 @@ rendering a page (with the views' position for live updates) and redirects."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from privatelink.api.console.calls import ActionFailed, Params, call, call_all
 from privatelink.api.console.session import COOKIE, MAX_AGE, Session, Sessions, csrf_ok
+from privatelink.api.responses import new_request_id
 
 HERE = Path(__file__).parent
 BASE = "/console"
@@ -25,10 +25,6 @@ class NeedSignIn(Exception):
 
 class BadCsrf(Exception):
     """A form without this session's CSRF token."""
-
-
-def new_request_id() -> str:
-    return str(uuid.uuid4()).upper()
 
 
 class Web:

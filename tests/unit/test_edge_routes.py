@@ -1,5 +1,5 @@
 """Issue 13, the HTTP edge uses the framework honestly: admin JSON bodies are pydantic models,
-errors a route lets out answer through the exception handlers (one ``error_answer``), and the
+errors a route lets out answer through the exception handlers (one ``error_response``), and the
 cloud protocol has one route, FastAPI's."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from privatelink.api.admin_routes import include_admin_routes
+from privatelink.api.errors import error_response
 from privatelink.api.http import build_http_app
-from privatelink.api.responses import error_answer
 from privatelink.application.provisioner_holds import ProvisionerHolds
 from privatelink.domain.errors import EndpointNotFound
 
@@ -78,12 +78,12 @@ def test_issue13_admin_bodies_are_validated_by_their_models() -> None:
 def test_issue13_an_error_a_route_lets_out_answers_through_the_exception_handlers(
     error: Exception, status: int, code: str
 ) -> None:
-    """The admin route does not catch: the app's handlers answer, with ``error_answer``'s
+    """The admin route does not catch: the app's handlers answer, with ``error_response``'s
     status and body (a table error, an unreachable store, anything else)."""
     answer = admin_client(Failing(error)).get("/_privatelink/provisioner", headers=KEY)
     assert answer.status_code == status
     assert answer.json()["Code"] == code and answer.json()["RequestId"]
-    assert error_answer(error, "r", "h")[0] == status
+    assert error_response(error, "r", "h")[0] == status
 
 
 def test_issue13_the_cloud_protocol_has_one_route_and_the_faults_body_a_model() -> None:
