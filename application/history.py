@@ -5,7 +5,7 @@ answer is what the log says, not what a view remembers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -34,6 +34,13 @@ ENVELOPE = (
     "actor",
     "request_id",
 )
+
+
+def iso_moment(value: str) -> datetime:
+    """A time as the history takes it: ISO 8601, UTC when it names no zone (ValueError
+    otherwise; each caller answers that in its own way)."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

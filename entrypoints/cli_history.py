@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from privatelink.application.history import iso_moment
 from privatelink.cli_base import (
     DatabaseUrl,
     DataDir,
@@ -53,11 +54,10 @@ def moment(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return iso_moment(value)
     except ValueError:
         fail(f"'{value}' is not an ISO 8601 time")
         raise
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def runtime_for(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from privatelink.api.actions import fields as F
@@ -10,7 +10,7 @@ from privatelink.api.actions.context import Ctx, decode_token, encode_token, pic
 from privatelink.api.actions.registry import action
 from privatelink.api.wire.errors import InvalidParameter
 from privatelink.api.wire.extensions import GetResourceAsOfRequest, ListResourceEventsRequest
-from privatelink.application.history import resource_named
+from privatelink.application.history import iso_moment, resource_named
 from privatelink.domain.errors_invalid import MissingValue
 from privatelink.projections.attributes import endpoint_attribute, service_attribute
 from privatelink.projections.docs import consumer_zone
@@ -21,10 +21,9 @@ def parse_time(name: str, value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        return iso_moment(value)
     except ValueError:
         raise InvalidParameter(name, "is not an ISO 8601 time (2026-11-26T10:42:00Z)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @action("ListResourceEvents")

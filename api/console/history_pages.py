@@ -15,7 +15,8 @@ from privatelink.api.console.chart import zone_chart
 from privatelink.api.console.provider_tabs import not_found
 from privatelink.api.console.session import Session
 from privatelink.api.console.web import BASE, Web, status_of
-from privatelink.infra.dataplane.records import available_zones
+from privatelink.application.history import iso_moment
+from privatelink.projections.dns_records import EndpointRows, endpoint_names
 
 CHART_MOMENTS = 80
 
@@ -43,28 +44,22 @@ def changes(
 
 
 def dns_records(doc: dict[str, Any] | None) -> list[tuple[str, list[str]]]:
-    """The names an endpoint answers and their addresses, by the data plane's rule (EP-9,
-    ACC-4: nothing before the provider accepts)."""
+    """The names an endpoint answers and their addresses, by the DNS-record view's own rule
+    (EP-9, ACC-4: nothing before the provider accepts), from a Get answer with its Zones."""
     if not doc:
         return []
-    zones = doc.get("Zones", [])
-    up = available_zones(doc, zones)
-    names = [(doc.get("EndpointDomain", ""), [a.ipv4 for a in up if a.ipv4])]
-    names += [
-        (z.get("ZoneDomain", ""), [a.ipv4 for a in up if a.zone_id == z.get("ZoneId") and a.ipv4])
-        for z in zones
-    ]
-    return [(n, ips) for n, ips in names if n]
+    endpoint = {k: v for k, v in doc.items() if k != "Zones"}
+    rows = endpoint_names(EndpointRows(endpoint, list(doc.get("Zones", []))))
+    return [(row.name, [z.ipv4 for z in row.zones if z.ipv4]) for row in rows]
 
 
 def parse_moment(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        return iso_moment(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def routes(app: FastAPI, web: Web) -> None:
