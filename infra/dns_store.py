@@ -15,7 +15,7 @@ from psycopg import Connection, sql
 from psycopg.types.json import Jsonb
 
 from privatelink.projections.dns_records import EndpointRows, NameRow, endpoint_names
-from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put
+from privatelink.projections.ops import DeleteChildren, Op, Patch
 
 PROJECTION = "dns_records"
 CHUNK = 100
@@ -36,10 +36,9 @@ def touched(ops: Iterable[Op]) -> tuple[set[str], set[str]]:
             endpoints.add(op.key)
         elif op.kind == ZONE:
             endpoints.add(op.key.split("/", 1)[0])
-        elif op.kind == SERVICE and (
-            isinstance(op, (Put, Delete))
-            or (isinstance(op, Patch) and "ZoneAffinityEnabled" in op.fields)
-        ):
+        elif op.kind == SERVICE and isinstance(op, Patch) and "ZoneAffinityEnabled" in op.fields:
+            # A new service (Put) has no endpoints yet; a deleted one patches each of its
+            # endpoints' rows, which touches them.
             services.add(op.key)
     return endpoints, services
 
