@@ -1,4 +1,5 @@
-"""The command writer's jobs, ports and cache (see :mod:`application.executor`)."""
+"""The command writer's ports and cache (see :mod:`application.executor`; its jobs are in
+:mod:`application.jobs`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from privatelink.application.jobs import Job
-
-__all__ = ["AggregateCache", "AlwaysYourTurn", "ChangeFeed", "Job", "StoreUnavailable", "WriteTurn"]
+__all__ = ["AggregateCache", "AlwaysYourTurn", "ChangeFeed", "StoreUnavailable", "WriteTurn"]
 
 
 class StoreUnavailable(Exception):
