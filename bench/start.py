@@ -2,7 +2,11 @@
 a reused data directory, beside ``moto_server``. Ready means the health route answers 200
 (privatelink) or the port answers HTTP (moto). Not a test: figures go to bench/README.md.
 
-    python bench/start.py --runs 5 [--json out.json]
+    python bench/start.py --runs 5 [--json out.json] [--baseline-python OTHER/bin/python]
+
+``--baseline-python`` also starts the ``privatelink`` installed in another environment (e.g. an
+earlier commit's checkout, ``pip install -e``) in the same runs, interleaved, so a change is
+measured against its baseline under the same machine load.
 """
 
 from __future__ import annotations
@@ -48,13 +52,13 @@ def stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
         process.kill()
 
 
-def privatelink_start(data_dir: Path) -> float:
+def privatelink_start(data_dir: Path, python: str = sys.executable) -> float:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     started = time.perf_counter()
     process = subprocess.Popen(
         [
-            sys.executable,
+            python,
             "-m",
             "privatelink",
             "serve",
@@ -94,25 +98,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--baseline-python", help="also start the privatelink of this python")
     args = parser.parse_args()
-    fresh, reused, moto = [], [], []
+    fresh: list[float] = []
+    reused: list[float] = []
+    moto: list[float] = []
+    base_fresh: list[float] = []
+    base_reused: list[float] = []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="privatelink-start-") as directory:
             data_dir = Path(directory) / "store"
             fresh.append(privatelink_start(data_dir))
             reused.append(privatelink_start(data_dir))
+        if args.baseline_python:
+            with tempfile.TemporaryDirectory(prefix="privatelink-start-") as directory:
+                data_dir = Path(directory) / "store"
+                base_fresh.append(privatelink_start(data_dir, args.baseline_python))
+                base_reused.append(privatelink_start(data_dir, args.baseline_python))
         moto.append(moto_start())
+    rows = [
+        ("privatelink_fresh_data_dir", fresh),
+        ("privatelink_reused_data_dir", reused),
+        ("moto_server", moto),
+    ]
+    if args.baseline_python:
+        rows += [("baseline_fresh_data_dir", base_fresh), ("baseline_reused_data_dir", base_reused)]
     figures = {
         name: {
             "median_s": round(statistics.median(values), 3),
             "min_s": round(min(values), 3),
             "max_s": round(max(values), 3),
         }
-        for name, values in (
-            ("privatelink_fresh_data_dir", fresh),
-            ("privatelink_reused_data_dir", reused),
-            ("moto_server", moto),
-        )
+        for name, values in rows
     }
     for name, figure in figures.items():
         print(

@@ -7,9 +7,17 @@ the repository and mapped by ``package-dir`` in ``pyproject.toml``:
 composition root (``privatelink.composition``) and the CLI (``privatelink.cli``).
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-try:
-    __version__ = version("privatelink")
-except PackageNotFoundError:  # pragma: no cover - running from a tree that is not installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> Any:
+    """``__version__`` is read from the installed distribution when asked for, not at import
+    (importing ``importlib.metadata`` costs start-up time)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'privatelink' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("privatelink")
+    except PackageNotFoundError:  # pragma: no cover - running from a tree that is not installed
+        return "0.0.0"

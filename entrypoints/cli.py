@@ -86,16 +86,20 @@ def serve(
 ) -> None:
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
     settings = serve_settings(**locals())  # first: locals() are the options alone
+    from privatelink.infra.log_setup import configure_logging
+
+    load_settings_inventory(settings.inventory)  # the flag's or PRIVATELINK_INVENTORY's
+    check_ports(settings)
+    configure_logging(settings.log_level, settings.log_format)
+    if not settings.database_url:  # PostgreSQL starts while the server's modules import
+        from privatelink.infra.embedded import prestart
+
+        prestart(settings.data_dir, settings.verbose)
+    GracefulServer = graceful_server_class()
     import uvicorn
 
     from privatelink.composition import create_app
     from privatelink.infra.database import describe
-    from privatelink.infra.log_setup import configure_logging
-
-    GracefulServer = graceful_server_class()
-    load_settings_inventory(settings.inventory)  # the flag's or PRIVATELINK_INVENTORY's
-    check_ports(settings)
-    configure_logging(settings.log_level, settings.log_format)
     from privatelink.infra.dataplane import DataPlaneError
 
     try:

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from privatelink.application.history import iso_moment
 from privatelink.cli_base import (
     DatabaseUrl,
     DataDir,
@@ -53,6 +52,8 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a ta
 def moment(value: str | None) -> datetime | None:
     if value is None:
         return None
+    from privatelink.application.history import iso_moment
+
     try:
         return iso_moment(value)
     except ValueError:

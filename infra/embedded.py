@@ -225,13 +225,55 @@ class Supervisor:
 OPENED: dict[str, EmbeddedPostgres | Supervisor] = {}
 
 
+class Prestart:
+    """PostgreSQL started on a thread while the process goes on importing the server (start
+    to ready, issue 12): ``pg_ctl`` runs in its own processes, so the two overlap."""
+
+    def __init__(self, embedded: EmbeddedPostgres) -> None:
+        self.embedded = embedded
+        self.url = ""
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, name="pg-prestart", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        try:
+            self.url = self.embedded.start()
+        except BaseException as error:  # noqa: BLE001 - handed to the thread that waits
+            self.error = error
+
+    def result(self) -> str:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.url
+
+
+PRESTARTED: dict[Path, Prestart] = {}
+
+
+def prestart(data_dir: Path, verbose: bool = False) -> None:
+    """Begin starting the data directory's PostgreSQL; ``embedded_store`` takes it over."""
+    key = data_dir.resolve()
+    if key not in PRESTARTED:
+        PRESTARTED[key] = Prestart(EmbeddedPostgres(data_dir, verbose=verbose))
+
+
+def start_embedded(data_dir: Path, verbose: bool) -> tuple[EmbeddedPostgres, str]:
+    """The data directory's PostgreSQL, started here or by an earlier ``prestart``."""
+    pending = PRESTARTED.pop(data_dir.resolve(), None)
+    if pending is not None:
+        return pending.embedded, pending.result()
+    embedded = EmbeddedPostgres(data_dir, verbose=verbose)
+    return embedded, embedded.start()
+
+
 @contextmanager
 def embedded_store(
     data_dir: Path, verbose: bool = False, supervise: bool = False, interval: float = 0.5
 ) -> Iterator[str]:
     """Start the data directory's PostgreSQL (supervised when asked), yield its URL, stop it."""
-    embedded = EmbeddedPostgres(data_dir, verbose=verbose)
-    url = embedded.start()
+    embedded, url = start_embedded(data_dir, verbose)
     supervisor = Supervisor(embedded, interval) if supervise else None
     OPENED[url] = supervisor or embedded
     if supervisor is not None:

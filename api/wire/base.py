@@ -10,7 +10,7 @@ class WireModel(BaseModel):
     immutable, and an unknown key is an error rather than silently dropped.
     """
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True, defer_build=True)
 
 
 PRINTABLE_ASCII = r"^[ -~]*$"
