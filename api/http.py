@@ -15,7 +15,7 @@ from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.admin_models import FaultRequest, body_as
 from privatelink.api.admin_routes import include_admin_routes
 from privatelink.api.auth import RawRequest
-from privatelink.api.console import mount_console
+from privatelink.api.console_mount import mount_console_lazily
 from privatelink.api.error_handlers import install_cloud_errors
 from privatelink.api.errors import AdminOnly, ServiceUnavailable, error_response
 from privatelink.api.first_answer import first_answer
@@ -74,7 +74,7 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
         body = await admin_fault(runtime, request, request_id)  # errors: api/error_handlers.py
         return JSONResponse({**body, "RequestId": request_id})
 
-    mount_console(app, runtime)
+    mount_console_lazily(app, runtime)  # built on its first request
 
     @app.api_route("/", methods=list(RPC_METHODS))  # the cloud protocol: its one route
     async def rpc(request: Request) -> Response:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -22,39 +21,12 @@ from privatelink.cli_base import (
 )
 
 if TYPE_CHECKING:
-    from privatelink.infra.settings import ServeSettings, Settings
+    from privatelink.infra.settings import ServeSettings
 
 
 @app.callback()
 def main_options(version: opts.Version = None) -> None:
     """A local, event-sourced emulator of Alibaba Cloud PrivateLink."""
-
-
-def load_settings_inventory(inventory: Path | None) -> None:
-    from privatelink.infra.inventory_file import InventoryError, load_inventory
-
-    if inventory is not None:
-        try:
-            load_inventory(inventory)
-        except InventoryError as error:
-            fail(str(error))
-
-
-def graceful_server_class() -> type:
-    import contextlib
-
-    import uvicorn
-
-    class GracefulServer(uvicorn.Server):
-        """Stops on SIGINT/SIGTERM and exits 0 (uvicorn re-raises the signal otherwise)."""
-
-        @contextlib.contextmanager
-        def capture_signals(self):  # type: ignore[no-untyped-def]
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                signal.signal(sig, self.handle_exit)
-            yield
-
-    return GracefulServer
 
 
 @app.command()
@@ -86,53 +58,9 @@ def serve(
 ) -> None:
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
     settings = serve_settings(**locals())  # first: locals() are the options alone
-    from privatelink.infra.log_setup import configure_logging
+    from privatelink.serving import serve_with
 
-    load_settings_inventory(settings.inventory)  # the flag's or PRIVATELINK_INVENTORY's
-    check_ports(settings)
-    configure_logging(settings.log_level, settings.log_format)
-    if not settings.database_url:  # PostgreSQL starts while the server's modules import
-        from privatelink.infra.embedded import prestart
-
-        prestart(settings.data_dir, settings.verbose)
-    GracefulServer = graceful_server_class()
-    import uvicorn
-
-    from privatelink.composition import create_app
-    from privatelink.infra.database import describe
-    from privatelink.infra.dataplane import DataPlaneError
-
-    try:
-        http_app = create_app(settings)
-    except DataPlaneError as error:
-        fail(str(error), code=1)
-        return
-    store = describe(http_app.state.runtime.url)
-    kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
-    console.print(
-        f"privatelink listening on http://{settings.host}:{settings.port} "
-        f"(store: {kind}, {store}, schema {settings.db_schema})"
-    )
-    dataplane = getattr(http_app.state.runtime, "dataplane", None)
-    if dataplane is not None:
-        console.print(f"privatelink data plane: {dataplane.describe()}")
-    from privatelink.api.http import cloud_http_protocol
-    from privatelink.api.limits import limit_server
-
-    GracefulServer(
-        limit_server(
-            uvicorn.Config(
-                http_app,
-                host=settings.host,
-                port=settings.port,
-                log_level="warning",
-                access_log=False,
-                log_config=None,
-                http=cloud_http_protocol(),
-            ),
-            settings,
-        )
-    ).run()
+    serve_with(settings)
 
 
 def serve_settings(**options: Any) -> ServeSettings:
@@ -156,29 +84,6 @@ def serve_settings(**options: Any) -> ServeSettings:
     except ValidationError as error:
         fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()))
         raise
-
-
-def check_ports(settings: Settings) -> None:
-    """Both listeners' ports, before PostgreSQL starts: a busy one fails at once, naming it."""
-    import socket
-
-    from privatelink.infra.ports import Listener, busy
-
-    listeners = [Listener(settings.host, settings.port, "--port")]
-    if settings.dns_enabled:
-        listeners.append(
-            Listener(
-                settings.dns_host,
-                settings.dns_port,
-                "--dns-port",
-                (socket.SOCK_DGRAM, socket.SOCK_STREAM),
-                "answer DNS",
-                "turn DNS off with --no-dns",
-            )
-        )
-    problem = busy(listeners)
-    if problem is not None:
-        fail(problem)
 
 
 @app.command()

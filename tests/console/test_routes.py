@@ -431,3 +431,32 @@ def test_console_inter_region_endpoint(provider_ui: ConsoleUser, consumer_ui: Co
     )
     assert "/console/endpoints/ep-" in str(created.url), errors(created.text)
     assert "cn-hangzhou" in created.text and "inter-region 100 Mbps" in created.text
+
+
+def test_console_is_built_on_its_first_request_with_the_cloud_shaped_errors(
+    app_client: TestClient,
+) -> None:
+    """Issue 12 (start to ready): the console is not imported until asked for; then ``/console``
+    itself and paths under it answer as before, an unknown one in the cloud's shape."""
+    home = app_client.get("/console", follow_redirects=False)
+    assert home.status_code == 303 and home.headers["location"] == "/console/login"
+    assert app_client.get("/console/login").status_code == 200
+    missing = app_client.get("/console/no-such-page")
+    assert missing.status_code == 404
+    assert {"Code", "Message", "RequestId"} <= set(missing.json())
+
+
+def test_building_the_server_does_not_import_the_console() -> None:
+    """Issue 12: importing and building the HTTP app leaves the console's modules unloaded."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from privatelink.api.http import build_http_app; "
+        "from types import SimpleNamespace as N; build_http_app(N()); "
+        "print(sorted(m for m in sys.modules if m.startswith('privatelink.api.console.') or m == 'privatelink.api.console'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

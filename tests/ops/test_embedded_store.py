@@ -184,3 +184,25 @@ def test_issue15_read_commands_refuse_to_create_a_store(
     assert result.exit_code == 2, result.output
     assert "no store in" in result.output and str(nowhere) in result.output.replace("\n", "")
     assert not nowhere.exists()
+
+
+def test_a_prestarted_store_is_taken_over_by_the_server(tmp_path: Path) -> None:
+    """Issue 12 (start to ready): ``serve`` begins starting PostgreSQL on a thread before it
+    imports the server; opening the store then takes that start over instead of starting
+    another, and a failed start is raised where the store is opened."""
+    import psycopg
+
+    from privatelink.infra import embedded
+
+    embedded.prestart(tmp_path / "store")
+    assert (tmp_path / "store").resolve() in embedded.PRESTARTED
+    with embedded.embedded_store(tmp_path / "store") as url:
+        assert not embedded.PRESTARTED
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the data directory should be")
+    embedded.prestart(blocker)
+    with pytest.raises(OSError), embedded.embedded_store(blocker):
+        pass
+    assert not embedded.PRESTARTED
