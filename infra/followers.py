@@ -2,6 +2,17 @@
 
 Each reads the notification log after its own tracking position in batches, and sleeps on
 the event store's LISTEN channel when it has caught up.
+
+Why not the eventsourcing library's ``Projection`` / ``ProjectionRunner`` /
+``ApplicationSubscription`` here (its ``Application``, aggregates, recorders and ``Tracking``
+are used throughout): those hand a projection one event with one ``Tracking`` at a time, so
+each event becomes its own transaction on the ``TrackingRecorder``, and a reader waits with
+``TrackingRecorder.wait()``, which sleeps 100 ms before its first re-check. The views here
+take a batch of up to ``BATCH`` events, compact their operations to one write per row
+(``projections.ops.compact``) and commit them with one tracking position in one transaction;
+read-your-writes waits on ``infra.positions.PositionWatcher`` (a condition woken in-process and
+by NOTIFY), not on a poll. The projection itself (``projections.views.ViewsProjection``) stays
+a pure mapping of events to operations, as the library's ``Projection`` would be.
 """
 
 from __future__ import annotations
