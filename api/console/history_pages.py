@@ -139,30 +139,15 @@ class HistoryPages:
         found = await self.travel(session, resource_id, events, (at, since, until))
         endpoint = resource_id.startswith("ep-")
         dns = chart = None
+        context: dict[str, Any] = {"endpoint": endpoint}
         if endpoint and found.snapshot is not None:
             dns, chart = await self.endpoint_views(session, resource_id, found.snapshot, moments)
-        context = {
-            "resource_id": resource_id,
-            "events": events,
-            "moments": moments,
-            "chosen": found.chosen,
-            "snapshot": found.snapshot,
-            "diff": found.diff,
-            "dns": dns,
-            "chart": chart,
-            "since": since,
-            "until": until,
-        }
+        context |= {"resource_id": resource_id, "events": events, "moments": moments}
+        context |= {"dns": dns, "chart": chart, "since": since, "until": until}
+        context |= {"chosen": found.chosen, "snapshot": found.snapshot, "diff": found.diff}
         status = status_of(found.error)
-        return self.web.page(
-            request,
-            session,
-            "history.html",
-            status,
-            error=found.error,
-            endpoint=endpoint,
-            **context,
-        )
+        page = self.web.page
+        return page(request, session, "history.html", status, error=found.error, **context)
 
 
 def routes(app: FastAPI, web: Web) -> None:
