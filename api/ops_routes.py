@@ -27,11 +27,7 @@ def ops_router(app: FastAPI) -> APIRouter:
     metrics = ServerMetrics(runtime)
     app.state.metrics = runtime.metrics = metrics
     lag = getattr(runtime, "lag", None)
-    if lag is not None:
-        lag.listeners.append(metrics.projection_lag.observe)
-    executor = getattr(getattr(runtime, "app", None), "executor", None)
-    if executor is not None:
-        executor.on_batch = metrics.batch_size.observe
+    feed_metrics(runtime, metrics)
     router = APIRouter()
 
     async def health() -> Response:
@@ -52,6 +48,16 @@ def ops_router(app: FastAPI) -> APIRouter:
         return {"projection_lag": lag.summary(reset) if lag else {}}
 
     return router
+
+
+def feed_metrics(runtime: Any, metrics: ServerMetrics) -> None:
+    """Hand the metrics the projection's lag and the writer's batch sizes, where they exist."""
+    lag = getattr(runtime, "lag", None)
+    if lag is not None:
+        lag.listeners.append(metrics.projection_lag.observe)
+    executor = getattr(getattr(runtime, "app", None), "executor", None)
+    if executor is not None:
+        executor.on_batch = metrics.batch_size.observe
 
 
 Answer = Callable[[Any, MutableMapping[str, Any], bytes], Awaitable[tuple[int, bytes]]]
