@@ -242,6 +242,7 @@ def _register_history_commands() -> None:
     # isort: off
     import privatelink.cli_admin  # reset, inventory, provisioner (issue 12)
     import privatelink.cli_history  # registers its commands on `app`
+    import privatelink.cli_log
     import privatelink.cli_dns
     import privatelink.cli_check  # noqa: F401 - `privatelink check` (issue 10)
     # isort: on
