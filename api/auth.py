@@ -159,10 +159,7 @@ def _parse(request: RawRequest) -> Claim:
 def _parse_acs3(
     request: RawRequest, headers: dict[str, list[str]], query: canon.Pairs, form: canon.Pairs
 ) -> Claim:
-    try:
-        auth = canon.parse_acs3_authorization(_single(headers, "authorization"))
-    except canon.MalformedAuthorization as error:
-        raise IncompleteSignature(f"malformed Authorization header: {error}") from None
+    auth = _acs3_authorization(headers)
     if not any(headers.get("x-acs-action", [])):
         raise MissingAction("the x-acs-action header is missing")
     _check_signed_headers(auth.signed_headers, headers, bool(request.body))
@@ -182,6 +179,13 @@ def _parse_acs3(
         sign=canon.acs3_signature,
         payload_problem=_payload_problem(declared, payload),
     )
+
+
+def _acs3_authorization(headers: dict[str, list[str]]) -> canon.Acs3Authorization:
+    try:
+        return canon.parse_acs3_authorization(_single(headers, "authorization"))
+    except canon.MalformedAuthorization as error:
+        raise IncompleteSignature(f"malformed Authorization header: {error}") from None
 
 
 def _payload_problem(declared: str, payload: str) -> str:

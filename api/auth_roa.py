@@ -33,11 +33,7 @@ def parse(
     form: canon.Pairs,
 ) -> auth.Claim:
     """What a ROA-signed request claims; refused when its envelope is incomplete."""
-    credential, _, signature = _first(headers, "authorization")[len(SCHEME) :].partition(":")
-    if not credential or not signature:
-        raise auth.IncompleteSignature(
-            "the Authorization header must be 'acs <AccessKeyId>:<Signature>'"
-        )
+    credential, signature = _credential(headers)
     action, version = _first(headers, "x-acs-action"), _first(headers, "x-acs-version")
     if not action:
         raise auth.MissingAction("the x-acs-action header is missing")
@@ -54,6 +50,16 @@ def parse(
         sign=signature_of,
         payload_problem=body_problem(request.body, headers),
     )
+
+
+def _credential(headers: dict[str, list[str]]) -> tuple[str, str]:
+    """The access key id and signature of ``Authorization: acs <AccessKeyId>:<Signature>``."""
+    credential, _, signature = _first(headers, "authorization")[len(SCHEME) :].partition(":")
+    if not credential or not signature:
+        raise auth.IncompleteSignature(
+            "the Authorization header must be 'acs <AccessKeyId>:<Signature>'"
+        )
+    return credential, signature
 
 
 def body_problem(body: bytes, headers: dict[str, list[str]]) -> str:
