@@ -204,10 +204,14 @@ def project(
         projector.stop()
 
 
+LoadBalancerId = Annotated[str, typer.Argument(help="The load balancer id, e.g. lb-provider0001.")]
+Down = Annotated[bool, typer.Option("--down/--up", help="Mark it failed, or recovered.")]
+
+
 @app.command()
 def fault(
-    resource_id: Annotated[str, typer.Argument(help="The load balancer id, e.g. lb-provider0001.")],
-    down: Annotated[bool, typer.Option("--down/--up", help="Mark it failed, or recovered.")],
+    resource_id: LoadBalancerId,
+    down: Down,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     schema: Schema = None,
@@ -223,11 +227,10 @@ def fault(
     settings = settings_for(
         data_dir=data_dir, database_url=database_url, db_schema=schema, inventory=inventory
     )
+    command = Command(Caller("operator", "cli"), "AdminFault")
     with open_runtime(settings, serve=False) as runtime:
         try:
-            runtime.app.mark_load_balancer(
-                Command(Caller("operator", "cli"), "AdminFault"), resource_id, down
-            )
+            runtime.app.mark_load_balancer(command, resource_id, down)
         except DomainError as error:
             fail(f"{error.code}: {error.message}", code=1)
     console.print(f"{resource_id} marked {'down' if down else 'up'}")

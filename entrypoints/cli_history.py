@@ -82,16 +82,18 @@ def history(
         return
     table = Table("stream", "version", "time", "event", "actor", "request id", "changed")
     for e in entries:
-        changed = json.dumps(e.data, sort_keys=True)[:120]
-        time = e.as_json()["time"]
-        table.add_row(
-            e.resource, version_ref(resource_id, e), time, e.type, e.actor, e.request_id, changed
-        )
+        table.add_row(*history_row(resource_id, e))
     Console_out().print(table)
 
 
 def history_line(resource_id: str, e: Any) -> dict[str, Any]:
     return {**e.as_json(), "stream": e.resource, "show_version": version_ref(resource_id, e)}
+
+
+def history_row(resource_id: str, e: Any) -> tuple[str, ...]:
+    changed = json.dumps(e.data, sort_keys=True)[:120]
+    time = e.as_json()["time"]
+    return (e.resource, version_ref(resource_id, e), time, e.type, e.actor, e.request_id, changed)
 
 
 def version_ref(resource_id: str, e: Any) -> str:

@@ -43,16 +43,10 @@ def reset_runtime(
     stop_services(runtime)  # the writer's aggregate cache and the followers' positions go
     try:
         tables = truncate_schema(runtime.url, runtime.settings.db_schema)
-        runtime.app.holds = ProvisionerHolds()
-        runtime.lag = LagMeter()
-        runtime.watcher = PositionWatcher(0, on_advance=runtime.lag.applied)
+        forget_positions(runtime)
         live.restore(runtime.app)  # the seed again: the log of changes is gone
         if keep != live.seed:
-            log = InventoryLog(actor="operator", request_id=request_id)
-            log.replace(Caller("operator", request_id), keep.model_dump(mode="json"))
-            runtime.app.execute(
-                Command(Caller("operator", request_id), "AdminReset"), lambda: ({}, [log])
-            )
+            record_inventory(runtime, keep, request_id)
             live.restore(runtime.app)
     finally:
         if serving:
@@ -62,3 +56,17 @@ def reset_runtime(
         "InventoryRecorded": keep != live.seed,
         "Seconds": round(time.perf_counter() - started, 4),
     }
+
+
+def forget_positions(runtime: Any) -> None:
+    """New provisioner holds, lag meter and position watcher, all from position 0."""
+    runtime.app.holds = ProvisionerHolds()
+    runtime.lag = LagMeter()
+    runtime.watcher = PositionWatcher(0, on_advance=runtime.lag.applied)
+
+
+def record_inventory(runtime: Any, inventory: Inventory, request_id: str) -> None:
+    """Record ``inventory`` as the first event of the emptied store."""
+    log = InventoryLog(actor="operator", request_id=request_id)
+    log.replace(Caller("operator", request_id), inventory.model_dump(mode="json"))
+    runtime.app.execute(Command(Caller("operator", request_id), "AdminReset"), lambda: ({}, [log]))
