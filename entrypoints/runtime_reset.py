@@ -42,12 +42,7 @@ def reset_runtime(
     keep = inventory if inventory is not None else live.current
     stop_services(runtime)  # the writer's aggregate cache and the followers' positions go
     try:
-        tables = truncate_schema(runtime.url, runtime.settings.db_schema)
-        forget_positions(runtime)
-        live.restore(runtime.app)  # the seed again: the log of changes is gone
-        if keep != live.seed:
-            record_inventory(runtime, keep, request_id)
-            live.restore(runtime.app)
+        tables = empty_store(runtime, keep, request_id)
     finally:
         if serving:
             start_services(runtime)
@@ -56,6 +51,19 @@ def reset_runtime(
         "InventoryRecorded": keep != live.seed,
         "Seconds": round(time.perf_counter() - started, 4),
     }
+
+
+def empty_store(runtime: Any, keep: Inventory, request_id: str) -> list[str]:
+    """Truncate the schema, forget every position, and restore the inventory ``keep``; the
+    tables emptied."""
+    live: Any = runtime.inventory
+    tables = truncate_schema(runtime.url, runtime.settings.db_schema)
+    forget_positions(runtime)
+    live.restore(runtime.app)  # the seed again: the log of changes is gone
+    if keep != live.seed:
+        record_inventory(runtime, keep, request_id)
+        live.restore(runtime.app)
+    return tables
 
 
 def forget_positions(runtime: Any) -> None:
