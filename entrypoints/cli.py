@@ -76,23 +76,18 @@ def serve(
     log_format: opts.LogFormat = None,
     request_timeout: opts.RequestTimeout = None,
     max_connections: opts.MaxConnections = None,
-    verbose: Annotated[
-        bool | None,
-        typer.Option(
-            "--verbose",
-            help="Show the embedded PostgreSQL's own output (always in DATA_DIR/postgres.log).",
-        ),
-    ] = None,
+    verbose: opts.Verbose = None,
 ) -> None:
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
     settings = serve_settings(**locals())  # first: locals() are the options alone
-    import uvicorn
+    run_server(settings)
 
+
+def run_server(settings: ServeSettings) -> None:
+    """Build the app for ``settings``, say where it listens, and serve until stopped."""
     from privatelink.composition import create_app
-    from privatelink.infra.database import describe
     from privatelink.infra.log_setup import configure_logging
 
-    GracefulServer = graceful_server_class()
     load_settings_inventory(settings.inventory)  # the flag's or PRIVATELINK_INVENTORY's
     check_ports(settings)
     configure_logging(settings.log_level, settings.log_format)
@@ -103,6 +98,13 @@ def serve(
     except DataPlaneError as error:
         fail(str(error), code=1)
         return
+    announce(settings, http_app)
+    serve_forever(settings, http_app)
+
+
+def announce(settings: ServeSettings, http_app: Any) -> None:
+    from privatelink.infra.database import describe
+
     store = describe(http_app.state.runtime.url)
     kind = "external" if settings.database_url else f"embedded in {settings.data_dir}"
     console.print(
@@ -112,9 +114,15 @@ def serve(
     dataplane = getattr(http_app.state.runtime, "dataplane", None)
     if dataplane is not None:
         console.print(f"privatelink data plane: {dataplane.describe()}")
+
+
+def serve_forever(settings: ServeSettings, http_app: Any) -> None:
+    import uvicorn
+
     from privatelink.api.http import cloud_http_protocol
     from privatelink.api.limits import limit_server
 
+    GracefulServer = graceful_server_class()
     GracefulServer(
         limit_server(
             uvicorn.Config(

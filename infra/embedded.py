@@ -201,24 +201,28 @@ class Supervisor:
         while not self._stop.is_set():
             attempt += 1
             self.state = f"restarting (attempt {attempt})"
-            try:
-                self.embedded.restart()
-            except Exception as error:  # noqa: BLE001 - e.g. its old backends still hold memory
-                self.last_error = f"{type(error).__name__}: {error}"[:300]
-                log.warning(
-                    "restarting the embedded PostgreSQL failed (attempt %d): %s; "
-                    "next try in %.1f s",
-                    attempt,
-                    self.last_error,
-                    pause,
-                )
-                self._stop.wait(pause)
-                pause = min(pause * 2, self.max_pause)
-                continue
-            self.restarts += 1
-            self.state = "running"
-            log.warning("the embedded PostgreSQL is running again (restart %d)", self.restarts)
-            return
+            if self._restart(attempt, pause):
+                return
+            self._stop.wait(pause)
+            pause = min(pause * 2, self.max_pause)
+
+    def _restart(self, attempt: int, pause: float) -> bool:
+        """One attempt at restarting the embedded PostgreSQL; whether it runs again."""
+        try:
+            self.embedded.restart()
+        except Exception as error:  # noqa: BLE001 - e.g. its old backends still hold memory
+            self.last_error = f"{type(error).__name__}: {error}"[:300]
+            log.warning(
+                "restarting the embedded PostgreSQL failed (attempt %d): %s; next try in %.1f s",
+                attempt,
+                self.last_error,
+                pause,
+            )
+            return False
+        self.restarts += 1
+        self.state = "running"
+        log.warning("the embedded PostgreSQL is running again (restart %d)", self.restarts)
+        return True
 
 
 # The embedded stores this process opened, by URL: the health answer describes them.
