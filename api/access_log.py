@@ -30,22 +30,34 @@ def access_logged(answer: Answer) -> Answer:
         started = time.perf_counter()
         status, body = await answer(runtime, scope, raw_body)
         elapsed = round((time.perf_counter() - started) * 1000, 1)
-        action, key = claimed(scope, raw_body)
-        fields = {
-            "action": action,
-            "account": account_of(runtime, key),
-            "code": code_of(status, body),
-            "status": status,
-            "ms": elapsed,
-        }
-        log.info(
-            "%(action)s account=%(account)s code=%(code)s status=%(status)s %(ms)s ms",
-            fields,
-            extra=fields,
-        )
+        log_answer(runtime, scope, raw_body, (status, body), elapsed)
         return status, body
 
     return logged
+
+
+def log_answer(
+    runtime: Any,
+    scope: MutableMapping[str, Any],
+    raw_body: bytes,
+    answered: tuple[int, bytes],
+    elapsed: float,
+) -> None:
+    """The access log's line for one answered request."""
+    status, body = answered
+    action, key = claimed(scope, raw_body)
+    fields = {
+        "action": action,
+        "account": account_of(runtime, key),
+        "code": code_of(status, body),
+        "status": status,
+        "ms": elapsed,
+    }
+    log.info(
+        "%(action)s account=%(account)s code=%(code)s status=%(status)s %(ms)s ms",
+        fields,
+        extra=fields,
+    )
 
 
 def claimed(scope: MutableMapping[str, Any], body: bytes) -> tuple[str, str]:

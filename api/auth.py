@@ -159,30 +159,39 @@ def _parse(request: RawRequest) -> Claim:
 def _parse_acs3(
     request: RawRequest, headers: dict[str, list[str]], query: canon.Pairs, form: canon.Pairs
 ) -> Claim:
-    try:
-        auth = canon.parse_acs3_authorization(_single(headers, "authorization"))
-    except canon.MalformedAuthorization as error:
-        raise IncompleteSignature(f"malformed Authorization header: {error}") from None
+    auth = _acs3_authorization(headers)
     if not any(headers.get("x-acs-action", [])):
         raise MissingAction("the x-acs-action header is missing")
     _check_signed_headers(auth.signed_headers, headers, bool(request.body))
     payload = canon.sha256_hex(request.body)
     declared = _single(headers, "x-acs-content-sha256")
     action, version = _single(headers, "x-acs-action"), _single(headers, "x-acs-version")
+    timestamp, nonce = _single(headers, "x-acs-date"), _single(headers, "x-acs-signature-nonce")
     return Claim(
         Authenticated(auth.credential, action, version, query + form, "ACS3"),
-        timestamp=_single(headers, "x-acs-date"),
+        timestamp=timestamp,
         timestamp_source="x-acs-date",
-        nonce=_single(headers, "x-acs-signature-nonce"),
+        nonce=nonce,
         signature=auth.signature,
         signed_text=canon.acs3_canonical_request(
             request.method, request.path, query, headers, auth.signed_headers, payload
         ),
         sign=canon.acs3_signature,
-        payload_problem=""
-        if declared == payload
-        else f"x-acs-content-sha256 {declared!r} is not the SHA-256 of the body ({payload})",
+        payload_problem=_payload_problem(declared, payload),
     )
+
+
+def _acs3_authorization(headers: dict[str, list[str]]) -> canon.Acs3Authorization:
+    try:
+        return canon.parse_acs3_authorization(_single(headers, "authorization"))
+    except canon.MalformedAuthorization as error:
+        raise IncompleteSignature(f"malformed Authorization header: {error}") from None
+
+
+def _payload_problem(declared: str, payload: str) -> str:
+    if declared == payload:
+        return ""
+    return f"x-acs-content-sha256 {declared!r} is not the SHA-256 of the body ({payload})"
 
 
 def _check_signed_headers(
@@ -199,10 +208,7 @@ def _check_signed_headers(
 
 def _parse_rpc(request: RawRequest, headers: dict[str, list[str]], params: canon.Pairs) -> Claim:
     def one(name: str) -> str:
-        values = [value for key, value in params if key == name]
-        if len(values) > 1:
-            raise IncompleteSignature(f"the parameter {name} appears more than once")
-        return values[0] if values else ""
+        return _one_param(params, name)
 
     if (one("SignatureMethod"), one("SignatureVersion")) != ("HMAC-SHA1", "1.0"):
         raise IncompleteSignature("legacy signing needs SignatureMethod=HMAC-SHA1, version 1.0")
@@ -223,6 +229,13 @@ def _parse_rpc(request: RawRequest, headers: dict[str, list[str]], params: canon
         signed_text=canon.rpc_string_to_sign(request.method, params),
         sign=canon.rpc_signature,
     )
+
+
+def _one_param(params: canon.Pairs, name: str) -> str:
+    values = [value for key, value in params if key == name]
+    if len(values) > 1:
+        raise IncompleteSignature(f"the parameter {name} appears more than once")
+    return values[0] if values else ""
 
 
 def _single(headers: dict[str, list[str]], name: str) -> str:

@@ -33,28 +33,13 @@ def parse(
     form: canon.Pairs,
 ) -> auth.Claim:
     """What a ROA-signed request claims; refused when its envelope is incomplete."""
-    credential, _, signature = _first(headers, "authorization")[len(SCHEME) :].partition(":")
-    if not credential or not signature:
-        raise auth.IncompleteSignature(
-            "the Authorization header must be 'acs <AccessKeyId>:<Signature>'"
-        )
+    credential, signature = _credential(headers)
     action, version = _first(headers, "x-acs-action"), _first(headers, "x-acs-version")
     if not action:
         raise auth.MissingAction("the x-acs-action header is missing")
     for name in ("date", "x-acs-signature-nonce"):
         if not _first(headers, name):
             raise auth.IncompleteSignature(f"the {name} header is missing or empty")
-    problem = ""
-    if request.body:
-        declared = _first(headers, "content-md5")
-        if not declared:
-            raise auth.IncompleteSignature(
-                "a ROA (HMAC-SHA1) request signs its body only through Content-MD5: send it, "
-                "or put the parameters in the query"
-            )
-        actual = base64.b64encode(hashlib.md5(request.body).digest()).decode()
-        if declared != actual:
-            problem = f"Content-MD5 {declared!r} is not the MD5 of the body ({actual})"
     return auth.Claim(
         auth.Authenticated(credential, action, version, query + form, "ROA"),
         timestamp=_iso_time(_first(headers, "date")),
@@ -63,8 +48,35 @@ def parse(
         signature=signature,
         signed_text=string_to_sign(request.method, request.path, query, headers),
         sign=signature_of,
-        payload_problem=problem,
+        payload_problem=body_problem(request.body, headers),
     )
+
+
+def _credential(headers: dict[str, list[str]]) -> tuple[str, str]:
+    """The access key id and signature of ``Authorization: acs <AccessKeyId>:<Signature>``."""
+    credential, _, signature = _first(headers, "authorization")[len(SCHEME) :].partition(":")
+    if not credential or not signature:
+        raise auth.IncompleteSignature(
+            "the Authorization header must be 'acs <AccessKeyId>:<Signature>'"
+        )
+    return credential, signature
+
+
+def body_problem(body: bytes, headers: dict[str, list[str]]) -> str:
+    """Why the body is not the one signed (through Content-MD5); "" when it is. A body without
+    Content-MD5 is refused: nothing would sign it."""
+    if not body:
+        return ""
+    declared = _first(headers, "content-md5")
+    if not declared:
+        raise auth.IncompleteSignature(
+            "a ROA (HMAC-SHA1) request signs its body only through Content-MD5: send it, "
+            "or put the parameters in the query"
+        )
+    actual = base64.b64encode(hashlib.md5(body).digest()).decode()
+    if declared != actual:
+        return f"Content-MD5 {declared!r} is not the MD5 of the body ({actual})"
+    return ""
 
 
 def string_to_sign(

@@ -66,7 +66,13 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
     app.include_router(ops_router(app))
 
     include_admin_routes(app, runtime)  # /_privatelink/: reset, inventory, provisioner (issue 12)
+    add_fault_route(app, runtime)
+    mount_console_lazily(app, runtime)  # built on its first request
+    add_cloud_route(app, runtime)
+    return app
 
+
+def add_fault_route(app: FastAPI, runtime: RuntimeLike) -> None:
     @app.post("/admin/faults")
     async def fault(request: Request) -> Response:
         """RES-8 for operators: mark a load balancer down or up (loopback callers only)."""
@@ -74,8 +80,8 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
         body = await admin_fault(runtime, request, request_id)  # errors: api/error_handlers.py
         return JSONResponse({**body, "RequestId": request_id})
 
-    mount_console_lazily(app, runtime)  # built on its first request
 
+def add_cloud_route(app: FastAPI, runtime: RuntimeLike) -> None:
     @app.api_route("/", methods=list(RPC_METHODS))  # the cloud protocol: its one route
     async def rpc(request: Request) -> Response:
         # ``answer`` turns its errors into answers with ``error_response`` (as the exception
@@ -84,8 +90,6 @@ def build_http_app(runtime: RuntimeLike, **fastapi_args: Any) -> FastAPI:
         status, body = await answer(runtime, request.scope, raw_body)
         content_type, body = rendered(request.scope, raw_body, status, body)
         return Response(body, status, media_type=content_type)
-
-    return app
 
 
 @access_logged

@@ -27,31 +27,48 @@ def ops_router(app: FastAPI) -> APIRouter:
     metrics = ServerMetrics(runtime)
     app.state.metrics = runtime.metrics = metrics
     lag = getattr(runtime, "lag", None)
+    feed_metrics(runtime, metrics)
+    router = APIRouter()
+    health = health_route(runtime)
+    router.add_api_route("/_privatelink/health", health, methods=["GET"])
+    router.add_api_route("/healthz", health, methods=["GET"])
+    router.add_api_route("/metrics", prometheus_route(metrics), methods=["GET"])
+    router.add_api_route("/_privatelink/metrics.json", lag_route(lag), methods=["GET"])
+    return router
+
+
+def health_route(runtime: Any) -> Callable[[], Awaitable[Response]]:
+    async def health() -> Response:
+        healthy, document = await run_in_threadpool(check_health, runtime)
+        return JSONResponse(document, 200 if healthy else 503)
+
+    return health
+
+
+def prometheus_route(metrics: ServerMetrics) -> Callable[[], Response]:
+    def prometheus() -> Response:
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
+
+    return prometheus
+
+
+def lag_route(lag: Any) -> Callable[[bool], dict[str, Any]]:
+    def metrics_json(reset: bool = False) -> dict[str, Any]:
+        """Projection lag (commit of an event in this process to its view row)."""
+        return {"projection_lag": lag.summary(reset) if lag else {}}
+
+    return metrics_json
+
+
+def feed_metrics(runtime: Any, metrics: ServerMetrics) -> None:
+    """Hand the metrics the projection's lag and the writer's batch sizes, where they exist."""
+    lag = getattr(runtime, "lag", None)
     if lag is not None:
         lag.listeners.append(metrics.projection_lag.observe)
     executor = getattr(getattr(runtime, "app", None), "executor", None)
     if executor is not None:
         executor.on_batch = metrics.batch_size.observe
-    router = APIRouter()
-
-    async def health() -> Response:
-        healthy, document = await run_in_threadpool(check_health, runtime)
-        return JSONResponse(document, 200 if healthy else 503)
-
-    router.add_api_route("/_privatelink/health", health, methods=["GET"])
-    router.add_api_route("/healthz", health, methods=["GET"])
-
-    @router.get("/metrics")
-    def prometheus() -> Response:
-        body, content_type = metrics.render()
-        return Response(body, media_type=content_type)
-
-    @router.get("/_privatelink/metrics.json")
-    def metrics_json(reset: bool = False) -> dict[str, Any]:
-        """Projection lag (commit of an event in this process to its view row)."""
-        return {"projection_lag": lag.summary(reset) if lag else {}}
-
-    return router
 
 
 Answer = Callable[[Any, MutableMapping[str, Any], bytes], Awaitable[tuple[int, bytes]]]

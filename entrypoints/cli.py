@@ -48,13 +48,7 @@ def serve(
     log_format: opts.LogFormat = None,
     request_timeout: opts.RequestTimeout = None,
     max_connections: opts.MaxConnections = None,
-    verbose: Annotated[
-        bool | None,
-        typer.Option(
-            "--verbose",
-            help="Show the embedded PostgreSQL's own output (always in DATA_DIR/postgres.log).",
-        ),
-    ] = None,
+    verbose: opts.Verbose = None,
 ) -> None:
     """Serve the cloud's API (the official SDK's wire protocol) on HOST:PORT."""
     settings = serve_settings(**locals())  # first: locals() are the options alone
@@ -113,10 +107,14 @@ def project(
         projector.stop()
 
 
+LoadBalancerId = Annotated[str, typer.Argument(help="The load balancer id, e.g. lb-provider0001.")]
+Down = Annotated[bool, typer.Option("--down/--up", help="Mark it failed, or recovered.")]
+
+
 @app.command()
 def fault(
-    resource_id: Annotated[str, typer.Argument(help="The load balancer id, e.g. lb-provider0001.")],
-    down: Annotated[bool, typer.Option("--down/--up", help="Mark it failed, or recovered.")],
+    resource_id: LoadBalancerId,
+    down: Down,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     schema: Schema = None,
@@ -132,11 +130,10 @@ def fault(
     settings = settings_for(
         data_dir=data_dir, database_url=database_url, db_schema=schema, inventory=inventory
     )
+    command = Command(Caller("operator", "cli"), "AdminFault")
     with open_runtime(settings, serve=False) as runtime:
         try:
-            runtime.app.mark_load_balancer(
-                Command(Caller("operator", "cli"), "AdminFault"), resource_id, down
-            )
+            runtime.app.mark_load_balancer(command, resource_id, down)
         except DomainError as error:
             fail(f"{error.code}: {error.message}", code=1)
     console.print(f"{resource_id} marked {'down' if down else 'up'}")
@@ -151,6 +148,7 @@ def _register_history_commands() -> None:
     # isort: off
     import privatelink.cli_admin  # reset, inventory, provisioner (issue 12)
     import privatelink.cli_history  # registers its commands on `app`
+    import privatelink.cli_log
     import privatelink.cli_dns
     import privatelink.cli_check  # noqa: F401 - `privatelink check` (issue 10)
     # isort: on

@@ -107,28 +107,30 @@ inventory_app = typer.Typer(
 )
 
 
+Demo = Annotated[bool, typer.Option("--demo", help="Print the built-in demo inventory.")]
+Check = Annotated[Path | None, typer.Option("--check", help="Validate an inventory file.")]
+
+
 @inventory_app.callback()
-def inventory_command(
-    ctx: typer.Context,
-    demo: Annotated[
-        bool, typer.Option("--demo", help="Print the built-in demo inventory.")
-    ] = False,
-    check: Annotated[
-        Path | None, typer.Option("--check", help="Validate an inventory file.")
-    ] = None,
-) -> None:
+def inventory_command(ctx: typer.Context, demo: Demo = False, check: Check = None) -> None:
     """Print the demo inventory, or check an inventory file; or a subcommand."""
     if ctx.invoked_subcommand is not None:
         return
-    from privatelink.infra.inventory_file import InventoryError, demo_inventory_text, load_inventory
+    from privatelink.infra.inventory_file import demo_inventory_text
 
     if demo:
         sys.stdout.write(demo_inventory_text())
         return
     if check is None:
         fail("give --demo, --check FILE, or a subcommand (add, remove, show)")
+    check_inventory(check)  # type: ignore[arg-type]
+
+
+def check_inventory(check: Path) -> None:
+    from privatelink.infra.inventory_file import InventoryError, load_inventory
+
     try:
-        inv = load_inventory(check)  # type: ignore[arg-type]
+        inv = load_inventory(check)
     except InventoryError as error:
         fail(str(error))
         return

@@ -1,110 +1,61 @@
-"""History commands of the ``privatelink`` command line: history, show, diff, export, import,
-rebuild (AUD-1..4)."""
+"""History commands of the ``privatelink`` command line: history, show, diff (AUD-1, AUD-2);
+the log's own commands (export, import, rebuild) are in ``cli_log.py``."""
 
 from __future__ import annotations
 
 import json
-import sys
-import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from privatelink.cli_base import (
-    DatabaseUrl,
-    DataDir,
-    InventoryOpt,
-    Schema,
-    app,
-    console,
-    fail,
-    settings_for,
+from privatelink.cli_base import DatabaseUrl, DataDir, Schema, app, fail
+from privatelink.cli_read import (
+    AsJson,
+    Console_out,
+    ResourceId,
+    Since,
+    Until,
+    moment,
+    print_json,
+    resource_or_fail,
+    runtime_for,
+    tenant_history,
 )
 
-ResourceId = Annotated[
+Account = Annotated[
+    str | None, typer.Option(help="Read as this account (UID): only what it may see.")
+]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="TIME",
+        help="The state at this ISO 8601 time, e.g. 2026-11-26T10:42:00Z.",
+    ),
+]
+Version = Annotated[
+    str | None,
+    typer.Option(
+        "--version",
+        metavar="N|STREAM:N",
+        help="The state right after this event, as `history` prints its version: N of "
+        "the resource's own stream, or STREAM:N (an endpoint's service).",
+    ),
+]
+From = Annotated[
     str,
-    typer.Argument(
-        metavar="ID",
-        help="An endpoint service (epsrv-…) or endpoint (ep-…) id.",
-        show_default=False,
-    ),
-]
-Since = Annotated[
-    str | None,
     typer.Option(
+        "--from",
         metavar="TIME",
-        help="Only events at or after this ISO 8601 time, e.g. 2026-11-26T10:42:00Z.",
+        help="The earlier ISO 8601 time; before the resource existed, the diff shows its creation.",
     ),
 ]
-Until = Annotated[
+To = Annotated[
     str | None,
-    typer.Option(
-        metavar="TIME",
-        help="Only events at or before this ISO 8601 time, e.g. 2026-11-26T10:42:00Z.",
-    ),
+    typer.Option("--to", metavar="TIME", help="The later ISO 8601 time (default: now)."),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def moment(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    from privatelink.application.history import iso_moment
-
-    try:
-        return iso_moment(value)
-    except ValueError:
-        fail(f"'{value}' is not an ISO 8601 time")
-        raise
-
-
-def runtime_for(
-    data_dir: Path | None,
-    database_url: str | None,
-    schema: str | None,
-    inventory: Path | None = None,
-    create: bool = False,
-) -> Any:
-    """The store's runtime; commands that only read refuse to create a store (issue 15)."""
-    from privatelink.composition import open_runtime
-    from privatelink.infra.embedded import NoStore, require_store
-
-    settings = settings_for(
-        data_dir=data_dir, database_url=database_url, db_schema=schema, inventory=inventory
-    )
-    if not create and not settings.database_url:
-        try:
-            require_store(settings.data_dir)
-        except NoStore as error:
-            fail(str(error))
-    return open_runtime(settings, serve=False)
-
-
-def resource_or_fail(app_: Any, resource_id: str) -> Any:
-    from privatelink.application.history import resource_named
-    from privatelink.domain.errors import DomainError
-
-    try:
-        resource = resource_named(resource_id)
-        app_.owner_of(resource)
-    except DomainError as error:
-        fail(error.message, code=1)
-    return resource
-
-
-def tenant_history(
-    app_: Any, account: str | None, resource: Any, since: datetime | None, until: datetime | None
-) -> Any:
-    """What ``account`` may read of the history (all of it for the operator)."""
-    from privatelink.domain.errors import DomainError
-
-    try:
-        return app_.history_for(account, resource, since, until)
-    except DomainError as error:
-        fail(error.message, code=1)
 
 
 @app.command()
@@ -116,9 +67,7 @@ def history(
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     schema: Schema = None,
-    account: Annotated[
-        str | None, typer.Option(help="Read as this account (UID): only what it may see.")
-    ] = None,
+    account: Account = None,
 ) -> None:
     """Every event of a service or endpoint (with its connection and zones), oldest first.
 
@@ -129,33 +78,22 @@ def history(
         resource = resource_or_fail(rt.app, resource_id)
         entries = tenant_history(rt.app, account, resource, moment(since), moment(until))
     if as_json:
-        sys.stdout.write(
-            json.dumps(
-                [
-                    {
-                        **e.as_json(),
-                        "stream": e.resource,
-                        "show_version": version_ref(resource_id, e),
-                    }
-                    for e in entries
-                ],
-                indent=1,
-            )
-            + "\n"
-        )
+        print_json([history_line(resource_id, e) for e in entries])
         return
     table = Table("stream", "version", "time", "event", "actor", "request id", "changed")
     for e in entries:
-        table.add_row(
-            e.resource,
-            version_ref(resource_id, e),
-            e.as_json()["time"],
-            e.type,
-            e.actor,
-            e.request_id,
-            json.dumps(e.data, sort_keys=True)[:120],
-        )
+        table.add_row(*history_row(resource_id, e))
     Console_out().print(table)
+
+
+def history_line(resource_id: str, e: Any) -> dict[str, Any]:
+    return {**e.as_json(), "stream": e.resource, "show_version": version_ref(resource_id, e)}
+
+
+def history_row(resource_id: str, e: Any) -> tuple[str, ...]:
+    changed = json.dumps(e.data, sort_keys=True)[:120]
+    time = e.as_json()["time"]
+    return (e.resource, version_ref(resource_id, e), time, e.type, e.actor, e.request_id, changed)
 
 
 def version_ref(resource_id: str, e: Any) -> str:
@@ -168,12 +106,6 @@ def parse_version_ref(resource_id: str, text: str) -> tuple[str, int]:
     if not number.isdigit():
         fail(f"--version '{text}' is neither N nor STREAM:N (as `history` prints it)")
     return stream or resource_id, int(number)
-
-
-def Console_out() -> Any:  # a factory named like the class it returns
-    from rich.console import Console
-
-    return Console(width=200)
 
 
 def snapshot(rt: Any, resource_id: str, when: datetime | None, version: str | None) -> Any:
@@ -195,23 +127,8 @@ def snapshot(rt: Any, resource_id: str, when: datetime | None, version: str | No
 @app.command()
 def show(
     resource_id: ResourceId,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            metavar="TIME",
-            help="The state at this ISO 8601 time, e.g. 2026-11-26T10:42:00Z.",
-        ),
-    ] = None,
-    version: Annotated[
-        str | None,
-        typer.Option(
-            "--version",
-            metavar="N|STREAM:N",
-            help="The state right after this event, as `history` prints its version: N of "
-            "the resource's own stream, or STREAM:N (an endpoint's service).",
-        ),
-    ] = None,
+    as_of: AsOf = None,
+    version: Version = None,
     as_json: AsJson = False,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
@@ -226,7 +143,7 @@ def show(
     if not doc:
         fail(f"{resource_id} did not exist at {as_of}", code=1)
     if as_json:
-        sys.stdout.write(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+        print_json(doc, sort_keys=True)
         return
     table = Table("field", "value")
     for key, value in sorted(doc.items()):
@@ -254,19 +171,8 @@ def changes(
 @app.command()
 def diff(
     resource_id: ResourceId,
-    from_: Annotated[
-        str,
-        typer.Option(
-            "--from",
-            metavar="TIME",
-            help="The earlier ISO 8601 time; before the resource "
-            "existed, the diff shows its creation.",
-        ),
-    ],
-    to: Annotated[
-        str | None,
-        typer.Option("--to", metavar="TIME", help="The later ISO 8601 time (default: now)."),
-    ] = None,
+    from_: From,
+    to: To = None,
     as_json: AsJson = False,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
@@ -279,22 +185,18 @@ def diff(
     with runtime_for(data_dir, database_url, schema) as rt:
         before = snapshot(rt, resource_id, start, None)
         after = snapshot(rt, resource_id, end, None)
-        events = [
-            e
-            for e in rt.app.history(resource_or_fail(rt.app, resource_id))
-            if start < e.time <= end
-        ]
-    found = changes(before, after)
+        history = rt.app.history(resource_or_fail(rt.app, resource_id))
+        events = [e for e in history if start < e.time <= end]
+    print_diff(changes(before, after), events, as_json)
+
+
+def print_diff(found: list[tuple[str, Any, Any]], events: list[Any], as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(
-            json.dumps(
-                {
-                    "changes": [{"field": f, "from": o, "to": n} for f, o, n in found],
-                    "events": [e.as_json() for e in events],
-                },
-                indent=1,
-            )
-            + "\n"
+        print_json(
+            {
+                "changes": [{"field": f, "from": o, "to": n} for f, o, n in found],
+                "events": [e.as_json() for e in events],
+            }
         )
         return
     table = Table("field", "from", "to")
@@ -306,104 +208,3 @@ def diff(
             f"{e.as_json()['time']}  {e.resource} v{e.version}  {e.type}  by {e.actor} "
             f"({e.request_id})"
         )
-
-
-@app.command("export")
-def export_command(
-    since: Since = None,
-    until: Until = None,
-    account: Annotated[
-        str | None, typer.Option(metavar="UID", help="Only this account's resources.")
-    ] = None,
-    data_dir: DataDir = None,
-    database_url: DatabaseUrl = None,
-    schema: Schema = None,
-) -> None:
-    """Write the event log as JSON lines to standard output."""
-    from privatelink.infra.export import export_lines
-
-    with runtime_for(data_dir, database_url, schema) as rt:
-        for line in export_lines(rt.app, moment(since), moment(until), account):
-            sys.stdout.write(line + "\n")
-
-
-@app.command("import")
-def import_command(
-    path: Annotated[
-        Path, typer.Argument(metavar="FILE", help="A log written by `privatelink export`.")
-    ],
-    data_dir: DataDir = None,
-    database_url: DatabaseUrl = None,
-    schema: Schema = None,
-    inventory: InventoryOpt = None,
-) -> None:
-    """Replay an exported log into an empty store."""
-    from privatelink.infra.export import ImportRefused, import_events
-
-    try:
-        source = path.open()  # before the store: a wrong path creates nothing
-    except OSError as error:
-        fail(f"cannot read {path}: {error.strerror}")
-        return
-    with source, runtime_for(data_dir, database_url, schema, inventory, create=True) as rt:
-        try:
-            done = import_events(rt.app, source)
-        except ImportRefused as error:
-            fail(f"{path}: {error}", code=1)
-            return
-    console.print(
-        f"imported {done.events} events of {done.aggregates} resources; the views "
-        "are built when a server or `privatelink project` next runs"
-    )
-
-
-@app.command()
-def rebuild(
-    verify: Annotated[
-        bool,
-        typer.Option(
-            "--verify",
-            help="Compare the rebuilt views with the live ones and keep the "
-            "live ones; exit 1 naming the first differing field.",
-        ),
-    ] = False,
-    data_dir: DataDir = None,
-    database_url: DatabaseUrl = None,
-    schema: Schema = None,
-) -> None:
-    """Rebuild every view from the event log alone, into fresh tables."""
-    from rich.progress import Progress
-
-    from privatelink.infra.rebuild import rebuild_views, replace_live_views
-    from privatelink.infra.view_diff import first_difference
-    from privatelink.infra.view_store import PostgresViews
-
-    with runtime_for(data_dir, database_url, schema) as rt:
-        target = PostgresViews(
-            rt.views.pool, rt.settings.db_schema, "pl_views_rebuild", "pl_view_tracking_rebuild"
-        )
-        target.drop_tables()
-        until, live = (
-            rt.views.snapshot() if verify else (rt.app.recorder.max_notification_id() or 0, [])
-        )
-        started = time.perf_counter()
-        with Progress(console=console) as progress:
-            task = progress.add_task("rebuilding views", total=until or 1)
-            rebuild_views(rt.app, target, lambda n: progress.update(task, completed=n), until=until)
-        elapsed = time.perf_counter() - started
-        console.print(
-            f"rebuilt {until} events in {elapsed:.2f} s "
-            f"({until / elapsed if elapsed else 0:.0f} events/s)"
-        )
-        if verify:
-            difference = first_difference(target.rows(), live)
-            target.drop_tables()
-            if difference:
-                fail(f"views differ from the event log: {difference}", code=1)
-            console.print(f"views match the event log (position {until})")
-            from privatelink.cli_check import report_problems
-
-            report_problems(rt)  # issue 10: the log itself is sound too
-            return
-        replace_live_views(rt.views, target)
-        console.print(f"views rebuilt from {until} events")

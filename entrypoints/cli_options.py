@@ -115,6 +115,14 @@ MaxConnections = Annotated[
     ),
 ]
 
+Verbose = Annotated[
+    bool | None,
+    typer.Option(
+        "--verbose",
+        help="Show the embedded PostgreSQL's own output (always in DATA_DIR/postgres.log).",
+    ),
+]
+
 
 def print_version(value: bool) -> None:
     if value:

@@ -42,18 +42,7 @@ def reset_runtime(
     keep = inventory if inventory is not None else live.current
     stop_services(runtime)  # the writer's aggregate cache and the followers' positions go
     try:
-        tables = truncate_schema(runtime.url, runtime.settings.db_schema)
-        runtime.app.holds = ProvisionerHolds()
-        runtime.lag = LagMeter()
-        runtime.watcher = PositionWatcher(0, on_advance=runtime.lag.applied)
-        live.restore(runtime.app)  # the seed again: the log of changes is gone
-        if keep != live.seed:
-            log = InventoryLog(actor="operator", request_id=request_id)
-            log.replace(Caller("operator", request_id), keep.model_dump(mode="json"))
-            runtime.app.execute(
-                Command(Caller("operator", request_id), "AdminReset"), lambda: ({}, [log])
-            )
-            live.restore(runtime.app)
+        tables = empty_store(runtime, keep, request_id)
     finally:
         if serving:
             start_services(runtime)
@@ -62,3 +51,30 @@ def reset_runtime(
         "InventoryRecorded": keep != live.seed,
         "Seconds": round(time.perf_counter() - started, 4),
     }
+
+
+def empty_store(runtime: Any, keep: Inventory, request_id: str) -> list[str]:
+    """Truncate the schema, forget every position, and restore the inventory ``keep``; the
+    tables emptied."""
+    live: Any = runtime.inventory
+    tables = truncate_schema(runtime.url, runtime.settings.db_schema)
+    forget_positions(runtime)
+    live.restore(runtime.app)  # the seed again: the log of changes is gone
+    if keep != live.seed:
+        record_inventory(runtime, keep, request_id)
+        live.restore(runtime.app)
+    return tables
+
+
+def forget_positions(runtime: Any) -> None:
+    """New provisioner holds, lag meter and position watcher, all from position 0."""
+    runtime.app.holds = ProvisionerHolds()
+    runtime.lag = LagMeter()
+    runtime.watcher = PositionWatcher(0, on_advance=runtime.lag.applied)
+
+
+def record_inventory(runtime: Any, inventory: Inventory, request_id: str) -> None:
+    """Record ``inventory`` as the first event of the emptied store."""
+    log = InventoryLog(actor="operator", request_id=request_id)
+    log.replace(Caller("operator", request_id), inventory.model_dump(mode="json"))
+    runtime.app.execute(Command(Caller("operator", request_id), "AdminReset"), lambda: ({}, [log]))

@@ -57,24 +57,25 @@ def admin_call(
 ) -> dict[str, Any]:
     """Call an admin route (``/_privatelink/...``); its JSON answer, or AdminError."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        base_url.rstrip("/") + path,
-        data=data,
-        method=method,
-        headers={"content-type": "application/json"},
-    )
+    headers = {"content-type": "application/json"}
     if admin_key:
-        request.add_header("X-PrivateLink-Admin-Key", admin_key)
+        headers["X-PrivateLink-Admin-Key"] = admin_key
+    request = urllib.request.Request(
+        base_url.rstrip("/") + path, data=data, method=method, headers=headers
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read() or b"{}")  # type: ignore[no-any-return]
     except urllib.error.HTTPError as error:
-        raw = error.read()
-        try:
-            payload = json.loads(raw)
-        except ValueError:
-            payload = {"Code": "HTTP", "Message": raw.decode(errors="replace")}
-        raise AdminError(error.code, payload) from None
+        raise AdminError(error.code, error_payload(error.read())) from None
+
+
+def error_payload(raw: bytes) -> dict[str, Any]:
+    """An admin route's error answer; its text when it is not JSON."""
+    try:
+        return json.loads(raw)  # type: ignore[no-any-return]
+    except ValueError:
+        return {"Code": "HTTP", "Message": raw.decode(errors="replace")}
 
 
 def wait_until(probe: Callable[[], T], timeout: float = 10, interval: float = 0.05) -> T:
@@ -142,34 +143,26 @@ class PrivateLinkServer:
         if self.data_dir is None:
             self._own_dir = tempfile.mkdtemp(prefix="privatelink-")
             self.data_dir = Path(self._own_dir)
-        args = [
-            sys.executable,
-            "-m",
-            "privatelink",
-            "serve",
-            "--port",
-            str(self.port),
-            "--dns-port",
-            str(self.dns_port),
-            "--no-forwarders",
-            "--probe-interval",
-            "0",
-            "--provision-delay",
-            str(self.provision_delay),
-            "--data-dir",
-            str(self.data_dir),
-            *self.extra_args,
-        ]
-        if self.database_url:
-            args += ["--database-url", self.database_url, "--schema", self.schema]
-        if self.inventory:
-            args += ["--inventory", str(self.inventory)]
+        args = self._serve_args(self.data_dir)
         self.log_path = self.data_dir / "serve.log"
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
         self._wait_ready(timeout)
         return self
+
+    def _serve_args(self, data_dir: Path) -> list[str]:
+        """``privatelink serve`` on this server's ports and store, without forwarders or
+        prober."""
+        args = [sys.executable, "-m", "privatelink", "serve"]
+        args += ["--port", str(self.port), "--dns-port", str(self.dns_port), "--no-forwarders"]
+        args += ["--probe-interval", "0", "--provision-delay", str(self.provision_delay)]
+        args += ["--data-dir", str(data_dir), *self.extra_args]
+        if self.database_url:
+            args += ["--database-url", self.database_url, "--schema", self.schema]
+        if self.inventory:
+            args += ["--inventory", str(self.inventory)]
+        return args
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

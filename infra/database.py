@@ -54,14 +54,9 @@ def eventsourcing_env(
     url: str, schema: str, pool_size: int, connect_timeout: float = 2.0
 ) -> dict[str, Any]:
     """The eventsourcing library's settings for this database."""
-    info = conninfo_to_dict(url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": info.get("dbname", "postgres"),
-        "POSTGRES_HOST": info.get("host", "127.0.0.1"),
-        "POSTGRES_PORT": str(info.get("port", "5432")),
-        "POSTGRES_USER": info.get("user", "postgres"),
-        "POSTGRES_PASSWORD": info.get("password", ""),
+        **connection_env(url),
         "POSTGRES_SCHEMA": schema,
         # Two connections kept open, more on demand: several processes share one server's
         # connection slots.
@@ -77,6 +72,18 @@ def eventsourcing_env(
         "CREATE_TABLE": "y",
         # Writes without psycopg's pipeline mode, and bounded in time (issue 10).
         "PROCESS_RECORDER_TOPIC": RECORDER_TOPIC,
+    }
+
+
+def connection_env(url: str) -> dict[str, Any]:
+    """Where the database is and who connects, as the eventsourcing library's settings."""
+    info = conninfo_to_dict(url)
+    return {
+        "POSTGRES_DBNAME": info.get("dbname", "postgres"),
+        "POSTGRES_HOST": info.get("host", "127.0.0.1"),
+        "POSTGRES_PORT": str(info.get("port", "5432")),
+        "POSTGRES_USER": info.get("user", "postgres"),
+        "POSTGRES_PASSWORD": info.get("password", ""),
     }
 
 

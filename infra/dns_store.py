@@ -85,15 +85,7 @@ class DnsRecords:
             for key, rows in self._rows(conn, keys).items()
             for row in endpoint_names(rows)
         }
-        current = {
-            name: (key, doc, removed)
-            for name, key, doc, removed in conn.execute(
-                sql.SQL(
-                    "SELECT name, endpoint_key, doc, removed FROM {} WHERE endpoint_key = ANY(%s)"
-                ).format(self.table),
-                (keys,),
-            ).fetchall()
-        }
+        current = self._current(conn, keys)
         upserts = [
             (name, key, Jsonb(row.as_doc()), position)
             for name, (key, row) in wanted.items()
@@ -104,6 +96,21 @@ class DnsRecords:
             for name, (_, _, removed) in current.items()
             if name not in wanted and not removed
         ]
+        self._write(conn, upserts, removals)
+
+    def _current(self, conn: Connection[Any], keys: list[str]) -> dict[str, tuple[str, Any, bool]]:
+        """The stored rows of these endpoints' names: name -> (endpoint key, doc, removed)."""
+        rows = conn.execute(
+            sql.SQL(
+                "SELECT name, endpoint_key, doc, removed FROM {} WHERE endpoint_key = ANY(%s)"
+            ).format(self.table),
+            (keys,),
+        ).fetchall()
+        return {name: (key, doc, removed) for name, key, doc, removed in rows}
+
+    def _write(
+        self, conn: Connection[Any], upserts: list[tuple[Any, ...]], removals: list[tuple[Any, ...]]
+    ) -> None:
         with conn.cursor() as cur:
             # In chunks: executemany pipelines, and an unbounded pipeline can deadlock on
             # the embedded store's Unix socket.

@@ -46,16 +46,18 @@ def export_lines(
         if moment is not None and ((since and moment < since) or (until and moment > until)):
             continue
         position += 1
-        yield json.dumps(
-            {
-                "position": position,
-                "originator_id": str(notification.originator_id),
-                "originator_version": notification.originator_version,
-                "topic": notification.topic,
-                "state": state,
-            },
-            sort_keys=True,
-        )
+        yield export_line(position, notification, state)
+
+
+def export_line(position: int, notification: Any, state: dict[str, Any]) -> str:
+    record = {
+        "position": position,
+        "originator_id": str(notification.originator_id),
+        "originator_version": notification.originator_version,
+        "topic": notification.topic,
+        "state": state,
+    }
+    return json.dumps(record, sort_keys=True)
 
 
 def all_notifications(app: PrivateLinkApp) -> Iterator[Any]:
@@ -98,20 +100,13 @@ def read_events(lines: Iterable[str]) -> list[StoredEvent]:
         labels.setdefault(originator, resource_label(record["state"]))
         expected = versions.get(originator, 0) + 1
         if record["originator_version"] != expected:
+            found = record["originator_version"]
             raise ImportRefused(
-                version_gap(
-                    number, originator, labels[originator], expected, record["originator_version"]
-                )
+                version_gap(number, originator, labels[originator], expected, found)
             )
         versions[originator] = expected
-        events.append(
-            StoredEvent(
-                originator_id=originator,
-                originator_version=expected,
-                topic=record["topic"],
-                state=json.dumps(record["state"]).encode(),
-            )
-        )
+        state = json.dumps(record["state"]).encode()
+        events.append(StoredEvent(originator, expected, record["topic"], state))
     return events
 
 

@@ -66,44 +66,56 @@ def store_state(runtime: Any) -> dict[str, Any]:
 def check_health(runtime: Any) -> tuple[bool, dict[str, Any]]:
     """(healthy, the health document)."""
     reachable, error, head = probe_store(runtime)
-    problems = [] if reachable else [f"store unreachable: {error}"]
     followers = {
         getattr(f, "name", type(f).__name__): follower_state(f, head)
         for f in getattr(runtime, "followers", [])
     }
-    for name, state in followers.items():
-        if not state["running"]:
-            problems.append(f"{name} is not running")
     writer = writer_state(runtime)
-    if writer is not None and not writer["running"]:
-        problems.append("the writer is not running")
     views_position = int(runtime.watcher.position)
-    behind = int(getattr(runtime.watcher, "high_water", views_position)) - views_position
-    if getattr(runtime.watcher, "unsure", False):
-        problems.append("the projector lost the store; the views are not confirmed yet")
-    if behind > 0:
-        problems.append(
-            f"the views are being rebuilt after the store restarted ({behind} events to go)"
-        )
+    problems = [] if reachable else [f"store unreachable: {error}"]
+    problems += worker_problems(followers, writer) + views_problems(runtime.watcher, views_position)
     lag = runtime.lag.summary() if getattr(runtime, "lag", None) else {}
+    store = {"reachable": reachable, "error": error, "log_position": head, **store_state(runtime)}
     document = {
         "status": "ok" if not problems else "unavailable",
         "problems": problems,
         "version": version(),
-        "store": {
-            "reachable": reachable,
-            "error": error,
-            "log_position": head,
-            **store_state(runtime),
-        },
-        "views": {
-            "position": views_position,
-            "lag_events": None if head is None else max(0, head - views_position),
-            "lag_ms_p50": lag.get("p50_ms"),
-            "lag_ms_p99": lag.get("p99_ms"),
-        },
+        "store": store,
+        "views": views_state(views_position, head, lag),
         "provisioner": followers.get("provisioner"),
         "projector": followers.get("projector"),
         "writer": writer,
     }
     return not problems, document
+
+
+def views_state(position: int, head: int | None, lag: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "position": position,
+        "lag_events": None if head is None else max(0, head - position),
+        "lag_ms_p50": lag.get("p50_ms"),
+        "lag_ms_p99": lag.get("p99_ms"),
+    }
+
+
+def worker_problems(
+    followers: dict[str, dict[str, Any]], writer: dict[str, Any] | None
+) -> list[str]:
+    problems = [
+        f"{name} is not running" for name, state in followers.items() if not state["running"]
+    ]
+    if writer is not None and not writer["running"]:
+        problems.append("the writer is not running")
+    return problems
+
+
+def views_problems(watcher: Any, views_position: int) -> list[str]:
+    problems = []
+    behind = int(getattr(watcher, "high_water", views_position)) - views_position
+    if getattr(watcher, "unsure", False):
+        problems.append("the projector lost the store; the views are not confirmed yet")
+    if behind > 0:
+        problems.append(
+            f"the views are being rebuilt after the store restarted ({behind} events to go)"
+        )
+    return problems

@@ -7,6 +7,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 
 class LagMeter:
@@ -47,6 +48,10 @@ class LagMeter:
         }
 
 
+if TYPE_CHECKING:
+    from prometheus_client import Histogram
+
+
 class ServerMetrics:
     """The server's Prometheus metrics, in a registry of its own (one per server app)."""
 
@@ -69,24 +74,31 @@ class ServerMetrics:
             buckets=self.LATENCY_BUCKETS,
             registry=self.registry,
         )
-        self.projection_lag = Histogram(
-            "privatelink_projection_lag_seconds",
-            "Commit of an event to its view rows",
-            buckets=self.LATENCY_BUCKETS,
-            registry=self.registry,
-        )
-        self.batch_size = Histogram(
-            "privatelink_writer_batch_size",
-            "Commands per writer commit",
-            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
-            registry=self.registry,
-        )
+        self.projection_lag, self.batch_size = self._pipeline_histograms()
         views = Gauge(
             "privatelink_views_position",
             "Last event position the views applied",
             registry=self.registry,
         )
         views.set_function(lambda: float(runtime.watcher.position))  # type: ignore[attr-defined]
+
+    def _pipeline_histograms(self) -> tuple[Histogram, Histogram]:
+        """The projection's lag and the writer's batch sizes."""
+        from prometheus_client import Histogram
+
+        projection_lag = Histogram(
+            "privatelink_projection_lag_seconds",
+            "Commit of an event to its view rows",
+            buckets=self.LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        batch_size = Histogram(
+            "privatelink_writer_batch_size",
+            "Commands per writer commit",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+            registry=self.registry,
+        )
+        return projection_lag, batch_size
 
     def observe_request(self, action: str, code: str, seconds: float) -> None:
         self.requests.labels(action, code).inc()

@@ -22,18 +22,15 @@ def rebuild_views(
     progress: Callable[[int], None] | None = None,
     until: int | None = None,
 ) -> int:
-    """Project every event (up to ``until``) into ``target``, a batch per transaction.
-
-    Reading and projecting the next batch overlaps with writing the last one (a writer
-    thread), since the writes wait on the database and the projection on the CPU.
-    ``progress`` is told the position after each batch. Returns the position reached.
-    """
+    """Project every event (up to ``until``) into ``target``, a batch per transaction; answer
+    the position reached, and tell ``progress`` the position after each batch. Reading and
+    projecting the next batch overlaps with writing the last one (a writer thread), since the
+    writes wait on the database and the projection on the CPU."""
     target.create_tables()
     writes: queue.Queue[tuple[list[Op], int] | None] = queue.Queue(maxsize=2)
     failures: list[BaseException] = []
-    writer = threading.Thread(
-        target=_write, args=(target, writes, failures, progress), name="rebuild-writer", daemon=True
-    )
+    args = (target, writes, failures, progress)
+    writer = threading.Thread(target=_write, args=args, name="rebuild-writer", daemon=True)
     writer.start()
     try:
         position = _project(app, target.position(), until, writes, failures)
@@ -89,28 +86,29 @@ def replace_live_views(live: PostgresViews, rebuilt: PostgresViews) -> None:
         conn.execute(
             sql.SQL("DROP TABLE {}, {}, {}").format(live.table, live.tracking, live.dns.table)
         )
-        for old, new in (
-            (rebuilt.table_name, live.table_name),
-            (rebuilt.tracking_name, live.tracking_name),
-            (rebuilt.dns.table_name, live.dns.table_name),
-        ):
-            conn.execute(
-                sql.SQL("ALTER TABLE {} RENAME TO {}").format(
-                    sql.Identifier(live.schema, old), sql.Identifier(new)
-                )
-            )
-        for suffix in ("_owner_idx", "_parent_idx"):
-            conn.execute(
-                sql.SQL("ALTER INDEX {} RENAME TO {}").format(
-                    sql.Identifier(live.schema, rebuilt.table_name + suffix),
-                    sql.Identifier(live.table_name + suffix),
-                )
-            )
-        for suffix in ("_endpoint_idx", "_position_idx"):
-            conn.execute(
-                sql.SQL("ALTER INDEX {} RENAME TO {}").format(
-                    sql.Identifier(live.schema, rebuilt.dns.table_name + suffix),
-                    sql.Identifier(live.dns.table_name + suffix),
-                )
-            )
+        for statement in _renames(live, rebuilt):
+            conn.execute(statement)
         conn.execute("SELECT pg_notify(%s, %s)", (live.channel, "0"))
+
+
+def _renames(live: PostgresViews, rebuilt: PostgresViews) -> list[sql.Composed]:
+    """Give the rebuilt tables and their indexes the live ones' names."""
+    schema = live.schema
+    tables = [
+        (rebuilt.table_name, live.table_name),
+        (rebuilt.tracking_name, live.tracking_name),
+        (rebuilt.dns.table_name, live.dns.table_name),
+    ]
+    indexes = [
+        *((rebuilt.table_name + s, live.table_name + s) for s in ("_owner_idx", "_parent_idx")),
+        *(
+            (rebuilt.dns.table_name + s, live.dns.table_name + s)
+            for s in ("_endpoint_idx", "_position_idx")
+        ),
+    ]
+    rename = "ALTER {} {} RENAME TO {}"
+    return [
+        sql.SQL(rename).format(sql.SQL(kind), sql.Identifier(schema, old), sql.Identifier(new))
+        for kind, pairs in (("TABLE", tables), ("INDEX", indexes))
+        for old, new in pairs
+    ]

@@ -6,44 +6,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from psycopg import sql
+from psycopg import Connection, Cursor, sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from privatelink.infra import view_sql, view_writes
 from privatelink.infra.dns_store import PROJECTION as DNS_PROJECTION
 from privatelink.infra.dns_store import DnsRecords
-from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put
+from privatelink.projections.ops import Op, Put
 
 VIEWS_TABLE = "pl_views"
 TRACKING_TABLE = "pl_view_tracking"
 PROJECTION = "views"
 BULK = 200
-PIPELINE_SYNC_EVERY = 100
-"""Statements sent between two syncs of a pipeline, and rows per ``executemany`` (which
-pipelines too): a few hundred kilobytes at most in flight."""
-
-
-def chunked(rows: list[Any], size: int = PIPELINE_SYNC_EVERY) -> list[list[Any]]:
-    return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
 def dns_table_for(views_table: str) -> str:
     """The DNS-record view's table beside a views table (the live one, or a rebuild's)."""
     return "pl_dns_records" if views_table == VIEWS_TABLE else f"{views_table}_dns"
-
-
-def segments(ops: Sequence[Op]) -> list[tuple[list[Op], DeleteChildren | None]]:
-    """Runs of operations between DeleteChildren barriers, each with the barrier after it."""
-    found: list[tuple[list[Op], DeleteChildren | None]] = []
-    run: list[Op] = []
-    for op in ops:
-        if isinstance(op, DeleteChildren):
-            found.append((run, op))
-            run = []
-        else:
-            run.append(op)
-    found.append((run, None))
-    return found
 
 
 class PostgresViews:
@@ -64,37 +44,16 @@ class PostgresViews:
         self.tracking = sql.Identifier(schema, tracking)
         self.channel = f"pl_views_{schema}"[:63]
         self.dns = DnsRecords(schema, dns_table_for(table), self.table)
-        self._statements = self._build_statements()
+        self._statements = view_sql.statements(self.table, self.tracking)
         # Composed SQL is rendered once, not on every execution (it is the projector's hot path).
         self._texts = {
             name: statement.as_string(None) for name, statement in self._statements.items()
         }
 
     def create_tables(self) -> None:
-        t, k, name = self.table, self.tracking, self.table_name
         with self.pool.connection() as conn:
-            conn.execute(
-                sql.SQL(
-                    "CREATE TABLE IF NOT EXISTS {} (kind text NOT NULL, key text NOT NULL, "
-                    "owner text NOT NULL, region text NOT NULL, parent text NOT NULL DEFAULT '', "
-                    "doc jsonb NOT NULL, PRIMARY KEY (kind, key))"
-                ).format(t)
-            )
-            conn.execute(
-                sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (kind, owner, region, key)").format(
-                    sql.Identifier(f"{name}_owner_idx"), t
-                )
-            )
-            conn.execute(
-                sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (kind, parent, key)").format(
-                    sql.Identifier(f"{name}_parent_idx"), t
-                )
-            )
-            conn.execute(
-                sql.SQL(
-                    "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, position bigint NOT NULL)"
-                ).format(k)
-            )
+            for statement in view_sql.tables(self.table, self.tracking, self.table_name):
+                conn.execute(statement)
             self.dns.create_table(conn)
 
     def drop_tables(self) -> None:
@@ -121,23 +80,6 @@ class PostgresViews:
             names = self.dns.current(conn)
         return (int(row[0]) if row else 0), [*(tuple(r) for r in rows), *names]
 
-    def _build_statements(self) -> dict[str, sql.Composed]:
-        t = self.table
-        return {
-            "put": sql.SQL(
-                "INSERT INTO {} (kind, key, owner, region, parent, doc) VALUES (%s,%s,%s,%s,%s,%s) "
-                "ON CONFLICT (kind, key) DO UPDATE SET owner=EXCLUDED.owner, "
-                "region=EXCLUDED.region, parent=EXCLUDED.parent, doc=EXCLUDED.doc"
-            ).format(t),
-            "patch": sql.SQL("UPDATE {} SET doc = doc || %s WHERE kind=%s AND key=%s").format(t),
-            "delete": sql.SQL("DELETE FROM {} WHERE kind=%s AND key=%s").format(t),
-            "delete_children": sql.SQL("DELETE FROM {} WHERE kind=%s AND parent=%s").format(t),
-            "track": sql.SQL(
-                "INSERT INTO {} (name, position) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
-                "SET position = EXCLUDED.position WHERE {}.position < EXCLUDED.position"
-            ).format(self.tracking, self.tracking),
-        }
-
     # -- writing --------------------------------------------------------------------------
 
     def apply(self, ops: Sequence[Op], position: int) -> None:
@@ -148,81 +90,36 @@ class PostgresViews:
         if sum(isinstance(op, Put) for op in ops) >= BULK:
             self._apply_bulk(ops, position)
             return
-        s = self._texts
         with self.pool.connection() as conn, conn.pipeline() as pipeline, conn.transaction():
             # The views are rebuilt from the log after a crash anyway: their commit need not
             # wait for the disk (the tracking position commits with them, so none is skipped).
             conn.execute("SET LOCAL synchronous_commit TO OFF")
             with conn.cursor() as cur:
-                for count, op in enumerate(ops, 1):
-                    if count % PIPELINE_SYNC_EVERY == 0:
-                        # Bounded bytes in flight: psycopg's pipeline deadlocks on a Unix
-                        # socket (the embedded store) once a megabyte or two is unsynced.
-                        pipeline.sync()
-                    if isinstance(op, Put):
-                        cur.execute(
-                            s["put"],
-                            (op.kind, op.key, op.owner, op.region, op.parent, Jsonb(op.doc)),
-                            prepare=True,
-                        )
-                    elif isinstance(op, Patch):
-                        cur.execute(s["patch"], (Jsonb(op.fields), op.kind, op.key), prepare=True)
-                    elif isinstance(op, Delete):
-                        cur.execute(s["delete"], (op.kind, op.key), prepare=True)
-                    elif isinstance(op, DeleteChildren):
-                        cur.execute(s["delete_children"], (op.kind, op.parent), prepare=True)
-                self.dns.refresh(conn, ops, position)
-                cur.execute(s["track"], (PROJECTION, position), prepare=True)
-                cur.execute(s["track"], (DNS_PROJECTION, position), prepare=True)
-                cur.execute("SELECT pg_notify(%s, %s)", (self.channel, str(position)))
+                view_writes.write_ops(cur, pipeline, self._texts, ops)
+                self._finish(conn, cur, ops, position, prepare=True)
 
     def _apply_bulk(self, ops: Sequence[Op], position: int) -> None:
-        s = self._texts
         with self.pool.connection() as conn, conn.transaction():
             conn.execute("SET LOCAL synchronous_commit TO OFF")
-            conn.execute(
-                sql.SQL(
-                    "CREATE TEMP TABLE IF NOT EXISTS pl_staging (LIKE {}) ON COMMIT DELETE ROWS"
-                ).format(self.table)
-            )
+            conn.execute(view_sql.staging(self.table))
             with conn.cursor() as cur:
-                for segment, barrier in segments(ops):
-                    self._copy_puts(cur, [op for op in segment if isinstance(op, Put)])
-                    for rows in chunked(
-                        [
-                            (Jsonb(op.fields), op.kind, op.key)
-                            for op in segment
-                            if isinstance(op, Patch)
-                        ]
-                    ):
-                        cur.executemany(s["patch"], rows)
-                    for rows in chunked(
-                        [(op.kind, op.key) for op in segment if isinstance(op, Delete)]
-                    ):
-                        cur.executemany(s["delete"], rows)
-                    if barrier is not None:
-                        cur.execute(s["delete_children"], (barrier.kind, barrier.parent))
-                self.dns.refresh(conn, ops, position)
-                cur.execute(s["track"], (PROJECTION, position))
-                cur.execute(s["track"], (DNS_PROJECTION, position))
-                cur.execute("SELECT pg_notify(%s, %s)", (self.channel, str(position)))
+                view_writes.write_bulk(cur, self._texts, self.table, ops)
+                self._finish(conn, cur, ops, position, prepare=None)
 
-    def _copy_puts(self, cur: Any, puts: list[Put]) -> None:
-        if not puts:
-            return
-        with cur.copy("COPY pl_staging (kind, key, owner, region, parent, doc) FROM STDIN") as copy:
-            copy.set_types(["text", "text", "text", "text", "text", "jsonb"])
-            for op in puts:
-                copy.write_row((op.kind, op.key, op.owner, op.region, op.parent, Jsonb(op.doc)))
-        cur.execute(
-            sql.SQL(
-                "INSERT INTO {} (kind, key, owner, region, parent, doc) SELECT kind, key, owner, "
-                "region, parent, doc FROM pl_staging ON CONFLICT (kind, key) DO UPDATE SET "
-                "owner=EXCLUDED.owner, region=EXCLUDED.region, parent=EXCLUDED.parent, "
-                "doc=EXCLUDED.doc"
-            ).format(self.table)
-        )
-        cur.execute("DELETE FROM pl_staging")
+    def _finish(
+        self,
+        conn: Connection[Any],
+        cur: Cursor[Any],
+        ops: Sequence[Op],
+        position: int,
+        *,
+        prepare: bool | None,
+    ) -> None:
+        """Refresh the DNS names, move both tracking positions and tell the listeners."""
+        self.dns.refresh(conn, ops, position)
+        cur.execute(self._texts["track"], (PROJECTION, position), prepare=prepare)
+        cur.execute(self._texts["track"], (DNS_PROJECTION, position), prepare=prepare)
+        cur.execute("SELECT pg_notify(%s, %s)", (self.channel, str(position)))
 
     def position(self) -> int:
         with self.pool.connection() as conn:
@@ -261,51 +158,15 @@ class PostgresViews:
         limit: int = 50,
     ) -> tuple[list[tuple[str, dict[str, Any]]], int]:
         """One page of rows (ordered by key, after ``after``) and the total that match."""
-        where, params = self._where(kind, owner, region, parent, contains, keys, visible_to)
-        count_q = sql.SQL("SELECT count(*) FROM {} v WHERE ").format(self.table) + where
-        page_q = sql.SQL("SELECT key, doc FROM {} v WHERE ").format(self.table) + where
-        page_params = list(params)
-        if after is not None:
-            page_q += sql.SQL(" AND key > %s")
-            page_params.append(after)
-        page_q += sql.SQL(" ORDER BY key LIMIT %s")
-        page_params.append(limit)
+        found = view_sql.RowFilter(kind, owner, region, parent, contains, keys, visible_to)
+        where, params = view_sql.where(self.table, found)
+        count_q, page_q, page_params = view_sql.page_queries(
+            self.table, where, params, after, limit
+        )
         with self.pool.connection() as conn:
             total = conn.execute(count_q, params).fetchone()
             rows = conn.execute(page_q, page_params).fetchall()
         return [(r[0], r[1]) for r in rows], int(total[0]) if total else 0
-
-    def _where(
-        self,
-        kind: str,
-        owner: str | None,
-        region: str | None,
-        parent: str | None,
-        contains: dict[str, Any] | None,
-        keys: Sequence[str] | None,
-        visible_to: str | None,
-    ) -> tuple[sql.Composable, list[Any]]:
-        clauses: list[sql.Composable] = [sql.SQL("kind = %s")]
-        params: list[Any] = [kind]
-        for column, value in (("owner", owner), ("region", region), ("parent", parent)):
-            if value is not None:
-                clauses.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
-                params.append(value)
-        if contains:
-            clauses.append(sql.SQL("doc @> %s"))
-            params.append(Jsonb(contains))
-        if keys is not None:
-            clauses.append(sql.SQL("key = ANY(%s)"))
-            params.append(list(keys))
-        if visible_to is not None:
-            clauses.append(
-                sql.SQL(
-                    "(v.owner = %s OR EXISTS (SELECT 1 FROM {} u WHERE u.kind = 'user' AND "
-                    "u.parent = v.key AND u.key IN (v.key || '/' || %s, v.key || '/*')))"
-                ).format(self.table)
-            )
-            params += [visible_to, visible_to]
-        return sql.SQL(" AND ").join(clauses), params
 
     def count(
         self, kind: str, contains: dict[str, Any], exclude: dict[str, Any] | None = None

@@ -97,30 +97,14 @@ def endpoint_names(rows: EndpointRows) -> list[NameRow]:
     forwarding = _forwarding(endpoint, zones, rows.connection)
     names: list[NameRow] = []
     if endpoint.get("EndpointDomain"):
-        names.append(
-            NameRow(
-                normalize(endpoint["EndpointDomain"]),
-                endpoint_id,
-                vpc_id,
-                available,
-                affinity,
-                dual,
-                forwarding,
-            )
-        )
+        domain = normalize(endpoint["EndpointDomain"])
+        names.append(NameRow(domain, endpoint_id, vpc_id, available, affinity, dual, forwarding))
     # Zone domains carry no forwarding facts: the endpoint domain's row has them all.
     for zone in zones:
         if zone.get("ZoneDomain"):
-            names.append(
-                NameRow(
-                    normalize(zone["ZoneDomain"]),
-                    endpoint_id,
-                    vpc_id,
-                    tuple(a for a in available if a.zone_id == zone["ZoneId"]),
-                    False,
-                    dual,
-                )
-            )
+            in_zone = tuple(a for a in available if a.zone_id == zone["ZoneId"])
+            domain = normalize(zone["ZoneDomain"])
+            names.append(NameRow(domain, endpoint_id, vpc_id, in_zone, False, dual))
     return names
 
 

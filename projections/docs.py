@@ -105,6 +105,10 @@ def resource_doc(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def endpoint_doc(e: Any) -> dict[str, Any]:
+    return {**_endpoint_identity(e), **_endpoint_settings(e)}
+
+
+def _endpoint_identity(e: Any) -> dict[str, Any]:
     return {
         "EndpointId": e.endpoint_id,
         "EndpointName": e.name,
@@ -120,6 +124,11 @@ def endpoint_doc(e: Any) -> dict[str, Any]:
         "RegionId": e.region,
         "VpcId": e.vpc_id,
         "CreateTime": cloud_time(e.timestamp),
+    }
+
+
+def _endpoint_settings(e: Any) -> dict[str, Any]:
+    return {
         "Bandwidth": 3072,
         "AddressIpVersion": e.address_ip_version,
         "ZoneAffinityEnabled": e.zone_affinity,

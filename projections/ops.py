@@ -77,22 +77,30 @@ def compact(ops: list[Op]) -> list[Op]:
             out.append(op)
             continue
         key = (op.kind, op.key)
-        before = pending.get(key)
-        if isinstance(op, Patch):
-            if isinstance(before, Put):
-                op = Put(
-                    before.kind,
-                    before.key,
-                    before.owner,
-                    before.region,
-                    {**before.doc, **op.fields},
-                    before.parent,
-                )
-            elif isinstance(before, Patch):
-                op = Patch(op.kind, op.key, {**before.fields, **op.fields})
-            elif isinstance(before, Delete):
-                continue
+        merged = _merge(pending.get(key), op)
+        if merged is None:
+            continue
         pending.pop(key, None)
-        pending[key] = op
+        pending[key] = merged
     flush()
     return out
+
+
+def _merge(before: Op | None, op: Op) -> Op | None:
+    """``op`` folded into the pending ``before`` of its row; None when a Delete already won."""
+    if not isinstance(op, Patch):
+        return op
+    if isinstance(before, Put):
+        return Put(
+            before.kind,
+            before.key,
+            before.owner,
+            before.region,
+            {**before.doc, **op.fields},
+            before.parent,
+        )
+    if isinstance(before, Patch):
+        return Patch(op.kind, op.key, {**before.fields, **op.fields})
+    if isinstance(before, Delete):
+        return None
+    return op

@@ -95,13 +95,8 @@ def call_all(
     token = ""
     base = wire_params(params)
     for _ in range(limit):
-        page = call(
-            runtime,
-            account,
-            action,
-            [*base, ("MaxResults", "50"), ("NextToken", token)],
-            request_id,
-        )
+        params = [*base, ("MaxResults", "50"), ("NextToken", token)]
+        page = call(runtime, account, action, params, request_id)
         items += page.get(key, [])
         token = page.get("NextToken") or ""
         if not token:

@@ -48,24 +48,36 @@ def zone_chart(states: list[tuple[str, dict[str, str]]], now: str) -> Markup:
         )
     ]
     for row, zone in enumerate(zones):
-        y = 10 + row * ROW
-        parts.append(f'<text x="0" y="{y + 18}" font-size="13">{escape(zone)}</text>')
-        for start, end, state in stretches(states, zone):
-            until = states[end][0] if end < len(states) else now
-            parts.append(
-                f'<rect x="{LABEL + start * step:.1f}" y="{y}" width="{(end - start) * step:.1f}"'
-                f' height="{ROW - 6}" fill="{COLORS.get(state, "#5e35b1")}" '
-                f'data-zone="{escape(zone)}" data-state="{escape(state or "none")}">'
-                f"<title>{escape(zone)}: {escape(state or 'not present')} from "
-                f"{escape(states[start][0])} until {escape(until)}</title></rect>"
-            )
+        parts += zone_row(states, zone, 10 + row * ROW, step, now)
     y = 10 + len(zones) * ROW + 14
     parts.append(f'<text x="{LABEL}" y="{y}" font-size="11">{escape(states[0][0])}</text>')
     parts.append(f'<text x="{WIDTH}" y="{y}" font-size="11" text-anchor="end">now</text>')
     parts.append("</svg>")
-    legend = "".join(
+    return Markup("".join(parts) + legend(states))
+
+
+def zone_row(
+    states: list[tuple[str, dict[str, str]]], zone: str, y: int, step: float, now: str
+) -> list[str]:
+    """One zone's label and a bar per stretch of one state."""
+    parts = [f'<text x="0" y="{y + 18}" font-size="13">{escape(zone)}</text>']
+    for start, end, state in stretches(states, zone):
+        until = states[end][0] if end < len(states) else now
+        parts.append(
+            f'<rect x="{LABEL + start * step:.1f}" y="{y}" width="{(end - start) * step:.1f}"'
+            f' height="{ROW - 6}" fill="{COLORS.get(state, "#5e35b1")}" '
+            f'data-zone="{escape(zone)}" data-state="{escape(state or "none")}">'
+            f"<title>{escape(zone)}: {escape(state or 'not present')} from "
+            f"{escape(states[start][0])} until {escape(until)}</title></rect>"
+        )
+    return parts
+
+
+def legend(states: list[tuple[str, dict[str, str]]]) -> str:
+    """The colour of each state the chart shows."""
+    items = "".join(
         f'<li><span class="swatch" style="background:{color}"></span>{escape(state)}</li>'
         for state, color in COLORS.items()
         if state and any(state == s for _, zs in states for s in zs.values())
     )
-    return Markup("".join(parts) + f'<ul class="legend">{legend}</ul>')
+    return f'<ul class="legend">{items}</ul>'

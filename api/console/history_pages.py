@@ -4,11 +4,13 @@ between two moments, an endpoint's DNS records then and now, and a per-zone stat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.chart import zone_chart
@@ -19,6 +21,8 @@ from privatelink.application.history import iso_moment
 from privatelink.projections.dns_records import EndpointRows, endpoint_names
 
 CHART_MOMENTS = 80
+# at, since, until
+Moments = tuple[str, str, str]
 
 
 def changes(
@@ -62,68 +66,89 @@ def parse_moment(value: str | None) -> datetime | None:
         return None
 
 
-def routes(app: FastAPI, web: Web) -> None:
-    async def events_of(session: Session, resource_id: str) -> list[dict[str, Any]]:
-        return await web.call_all(
-            session, "ListResourceEvents", {"ResourceId": resource_id}, "Events"
-        )
+def zone_states(doc: dict[str, Any]) -> dict[str, str]:
+    return {z["ZoneId"]: z.get("ZoneStatus", "") for z in doc.get("Zones", [])}
 
-    async def as_of(session: Session, resource_id: str, when: str) -> dict[str, Any]:
-        return await web.call(session, "GetResourceAsOf", {"ResourceId": resource_id, "AsOf": when})
 
-    @app.get(f"{BASE}/history/{{resource_id}}")
-    async def history(
-        request: Request, resource_id: str, at: str = "", since: str = "", until: str = ""
-    ) -> Response:
-        """``at``: the moment to show; ``since``/``until``: the two moments to compare."""
-        session = web.session(request)
+@dataclass
+class Travel:
+    """The moment shown and its page, the diff between two moments, or why not."""
+
+    chosen: str
+    snapshot: dict[str, Any] | None = None
+    diff: dict[str, Any] | None = None
+    error: ActionFailed | None = None
+
+
+class HistoryPages:
+    """A resource's history page, for one console."""
+
+    def __init__(self, web: Web) -> None:
+        self.web = web
+
+    async def events_of(self, session: Session, resource_id: str) -> list[dict[str, Any]]:
+        params = {"ResourceId": resource_id}
+        return await self.web.call_all(session, "ListResourceEvents", params, "Events")
+
+    async def as_of(self, session: Session, resource_id: str, when: str) -> dict[str, Any]:
+        params = {"ResourceId": resource_id, "AsOf": when}
+        return await self.web.call(session, "GetResourceAsOf", params)
+
+    async def travel(
+        self, session: Session, resource_id: str, events: list[dict[str, Any]], moments: Moments
+    ) -> Travel:
+        at, since, until = moments
+        times = [e["Time"] for e in events]
+        found = Travel(at if parse_moment(at) else (times[-1] if times else ""))
         try:
-            events = await events_of(session, resource_id)
-        except ActionFailed as failed:
-            return not_found(web, request, session, failed)
-        moments = [e["Time"] for e in events]
-        now = datetime.now(UTC).isoformat()
-        error = None
-        snapshot = diff = None
-        chosen = at if parse_moment(at) else (moments[-1] if moments else "")
-        try:
-            snapshot = await as_of(session, resource_id, chosen) if chosen else None
+            if found.chosen:
+                found.snapshot = await self.as_of(session, resource_id, found.chosen)
             start, end = parse_moment(since), parse_moment(until)
             if start and end:
-                before = await as_of(session, resource_id, since)
-                after = await as_of(session, resource_id, until)
+                before = await self.as_of(session, resource_id, since)
+                after = await self.as_of(session, resource_id, until)
                 between = [e for e in events if (t := parse_moment(e["Time"])) and start < t <= end]
-                diff = {"changes": changes(before, after), "events": between}
+                found.diff = {"changes": changes(before, after), "events": between}
         except ActionFailed as failed:
             failed.form = "travel"
-            error = failed
+            found.error = failed
+        return found
+
+    async def endpoint_views(
+        self, session: Session, resource_id: str, snapshot: dict[str, Any], moments: list[str]
+    ) -> tuple[dict[str, Any], Markup]:
+        """An endpoint's DNS records then and now, and its zones' state chart."""
+        now = datetime.now(UTC).isoformat()
+        current = await self.as_of(session, resource_id, now)
+        dns = {"then": dns_records(snapshot), "now": dns_records(current)}
+        states = []
+        for moment in moments[-CHART_MOMENTS:]:
+            states.append((moment, zone_states(await self.as_of(session, resource_id, moment))))
+        return dns, zone_chart(states, now)
+
+    async def history(
+        self, request: Request, resource_id: str, at: str = "", since: str = "", until: str = ""
+    ) -> Response:
+        """``at``: the moment to show; ``since``/``until``: the two moments to compare."""
+        session = self.web.session(request)
+        try:
+            events = await self.events_of(session, resource_id)
+        except ActionFailed as failed:
+            return not_found(self.web, request, session, failed)
+        moments = [e["Time"] for e in events]
+        found = await self.travel(session, resource_id, events, (at, since, until))
         endpoint = resource_id.startswith("ep-")
         dns = chart = None
-        if endpoint and snapshot is not None:
-            current = await as_of(session, resource_id, now)
-            dns = {"then": dns_records(snapshot), "now": dns_records(current)}
-            states = []
-            for moment in moments[-CHART_MOMENTS:]:
-                doc = await as_of(session, resource_id, moment)
-                states.append(
-                    (moment, {z["ZoneId"]: z.get("ZoneStatus", "") for z in doc.get("Zones", [])})
-                )
-            chart = zone_chart(states, now)
-        return web.page(
-            request,
-            session,
-            "history.html",
-            status_of(error),
-            resource_id=resource_id,
-            events=events,
-            moments=moments,
-            chosen=chosen,
-            snapshot=snapshot,
-            diff=diff,
-            dns=dns,
-            chart=chart,
-            since=since,
-            until=until,
-            error=error,
-            endpoint=endpoint,
-        )
+        context: dict[str, Any] = {"endpoint": endpoint}
+        if endpoint and found.snapshot is not None:
+            dns, chart = await self.endpoint_views(session, resource_id, found.snapshot, moments)
+        context |= {"resource_id": resource_id, "events": events, "moments": moments}
+        context |= {"dns": dns, "chart": chart, "since": since, "until": until}
+        context |= {"chosen": found.chosen, "snapshot": found.snapshot, "diff": found.diff}
+        status = status_of(found.error)
+        page = self.web.page
+        return page(request, session, "history.html", status, error=found.error, **context)
+
+
+def routes(app: FastAPI, web: Web) -> None:
+    app.get(f"{BASE}/history/{{resource_id}}")(HistoryPages(web).history)

@@ -25,14 +25,24 @@ def loopback(request: Request) -> bool:
     return host.startswith("127.") or host == "::1"
 
 
-def routes(app: FastAPI, web: Web) -> None:
-    def is_down(resource_id: str) -> bool:
-        return bool(web.runtime.app.lb_state(Caller("console", ""), resource_id).failed)
+class OperatorPage:
+    """The operator page: the account's load balancers, each marked down or up."""
 
-    async def page(request: Request, session: Any, error: ActionFailed | None = None) -> Response:
-        mine = [lb for lb in web.runtime.inventory.load_balancers if lb.owner == session.uid]
-        down = {lb.id for lb in mine if await run_in_threadpool(is_down, lb.id)}
-        return web.page(
+    def __init__(self, web: Web) -> None:
+        self.web = web
+
+    def is_down(self, resource_id: str) -> bool:
+        return bool(self.web.runtime.app.lb_state(Caller("console", ""), resource_id).failed)
+
+    def mine(self, session: Any) -> list[Any]:
+        return [lb for lb in self.web.runtime.inventory.load_balancers if lb.owner == session.uid]
+
+    async def page(
+        self, request: Request, session: Any, error: ActionFailed | None = None
+    ) -> Response:
+        mine = self.mine(session)
+        down = {lb.id for lb in mine if await run_in_threadpool(self.is_down, lb.id)}
+        return self.web.page(
             request,
             session,
             "operator.html",
@@ -43,45 +53,50 @@ def routes(app: FastAPI, web: Web) -> None:
             error=error,
         )
 
-    @app.get(f"{BASE}/operator")
-    async def operator(request: Request) -> Response:
-        return await page(request, web.session(request))
+    async def operator(self, request: Request) -> Response:
+        return await self.page(request, self.web.session(request))
 
-    @app.post(f"{BASE}/operator")
-    async def mark(request: Request) -> Response:
-        session = web.session(request)
-        form = await web.form(request, session)
+    def refusal(
+        self, request: Request, session: Any, resource_id: str, request_id: str
+    ) -> ActionFailed | None:
+        """Why this caller may not mark this load balancer; None when it may."""
+        if not loopback(request):
+            only = AdminOnly("The operator page acts for callers on this machine only.")
+            return ActionFailed.of(only, request_id, "fault")
+        if resource_id not in {lb.id for lb in self.mine(session)}:
+            unknown = InvalidResourceIdNotFound(missing("load balancer", resource_id))
+            return ActionFailed.of(unknown, request_id, "fault", field="ResourceId")
+        return None
+
+    async def fault(self, resource_id: str, down: bool, request_id: str) -> None:
+        """Mark the load balancer through the faults command, and wait for it to settle."""
+        runtime = self.web.runtime
+        command = Command(Caller("operator", request_id), "AdminFault")
+        outcome = await run_in_threadpool(
+            runtime.app.mark_load_balancer, command, resource_id, down
+        )
+        await run_in_threadpool(Ctx(runtime, command.caller, "AdminFault", "").settle, outcome)
+
+    async def mark(self, request: Request) -> Response:
+        session = self.web.session(request)
+        form = await self.web.form(request, session)
         resource_id, down = str(form.get("ResourceId", "")), form.get("Down") == "true"
         request_id = new_request_id()
-        if not loopback(request):
-            failed = ActionFailed.of(
-                AdminOnly("The operator page acts for callers on this machine only."),
-                request_id,
-                "fault",
-            )
-            return await page(request, session, failed)
-        if resource_id not in {
-            lb.id for lb in web.runtime.inventory.load_balancers if lb.owner == session.uid
-        }:
-            failed = ActionFailed.of(
-                InvalidResourceIdNotFound(missing("load balancer", resource_id)),
-                request_id,
-                "fault",
-                field="ResourceId",
-            )
-            return await page(request, session, failed)
-        command = Command(Caller("operator", request_id), "AdminFault")
-        try:
-            outcome = await run_in_threadpool(
-                web.runtime.app.mark_load_balancer, command, resource_id, down
-            )
-            await run_in_threadpool(
-                Ctx(web.runtime, command.caller, "AdminFault", "").settle, outcome
-            )
-        except KNOWN_ERRORS as error:
-            failed = ActionFailed.of(error, request_id, "fault")
-            return await page(request, session, failed)
+        failed = self.refusal(request, session, resource_id, request_id)
+        if failed is None:
+            try:
+                await self.fault(resource_id, down, request_id)
+            except KNOWN_ERRORS as error:
+                failed = ActionFailed.of(error, request_id, "fault")
+        if failed is not None:
+            return await self.page(request, session, failed)
         session.flash.append(
             f"Marked {resource_id} {'down' if down else 'up'} (request {request_id})."
         )
-        return web.redirect(session, f"{BASE}/operator")
+        return self.web.redirect(session, f"{BASE}/operator")
+
+
+def routes(app: FastAPI, web: Web) -> None:
+    page = OperatorPage(web)
+    app.get(f"{BASE}/operator")(page.operator)
+    app.post(f"{BASE}/operator")(page.mark)

@@ -32,99 +32,107 @@ def load_balancers(web: Web, session: Session, region: str) -> list[Any]:
     ]
 
 
+CREATE_FIELDS = (
+    "RegionId",
+    "ServiceResourceType",
+    "AutoAcceptEnabled",
+    "ZoneAffinityEnabled",
+    "AddressIpVersion",
+    "Payer",
+    "ServiceDescription",
+)
+
+
+def as_list(value: Any) -> list[Any]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
 def create_params(form: dict[str, Any]) -> list[tuple[str, Any]]:
     """The Create Endpoint Service form as CreateVpcEndpointService parameters."""
-    params: list[tuple[str, Any]] = [
-        (k, form.get(k))
-        for k in (
-            "RegionId",
-            "ServiceResourceType",
-            "AutoAcceptEnabled",
-            "ZoneAffinityEnabled",
-            "AddressIpVersion",
-            "Payer",
-            "ServiceDescription",
-        )
-    ]
-    picked = form.get("Resource") or []
-    for n, item in enumerate([picked] if isinstance(picked, str) else picked, start=1):
+    params: list[tuple[str, Any]] = [(k, form.get(k)) for k in CREATE_FIELDS]
+    for n, item in enumerate(as_list(form.get("Resource")), start=1):
         resource_type, resource_id, zone = (item.split("|") + ["", "", ""])[:3]
         params += [
             (f"Resource.{n}.ResourceId", resource_id),
             (f"Resource.{n}.ResourceType", resource_type),
             (f"Resource.{n}.ZoneId", zone),
         ]
-    regions = form.get("SupportedRegionList") or []
-    for n, region in enumerate([regions] if isinstance(regions, str) else regions, start=1):
+    for n, region in enumerate(as_list(form.get("SupportedRegionList")), start=1):
         params.append((f"SupportedRegionList.{n}", region))
     return params
 
 
-def routes(app: FastAPI, web: Web) -> None:
+class ProviderPages:
+    """The provider's list of services, Create Endpoint Service and Delete, for one console."""
+
+    def __init__(self, web: Web) -> None:
+        self.web = web
+
     async def services_page(
-        request: Request, session: Session, error: ActionFailed | None = None
+        self, request: Request, session: Session, error: ActionFailed | None = None
     ) -> Response:
-        services = await web.call_all(
-            session, "ListVpcEndpointServices", {"RegionId": session.region}, "Services"
-        )
-        return web.page(
+        params = {"RegionId": session.region}
+        services = await self.web.call_all(session, "ListVpcEndpointServices", params, "Services")
+        return self.web.page(
             request, session, "services.html", status_of(error), services=services, error=error
         )
 
-    @app.get(f"{BASE}/services")
-    async def services(request: Request) -> Response:
-        return await services_page(request, web.session(request))
+    async def services(self, request: Request) -> Response:
+        return await self.services_page(request, self.web.session(request))
+
+    # -- Create Endpoint Service ------------------------------------------------------------
 
     def new_page(
-        request: Request, session: Session, form: dict[str, Any], error: ActionFailed | None = None
+        self,
+        request: Request,
+        session: Session,
+        form: dict[str, Any],
+        error: ActionFailed | None = None,
     ) -> Response:
         region = str(form.get("RegionId") or session.region)
-        return web.page(
+        return self.web.page(
             request,
             session,
             "service_new.html",
             status_of(error),
             error=error,
             form={"RegionId": region, **form},
-            load_balancers=load_balancers(web, session, region),
+            load_balancers=load_balancers(self.web, session, region),
         )
 
-    @app.get(f"{BASE}/services/new")
-    def new_service(request: Request) -> Response:
-        session = web.session(request)
-        return new_page(request, session, dict(request.query_params))
+    def new_service(self, request: Request) -> Response:
+        session = self.web.session(request)
+        return self.new_page(request, session, dict(request.query_params))
 
-    @app.post(f"{BASE}/services/new")
-    async def create_service(request: Request) -> Response:
+    async def create_service(self, request: Request) -> Response:
+        web = self.web
         session = web.session(request)
         form = await web.form(request, session)
         if form.get("step") == "region":  # the region changed: list its load balancers
-            return new_page(request, session, form)
+            return self.new_page(request, session, form)
         try:
             created = await web.call(session, "CreateVpcEndpointService", create_params(form))
         except ActionFailed as failed:
             failed.form = "create"
-            return new_page(request, session, form, failed)
+            return self.new_page(request, session, form, failed)
         session.region = str(form.get("RegionId") or session.region)
         session.flash.append(
             f"Created endpoint service {created['ServiceId']} ({created['ServiceName']})."
         )
         return web.redirect(session, f"{BASE}/services/{created['ServiceId']}")
 
+    # -- Delete, in the guide's order -------------------------------------------------------
+
     async def delete_page(
-        request: Request, session: Session, service_id: str, error: ActionFailed | None = None
+        self,
+        request: Request,
+        session: Session,
+        service_id: str,
+        error: ActionFailed | None = None,
     ) -> Response:
-        service = await web.call(
-            session,
-            "GetVpcEndpointServiceAttribute",
-            {"RegionId": session.region, "ServiceId": service_id},
-        )
-        connections = await web.call_all(
-            session,
-            "ListVpcEndpointConnections",
-            {"RegionId": session.region, "ServiceId": service_id},
-            "Connections",
-        )
+        web, base = self.web, {"RegionId": session.region, "ServiceId": service_id}
+        service = await web.call(session, "GetVpcEndpointServiceAttribute", base)
+        connections = await web.call_all(session, "ListVpcEndpointConnections", base, "Connections")
         return web.page(
             request,
             session,
@@ -137,30 +145,33 @@ def routes(app: FastAPI, web: Web) -> None:
             warning=GUIDE_DELETE_WARNING,
         )
 
-    @app.get(f"{BASE}/services/{{service_id}}/delete")
-    async def confirm_delete(request: Request, service_id: str) -> Response:
-        session = web.session(request)
+    async def confirm_delete(self, request: Request, service_id: str) -> Response:
+        session = self.web.session(request)
         try:
-            return await delete_page(request, session, service_id)
+            return await self.delete_page(request, session, service_id)
         except ActionFailed as failed:
-            return provider_tabs.not_found(web, request, session, failed)
+            return provider_tabs.not_found(self.web, request, session, failed)
 
-    @app.post(f"{BASE}/services/{{service_id}}/delete")
-    async def delete_service(request: Request, service_id: str) -> Response:
+    async def delete_service(self, request: Request, service_id: str) -> Response:
+        web = self.web
         session = web.session(request)
         await web.form(request, session)
-        failed = await web.act(
-            session,
-            "delete",
-            "DeleteVpcEndpointService",
-            {"RegionId": session.region, "ServiceId": service_id},
-            f"Deleted endpoint service {service_id}.",
-        )
+        params = {"RegionId": session.region, "ServiceId": service_id}
+        notice = f"Deleted endpoint service {service_id}."
+        failed = await web.act(session, "delete", "DeleteVpcEndpointService", params, notice)
         if failed is None:
             return web.redirect(session, f"{BASE}/services")
         try:
-            return await delete_page(request, session, service_id, failed)
+            return await self.delete_page(request, session, service_id, failed)
         except ActionFailed as gone:
             return provider_tabs.not_found(web, request, session, gone)
 
+
+def routes(app: FastAPI, web: Web) -> None:
+    pages = ProviderPages(web)
+    app.get(f"{BASE}/services")(pages.services)
+    app.get(f"{BASE}/services/new")(pages.new_service)
+    app.post(f"{BASE}/services/new")(pages.create_service)
+    app.get(f"{BASE}/services/{{service_id}}/delete")(pages.confirm_delete)
+    app.post(f"{BASE}/services/{{service_id}}/delete")(pages.delete_service)
     provider_tabs.routes(app, web)

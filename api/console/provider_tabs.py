@@ -55,7 +55,8 @@ def replace_params(form: Form) -> dict[str, Any]:
 
 
 # op -> (action, form -> parameters, tab to show, notice)
-OPS: dict[str, tuple[str, Callable[[Form], dict[str, Any]], str, str]] = {
+ServiceOp = tuple[str, Callable[[Form], dict[str, Any]], str, str]
+OPS: dict[str, ServiceOp] = {
     "attribute": (
         "UpdateVpcEndpointServiceAttribute",
         lambda f: pick(
@@ -167,16 +168,14 @@ async def service_data(web: Web, session: Session, service_id: str) -> dict[str,
         r.get("SupportedRegionId", "") if isinstance(r, dict) else str(r)
         for r in service.get("SupportedRegionSet") or []
     ]
+    resources = await web.call_all(session, "ListVpcEndpointServiceResources", base, "Resources")
+    connections = await web.call_all(session, "ListVpcEndpointConnections", base, "Connections")
     return {
         "service": service,
-        "resources": await web.call_all(
-            session, "ListVpcEndpointServiceResources", base, "Resources"
-        ),
+        "resources": resources,
         "users": [str(u["UserId"]) for u in users.get("Users", [])]
         + [u["UserARN"] for u in users.get("UserARNs", [])],
-        "connections": await web.call_all(
-            session, "ListVpcEndpointConnections", base, "Connections"
-        ),
+        "connections": connections,
         "supported": supported,
         "load_balancers": [
             lb
@@ -186,8 +185,14 @@ async def service_data(web: Web, session: Session, service_id: str) -> dict[str,
     }
 
 
-def routes(app: FastAPI, web: Web) -> None:
+class ServicePages:
+    """An endpoint service's tabs and their forms, for one console."""
+
+    def __init__(self, web: Web) -> None:
+        self.web = web
+
     async def service_page(
+        self,
         request: Request,
         session: Session,
         service_id: str,
@@ -196,49 +201,36 @@ def routes(app: FastAPI, web: Web) -> None:
         form: Form | None = None,
     ) -> Response:
         try:
-            data = await service_data(web, session, service_id)
+            data = await service_data(self.web, session, service_id)
         except ActionFailed as failed:
-            return not_found(web, request, session, failed)
+            return not_found(self.web, request, session, failed)
         tab = tab if tab in dict(TABS) else "basic"
-        return web.page(
-            request,
-            session,
-            "service.html",
-            status_of(error),
-            tab=tab,
-            tabs=TABS,
-            error=error,
-            form=form or {},
-            **data,
+        context = {"tab": tab, "tabs": TABS, "error": error, "form": form or {}, **data}
+        return self.web.page(request, session, "service.html", status_of(error), **context)
+
+    async def service(self, request: Request, service_id: str, tab: str = "basic") -> Response:
+        return await self.service_page(request, self.web.session(request), service_id, tab)
+
+    async def spec_of(self, session: Session, service_id: str, op: str) -> ServiceOp | None:
+        """What the form ``op`` does; None for no such form."""
+        if op != "regions":
+            return OPS.get(op)
+        current = (await service_data(self.web, session, service_id))["supported"]
+        return (
+            "UpdateVpcEndpointServiceAttribute",
+            lambda f: region_changes(f, current),
+            "regions",
+            "Modified the remote access regions.",
         )
 
-    @app.get(f"{BASE}/services/{{service_id}}")
-    async def service(request: Request, service_id: str, tab: str = "basic") -> Response:
-        return await service_page(request, web.session(request), service_id, tab)
-
-    @app.post(f"{BASE}/services/{{service_id}}/{{op}}")
-    async def service_op(request: Request, service_id: str, op: str) -> Response:
+    async def service_op(self, request: Request, service_id: str, op: str) -> Response:
+        web = self.web
         session = web.session(request)
         form = await web.form(request, session)
-        if op == "regions":
-            current = (await service_data(web, session, service_id))["supported"]
-            spec: tuple[str, Callable[[Form], dict[str, Any]], str, str] = (
-                "UpdateVpcEndpointServiceAttribute",
-                lambda f: region_changes(f, current),
-                "regions",
-                "Modified the remote access regions.",
-            )
-        elif op in OPS:
-            spec = OPS[op]
-        else:
-            return not_found(
-                web,
-                request,
-                session,
-                ActionFailed.of(
-                    ConsoleOperationNotFound(f"The console has no operation '{op}'."), ""
-                ),
-            )
+        spec = await self.spec_of(session, service_id, op)
+        if spec is None:
+            unknown = ConsoleOperationNotFound(f"The console has no operation '{op}'.")
+            return not_found(web, request, session, ActionFailed.of(unknown, ""))
         action, build, tab, notice = spec
         params = {"RegionId": session.region, "ServiceId": service_id, **build(form)}
         form_id = f"{op}:{form.get('row') or ''}"
@@ -246,4 +238,10 @@ def routes(app: FastAPI, web: Web) -> None:
         if failed is None:
             return web.redirect(session, f"{BASE}/services/{service_id}?tab={tab}")
         failed.field = failed.field or FIELD_OF_FORM.get(op)
-        return await service_page(request, session, service_id, tab, failed, form)
+        return await self.service_page(request, session, service_id, tab, failed, form)
+
+
+def routes(app: FastAPI, web: Web) -> None:
+    pages = ServicePages(web)
+    app.get(f"{BASE}/services/{{service_id}}")(pages.service)
+    app.post(f"{BASE}/services/{{service_id}}/{{op}}")(pages.service_op)

@@ -94,19 +94,11 @@ class Web:
         flash = list(session.flash) if session else []
         if session:
             session.flash.clear()
+        shared = {"session": session, "flash": flash, "position": self.position()}
+        shared |= {"error": context.pop("error", None), "form": context.pop("form", {})}
+        shared["inventory"] = self.runtime.inventory
         response = self.templates.TemplateResponse(
-            request,
-            template,
-            {
-                "session": session,
-                "flash": flash,
-                "position": self.position(),
-                "error": context.pop("error", None),
-                "form": context.pop("form", {}),
-                "inventory": self.runtime.inventory,
-                **context,
-            },
-            status_code=status,
+            request, template, {**shared, **context}, status_code=status
         )
         if session:
             self.set_cookie(response, session)

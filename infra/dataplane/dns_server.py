@@ -60,6 +60,21 @@ class Resolver:
         max_size = 65535
         if udp:
             max_size = max(512, query.payload) if query.edns >= 0 else 512
+        response, subnet = self._response(query)
+        if query.opcode() != dns.opcode.QUERY:
+            response.set_rcode(dns.rcode.NOTIMP)
+        elif len(query.question) != 1:
+            response.set_rcode(dns.rcode.FORMERR)
+        else:
+            asker = subnet.address if subnet is not None else source
+            self._fill(response, query.question[0], asker)
+        return self._wire(response, query, max_size)
+
+    def _response(
+        self, query: dns.message.Message
+    ) -> tuple[dns.message.Message, dns.edns.ECSOption | None]:
+        """The authoritative response to ``query``, echoing its client subnet (and that
+        subnet, or None)."""
         response = dns.message.make_response(query)
         response.flags |= dns.flags.AA
         subnet = client_subnet(query)
@@ -70,15 +85,7 @@ class Resolver:
                 max(query.payload, 512),
                 options=[dns.edns.ECSOption(subnet.address, subnet.srclen, subnet.srclen)],
             )
-        if query.opcode() != dns.opcode.QUERY:
-            response.set_rcode(dns.rcode.NOTIMP)
-        elif len(query.question) != 1:
-            response.set_rcode(dns.rcode.FORMERR)
-        else:
-            self._fill(
-                response, query.question[0], subnet.address if subnet is not None else source
-            )
-        return self._wire(response, query, max_size)
+        return response, subnet
 
     def _fill(self, response: dns.message.Message, question: dns.rrset.RRset, asker: str) -> None:
         name, rdtype = question.name, dns.rdatatype.to_text(question.rdtype)

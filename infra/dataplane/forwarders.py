@@ -183,15 +183,15 @@ class ForwarderSet:
             if current.route != route:
                 log.info(
                     "forwarder %s:%s now goes to %s (%s)",
-                    route.ip,
-                    route.port,
-                    route.backend,
-                    route.resource_id,
+                    *(route.ip, route.port, route.backend, route.resource_id),
                 )
             current.route = route
             return
         if not bindable(route.ip) or self._recently_failed(key, route):
             return
+        await self._open(key, route)
+
+    async def _open(self, key: tuple[str, int], route: Route) -> None:
         forwarder = Forwarder(route, self.limiters[route.ip])
         try:
             await forwarder.open()
@@ -199,10 +199,7 @@ class ForwarderSet:
             self._failed[key] = (route, time.monotonic())
             log.warning(
                 "cannot listen on ENI %s:%s for %s (%s)%s",
-                route.ip,
-                route.port,
-                route.resource_id,
-                error.strerror or error,
+                *(route.ip, route.port, route.resource_id, error.strerror or error),
                 "; ports below 1024 need root" if route.port < 1024 else "",
             )
             return
@@ -210,10 +207,7 @@ class ForwarderSet:
         self.forwarders[key] = forwarder
         log.info(
             "forwarder %s:%s -> %s (%s, %s Mbit/s)",
-            route.ip,
-            route.port,
-            route.backend,
-            route.resource_id,
+            *(route.ip, route.port, route.backend, route.resource_id),
             self.limiters[route.ip].mbps,
         )
 

@@ -66,11 +66,9 @@ class DataPlane:
         self.enis = EniAddresses(self._replaced_ip)
         self.listeners = listeners_from(runtime.inventory)
         self.forwarders = ForwarderSet()
-        self.dns = DnsServer(
-            Resolver(lambda: self.records, ZoneLocator.from_inventory(runtime.inventory)),
-            self.settings.dns_host,
-            self.settings.dns_port,
-        )
+        locator = ZoneLocator.from_inventory(runtime.inventory)
+        resolver = Resolver(lambda: self.records, locator)
+        self.dns = DnsServer(resolver, self.settings.dns_host, self.settings.dns_port)
         self.prober = Prober(tcp_check, self._record, self._recorded_down)
         self.loop = asyncio.new_event_loop()
         self._stop = threading.Event()
@@ -95,11 +93,7 @@ class DataPlane:
             self._close_loop()
             if not isinstance(error, OSError):
                 raise
-            where = f"{self.settings.dns_host}:{self.settings.dns_port}"
-            raise DataPlaneError(
-                f"cannot answer DNS on {where} (UDP and TCP): {error.strerror or error}; "
-                "choose another port with --dns-port, or turn DNS off with --no-dns"
-            ) from None
+            raise self._bind_error(error) from None
         self._follower = threading.Thread(
             target=self._follow, args=(position,), name="dataplane-follower", daemon=True
         )
@@ -109,6 +103,13 @@ class DataPlane:
             self._describe_dns(),
             "on" if self.settings.forwarders_enabled else "off",
             f"every {self.settings.probe_interval:g} s" if self.probing else "off",
+        )
+
+    def _bind_error(self, error: OSError) -> DataPlaneError:
+        where = f"{self.settings.dns_host}:{self.settings.dns_port}"
+        return DataPlaneError(
+            f"cannot answer DNS on {where} (UDP and TCP): {error.strerror or error}; "
+            "choose another port with --dns-port, or turn DNS off with --no-dns"
         )
 
     def stop(self) -> None:

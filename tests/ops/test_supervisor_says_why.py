@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from privatelink.api.ops_routes import action_of
-from privatelink.infra.embedded import Supervisor
+from privatelink.infra.embedded_supervisor import Supervisor
 
 
 class Unstartable:
