@@ -108,7 +108,14 @@ class Serve:
     (``"tuned"``: `serve --no-projector` without the data plane, beside `privatelink project`,
     on the benchmark's database)."""
 
-    def __init__(self, url: str, schema: str, inventory: Path, layout: str = "tuned") -> None:
+    def __init__(
+        self,
+        url: str,
+        schema: str,
+        inventory: Path,
+        layout: str = "tuned",
+        python: str = sys.executable,
+    ) -> None:
         import httpx
 
         self.port = free_port()
@@ -116,7 +123,7 @@ class Serve:
         self.projector: subprocess.Popen[bytes] | None = None
         self._data: tempfile.TemporaryDirectory[str] | None = None
         base = [
-            sys.executable,
+            python,
             "-m",
             "privatelink",
             "serve",
@@ -266,14 +273,23 @@ def creates(serve: Serve, seconds: float, out: dict[str, float], prefix: str) ->
     )
 
 
-def api_and_peers(url: str, inventory: Path, seconds: float, out: dict[str, float]) -> None:
+def api_and_peers(
+    url: str, inventory: Path, seconds: float, out: dict[str, float], baseline: str | None = None
+) -> None:
     """What users run first (the default `privatelink serve`), then the tuned layout, moto
-    and raw PostgreSQL commits, all in this one run."""
+    and raw PostgreSQL commits, all in this one run. With ``baseline`` (the python of another
+    install, e.g. an earlier commit's checkout), its default `serve` too, right after ours."""
     serve = Serve(url, "", inventory, layout="default")
     try:
         creates(serve, seconds, out, "api")
     finally:
         serve.stop()
+    if baseline:
+        serve = Serve(url, "", inventory, layout="default", python=baseline)
+        try:
+            creates(serve, seconds, out, "baseline_api")
+        finally:
+            serve.stop()
     schema = f"bench_api_{secrets.token_hex(3)}"
     serve = Serve(url, schema, inventory, layout="tuned")
     try:
@@ -473,6 +489,14 @@ def main() -> int:
         default=1.0,
         help="multiply the data sizes (a smoke test uses a tiny one)",
     )
+    parser.add_argument(
+        "--baseline-python",
+        help="also measure the default serve of the privatelink installed for this python "
+        "(e.g. a venv with an earlier commit): keys baseline_api_*",
+    )
+    parser.add_argument(
+        "--api-only", action="store_true", help="only the create load (skip history and scale)"
+    )
     args = parser.parse_args()
     seconds = 4.0 if args.quick else 10.0
     endpoints = int((25_000 if args.quick else 100_000) * args.scale)
@@ -482,14 +506,16 @@ def main() -> int:
     with database() as url, tempfile.TemporaryDirectory() as tmp:
         inventory = inventory_file(Path(tmp))
         print("load: privatelink, moto, raw PostgreSQL ...", file=sys.stderr)
-        api_and_peers(url, inventory, seconds, results)
-        print(f"history and scale: {endpoints} endpoints ...", file=sys.stderr)
-        history_and_scale(
-            url, inventory, max(endpoints, 1000), 60 if args.scale >= 1 else 5, results
-        )
+        api_and_peers(url, inventory, seconds, results, args.baseline_python)
+        if not args.api_only:
+            print(f"history and scale: {endpoints} endpoints ...", file=sys.stderr)
+            history_and_scale(
+                url, inventory, max(endpoints, 1000), 60 if args.scale >= 1 else 5, results
+            )
     report(results)
     if args.json:
-        args.json.write_text(json.dumps({k: results[k] for k in KEYS}, indent=1))
+        keys = [k for k in KEYS if k in results] + sorted(k for k in results if k not in KEYS)
+        args.json.write_text(json.dumps({k: results[k] for k in keys}, indent=1))
     return 0
 
 
@@ -498,7 +524,7 @@ def report(results: dict[str, float]) -> None:
     from rich.table import Table
 
     table = Table("figure", "value")
-    for key in KEYS:
+    for key in [k for k in KEYS if k in results] + sorted(k for k in results if k not in KEYS):
         table.add_row(key, f"{results[key]:.1f}")
     ratios = Table("ratio (this run)", "value")
     for clients in (1, 8):
@@ -508,9 +534,17 @@ def report(results: dict[str, float]) -> None:
                 f"{name} / moto, {clients} client(s)",
                 f"{results[f'{prefix}_create_endpoint_c{clients}'] / moto:.2f}x",
             )
+        if f"baseline_api_create_endpoint_c{clients}" in results:
+            ratios.add_row(
+                f"default serve / baseline's, {clients} client(s)",
+                f"{results[f'api_create_endpoint_c{clients}'] / results[f'baseline_api_create_endpoint_c{clients}']:.2f}x",
+            )
     goals = Table("goal", "met")
     for name, check in GOALS:
-        goals.add_row(name, "yes" if check(results) else "NO")
+        try:
+            goals.add_row(name, "yes" if check(results) else "NO")
+        except KeyError:  # a figure this run did not measure (--api-only)
+            goals.add_row(name, "not measured")
     console = Console()
     console.print(table)
     console.print(ratios)
