@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import string
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
+
+from privatelink.domain.events import Acted
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 DOMAIN_SUFFIX = "privatelink.aliyuncs.com"
@@ -69,8 +75,51 @@ def service_id_from_name(name: str) -> str | None:
     return service_id or None
 
 
+_ACTING: ContextVar[Caller] = ContextVar("privatelink_acting")
+P = ParamSpec("P")
+R = TypeVar("R")
+A = TypeVar("A", bound="PrivateLinkAggregate")
+
+
+@contextmanager
+def acting(by: Caller) -> Iterator[None]:
+    """Every event recorded inside carries ``by``'s account and request id (AUD-1)."""
+    token = _ACTING.set(by)
+    try:
+        yield
+    finally:
+        _ACTING.reset(token)
+
+
+def acts(
+    command: Callable[Concatenate[A, Caller, P], R],
+) -> Callable[Concatenate[A, Caller, P], R]:
+    """A command whose first argument is the caller it acts as: the events it records carry
+    that caller (so no event method lists the actor or the request id)."""
+
+    @functools.wraps(command)
+    def run(self: A, by: Caller, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with acting(by):
+            return command(self, by, *args, **kwargs)
+
+    return run
+
+
 class PrivateLinkAggregate(Aggregate):
     """Base of the aggregates: every event carries the acting account and request id."""
+
+    class Event(Aggregate.Event, Acted):
+        """An event of these aggregates: ``actor`` and ``request_id`` come from the caller of
+        the command that records it (:func:`acts`), stamped by :meth:`trigger_event`."""
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        try:
+            by = _ACTING.get()
+        except LookupError:
+            raise RuntimeError(
+                f"{event_class.__qualname__} recorded outside a command acting for a caller"
+            ) from None
+        super().trigger_event(event_class, actor=by.account, request_id=by.request_id, **kwargs)
 
     def check_not_deleted(self) -> None:
         """Overridden by aggregates that can be deleted."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from eventsourcing.domain import event
 
 from privatelink.domain.bandwidth import check_bandwidth, check_mode, default_mode
-from privatelink.domain.base import Caller
+from privatelink.domain.base import Caller, acts
 from privatelink.domain.errors import ConnectionNotFound, ZoneNotSupported
 from privatelink.domain.errors_denied import EndpointConnectionOperationDenied
 from privatelink.domain.states import (
@@ -192,13 +192,12 @@ class ConnectionBook(Taggable):
 
     # -- request and acceptance (ACC-1..3) -------------------------------------------------
 
+    @acts
     def request_connection(self, by: Caller, endpoint: dict[str, Any], zones: list[str]) -> None:
         """ACC-1: a new endpoint, which the service admitted (``admit_endpoint``: EP-1, EP-2/XR-1,
         EP-3), asks for a connection; ACC-2: auto-accept allows it at once."""
         cross_region = endpoint["endpoint_region"] != self.region
         self._connection_requested(
-            by.account,
-            by.request_id,
             {**endpoint, "cross_region": cross_region},
             zones,
             self.service_id,
@@ -210,8 +209,6 @@ class ConnectionBook(Taggable):
         if self.auto_accept:
             conn = self.connections[endpoint["endpoint_id"]]
             self._connection_allowed(
-                by.account,
-                by.request_id,
                 endpoint["endpoint_id"],
                 conn["bandwidth"],
                 conn["traffic_mode"],
@@ -222,8 +219,6 @@ class ConnectionBook(Taggable):
     @event("ConnectionRequested")
     def _connection_requested(
         self,
-        actor: str,
-        request_id: str,
         endpoint: dict[str, Any],
         zones: list[str],
         service_id: str,
@@ -241,6 +236,7 @@ class ConnectionBook(Taggable):
             "zones": {z: new_zone() for z in zones},
         }
 
+    @acts
     def allow_connection(
         self,
         by: Caller,
@@ -268,8 +264,6 @@ class ConnectionBook(Taggable):
             else (conn["bandwidth"] if conn["bandwidth_set"] else self.connect_bandwidth)
         )
         self._connection_allowed(
-            by.account,
-            by.request_id,
             endpoint_id,
             chosen,
             traffic_mode or conn["traffic_mode"],
@@ -280,8 +274,6 @@ class ConnectionBook(Taggable):
     @event("ConnectionAllowed")
     def _connection_allowed(
         self,
-        actor: str,
-        request_id: str,
         endpoint_id: str,
         bandwidth: int,
         traffic_mode: str,
@@ -298,6 +290,7 @@ class ConnectionBook(Taggable):
         for zone, resource_id in allocations.items():
             self._set_zone(endpoint_id, zone, resource_id=resource_id, status=ZoneStatus.CONNECTING)
 
+    @acts
     def deny_connection(self, by: Caller, endpoint_id: str) -> None:
         """ACC-3/ACC-5: denying disconnects the connection in every zone."""
         self.check_owned_by(by.account)
@@ -307,12 +300,10 @@ class ConnectionBook(Taggable):
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; it cannot be "
                 "denied now."
             )
-        self._connection_denied(by.account, by.request_id, endpoint_id, sorted(conn["zones"]))
+        self._connection_denied(endpoint_id, sorted(conn["zones"]))
 
     @event("ConnectionDenied")
-    def _connection_denied(
-        self, actor: str, request_id: str, endpoint_id: str, zones: list[str]
-    ) -> None:
+    def _connection_denied(self, endpoint_id: str, zones: list[str]) -> None:
         conn = self.connections[endpoint_id]
         conn["status"] = ConnectionStatus.DISCONNECTING
         for zone in zones:
@@ -327,6 +318,7 @@ class ConnectionBook(Taggable):
 
     # -- bandwidth (BW-2, BW-4, BW-5) --------------------------------------------------------
 
+    @acts
     def change_bandwidth(
         self, by: Caller, endpoint_id: str, bandwidth: int | None, traffic_mode: str | None
     ) -> None:
@@ -343,23 +335,20 @@ class ConnectionBook(Taggable):
         if traffic_mode is not None:
             check_mode(self.resource_type, traffic_mode)
         self._bandwidth_changed(
-            by.account,
-            by.request_id,
             endpoint_id,
             conn["bandwidth"] if bandwidth is None else bandwidth,
             traffic_mode or conn["traffic_mode"],
         )
 
     @event("BandwidthChanged")
-    def _bandwidth_changed(
-        self, actor: str, request_id: str, endpoint_id: str, bandwidth: int, traffic_mode: str
-    ) -> None:
+    def _bandwidth_changed(self, endpoint_id: str, bandwidth: int, traffic_mode: str) -> None:
         self.connections[endpoint_id].update(
             bandwidth=bandwidth, traffic_mode=traffic_mode, bandwidth_set=True
         )
 
     # -- asynchronous completion (the provisioner) ------------------------------------------
 
+    @acts
     def complete_connection(self, by: Caller, endpoint_id: str) -> None:
         conn = self.connections.get(endpoint_id)
         if conn is None or conn["status"] not in LIVE_CONNECTION:
@@ -368,28 +357,23 @@ class ConnectionBook(Taggable):
             z for z, zc in conn["zones"].items() if zc["status"] == ZoneStatus.CONNECTING
         )
         if zones or conn["status"] == ConnectionStatus.CONNECTING:
-            self._connection_established(by.account, by.request_id, endpoint_id, zones)
+            self._connection_established(endpoint_id, zones)
 
     @event("ConnectionEstablished")
-    def _connection_established(
-        self, actor: str, request_id: str, endpoint_id: str, zones: list[str]
-    ) -> None:
+    def _connection_established(self, endpoint_id: str, zones: list[str]) -> None:
         conn = self.connections[endpoint_id]
         conn["status"] = ConnectionStatus.CONNECTED
         for zone in zones:
             self._set_zone(endpoint_id, zone, status=ZoneStatus.CONNECTED)
 
+    @acts
     def complete_disconnection(self, by: Caller, endpoint_id: str) -> None:
         conn = self.connections.get(endpoint_id)
         if conn and conn["status"] == ConnectionStatus.DISCONNECTING:
-            self._connection_disconnected(
-                by.account, by.request_id, endpoint_id, sorted(conn["zones"])
-            )
+            self._connection_disconnected(endpoint_id, sorted(conn["zones"]))
 
     @event("ConnectionDisconnected")
-    def _connection_disconnected(
-        self, actor: str, request_id: str, endpoint_id: str, zones: list[str]
-    ) -> None:
+    def _connection_disconnected(self, endpoint_id: str, zones: list[str]) -> None:
         conn = self.connections[endpoint_id]
         conn["status"] = ConnectionStatus.DISCONNECTED
         for zone in zones:
@@ -397,6 +381,7 @@ class ConnectionBook(Taggable):
 
     # -- zones and closing (EP-8, DEL-3) -------------------------------------------------------
 
+    @acts
     def add_connection_zone(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         conn = self.connection(endpoint_id)
         if not conn["cross_region"]:
@@ -409,15 +394,11 @@ class ConnectionBook(Taggable):
             if live
             else (ZoneStatus.WAIT if waiting else ZoneStatus.DISCONNECTED)
         )
-        self._connection_zone_added(
-            by.account, by.request_id, endpoint_id, zone_id, resource_id, status
-        )
+        self._connection_zone_added(endpoint_id, zone_id, resource_id, status)
 
     @event("ConnectionZoneAdded")
     def _connection_zone_added(
         self,
-        actor: str,
-        request_id: str,
         endpoint_id: str,
         zone_id: str,
         resource_id: str | None,
@@ -425,23 +406,23 @@ class ConnectionBook(Taggable):
     ) -> None:
         self._put_zone(endpoint_id, zone_id, {**new_zone(status), "resource_id": resource_id})
 
+    @acts
     def remove_connection_zone(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         if zone_id in self.connection(endpoint_id)["zones"]:
-            self._connection_zone_removed(by.account, by.request_id, endpoint_id, zone_id)
+            self._connection_zone_removed(endpoint_id, zone_id)
 
     @event("ConnectionZoneRemoved")
-    def _connection_zone_removed(
-        self, actor: str, request_id: str, endpoint_id: str, zone_id: str
-    ) -> None:
+    def _connection_zone_removed(self, endpoint_id: str, zone_id: str) -> None:
         self._drop_zone(endpoint_id, zone_id)
 
+    @acts
     def close_connection(self, by: Caller, endpoint_id: str) -> None:
         """DEL-3: the endpoint was deleted; its allocations go with it."""
         if endpoint_id in self.connections:
-            self._connection_closed(by.account, by.request_id, endpoint_id)
+            self._connection_closed(endpoint_id)
 
     @event("ConnectionClosed")
-    def _connection_closed(self, actor: str, request_id: str, endpoint_id: str) -> None:
+    def _connection_closed(self, endpoint_id: str) -> None:
         for zone_id in list(self.connections[endpoint_id]["zones"]):
             self._drop_zone(endpoint_id, zone_id)
         del self.connections[endpoint_id]

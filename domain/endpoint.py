@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from privatelink.domain import json_documents
-from privatelink.domain.base import Caller, aggregate_uuid, endpoint_domain, zone_domain
+from privatelink.domain.base import Caller, acts, aggregate_uuid, endpoint_domain, zone_domain
 from privatelink.domain.errors import (
     EndpointNotFound,
     InvalidSecurityGroupIdNotFound,
@@ -232,14 +232,16 @@ class Endpoint(Taggable):
         if account != self.owner or self.deleted:
             raise EndpointNotFound(self.endpoint_id)
 
+    @acts
     def activate(self, by: Caller) -> None:
         if self.status == EndpointStatus.CREATING:
-            self._activated(by.account, by.request_id)
+            self._activated()
 
     @event("Activated")
-    def _activated(self, actor: str, request_id: str) -> None:
+    def _activated(self) -> None:
         self.status = EndpointStatus.ACTIVE
 
+    @acts
     def update_attributes(
         self,
         by: Caller,
@@ -267,15 +269,16 @@ class Endpoint(Taggable):
             check_policy(changes["policy_document"])
         changed = {k: v for k, v in changes.items() if getattr(self, k) != v}
         if changed:
-            self._attributes_updated(by.account, by.request_id, changed)
+            self._attributes_updated(changed)
 
     @event("AttributesUpdated")
-    def _attributes_updated(self, actor: str, request_id: str, changes: dict[str, Any]) -> None:
+    def _attributes_updated(self, changes: dict[str, Any]) -> None:
         for key, value in changes.items():
             setattr(self, key, value)
 
     # -- zones (EP-8) ----------------------------------------------------------------------
 
+    @acts
     def add_zone(self, by: Caller, placement: ZonePlacement) -> None:
         """EP-8: one more zone; whether the service serves it is the service's rule (EP-3),
         checked when the connection gains the zone."""
@@ -285,8 +288,6 @@ class Endpoint(Taggable):
                 f"The endpoint already has a zone '{placement.zone_id}'."
             )
         self._zone_added(
-            by.account,
-            by.request_id,
             placement.as_dict(),
             self.endpoint_id,
             self.region,
@@ -297,8 +298,6 @@ class Endpoint(Taggable):
     @event("ZoneAdded")
     def _zone_added(
         self,
-        actor: str,
-        request_id: str,
         zone: dict[str, str],
         endpoint_id: str,
         region: str,
@@ -307,6 +306,7 @@ class Endpoint(Taggable):
     ) -> None:
         self.zones[zone["zone_id"]] = dict(zone)
 
+    @acts
     def remove_zone(self, by: Caller, zone_id: str) -> dict[str, str]:
         self.check_owned_by(by.account)
         if zone_id not in self.zones:
@@ -316,42 +316,40 @@ class Endpoint(Taggable):
                 "An endpoint keeps at least one zone; delete the endpoint instead."
             )
         zone = self.zones[zone_id]
-        self._zone_removed(by.account, by.request_id, zone_id)
+        self._zone_removed(zone_id)
         return zone
 
     @event("ZoneRemoved")
-    def _zone_removed(self, actor: str, request_id: str, zone_id: str) -> None:
+    def _zone_removed(self, zone_id: str) -> None:
         del self.zones[zone_id]
 
     # -- ENIs of a zone during resource replacement (RES-10, RES-11) ---------------------------
 
+    @acts
     def replace_zone_eni(
         self, by: Caller, zone_id: str, eni_id: str, ip: str, keep_old: bool
     ) -> dict[str, str]:
         """A new ENI for the zone; the old one is kept as the replaced ENI (graceful) or
         deleted at once (force). Returns the old zone record."""
         old = dict(self.zones[zone_id])
-        self._zone_eni_replaced(by.account, by.request_id, zone_id, eni_id, ip, keep_old)
+        self._zone_eni_replaced(zone_id, eni_id, ip, keep_old)
         return old
 
     @event("ZoneEniReplaced")
-    def _zone_eni_replaced(
-        self, actor: str, request_id: str, zone_id: str, eni_id: str, ip: str, keep_old: bool
-    ) -> None:
+    def _zone_eni_replaced(self, zone_id: str, eni_id: str, ip: str, keep_old: bool) -> None:
         zone = self.zones[zone_id]
         replaced = (
             {"replaced_eni_id": zone["eni_id"], "replaced_ip": zone["ip"]} if keep_old else {}
         )
         self.zones[zone_id] = {**zone, "eni_id": eni_id, "ip": ip, **replaced}
 
+    @acts
     def drop_replaced_eni(self, by: Caller, zone_id: str) -> dict[str, str] | None:
         """RES-10: once the old resource is disconnected, its ENI is deleted."""
         zone = self.zones.get(zone_id)
         if not zone or not zone.get("replaced_eni_id"):
             return None
-        self._replaced_eni_deleted(
-            by.account, by.request_id, zone_id, zone["replaced_eni_id"], zone["replaced_ip"]
-        )
+        self._replaced_eni_deleted(zone_id, zone["replaced_eni_id"], zone["replaced_ip"])
         return {
             "eni_id": zone["replaced_eni_id"],
             "ip": zone["replaced_ip"],
@@ -359,9 +357,7 @@ class Endpoint(Taggable):
         }
 
     @event("ReplacedEniDeleted")
-    def _replaced_eni_deleted(
-        self, actor: str, request_id: str, zone_id: str, eni_id: str, ip: str
-    ) -> None:
+    def _replaced_eni_deleted(self, zone_id: str, eni_id: str, ip: str) -> None:
         zone = {
             k: v
             for k, v in self.zones[zone_id].items()
@@ -371,41 +367,44 @@ class Endpoint(Taggable):
 
     # -- security groups (EP-6) -------------------------------------------------------------
 
+    @acts
     def attach_security_group(self, by: Caller, group_id: str) -> None:
         self.check_owned_by(by.account)
         if group_id in self.security_groups:
             raise EndpointSecurityGroupAlreadyAttached(
                 f"The security group '{group_id}' is already attached."
             )
-        self._security_group_attached(by.account, by.request_id, group_id)
+        self._security_group_attached(group_id)
 
     @event("SecurityGroupAttached")
-    def _security_group_attached(self, actor: str, request_id: str, group_id: str) -> None:
+    def _security_group_attached(self, group_id: str) -> None:
         self.security_groups = [*self.security_groups, group_id]
 
+    @acts
     def detach_security_group(self, by: Caller, group_id: str) -> None:
         self.check_owned_by(by.account)
         if group_id not in self.security_groups:
             raise InvalidSecurityGroupIdNotFound(
                 f"The security group '{group_id}' is not attached to the endpoint."
             )
-        self._security_group_detached(by.account, by.request_id, group_id)
+        self._security_group_detached(group_id)
 
     @event("SecurityGroupDetached")
-    def _security_group_detached(self, actor: str, request_id: str, group_id: str) -> None:
+    def _security_group_detached(self, group_id: str) -> None:
         self.security_groups = [g for g in self.security_groups if g != group_id]
 
     # -- deletion (DEL-3) ----------------------------------------------------------------------
 
+    @acts
     def delete(self, by: Caller) -> list[dict[str, str]]:
         """Delete at any time; returns the zones whose ENIs and addresses go with it."""
         self.check_owned_by(by.account)
         zones = list(self.zones.values())
-        self._deleted(by.account, by.request_id)
+        self._deleted()
         return zones
 
     @event("Deleted")
-    def _deleted(self, actor: str, request_id: str) -> None:
+    def _deleted(self) -> None:
         self.status = EndpointStatus.DELETED
 
 

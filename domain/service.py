@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from privatelink.domain.bandwidth import DEFAULT_CONNECT_BANDWIDTH, check_connect_bandwidth
-from privatelink.domain.base import Caller, aggregate_uuid, service_domain, service_name
+from privatelink.domain.base import Caller, acts, aggregate_uuid, service_domain, service_name
 from privatelink.domain.errors import (
     EndpointServiceNotFound,
     InvalidValue,
@@ -240,17 +240,19 @@ class EndpointService(ServiceResources):
 
     # -- provisioning ------------------------------------------------------------------
 
+    @acts
     def activate(self, by: Caller) -> None:
         """The asynchronous end of creation: Creating -> Active."""
         if self.status == ServiceStatus.CREATING:
-            self._activated(by.account, by.request_id)
+            self._activated()
 
     @event("Activated")
-    def _activated(self, actor: str, request_id: str) -> None:
+    def _activated(self) -> None:
         self.status = ServiceStatus.ACTIVE
 
     # -- attributes --------------------------------------------------------------------
 
+    @acts
     def update_attributes(self, by: Caller, changes: dict[str, Any]) -> None:
         """Change options after creation; SVC-5: never the payer; SVC-6: connections keep
         their state; BW-3: a new default bandwidth applies to later connections only."""
@@ -268,15 +270,16 @@ class EndpointService(ServiceResources):
             check_connect_bandwidth(self.resource_type, changes["connect_bandwidth"])
         changed = {k: v for k, v in changes.items() if getattr(self, k) != v}
         if changed:
-            self._attributes_updated(by.account, by.request_id, changed)
+            self._attributes_updated(changed)
 
     @event("AttributesUpdated")
-    def _attributes_updated(self, actor: str, request_id: str, changes: dict[str, Any]) -> None:
+    def _attributes_updated(self, changes: dict[str, Any]) -> None:
         for key, value in changes.items():
             setattr(self, key, value)
 
     # -- supported regions (XR-1..4) ----------------------------------------------------
 
+    @acts
     def change_supported_regions(self, by: Caller, add: list[str], remove: list[str]) -> None:
         self.check_owned_by(by.account)
         if self.region in remove:
@@ -288,39 +291,42 @@ class EndpointService(ServiceResources):
         if regions[1:]:
             check_cross_region_capable(self.resources.values())
         if regions != self.supported_regions:
-            self._supported_regions_changed(by.account, by.request_id, regions)
+            self._supported_regions_changed(regions)
 
     @event("SupportedRegionsChanged")
-    def _supported_regions_changed(self, actor: str, request_id: str, regions: list[str]) -> None:
+    def _supported_regions_changed(self, regions: list[str]) -> None:
         self.supported_regions = regions
 
     # -- whitelist (WL) -------------------------------------------------------------------
 
+    @acts
     def add_user(self, by: Caller, user: str) -> None:
         self.check_owned_by(by.account)
         if user in self.users:
             raise EndpointServiceUserAlreadyExists(
                 f"The user '{user}' is already on the whitelist."
             )
-        self._user_added(by.account, by.request_id, user)
+        self._user_added(user)
 
     @event("UserAdded")
-    def _user_added(self, actor: str, request_id: str, user: str) -> None:
+    def _user_added(self, user: str) -> None:
         self.users = [*self.users, user]
 
+    @acts
     def remove_user(self, by: Caller, user: str) -> None:
         """WL-4: existing connections of that user stay as they are."""
         self.check_owned_by(by.account)
         if user not in self.users:
             raise EndpointServiceUserNotFound(f"The user '{user}' is not on the whitelist.")
-        self._user_removed(by.account, by.request_id, user)
+        self._user_removed(user)
 
     @event("UserRemoved")
-    def _user_removed(self, actor: str, request_id: str, user: str) -> None:
+    def _user_removed(self, user: str) -> None:
         self.users = [u for u in self.users if u != user]
 
     # -- deletion (DEL-1, DEL-2) ------------------------------------------------------------
 
+    @acts
     def delete(self, by: Caller) -> None:
         self.check_owned_by(by.account)
         live = [
@@ -335,10 +341,10 @@ class EndpointService(ServiceResources):
             raise EndpointServiceResourceDependence(
                 "The endpoint service still has service resources; detach them first (DEL-1)."
             )
-        self._deleted(by.account, by.request_id, sorted(self.connections))
+        self._deleted(sorted(self.connections))
 
     @event("Deleted")
-    def _deleted(self, actor: str, request_id: str, endpoint_ids: list[str]) -> None:
+    def _deleted(self, endpoint_ids: list[str]) -> None:
         self.status = ServiceStatus.DELETED
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from eventsourcing.domain import event
 
-from privatelink.domain.base import Caller
+from privatelink.domain.base import Caller, acts
 from privatelink.domain.errors import (
     EndpointServiceResourceNotFound,
     InvalidValue,
@@ -40,6 +40,7 @@ class ServiceResources(ZoneConnections):
         address_ip_version: str
         supported_regions: list[str]
 
+    @acts
     def attach_resource(self, by: Caller, facts: ResourceFacts, zone_id: str | None) -> None:
         self.check_owned_by(by.account)
         facts.check_can_back_a_service()
@@ -67,12 +68,10 @@ class ServiceResources(ZoneConnections):
         entries = [facts.entry(z, order + i) for i, z in enumerate(zones)]
         if self.supported_regions[1:]:
             check_cross_region_capable([*self.resources.values(), *entries])
-        self._resource_attached(by.account, by.request_id, entries)
+        self._resource_attached(entries)
 
     @event("ResourceAttached")
-    def _resource_attached(
-        self, actor: str, request_id: str, entries: list[dict[str, Any]]
-    ) -> None:
+    def _resource_attached(self, entries: list[dict[str, Any]]) -> None:
         for entry in entries:
             self.resources[entry_key(entry["resource_id"], entry["zone_id"])] = dict(entry)
 
@@ -88,6 +87,7 @@ class ServiceResources(ZoneConnections):
             )
         return keys
 
+    @acts
     def detach_resource(self, by: Caller, resource_id: str, zone_id: str | None) -> None:
         """RES-1: the resource leaves the service only; RES-2: not while it serves a zone."""
         self.check_owned_by(by.account)
@@ -100,10 +100,10 @@ class ServiceResources(ZoneConnections):
                 "The endpoint service supports other regions, so its resources must span at "
                 "least two zones (XR-2); remove the regions first."
             )
-        self._resource_detached(by.account, by.request_id, keys)
+        self._resource_detached(keys)
 
     @event("ResourceDetached")
-    def _resource_detached(self, actor: str, request_id: str, keys: list[str]) -> None:
+    def _resource_detached(self, keys: list[str]) -> None:
         for key in keys:
             del self.resources[key]
 
@@ -117,6 +117,7 @@ class ServiceResources(ZoneConnections):
                 f"'{endpoint_id}' in zone '{zone_id}'; disconnect it first (RES-2)."
             )
 
+    @acts
     def set_auto_allocation(
         self, by: Caller, resource_id: str, zone_id: str | None, enabled: bool
     ) -> None:
@@ -132,7 +133,7 @@ class ServiceResources(ZoneConnections):
             for key in keys:
                 self.check_zone_keeps_auto(key)
         if keys:
-            self._auto_allocation_switched(by.account, by.request_id, keys, enabled)
+            self._auto_allocation_switched(keys, enabled)
 
     def check_zone_keeps_auto(self, key: str) -> None:
         zone = self.resources[key]["zone_id"]
@@ -148,9 +149,7 @@ class ServiceResources(ZoneConnections):
             )
 
     @event("AutoAllocationSwitched")
-    def _auto_allocation_switched(
-        self, actor: str, request_id: str, keys: list[str], enabled: bool
-    ) -> None:
+    def _auto_allocation_switched(self, keys: list[str], enabled: bool) -> None:
         for key in keys:
             self.resources[key]["auto_allocated"] = enabled
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from eventsourcing.domain import event
 
-from privatelink.domain.base import Caller, PrivateLinkAggregate
+from privatelink.domain.base import Caller, PrivateLinkAggregate, acts
 from privatelink.domain.errors_invalid import InvalidTagKey, InvalidTagValue, QuotaExceededTagNum
 
 MAX_TAGS = 20
@@ -54,6 +54,7 @@ class Taggable(PrivateLinkAggregate):
 
         def check_owned_by(self, account: str) -> None: ...
 
+    @acts
     def tag(self, by: Caller, tags: list[tuple[str, str]]) -> None:
         """Add or overwrite tags; at most 20 per resource."""
         self.check_owned_by(by.account)
@@ -63,30 +64,26 @@ class Taggable(PrivateLinkAggregate):
         if len(merged) > MAX_TAGS:
             raise QuotaExceededTagNum(f"A resource takes at most {MAX_TAGS} tags.")
         if merged != {k: v for k, v in self.tags}:
-            self._tags_changed(
-                by.account, by.request_id, self.tag_kind, [[k, v] for k, v in merged.items()]
-            )
+            self._tags_changed(self.tag_kind, [[k, v] for k, v in merged.items()])
 
+    @acts
     def untag(self, by: Caller, keys: list[str] | None) -> None:
         """Remove the named tags, or all of them when ``keys`` is None."""
         self.check_owned_by(by.account)
         kept = [[k, v] for k, v in self.tags if keys is not None and k not in keys]
         if kept != self.tags:
-            self._tags_changed(by.account, by.request_id, self.tag_kind, kept)
+            self._tags_changed(self.tag_kind, kept)
 
     @event("TagsChanged")
-    def _tags_changed(self, actor: str, request_id: str, kind: str, tags: list[list[str]]) -> None:
+    def _tags_changed(self, kind: str, tags: list[list[str]]) -> None:
         self.tags = tags
 
+    @acts
     def change_resource_group(self, by: Caller, resource_group_id: str) -> None:
         self.check_owned_by(by.account)
         if resource_group_id != self.resource_group_id:
-            self._resource_group_changed(
-                by.account, by.request_id, self.tag_kind, resource_group_id
-            )
+            self._resource_group_changed(self.tag_kind, resource_group_id)
 
     @event("ResourceGroupChanged")
-    def _resource_group_changed(
-        self, actor: str, request_id: str, kind: str, resource_group_id: str
-    ) -> None:
+    def _resource_group_changed(self, kind: str, resource_group_id: str) -> None:
         self.resource_group_id = resource_group_id

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from eventsourcing.domain import event
 
-from privatelink.domain.base import Caller
+from privatelink.domain.base import Caller, acts
 from privatelink.domain.connections import ConnectionBook
 from privatelink.domain.errors import EndpointServiceResourceNotFound, InvalidValue
 from privatelink.domain.errors_denied import (
@@ -82,6 +82,7 @@ class ZoneConnections(ConnectionBook):
 
     # -- disconnect and reconnect one zone (RES-6) ---------------------------------------------
 
+    @acts
     def disable_zone_connection(
         self, by: Caller, endpoint_id: str, zone_id: str, replaced_resource: bool = False
     ) -> dict[str, Any]:
@@ -95,26 +96,24 @@ class ZoneConnections(ConnectionBook):
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' is "
                 f"{zc['status']}; only a Connecting or Connected one can be disconnected."
             )
-        self._zone_connection_disabled(by.account, by.request_id, endpoint_id, zone_id)
+        self._zone_connection_disabled(endpoint_id, zone_id)
         return zc
 
     @event("ZoneConnectionDisabled")
-    def _zone_connection_disabled(
-        self, actor: str, request_id: str, endpoint_id: str, zone_id: str
-    ) -> None:
+    def _zone_connection_disabled(self, endpoint_id: str, zone_id: str) -> None:
         self._set_zone(endpoint_id, zone_id, status=ZoneStatus.DISCONNECTING)
 
+    @acts
     def complete_zone_disconnection(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         zc = self.connections.get(endpoint_id, {}).get("zones", {}).get(zone_id)
         if zc and zc["status"] == ZoneStatus.DISCONNECTING:
-            self._zone_connection_disconnected(by.account, by.request_id, endpoint_id, zone_id)
+            self._zone_connection_disconnected(endpoint_id, zone_id)
 
     @event("ZoneConnectionDisconnected")
-    def _zone_connection_disconnected(
-        self, actor: str, request_id: str, endpoint_id: str, zone_id: str
-    ) -> None:
+    def _zone_connection_disconnected(self, endpoint_id: str, zone_id: str) -> None:
         self._set_zone(endpoint_id, zone_id, status=ZoneStatus.DISCONNECTED)
 
+    @acts
     def enable_zone_connection(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         self.check_owned_by(by.account)
         conn = self.connection(endpoint_id)
@@ -126,16 +125,15 @@ class ZoneConnections(ConnectionBook):
                 "Connected connection can be allowed again."
             )
         resource_id = self.allocations(conn, [zone_id])[zone_id]
-        self._zone_connection_enabled(by.account, by.request_id, endpoint_id, zone_id, resource_id)
+        self._zone_connection_enabled(endpoint_id, zone_id, resource_id)
 
     @event("ZoneConnectionEnabled")
-    def _zone_connection_enabled(
-        self, actor: str, request_id: str, endpoint_id: str, zone_id: str, resource_id: str
-    ) -> None:
+    def _zone_connection_enabled(self, endpoint_id: str, zone_id: str, resource_id: str) -> None:
         self._set_zone(endpoint_id, zone_id, resource_id=resource_id, status=ZoneStatus.CONNECTING)
 
     # -- manual allocation (RES-5..7, XR-7) ---------------------------------------------------
 
+    @acts
     def set_zone_allocation(
         self,
         by: Caller,
@@ -163,8 +161,6 @@ class ZoneConnections(ConnectionBook):
                 raise MissingValue("ResourceAllocateMode Manual needs ResourceId and ResourceType.")
             self.attached_in_zone(resource_id, zone_id)
         self._zone_allocation_set(
-            by.account,
-            by.request_id,
             endpoint_id,
             zone_id,
             mode,
@@ -174,8 +170,6 @@ class ZoneConnections(ConnectionBook):
     @event("ZoneAllocationSet")
     def _zone_allocation_set(
         self,
-        actor: str,
-        request_id: str,
         endpoint_id: str,
         zone_id: str,
         mode: str,
@@ -185,6 +179,7 @@ class ZoneConnections(ConnectionBook):
 
     # -- replacement and migration (RES-9..11) ------------------------------------------------
 
+    @acts
     def replace_zone_resource(
         self,
         by: Caller,
@@ -206,8 +201,6 @@ class ZoneConnections(ConnectionBook):
         zc = self.zone_connection(endpoint_id, zone_id)
         self.check_replaceable(endpoint_id, zone_id, zc, resource_id)
         self._resource_replaced(
-            by.account,
-            by.request_id,
             endpoint_id,
             zone_id,
             zc["resource_id"],
@@ -245,8 +238,6 @@ class ZoneConnections(ConnectionBook):
     @event("ResourceReplaced")
     def _resource_replaced(
         self,
-        actor: str,
-        request_id: str,
         endpoint_id: str,
         zone_id: str,
         old_resource_id: str,
@@ -265,15 +256,14 @@ class ZoneConnections(ConnectionBook):
                 replaced_eni_id=old_eni_id,
             )
 
+    @acts
     def complete_migration(self, by: Caller, endpoint_id: str, zone_id: str) -> None:
         zc = self.connections.get(endpoint_id, {}).get("zones", {}).get(zone_id)
         if zc and zc["status"] == ZoneStatus.MIGRATING:
-            self._migration_completed(by.account, by.request_id, endpoint_id, zone_id)
+            self._migration_completed(endpoint_id, zone_id)
 
     @event("MigrationCompleted")
-    def _migration_completed(
-        self, actor: str, request_id: str, endpoint_id: str, zone_id: str
-    ) -> None:
+    def _migration_completed(self, endpoint_id: str, zone_id: str) -> None:
         self._set_zone(endpoint_id, zone_id, status=ZoneStatus.MIGRATED)
 
     def _disconnect_replaced(
@@ -286,8 +276,6 @@ class ZoneConnections(ConnectionBook):
                 "resource to disconnect."
             )
         self._replaced_resource_disconnected(
-            by.account,
-            by.request_id,
             endpoint_id,
             zone_id,
             zc["replaced_resource_id"],
@@ -298,8 +286,6 @@ class ZoneConnections(ConnectionBook):
     @event("ReplacedResourceDisconnected")
     def _replaced_resource_disconnected(
         self,
-        actor: str,
-        request_id: str,
         endpoint_id: str,
         zone_id: str,
         resource_id: str,
@@ -315,6 +301,7 @@ class ZoneConnections(ConnectionBook):
 
     # -- failure (RES-8) -------------------------------------------------------------------
 
+    @acts
     def agree_with_load_balancer(self, by: Caller, resource_id: str, failed: bool) -> None:
         """RES-8: the service's view of a resource is the load balancer's current health, also
         when it is attached (or the service created) while the load balancer is down, or after
@@ -324,6 +311,7 @@ class ZoneConnections(ConnectionBook):
         else:
             self.recover_resource(by, resource_id)
 
+    @acts
     def fail_resource(self, by: Caller, resource_id: str) -> None:
         """Move the resource's live zone connections to another available resource in the same
         zone; those with none stay, unhealthy, until it recovers."""
@@ -342,7 +330,7 @@ class ZoneConnections(ConnectionBook):
                 else:
                     moves.append([endpoint_id, zone, target])
                     taken[target] = taken.get(target, 0) + 1
-        self._resource_failed(by.account, by.request_id, resource_id, moves, stranded)
+        self._resource_failed(resource_id, moves, stranded)
 
     def _failover_target(
         self, conn: dict[str, Any], zone: str, failed: str, taken: dict[str, int]
@@ -355,8 +343,6 @@ class ZoneConnections(ConnectionBook):
     @event("ResourceFailed")
     def _resource_failed(
         self,
-        actor: str,
-        request_id: str,
         resource_id: str,
         moves: list[list[str]],
         stranded: list[list[str]],
@@ -367,6 +353,7 @@ class ZoneConnections(ConnectionBook):
         for endpoint_id, zone in stranded:
             self._set_zone(endpoint_id, zone, healthy=False)
 
+    @acts
     def recover_resource(self, by: Caller, resource_id: str) -> None:
         if resource_id not in self.failed_resources:
             return
@@ -376,12 +363,10 @@ class ZoneConnections(ConnectionBook):
             for z, zc in sorted(conn["zones"].items())
             if zc["resource_id"] == resource_id and not zc["healthy"]
         ]
-        self._resource_recovered(by.account, by.request_id, resource_id, healed)
+        self._resource_recovered(resource_id, healed)
 
     @event("ResourceRecovered")
-    def _resource_recovered(
-        self, actor: str, request_id: str, resource_id: str, healed: list[list[str]]
-    ) -> None:
+    def _resource_recovered(self, resource_id: str, healed: list[list[str]]) -> None:
         self.failed_resources = [r for r in self.failed_resources if r != resource_id]
         for endpoint_id, zone in healed:
             self._set_zone(endpoint_id, zone, healthy=True)
