@@ -78,7 +78,7 @@ def service_id_from_name(name: str) -> str | None:
 _ACTING: ContextVar[Caller] = ContextVar("privatelink_acting")
 P = ParamSpec("P")
 R = TypeVar("R")
-A = TypeVar("A", bound="PrivateLinkAggregate")
+A = TypeVar("A")
 
 
 @contextmanager

@@ -28,8 +28,8 @@ from privatelink.domain.errors_invalid import (
     InvalidParameterZoneAffinityEnabled,
     MissingValue,
 )
-from privatelink.domain.service import IP_VERSIONS, check_choice, check_updatable
 from privatelink.domain.service_facts import ServiceFacts
+from privatelink.domain.service_options import IP_VERSIONS, check_choice, check_updatable
 from privatelink.domain.states import EndpointStatus
 from privatelink.domain.tags import Taggable, check_tags
 

@@ -1,21 +1,26 @@
 """The EndpointService aggregate: a provider's service, its resources, whitelist, supported
-regions and the connections endpoints make to it (SVC, WL, XR, DEL-1/2)."""
+regions and the connections endpoints make to it (SVC, WL, XR, DEL-1/2).
+
+The aggregate owns its parts — :class:`ServiceResources` (``attachments``),
+:class:`ConnectionBook` (``book``) and :class:`ZoneConnections` (``zone_book``), each a view
+over the aggregate's plain state — and its commands (here and in
+:mod:`privatelink.domain.service_commands`) delegate the rules to them and record the event.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import UUID
 
 from eventsourcing.domain import event
 
-from privatelink.domain.bandwidth import DEFAULT_CONNECT_BANDWIDTH, check_connect_bandwidth
+from privatelink.domain import service_commands as commands
+from privatelink.domain import service_zone_commands as zone_commands
+from privatelink.domain.bandwidth import DEFAULT_CONNECT_BANDWIDTH
 from privatelink.domain.base import Caller, acts, aggregate_uuid, service_domain, service_name
-from privatelink.domain.errors import (
-    EndpointServiceNotFound,
-    InvalidValue,
-    ResourceNotSupported,
-)
+from privatelink.domain.connections import ConnectionBook
+from privatelink.domain.errors import EndpointServiceNotFound
 from privatelink.domain.errors_denied import (
     EndpointServiceConnectionDependence,
     EndpointServiceResourceDependence,
@@ -23,56 +28,28 @@ from privatelink.domain.errors_denied import (
     EndpointServiceUserNotFound,
     OperationDeniedHomeRegion,
 )
-from privatelink.domain.errors_invalid import (
-    EndpointServiceRegionNotSupported,
-    OperationDeniedPayerImmutable,
-)
-from privatelink.domain.resources import WIRE_RESOURCE_TYPES, ResourceFacts, entry_key
+from privatelink.domain.errors_invalid import EndpointServiceRegionNotSupported
+from privatelink.domain.events import Recorded
+from privatelink.domain.resources import ResourceFacts
 from privatelink.domain.service_facts import ServiceFacts
-from privatelink.domain.service_resources import (
-    MAX_RESOURCES,
-    ServiceResources,
-    check_cross_region_capable,
-    check_same_type,
+from privatelink.domain.service_mutators import MUTATORS
+from privatelink.domain.service_options import (
+    ServiceOptions,
+    check_changes,
+    creation,
 )
-from privatelink.domain.states import ConnectionStatus, ServiceStatus
-from privatelink.domain.tags import check_tags
+from privatelink.domain.service_resources import ServiceResources, check_cross_region_capable
+from privatelink.domain.states import ServiceStatus
+from privatelink.domain.tags import Taggable
+from privatelink.domain.zone_connections import ZoneConnections
 
-IP_VERSIONS = ("IPv4", "DualStack")
-UPDATABLE = frozenset(
-    (
-        "description",
-        "auto_accept",
-        "zone_affinity",
-        "ipv6",
-        "address_ip_version",
-        "connect_bandwidth",
-    )
-)
-PAYERS = ("Endpoint", "EndpointService")
-
-
-@dataclass(frozen=True)
-class ServiceOptions:
-    """Options chosen at creation (SVC-3)."""
-
-    auto_accept: bool = False
-    zone_affinity: bool = False
-    address_ip_version: str = "IPv4"
-    payer: str = "Endpoint"
-    description: str = ""
-    ipv6: bool = False
-    resource_group_id: str = ""
-    resource_type: str | None = None
-    tags: tuple[tuple[str, str], ...] = field(default_factory=tuple)
-    supported_regions: tuple[str, ...] = field(default_factory=tuple)
-
+__all__ = ["EndpointService", "ServiceOptions"]
 
 if TYPE_CHECKING:
     from privatelink.domain.events import EndpointServiceEvents
 
 
-class EndpointService(ServiceResources):
+class EndpointService(Taggable):
     """A provider's endpoint service in its home region."""
 
     if TYPE_CHECKING:  # its events, as domain/events.py declares them
@@ -85,6 +62,26 @@ class EndpointService(ServiceResources):
         Deleted: TypeAlias = EndpointServiceEvents.Deleted
 
     tag_kind = "service"
+
+    if TYPE_CHECKING:  # its state: the Created payload (set by __init__) and what follows
+        service_id: str
+        owner: str
+        region: str
+        resource_type: str
+        resources: dict[str, dict[str, Any]]
+        auto_accept: bool
+        zone_affinity: bool
+        address_ip_version: str
+        payer: str
+        description: str
+        ipv6: bool
+        supported_regions: list[str]
+        status: ServiceStatus
+        users: list[str]
+        connect_bandwidth: int
+        connections: dict[str, dict[str, Any]]
+        failed_resources: list[str]
+        resource_load: dict[str, int]
 
     @staticmethod
     def create_id(service_id: str) -> UUID:
@@ -100,40 +97,8 @@ class EndpointService(ServiceResources):
         options: ServiceOptions,
     ) -> EndpointService:
         """Decide the creation (SVC-1..4, WL-1, XR-1/2); raise when a rule is broken."""
-        check_options(options)
-        if len(resources) > MAX_RESOURCES:
-            raise InvalidValue(f"An endpoint service takes at most {MAX_RESOURCES} resources.")
-        resource_type = options.resource_type or (
-            resources[0][0].resource_type if resources else "slb"
-        )
-        entries: dict[str, dict[str, Any]] = {}
-        for facts, zone_id in resources:
-            facts.check_can_back_a_service()
-            check_same_type(facts, resource_type)
-            for zone in facts.zones_to_attach(zone_id):
-                entries[entry_key(facts.resource_id, zone)] = facts.entry(zone, len(entries))
-        if options.address_ip_version == "DualStack" or options.ipv6:
-            check_all_dual_stack(entries.values())
-        regions = [region, *(r for r in dict.fromkeys(options.supported_regions) if r != region)]
-        if regions[1:]:
-            check_cross_region_capable(entries.values())
-        return cls(
-            service_id=service_id,
-            actor=by.account,
-            request_id=by.request_id,
-            region=region,
-            resource_type=resource_type,
-            resources=entries,
-            auto_accept=options.auto_accept,
-            zone_affinity=options.zone_affinity,
-            address_ip_version=options.address_ip_version,
-            payer=options.payer,
-            description=options.description,
-            ipv6=options.ipv6,
-            resource_group_id=options.resource_group_id,
-            tags=[list(t) for t in options.tags],
-            supported_regions=regions,
-        )
+        chosen = creation(region, resources, options)
+        return cls(service_id=service_id, actor=by.account, request_id=by.request_id, **chosen)
 
     @event("Created")
     def __init__(
@@ -154,28 +119,76 @@ class EndpointService(ServiceResources):
         tags: list[list[str]],
         supported_regions: list[str],
     ) -> None:
-        self.service_id = service_id
+        # The payload's options become attributes as they are (declared above).
+        self.__dict__.update({k: v for k, v in locals().items() if k not in INIT_SKIPS})
         self.owner = actor
-        self.region = region
-        self.resource_type = resource_type
         self.resources = {key: dict(entry) for key, entry in resources.items()}
-        self.auto_accept = auto_accept
-        self.zone_affinity = zone_affinity
-        self.address_ip_version = address_ip_version
-        self.payer = payer
-        self.description = description
-        self.ipv6 = ipv6
-        self.resource_group_id = resource_group_id
-        self.tags = tags
-        self.supported_regions = supported_regions
         self.status = ServiceStatus.CREATING
-        self.users: list[str] = [actor]
+        self.users = [actor]
         self.connect_bandwidth = DEFAULT_CONNECT_BANDWIDTH
-        self.connections: dict[str, dict[str, Any]] = {}
-        self.failed_resources: list[str] = []
-        self.resource_load: dict[str, int] = {}
+        self.connections = {}
+        self.failed_resources = []
+        self.resource_load = {}
+
+    # -- parts: views over the aggregate's state -----------------------------------------
+
+    @property
+    def attachments(self) -> ServiceResources:
+        return ServiceResources(self.service_id, self.resources, self.failed_resources)
+
+    @property
+    def book(self) -> ConnectionBook:
+        return ConnectionBook(self.connections, self.resource_load, self.attachments)
+
+    @property
+    def zone_book(self) -> ZoneConnections:
+        return ZoneConnections(self.book)
+
+    def apply_recorded(self, event: Recorded) -> None:
+        mutate: Callable[[EndpointService, Any], None] | None = MUTATORS.get(type(event))
+        if mutate is None:
+            super().apply_recorded(event)
+        else:
+            mutate(self, event)
+
+    # -- the commands on its parts, one module per use case ----------------------------------
+
+    attach_resource = commands.attach_resource
+    detach_resource = commands.detach_resource
+    set_auto_allocation = commands.set_auto_allocation
+    request_connection = commands.request_connection
+    allow_connection = commands.allow_connection
+    deny_connection = commands.deny_connection
+    change_bandwidth = commands.change_bandwidth
+    complete_connection = commands.complete_connection
+    complete_disconnection = commands.complete_disconnection
+    add_connection_zone = commands.add_connection_zone
+    remove_connection_zone = commands.remove_connection_zone
+    close_connection = commands.close_connection
+    disable_zone_connection = zone_commands.disable_zone_connection
+    complete_zone_disconnection = zone_commands.complete_zone_disconnection
+    enable_zone_connection = zone_commands.enable_zone_connection
+    set_zone_allocation = zone_commands.set_zone_allocation
+    replace_zone_resource = zone_commands.replace_zone_resource
+    complete_migration = zone_commands.complete_migration
+    agree_with_load_balancer = zone_commands.agree_with_load_balancer
+    fail_resource = zone_commands.fail_resource
+    recover_resource = zone_commands.recover_resource
 
     # -- facts -------------------------------------------------------------------------
+
+    def connection(self, endpoint_id: str) -> dict[str, Any]:
+        return self.book.connection(endpoint_id)
+
+    def load(self) -> dict[str, int]:
+        """Live zone connections per resource (RES-4)."""
+        return dict(self.resource_load)
+
+    def allocate(self, zone_id: str | None) -> str:
+        return self.book.allocate(zone_id)
+
+    def check_zone_is_served(self, zone_id: str) -> None:
+        self.attachments.check_zone_is_served(zone_id)
 
     @property
     def name(self) -> str:
@@ -187,7 +200,7 @@ class EndpointService(ServiceResources):
 
     @property
     def zones(self) -> list[str]:
-        return sorted({r["zone_id"] for r in self.resources.values()})
+        return self.attachments.zones
 
     @property
     def deleted(self) -> bool:
@@ -257,17 +270,7 @@ class EndpointService(ServiceResources):
         """Change options after creation; SVC-5: never the payer; SVC-6: connections keep
         their state; BW-3: a new default bandwidth applies to later connections only."""
         self.check_owned_by(by.account)
-        if "payer" in changes:
-            raise OperationDeniedPayerImmutable(
-                "The payer of an endpoint service cannot change (SVC-5)."
-            )
-        check_updatable(changes, UPDATABLE)
-        if "address_ip_version" in changes:
-            check_choice("AddressIpVersion", changes["address_ip_version"], IP_VERSIONS)
-        if changes.get("address_ip_version") == "DualStack" or changes.get("ipv6"):
-            check_all_dual_stack(self.resources.values())
-        if "connect_bandwidth" in changes:
-            check_connect_bandwidth(self.resource_type, changes["connect_bandwidth"])
+        check_changes(changes, list(self.resources.values()), self.resource_type)
         changed = {k: v for k, v in changes.items() if getattr(self, k) != v}
         if changed:
             self._attributes_updated(changed)
@@ -329,9 +332,7 @@ class EndpointService(ServiceResources):
     @acts
     def delete(self, by: Caller) -> None:
         self.check_owned_by(by.account)
-        live = [
-            e for e, c in self.connections.items() if c["status"] != ConnectionStatus.DISCONNECTED
-        ]
+        live = self.book.live()
         if live:
             raise EndpointServiceConnectionDependence(
                 f"The endpoint service still has connections ({', '.join(sorted(live))}); "
@@ -348,34 +349,7 @@ class EndpointService(ServiceResources):
         self.status = ServiceStatus.DELETED
 
 
-def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise InvalidValue(f"{name} must be one of {', '.join(allowed)}; got '{value}'.")
-
-
-def check_updatable(changes: dict[str, Any], allowed: frozenset[str]) -> None:
-    """Only the attributes an update action offers can change; never identity or owner."""
-    unknown = sorted(set(changes) - allowed)
-    if unknown:
-        raise InvalidValue(f"These attributes cannot be updated: {', '.join(unknown)}.")
-
-
-def check_options(options: ServiceOptions) -> None:
-    check_choice("AddressIpVersion", options.address_ip_version, IP_VERSIONS)
-    check_choice("Payer", options.payer, PAYERS)
-    if options.resource_type is not None:
-        check_choice("ServiceResourceType", options.resource_type, WIRE_RESOURCE_TYPES)
-    check_tags(options.tags)
-
-
-def check_all_dual_stack(entries: Any) -> None:
-    """SVC-4: DualStack only when every resource supports it."""
-    for entry in entries:
-        if not entry["dual_stack"]:
-            raise ResourceNotSupported(
-                f"The resource '{entry['resource_id']}' does not support dual stack, so the "
-                "endpoint service cannot be DualStack (SVC-4)."
-            )
+INIT_SKIPS = frozenset(("self", "actor", "request_id", "resources"))
 
 
 # -- event versions: events stored in an older shape are upcast when read ---------------------

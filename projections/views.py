@@ -11,10 +11,14 @@ from functools import lru_cache, singledispatchmethod
 from typing import Any
 
 from privatelink.domain.base import aggregate_uuid
-from privatelink.domain.connections import ConnectionBook
 from privatelink.domain.endpoint import Endpoint
+from privatelink.domain.events import (
+    ConnectionEvents,
+    ResourceEvents,
+    TagEvents,
+    ZoneConnectionEvents,
+)
 from privatelink.domain.service import EndpointService
-from privatelink.domain.service_resources import ServiceResources
 from privatelink.domain.states import (
     ConnectionStatus,
     EndpointStatus,
@@ -23,8 +27,6 @@ from privatelink.domain.states import (
     ServiceStatus,
     ZoneStatus,
 )
-from privatelink.domain.tags import Taggable
-from privatelink.domain.zone_connections import ZoneConnections
 from privatelink.projections import docs
 from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put
 
@@ -100,14 +102,14 @@ class ViewsProjection:
         ]
 
     @ops.register
-    def _(self, e: ServiceResources.AutoAllocationSwitched) -> list[Op]:
+    def _(self, e: ResourceEvents.AutoAllocationSwitched) -> list[Op]:
         key = str(e.originator_id)
         return [
             Patch(RESOURCE, child_key(key, k), {"AutoAllocatedEnabled": e.enabled}) for k in e.keys
         ]
 
     @ops.register
-    def _(self, e: ServiceResources.ResourceAttached) -> list[Op]:
+    def _(self, e: ResourceEvents.ResourceAttached) -> list[Op]:
         key = str(e.originator_id)
         return [
             Put(
@@ -122,7 +124,7 @@ class ViewsProjection:
         ]
 
     @ops.register
-    def _(self, e: ServiceResources.ResourceDetached) -> list[Op]:
+    def _(self, e: ResourceEvents.ResourceDetached) -> list[Op]:
         return [Delete(RESOURCE, child_key(str(e.originator_id), k)) for k in e.keys]
 
     @ops.register
@@ -158,7 +160,7 @@ class ViewsProjection:
     # -- connections ----------------------------------------------------------------------
 
     @ops.register
-    def _(self, e: ConnectionBook.ConnectionRequested) -> list[Op]:
+    def _(self, e: ConnectionEvents.ConnectionRequested) -> list[Op]:
         ep = endpoint_key(e.endpoint["endpoint_id"])
         return [
             Put(
@@ -178,7 +180,7 @@ class ViewsProjection:
         ]
 
     @ops.register
-    def _(self, e: ConnectionBook.ConnectionAllowed) -> list[Op]:
+    def _(self, e: ConnectionEvents.ConnectionAllowed) -> list[Op]:
         ep = endpoint_key(e.endpoint_id)
         return [
             *_connection_status(e, ConnectionStatus.CONNECTING, Bandwidth=e.bandwidth),
@@ -192,14 +194,14 @@ class ViewsProjection:
         ]
 
     @ops.register
-    def _(self, e: ConnectionBook.ConnectionEstablished) -> list[Op]:
+    def _(self, e: ConnectionEvents.ConnectionEstablished) -> list[Op]:
         return [
             *_connection_status(e, ConnectionStatus.CONNECTED),
             *_zone_status(e, ZoneStatus.CONNECTED),
         ]
 
     @ops.register
-    def _(self, e: ConnectionBook.ConnectionDenied) -> list[Op]:
+    def _(self, e: ConnectionEvents.ConnectionDenied) -> list[Op]:
         ep = endpoint_key(e.endpoint_id)
         return [
             *_connection_status(e, ConnectionStatus.DISCONNECTING),
@@ -218,14 +220,14 @@ class ViewsProjection:
         ]
 
     @ops.register
-    def _(self, e: ConnectionBook.ConnectionDisconnected) -> list[Op]:
+    def _(self, e: ConnectionEvents.ConnectionDisconnected) -> list[Op]:
         return [
             *_connection_status(e, ConnectionStatus.DISCONNECTED),
             *_zone_status(e, ZoneStatus.DISCONNECTED),
         ]
 
     @ops.register
-    def _(self, e: ConnectionBook.ConnectionZoneAdded) -> list[Op]:
+    def _(self, e: ConnectionEvents.ConnectionZoneAdded) -> list[Op]:
         return [
             Patch(
                 ZONE,
@@ -235,11 +237,11 @@ class ViewsProjection:
         ]
 
     @ops.register
-    def _(self, e: ConnectionBook.ConnectionClosed) -> list[Op]:
+    def _(self, e: ConnectionEvents.ConnectionClosed) -> list[Op]:
         return [Delete(CONNECTION, endpoint_key(e.endpoint_id))]
 
     @ops.register
-    def _(self, e: ConnectionBook.BandwidthChanged) -> list[Op]:
+    def _(self, e: ConnectionEvents.BandwidthChanged) -> list[Op]:
         ep = endpoint_key(e.endpoint_id)
         return [
             Patch(
@@ -257,23 +259,23 @@ class ViewsProjection:
     # -- zone connections ---------------------------------------------------------------
 
     @ops.register
-    def _(self, e: ZoneConnections.ZoneConnectionDisabled) -> list[Op]:
+    def _(self, e: ZoneConnectionEvents.ZoneConnectionDisabled) -> list[Op]:
         return [_zone(e, ZoneStatus=ZoneStatus.DISCONNECTING)]
 
     @ops.register
-    def _(self, e: ZoneConnections.ZoneConnectionDisconnected) -> list[Op]:
+    def _(self, e: ZoneConnectionEvents.ZoneConnectionDisconnected) -> list[Op]:
         return [_zone(e, ZoneStatus=ZoneStatus.DISCONNECTED)]
 
     @ops.register
-    def _(self, e: ZoneConnections.ZoneConnectionEnabled) -> list[Op]:
+    def _(self, e: ZoneConnectionEvents.ZoneConnectionEnabled) -> list[Op]:
         return [_zone(e, ZoneStatus=ZoneStatus.CONNECTING, ResourceId=e.resource_id)]
 
     @ops.register
-    def _(self, e: ZoneConnections.ZoneAllocationSet) -> list[Op]:
+    def _(self, e: ZoneConnectionEvents.ZoneAllocationSet) -> list[Op]:
         return [_zone(e, ResourceId=e.resource_id or "", _allocation=e.mode)]
 
     @ops.register
-    def _(self, e: ZoneConnections.ResourceReplaced) -> list[Op]:
+    def _(self, e: ZoneConnectionEvents.ResourceReplaced) -> list[Op]:
         if e.mode == ReplaceMode.GRACEFUL:
             return [
                 _zone(
@@ -287,15 +289,15 @@ class ViewsProjection:
         return [_zone(e, ResourceId=e.resource_id)]
 
     @ops.register
-    def _(self, e: ZoneConnections.MigrationCompleted) -> list[Op]:
+    def _(self, e: ZoneConnectionEvents.MigrationCompleted) -> list[Op]:
         return [_zone(e, ZoneStatus=ZoneStatus.MIGRATED)]
 
     @ops.register
-    def _(self, e: ZoneConnections.ReplacedResourceDisconnected) -> list[Op]:
+    def _(self, e: ZoneConnectionEvents.ReplacedResourceDisconnected) -> list[Op]:
         return [_zone(e, ZoneStatus=ZoneStatus.CONNECTED, ReplacedResourceId="", ReplacedEniId="")]
 
     @ops.register
-    def _(self, e: ZoneConnections.ResourceFailed) -> list[Op]:
+    def _(self, e: ZoneConnectionEvents.ResourceFailed) -> list[Op]:
         return [
             *(
                 Patch(ZONE, child_key(endpoint_key(ep), zone), {"ResourceId": target})
@@ -308,7 +310,7 @@ class ViewsProjection:
         ]
 
     @ops.register
-    def _(self, e: ZoneConnections.ResourceRecovered) -> list[Op]:
+    def _(self, e: ZoneConnectionEvents.ResourceRecovered) -> list[Op]:
         return [
             Patch(ZONE, child_key(endpoint_key(ep), zone), {"_healthy": True})
             for ep, zone in e.healed
@@ -317,11 +319,11 @@ class ViewsProjection:
     # -- tags and resource groups -----------------------------------------------------------
 
     @ops.register
-    def _(self, e: Taggable.TagsChanged) -> list[Op]:
+    def _(self, e: TagEvents.TagsChanged) -> list[Op]:
         return [Patch(_tagged_kind(e), str(e.originator_id), {"Tags": docs.tags(e.tags)})]
 
     @ops.register
-    def _(self, e: Taggable.ResourceGroupChanged) -> list[Op]:
+    def _(self, e: TagEvents.ResourceGroupChanged) -> list[Op]:
         return [
             Patch(_tagged_kind(e), str(e.originator_id), {"ResourceGroupId": e.resource_group_id})
         ]

@@ -80,7 +80,7 @@ def test_issue_13_each_service_rule_is_checked_once_per_new_endpoint() -> None:
         "check_region_supported",
         "check_zone_is_served",
     ]
-    assert calls_in("domain/connections.py", "request_connection") == []
+    assert calls_in("domain/service_commands.py", "request_connection") == []
     assert calls_in("domain/endpoint.py", "create") == []
     assert calls_in("application/endpoints.py", "create_endpoint") == []
 
