@@ -19,7 +19,6 @@ from privatelink.domain.states import (
     LIVE_CONNECTION,
     AllocateMode,
     ConnectionStatus,
-    TrafficControlMode,
     ZoneStatus,
 )
 
@@ -299,25 +298,3 @@ def check_bandwidth_choice(resource_type: str, bandwidth: int | None, mode: str 
         check_bandwidth(resource_type, bandwidth)
     if mode is not None:
         check_mode(resource_type, mode)
-
-
-# -- event versions: events stored in an older shape are upcast when read ---------------------
-
-
-def _requested_v1_v2(state: dict[str, Any]) -> None:
-    """v2 added the traffic control mode and marks cross-region connections (XR)."""
-    state.setdefault("traffic_mode", TrafficControlMode.BANDWIDTH_LIMIT)
-    endpoint = state["endpoint"]
-    endpoint.setdefault("cross_region", endpoint["endpoint_region"] != state["service_region"])
-
-
-def _allowed_v1_v2(state: dict[str, Any]) -> None:
-    """v2 added the traffic control mode and whether the bandwidth was set explicitly (BW-4)."""
-    state.setdefault("traffic_mode", TrafficControlMode.BANDWIDTH_LIMIT)
-    state.setdefault("bandwidth_set", False)
-
-
-E.ConnectionRequested.class_version = 2  # type: ignore[attr-defined]
-E.ConnectionRequested.upcast_v1_v2 = staticmethod(_requested_v1_v2)  # type: ignore[attr-defined]
-E.ConnectionAllowed.class_version = 2  # type: ignore[attr-defined]
-E.ConnectionAllowed.upcast_v1_v2 = staticmethod(_allowed_v1_v2)  # type: ignore[attr-defined]

@@ -22,6 +22,8 @@ from typing import Any
 from eventsourcing.domain import AggregateCreated, AggregateEvent
 from eventsourcing.utils import register_topic
 
+from privatelink.domain.states import TrafficControlMode
+
 
 class Acted(AggregateEvent):
     """Every event carries the acting account and the request that caused it."""
@@ -61,12 +63,31 @@ class ConnectionEvents:
         bandwidth: int
         traffic_mode: str
 
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """v2 added the traffic control mode and marks cross-region connections (XR)."""
+            state.setdefault("traffic_mode", TrafficControlMode.BANDWIDTH_LIMIT)
+            endpoint = state["endpoint"]
+            endpoint.setdefault(
+                "cross_region", endpoint["endpoint_region"] != state["service_region"]
+            )
+
     class ConnectionAllowed(Recorded):
         endpoint_id: str
         bandwidth: int
         traffic_mode: str
         bandwidth_set: bool
         allocations: dict[str, str]
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """v2 added the traffic mode and whether the bandwidth was set explicitly (BW-4)."""
+            state.setdefault("traffic_mode", TrafficControlMode.BANDWIDTH_LIMIT)
+            state.setdefault("bandwidth_set", False)
 
     class ConnectionDenied(Recorded):
         endpoint_id: str

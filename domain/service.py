@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from privatelink.domain import service_admission as admission
 from privatelink.domain import service_commands as commands
 from privatelink.domain import service_zone_commands as zone_commands
 from privatelink.domain.bandwidth import DEFAULT_CONNECT_BANDWIDTH
@@ -22,21 +23,18 @@ from privatelink.domain.base import Caller, acts, aggregate_uuid, service_domain
 from privatelink.domain.connections import ConnectionBook
 from privatelink.domain.errors import EndpointServiceNotFound
 from privatelink.domain.errors_denied import (
-    EndpointServiceConnectionDependence,
-    EndpointServiceResourceDependence,
     EndpointServiceUserAlreadyExists,
     EndpointServiceUserNotFound,
-    OperationDeniedHomeRegion,
 )
-from privatelink.domain.errors_invalid import EndpointServiceRegionNotSupported
 from privatelink.domain.events import Recorded
 from privatelink.domain.resources import ResourceFacts
-from privatelink.domain.service_facts import ServiceFacts
 from privatelink.domain.service_mutators import MUTATORS
 from privatelink.domain.service_options import (
     ServiceOptions,
     check_changes,
+    check_deletable,
     creation,
+    regions_after,
 )
 from privatelink.domain.service_resources import ServiceResources, check_cross_region_capable
 from privatelink.domain.states import ServiceStatus
@@ -121,14 +119,10 @@ class EndpointService(Taggable):
     ) -> None:
         # The payload's options become attributes as they are (declared above).
         self.__dict__.update({k: v for k, v in locals().items() if k not in INIT_SKIPS})
-        self.owner = actor
+        self.owner, self.users = actor, [actor]
         self.resources = {key: dict(entry) for key, entry in resources.items()}
-        self.status = ServiceStatus.CREATING
-        self.users = [actor]
-        self.connect_bandwidth = DEFAULT_CONNECT_BANDWIDTH
-        self.connections = {}
-        self.failed_resources = []
-        self.resource_load = {}
+        self.status, self.connect_bandwidth = ServiceStatus.CREATING, DEFAULT_CONNECT_BANDWIDTH
+        self.connections, self.failed_resources, self.resource_load = {}, [], {}
 
     # -- parts: views over the aggregate's state -----------------------------------------
 
@@ -174,21 +168,17 @@ class EndpointService(Taggable):
     agree_with_load_balancer = zone_commands.agree_with_load_balancer
     fail_resource = zone_commands.fail_resource
     recover_resource = zone_commands.recover_resource
+    facts = admission.facts
+    admit_endpoint = admission.admit_endpoint
+    admits = admission.admits
+    check_visible_to = admission.check_visible_to
+    check_region_supported = admission.check_region_supported
+    connection = admission.connection
+    load = admission.load
+    allocate = admission.allocate
+    check_zone_is_served = admission.check_zone_is_served
 
     # -- facts -------------------------------------------------------------------------
-
-    def connection(self, endpoint_id: str) -> dict[str, Any]:
-        return self.book.connection(endpoint_id)
-
-    def load(self) -> dict[str, int]:
-        """Live zone connections per resource (RES-4)."""
-        return dict(self.resource_load)
-
-    def allocate(self, zone_id: str | None) -> str:
-        return self.book.allocate(zone_id)
-
-    def check_zone_is_served(self, zone_id: str) -> None:
-        self.attachments.check_zone_is_served(zone_id)
 
     @property
     def name(self) -> str:
@@ -206,50 +196,10 @@ class EndpointService(Taggable):
     def deleted(self) -> bool:
         return self.status == ServiceStatus.DELETED
 
-    def facts(self) -> ServiceFacts:
-        """What an endpoint of this service keeps and checks (EP-5, EP-7, XR-6)."""
-        return ServiceFacts(
-            self.service_id,
-            self.name,
-            self.region,
-            self.owner,
-            self.payer,
-            self.address_ip_version,
-            self.zone_affinity,
-        )
-
-    def admit_endpoint(self, account: str, region: str, zones: list[str]) -> ServiceFacts:
-        """The service's rules on a new endpoint, checked once, before the endpoint is created
-        and requests its connection: EP-1/WL-2 (visible to the consumer), EP-2/XR-1 (region
-        supported), EP-3 (same-region zones served). Returns the facts the endpoint keeps."""
-        self.check_visible_to(account)
-        self.check_region_supported(region)
-        if region == self.region:
-            for zone in zones:
-                self.check_zone_is_served(zone)
-        return self.facts()
-
-    def admits(self, account: str) -> bool:
-        """WL-1..3: the owner, a listed UID, or everyone when '*' is listed."""
-        return account == self.owner or account in self.users or "*" in self.users
-
     def check_owned_by(self, account: str) -> None:
         """SEC-2/3: a foreign or deleted service is answered as missing."""
         if account != self.owner or self.deleted:
             raise EndpointServiceNotFound(self.service_id)
-
-    def check_visible_to(self, account: str) -> None:
-        """WL-2: a consumer who is not on the whitelist cannot find the service."""
-        if self.deleted or not self.admits(account):
-            raise EndpointServiceNotFound(self.service_id)
-
-    def check_region_supported(self, region: str) -> None:
-        """EP-2/XR-1/XR-4: endpoints only in the home region or a supported one."""
-        if region not in self.supported_regions:
-            raise EndpointServiceRegionNotSupported(
-                f"The endpoint service '{self.service_id}' in region '{self.region}' does not "
-                f"support endpoints in '{region}' (EP-2, XR-4)."
-            )
 
     # -- provisioning ------------------------------------------------------------------
 
@@ -285,12 +235,7 @@ class EndpointService(Taggable):
     @acts
     def change_supported_regions(self, by: Caller, add: list[str], remove: list[str]) -> None:
         self.check_owned_by(by.account)
-        if self.region in remove:
-            raise OperationDeniedHomeRegion(
-                f"The home region '{self.region}' is always supported and cannot be removed (XR-3)."
-            )
-        regions = [r for r in self.supported_regions if r not in remove]
-        regions += [r for r in dict.fromkeys(add) if r not in regions]
+        regions = regions_after(self.region, self.supported_regions, add, remove)
         if regions[1:]:
             check_cross_region_capable(self.resources.values())
         if regions != self.supported_regions:
@@ -332,16 +277,7 @@ class EndpointService(Taggable):
     @acts
     def delete(self, by: Caller) -> None:
         self.check_owned_by(by.account)
-        live = self.book.live()
-        if live:
-            raise EndpointServiceConnectionDependence(
-                f"The endpoint service still has connections ({', '.join(sorted(live))}); "
-                "deny or disconnect them first (DEL-1)."
-            )
-        if self.resources:
-            raise EndpointServiceResourceDependence(
-                "The endpoint service still has service resources; detach them first (DEL-1)."
-            )
+        check_deletable(self.book.live(), bool(self.resources))
         self._deleted(sorted(self.connections))
 
     @event("Deleted")

@@ -3,11 +3,16 @@ update (SVC-1..6, WL-1, XR-1/2)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from privatelink.domain.bandwidth import check_connect_bandwidth
 from privatelink.domain.errors import InvalidValue
+from privatelink.domain.errors_denied import (
+    EndpointServiceConnectionDependence,
+    EndpointServiceResourceDependence,
+    OperationDeniedHomeRegion,
+)
 from privatelink.domain.errors_invalid import OperationDeniedPayerImmutable
 from privatelink.domain.resources import WIRE_RESOURCE_TYPES, ResourceFacts, entry_key
 from privatelink.domain.service_resources import (
@@ -115,16 +120,33 @@ def creation(
     if regions[1:]:
         check_cross_region_capable(entries.values())
     return {
+        **asdict(options),
         "region": region,
         "resource_type": resource_type,
         "resources": entries,
-        "auto_accept": options.auto_accept,
-        "zone_affinity": options.zone_affinity,
-        "address_ip_version": options.address_ip_version,
-        "payer": options.payer,
-        "description": options.description,
-        "ipv6": options.ipv6,
-        "resource_group_id": options.resource_group_id,
         "tags": [list(t) for t in options.tags],
         "supported_regions": regions,
     }
+
+
+def regions_after(home: str, regions: list[str], add: list[str], remove: list[str]) -> list[str]:
+    """XR-1..3: the supported regions after a change; the home region always stays first."""
+    if home in remove:
+        raise OperationDeniedHomeRegion(
+            f"The home region '{home}' is always supported and cannot be removed (XR-3)."
+        )
+    kept = [r for r in regions if r not in remove]
+    return kept + [r for r in dict.fromkeys(add) if r not in kept]
+
+
+def check_deletable(live_connections: list[str], has_resources: bool) -> None:
+    """DEL-1: no live connection and no resource left."""
+    if live_connections:
+        raise EndpointServiceConnectionDependence(
+            f"The endpoint service still has connections ({', '.join(sorted(live_connections))}); "
+            "deny or disconnect them first (DEL-1)."
+        )
+    if has_resources:
+        raise EndpointServiceResourceDependence(
+            "The endpoint service still has service resources; detach them first (DEL-1)."
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from privatelink.domain.connections import ConnectionBook
+from privatelink.domain.service_facts import ServiceFacts
 from privatelink.domain.service_resources import ServiceResources
 from privatelink.domain.zone_connections import ZoneConnections
 
@@ -20,14 +21,24 @@ class Service(Protocol):
     service_id: str
     owner: str
     region: str
+    payer: str
+    zone_affinity: bool
     resource_type: str
     address_ip_version: str
+    users: list[str]
+    resource_load: dict[str, int]
     auto_accept: bool
     connect_bandwidth: int
     supported_regions: list[str]
     resources: dict[str, dict[str, Any]]
     connections: dict[str, dict[str, Any]]
     failed_resources: list[str]
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def deleted(self) -> bool: ...
 
     @property
     def attachments(self) -> ServiceResources: ...
@@ -39,5 +50,15 @@ class Service(Protocol):
     def zone_book(self) -> ZoneConnections: ...
 
     def check_owned_by(self, account: str) -> None: ...
+
+    def check_visible_to(self, account: str) -> None: ...
+
+    def check_region_supported(self, region: str) -> None: ...
+
+    def check_zone_is_served(self, zone_id: str) -> None: ...
+
+    def admits(self, account: str) -> bool: ...
+
+    def facts(self) -> ServiceFacts: ...
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...

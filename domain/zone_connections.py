@@ -135,16 +135,19 @@ class ZoneConnections:
                 "disconnect it before changing its allocation (RES-6).",
             )
         manual = mode == AllocateMode.MANUAL
-        if manual and not resource_id:
-            raise MissingValue("ResourceAllocateMode Manual needs ResourceId and ResourceType.")
-        if manual and resource_id:
-            self.resources.attached_in_zone(resource_id, zone_id)
+        if manual:
+            self.check_manual_choice(resource_id, zone_id)
         return {
             "endpoint_id": endpoint_id,
             "zone_id": zone_id,
             "mode": mode,
             "resource_id": resource_id if manual else None,
         }
+
+    def check_manual_choice(self, resource_id: str | None, zone_id: str) -> None:
+        if not resource_id:
+            raise MissingValue("ResourceAllocateMode Manual needs ResourceId and ResourceType.")
+        self.resources.attached_in_zone(resource_id, zone_id)
 
     # -- replacement and migration (RES-9..11) ------------------------------------------------
 
