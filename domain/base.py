@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import secrets
 import string
@@ -9,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, Self, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -75,6 +76,16 @@ def service_id_from_name(name: str) -> str | None:
     return service_id or None
 
 
+def payload_state(arguments: dict[str, Any], *kept_out: str) -> dict[str, Any]:
+    """A ``Created`` payload (an ``__init__``'s ``locals()``) as the aggregate's first state:
+    each value copied, so later changes of the state never touch the recorded event."""
+    return {
+        name: copy.deepcopy(value)
+        for name, value in arguments.items()
+        if name != "self" and name not in kept_out
+    }
+
+
 _ACTING: ContextVar[Caller] = ContextVar("privatelink_acting")
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -120,6 +131,14 @@ class PrivateLinkAggregate(Aggregate):
                 f"{event_class.__qualname__} recorded outside a command acting for a caller"
             ) from None
         super().trigger_event(event_class, actor=by.account, request_id=by.request_id, **kwargs)
+
+    @classmethod
+    def created_by(cls, by: Caller, **payload: Any) -> Self:
+        """A new aggregate from its ``Created`` payload, recorded as acting for ``by``."""
+        created: Any = cls._create(
+            cls.Created, actor=by.account, request_id=by.request_id, **payload
+        )
+        return cast(Self, created)
 
     def check_not_deleted(self) -> None:
         """Overridden by aggregates that can be deleted."""

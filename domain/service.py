@@ -19,7 +19,14 @@ from privatelink.domain import service_admission as admission
 from privatelink.domain import service_commands as commands
 from privatelink.domain import service_zone_commands as zone_commands
 from privatelink.domain.bandwidth import DEFAULT_CONNECT_BANDWIDTH
-from privatelink.domain.base import Caller, acts, aggregate_uuid, service_domain, service_name
+from privatelink.domain.base import (
+    Caller,
+    acts,
+    aggregate_uuid,
+    payload_state,
+    service_domain,
+    service_name,
+)
 from privatelink.domain.connections import ConnectionBook
 from privatelink.domain.errors import EndpointServiceNotFound
 from privatelink.domain.errors_denied import (
@@ -95,15 +102,13 @@ class EndpointService(Taggable):
         options: ServiceOptions,
     ) -> EndpointService:
         """Decide the creation (SVC-1..4, WL-1, XR-1/2); raise when a rule is broken."""
-        chosen = creation(region, resources, options)
-        return cls(service_id=service_id, actor=by.account, request_id=by.request_id, **chosen)
+        return cls.created_by(by, service_id=service_id, **creation(region, resources, options))
 
     @event("Created")
     def __init__(
         self,
         service_id: str,
         actor: str,
-        request_id: str,
         region: str,
         resource_type: str,
         resources: dict[str, dict[str, Any]],
@@ -117,10 +122,8 @@ class EndpointService(Taggable):
         tags: list[list[str]],
         supported_regions: list[str],
     ) -> None:
-        # The payload's options become attributes as they are (declared above).
-        self.__dict__.update({k: v for k, v in locals().items() if k not in INIT_SKIPS})
+        self.__dict__.update(payload_state(locals(), "actor"))
         self.owner, self.users = actor, [actor]
-        self.resources = {key: dict(entry) for key, entry in resources.items()}
         self.status, self.connect_bandwidth = ServiceStatus.CREATING, DEFAULT_CONNECT_BANDWIDTH
         self.connections, self.failed_resources, self.resource_load = {}, [], {}
 
@@ -283,9 +286,6 @@ class EndpointService(Taggable):
     @event("Deleted")
     def _deleted(self, endpoint_ids: list[str]) -> None:
         self.status = ServiceStatus.DELETED
-
-
-INIT_SKIPS = frozenset(("self", "actor", "request_id", "resources"))
 
 
 # -- event versions: events stored in an older shape are upcast when read ---------------------
