@@ -3,6 +3,8 @@ events the aggregates make at run time, so what the type checker reads is what t
 
 import dataclasses
 import importlib
+import subprocess
+import sys
 
 from eventsourcing.domain import decorated_funcs
 from eventsourcing.utils import resolve_topic
@@ -95,3 +97,23 @@ def test_issue_13_every_part_event_carries_the_actor_and_the_request() -> None:
     for namespace in PART_EVENTS:
         for cls in declared(namespace).values():
             assert {"actor", "request_id"} <= payload(cls), cls
+
+
+def test_issue_13_old_part_topics_resolve_in_a_process_that_only_imported_the_domain() -> None:
+    """A reader that decodes the log without touching the service module still resolves them."""
+    script = (
+        "import privatelink.domain\n"
+        "from eventsourcing.utils import resolve_topic\n"
+        "for topic in ('privatelink.domain.connections:ConnectionBook.ConnectionRequested',\n"
+        "              'domain.zone_connections:ZoneConnections.ResourceFailed',\n"
+        "              'privatelink.domain.tags:Taggable.TagsChanged'):\n"
+        "    print(resolve_topic(topic).__qualname__)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert found == [
+        "ConnectionEvents.ConnectionRequested",
+        "ZoneConnectionEvents.ResourceFailed",
+        "TagEvents.TagsChanged",
+    ]
