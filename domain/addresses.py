@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from privatelink.domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
+from privatelink.domain.base import Caller, PrivateLinkAggregate, acts, aggregate_uuid
 from privatelink.domain.errors import IpAddressUnavailable
 from privatelink.domain.errors_invalid import (
     InvalidIpAddressAlreadyUsed,
@@ -80,17 +80,18 @@ class VSwitchAddresses(PrivateLinkAggregate):
             f"The vSwitch '{self.vswitch_id}' has no free IP address left.",
         )
 
+    @acts
     def take(self, by: Caller, ip: str | None, eni_id: str) -> str:
         """Assign the given address, or the lowest free one when none is given."""
         if ip is None:
             ip = self.first_free()
         else:
             self.check_assignable(ip)
-        self._taken(by.account, by.request_id, ip, eni_id)
+        self._taken(ip, eni_id)
         return ip
 
     @event("AddressTaken")
-    def _taken(self, actor: str, request_id: str, ip: str, eni_id: str) -> None:
+    def _taken(self, ip: str, eni_id: str) -> None:
         self.taken[ip] = eni_id
         # Every address below next_offset is taken: advance it past the ones now taken.
         base = int(self.network.network_address)
@@ -146,30 +147,33 @@ class VSwitchAddresses(PrivateLinkAggregate):
                 return candidate
             offset += 1 << 32  # past every IPv4-derived address: never one of another ENI
 
+    @acts
     def take_ipv6(self, by: Caller, ip: str, given: str | None, eni_id: str) -> str:
         """A DualStack ENI's IPv6 address: the one given (checked), or a free one."""
         ipv6 = self.check_assignable_ipv6(given) if given else self.free_ipv6(ip)
-        self._ipv6_taken(by.account, by.request_id, ipv6, eni_id)
+        self._ipv6_taken(ipv6, eni_id)
         return ipv6
 
     @event("Ipv6AddressTaken")
-    def _ipv6_taken(self, actor: str, request_id: str, ip: str, eni_id: str) -> None:
+    def _ipv6_taken(self, ip: str, eni_id: str) -> None:
         self.taken_ipv6[ip] = eni_id
 
+    @acts
     def release_ipv6(self, by: Caller, ip: str) -> None:
         if ip in self.taken_ipv6:
-            self._ipv6_released(by.account, by.request_id, ip)
+            self._ipv6_released(ip)
 
     @event("Ipv6AddressReleased")
-    def _ipv6_released(self, actor: str, request_id: str, ip: str) -> None:
+    def _ipv6_released(self, ip: str) -> None:
         del self.taken_ipv6[ip]
 
+    @acts
     def release(self, by: Caller, ip: str) -> None:
         if ip in self.taken:
-            self._released(by.account, by.request_id, ip)
+            self._released(ip)
 
     @event("AddressReleased")
-    def _released(self, actor: str, request_id: str, ip: str) -> None:
+    def _released(self, ip: str) -> None:
         del self.taken[ip]
         offset = int(IPv4Address(ip)) - int(self.network.network_address)
         self.next_offset = min(self.next_offset, offset)

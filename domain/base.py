@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import secrets
 import string
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Concatenate, ParamSpec, Protocol, Self, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
+
+from privatelink.domain.events import Acted
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 DOMAIN_SUFFIX = "privatelink.aliyuncs.com"
@@ -69,8 +76,69 @@ def service_id_from_name(name: str) -> str | None:
     return service_id or None
 
 
+def payload_state(arguments: dict[str, Any], *kept_out: str) -> dict[str, Any]:
+    """A ``Created`` payload (an ``__init__``'s ``locals()``) as the aggregate's first state:
+    each value copied, so later changes of the state never touch the recorded event."""
+    return {
+        name: copy.deepcopy(value)
+        for name, value in arguments.items()
+        if name != "self" and name not in kept_out
+    }
+
+
+_ACTING: ContextVar[Caller] = ContextVar("privatelink_acting")
+P = ParamSpec("P")
+R = TypeVar("R")
+A = TypeVar("A")
+
+
+@contextmanager
+def acting(by: Caller) -> Iterator[None]:
+    """Every event recorded inside carries ``by``'s account and request id (AUD-1)."""
+    token = _ACTING.set(by)
+    try:
+        yield
+    finally:
+        _ACTING.reset(token)
+
+
+def acts(
+    command: Callable[Concatenate[A, Caller, P], R],
+) -> Callable[Concatenate[A, Caller, P], R]:
+    """A command whose first argument is the caller it acts as: the events it records carry
+    that caller (so no event method lists the actor or the request id)."""
+
+    @functools.wraps(command)
+    def run(self: A, by: Caller, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with acting(by):
+            return command(self, by, *args, **kwargs)
+
+    return run
+
+
 class PrivateLinkAggregate(Aggregate):
     """Base of the aggregates: every event carries the acting account and request id."""
+
+    class Event(Aggregate.Event, Acted):
+        """An event of these aggregates: ``actor`` and ``request_id`` come from the caller of
+        the command that records it (:func:`acts`), stamped by :meth:`trigger_event`."""
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        try:
+            by = _ACTING.get()
+        except LookupError:
+            raise RuntimeError(
+                f"{event_class.__qualname__} recorded outside a command acting for a caller"
+            ) from None
+        super().trigger_event(event_class, actor=by.account, request_id=by.request_id, **kwargs)
+
+    @classmethod
+    def created_by(cls, by: Caller, **payload: Any) -> Self:
+        """A new aggregate from its ``Created`` payload, recorded as acting for ``by``."""
+        created: Any = cls._create(
+            cls.Created, actor=by.account, request_id=by.request_id, **payload
+        )
+        return cast(Self, created)
 
     def check_not_deleted(self) -> None:
         """Overridden by aggregates that can be deleted."""

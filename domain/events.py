@@ -1,12 +1,18 @@
 """Every event of the endpoint-service and endpoint aggregates, declared once with its payload.
 
-The aggregates make their event classes at run time with the eventsourcing library's ``@event``
-decorator (from the decorated method's signature), so a type checker cannot see them. Here they
-are declared for the type checker, one namespace class per aggregate class that defines them;
-each aggregate names its own under ``TYPE_CHECKING`` (``Activated: TypeAlias =
-EndpointServiceEvents.Activated``), so ``EndpointService.Activated`` is a typed class to mypy and
-the library's class at run time. ``tests/unit/test_events_declared.py`` holds every declaration
-to the library's class: same fields, and no event left undeclared.
+Two kinds. The events of the aggregates' own life (``Created``, ``Activated``, ``Deleted``...)
+are made at run time by the eventsourcing library's ``@event`` decorator from the decorated
+method's signature, so a type checker cannot see them: ``EndpointServiceEvents`` and
+``EndpointEvents`` declare them for it, and each aggregate names its own under
+``TYPE_CHECKING``. The events of the parts an aggregate owns (its tags, resources,
+connections and zone connections) are the classes below themselves: the aggregate records them
+with ``trigger_event`` and applies each through its table of part mutators (``Recorded.apply``).
+``tests/unit/test_events_declared.py`` holds every declaration to the library's classes and
+every recorded event to a mutator.
+
+Payloads stay plain JSON values (the stored form, which history and the views read as is);
+old topics of the part events (``…connections:ConnectionBook.ConnectionRequested``, from when
+the parts were base classes of the aggregate) resolve to these classes (``OLD_NAMESPACES``).
 """
 
 from __future__ import annotations
@@ -14,6 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 from eventsourcing.domain import AggregateCreated, AggregateEvent
+from eventsourcing.utils import register_topic
+
+from privatelink.domain.states import TrafficControlMode
 
 
 class Acted(AggregateEvent):
@@ -23,22 +32,29 @@ class Acted(AggregateEvent):
     request_id: str
 
 
-class TaggableEvents:
-    """Events of :class:`privatelink.domain.tags.Taggable`."""
+class Recorded(Acted):
+    """An event of a part of an aggregate: the aggregate applies it with its part mutator."""
 
-    class TagsChanged(Acted):
+    def apply(self, aggregate: Any) -> None:
+        aggregate.apply_recorded(self)
+
+
+class TagEvents:
+    """Tags and resource group of a service or an endpoint (STATES §4)."""
+
+    class TagsChanged(Recorded):
         kind: str
         tags: list[list[str]]
 
-    class ResourceGroupChanged(Acted):
+    class ResourceGroupChanged(Recorded):
         kind: str
         resource_group_id: str
 
 
-class ConnectionBookEvents:
-    """Events of :class:`privatelink.domain.connections.ConnectionBook`."""
+class ConnectionEvents:
+    """Events of a service's :class:`privatelink.domain.connections.ConnectionBook`."""
 
-    class ConnectionRequested(Acted):
+    class ConnectionRequested(Recorded):
         endpoint: dict[str, Any]
         zones: list[str]
         service_id: str
@@ -47,67 +63,86 @@ class ConnectionBookEvents:
         bandwidth: int
         traffic_mode: str
 
-    class ConnectionAllowed(Acted):
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """v2 added the traffic control mode and marks cross-region connections (XR)."""
+            state.setdefault("traffic_mode", TrafficControlMode.BANDWIDTH_LIMIT)
+            endpoint = state["endpoint"]
+            endpoint.setdefault(
+                "cross_region", endpoint["endpoint_region"] != state["service_region"]
+            )
+
+    class ConnectionAllowed(Recorded):
         endpoint_id: str
         bandwidth: int
         traffic_mode: str
         bandwidth_set: bool
         allocations: dict[str, str]
 
-    class ConnectionDenied(Acted):
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """v2 added the traffic mode and whether the bandwidth was set explicitly (BW-4)."""
+            state.setdefault("traffic_mode", TrafficControlMode.BANDWIDTH_LIMIT)
+            state.setdefault("bandwidth_set", False)
+
+    class ConnectionDenied(Recorded):
         endpoint_id: str
         zones: list[str]
 
-    class BandwidthChanged(Acted):
+    class BandwidthChanged(Recorded):
         endpoint_id: str
         bandwidth: int
         traffic_mode: str
 
-    class ConnectionEstablished(Acted):
+    class ConnectionEstablished(Recorded):
         endpoint_id: str
         zones: list[str]
 
-    class ConnectionDisconnected(Acted):
+    class ConnectionDisconnected(Recorded):
         endpoint_id: str
         zones: list[str]
 
-    class ConnectionZoneAdded(Acted):
+    class ConnectionZoneAdded(Recorded):
         endpoint_id: str
         zone_id: str
         resource_id: str | None
         status: str
 
-    class ConnectionZoneRemoved(Acted):
+    class ConnectionZoneRemoved(Recorded):
         endpoint_id: str
         zone_id: str
 
-    class ConnectionClosed(Acted):
+    class ConnectionClosed(Recorded):
         endpoint_id: str
 
 
-class ZoneConnectionsEvents:
-    """Events of :class:`privatelink.domain.zone_connections.ZoneConnections`."""
+class ZoneConnectionEvents:
+    """Events of one zone of a connection (:mod:`privatelink.domain.zone_connections`)."""
 
-    class ZoneConnectionDisabled(Acted):
-        endpoint_id: str
-        zone_id: str
-
-    class ZoneConnectionDisconnected(Acted):
+    class ZoneConnectionDisabled(Recorded):
         endpoint_id: str
         zone_id: str
 
-    class ZoneConnectionEnabled(Acted):
+    class ZoneConnectionDisconnected(Recorded):
+        endpoint_id: str
+        zone_id: str
+
+    class ZoneConnectionEnabled(Recorded):
         endpoint_id: str
         zone_id: str
         resource_id: str
 
-    class ZoneAllocationSet(Acted):
+    class ZoneAllocationSet(Recorded):
         endpoint_id: str
         zone_id: str
         mode: str
         resource_id: str | None
 
-    class ResourceReplaced(Acted):
+    class ResourceReplaced(Recorded):
         endpoint_id: str
         zone_id: str
         old_resource_id: str
@@ -116,36 +151,36 @@ class ZoneConnectionsEvents:
         old_eni_id: str
         new_eni_id: str
 
-    class MigrationCompleted(Acted):
+    class MigrationCompleted(Recorded):
         endpoint_id: str
         zone_id: str
 
-    class ReplacedResourceDisconnected(Acted):
+    class ReplacedResourceDisconnected(Recorded):
         endpoint_id: str
         zone_id: str
         resource_id: str
         eni_id: str
 
-    class ResourceFailed(Acted):
+    class ResourceFailed(Recorded):
         resource_id: str
         moves: list[list[str]]
         stranded: list[list[str]]
 
-    class ResourceRecovered(Acted):
+    class ResourceRecovered(Recorded):
         resource_id: str
         healed: list[list[str]]
 
 
-class ServiceResourcesEvents:
-    """Events of :class:`privatelink.domain.service_resources.ServiceResources`."""
+class ResourceEvents:
+    """Events of a service's :class:`privatelink.domain.service_resources.ServiceResources`."""
 
-    class ResourceAttached(Acted):
+    class ResourceAttached(Recorded):
         entries: list[dict[str, Any]]
 
-    class ResourceDetached(Acted):
+    class ResourceDetached(Recorded):
         keys: list[str]
 
-    class AutoAllocationSwitched(Acted):
+    class AutoAllocationSwitched(Recorded):
         keys: list[str]
         enabled: bool
 
@@ -250,3 +285,15 @@ class EndpointEvents:
 
     class Deleted(Acted):
         pass
+
+
+# module:class of the base classes that defined the part events before, and their namespace now
+OLD_NAMESPACES = {
+    "tags:Taggable": TagEvents,
+    "connections:ConnectionBook": ConnectionEvents,
+    "zone_connections:ZoneConnections": ZoneConnectionEvents,
+    "service_resources:ServiceResources": ResourceEvents,
+}
+for _old, _namespace in OLD_NAMESPACES.items():
+    for _package in ("privatelink.domain", "domain"):
+        register_topic(f"{_package}.{_old}", _namespace)

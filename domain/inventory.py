@@ -1,9 +1,8 @@
 """The network inventory: what exists before PrivateLink is used (docs/INVENTORY.md).
 
-Accounts, regions, VPCs and load balancers belong to other cloud products; the emulator
-reads them from a file instead of emulating those products. The shape is a contract, so
-every model refuses unknown keys and the ``Inventory`` validator checks every reference,
-naming the path of the bad field first in its message (``vpcs[0].vswitches[1].cidr: ...``).
+Accounts, regions, VPCs and load balancers belong to other cloud products, read from a file
+instead of emulated. The shape is a contract: every model refuses unknown keys, and the
+validator checks every reference, naming the bad field first (``vpcs[0].vswitches[1].cidr: ...``).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 from pydantic import ValidationError
 
-from privatelink.domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
+from privatelink.domain.base import Caller, PrivateLinkAggregate, acts, aggregate_uuid
 from privatelink.domain.errors import InvalidValue, InventoryNotFound, missing
 from privatelink.domain.errors_inventory import (
     ITEM_NOT_FOUND,
@@ -139,23 +139,26 @@ class InventoryLog(PrivateLinkAggregate):
     def __init__(self, actor: str, request_id: str) -> None:
         self.changes: list[dict[str, Any]] = []
 
+    @acts
     def add(self, by: Caller, kind: str, item: dict[str, Any]) -> None:
-        self._added(by.account, by.request_id, kind, item)
+        self._added(kind, item)
 
     @event("ItemAdded")
-    def _added(self, actor: str, request_id: str, kind: str, item: dict[str, Any]) -> None:
+    def _added(self, kind: str, item: dict[str, Any]) -> None:
         self.changes = [*self.changes, {"op": "add", "kind": kind, "item": item}]
 
+    @acts
     def remove(self, by: Caller, kind: str, ident: str) -> None:
-        self._removed(by.account, by.request_id, kind, ident)
+        self._removed(kind, ident)
 
     @event("ItemRemoved")
-    def _removed(self, actor: str, request_id: str, kind: str, ident: str) -> None:
+    def _removed(self, kind: str, ident: str) -> None:
         self.changes = [*self.changes, {"op": "remove", "kind": kind, "id": ident}]
 
+    @acts
     def replace(self, by: Caller, inventory: dict[str, Any]) -> None:
-        self._replaced(by.account, by.request_id, inventory)
+        self._replaced(inventory)
 
     @event("Replaced")
-    def _replaced(self, actor: str, request_id: str, inventory: dict[str, Any]) -> None:
+    def _replaced(self, inventory: dict[str, Any]) -> None:
         self.changes = [{"op": "replace", "inventory": inventory}]

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from privatelink.domain.base import Caller, PrivateLinkAggregate, aggregate_uuid
+from privatelink.domain.base import Caller, PrivateLinkAggregate, acts, aggregate_uuid
 from privatelink.domain.errors_denied import OperationDeniedAlreadyDown, OperationDeniedNotDown
 
 
@@ -26,39 +26,43 @@ class LoadBalancerState(PrivateLinkAggregate):
         self.services: list[str] = []
         self.failed = False
 
+    @acts
     def attach(self, by: Caller, service_id: str) -> None:
         if service_id not in self.services:
-            self._attached(by.account, by.request_id, service_id)
+            self._attached(service_id)
 
     @event("AttachedToService")
-    def _attached(self, actor: str, request_id: str, service_id: str) -> None:
+    def _attached(self, service_id: str) -> None:
         self.services = [*self.services, service_id]
 
+    @acts
     def detach(self, by: Caller, service_id: str) -> None:
         if service_id in self.services:
-            self._detached(by.account, by.request_id, service_id)
+            self._detached(service_id)
 
     @event("DetachedFromService")
-    def _detached(self, actor: str, request_id: str, service_id: str) -> None:
+    def _detached(self, service_id: str) -> None:
         self.services = [s for s in self.services if s != service_id]
 
+    @acts
     def fail(self, by: Caller) -> None:
         """An operator (or the health prober) found the load balancer down."""
         if self.failed:
             raise OperationDeniedAlreadyDown(
                 f"The load balancer '{self.resource_id}' is already down."
             )
-        self._failed(by.account, by.request_id, list(self.services))
+        self._failed(list(self.services))
 
     @event("Failed")
-    def _failed(self, actor: str, request_id: str, services: list[str]) -> None:
+    def _failed(self, services: list[str]) -> None:
         self.failed = True
 
+    @acts
     def recover(self, by: Caller) -> None:
         if not self.failed:
             raise OperationDeniedNotDown(f"The load balancer '{self.resource_id}' is not down.")
-        self._recovered(by.account, by.request_id, list(self.services))
+        self._recovered(list(self.services))
 
     @event("Recovered")
-    def _recovered(self, actor: str, request_id: str, services: list[str]) -> None:
+    def _recovered(self, services: list[str]) -> None:
         self.failed = False

@@ -1,85 +1,61 @@
-"""Service resources of an endpoint service: attach, detach, auto-allocation (RES-1..3)."""
+"""Service resources of an endpoint service: attach, detach, auto-allocation (RES-1..4)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import Iterable
+from typing import Any
 
-from eventsourcing.domain import event
-
-from privatelink.domain.base import Caller
 from privatelink.domain.errors import (
     EndpointServiceResourceNotFound,
     InvalidValue,
     ResourceNotSupported,
+    ZoneNotSupported,
 )
 from privatelink.domain.errors_denied import (
     EndpointServiceResourceAlreadyExists,
-    EndpointServiceResourceInUse,
     OperationDeniedCrossRegionNeedsTwoZones,
     OperationDeniedLastAutoAllocatedResource,
 )
 from privatelink.domain.resources import ResourceFacts, entry_key
-from privatelink.domain.zone_connections import ZoneConnections
 
 MAX_RESOURCES = 20
+Entry = dict[str, Any]
+"""One attached (resource, zone) pair as stored: ``ResourceFacts.entry`` makes it."""
 
 
-if TYPE_CHECKING:
-    from privatelink.domain.events import ServiceResourcesEvents
+class ServiceResources:
+    """The (resource, zone) entries of a service, keyed ``resource|zone``, and the resources
+    that failed (RES-8). Works on the service's own state, which it is given."""
 
+    def __init__(self, service_id: str, entries: dict[str, Entry], failed: list[str]) -> None:
+        self.service_id = service_id
+        self.entries = entries
+        self.failed = failed
 
-class ServiceResources(ZoneConnections):
-    """Resource behaviour of :class:`domain.service.EndpointService`."""
+    # -- facts -----------------------------------------------------------------------------
 
-    if TYPE_CHECKING:  # its events, as domain/events.py declares them
-        ResourceAttached: TypeAlias = ServiceResourcesEvents.ResourceAttached
-        ResourceDetached: TypeAlias = ServiceResourcesEvents.ResourceDetached
-        AutoAllocationSwitched: TypeAlias = ServiceResourcesEvents.AutoAllocationSwitched
+    @property
+    def zones(self) -> list[str]:
+        return sorted({r["zone_id"] for r in self.entries.values()})
 
-    if TYPE_CHECKING:
-        address_ip_version: str
-        supported_regions: list[str]
+    def serves(self, zone_id: str) -> bool:
+        return any(r["zone_id"] == zone_id for r in self.entries.values())
 
-    def attach_resource(self, by: Caller, facts: ResourceFacts, zone_id: str | None) -> None:
-        self.check_owned_by(by.account)
-        facts.check_can_back_a_service()
-        check_same_type(facts, self.resource_type)
-        if self.address_ip_version == "DualStack" and not facts.dual_stack:
-            raise ResourceNotSupported(
-                f"The resource '{facts.resource_id}' does not support dual stack, and the "
-                "endpoint service is DualStack (SVC-4)."
+    def check_zone_is_served(self, zone_id: str) -> None:
+        """EP-3: an endpoint zone must be a zone of the service's resources."""
+        if not self.serves(zone_id):
+            raise ZoneNotSupported(
+                f"The endpoint service '{self.service_id}' does not serve zone '{zone_id}'."
             )
-        zones = [
-            z
-            for z in facts.zones_to_attach(zone_id)
-            if entry_key(facts.resource_id, z) not in self.resources
-        ]
-        if not zones:
-            raise EndpointServiceResourceAlreadyExists(
-                f"The resource '{facts.resource_id}' is already attached to the endpoint service."
-            )
-        if (
-            len({r["resource_id"] for r in self.resources.values()} | {facts.resource_id})
-            > MAX_RESOURCES
-        ):
-            raise InvalidValue(f"An endpoint service takes at most {MAX_RESOURCES} resources.")
-        order = max((r["order"] for r in self.resources.values()), default=-1) + 1
-        entries = [facts.entry(z, order + i) for i, z in enumerate(zones)]
-        if self.supported_regions[1:]:
-            check_cross_region_capable([*self.resources.values(), *entries])
-        self._resource_attached(by.account, by.request_id, entries)
 
-    @event("ResourceAttached")
-    def _resource_attached(
-        self, actor: str, request_id: str, entries: list[dict[str, Any]]
-    ) -> None:
-        for entry in entries:
-            self.resources[entry_key(entry["resource_id"], entry["zone_id"])] = dict(entry)
+    def zone_of(self, resource_id: str, default: str) -> str:
+        zones = [r["zone_id"] for r in self.entries.values() if r["resource_id"] == resource_id]
+        return zones[0] if zones else default
 
-    def entries_of(self, resource_id: str, zone_id: str | None) -> list[str]:
+    def keys_of(self, resource_id: str, zone_id: str | None) -> list[str]:
         keys = [
             k
-            for k, r in self.resources.items()
+            for k, r in self.entries.items()
             if r["resource_id"] == resource_id and zone_id in (None, r["zone_id"])
         ]
         if not keys:
@@ -88,57 +64,105 @@ class ServiceResources(ZoneConnections):
             )
         return keys
 
-    def detach_resource(self, by: Caller, resource_id: str, zone_id: str | None) -> None:
-        """RES-1: the resource leaves the service only; RES-2: not while it serves a zone."""
-        self.check_owned_by(by.account)
-        keys = self.entries_of(resource_id, zone_id)
-        for key in keys:
-            self.check_resource_idle(self.resources[key])
-        remaining = {k: r for k, r in self.resources.items() if k not in keys}
-        if self.supported_regions[1:] and not spans_two_zones(remaining.values()):
+    def attached_in_zone(self, resource_id: str, zone_id: str) -> Entry:
+        for entry in self.entries.values():
+            if entry["resource_id"] == resource_id and entry["zone_id"] == zone_id:
+                return entry
+        raise EndpointServiceResourceNotFound(
+            f"The resource '{resource_id}' is not attached to the endpoint "
+            f"service in zone '{zone_id}'."
+        )
+
+    def usable(self, resource_id: str | None, zone_id: str) -> bool:
+        """A manually chosen resource is used while it is attached in the zone and has not
+        failed; otherwise the zone is allocated automatically (RES-6, RES-8)."""
+        return (
+            bool(resource_id)
+            and resource_id not in self.failed
+            and any(
+                r["resource_id"] == resource_id and r["zone_id"] == zone_id
+                for r in self.entries.values()
+            )
+        )
+
+    def allocate(self, zone_id: str | None, load: dict[str, int], exclude: tuple[str, ...]) -> str:
+        """RES-4: the auto-allocatable, available resource of the zone (any zone when None:
+        cross-region) with the least load (connections per Mbit/s); ties go to the resource
+        attached first."""
+        candidates = [
+            r
+            for r in self.entries.values()
+            if zone_id in (None, r["zone_id"])
+            and r["auto_allocated"]
+            and r["resource_id"] not in self.failed
+            and r["resource_id"] not in exclude
+        ]
+        if not candidates:
+            raise ZoneNotSupported(
+                f"The endpoint service '{self.service_id}' has no available resource to "
+                f"allocate in zone '{zone_id}'."
+            )
+        best = min(
+            candidates,
+            key=lambda r: (load.get(r["resource_id"], 0) / r["bandwidth_mbps"], r["order"]),
+        )
+        return str(best["resource_id"])
+
+    # -- decisions (RES-1..3) --------------------------------------------------------------
+
+    def entries_to_attach(
+        self, facts: ResourceFacts, zone_id: str | None, resource_type: str, dual_stack: bool
+    ) -> list[Entry]:
+        """SVC-2, SVC-4 and the service's limits; the new entries, in attachment order."""
+        facts.check_can_back_a_service()
+        check_same_type(facts, resource_type)
+        if dual_stack and not facts.dual_stack:
+            raise ResourceNotSupported(
+                f"The resource '{facts.resource_id}' does not support dual stack, and the "
+                "endpoint service is DualStack (SVC-4)."
+            )
+        zones = [
+            z
+            for z in facts.zones_to_attach(zone_id)
+            if entry_key(facts.resource_id, z) not in self.entries
+        ]
+        if not zones:
+            raise EndpointServiceResourceAlreadyExists(
+                f"The resource '{facts.resource_id}' is already attached to the endpoint service."
+            )
+        resources = {r["resource_id"] for r in self.entries.values()} | {facts.resource_id}
+        if len(resources) > MAX_RESOURCES:
+            raise InvalidValue(f"An endpoint service takes at most {MAX_RESOURCES} resources.")
+        order = max((r["order"] for r in self.entries.values()), default=-1) + 1
+        return [facts.entry(z, order + i) for i, z in enumerate(zones)]
+
+    def check_detachable(self, keys: list[str], cross_region: bool) -> None:
+        """XR-2: a cross-region service keeps resources in two zones."""
+        remaining = [r for k, r in self.entries.items() if k not in keys]
+        if cross_region and not spans_two_zones(remaining):
             raise OperationDeniedCrossRegionNeedsTwoZones(
                 "The endpoint service supports other regions, so its resources must span at "
                 "least two zones (XR-2); remove the regions first."
             )
-        self._resource_detached(by.account, by.request_id, keys)
 
-    @event("ResourceDetached")
-    def _resource_detached(self, actor: str, request_id: str, keys: list[str]) -> None:
-        for key in keys:
-            del self.resources[key]
-
-    def check_resource_idle(self, entry: dict[str, Any]) -> None:
-        """RES-2: a resource serving a live zone connection stays attached."""
-        for endpoint_id, zone_id in self.zone_connections_on(
-            entry["resource_id"], entry["zone_id"]
-        ):
-            raise EndpointServiceResourceInUse(
-                f"The resource '{entry['resource_id']}' serves the zone connection of endpoint "
-                f"'{endpoint_id}' in zone '{zone_id}'; disconnect it first (RES-2)."
-            )
-
-    def set_auto_allocation(
-        self, by: Caller, resource_id: str, zone_id: str | None, enabled: bool
-    ) -> None:
-        """RES-3: switch automatic allocation; existing connections keep their resource, and
-        every zone keeps at least one auto-allocatable resource."""
-        self.check_owned_by(by.account)
+    def keys_to_switch(self, resource_id: str, zone_id: str | None, enabled: bool) -> list[str]:
+        """RES-3: the entries whose auto-allocation changes; every zone keeps at least one
+        auto-allocatable resource."""
         keys = [
             k
-            for k in self.entries_of(resource_id, zone_id)
-            if self.resources[k]["auto_allocated"] != enabled
+            for k in self.keys_of(resource_id, zone_id)
+            if self.entries[k]["auto_allocated"] != enabled
         ]
         if not enabled:
             for key in keys:
                 self.check_zone_keeps_auto(key)
-        if keys:
-            self._auto_allocation_switched(by.account, by.request_id, keys, enabled)
+        return keys
 
     def check_zone_keeps_auto(self, key: str) -> None:
-        zone = self.resources[key]["zone_id"]
+        zone = self.entries[key]["zone_id"]
         others = [
             k
-            for k, r in self.resources.items()
+            for k, r in self.entries.items()
             if k != key and r["zone_id"] == zone and r["auto_allocated"]
         ]
         if not others:
@@ -147,12 +171,25 @@ class ServiceResources(ZoneConnections):
                 "keeps at least one (RES-3)."
             )
 
-    @event("AutoAllocationSwitched")
-    def _auto_allocation_switched(
-        self, actor: str, request_id: str, keys: list[str], enabled: bool
-    ) -> None:
+    # -- mutators (the events' effects) -------------------------------------------------------
+
+    def attached(self, entries: list[Entry]) -> None:
+        for entry in entries:
+            self.entries[entry_key(entry["resource_id"], entry["zone_id"])] = dict(entry)
+
+    def detached(self, keys: list[str]) -> None:
         for key in keys:
-            self.resources[key]["auto_allocated"] = enabled
+            del self.entries[key]
+
+    def switched(self, keys: list[str], enabled: bool) -> None:
+        for key in keys:
+            self.entries[key]["auto_allocated"] = enabled
+
+    def failed_now(self, resource_id: str) -> None:
+        self.failed.append(resource_id)
+
+    def recovered(self, resource_id: str) -> None:
+        self.failed[:] = [r for r in self.failed if r != resource_id]
 
 
 def check_same_type(facts: ResourceFacts, resource_type: str) -> None:
@@ -163,11 +200,11 @@ def check_same_type(facts: ResourceFacts, resource_type: str) -> None:
         )
 
 
-def spans_two_zones(entries: Any) -> bool:
+def spans_two_zones(entries: Iterable[Entry]) -> bool:
     return len({e["zone_id"] for e in entries}) >= 2
 
 
-def check_cross_region_capable(entries: Any) -> None:
+def check_cross_region_capable(entries: Iterable[Entry]) -> None:
     """XR-2: only NLB and upgraded ALB resources, spanning at least two zones."""
     entries = list(entries)
     for entry in entries:
@@ -180,3 +217,13 @@ def check_cross_region_capable(entries: Any) -> None:
         raise ResourceNotSupported(
             "Cross-region access needs service resources in at least two zones (XR-2)."
         )
+
+
+def check_all_dual_stack(entries: Iterable[Entry]) -> None:
+    """SVC-4: DualStack only when every resource supports it."""
+    for entry in entries:
+        if not entry["dual_stack"]:
+            raise ResourceNotSupported(
+                f"The resource '{entry['resource_id']}' does not support dual stack, so the "
+                "endpoint service cannot be DualStack (SVC-4)."
+            )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING
 
-from eventsourcing.domain import event
-
-from privatelink.domain.base import Caller, PrivateLinkAggregate
+from privatelink.domain.base import Caller, PrivateLinkAggregate, acts
 from privatelink.domain.errors_invalid import InvalidTagKey, InvalidTagValue, QuotaExceededTagNum
+from privatelink.domain.events import Recorded, TagEvents
 
 MAX_TAGS = 20
 
@@ -34,59 +33,67 @@ def check_tags(tags: Iterable[tuple[str, str]]) -> None:
         check_tag(key, value)
 
 
-if TYPE_CHECKING:
-    from privatelink.domain.events import TaggableEvents
+def tagged(current: list[list[str]], tags: list[tuple[str, str]]) -> list[list[str]] | None:
+    """Add or overwrite tags, at most 20 per resource: the new tags, or None when unchanged."""
+    check_tags(tags)
+    merged = {k: v for k, v in current}
+    merged.update(dict(tags))
+    if len(merged) > MAX_TAGS:
+        raise QuotaExceededTagNum(f"A resource takes at most {MAX_TAGS} tags.")
+    if merged == {k: v for k, v in current}:
+        return None
+    return [[k, v] for k, v in merged.items()]
+
+
+def untagged(current: list[list[str]], keys: list[str] | None) -> list[list[str]] | None:
+    """Remove the named tags, or all of them when ``keys`` is None; None when unchanged."""
+    kept = [[k, v] for k, v in current if keys is not None and k not in keys]
+    return None if kept == current else kept
 
 
 class Taggable(PrivateLinkAggregate):
-    """Tags and resource group of an aggregate."""
-
-    if TYPE_CHECKING:  # its events, as domain/events.py declares them
-        TagsChanged: TypeAlias = TaggableEvents.TagsChanged
-        ResourceGroupChanged: TypeAlias = TaggableEvents.ResourceGroupChanged
+    """Base of the aggregates that carry tags and a resource group (a service, an endpoint):
+    the tag commands, recording the shared :class:`TagEvents`."""
 
     tag_kind = "resource"
     """Which view the tag events update: overridden as 'service' or 'endpoint'."""
 
-    if TYPE_CHECKING:
+    if TYPE_CHECKING:  # set by each aggregate's creation; annotations would become fields
         tags: list[list[str]]
         resource_group_id: str
 
-        def check_owned_by(self, account: str) -> None: ...
+    def check_owned_by(self, account: str) -> None:
+        raise NotImplementedError
 
+    @acts
     def tag(self, by: Caller, tags: list[tuple[str, str]]) -> None:
-        """Add or overwrite tags; at most 20 per resource."""
         self.check_owned_by(by.account)
-        check_tags(tags)
-        merged = {k: v for k, v in self.tags}
-        merged.update(dict(tags))
-        if len(merged) > MAX_TAGS:
-            raise QuotaExceededTagNum(f"A resource takes at most {MAX_TAGS} tags.")
-        if merged != {k: v for k, v in self.tags}:
-            self._tags_changed(
-                by.account, by.request_id, self.tag_kind, [[k, v] for k, v in merged.items()]
-            )
+        changed = tagged(self.tags, tags)
+        if changed is not None:
+            self.trigger_event(TagEvents.TagsChanged, kind=self.tag_kind, tags=changed)
 
+    @acts
     def untag(self, by: Caller, keys: list[str] | None) -> None:
-        """Remove the named tags, or all of them when ``keys`` is None."""
         self.check_owned_by(by.account)
-        kept = [[k, v] for k, v in self.tags if keys is not None and k not in keys]
-        if kept != self.tags:
-            self._tags_changed(by.account, by.request_id, self.tag_kind, kept)
+        changed = untagged(self.tags, keys)
+        if changed is not None:
+            self.trigger_event(TagEvents.TagsChanged, kind=self.tag_kind, tags=changed)
 
-    @event("TagsChanged")
-    def _tags_changed(self, actor: str, request_id: str, kind: str, tags: list[list[str]]) -> None:
-        self.tags = tags
-
+    @acts
     def change_resource_group(self, by: Caller, resource_group_id: str) -> None:
         self.check_owned_by(by.account)
         if resource_group_id != self.resource_group_id:
-            self._resource_group_changed(
-                by.account, by.request_id, self.tag_kind, resource_group_id
+            self.trigger_event(
+                TagEvents.ResourceGroupChanged,
+                kind=self.tag_kind,
+                resource_group_id=resource_group_id,
             )
 
-    @event("ResourceGroupChanged")
-    def _resource_group_changed(
-        self, actor: str, request_id: str, kind: str, resource_group_id: str
-    ) -> None:
-        self.resource_group_id = resource_group_id
+    def apply_recorded(self, event: Recorded) -> None:
+        """Apply a recorded part event with the aggregate's mutator for its class."""
+        if isinstance(event, TagEvents.TagsChanged):
+            self.tags = event.tags
+        elif isinstance(event, TagEvents.ResourceGroupChanged):
+            self.resource_group_id = event.resource_group_id
+        else:
+            raise TypeError(f"{type(self).__name__} has no mutator for {type(event).__qualname__}")

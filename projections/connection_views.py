@@ -4,9 +4,8 @@ and of the zone connections.
 
 from __future__ import annotations
 
-from privatelink.domain.connections import ConnectionBook
+from privatelink.domain.events import ConnectionEvents, ZoneConnectionEvents
 from privatelink.domain.states import ConnectionStatus, ReplaceMode, ZoneStatus
-from privatelink.domain.zone_connections import ZoneConnections
 from privatelink.projections import docs
 from privatelink.projections.ops import Delete, Op, Patch, Put
 from privatelink.projections.view_rows import (
@@ -23,7 +22,7 @@ from privatelink.projections.view_rows import (
 
 
 @view_ops.register
-def _(e: ConnectionBook.ConnectionRequested) -> list[Op]:
+def _(e: ConnectionEvents.ConnectionRequested) -> list[Op]:
     ep = endpoint_key(e.endpoint["endpoint_id"])
     return [
         Put(
@@ -44,7 +43,7 @@ def _(e: ConnectionBook.ConnectionRequested) -> list[Op]:
 
 
 @view_ops.register
-def _(e: ConnectionBook.ConnectionAllowed) -> list[Op]:
+def _(e: ConnectionEvents.ConnectionAllowed) -> list[Op]:
     ep = endpoint_key(e.endpoint_id)
     return [
         *connection_status(e, ConnectionStatus.CONNECTING, Bandwidth=e.bandwidth),
@@ -57,7 +56,7 @@ def _(e: ConnectionBook.ConnectionAllowed) -> list[Op]:
 
 
 @view_ops.register
-def _(e: ConnectionBook.ConnectionEstablished) -> list[Op]:
+def _(e: ConnectionEvents.ConnectionEstablished) -> list[Op]:
     return [
         *connection_status(e, ConnectionStatus.CONNECTED),
         *zone_status(e, ZoneStatus.CONNECTED),
@@ -65,7 +64,7 @@ def _(e: ConnectionBook.ConnectionEstablished) -> list[Op]:
 
 
 @view_ops.register
-def _(e: ConnectionBook.ConnectionDenied) -> list[Op]:
+def _(e: ConnectionEvents.ConnectionDenied) -> list[Op]:
     ep = endpoint_key(e.endpoint_id)
     return [
         *connection_status(e, ConnectionStatus.DISCONNECTING),
@@ -85,7 +84,7 @@ def _(e: ConnectionBook.ConnectionDenied) -> list[Op]:
 
 
 @view_ops.register
-def _(e: ConnectionBook.ConnectionDisconnected) -> list[Op]:
+def _(e: ConnectionEvents.ConnectionDisconnected) -> list[Op]:
     return [
         *connection_status(e, ConnectionStatus.DISCONNECTED),
         *zone_status(e, ZoneStatus.DISCONNECTED),
@@ -93,7 +92,7 @@ def _(e: ConnectionBook.ConnectionDisconnected) -> list[Op]:
 
 
 @view_ops.register
-def _(e: ConnectionBook.ConnectionZoneAdded) -> list[Op]:
+def _(e: ConnectionEvents.ConnectionZoneAdded) -> list[Op]:
     return [
         Patch(
             ZONE,
@@ -104,12 +103,12 @@ def _(e: ConnectionBook.ConnectionZoneAdded) -> list[Op]:
 
 
 @view_ops.register
-def _(e: ConnectionBook.ConnectionClosed) -> list[Op]:
+def _(e: ConnectionEvents.ConnectionClosed) -> list[Op]:
     return [Delete(CONNECTION, endpoint_key(e.endpoint_id))]
 
 
 @view_ops.register
-def _(e: ConnectionBook.BandwidthChanged) -> list[Op]:
+def _(e: ConnectionEvents.BandwidthChanged) -> list[Op]:
     ep = endpoint_key(e.endpoint_id)
     return [
         Patch(
@@ -129,27 +128,27 @@ def _(e: ConnectionBook.BandwidthChanged) -> list[Op]:
 
 
 @view_ops.register
-def _(e: ZoneConnections.ZoneConnectionDisabled) -> list[Op]:
+def _(e: ZoneConnectionEvents.ZoneConnectionDisabled) -> list[Op]:
     return [zone_patch(e, ZoneStatus=ZoneStatus.DISCONNECTING)]
 
 
 @view_ops.register
-def _(e: ZoneConnections.ZoneConnectionDisconnected) -> list[Op]:
+def _(e: ZoneConnectionEvents.ZoneConnectionDisconnected) -> list[Op]:
     return [zone_patch(e, ZoneStatus=ZoneStatus.DISCONNECTED)]
 
 
 @view_ops.register
-def _(e: ZoneConnections.ZoneConnectionEnabled) -> list[Op]:
+def _(e: ZoneConnectionEvents.ZoneConnectionEnabled) -> list[Op]:
     return [zone_patch(e, ZoneStatus=ZoneStatus.CONNECTING, ResourceId=e.resource_id)]
 
 
 @view_ops.register
-def _(e: ZoneConnections.ZoneAllocationSet) -> list[Op]:
+def _(e: ZoneConnectionEvents.ZoneAllocationSet) -> list[Op]:
     return [zone_patch(e, ResourceId=e.resource_id or "", _allocation=e.mode)]
 
 
 @view_ops.register
-def _(e: ZoneConnections.ResourceReplaced) -> list[Op]:
+def _(e: ZoneConnectionEvents.ResourceReplaced) -> list[Op]:
     if e.mode == ReplaceMode.GRACEFUL:
         return [
             zone_patch(
@@ -164,17 +163,17 @@ def _(e: ZoneConnections.ResourceReplaced) -> list[Op]:
 
 
 @view_ops.register
-def _(e: ZoneConnections.MigrationCompleted) -> list[Op]:
+def _(e: ZoneConnectionEvents.MigrationCompleted) -> list[Op]:
     return [zone_patch(e, ZoneStatus=ZoneStatus.MIGRATED)]
 
 
 @view_ops.register
-def _(e: ZoneConnections.ReplacedResourceDisconnected) -> list[Op]:
+def _(e: ZoneConnectionEvents.ReplacedResourceDisconnected) -> list[Op]:
     return [zone_patch(e, ZoneStatus=ZoneStatus.CONNECTED, ReplacedResourceId="", ReplacedEniId="")]
 
 
 @view_ops.register
-def _(e: ZoneConnections.ResourceFailed) -> list[Op]:
+def _(e: ZoneConnectionEvents.ResourceFailed) -> list[Op]:
     return [
         *(
             Patch(ZONE, child_key(endpoint_key(ep), zone), {"ResourceId": target})
@@ -188,7 +187,7 @@ def _(e: ZoneConnections.ResourceFailed) -> list[Op]:
 
 
 @view_ops.register
-def _(e: ZoneConnections.ResourceRecovered) -> list[Op]:
+def _(e: ZoneConnectionEvents.ResourceRecovered) -> list[Op]:
     return [
         Patch(ZONE, child_key(endpoint_key(ep), zone), {"_healthy": True}) for ep, zone in e.healed
     ]

@@ -4,10 +4,9 @@ endpoints: one pure handler per event.
 
 from __future__ import annotations
 
+from privatelink.domain.events import ResourceEvents, TagEvents
 from privatelink.domain.service import EndpointService
-from privatelink.domain.service_resources import ServiceResources
 from privatelink.domain.states import ConnectionStatus, ServiceStatus
-from privatelink.domain.tags import Taggable
 from privatelink.projections import docs
 from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put
 from privatelink.projections.view_rows import (
@@ -58,13 +57,13 @@ def _(e: EndpointService.SupportedRegionsChanged) -> list[Op]:
 
 
 @view_ops.register
-def _(e: ServiceResources.AutoAllocationSwitched) -> list[Op]:
+def _(e: ResourceEvents.AutoAllocationSwitched) -> list[Op]:
     key = str(e.originator_id)
     return [Patch(RESOURCE, child_key(key, k), {"AutoAllocatedEnabled": e.enabled}) for k in e.keys]
 
 
 @view_ops.register
-def _(e: ServiceResources.ResourceAttached) -> list[Op]:
+def _(e: ResourceEvents.ResourceAttached) -> list[Op]:
     key = str(e.originator_id)
     return [
         Put(
@@ -80,7 +79,7 @@ def _(e: ServiceResources.ResourceAttached) -> list[Op]:
 
 
 @view_ops.register
-def _(e: ServiceResources.ResourceDetached) -> list[Op]:
+def _(e: ResourceEvents.ResourceDetached) -> list[Op]:
     return [Delete(RESOURCE, child_key(str(e.originator_id), k)) for k in e.keys]
 
 
@@ -121,10 +120,10 @@ def _(e: EndpointService.Deleted) -> list[Op]:
 
 
 @view_ops.register
-def _(e: Taggable.TagsChanged) -> list[Op]:
+def _(e: TagEvents.TagsChanged) -> list[Op]:
     return [Patch(tagged_kind(e), str(e.originator_id), {"Tags": docs.tags(e.tags)})]
 
 
 @view_ops.register
-def _(e: Taggable.ResourceGroupChanged) -> list[Op]:
+def _(e: TagEvents.ResourceGroupChanged) -> list[Op]:
     return [Patch(tagged_kind(e), str(e.originator_id), {"ResourceGroupId": e.resource_group_id})]

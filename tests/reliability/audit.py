@@ -18,8 +18,8 @@ SETTLED = {"allow": "Connected", "deny": "Disconnected", None: "Pending"}
 EVENT_OF = {
     "create": "Endpoint.Created",
     "rename": "Endpoint.AttributesUpdated",
-    "allow": "ConnectionBook.ConnectionAllowed",
-    "deny": "ConnectionBook.ConnectionDenied",
+    "allow": "ConnectionEvents.ConnectionAllowed",
+    "deny": "ConnectionEvents.ConnectionDenied",
 }
 
 

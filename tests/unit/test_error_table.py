@@ -172,7 +172,7 @@ def test_issue13_the_scan_sees_raise_sites() -> None:
     found = constructed_errors()
     assert EndpointServiceResourceNotFound in found
     assert len([c for c in found if c in HTTP_STATUS]) >= 60
-    assert any("domain/zone_connections.py" in w for w in found[EndpointServiceResourceNotFound])
+    assert any("domain/service_resources.py" in w for w in found[EndpointServiceResourceNotFound])
     assert any("application/facts.py" in w for w in found[EndpointServiceResourceNotFound])
 
 
@@ -231,12 +231,11 @@ def test_issue13_the_lookup_is_by_exact_class() -> None:
 def test_issue13_endpoint_service_resource_not_found_is_404_from_every_rule() -> None:
     """The cloud answers a missing resource with 404 (as EndpointServiceNotFound); the zone
     rule (RES-6/9) used to answer 400 with the same code."""
-    from privatelink.domain.zone_connections import ZoneConnections
+    from privatelink.domain.service_resources import ServiceResources
 
-    book = ZoneConnections.__new__(ZoneConnections)
-    book.__dict__["resources"] = {}
+    resources = ServiceResources("epsrv-x", {}, [])
     with pytest.raises(EndpointServiceResourceNotFound) as refused:
-        book.attached_in_zone("lb-1", "zone-a")
+        resources.attached_in_zone("lb-1", "zone-a")
     status, body = error_response(refused.value, "req", "host")
     assert status == 404
     assert body["Code"] == "EndpointServiceResourceNotFound"

@@ -30,6 +30,7 @@ SERVICE_RULES = {"check_visible_to", "check_region_supported", "check_zone_is_se
 # The modules of the service aggregate (and its parts), which own those rules.
 OWNERS = {
     "domain/service.py",
+    "domain/service_admission.py",
     "domain/connections.py",
     "domain/zone_connections.py",
     "domain/service_resources.py",
@@ -75,12 +76,12 @@ def calls_in(module: str, function: str) -> list[str]:
 def test_issue_13_each_service_rule_is_checked_once_per_new_endpoint() -> None:
     """CreateVpcEndpoint: admit_endpoint checks each of the service's rules once (the zone rule
     once per zone); neither the request of the connection nor the endpoint judges them again."""
-    assert calls_in("domain/service.py", "admit_endpoint") == [
+    assert calls_in("domain/service_admission.py", "admit_endpoint") == [
         "check_visible_to",
         "check_region_supported",
         "check_zone_is_served",
     ]
-    assert calls_in("domain/connections.py", "request_connection") == []
+    assert calls_in("domain/service_commands.py", "request_connection") == []
     assert calls_in("domain/endpoint.py", "create") == []
     assert calls_in("application/endpoints.py", "create_endpoint") == []
 
