@@ -27,7 +27,7 @@ def endpoint_of_name(name: str) -> str:
 def dns_as_of(app: Any, name: str, when: datetime) -> NameRow | None:
     """The name's records at ``when``; None when the endpoint had no such name then."""
     resource = resource_named(endpoint_of_name(name))
-    endpoint, service = app.as_of(resource, when, None)
+    endpoint, service = app.audit.as_of(resource, when, None)
     attribute = endpoint_attribute(endpoint, service)
     connection = service.connections.get(endpoint.endpoint_id) if service is not None else None
     healthy = {

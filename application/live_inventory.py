@@ -68,7 +68,7 @@ def read_log(app: Any) -> InventoryLog | None:
 
 def _log_for(app: Any, command: Command) -> InventoryLog:
     try:
-        return app.load(InventoryLog, InventoryLog.create_id())  # type: ignore[no-any-return]
+        return app.uow.load(InventoryLog, InventoryLog.create_id())  # type: ignore[no-any-return]
     except Exception:  # noqa: BLE001 - NotFound: the first change opens the log
         return InventoryLog(actor=command.caller.account, request_id=command.caller.request_id)
 
@@ -77,7 +77,7 @@ def _check_removable(app: Any, kind: str, ident: str) -> None:
     if kind != "load_balancer":
         return
     try:
-        state = app.load(LoadBalancerState, LoadBalancerState.create_id(ident))
+        state = app.uow.load(LoadBalancerState, LoadBalancerState.create_id(ident))
     except Exception:  # noqa: BLE001 - never attached
         return
     if state.services:

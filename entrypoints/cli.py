@@ -215,7 +215,8 @@ def fault(
 ) -> None:
     """Mark a load balancer failed (--down) or recovered (--up): its zone connections fail
     over to another resource in the same zone (RES-8), as events a running server follows."""
-    from privatelink.application.unit_of_work import Command
+    from privatelink.application.jobs import Command
+    from privatelink.application.services import MarkLoadBalancer
     from privatelink.composition import open_runtime
     from privatelink.domain.base import Caller
     from privatelink.domain.errors import DomainError
@@ -225,8 +226,9 @@ def fault(
     )
     with open_runtime(settings, serve=False) as runtime:
         try:
-            runtime.app.mark_load_balancer(
-                Command(Caller("operator", "cli"), "AdminFault"), resource_id, down
+            runtime.app.dispatch(
+                MarkLoadBalancer(resource_id, down),
+                Command(Caller("operator", "cli"), "AdminFault"),
             )
         except DomainError as error:
             fail(f"{error.code}: {error.message}", code=1)

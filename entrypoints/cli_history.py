@@ -88,7 +88,7 @@ def resource_or_fail(app_: Any, resource_id: str) -> Any:
 
     try:
         resource = resource_named(resource_id)
-        app_.owner_of(resource)
+        app_.audit.owner_of(resource)
     except DomainError as error:
         fail(error.message, code=1)
     return resource
@@ -101,7 +101,7 @@ def tenant_history(
     from privatelink.domain.errors import DomainError
 
     try:
-        return app_.history_for(account, resource, since, until)
+        return app_.audit.history_for(account, resource, since, until)
     except DomainError as error:
         fail(error.message, code=1)
 
@@ -182,9 +182,9 @@ def snapshot(rt: Any, resource_id: str, when: datetime | None, version: str | No
     resource = resource_or_fail(rt.app, resource_id)
     try:
         if version is None:
-            return render_state(resource, *rt.app.as_of(resource, when))
+            return render_state(resource, *rt.app.audit.as_of(resource, when))
         stream, number = parse_version_ref(resource_id, version)
-        return render_state(resource, *rt.app.as_of_event(resource, stream, number))
+        return render_state(resource, *rt.app.audit.as_of_event(resource, stream, number))
     except DomainError as error:
         if when is not None and getattr(error, "code", "") == "InvalidParameter.AsOf":
             return {}  # it did not exist yet: the empty state, so a diff shows its creation
@@ -280,7 +280,7 @@ def diff(
         after = snapshot(rt, resource_id, end, None)
         events = [
             e
-            for e in rt.app.history(resource_or_fail(rt.app, resource_id))
+            for e in rt.app.audit.history(resource_or_fail(rt.app, resource_id))
             if start < e.time <= end
         ]
     found = changes(before, after)

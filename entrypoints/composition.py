@@ -158,7 +158,7 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
             projector.poke(position)
 
     executor = CommandExecutor(
-        runtime.app,
+        runtime.app.uow,
         PostgresChangeFeed(runtime.app),
         committed,
         answer_within=runtime.settings.store_timeout * 2,

@@ -9,7 +9,18 @@ from privatelink.api.actions.context import Ctx, decode_token, paged, pick
 from privatelink.api.actions.registry import action
 from privatelink.api.actions.services import owned_service
 from privatelink.api.wire import models as m
-from privatelink.application.zone_connections import ZoneResourceChange
+from privatelink.application.connections import (
+    ChangeConnectionBandwidth,
+    DisableConnection,
+    EnableConnection,
+)
+from privatelink.application.zone_connections import (
+    ChangeZoneResource,
+    DisableZoneConnection,
+    EnableZoneConnection,
+    ZoneConnection,
+    ZoneResourceChange,
+)
 from privatelink.projections.views import CONNECTION, ZONE, endpoint_key, service_key
 
 
@@ -71,13 +82,11 @@ def zone_filtered_keys(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> list
 @action("EnableVpcEndpointConnection")
 def enable_connection(ctx: Ctx, r: m.EnableVpcEndpointConnectionRequest) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.enable_connection(
+        ctx.app.dispatch(
+            EnableConnection(
+                r.region_id, r.service_id, r.endpoint_id, r.bandwidth, r.traffic_control_mode
+            ),
             ctx.command(r),
-            r.region_id,
-            r.service_id,
-            r.endpoint_id,
-            r.bandwidth,
-            r.traffic_control_mode,
         )
     )
 
@@ -85,20 +94,20 @@ def enable_connection(ctx: Ctx, r: m.EnableVpcEndpointConnectionRequest) -> dict
 @action("DisableVpcEndpointConnection")
 def disable_connection(ctx: Ctx, r: m.DisableVpcEndpointConnectionRequest) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.disable_connection(ctx.command(r), r.region_id, r.service_id, r.endpoint_id)
+        ctx.app.dispatch(
+            DisableConnection(r.region_id, r.service_id, r.endpoint_id), ctx.command(r)
+        )
     )
 
 
 @action("UpdateVpcEndpointConnectionAttribute")
 def update_connection(ctx: Ctx, r: m.UpdateVpcEndpointConnectionAttributeRequest) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.change_connection_bandwidth(
+        ctx.app.dispatch(
+            ChangeConnectionBandwidth(
+                r.region_id, r.service_id, r.endpoint_id, r.bandwidth, r.traffic_control_mode
+            ),
             ctx.command(r),
-            r.region_id,
-            r.service_id,
-            r.endpoint_id,
-            r.bandwidth,
-            r.traffic_control_mode,
         )
     )
 
@@ -108,24 +117,15 @@ def disable_zone_connection(
     ctx: Ctx, r: m.DisableVpcEndpointZoneConnectionRequest
 ) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.disable_zone_connection(
-            ctx.command(r),
-            r.region_id,
-            r.service_id,
-            r.endpoint_id,
-            r.zone_id,
-            bool(r.replaced_resource),
+        ctx.app.dispatch(
+            DisableZoneConnection(zone_connection(r), bool(r.replaced_resource)), ctx.command(r)
         )
     )
 
 
 @action("EnableVpcEndpointZoneConnection")
 def enable_zone_connection(ctx: Ctx, r: m.EnableVpcEndpointZoneConnectionRequest) -> dict[str, Any]:
-    return ctx.settle(
-        ctx.app.enable_zone_connection(
-            ctx.command(r), r.region_id, r.service_id, r.endpoint_id, r.zone_id
-        )
-    )
+    return ctx.settle(ctx.app.dispatch(EnableZoneConnection(zone_connection(r)), ctx.command(r)))
 
 
 @action("UpdateVpcEndpointZoneConnectionResourceAttribute")
@@ -136,10 +136,13 @@ def update_zone_resource(
         _mode(r.resource_allocate_mode), r.resource_replace_mode, r.resource_id
     )
     return ctx.settle(
-        ctx.app.change_zone_resource(
-            ctx.command(r), r.region_id, r.service_id, r.endpoint_id, r.zone_id, change
-        )
+        ctx.app.dispatch(ChangeZoneResource(zone_connection(r), change), ctx.command(r))
     )
+
+
+def zone_connection(r: Any) -> ZoneConnection:
+    """The zone of a connection a zone-connection request names."""
+    return ZoneConnection(r.region_id, r.service_id, r.endpoint_id, r.zone_id)
 
 
 def _mode(mode: str | None) -> str | None:

@@ -9,7 +9,16 @@ from privatelink.api.actions.context import Ctx, decode_token, paged, pick
 from privatelink.api.actions.registry import action
 from privatelink.api.actions.services import tag_filter, tags_of
 from privatelink.api.wire import models as m
-from privatelink.application.endpoints import ZoneRequest
+from privatelink.application.endpoints import (
+    AddZone,
+    AttachSecurityGroup,
+    CreateEndpoint,
+    DeleteEndpoint,
+    DetachSecurityGroup,
+    RemoveZone,
+    UpdateEndpoint,
+    ZoneRequest,
+)
 from privatelink.domain.endpoint import EndpointOptions
 from privatelink.domain.errors import EndpointNotFound, InvalidValue
 from privatelink.domain.errors_invalid import MissingValue
@@ -49,8 +58,7 @@ def create_vpc_endpoint(ctx: Ctx, r: m.CreateVpcEndpointRequest) -> dict[str, An
         cross_region_bandwidth=r.cross_region_bandwidth,
         policy_document=r.policy_document or "",
     )
-    outcome = ctx.app.create_endpoint(
-        ctx.command(r),
+    create = CreateEndpoint(
         r.region_id,
         r.vpc_id,
         r.service_id,
@@ -60,6 +68,7 @@ def create_vpc_endpoint(ctx: Ctx, r: m.CreateVpcEndpointRequest) -> dict[str, An
         options,
         r.service_region_id,
     )
+    outcome = ctx.app.dispatch(create, ctx.command(r))
     result = ctx.settle(outcome)
     doc = {
         **owned_endpoint(ctx, result["EndpointId"], r.region_id),
@@ -90,12 +99,14 @@ def update_vpc_endpoint_attribute(
         )
         if value is not None
     }
-    return ctx.settle(ctx.app.update_endpoint(ctx.command(r), r.region_id, r.endpoint_id, changes))
+    return ctx.settle(
+        ctx.app.dispatch(UpdateEndpoint(r.region_id, r.endpoint_id, changes), ctx.command(r))
+    )
 
 
 @action("DeleteVpcEndpoint")
 def delete_vpc_endpoint(ctx: Ctx, r: m.DeleteVpcEndpointRequest) -> dict[str, Any]:
-    return ctx.settle(ctx.app.delete_endpoint(ctx.command(r), r.region_id, r.endpoint_id))
+    return ctx.settle(ctx.app.dispatch(DeleteEndpoint(r.region_id, r.endpoint_id), ctx.command(r)))
 
 
 @action("ListVpcEndpoints")
@@ -139,12 +150,14 @@ def list_vpc_endpoints(ctx: Ctx, r: m.ListVpcEndpointsRequest) -> dict[str, Any]
 @action("AddZoneToVpcEndpoint")
 def add_zone(ctx: Ctx, r: m.AddZoneToVpcEndpointRequest) -> dict[str, Any]:
     zone = ZoneRequest(r.zone_id, r.v_switch_id, r.ip, r.ipv6_address)
-    return ctx.settle(ctx.app.add_zone(ctx.command(r), r.region_id, r.endpoint_id, zone))
+    return ctx.settle(ctx.app.dispatch(AddZone(r.region_id, r.endpoint_id, zone), ctx.command(r)))
 
 
 @action("RemoveZoneFromVpcEndpoint")
 def remove_zone(ctx: Ctx, r: m.RemoveZoneFromVpcEndpointRequest) -> dict[str, Any]:
-    return ctx.settle(ctx.app.remove_zone(ctx.command(r), r.region_id, r.endpoint_id, r.zone_id))
+    return ctx.settle(
+        ctx.app.dispatch(RemoveZone(r.region_id, r.endpoint_id, r.zone_id), ctx.command(r))
+    )
 
 
 @action("ListVpcEndpointZones")
@@ -168,8 +181,8 @@ def list_zones(ctx: Ctx, r: m.ListVpcEndpointZonesRequest) -> dict[str, Any]:
 @action("AttachSecurityGroupToVpcEndpoint")
 def attach_security_group(ctx: Ctx, r: m.AttachSecurityGroupToVpcEndpointRequest) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.attach_security_group(
-            ctx.command(r), r.region_id, r.endpoint_id, r.security_group_id
+        ctx.app.dispatch(
+            AttachSecurityGroup(r.region_id, r.endpoint_id, r.security_group_id), ctx.command(r)
         )
     )
 
@@ -179,8 +192,8 @@ def detach_security_group(
     ctx: Ctx, r: m.DetachSecurityGroupFromVpcEndpointRequest
 ) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.detach_security_group(
-            ctx.command(r), r.region_id, r.endpoint_id, r.security_group_id
+        ctx.app.dispatch(
+            DetachSecurityGroup(r.region_id, r.endpoint_id, r.security_group_id), ctx.command(r)
         )
     )
 

@@ -10,7 +10,8 @@ from privatelink.api.actions.context import Ctx, decode_token, encode_token, pic
 from privatelink.api.actions.registry import action
 from privatelink.api.wire.errors import InvalidParameter
 from privatelink.api.wire.extensions import GetResourceAsOfRequest, ListResourceEventsRequest
-from privatelink.application.history import iso_moment, resource_named
+from privatelink.application.app import PrivateLinkApp
+from privatelink.application.history import Resource, iso_moment, resource_named
 from privatelink.domain.errors_invalid import MissingValue
 from privatelink.projections.attributes import endpoint_attribute, service_attribute
 from privatelink.projections.docs import consumer_zone
@@ -29,7 +30,7 @@ def parse_time(name: str, value: str | None) -> datetime | None:
 @action("ListResourceEvents")
 def list_resource_events(ctx: Ctx, r: ListResourceEventsRequest) -> dict[str, Any]:
     resource = resource_named(r.resource_id)
-    entries = ctx.app.history_for(
+    entries = ctx.app.audit.history_for(
         ctx.account,
         resource,
         parse_time("StartTime", r.start_time),
@@ -65,18 +66,18 @@ def get_resource_as_of(ctx: Ctx, r: GetResourceAsOfRequest) -> dict[str, Any]:
     if (r.as_of is None) == (r.version is None):
         raise MissingValue("Give exactly one of AsOf and Version.")
     resource = resource_named(r.resource_id)
-    ctx.app.check_history_access(ctx.account, resource)
+    ctx.app.audit.check_history_access(ctx.account, resource)
     return render_as_of(ctx.app, resource, parse_time("AsOf", r.as_of), r.version)
 
 
 def render_as_of(
-    app: Any, resource: Any, when: datetime | None, version: int | None
+    app: PrivateLinkApp, resource: Resource, when: datetime | None, version: int | None
 ) -> dict[str, Any]:
     """The Get…Attribute answer of that moment (an endpoint's with its Zones)."""
-    return render_state(resource, *app.as_of(resource, when, version))
+    return render_state(resource, *app.audit.as_of(resource, when, version))
 
 
-def render_state(resource: Any, aggregate: Any, service: Any | None) -> dict[str, Any]:
+def render_state(resource: Resource, aggregate: Any, service: Any | None) -> dict[str, Any]:
     """The Get…Attribute answer for one state of the resource (and of its service)."""
     if resource.kind == "service":
         return pick(service_attribute(aggregate), F.SERVICE_GET)

@@ -9,7 +9,17 @@ from privatelink.api.actions import fields as F
 from privatelink.api.actions.context import Ctx, decode_token, paged, pick
 from privatelink.api.actions.registry import action
 from privatelink.api.wire import models as m
-from privatelink.application.services import ResourceRef
+from privatelink.application.services import (
+    AddUser,
+    AttachResource,
+    CreateEndpointService,
+    DeleteEndpointService,
+    DetachResource,
+    RemoveUser,
+    ResourceRef,
+    SetAutoAllocation,
+    UpdateEndpointService,
+)
 from privatelink.domain.errors import EndpointServiceNotFound, InvalidValue
 from privatelink.domain.errors_invalid import MissingValue
 from privatelink.domain.service import ServiceOptions
@@ -62,7 +72,9 @@ def create_vpc_endpoint_service(ctx: Ctx, r: m.CreateVpcEndpointServiceRequest) 
     for i, ref in enumerate(refs, 1):
         if not ref.resource_id:
             raise MissingValue(f"Resource.{i}.ResourceId is required.")
-    result = ctx.settle(ctx.app.create_endpoint_service(ctx.command(r), r.region_id, refs, options))
+    result = ctx.settle(
+        ctx.app.dispatch(CreateEndpointService(r.region_id, refs, options), ctx.command(r))
+    )
     doc = {
         **owned_service(ctx, result["ServiceId"], r.region_id),
         **{k: v for k, v in result.items() if k == "ServiceStatus"},
@@ -95,20 +107,24 @@ def update_vpc_endpoint_service_attribute(
         if value is not None
     }
     return ctx.settle(
-        ctx.app.update_endpoint_service(
+        ctx.app.dispatch(
+            UpdateEndpointService(
+                r.region_id,
+                r.service_id,
+                changes,
+                list(r.add_supported_region_set),
+                list(r.delete_supported_region_set),
+            ),
             ctx.command(r),
-            r.region_id,
-            r.service_id,
-            changes,
-            list(r.add_supported_region_set),
-            list(r.delete_supported_region_set),
         )
     )
 
 
 @action("DeleteVpcEndpointService")
 def delete_vpc_endpoint_service(ctx: Ctx, r: m.DeleteVpcEndpointServiceRequest) -> dict[str, Any]:
-    return ctx.settle(ctx.app.delete_endpoint_service(ctx.command(r), r.region_id, r.service_id))
+    return ctx.settle(
+        ctx.app.dispatch(DeleteEndpointService(r.region_id, r.service_id), ctx.command(r))
+    )
 
 
 @action("ListVpcEndpointServices")
@@ -193,13 +209,17 @@ def list_vpc_endpoint_services_by_end_user(
 @action("AttachResourceToVpcEndpointService")
 def attach_resource(ctx: Ctx, r: m.AttachResourceToVpcEndpointServiceRequest) -> dict[str, Any]:
     ref = ResourceRef(r.resource_id, r.resource_type, r.zone_id)
-    return ctx.settle(ctx.app.attach_resource(ctx.command(r), r.region_id, r.service_id, ref))
+    return ctx.settle(
+        ctx.app.dispatch(AttachResource(r.region_id, r.service_id, ref), ctx.command(r))
+    )
 
 
 @action("DetachResourceFromVpcEndpointService")
 def detach_resource(ctx: Ctx, r: m.DetachResourceFromVpcEndpointServiceRequest) -> dict[str, Any]:
     ref = ResourceRef(r.resource_id, r.resource_type, r.zone_id)
-    return ctx.settle(ctx.app.detach_resource(ctx.command(r), r.region_id, r.service_id, ref))
+    return ctx.settle(
+        ctx.app.dispatch(DetachResource(r.region_id, r.service_id, ref), ctx.command(r))
+    )
 
 
 @action("ListVpcEndpointServiceResources")
@@ -234,13 +254,11 @@ def update_resource_attribute(
     ctx: Ctx, r: m.UpdateVpcEndpointServiceResourceAttributeRequest
 ) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.set_auto_allocation(
+        ctx.app.dispatch(
+            SetAutoAllocation(
+                r.region_id, r.service_id, r.resource_id, r.zone_id, r.auto_allocated_enabled
+            ),
             ctx.command(r),
-            r.region_id,
-            r.service_id,
-            r.resource_id,
-            r.zone_id,
-            r.auto_allocated_enabled,
         )
     )
 
@@ -269,13 +287,13 @@ def whitelist_entry(user_id: int | None, user_arn: str | None) -> str:
 @action("AddUserToVpcEndpointService")
 def add_user(ctx: Ctx, r: m.AddUserToVpcEndpointServiceRequest) -> dict[str, Any]:
     user = whitelist_entry(r.user_id, r.user_arn)
-    return ctx.settle(ctx.app.add_user(ctx.command(r), r.region_id, r.service_id, user))
+    return ctx.settle(ctx.app.dispatch(AddUser(r.region_id, r.service_id, user), ctx.command(r)))
 
 
 @action("RemoveUserFromVpcEndpointService")
 def remove_user(ctx: Ctx, r: m.RemoveUserFromVpcEndpointServiceRequest) -> dict[str, Any]:
     user = whitelist_entry(r.user_id, r.user_arn)
-    return ctx.settle(ctx.app.remove_user(ctx.command(r), r.region_id, r.service_id, user))
+    return ctx.settle(ctx.app.dispatch(RemoveUser(r.region_id, r.service_id, user), ctx.command(r)))
 
 
 @action("ListVpcEndpointServiceUsers")

@@ -8,6 +8,7 @@ from privatelink.api.actions.context import Ctx, decode_token, encode_token
 from privatelink.api.actions.registry import action
 from privatelink.api.wire import models as m
 from privatelink.api.wire.errors import InvalidParameter
+from privatelink.application.tagging import ChangeResourceGroup, TagResources, UntagResources
 from privatelink.domain.errors import InvalidValue
 from privatelink.domain.errors_invalid import MissingValue
 from privatelink.projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
@@ -23,8 +24,8 @@ KINDS = {
 def tag_resources(ctx: Ctx, r: m.TagResourcesRequest) -> dict[str, Any]:
     tags = [(t.key, t.value) for t in r.tag]
     return ctx.settle(
-        ctx.app.tag_resources(
-            ctx.command(r), r.region_id, r.resource_type, list(r.resource_id), tags
+        ctx.app.dispatch(
+            TagResources(r.region_id, r.resource_type, list(r.resource_id), tags), ctx.command(r)
         )
     )
 
@@ -35,8 +36,9 @@ def untag_resources(ctx: Ctx, r: m.UntagResourcesRequest) -> dict[str, Any]:
         raise MissingValue("Give TagKey.N, or All=true to remove every tag.")
     keys = None if r.all else list(r.tag_key)
     return ctx.settle(
-        ctx.app.untag_resources(
-            ctx.command(r), r.region_id, r.resource_type, list(r.resource_id), keys
+        ctx.app.dispatch(
+            UntagResources(r.region_id, r.resource_type, list(r.resource_id), keys),
+            ctx.command(r),
         )
     )
 
@@ -87,7 +89,7 @@ def change_resource_group(ctx: Ctx, r: m.ChangeResourceGroupRequest) -> dict[str
         "VpcEndpointService" if r.resource_id.startswith("epsrv-") else "VpcEndpoint"
     )
     return ctx.settle(
-        ctx.app.change_resource_group(
-            ctx.command(r), resource_type, r.resource_id, r.resource_group_id
+        ctx.app.dispatch(
+            ChangeResourceGroup(resource_type, r.resource_id, r.resource_group_id), ctx.command(r)
         )
     )

@@ -15,7 +15,8 @@ from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.web import BASE, Web
 from privatelink.api.errors import KNOWN_ERRORS, AdminOnly
 from privatelink.api.responses import new_request_id
-from privatelink.application.unit_of_work import Command
+from privatelink.application.jobs import Command
+from privatelink.application.services import MarkLoadBalancer
 from privatelink.domain.base import Caller
 from privatelink.domain.errors import InvalidResourceIdNotFound, missing
 
@@ -27,7 +28,7 @@ def loopback(request: Request) -> bool:
 
 def routes(app: FastAPI, web: Web) -> None:
     def is_down(resource_id: str) -> bool:
-        return bool(web.runtime.app.lb_state(Caller("console", ""), resource_id).failed)
+        return bool(web.runtime.app.aggregates.lb_state(Caller("console", ""), resource_id).failed)
 
     async def page(request: Request, session: Any, error: ActionFailed | None = None) -> Response:
         mine = [lb for lb in web.runtime.inventory.load_balancers if lb.owner == session.uid]
@@ -72,9 +73,8 @@ def routes(app: FastAPI, web: Web) -> None:
             return await page(request, session, failed)
         command = Command(Caller("operator", request_id), "AdminFault")
         try:
-            outcome = await run_in_threadpool(
-                web.runtime.app.mark_load_balancer, command, resource_id, down
-            )
+            fault = MarkLoadBalancer(resource_id, down)
+            outcome = await run_in_threadpool(web.runtime.app.dispatch, fault, command)
             await run_in_threadpool(
                 Ctx(web.runtime, command.caller, "AdminFault", "").settle, outcome
             )
