@@ -9,7 +9,10 @@ from typing import Any
 from privatelink.application.aggregates import Aggregates, ZoneRequest
 from privatelink.application.jobs import Command, Decision
 from privatelink.application.use_case import Decide, UseCase
+from privatelink.domain.addresses import VSwitchAddresses
+from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import Endpoint, EndpointOptions
+from privatelink.domain.service import EndpointService
 
 log = logging.getLogger("privatelink")
 
@@ -71,36 +74,37 @@ class DetachSecurityGroup(UseCase):
 
 def create_endpoint(w: Aggregates, c: CreateEndpoint, cmd: Command) -> Decide:
     endpoint_id = w.ids.new_id("ep-")
-    by = cmd.caller
 
     def decide() -> Decision:
-        vpc = w.facts.vpc(by.account, c.vpc_id, c.region)
-        groups = w.facts.security_groups(vpc, c.security_groups)
-        service = w.find_service(c.service_id, c.service_name, c.service_region or c.region)
-        facts = service.admit_endpoint(by.account, c.region, [z.zone_id for z in c.zones])
-        dual = c.options.address_ip_version == "DualStack"
-        placed = [w.place_zone(by, vpc, z, dual) for z in c.zones]
-        cap = w.facts.cross_region_cap(by.account, c.region, service.region)
-        endpoint = Endpoint.create(
-            by,
-            endpoint_id,
-            c.region,
-            c.vpc_id,
-            facts,
-            [p for p, _ in placed],
-            groups,
-            c.options,
-            cap,
-        )
-        service.request_connection(by, connection_facts(endpoint), sorted(endpoint.zones))
+        endpoint, service, books = new_endpoint(w, c, cmd.caller, endpoint_id)
+        service.request_connection(cmd.caller, connection_facts(endpoint), sorted(endpoint.zones))
         warn_if_single_zone(endpoint)
         # The state the command left (the provisioner may move on before the answer).
         return (
             {"EndpointId": endpoint_id, "EndpointStatus": endpoint.status},
-            [endpoint, service, *(b for _, b in placed)],
+            [endpoint, service, *books],
         )
 
     return decide
+
+
+def new_endpoint(
+    w: Aggregates, c: CreateEndpoint, by: Caller, endpoint_id: str
+) -> tuple[Endpoint, EndpointService, list[VSwitchAddresses]]:
+    """The endpoint, in the VPC and zones asked for, admitted by the service it names (with
+    that service, and the address books its zones took addresses from)."""
+    vpc = w.facts.vpc(by.account, c.vpc_id, c.region)
+    groups = w.facts.security_groups(vpc, c.security_groups)
+    service = w.find_service(c.service_id, c.service_name, c.service_region or c.region)
+    facts = service.admit_endpoint(by.account, c.region, [z.zone_id for z in c.zones])
+    dual = c.options.address_ip_version == "DualStack"
+    placed = [w.place_zone(by, vpc, z, dual) for z in c.zones]
+    cap = w.facts.cross_region_cap(by.account, c.region, service.region)
+    zones = [p for p, _ in placed]
+    endpoint = Endpoint.create(
+        by, endpoint_id, c.region, c.vpc_id, facts, zones, groups, c.options, cap
+    )
+    return endpoint, service, [b for _, b in placed]
 
 
 def update_endpoint(w: Aggregates, c: UpdateEndpoint, cmd: Command) -> Decide:

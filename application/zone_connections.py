@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from privatelink.application.aggregates import Aggregates
 from privatelink.application.jobs import Command, Decision
 from privatelink.application.use_case import Decide, UseCase
+from privatelink.domain.addresses import VSwitchAddresses
+from privatelink.domain.base import Caller
+from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.errors import InvalidValue
 from privatelink.domain.errors_invalid import MissingValue
 from privatelink.domain.states import ReplaceMode
@@ -81,46 +84,58 @@ def change_zone_resource(w: Aggregates, c: ChangeZoneResource, cmd: Command) -> 
     if (c.change.allocate_mode is None) == (c.change.replace_mode is None):
         raise InvalidValue("Give either ResourceAllocateMode or ResourceReplaceMode.")
     if c.change.replace_mode is not None:
-        return replace_zone_resource(w, c, cmd)
-    z = c.zone
+        return replace_zone_resource(w, c.zone, c.change, cmd)
+    return allocate_zone_resource(w, c.zone, c.change, cmd)
 
+
+def allocate_zone_resource(
+    w: Aggregates, z: ZoneConnection, change: ZoneResourceChange, cmd: Command
+) -> Decide:
     def decide() -> Decision:
         service = w.own_service(cmd.caller.account, z.service_id, z.region)
         managed = w.facts.resource_management_enabled(cmd.caller.account)
-        mode, resource_id = c.change.allocate_mode or "", c.change.resource_id
+        mode = change.allocate_mode or ""
         service.set_zone_allocation(
-            cmd.caller, z.endpoint_id, z.zone_id, mode, resource_id, managed
+            cmd.caller, z.endpoint_id, z.zone_id, mode, change.resource_id, managed
         )
         return {}, [service]
 
     return decide
 
 
-def replace_zone_resource(w: Aggregates, c: ChangeZoneResource, cmd: Command) -> Decide:
+def replace_zone_resource(
+    w: Aggregates, z: ZoneConnection, change: ZoneResourceChange, cmd: Command
+) -> Decide:
     """RES-9..11: a new ENI for the zone; graceful keeps the old one until the provider
     disconnects the replaced resource, force deletes it at once."""
-    if not c.change.resource_id:
+    if not change.resource_id:
         raise MissingValue("ResourceReplaceMode needs ResourceId and ResourceType.")
-    z, by = c.zone, cmd.caller
+    by, new, mode = cmd.caller, change.resource_id, change.replace_mode or ""
+    graceful = mode == ReplaceMode.GRACEFUL
 
     def decide() -> Decision:
         service = w.own_service(by.account, z.service_id, z.region)
         endpoint = w.consumer_endpoint(z.endpoint_id)
         eni_id = w.ids.new_id("eni-")
-        zone = endpoint.zones[z.zone_id]
         managed = w.facts.resource_management_enabled(by.account)
-        mode = c.change.replace_mode or ""
-        new = c.change.resource_id or ""
-        old_eni = zone["eni_id"]
+        old_eni = endpoint.zones[z.zone_id]["eni_id"]
         service.replace_zone_resource(
             by, z.endpoint_id, z.zone_id, new, mode, managed, old_eni, eni_id
         )
-        book = w.address_book(by, w.consumer_vpc(endpoint), zone["vswitch_id"])
-        ip = book.take(by, None, eni_id)
-        graceful = mode == ReplaceMode.GRACEFUL
-        old = endpoint.replace_zone_eni(by, z.zone_id, eni_id, ip, keep_old=graceful)
-        if not graceful:
-            book.release(by, old["ip"])
+        book = swap_eni(w, by, endpoint, z.zone_id, eni_id, graceful)
         return {}, [service, endpoint, book]
 
     return decide
+
+
+def swap_eni(
+    w: Aggregates, by: Caller, endpoint: Endpoint, zone_id: str, eni_id: str, graceful: bool
+) -> VSwitchAddresses:
+    """The zone's new ENI takes an address of its vSwitch; a forced replacement frees the
+    old ENI's address at once (a graceful one keeps it until the old ENI goes)."""
+    book = w.address_book(by, w.consumer_vpc(endpoint), endpoint.zones[zone_id]["vswitch_id"])
+    ip = book.take(by, None, eni_id)
+    old = endpoint.replace_zone_eni(by, zone_id, eni_id, ip, keep_old=graceful)
+    if not graceful:
+        book.release(by, old["ip"])
+    return book

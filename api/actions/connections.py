@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from privatelink.api.actions import fields as F
-from privatelink.api.actions.context import Ctx, decode_token, paged, pick
+from privatelink.api.actions.context import Ctx, pick
+from privatelink.api.actions.listing import given, page_of
 from privatelink.api.actions.registry import action
 from privatelink.api.actions.services import owned_service
 from privatelink.api.wire import models as m
@@ -28,51 +29,44 @@ from privatelink.projections.views import CONNECTION, ZONE, endpoint_key, servic
 def list_connections(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> dict[str, Any]:
     if r.service_id is not None:
         owned_service(ctx, r.service_id, r.region_id)
-    contains = {
-        k: v
-        for k, v in (
-            ("ConnectionStatus", r.connection_status),
-            ("EndpointOwnerId", r.endpoint_owner_id),
-            ("ResourceGroupId", r.resource_group_id),
-        )
-        if v is not None
-    }
-    keys = zone_filtered_keys(ctx, r)
-    if r.endpoint_id is not None:
-        wanted = endpoint_key(r.endpoint_id)
-        keys = [k for k in keys if k == wanted] if keys is not None else [wanted]
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
+    contains = given(
+        ("ConnectionStatus", r.connection_status),
+        ("EndpointOwnerId", r.endpoint_owner_id),
+        ("ResourceGroupId", r.resource_group_id),
+    )
+    page = page_of(
+        ctx,
+        r,
         CONNECTION,
         owner=ctx.account,
         region=r.region_id,
         parent=service_key(r.service_id) if r.service_id else None,
         contains=contains,
-        keys=keys,
-        after=decode_token(r.next_token),
-        limit=limit,
+        keys=connection_keys(ctx, r),
     )
-    zones = ctx.views.children(ZONE, [k for k, _ in rows])
-    connections = [{**d, "Zones": [pick(z, F.CONNECTION_ZONE) for z in zones[k]]} for k, d in rows]
-    return {
-        "Connections": [pick(c, F.CONNECTION) for c in connections],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": str(total),
-    }
+    zones = ctx.views.children(ZONE, [k for k, _ in page.rows])
+    connections = [
+        {**d, "Zones": [pick(z, F.CONNECTION_ZONE) for z in zones[k]]} for k, d in page.rows
+    ]
+    return page.answer({"Connections": [pick(c, F.CONNECTION) for c in connections]}, str)
+
+
+def connection_keys(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> list[str] | None:
+    """The connections the zone filters and EndpointId leave (None: no such filter)."""
+    keys = zone_filtered_keys(ctx, r)
+    if r.endpoint_id is None:
+        return keys
+    wanted = endpoint_key(r.endpoint_id)
+    return [k for k in keys if k == wanted] if keys is not None else [wanted]
 
 
 def zone_filtered_keys(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> list[str] | None:
     """Connections with a zone on the given ENI or resource."""
-    contains = {
-        k: v
-        for k, v in (
-            ("EniId", r.eni_id),
-            ("ResourceId", r.resource_id),
-            ("ReplacedResourceId", r.replaced_resource_id),
-        )
-        if v is not None
-    }
+    contains = given(
+        ("EniId", r.eni_id),
+        ("ResourceId", r.resource_id),
+        ("ReplacedResourceId", r.replaced_resource_id),
+    )
     if not contains:
         return None
     found, _ = ctx.views.page(ZONE, contains=contains, limit=1000)

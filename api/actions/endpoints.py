@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from privatelink.api.actions import fields as F
-from privatelink.api.actions.context import Ctx, decode_token, paged, pick
+from privatelink.api.actions.context import Ctx, pick
+from privatelink.api.actions.listing import given, page_of
 from privatelink.api.actions.registry import action
 from privatelink.api.actions.services import tag_filter, tags_of
 from privatelink.api.wire import models as m
@@ -47,17 +48,7 @@ def zone_requests(zones: list[Any]) -> list[ZoneRequest]:
 def create_vpc_endpoint(ctx: Ctx, r: m.CreateVpcEndpointRequest) -> dict[str, Any]:
     if r.endpoint_type not in (None, "Interface"):
         raise InvalidValue(f"EndpointType '{r.endpoint_type}' is not supported; use Interface.")
-    options = EndpointOptions(
-        name=r.endpoint_name or "",
-        description=r.endpoint_description or "",
-        address_ip_version=r.address_ip_version or "IPv4",
-        zone_affinity=bool(r.zone_affinity_enabled),
-        protected=bool(r.protected_enabled),
-        resource_group_id=r.resource_group_id or "",
-        tags=tags_of(r),
-        cross_region_bandwidth=r.cross_region_bandwidth,
-        policy_document=r.policy_document or "",
-    )
+    options = endpoint_options(r)  # checked before the zones, as it always was
     create = CreateEndpoint(
         r.region_id,
         r.vpc_id,
@@ -68,13 +59,26 @@ def create_vpc_endpoint(ctx: Ctx, r: m.CreateVpcEndpointRequest) -> dict[str, An
         options,
         r.service_region_id,
     )
-    outcome = ctx.app.dispatch(create, ctx.command(r))
-    result = ctx.settle(outcome)
+    result = ctx.settle(ctx.app.dispatch(create, ctx.command(r)))
     doc = {
         **owned_endpoint(ctx, result["EndpointId"], r.region_id),
         **{k: v for k, v in result.items() if k == "EndpointStatus"},
     }
     return pick(doc, F.ENDPOINT_CREATE)
+
+
+def endpoint_options(r: m.CreateVpcEndpointRequest) -> EndpointOptions:
+    return EndpointOptions(
+        name=r.endpoint_name or "",
+        description=r.endpoint_description or "",
+        address_ip_version=r.address_ip_version or "IPv4",
+        zone_affinity=bool(r.zone_affinity_enabled),
+        protected=bool(r.protected_enabled),
+        resource_group_id=r.resource_group_id or "",
+        tags=tags_of(r),
+        cross_region_bandwidth=r.cross_region_bandwidth,
+        policy_document=r.policy_document or "",
+    )
 
 
 @action("GetVpcEndpointAttribute")
@@ -87,18 +91,14 @@ def update_vpc_endpoint_attribute(
     ctx: Ctx, r: m.UpdateVpcEndpointAttributeRequest
 ) -> dict[str, Any]:
     policy = "" if r.reset_policy else r.policy_document
-    changes = {
-        name: value
-        for name, value in (
-            ("name", r.endpoint_name),
-            ("description", r.endpoint_description),
-            ("zone_affinity", r.zone_affinity_enabled),
-            ("address_ip_version", r.address_ip_version),
-            ("cross_region_bandwidth", r.cross_region_bandwidth),
-            ("policy_document", policy),
-        )
-        if value is not None
-    }
+    changes = given(
+        ("name", r.endpoint_name),
+        ("description", r.endpoint_description),
+        ("zone_affinity", r.zone_affinity_enabled),
+        ("address_ip_version", r.address_ip_version),
+        ("cross_region_bandwidth", r.cross_region_bandwidth),
+        ("policy_document", policy),
+    )
     return ctx.settle(
         ctx.app.dispatch(UpdateEndpoint(r.region_id, r.endpoint_id, changes), ctx.command(r))
     )
@@ -111,37 +111,21 @@ def delete_vpc_endpoint(ctx: Ctx, r: m.DeleteVpcEndpointRequest) -> dict[str, An
 
 @action("ListVpcEndpoints")
 def list_vpc_endpoints(ctx: Ctx, r: m.ListVpcEndpointsRequest) -> dict[str, Any]:
-    contains = {
-        k: v
-        for k, v in (
-            ("AddressIpVersion", r.address_ip_version),
-            ("ConnectionStatus", r.connection_status),
-            ("EndpointId", r.endpoint_id),
-            ("EndpointName", r.endpoint_name),
-            ("EndpointStatus", r.endpoint_status),
-            ("EndpointType", r.endpoint_type),
-            ("ServiceName", r.service_name),
-            ("ServiceRegionId", r.service_region_id),
-            ("VpcId", r.vpc_id),
-            ("ResourceGroupId", r.resource_group_id),
-        )
-        if v is not None
-    }
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
-        ENDPOINT,
-        owner=ctx.account,
-        region=r.region_id,
-        contains={**contains, **tag_filter(r)},
-        after=decode_token(r.next_token),
-        limit=limit,
+    contains = given(
+        ("AddressIpVersion", r.address_ip_version),
+        ("ConnectionStatus", r.connection_status),
+        ("EndpointId", r.endpoint_id),
+        ("EndpointName", r.endpoint_name),
+        ("EndpointStatus", r.endpoint_status),
+        ("EndpointType", r.endpoint_type),
+        ("ServiceName", r.service_name),
+        ("ServiceRegionId", r.service_region_id),
+        ("VpcId", r.vpc_id),
+        ("ResourceGroupId", r.resource_group_id),
     )
-    return {
-        "Endpoints": [pick(d, F.ENDPOINT_LIST) for _, d in rows],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": total,
-    }
+    scope = {"owner": ctx.account, "region": r.region_id}
+    page = page_of(ctx, r, ENDPOINT, **scope, contains={**contains, **tag_filter(r)})
+    return page.answer({"Endpoints": [pick(d, F.ENDPOINT_LIST) for _, d in page.rows]})
 
 
 # -- zones -----------------------------------------------------------------------------------
@@ -163,16 +147,8 @@ def remove_zone(ctx: Ctx, r: m.RemoveZoneFromVpcEndpointRequest) -> dict[str, An
 @action("ListVpcEndpointZones")
 def list_zones(ctx: Ctx, r: m.ListVpcEndpointZonesRequest) -> dict[str, Any]:
     owned_endpoint(ctx, r.endpoint_id, r.region_id)
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
-        ZONE, parent=endpoint_key(r.endpoint_id), after=decode_token(r.next_token), limit=limit
-    )
-    return {
-        "Zones": [pick(consumer_zone(d), F.ENDPOINT_ZONE) for _, d in rows],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": total,
-    }
+    page = page_of(ctx, r, ZONE, parent=endpoint_key(r.endpoint_id))
+    return page.answer({"Zones": [pick(consumer_zone(d), F.ENDPOINT_ZONE) for _, d in page.rows]})
 
 
 # -- security groups -----------------------------------------------------------------------
@@ -201,16 +177,5 @@ def detach_security_group(
 @action("ListVpcEndpointSecurityGroups")
 def list_security_groups(ctx: Ctx, r: m.ListVpcEndpointSecurityGroupsRequest) -> dict[str, Any]:
     owned_endpoint(ctx, r.endpoint_id, r.region_id)
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
-        SECURITY_GROUP,
-        parent=endpoint_key(r.endpoint_id),
-        after=decode_token(r.next_token),
-        limit=limit,
-    )
-    return {
-        "SecurityGroups": [pick(d, F.SECURITY_GROUP) for _, d in rows],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": total,
-    }
+    page = page_of(ctx, r, SECURITY_GROUP, parent=endpoint_key(r.endpoint_id))
+    return page.answer({"SecurityGroups": [pick(d, F.SECURITY_GROUP) for _, d in page.rows]})

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from privatelink.api.actions import fields as F
-from privatelink.api.actions.context import Ctx, decode_token, paged, pick
+from privatelink.api.actions.context import Ctx, pick
+from privatelink.api.actions.listing import given, page_of
 from privatelink.api.actions.registry import action
 from privatelink.api.wire import models as m
 from privatelink.application.services import (
@@ -94,18 +95,14 @@ def get_vpc_endpoint_service_attribute(
 def update_vpc_endpoint_service_attribute(
     ctx: Ctx, r: m.UpdateVpcEndpointServiceAttributeRequest
 ) -> dict[str, Any]:
-    changes = {
-        name: value
-        for name, value in (
-            ("description", r.service_description),
-            ("auto_accept", r.auto_accept_enabled),
-            ("zone_affinity", r.zone_affinity_enabled),
-            ("ipv6", r.service_support_ipv6),
-            ("address_ip_version", r.address_ip_version),
-            ("connect_bandwidth", r.connect_bandwidth),
-        )
-        if value is not None
-    }
+    changes = given(
+        ("description", r.service_description),
+        ("auto_accept", r.auto_accept_enabled),
+        ("zone_affinity", r.zone_affinity_enabled),
+        ("ipv6", r.service_support_ipv6),
+        ("address_ip_version", r.address_ip_version),
+        ("connect_bandwidth", r.connect_bandwidth),
+    )
     return ctx.settle(
         ctx.app.dispatch(
             UpdateEndpointService(
@@ -129,43 +126,37 @@ def delete_vpc_endpoint_service(ctx: Ctx, r: m.DeleteVpcEndpointServiceRequest) 
 
 @action("ListVpcEndpointServices")
 def list_vpc_endpoint_services(ctx: Ctx, r: m.ListVpcEndpointServicesRequest) -> dict[str, Any]:
-    contains = {
-        k: v
-        for k, v in (
-            ("AddressIpVersion", r.address_ip_version),
-            ("AutoAcceptEnabled", r.auto_accept_enabled),
-            ("ServiceBusinessStatus", r.service_business_status),
-            ("ServiceId", r.service_id),
-            ("ServiceName", r.service_name),
-            ("ServiceResourceType", r.service_resource_type),
-            ("ServiceStatus", r.service_status),
-            ("ZoneAffinityEnabled", r.zone_affinity_enabled),
-            ("ResourceGroupId", r.resource_group_id),
-        )
-        if v is not None
-    }
-    keys = None
-    if r.resource_id is not None:
-        found, _ = ctx.views.page(
-            RESOURCE, owner=ctx.account, contains={"ResourceId": r.resource_id}, limit=1000
-        )
-        keys = sorted({key.split("/")[0] for key, _ in found})
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
+    contains = given(
+        ("AddressIpVersion", r.address_ip_version),
+        ("AutoAcceptEnabled", r.auto_accept_enabled),
+        ("ServiceBusinessStatus", r.service_business_status),
+        ("ServiceId", r.service_id),
+        ("ServiceName", r.service_name),
+        ("ServiceResourceType", r.service_resource_type),
+        ("ServiceStatus", r.service_status),
+        ("ZoneAffinityEnabled", r.zone_affinity_enabled),
+        ("ResourceGroupId", r.resource_group_id),
+    )
+    page = page_of(
+        ctx,
+        r,
         SERVICE,
         owner=ctx.account,
         region=r.region_id,
         contains={**contains, **tag_filter(r)},
-        keys=keys,
-        after=decode_token(r.next_token),
-        limit=limit,
+        keys=services_with_resource(ctx, r.resource_id),
     )
-    return {
-        "Services": [pick(d, F.SERVICE_LIST) for d in with_zones(ctx, rows)],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": total,
-    }
+    return page.answer({"Services": [pick(d, F.SERVICE_LIST) for d in with_zones(ctx, page.rows)]})
+
+
+def services_with_resource(ctx: Ctx, resource_id: str | None) -> list[str] | None:
+    """The keys of the caller's services that use the resource (None: no such filter)."""
+    if resource_id is None:
+        return None
+    found, _ = ctx.views.page(
+        RESOURCE, owner=ctx.account, contains={"ResourceId": resource_id}, limit=1000
+    )
+    return sorted({key.split("/")[0] for key, _ in found})
 
 
 @action("ListVpcEndpointServicesByEndUser")
@@ -174,33 +165,23 @@ def list_vpc_endpoint_services_by_end_user(
 ) -> dict[str, Any]:
     """WL-2/WL-3: a consumer sees the services whose whitelist admits it; XR-1: homed in
     ServiceRegionId (default: RegionId) and supporting endpoints in RegionId."""
-    contains: dict[str, Any] = {
-        k: v
-        for k, v in (
-            ("ServiceId", r.service_id),
-            ("ServiceName", r.service_name),
-            ("ServiceType", r.service_type),
-            ("ResourceGroupId", r.resource_group_id),
-        )
-        if v is not None
-    }
+    contains = given(
+        ("ServiceId", r.service_id),
+        ("ServiceName", r.service_name),
+        ("ServiceType", r.service_type),
+        ("ResourceGroupId", r.resource_group_id),
+    )
     contains["SupportedRegionSet"] = [{"SupportedRegionId": r.region_id}]
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
+    page = page_of(
+        ctx,
+        r,
         SERVICE,
         region=r.service_region_id or r.region_id,
         visible_to=ctx.account,
         contains={**contains, **tag_filter(r)},
-        after=decode_token(r.next_token),
-        limit=limit,
     )
-    services = [{**d, "VpcEndpointPolicySupported": False} for d in with_zones(ctx, rows)]
-    return {
-        "Services": [pick(d, F.SERVICE_BY_END_USER) for d in services],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": str(total),
-    }
+    services = [{**d, "VpcEndpointPolicySupported": False} for d in with_zones(ctx, page.rows)]
+    return page.answer({"Services": [pick(d, F.SERVICE_BY_END_USER) for d in services]}, str)
 
 
 # -- resources ---------------------------------------------------------------------------
@@ -225,17 +206,11 @@ def detach_resource(ctx: Ctx, r: m.DetachResourceFromVpcEndpointServiceRequest) 
 @action("ListVpcEndpointServiceResources")
 def list_resources(ctx: Ctx, r: m.ListVpcEndpointServiceResourcesRequest) -> dict[str, Any]:
     owned_service(ctx, r.service_id, r.region_id)
-    limit = r.max_results or 50
-    rows, _ = ctx.views.page(
-        RESOURCE, parent=service_key(r.service_id), after=decode_token(r.next_token), limit=limit
+    page = page_of(ctx, r, RESOURCE, parent=service_key(r.service_id))
+    resources = [{**d, "_service": r.service_id} for _, d in page.rows]
+    return page.answer(
+        {"Resources": [pick(related_counts(ctx, d), F.RESOURCE) for d in resources]}, None
     )
-    return {
-        "Resources": [
-            pick(related_counts(ctx, {**d, "_service": r.service_id}), F.RESOURCE) for _, d in rows
-        ],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-    }
 
 
 def related_counts(ctx: Ctx, doc: dict[str, Any]) -> dict[str, Any]:
@@ -299,17 +274,14 @@ def remove_user(ctx: Ctx, r: m.RemoveUserFromVpcEndpointServiceRequest) -> dict[
 @action("ListVpcEndpointServiceUsers")
 def list_users(ctx: Ctx, r: m.ListVpcEndpointServiceUsersRequest) -> dict[str, Any]:
     owned_service(ctx, r.service_id, r.region_id)
-    limit = r.max_results or 50
     parent = service_key(r.service_id)
     keys = [child_key(parent, str(r.user_id))] if r.user_id is not None else None
-    rows, total = ctx.views.page(
-        USER, parent=parent, keys=keys, after=decode_token(r.next_token), limit=limit
+    page = page_of(ctx, r, USER, parent=parent, keys=keys)
+    users = [d["UserId"] for _, d in page.rows]
+    return page.answer(
+        {
+            "Users": [{"UserId": int(u)} for u in users if u.isdigit()],
+            "UserARNs": [{"UserARN": u} for u in users if not u.isdigit()],
+        },
+        str,
     )
-    users = [d["UserId"] for _, d in rows]
-    return {
-        "Users": [{"UserId": int(u)} for u in users if u.isdigit()],
-        "UserARNs": [{"UserARN": u} for u in users if not u.isdigit()],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": str(total),
-    }

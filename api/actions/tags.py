@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from privatelink.api.actions.context import Ctx, decode_token, encode_token
+from privatelink.api.actions.context import Ctx
+from privatelink.api.actions.listing import offset_page
 from privatelink.api.actions.registry import action
 from privatelink.api.wire import models as m
-from privatelink.api.wire.errors import InvalidParameter
 from privatelink.application.tagging import ChangeResourceGroup, TagResources, UntagResources
 from privatelink.domain.errors import InvalidValue
 from privatelink.domain.errors_invalid import MissingValue
@@ -65,22 +65,19 @@ def list_tag_resources(ctx: Ctx, r: m.ListTagResourcesRequest) -> dict[str, Any]
         limit=10_000,
     )
     pairs = [
-        {
-            "ResourceId": doc[id_field],
-            "ResourceType": r.resource_type,
-            "TagKey": tag["Key"],
-            "TagValue": tag["Value"],
-        }
-        for _, doc in rows
-        for tag in doc["Tags"]
+        tag_pair(doc[id_field], r.resource_type, tag) for _, doc in rows for tag in doc["Tags"]
     ]
-    token = decode_token(r.next_token)
-    if token is not None and not token.isdigit():
-        raise InvalidParameter("NextToken", "is not a token this API returned")
-    start = int(token or 0)
-    page = pairs[start : start + PAGE]
-    more = start + PAGE < len(pairs)
-    return {"TagResources": page, "NextToken": encode_token(str(start + PAGE)) if more else ""}
+    page, next_token = offset_page(pairs, r.next_token, PAGE)
+    return {"TagResources": page, "NextToken": next_token}
+
+
+def tag_pair(resource_id: str, resource_type: str, tag: dict[str, str]) -> dict[str, str]:
+    return {
+        "ResourceId": resource_id,
+        "ResourceType": resource_type,
+        "TagKey": tag["Key"],
+        "TagValue": tag["Value"],
+    }
 
 
 @action("ChangeResourceGroup")
