@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 
 from privatelink.application.jobs import Job
 from privatelink.application.unit_of_work import UnitOfWork
@@ -88,7 +88,9 @@ class Provisioner:
         return True
 
     def provisioner_position(self) -> int:
-        return self.uow.store.recorder.max_tracking_id(PROVISIONER) or 0  # type: ignore[attr-defined]
+        # The application's recorder is a process recorder (PrivateLinkApp.construct_recorder).
+        recorder = cast(TrackingRecorder, self.uow.store.recorder)
+        return recorder.max_tracking_id(PROVISIONER) or 0
 
 
 def take_steps(uow: UnitOfWork, steps: list[tuple[Any, int]]) -> list[Aggregate]:

@@ -5,10 +5,16 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from eventsourcing.application import Application
+
+from privatelink.application.app import PrivateLinkApp
 from privatelink.application.dispatch import HANDLERS, USE_CASE_MODULES
 from privatelink.application.use_case import Decide, UseCase
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def all_use_cases() -> set[type[UseCase]]:
@@ -59,3 +65,13 @@ def test_issue_13_commands_are_frozen_dataclasses() -> None:
     for cls in all_use_cases():
         params = getattr(cls, "__dataclass_params__", None)
         assert params is not None and params.frozen, cls.__name__
+
+
+def test_issue_13_the_app_is_one_class_composed_of_collaborators() -> None:
+    """No mixin chain: PrivateLinkApp derives from the library's Application only, and no
+    module of the application reaches another's attributes past the type checker."""
+    assert PrivateLinkApp.__bases__ == (Application,)
+    for path in sorted((ROOT / "application").glob("*.py")):
+        text = path.read_text()
+        assert "type: ignore[attr-defined" not in text, path.name
+        assert "= self  # type: ignore" not in text, path.name
