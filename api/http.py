@@ -31,7 +31,8 @@ from privatelink.api.protocol import (
 from privatelink.api.responses import encode, new_request_id
 from privatelink.api.wire.errors import UnknownAction
 from privatelink.api.wire.parse import parse_params
-from privatelink.application.unit_of_work import Command
+from privatelink.application.jobs import Command
+from privatelink.application.services import MarkLoadBalancer
 from privatelink.domain.base import Caller
 
 __all__ = ["API_VERSION", "build_http_app", "cloud_http_protocol", "encode", "new_request_id"]
@@ -116,9 +117,8 @@ async def admin_fault(runtime: RuntimeLike, request: Request, request_id: str) -
         raise AdminOnly("The admin routes answer loopback callers only.")
     asked = await body_as(FaultRequest, request)
     command = Command(Caller("operator", request_id), "AdminFault")
-    outcome = await run_in_threadpool(
-        runtime.app.mark_load_balancer, command, asked.ResourceId, asked.Down
-    )
+    fault = MarkLoadBalancer(asked.ResourceId, asked.Down)
+    outcome = await run_in_threadpool(runtime.app.dispatch, fault, command)
     return Ctx(runtime, command.caller, "AdminFault", "").settle(outcome)
 
 

@@ -1,7 +1,18 @@
-"""The PrivateLink application: the event-sourced write side."""
+"""The PrivateLink application: the event-sourced write side, composed of collaborators.
+
+- ``uow`` (:class:`UnitOfWork`): runs a decision and saves it (DryRun, ClientToken, retries,
+  the writer thread when one is attached as ``executor``);
+- ``aggregates`` (:class:`Aggregates`): finds the aggregates a use case decides on;
+- ``audit`` (:class:`HistoryQueries`): the audit log and time travel;
+- ``provisioner`` (:class:`Provisioner`): the asynchronous steps that follow events.
+
+Use cases are typed commands dispatched through one table (``application.dispatch``):
+``app.dispatch(CreateEndpoint(...), command)``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar
 from uuid import UUID
@@ -10,11 +21,14 @@ from eventsourcing.application import Application
 from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import ProcessRecorder
 
+from privatelink.application.aggregates import Aggregates
+from privatelink.application.dispatch import HANDLERS
 from privatelink.application.facts import InventoryFacts
 from privatelink.application.history import HistoryQueries
-from privatelink.application.history_tenancy import TenantHistory
+from privatelink.application.jobs import Command, Decision, Outcome, Writer
 from privatelink.application.provisioner import Provisioner
-from privatelink.application.tagging import TagCommands
+from privatelink.application.unit_of_work import UnitOfWork
+from privatelink.application.use_case import UseCase
 from privatelink.domain.addresses import VSwitchAddresses
 from privatelink.domain.base import IdGenerator, RandomIds
 from privatelink.domain.endpoint import Endpoint
@@ -23,7 +37,7 @@ from privatelink.domain.load_balancers import LoadBalancerState
 from privatelink.domain.service import EndpointService
 
 
-class PrivateLinkApp(TagCommands, TenantHistory, HistoryQueries, Provisioner, Application[UUID]):
+class PrivateLinkApp(Application[UUID]):
     """Commands of providers and consumers, and the provisioner's asynchronous steps."""
 
     name = "privatelink"
@@ -47,8 +61,39 @@ class PrivateLinkApp(TagCommands, TenantHistory, HistoryQueries, Provisioner, Ap
         self.inventory = inventory
         self.facts = InventoryFacts(inventory)
         self.ids = ids or RandomIds()
-        self.provision_delay = provision_delay
+        self.uow = UnitOfWork(self)
+        self.aggregates = Aggregates(self.uow, self.facts, self.ids)
+        self.audit = HistoryQueries(self)
+        self.provisioner = Provisioner(self.uow, provision_delay)
 
     def construct_recorder(self) -> ProcessRecorder:
         """A process recorder: the provisioner's steps commit with its tracking position."""
         return self.factory.process_recorder()
+
+    def dispatch(self, use_case: UseCase, command: Command) -> Outcome:
+        """Run one use case for the request ``command`` describes (its handler from the one
+        table, its decision through the unit of work)."""
+        handler = HANDLERS[type(use_case)]
+        return self.uow.execute(command, handler(self.aggregates, use_case, command))
+
+    def execute(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
+        """Run a decision that is no use case (a reset, an inventory change, a held step)."""
+        return self.uow.execute(command, decide)
+
+    @property
+    def executor(self) -> Writer | None:
+        """The writer thread commands go through, when one is attached."""
+        return self.uow.executor
+
+    @executor.setter
+    def executor(self, executor: Writer | None) -> None:
+        self.uow.executor = executor
+
+    @property
+    def holds(self) -> Any:
+        """The provisioner's holds (tests' time control), when set."""
+        return self.provisioner.holds
+
+    @holds.setter
+    def holds(self, holds: Any) -> None:
+        self.provisioner.holds = holds

@@ -5,12 +5,15 @@ DNS-record view, so a past answer has the live one's shape)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from privatelink.application.history import resource_named
 from privatelink.domain.errors import InvalidValue
 from privatelink.projections.attributes import endpoint_attribute
 from privatelink.projections.dns_records import NameRow, names_as_of, normalize
+
+if TYPE_CHECKING:
+    from privatelink.application.app import PrivateLinkApp
 
 ENDPOINT_ID_LENGTH = len("ep-") + 20
 
@@ -24,10 +27,10 @@ def endpoint_of_name(name: str) -> str:
     return label[:ENDPOINT_ID_LENGTH]
 
 
-def dns_as_of(app: Any, name: str, when: datetime) -> NameRow | None:
+def dns_as_of(app: PrivateLinkApp, name: str, when: datetime) -> NameRow | None:
     """The name's records at ``when``; None when the endpoint had no such name then."""
     resource = resource_named(endpoint_of_name(name))
-    endpoint, service = app.as_of(resource, when, None)
+    endpoint, service = app.audit.as_of(resource, when, None)
     attribute = endpoint_attribute(endpoint, service)
     connection = service.connections.get(endpoint.endpoint_id) if service is not None else None
     healthy = {

@@ -22,20 +22,21 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError
 
-from privatelink.application.jobs import Job, Outcome
-from privatelink.application.unit_of_work import MAX_ATTEMPTS, backoff
+from privatelink.application.jobs import Job, Outcome, latest_tracking, unique
+from privatelink.application.unit_of_work import MAX_ATTEMPTS, UnitOfWork, backoff
 from privatelink.application.writer_ports import (
     AggregateCache,
     AlwaysYourTurn,
     ChangeFeed,
+    ForeignWrites,
     StoreUnavailable,
     WriteTurn,
 )
@@ -52,17 +53,16 @@ class CommandExecutor:
 
     def __init__(
         self,
-        app: Any,
+        uow: UnitOfWork,
         feed: ChangeFeed,
         on_commit: Callable[[int], None],
         cache_size: int = 20_000,
         answer_within: float = 4.0,
         turn: WriteTurn | None = None,
     ) -> None:
-        self.app = app
+        self.uow = uow
         self.turn = turn or AlwaysYourTurn()
         self.answer_within = answer_within
-        self.feed = feed
         self.on_commit = on_commit
         self.cache = AggregateCache(cache_size)
         self.jobs: queue.Queue[Job | None] = queue.Queue()
@@ -72,8 +72,7 @@ class CommandExecutor:
         self.lost_races = 0
         self.watchdog: Any = None  # set by writer_watchdog.watch_writer; `.stuck` for health
         self._stopping = False
-        self.seen = app.recorder.max_notification_id() or 0
-        self.own: set[int] = set()
+        self.foreign = ForeignWrites(feed, uow.store.recorder.max_notification_id() or 0)
         self.thread = threading.Thread(target=self._loop, name="command-executor", daemon=True)
 
     # -- the callers' side ---------------------------------------------------------------
@@ -106,7 +105,7 @@ class CommandExecutor:
         """An aggregate for the job being decided: cached, or read from the store."""
         aggregate = self.cache.get(aggregate_id)
         if aggregate is None:
-            aggregate = self.app.repository.get(aggregate_id)
+            aggregate = self.uow.store.repository.get(aggregate_id)
             self.cache.put(aggregate)
         if self.marks is not None and aggregate_id not in self.marks:
             self.marks[aggregate_id] = (aggregate, len(aggregate.pending_events))
@@ -180,19 +179,19 @@ class CommandExecutor:
 
     def _decide(self, job: Job) -> bool:
         if job.abandoned:  # its caller was answered 503 already: do not act on it later
-            self._finish(job, error=StoreUnavailable())
+            job.finish(error=StoreUnavailable())
             return False
         self.marks = {}
         try:
-            replayed = self.app.replay(job.command) if job.command else None
+            replayed = self.uow.replay(job.command) if job.command else None
             if replayed is not None:
                 job.result, job.events, job.aggregates, job.replayed = replayed, [], [], True
                 return True
             result, aggregates = job.decide()
-            aggregates = self.app.with_token_record(job.command, result, aggregates)
+            aggregates = self.uow.with_token_record(job.command, result, aggregates)
         except Exception as error:  # noqa: BLE001 - a refusal (or a bug) answers this job only
             self._roll_back(self.marks)
-            self._finish(job, error=error)
+            job.finish(error=error)
             return False
         finally:
             marks, self.marks = self.marks, None
@@ -220,7 +219,7 @@ class CommandExecutor:
         processing.events = [event for job in jobs for event in job.events]
         try:
             recordings = (
-                self.app.record(processing) if processing.events or processing.tracking else []
+                self.uow.record(processing) if processing.events or processing.tracking else []
             )
         except IntegrityError:
             self._decide_again(jobs)
@@ -230,25 +229,28 @@ class CommandExecutor:
             self._fail_all(jobs, error)
             return
         ids = [r.notification.id for r in recordings]
-        self.own.update(ids)
-        for job in jobs:
-            for aggregate in job.aggregates:
-                del aggregate.pending_events[:]
-        self.app.snapshot_after(processing.events, jobs)
-        position = max(ids) if ids else None
+        self.foreign.mine(ids)
+        self._committed(jobs, processing.events, max(ids) if ids else None)
+
+    def _committed(self, jobs: list[Job], events: list[Any], position: int | None) -> None:
+        """The batch is durable: snapshot what crossed an interval, tell the views, answer."""
+        aggregates = [aggregate for job in jobs for aggregate in job.aggregates]
+        for aggregate in aggregates:
+            del aggregate.pending_events[:]
+        self.uow.snapshot_after(events, aggregates)
         if position is not None:
             self.on_commit(position)
         if self.on_batch is not None:
             self.on_batch(len(jobs))
         for job in jobs:
-            self._finish(job, outcome=Outcome(job.result, self._position_for(job, position)))
+            job.finish(outcome=Outcome(job.result, self._position_for(job, position)))
 
     def _position_for(self, job: Job, batch_position: int | None) -> int | None:
         """What the views must reach before the job answers: its batch, or for a replayed
         ClientToken whatever the store holds now (the first answer may be another
         process's)."""
         if job.replayed:
-            return int(self.app.recorder.max_notification_id() or 0)
+            return int(self.uow.store.recorder.max_notification_id() or 0)
         return batch_position if job.events else None
 
     def _decide_again(self, jobs: list[Job]) -> None:
@@ -258,7 +260,7 @@ class CommandExecutor:
         for job in jobs:
             job.attempts += 1
             if job.attempts >= MAX_ATTEMPTS:
-                self._finish(job, error=ConcurrentModification())
+                job.finish(error=ConcurrentModification())
                 continue
             backoff(job.attempts)
             if self._decide(job):
@@ -273,13 +275,7 @@ class CommandExecutor:
     def _forget_foreign_writes(self) -> None:
         """Bring cached aggregates that another process wrote since the last batch up to
         date with its events (evicted when that fails)."""
-        foreign: dict[UUID, None] = {}
-        for position, aggregate_id in self.feed.changed_since(self.seen):
-            if position not in self.own:
-                foreign[aggregate_id] = None
-            self.seen = max(self.seen, position)
-        self.own = {p for p in self.own if p > self.seen}
-        for aggregate_id in foreign:
+        for aggregate_id in self.foreign.since_last():
             self._catch_up(aggregate_id)
 
     def _catch_up(self, aggregate_id: UUID) -> None:
@@ -287,7 +283,8 @@ class CommandExecutor:
         if cached is None:
             return
         try:
-            for event in self.app.events.get(aggregate_id, gt=cached.version):
+            events: Iterable[Any] = self.uow.store.events.get(aggregate_id, gt=cached.version)
+            for event in events:
                 event.mutate(cached)
         except Exception:  # noqa: BLE001 - whatever went wrong, the store has the truth
             self.cache.evict(aggregate_id)
@@ -299,20 +296,4 @@ class CommandExecutor:
             str(error).splitlines()[0] if str(error) else type(error).__name__,
         )
         for job in jobs:
-            self._finish(job, error=error)
-
-    @staticmethod
-    def _finish(
-        job: Job, outcome: Outcome | None = None, error: BaseException | None = None
-    ) -> None:
-        job.outcome, job.error = outcome, error
-        job.done.set()
-
-
-def unique(aggregates: list[Aggregate]) -> list[Aggregate]:
-    return list({aggregate.id: aggregate for aggregate in aggregates}.values())
-
-
-def latest_tracking(jobs: list[Job]) -> Tracking | None:
-    trackings = [job.tracking for job in jobs if job.tracking is not None]
-    return max(trackings, key=lambda t: t.notification_id) if trackings else None
+            job.finish(error=error)

@@ -4,118 +4,39 @@ answer is what the log says, not what a view remembers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import OriginatorVersionError
 
-from privatelink.domain.endpoint import Endpoint
-from privatelink.domain.errors import (
-    EndpointNotFound,
-    EndpointServiceNotFound,
-    NotFound,
-    RecordNotFound,
+from privatelink.application.history_entries import (
+    HistoryEntry,
+    Resource,
+    concerns,
+    entry,
+    iso_moment,
+    not_found,
+    resource_named,
 )
-from privatelink.domain.errors_invalid import (
-    InvalidParameterAsOf,
-    InvalidParameterResourceId,
-    InvalidParameterVersion,
-)
+from privatelink.application.history_tenancy import seen_by
+from privatelink.domain.errors import RecordNotFound
+from privatelink.domain.errors_invalid import InvalidParameterAsOf, InvalidParameterVersion
 from privatelink.domain.service import EndpointService
 
-ENVELOPE = (
-    "originator_id",
-    "originator_version",
-    "timestamp",
-    "originator_topic",
-    "actor",
-    "request_id",
-)
+__all__ = ["HistoryEntry", "HistoryQueries", "Resource", "entry", "iso_moment", "resource_named"]
 
-
-def iso_moment(value: str) -> datetime:
-    """A time as the history takes it: ISO 8601, UTC when it names no zone (ValueError
-    otherwise; each caller answers that in its own way)."""
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One event as an operator reads it."""
-
-    version: int
-    time: datetime
-    type: str
-    actor: str
-    request_id: str
-    data: dict[str, Any]
-    resource: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "time": self.time.isoformat().replace("+00:00", "Z"),
-            "type": self.type,
-            "actor": self.actor,
-            "request_id": self.request_id,
-            "data": self.data,
-        }
-
-
-def entry(event: Any, resource: str) -> HistoryEntry:
-    data = {k: v for k, v in vars(event).items() if k not in ENVELOPE}
-    return HistoryEntry(
-        event.originator_version,
-        event.timestamp,
-        type(event).__qualname__.rsplit(".", 1)[-1],
-        getattr(event, "actor", ""),
-        getattr(event, "request_id", ""),
-        data,
-        resource,
-    )
-
-
-def concerns(event: Any, endpoint_id: str) -> bool:
-    """Whether a service event is about this endpoint's connection or zones."""
-    data = vars(event)
-    if data.get("endpoint_id") == endpoint_id:
-        return True
-    if isinstance(data.get("endpoint"), dict):
-        return bool(data["endpoint"].get("endpoint_id") == endpoint_id)
-    if endpoint_id in data.get("endpoint_ids", []):
-        return True
-    return any(
-        endpoint_id == item[0]
-        for key in ("moves", "stranded", "healed")
-        for item in data.get(key, [])
-    )
-
-
-@dataclass(frozen=True)
-class Resource:
-    """A service or endpoint named by its cloud id."""
-
-    kind: str
-    cloud_id: str
-    aggregate_id: UUID
-
-
-def resource_named(cloud_id: str) -> Resource:
-    if cloud_id.startswith("epsrv-"):
-        return Resource("service", cloud_id, EndpointService.create_id(cloud_id))
-    if cloud_id.startswith("ep-"):
-        return Resource("endpoint", cloud_id, Endpoint.create_id(cloud_id))
-    raise InvalidParameterResourceId(
-        f"'{cloud_id}' is neither an endpoint service (epsrv-…) nor an endpoint (ep-…) id."
-    )
+AsOf = tuple[Any, Any | None]
+"""A resource's aggregate at a moment, and (for an endpoint) its service's then."""
 
 
 class HistoryQueries:
-    """Mixin for the application: the audit log and time travel."""
+    """The audit log and time travel, read from ``store`` (the application's events and
+    repository)."""
+
+    def __init__(self, store: Application[UUID]) -> None:
+        self.store = store
 
     def owner_of(self, resource: Resource) -> str:
         first = next(iter(self._events(resource.aggregate_id, limit=1)), None)
@@ -127,6 +48,18 @@ class HistoryQueries:
         """SEC-3: only the owner sees a resource's history; ``None`` is the operator."""
         if account is not None and self.owner_of(resource) != account:
             raise not_found(resource)
+
+    def history_for(
+        self,
+        account: str | None,
+        resource: Resource,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[HistoryEntry]:
+        """SEC-3: another account's resource is not found; SEC-2: the owner reads what
+        concerns it only."""
+        self.check_history_access(account, resource)
+        return seen_by(self.history(resource, since, until), resource, account)
 
     def history(
         self, resource: Resource, since: datetime | None = None, until: datetime | None = None
@@ -170,14 +103,16 @@ class HistoryQueries:
 
     def as_of(
         self, resource: Resource, when: datetime | None = None, version: int | None = None
-    ) -> tuple[Any, Any | None]:
+    ) -> AsOf:
         """The aggregate (and, for an endpoint, its service) as it was then; both latest when
         neither a time nor a version is given."""
         latest = version is None and when is None
-        if latest:
-            version = self.latest_version(resource)
-        elif version is None:
-            version = self.version_at(resource.aggregate_id, when)  # type: ignore[arg-type]
+        if version is None:
+            version = (
+                self.latest_version(resource)
+                if when is None
+                else self.version_at(resource.aggregate_id, when)
+            )
         aggregate = self._at_version(resource, version)
         if when is None:
             when = self._time_of(resource.aggregate_id, version)
@@ -190,9 +125,7 @@ class HistoryQueries:
         service = self._get(service_id, service_version) if service_version else None
         return aggregate, service
 
-    def as_of_event(
-        self, resource: Resource, stream_id: str, version: int
-    ) -> tuple[Any, Any | None]:
+    def as_of_event(self, resource: Resource, stream_id: str, version: int) -> AsOf:
         """The resource right after event ``version`` of ``stream_id``: its own stream, or (for
         an endpoint) its service's, whose events about the endpoint its history lists too."""
         if stream_id == resource.cloud_id:
@@ -204,24 +137,33 @@ class HistoryQueries:
                 f"has {resource.cloud_id}" + (f" and {service_id}." if service_id else ".")
             )
         service_aggregate = EndpointService.create_id(service_id)
-        event = next(iter(self._events(service_aggregate, gt=version - 1, lte=version)), None)
+        event = self._service_event(service_id, service_aggregate, version)
+        own = self._own_version_at(resource, event)
+        return self._at_version(resource, own), self._get(service_aggregate, version)
+
+    def _service_event(self, service_id: str, aggregate_id: UUID, version: int) -> Any:
+        """Event ``version`` of the service; InvalidParameterVersion when there is none."""
+        event = next(iter(self._events(aggregate_id, gt=version - 1, lte=version)), None)
         if event is None or version < 1:
             raise InvalidParameterVersion(
                 f"{service_id} has no version {version}; its latest is "
-                f"{self._last_version(service_aggregate)}."
+                f"{self._last_version(aggregate_id)}."
             )
-        # The endpoint's events up to that moment, and those of the same request (one command
-        # records the endpoint's and the service's events together).
-        own = max(
+        return event
+
+    def _own_version_at(self, resource: Resource, event: Any) -> int:
+        """The endpoint's version at a service event: its events up to that moment, and those
+        of the same request (one command records the endpoint's and the service's events
+        together)."""
+        request_id = getattr(event, "request_id", "")
+        return max(
             (
                 int(e.originator_version)
                 for e in self._events(resource.aggregate_id)
-                if e.timestamp <= event.timestamp
-                or getattr(e, "request_id", None) == getattr(event, "request_id", "")
+                if e.timestamp <= event.timestamp or getattr(e, "request_id", None) == request_id
             ),
             default=0,
         )
-        return self._at_version(resource, own), self._get(service_aggregate, version)
 
     def _service_of(self, resource: Resource) -> str | None:
         if resource.kind != "endpoint":
@@ -259,9 +201,8 @@ class HistoryQueries:
     def _get(self, aggregate_id: UUID, version: int) -> Any:
         """The aggregate at ``version``; a log with a gap below it (issue 16) is a 4xx that
         says so, not a crash."""
-        app: Application[UUID] = self  # type: ignore[assignment]
         try:
-            return app.repository.get(aggregate_id, version=version)
+            return self.store.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise RecordNotFound(str(aggregate_id)) from None
         except OriginatorVersionError as error:
@@ -272,11 +213,4 @@ class HistoryQueries:
             ) from None
 
     def _events(self, aggregate_id: UUID, **kwargs: Any) -> Any:
-        app: Application[UUID] = self  # type: ignore[assignment]
-        return app.events.get(aggregate_id, **kwargs)
-
-
-def not_found(resource: Resource) -> NotFound:
-    if resource.kind == "service":
-        return EndpointServiceNotFound(resource.cloud_id)
-    return EndpointNotFound(resource.cloud_id)
+        return self.store.events.get(aggregate_id, **kwargs)

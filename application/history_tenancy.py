@@ -12,10 +12,9 @@ someone decides the consumer may see it.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
-from privatelink.application.history import HistoryEntry, Resource
+from privatelink.application.history_entries import HistoryEntry, Resource
 from privatelink.application.provisioner import SYSTEM_ACCOUNT
 
 # What a consumer's Get shows of its connection, per field of the service's events.
@@ -78,20 +77,3 @@ def seen_by(
         return entries
     own_requests = {e.request_id for e in entries if e.actor == account}
     return [consumer_entry(e, resource.cloud_id, account, own_requests) for e in entries]
-
-
-class TenantHistory:
-    """Mixin for the application: history as one account may read it."""
-
-    def history_for(
-        self,
-        account: str | None,
-        resource: Resource,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> list[HistoryEntry]:
-        """SEC-3: another account's resource is not found; SEC-2: the owner reads what
-        concerns it only."""
-        self.check_history_access(account, resource)  # type: ignore[attr-defined]
-        entries = self.history(resource, since, until)  # type: ignore[attr-defined]
-        return seen_by(entries, resource, account)

@@ -55,6 +55,11 @@ class Job:
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
 
+    def finish(self, outcome: Outcome | None = None, error: BaseException | None = None) -> None:
+        """Answer the job's caller (waiting in ``Writer.submit``)."""
+        self.outcome, self.error = outcome, error
+        self.done.set()
+
 
 class Writer(Protocol):
     """Port: the single writer thread (``executor.CommandExecutor``) jobs are submitted to."""
@@ -64,3 +69,14 @@ class Writer(Protocol):
     def in_writer(self) -> bool: ...
 
     def load(self, aggregate_id: UUID) -> Aggregate: ...
+
+
+def unique(aggregates: list[Aggregate]) -> list[Aggregate]:
+    """Each aggregate once, in the order first seen."""
+    return list({aggregate.id: aggregate for aggregate in aggregates}.values())
+
+
+def latest_tracking(jobs: list[Job]) -> Tracking | None:
+    """The tracking position a batch of jobs records: its latest one."""
+    trackings = [job.tracking for job in jobs if job.tracking is not None]
+    return max(trackings, key=lambda t: t.notification_id) if trackings else None

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import AggregateNotFoundError
 
-from privatelink.application.unit_of_work import Command
+from privatelink.application.jobs import Command
 from privatelink.domain.errors_denied import OperationDeniedLoadBalancerInUse
 from privatelink.domain.inventory import Inventory
 from privatelink.domain.inventory_changes import InventoryLog, apply_change, check_kind, fold
 from privatelink.domain.load_balancers import LoadBalancerState
+
+if TYPE_CHECKING:
+    from privatelink.application.app import PrivateLinkApp
 
 log = logging.getLogger("privatelink")
 
@@ -44,7 +47,7 @@ class LiveInventory:
             if version >= self.version:
                 self.current, self.version = inventory, version
 
-    def restore(self, app: Any) -> list[str]:
+    def restore(self, app: PrivateLinkApp) -> list[str]:
         """At start-up (and after a reset): the seed plus the recorded changes."""
         log_ = read_log(app)
         if log_ is None:
@@ -59,25 +62,25 @@ class LiveInventory:
         return skipped
 
 
-def read_log(app: Any) -> InventoryLog | None:
+def read_log(app: PrivateLinkApp) -> InventoryLog | None:
     try:
-        return app.repository.get(InventoryLog.create_id())  # type: ignore[no-any-return]
+        return app.repository.get(InventoryLog.create_id())
     except AggregateNotFoundError:
         return None
 
 
-def _log_for(app: Any, command: Command) -> InventoryLog:
+def _log_for(app: PrivateLinkApp, command: Command) -> InventoryLog:
     try:
-        return app.load(InventoryLog, InventoryLog.create_id())  # type: ignore[no-any-return]
+        return app.uow.load(InventoryLog, InventoryLog.create_id())
     except Exception:  # noqa: BLE001 - NotFound: the first change opens the log
         return InventoryLog(actor=command.caller.account, request_id=command.caller.request_id)
 
 
-def _check_removable(app: Any, kind: str, ident: str) -> None:
+def _check_removable(app: PrivateLinkApp, kind: str, ident: str) -> None:
     if kind != "load_balancer":
         return
     try:
-        state = app.load(LoadBalancerState, LoadBalancerState.create_id(ident))
+        state = app.uow.load(LoadBalancerState, LoadBalancerState.create_id(ident))
     except Exception:  # noqa: BLE001 - never attached
         return
     if state.services:
@@ -88,7 +91,7 @@ def _check_removable(app: Any, kind: str, ident: str) -> None:
 
 
 def change_inventory(
-    app: Any, live: LiveInventory, command: Command, change: dict[str, Any]
+    app: PrivateLinkApp, live: LiveInventory, command: Command, change: dict[str, Any]
 ) -> Inventory:
     """Check and record one change; the live inventory follows once it is committed."""
     if change["op"] != "replace":

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 
+from privatelink.application.jobs import Job
+from privatelink.application.unit_of_work import UnitOfWork
 from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.service import EndpointService
@@ -26,14 +28,17 @@ PROVISIONER = "provisioner"
 SYSTEM_ACCOUNT = "system"
 MAX_ATTEMPTS = 8
 
-Step = Callable[[Any, Any, Caller], list[Aggregate]]
+Step = Callable[[UnitOfWork, Any, Caller], list[Aggregate]]
 
 
 class Provisioner:
-    """Mixin for the application: the policy that reacts to events, and how it records."""
+    """The policy that reacts to events, and how its steps are recorded: through the writer
+    when one runs (``uow.executor``), else alone, with the tracking position."""
 
-    provision_delay: timedelta
-    holds: Any = None  # a ProvisionerHolds (tests' time control), set by the composition root
+    def __init__(self, uow: UnitOfWork, provision_delay: timedelta) -> None:
+        self.uow = uow
+        self.provision_delay = provision_delay
+        self.holds: Any = None  # a ProvisionerHolds (tests' time control), set at composition
 
     def provisioning_due(self, domain_event: Any) -> datetime:
         """When the asynchronous step for this event should happen."""
@@ -46,22 +51,13 @@ class Provisioner:
             steps = self.holds.park(steps)
             if not steps:
                 return
-        if self.executor is None:  # type: ignore[attr-defined]
+        executor = self.uow.executor
+        if executor is None:
             for domain_event, notification_id in steps:
                 self.provision(domain_event, notification_id)
             return
-        from privatelink.application.jobs import Job
-
-        def decide() -> tuple[dict[str, Any], list[Aggregate]]:
-            touched: list[Aggregate] = []
-            for domain_event, _ in steps:
-                step = step_for(domain_event)
-                if step is not None:
-                    touched += step(self, domain_event, caller_for(domain_event))
-            return {}, touched
-
         tracking = Tracking(PROVISIONER, steps[-1][1])
-        self.executor.submit(Job(decide, tracking=tracking))  # type: ignore[attr-defined]
+        executor.submit(Job(lambda: ({}, take_steps(self.uow, steps)), tracking=tracking))
 
     def provision(self, domain_event: Any, notification_id: int) -> None:
         """Take the step this event calls for, recording it with the tracking position."""
@@ -70,26 +66,41 @@ class Provisioner:
             self.holds is not None and not self.holds.park([(domain_event, notification_id)])
         ):
             return
-        by = caller_for(domain_event)
-        tracking = Tracking(PROVISIONER, notification_id)
-        if self.executor is not None:  # type: ignore[attr-defined]
+        if self.uow.executor is not None:
             self.provision_all([(domain_event, notification_id)])
             return
         for _ in range(MAX_ATTEMPTS):
-            processing: ProcessingEvent[UUID] = ProcessingEvent(tracking=tracking)
-            for aggregate in step(self, domain_event, by):
-                processing.collect_events(aggregate)
-            try:
-                self._record(processing)  # type: ignore[attr-defined]
-            except IntegrityError:
-                if self.provisioner_position() >= notification_id:
-                    return
-                continue
-            self._take_snapshots(processing)  # type: ignore[attr-defined]
-            return
+            if self._record_step(step, domain_event, notification_id):
+                return
+
+    def _record_step(self, step: Step, domain_event: Any, notification_id: int) -> bool:
+        """One attempt; False when another writer won a race the step still has to take."""
+        processing: ProcessingEvent[UUID] = ProcessingEvent(
+            tracking=Tracking(PROVISIONER, notification_id)
+        )
+        for aggregate in step(self.uow, domain_event, caller_for(domain_event)):
+            processing.collect_events(aggregate)
+        try:
+            self.uow.record(processing)
+        except IntegrityError:
+            return self.provisioner_position() >= notification_id
+        self.uow.store._take_snapshots(processing)
+        return True
 
     def provisioner_position(self) -> int:
-        return self.recorder.max_tracking_id(PROVISIONER) or 0  # type: ignore[attr-defined]
+        # The application's recorder is a process recorder (PrivateLinkApp.construct_recorder).
+        recorder = cast(TrackingRecorder, self.uow.store.recorder)
+        return recorder.max_tracking_id(PROVISIONER) or 0
+
+
+def take_steps(uow: UnitOfWork, steps: list[tuple[Any, int]]) -> list[Aggregate]:
+    """The aggregates the steps of these events changed (in log order)."""
+    touched: list[Aggregate] = []
+    for domain_event, _ in steps:
+        step = step_for(domain_event)
+        if step is not None:
+            touched += step(uow, domain_event, caller_for(domain_event))
+    return touched
 
 
 def caller_for(event: Any) -> Caller:
@@ -97,40 +108,40 @@ def caller_for(event: Any) -> Caller:
     return Caller(SYSTEM_ACCOUNT, getattr(event, "request_id", ""))
 
 
-def _get(app: Any, aggregate_id: Any) -> Any:
-    return app.fetch(aggregate_id)
+def _get(uow: UnitOfWork, aggregate_id: Any) -> Any:
+    return uow.fetch(aggregate_id)
 
 
-def _activate(app: Any, event: Any, by: Caller) -> list[Aggregate]:
-    aggregate = _get(app, event.originator_id)
+def _activate(uow: UnitOfWork, event: Any, by: Caller) -> list[Aggregate]:
+    aggregate = _get(uow, event.originator_id)
     if not isinstance(aggregate, (EndpointService, Endpoint)):
         return []
     aggregate.activate(by)
     return [aggregate]
 
 
-def _connect(app: Any, event: Any, by: Caller) -> list[Aggregate]:
-    service = _get(app, event.originator_id)
+def _connect(uow: UnitOfWork, event: Any, by: Caller) -> list[Aggregate]:
+    service = _get(uow, event.originator_id)
     service.complete_connection(by, event.endpoint_id)
     return [service]
 
 
-def _disconnect(app: Any, event: Any, by: Caller) -> list[Aggregate]:
-    service = _get(app, event.originator_id)
+def _disconnect(uow: UnitOfWork, event: Any, by: Caller) -> list[Aggregate]:
+    service = _get(uow, event.originator_id)
     service.complete_disconnection(by, event.endpoint_id)
     return [service]
 
 
-def _disconnect_zone(app: Any, event: Any, by: Caller) -> list[Aggregate]:
-    service = _get(app, event.originator_id)
+def _disconnect_zone(uow: UnitOfWork, event: Any, by: Caller) -> list[Aggregate]:
+    service = _get(uow, event.originator_id)
     service.complete_zone_disconnection(by, event.endpoint_id, event.zone_id)
     return [service]
 
 
-def _migrate(app: Any, event: Any, by: Caller) -> list[Aggregate]:
+def _migrate(uow: UnitOfWork, event: Any, by: Caller) -> list[Aggregate]:
     if event.mode != ReplaceMode.GRACEFUL:
         return []
-    service = _get(app, event.originator_id)
+    service = _get(uow, event.originator_id)
     service.complete_migration(by, event.endpoint_id, event.zone_id)
     return [service]
 
@@ -138,9 +149,9 @@ def _migrate(app: Any, event: Any, by: Caller) -> list[Aggregate]:
 def _on_services(method: str) -> Step:
     """A load balancer failed or recovered: tell each service that uses it (RES-8)."""
 
-    def step(app: Any, event: Any, by: Caller) -> list[Aggregate]:
-        lb = _get(app, event.originator_id)
-        services = [_get(app, EndpointService.create_id(s)) for s in event.services]
+    def step(uow: UnitOfWork, event: Any, by: Caller) -> list[Aggregate]:
+        lb = _get(uow, event.originator_id)
+        services = [_get(uow, EndpointService.create_id(s)) for s in event.services]
         for service in services:
             getattr(service, method)(by, lb.resource_id)
         return services

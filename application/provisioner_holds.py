@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from privatelink.application.jobs import Command
 from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.load_balancers import LoadBalancerState
 from privatelink.domain.service import EndpointService
+
+if TYPE_CHECKING:
+    from privatelink.application.app import PrivateLinkApp
 
 ALL = "*"
 
@@ -126,7 +130,7 @@ class ProvisionerHolds:
 
 
 def take(
-    app: Any,
+    app: PrivateLinkApp,
     steps: list[tuple[Any, int]],
     step_for: Callable[[Any], Any],
     caller_for: Callable[[Any], Any],
@@ -135,15 +139,14 @@ def take(
     moved past them when they were parked). The position of what they recorded."""
     if not steps:
         return None
-    from privatelink.application.unit_of_work import Command
 
     def decide() -> tuple[dict[str, Any], list[Any]]:
         touched: list[Any] = []
         for domain_event, _ in steps:
             step = step_for(domain_event)
             if step is not None:
-                touched += step(app, domain_event, caller_for(domain_event))
+                touched += step(app.uow, domain_event, caller_for(domain_event))
         return {}, touched
 
-    outcome = app.execute(Command(caller_for(steps[0][0]), "ProvisionerStep"), decide)
-    return outcome.position  # type: ignore[no-any-return]
+    outcome = app.uow.execute(Command(caller_for(steps[0][0]), "ProvisionerStep"), decide)
+    return outcome.position

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import get_topic
 
 from privatelink.application.jobs import Command, Decision, Job, Outcome, Writer
@@ -34,9 +34,12 @@ def backoff(attempt: int) -> None:
 
 
 class UnitOfWork:
-    """Mixin for the application: runs a decision and saves what it changed, atomically."""
+    """Runs a decision and saves what it changed, atomically, in ``store`` (the application:
+    its repository, recorder and snapshots)."""
 
-    executor: Writer | None = None
+    def __init__(self, store: Application[UUID]) -> None:
+        self.store = store
+        self.executor: Writer | None = None
 
     def execute(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
         """Decide, then save every changed aggregate in one atomic ``save``."""
@@ -47,18 +50,17 @@ class UnitOfWork:
     def _execute_alone(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
         """Decide against fresh aggregates; a concurrent writer makes the save fail on a
         version conflict, and then the decision is taken again, a bounded number of times."""
-        app: Application[UUID] = self  # type: ignore[assignment]
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 backoff(attempt)
             replayed = self.replay(command)
             if replayed is not None:
-                return Outcome(replayed, app.recorder.max_notification_id())
+                return Outcome(replayed, self.store.recorder.max_notification_id())
             result, aggregates = decide()
             if command.dry_run:
                 raise DryRunPassed()
             try:
-                recordings = app.save(*self.with_token_record(command, result, aggregates))
+                recordings = self.store.save(*self.with_token_record(command, result, aggregates))
             except IntegrityError:
                 continue
             ids = [r.notification.id for r in recordings]
@@ -102,8 +104,7 @@ class UnitOfWork:
         """Any aggregate by id, through the executor's cache when deciding in its thread."""
         if self.executor is not None and self.executor.in_writer():
             return self.executor.load(aggregate_id)
-        app: Application[UUID] = self  # type: ignore[assignment]
-        return app.repository.get(aggregate_id)
+        return self.store.repository.get(aggregate_id)
 
     def load(self, cls: type[AggregateT], aggregate_id: Any) -> AggregateT:
         """Load an aggregate of the given class; NotFound when there is none."""
@@ -115,19 +116,20 @@ class UnitOfWork:
             raise RecordNotFound(f"{aggregate_id} is not a {get_topic(cls)}")
         return aggregate
 
-    def record(self, processing: ProcessingEvent[UUID]) -> list[Any]:
+    def record(self, processing: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """Write a batch of events (and a tracking position) in one transaction."""
-        return self._record(processing)  # type: ignore[attr-defined,no-any-return]
+        return self.store._record(processing)
 
-    def snapshot_after(self, events: list[Any], jobs: list[Any]) -> None:
+    def snapshot_after(self, events: list[Any], aggregates: list[Aggregate]) -> None:
         """Snapshot aggregates whose new events crossed a snapshot interval, each at exactly
         that event's version, read back from the store: never from memory, whose state may
         hold more than was committed (issue 10)."""
-        app: Application[UUID] = self  # type: ignore[assignment]
-        if not app.snapshots:
+        if not self.store.snapshots:
             return
-        kinds = {a.id: type(a) for job in jobs for a in job.aggregates}
+        kinds: dict[UUID, type[Aggregate]] = {a.id: type(a) for a in aggregates}
+        intervals = self.store.snapshotting_intervals
         for event in events:
-            interval = app.snapshotting_intervals.get(kinds.get(event.originator_id))  # type: ignore[arg-type]
+            kind = kinds.get(event.originator_id)
+            interval = intervals.get(kind) if kind is not None else None
             if interval and event.originator_version % interval == 0:
-                app.take_snapshot(event.originator_id, version=event.originator_version)
+                self.store.take_snapshot(event.originator_id, version=event.originator_version)

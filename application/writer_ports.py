@@ -9,7 +9,14 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-__all__ = ["AggregateCache", "AlwaysYourTurn", "ChangeFeed", "StoreUnavailable", "WriteTurn"]
+__all__ = [
+    "AggregateCache",
+    "AlwaysYourTurn",
+    "ChangeFeed",
+    "ForeignWrites",
+    "StoreUnavailable",
+    "WriteTurn",
+]
 
 
 class StoreUnavailable(Exception):
@@ -28,6 +35,28 @@ class ChangeFeed(Protocol):
     """Port: which aggregates were written after a position of the event log."""
 
     def changed_since(self, position: int) -> list[tuple[int, UUID]]: ...
+
+
+class ForeignWrites:
+    """Which aggregates other processes wrote since the writer last looked: the feed's
+    changes after ``seen``, less the positions of the writer's own commits."""
+
+    def __init__(self, feed: ChangeFeed, seen: int) -> None:
+        self.feed = feed
+        self.seen = seen
+        self.own: set[int] = set()
+
+    def mine(self, positions: list[int]) -> None:
+        self.own.update(positions)
+
+    def since_last(self) -> list[UUID]:
+        foreign: dict[UUID, None] = {}
+        for position, aggregate_id in self.feed.changed_since(self.seen):
+            if position not in self.own:
+                foreign[aggregate_id] = None
+            self.seen = max(self.seen, position)
+        self.own = {p for p in self.own if p > self.seen}
+        return list(foreign)
 
 
 class WriteTurn(Protocol):

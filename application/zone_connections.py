@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from privatelink.application.connections import ConnectionCommands
-from privatelink.application.unit_of_work import Command, Decision, Outcome
+from privatelink.application.aggregates import Aggregates
+from privatelink.application.jobs import Command, Decision
+from privatelink.application.use_case import Decide, UseCase
+from privatelink.domain.addresses import VSwitchAddresses
+from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import Endpoint
-from privatelink.domain.errors import InvalidValue, RecordNotFound
+from privatelink.domain.errors import InvalidValue
 from privatelink.domain.errors_invalid import MissingValue
-from privatelink.domain.inventory import Vpc
 from privatelink.domain.states import ReplaceMode
 
 
@@ -23,115 +25,117 @@ class ZoneResourceChange:
     resource_id: str | None = None
 
 
-class ZoneConnectionCommands(ConnectionCommands):
-    """Use cases of the provider on single zones of a connection."""
+@dataclass(frozen=True)
+class ZoneConnection:
+    """One zone of a connection to a provider's service."""
 
-    def consumer_endpoint(self, endpoint_id: str) -> Endpoint:
-        """The endpoint on the other side of a connection, whoever owns it."""
-        endpoint: Endpoint = self.load(Endpoint, Endpoint.create_id(endpoint_id))
-        return endpoint
+    region: str
+    service_id: str
+    endpoint_id: str
+    zone_id: str
 
-    def consumer_vpc(self, endpoint: Endpoint) -> Vpc:
-        vpc = self.facts.inventory.vpc(endpoint.vpc_id)
-        if vpc is None:
-            raise RecordNotFound(f"VPC {endpoint.vpc_id}")
-        return vpc
 
-    def disable_zone_connection(
-        self,
-        cmd: Command,
-        region: str,
-        service_id: str,
-        endpoint_id: str,
-        zone_id: str,
-        replaced_resource: bool,
-    ) -> Outcome:
-        def decide() -> Decision:
-            service = self.own_service(cmd.caller.account, service_id, region)
-            service.disable_zone_connection(cmd.caller, endpoint_id, zone_id, replaced_resource)
-            if not replaced_resource:
-                return {}, [service]
-            endpoint = self.consumer_endpoint(endpoint_id)
-            old = endpoint.drop_replaced_eni(cmd.caller, zone_id)
-            books = [self.release(cmd.caller, self.consumer_vpc(endpoint), old)] if old else []
-            return {}, [service, endpoint, *books]
+@dataclass(frozen=True)
+class DisableZoneConnection(UseCase):
+    zone: ZoneConnection
+    replaced_resource: bool
 
-        return self.execute(cmd, decide)
 
-    def enable_zone_connection(
-        self, cmd: Command, region: str, service_id: str, endpoint_id: str, zone_id: str
-    ) -> Outcome:
-        def decide() -> Decision:
-            service = self.own_service(cmd.caller.account, service_id, region)
-            service.enable_zone_connection(cmd.caller, endpoint_id, zone_id)
+@dataclass(frozen=True)
+class EnableZoneConnection(UseCase):
+    zone: ZoneConnection
+
+
+@dataclass(frozen=True)
+class ChangeZoneResource(UseCase):
+    zone: ZoneConnection
+    change: ZoneResourceChange
+
+
+def disable_zone_connection(w: Aggregates, c: DisableZoneConnection, cmd: Command) -> Decide:
+    z = c.zone
+
+    def decide() -> Decision:
+        service = w.own_service(cmd.caller.account, z.service_id, z.region)
+        service.disable_zone_connection(cmd.caller, z.endpoint_id, z.zone_id, c.replaced_resource)
+        if not c.replaced_resource:
             return {}, [service]
+        endpoint = w.consumer_endpoint(z.endpoint_id)
+        old = endpoint.drop_replaced_eni(cmd.caller, z.zone_id)
+        books = [w.release(cmd.caller, w.consumer_vpc(endpoint), old)] if old else []
+        return {}, [service, endpoint, *books]
 
-        return self.execute(cmd, decide)
+    return decide
 
-    def change_zone_resource(
-        self,
-        cmd: Command,
-        region: str,
-        service_id: str,
-        endpoint_id: str,
-        zone_id: str,
-        change: ZoneResourceChange,
-    ) -> Outcome:
-        if (change.allocate_mode is None) == (change.replace_mode is None):
-            raise InvalidValue("Give either ResourceAllocateMode or ResourceReplaceMode.")
-        if change.replace_mode is not None:
-            return self.replace_zone_resource(cmd, region, service_id, endpoint_id, zone_id, change)
 
-        def decide() -> Decision:
-            service = self.own_service(cmd.caller.account, service_id, region)
-            service.set_zone_allocation(
-                cmd.caller,
-                endpoint_id,
-                zone_id,
-                change.allocate_mode or "",
-                change.resource_id,
-                self.facts.resource_management_enabled(cmd.caller.account),
-            )
-            return {}, [service]
+def enable_zone_connection(w: Aggregates, c: EnableZoneConnection, cmd: Command) -> Decide:
+    z = c.zone
 
-        return self.execute(cmd, decide)
+    def decide() -> Decision:
+        service = w.own_service(cmd.caller.account, z.service_id, z.region)
+        service.enable_zone_connection(cmd.caller, z.endpoint_id, z.zone_id)
+        return {}, [service]
 
-    def replace_zone_resource(
-        self,
-        cmd: Command,
-        region: str,
-        service_id: str,
-        endpoint_id: str,
-        zone_id: str,
-        change: ZoneResourceChange,
-    ) -> Outcome:
-        """RES-9..11: a new ENI for the zone; graceful keeps the old one until the provider
-        disconnects the replaced resource, force deletes it at once."""
-        if not change.resource_id:
-            raise MissingValue("ResourceReplaceMode needs ResourceId and ResourceType.")
+    return decide
 
-        def decide() -> Decision:
-            service = self.own_service(cmd.caller.account, service_id, region)
-            endpoint = self.consumer_endpoint(endpoint_id)
-            eni_id = self.ids.new_id("eni-")
-            service.replace_zone_resource(
-                cmd.caller,
-                endpoint_id,
-                zone_id,
-                change.resource_id or "",
-                change.replace_mode or "",
-                self.facts.resource_management_enabled(cmd.caller.account),
-                endpoint.zones[zone_id]["eni_id"],
-                eni_id,
-            )
-            book = self.address_book(
-                cmd.caller, self.consumer_vpc(endpoint), endpoint.zones[zone_id]["vswitch_id"]
-            )
-            ip = book.take(cmd.caller, None, eni_id)
-            graceful = change.replace_mode == ReplaceMode.GRACEFUL
-            old = endpoint.replace_zone_eni(cmd.caller, zone_id, eni_id, ip, keep_old=graceful)
-            if not graceful:
-                book.release(cmd.caller, old["ip"])
-            return {}, [service, endpoint, book]
 
-        return self.execute(cmd, decide)
+def change_zone_resource(w: Aggregates, c: ChangeZoneResource, cmd: Command) -> Decide:
+    """RES-5: allocate the zone's resource (automatically or by hand), or replace it."""
+    if (c.change.allocate_mode is None) == (c.change.replace_mode is None):
+        raise InvalidValue("Give either ResourceAllocateMode or ResourceReplaceMode.")
+    if c.change.replace_mode is not None:
+        return replace_zone_resource(w, c.zone, c.change, cmd)
+    return allocate_zone_resource(w, c.zone, c.change, cmd)
+
+
+def allocate_zone_resource(
+    w: Aggregates, z: ZoneConnection, change: ZoneResourceChange, cmd: Command
+) -> Decide:
+    def decide() -> Decision:
+        service = w.own_service(cmd.caller.account, z.service_id, z.region)
+        managed = w.facts.resource_management_enabled(cmd.caller.account)
+        mode = change.allocate_mode or ""
+        service.set_zone_allocation(
+            cmd.caller, z.endpoint_id, z.zone_id, mode, change.resource_id, managed
+        )
+        return {}, [service]
+
+    return decide
+
+
+def replace_zone_resource(
+    w: Aggregates, z: ZoneConnection, change: ZoneResourceChange, cmd: Command
+) -> Decide:
+    """RES-9..11: a new ENI for the zone; graceful keeps the old one until the provider
+    disconnects the replaced resource, force deletes it at once."""
+    if not change.resource_id:
+        raise MissingValue("ResourceReplaceMode needs ResourceId and ResourceType.")
+    by, new, mode = cmd.caller, change.resource_id, change.replace_mode or ""
+    graceful = mode == ReplaceMode.GRACEFUL
+
+    def decide() -> Decision:
+        service = w.own_service(by.account, z.service_id, z.region)
+        endpoint = w.consumer_endpoint(z.endpoint_id)
+        eni_id = w.ids.new_id("eni-")
+        managed = w.facts.resource_management_enabled(by.account)
+        old_eni = endpoint.zones[z.zone_id]["eni_id"]
+        service.replace_zone_resource(
+            by, z.endpoint_id, z.zone_id, new, mode, managed, old_eni, eni_id
+        )
+        book = swap_eni(w, by, endpoint, z.zone_id, eni_id, graceful)
+        return {}, [service, endpoint, book]
+
+    return decide
+
+
+def swap_eni(
+    w: Aggregates, by: Caller, endpoint: Endpoint, zone_id: str, eni_id: str, graceful: bool
+) -> VSwitchAddresses:
+    """The zone's new ENI takes an address of its vSwitch; a forced replacement frees the
+    old ENI's address at once (a graceful one keeps it until the old ENI goes)."""
+    book = w.address_book(by, w.consumer_vpc(endpoint), endpoint.zones[zone_id]["vswitch_id"])
+    ip = book.take(by, None, eni_id)
+    old = endpoint.replace_zone_eni(by, zone_id, eni_id, ip, keep_old=graceful)
+    if not graceful:
+        book.release(by, old["ip"])
+    return book

@@ -21,7 +21,7 @@ from privatelink.cli_base import (
 )
 
 if TYPE_CHECKING:
-    from privatelink.infra.settings import ServeSettings
+    from privatelink.infra.settings import ServeSettings, Settings
 
 
 @app.callback()
@@ -122,21 +122,26 @@ def fault(
 ) -> None:
     """Mark a load balancer failed (--down) or recovered (--up): its zone connections fail
     over to another resource in the same zone (RES-8), as events a running server follows."""
-    from privatelink.application.unit_of_work import Command
+    settings = settings_for(
+        data_dir=data_dir, database_url=database_url, db_schema=schema, inventory=inventory
+    )
+    mark_load_balancer(settings, resource_id, down)
+    console.print(f"{resource_id} marked {'down' if down else 'up'}")
+
+
+def mark_load_balancer(settings: Settings, resource_id: str, down: bool) -> None:
+    from privatelink.application.jobs import Command
+    from privatelink.application.services import MarkLoadBalancer
     from privatelink.composition import open_runtime
     from privatelink.domain.base import Caller
     from privatelink.domain.errors import DomainError
 
-    settings = settings_for(
-        data_dir=data_dir, database_url=database_url, db_schema=schema, inventory=inventory
-    )
     command = Command(Caller("operator", "cli"), "AdminFault")
     with open_runtime(settings, serve=False) as runtime:
         try:
-            runtime.app.mark_load_balancer(command, resource_id, down)
+            runtime.app.dispatch(MarkLoadBalancer(resource_id, down), command)
         except DomainError as error:
             fail(f"{error.code}: {error.message}", code=1)
-    console.print(f"{resource_id} marked {'down' if down else 'up'}")
 
 
 def main() -> None:

@@ -115,9 +115,9 @@ def snapshot(rt: Any, resource_id: str, when: datetime | None, version: str | No
     resource = resource_or_fail(rt.app, resource_id)
     try:
         if version is None:
-            return render_state(resource, *rt.app.as_of(resource, when))
+            return render_state(resource, *rt.app.audit.as_of(resource, when))
         stream, number = parse_version_ref(resource_id, version)
-        return render_state(resource, *rt.app.as_of_event(resource, stream, number))
+        return render_state(resource, *rt.app.audit.as_of_event(resource, stream, number))
     except DomainError as error:
         if when is not None and getattr(error, "code", "") == "InvalidParameter.AsOf":
             return {}  # it did not exist yet: the empty state, so a diff shows its creation
@@ -185,7 +185,7 @@ def diff(
     with runtime_for(data_dir, database_url, schema) as rt:
         before = snapshot(rt, resource_id, start, None)
         after = snapshot(rt, resource_id, end, None)
-        history = rt.app.history(resource_or_fail(rt.app, resource_id))
+        history = rt.app.audit.history(resource_or_fail(rt.app, resource_id))
         events = [e for e in history if start < e.time <= end]
     print_diff(changes(before, after), events, as_json)
 

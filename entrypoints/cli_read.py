@@ -78,7 +78,7 @@ def resource_or_fail(app_: Any, resource_id: str) -> Any:
 
     try:
         resource = resource_named(resource_id)
-        app_.owner_of(resource)
+        app_.audit.owner_of(resource)
     except DomainError as error:
         fail(error.message, code=1)
     return resource
@@ -91,7 +91,7 @@ def tenant_history(
     from privatelink.domain.errors import DomainError
 
     try:
-        return app_.history_for(account, resource, since, until)
+        return app_.audit.history_for(account, resource, since, until)
     except DomainError as error:
         fail(error.message, code=1)
 

@@ -89,44 +89,55 @@ def open_runtime(
 ) -> Iterator[Runtime]:
     """Start the store, the application, the views and, when serving, the followers."""
     live = LiveInventory(inventory or read_inventory(settings))
-    inventory = cast(Inventory, live)  # it answers every lookup from the current inventory
     with ExitStack() as stack:
         url = stack.enter_context(open_database(settings, supervise=serve))
-        with schema_setup_lock(url, settings.db_schema):
-            ensure_schema(url, settings.db_schema)
-            app = PrivateLinkApp(
-                inventory,
-                env=eventsourcing_env(
-                    url, settings.db_schema, settings.pool_size, settings.store_timeout
-                ),
-                provision_delay=timedelta(seconds=settings.provision_delay),
-            )
+        app = build_app(settings, url, live)
         stack.callback(app.close)
         app.holds = ProvisionerHolds()
         live.restore(app)
-        # A short wait for a connection: when the store is down, a read answers 503 promptly
-        # instead of hanging until the client gives up.
-        pool = ConnectionPool(
-            url, min_size=1, max_size=settings.pool_size, open=True, timeout=settings.store_timeout
-        )
-        stack.callback(pool.close)
-        views = PostgresViews(pool, settings.db_schema)
-        nonces = PostgresNonceStore(pool, settings.db_schema)
-        answers = PostgresAnswerStore(pool, settings.db_schema)
-        with schema_setup_lock(url, settings.db_schema):
-            views.create_tables()
-            nonces.create_tables()
-            answers.create_tables()
-        lag = LagMeter()
-        watcher = PositionWatcher(views.position(), on_advance=lag.applied)
-        authenticator = Authenticator(inventory.secret_for, nonces, utc_now)
-        runtime = Runtime(
-            settings, url, inventory, app, views, watcher, authenticator, lag=lag, answers=answers
-        )
+        runtime = build_runtime(settings, url, live, app, stack)
         if serve:
             start_services(runtime)
             stack.callback(stop_services, runtime)
         yield runtime
+
+
+def build_app(settings: Settings, url: str, live: LiveInventory) -> PrivateLinkApp:
+    """The application on the store's schema (made first when missing)."""
+    with schema_setup_lock(url, settings.db_schema):
+        ensure_schema(url, settings.db_schema)
+        return PrivateLinkApp(
+            cast(Inventory, live),  # it answers every lookup from the current inventory
+            env=eventsourcing_env(
+                url, settings.db_schema, settings.pool_size, settings.store_timeout
+            ),
+            provision_delay=timedelta(seconds=settings.provision_delay),
+        )
+
+
+def build_runtime(
+    settings: Settings, url: str, live: LiveInventory, app: PrivateLinkApp, stack: ExitStack
+) -> Runtime:
+    """The views, the edge's stores and the authenticator around ``app``."""
+    # A short wait for a connection: when the store is down, a read answers 503 promptly
+    # instead of hanging until the client gives up.
+    pool = ConnectionPool(
+        url, min_size=1, max_size=settings.pool_size, open=True, timeout=settings.store_timeout
+    )
+    stack.callback(pool.close)
+    views = PostgresViews(pool, settings.db_schema)
+    nonces = PostgresNonceStore(pool, settings.db_schema)
+    answers = PostgresAnswerStore(pool, settings.db_schema)
+    with schema_setup_lock(url, settings.db_schema):
+        for store in (views, nonces, answers):
+            store.create_tables()
+    lag = LagMeter()
+    watcher = PositionWatcher(views.position(), on_advance=lag.applied)
+    inventory = cast(Inventory, live)
+    authenticator = Authenticator(inventory.secret_for, nonces, utc_now)
+    return Runtime(
+        settings, url, inventory, app, views, watcher, authenticator, lag=lag, answers=answers
+    )
 
 
 def start_services(runtime: Runtime) -> None:
@@ -158,7 +169,7 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
             projector.poke(position)
 
     executor = CommandExecutor(
-        runtime.app,
+        runtime.app.uow,
         PostgresChangeFeed(runtime.app),
         committed,
         answer_within=runtime.settings.store_timeout * 2,

@@ -171,7 +171,7 @@ class ProvisionerRunner(LogFollower):
         self.clock = clock
 
     def initial_position(self) -> int:
-        return self.app.provisioner_position()
+        return self.app.provisioner.provisioner_position()
 
     def process(self, notifications: list) -> None:  # type: ignore[type-arg]
         """The due steps of a batch go to the writer together; a step not yet due (a
@@ -181,16 +181,16 @@ class ProvisionerRunner(LogFollower):
             if notification.topic.rsplit(".", 1)[-1] not in STEP_EVENT_NAMES:
                 continue
             event = self.app.mapper.to_domain_event(notification)
-            when = self.app.provisioning_due(event)
+            when = self.app.provisioner.provisioning_due(event)
             if when > self.clock() and due:
-                self.app.provision_all(due)
+                self.app.provisioner.provision_all(due)
                 due = []
             self._sleep_until(when)
             if self._stop.is_set():
                 return
             due.append((event, notification.id))
         if due:
-            self.app.provision_all(due)
+            self.app.provisioner.provision_all(due)
 
     def _sleep_until(self, due: datetime) -> None:
         delay = (due - self.clock()).total_seconds()

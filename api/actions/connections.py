@@ -5,11 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from privatelink.api.actions import fields as F
-from privatelink.api.actions.context import Ctx, decode_token, paged, pick
+from privatelink.api.actions.context import Ctx, pick
+from privatelink.api.actions.listing import given, page_of
 from privatelink.api.actions.registry import action
 from privatelink.api.actions.services import owned_service
 from privatelink.api.wire import models as m
-from privatelink.application.zone_connections import ZoneResourceChange
+from privatelink.application.connections import (
+    ChangeConnectionBandwidth,
+    DisableConnection,
+    EnableConnection,
+)
+from privatelink.application.zone_connections import (
+    ChangeZoneResource,
+    DisableZoneConnection,
+    EnableZoneConnection,
+    ZoneConnection,
+    ZoneResourceChange,
+)
 from privatelink.projections.views import CONNECTION, ZONE, endpoint_key, service_key
 
 
@@ -17,51 +29,44 @@ from privatelink.projections.views import CONNECTION, ZONE, endpoint_key, servic
 def list_connections(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> dict[str, Any]:
     if r.service_id is not None:
         owned_service(ctx, r.service_id, r.region_id)
-    contains = {
-        k: v
-        for k, v in (
-            ("ConnectionStatus", r.connection_status),
-            ("EndpointOwnerId", r.endpoint_owner_id),
-            ("ResourceGroupId", r.resource_group_id),
-        )
-        if v is not None
-    }
-    keys = zone_filtered_keys(ctx, r)
-    if r.endpoint_id is not None:
-        wanted = endpoint_key(r.endpoint_id)
-        keys = [k for k in keys if k == wanted] if keys is not None else [wanted]
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
+    contains = given(
+        ("ConnectionStatus", r.connection_status),
+        ("EndpointOwnerId", r.endpoint_owner_id),
+        ("ResourceGroupId", r.resource_group_id),
+    )
+    page = page_of(
+        ctx,
+        r,
         CONNECTION,
         owner=ctx.account,
         region=r.region_id,
         parent=service_key(r.service_id) if r.service_id else None,
         contains=contains,
-        keys=keys,
-        after=decode_token(r.next_token),
-        limit=limit,
+        keys=connection_keys(ctx, r),
     )
-    zones = ctx.views.children(ZONE, [k for k, _ in rows])
-    connections = [{**d, "Zones": [pick(z, F.CONNECTION_ZONE) for z in zones[k]]} for k, d in rows]
-    return {
-        "Connections": [pick(c, F.CONNECTION) for c in connections],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": str(total),
-    }
+    zones = ctx.views.children(ZONE, [k for k, _ in page.rows])
+    connections = [
+        {**d, "Zones": [pick(z, F.CONNECTION_ZONE) for z in zones[k]]} for k, d in page.rows
+    ]
+    return page.answer({"Connections": [pick(c, F.CONNECTION) for c in connections]}, str)
+
+
+def connection_keys(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> list[str] | None:
+    """The connections the zone filters and EndpointId leave (None: no such filter)."""
+    keys = zone_filtered_keys(ctx, r)
+    if r.endpoint_id is None:
+        return keys
+    wanted = endpoint_key(r.endpoint_id)
+    return [k for k in keys if k == wanted] if keys is not None else [wanted]
 
 
 def zone_filtered_keys(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> list[str] | None:
     """Connections with a zone on the given ENI or resource."""
-    contains = {
-        k: v
-        for k, v in (
-            ("EniId", r.eni_id),
-            ("ResourceId", r.resource_id),
-            ("ReplacedResourceId", r.replaced_resource_id),
-        )
-        if v is not None
-    }
+    contains = given(
+        ("EniId", r.eni_id),
+        ("ResourceId", r.resource_id),
+        ("ReplacedResourceId", r.replaced_resource_id),
+    )
     if not contains:
         return None
     found, _ = ctx.views.page(ZONE, contains=contains, limit=1000)
@@ -71,13 +76,11 @@ def zone_filtered_keys(ctx: Ctx, r: m.ListVpcEndpointConnectionsRequest) -> list
 @action("EnableVpcEndpointConnection")
 def enable_connection(ctx: Ctx, r: m.EnableVpcEndpointConnectionRequest) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.enable_connection(
+        ctx.app.dispatch(
+            EnableConnection(
+                r.region_id, r.service_id, r.endpoint_id, r.bandwidth, r.traffic_control_mode
+            ),
             ctx.command(r),
-            r.region_id,
-            r.service_id,
-            r.endpoint_id,
-            r.bandwidth,
-            r.traffic_control_mode,
         )
     )
 
@@ -85,20 +88,20 @@ def enable_connection(ctx: Ctx, r: m.EnableVpcEndpointConnectionRequest) -> dict
 @action("DisableVpcEndpointConnection")
 def disable_connection(ctx: Ctx, r: m.DisableVpcEndpointConnectionRequest) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.disable_connection(ctx.command(r), r.region_id, r.service_id, r.endpoint_id)
+        ctx.app.dispatch(
+            DisableConnection(r.region_id, r.service_id, r.endpoint_id), ctx.command(r)
+        )
     )
 
 
 @action("UpdateVpcEndpointConnectionAttribute")
 def update_connection(ctx: Ctx, r: m.UpdateVpcEndpointConnectionAttributeRequest) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.change_connection_bandwidth(
+        ctx.app.dispatch(
+            ChangeConnectionBandwidth(
+                r.region_id, r.service_id, r.endpoint_id, r.bandwidth, r.traffic_control_mode
+            ),
             ctx.command(r),
-            r.region_id,
-            r.service_id,
-            r.endpoint_id,
-            r.bandwidth,
-            r.traffic_control_mode,
         )
     )
 
@@ -108,24 +111,15 @@ def disable_zone_connection(
     ctx: Ctx, r: m.DisableVpcEndpointZoneConnectionRequest
 ) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.disable_zone_connection(
-            ctx.command(r),
-            r.region_id,
-            r.service_id,
-            r.endpoint_id,
-            r.zone_id,
-            bool(r.replaced_resource),
+        ctx.app.dispatch(
+            DisableZoneConnection(zone_connection(r), bool(r.replaced_resource)), ctx.command(r)
         )
     )
 
 
 @action("EnableVpcEndpointZoneConnection")
 def enable_zone_connection(ctx: Ctx, r: m.EnableVpcEndpointZoneConnectionRequest) -> dict[str, Any]:
-    return ctx.settle(
-        ctx.app.enable_zone_connection(
-            ctx.command(r), r.region_id, r.service_id, r.endpoint_id, r.zone_id
-        )
-    )
+    return ctx.settle(ctx.app.dispatch(EnableZoneConnection(zone_connection(r)), ctx.command(r)))
 
 
 @action("UpdateVpcEndpointZoneConnectionResourceAttribute")
@@ -136,10 +130,13 @@ def update_zone_resource(
         _mode(r.resource_allocate_mode), r.resource_replace_mode, r.resource_id
     )
     return ctx.settle(
-        ctx.app.change_zone_resource(
-            ctx.command(r), r.region_id, r.service_id, r.endpoint_id, r.zone_id, change
-        )
+        ctx.app.dispatch(ChangeZoneResource(zone_connection(r), change), ctx.command(r))
     )
+
+
+def zone_connection(r: Any) -> ZoneConnection:
+    """The zone of a connection a zone-connection request names."""
+    return ZoneConnection(r.region_id, r.service_id, r.endpoint_id, r.zone_id)
 
 
 def _mode(mode: str | None) -> str | None:

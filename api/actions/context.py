@@ -12,14 +12,15 @@ from typing import Any, Protocol
 
 from privatelink.api.errors import ServiceUnavailable
 from privatelink.api.wire.errors import InvalidParameter
-from privatelink.application.unit_of_work import Command, Outcome
+from privatelink.application.app import PrivateLinkApp
+from privatelink.application.jobs import Command, Outcome
 from privatelink.domain.base import Caller
 
 
 class RuntimeLike(Protocol):
     """The parts of the composed runtime that handlers use."""
 
-    app: Any
+    app: PrivateLinkApp
     views: Any
     inventory: Any
 
@@ -40,7 +41,7 @@ class Ctx:
         return self.caller.account
 
     @property
-    def app(self) -> Any:
+    def app(self) -> PrivateLinkApp:
         return self.runtime.app
 
     @property

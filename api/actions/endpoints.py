@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from privatelink.api.actions import fields as F
-from privatelink.api.actions.context import Ctx, decode_token, paged, pick
+from privatelink.api.actions.context import Ctx, pick
+from privatelink.api.actions.listing import given, page_of
 from privatelink.api.actions.registry import action
 from privatelink.api.actions.services import tag_filter, tags_of
 from privatelink.api.wire import models as m
-from privatelink.application.endpoints import ZoneRequest
+from privatelink.application.endpoints import (
+    AddZone,
+    AttachSecurityGroup,
+    CreateEndpoint,
+    DeleteEndpoint,
+    DetachSecurityGroup,
+    RemoveZone,
+    UpdateEndpoint,
+    ZoneRequest,
+)
 from privatelink.domain.endpoint import EndpointOptions
 from privatelink.domain.errors import EndpointNotFound, InvalidValue
 from privatelink.domain.errors_invalid import MissingValue
@@ -38,7 +48,27 @@ def zone_requests(zones: list[Any]) -> list[ZoneRequest]:
 def create_vpc_endpoint(ctx: Ctx, r: m.CreateVpcEndpointRequest) -> dict[str, Any]:
     if r.endpoint_type not in (None, "Interface"):
         raise InvalidValue(f"EndpointType '{r.endpoint_type}' is not supported; use Interface.")
-    options = EndpointOptions(
+    options = endpoint_options(r)  # checked before the zones, as it always was
+    create = CreateEndpoint(
+        r.region_id,
+        r.vpc_id,
+        r.service_id,
+        r.service_name,
+        zone_requests(r.zone),
+        list(r.security_group_id),
+        options,
+        r.service_region_id,
+    )
+    result = ctx.settle(ctx.app.dispatch(create, ctx.command(r)))
+    doc = {
+        **owned_endpoint(ctx, result["EndpointId"], r.region_id),
+        **{k: v for k, v in result.items() if k == "EndpointStatus"},
+    }
+    return pick(doc, F.ENDPOINT_CREATE)
+
+
+def endpoint_options(r: m.CreateVpcEndpointRequest) -> EndpointOptions:
+    return EndpointOptions(
         name=r.endpoint_name or "",
         description=r.endpoint_description or "",
         address_ip_version=r.address_ip_version or "IPv4",
@@ -49,23 +79,6 @@ def create_vpc_endpoint(ctx: Ctx, r: m.CreateVpcEndpointRequest) -> dict[str, An
         cross_region_bandwidth=r.cross_region_bandwidth,
         policy_document=r.policy_document or "",
     )
-    outcome = ctx.app.create_endpoint(
-        ctx.command(r),
-        r.region_id,
-        r.vpc_id,
-        r.service_id,
-        r.service_name,
-        zone_requests(r.zone),
-        list(r.security_group_id),
-        options,
-        r.service_region_id,
-    )
-    result = ctx.settle(outcome)
-    doc = {
-        **owned_endpoint(ctx, result["EndpointId"], r.region_id),
-        **{k: v for k, v in result.items() if k == "EndpointStatus"},
-    }
-    return pick(doc, F.ENDPOINT_CREATE)
 
 
 @action("GetVpcEndpointAttribute")
@@ -78,59 +91,41 @@ def update_vpc_endpoint_attribute(
     ctx: Ctx, r: m.UpdateVpcEndpointAttributeRequest
 ) -> dict[str, Any]:
     policy = "" if r.reset_policy else r.policy_document
-    changes = {
-        name: value
-        for name, value in (
-            ("name", r.endpoint_name),
-            ("description", r.endpoint_description),
-            ("zone_affinity", r.zone_affinity_enabled),
-            ("address_ip_version", r.address_ip_version),
-            ("cross_region_bandwidth", r.cross_region_bandwidth),
-            ("policy_document", policy),
-        )
-        if value is not None
-    }
-    return ctx.settle(ctx.app.update_endpoint(ctx.command(r), r.region_id, r.endpoint_id, changes))
+    changes = given(
+        ("name", r.endpoint_name),
+        ("description", r.endpoint_description),
+        ("zone_affinity", r.zone_affinity_enabled),
+        ("address_ip_version", r.address_ip_version),
+        ("cross_region_bandwidth", r.cross_region_bandwidth),
+        ("policy_document", policy),
+    )
+    return ctx.settle(
+        ctx.app.dispatch(UpdateEndpoint(r.region_id, r.endpoint_id, changes), ctx.command(r))
+    )
 
 
 @action("DeleteVpcEndpoint")
 def delete_vpc_endpoint(ctx: Ctx, r: m.DeleteVpcEndpointRequest) -> dict[str, Any]:
-    return ctx.settle(ctx.app.delete_endpoint(ctx.command(r), r.region_id, r.endpoint_id))
+    return ctx.settle(ctx.app.dispatch(DeleteEndpoint(r.region_id, r.endpoint_id), ctx.command(r)))
 
 
 @action("ListVpcEndpoints")
 def list_vpc_endpoints(ctx: Ctx, r: m.ListVpcEndpointsRequest) -> dict[str, Any]:
-    contains = {
-        k: v
-        for k, v in (
-            ("AddressIpVersion", r.address_ip_version),
-            ("ConnectionStatus", r.connection_status),
-            ("EndpointId", r.endpoint_id),
-            ("EndpointName", r.endpoint_name),
-            ("EndpointStatus", r.endpoint_status),
-            ("EndpointType", r.endpoint_type),
-            ("ServiceName", r.service_name),
-            ("ServiceRegionId", r.service_region_id),
-            ("VpcId", r.vpc_id),
-            ("ResourceGroupId", r.resource_group_id),
-        )
-        if v is not None
-    }
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
-        ENDPOINT,
-        owner=ctx.account,
-        region=r.region_id,
-        contains={**contains, **tag_filter(r)},
-        after=decode_token(r.next_token),
-        limit=limit,
+    contains = given(
+        ("AddressIpVersion", r.address_ip_version),
+        ("ConnectionStatus", r.connection_status),
+        ("EndpointId", r.endpoint_id),
+        ("EndpointName", r.endpoint_name),
+        ("EndpointStatus", r.endpoint_status),
+        ("EndpointType", r.endpoint_type),
+        ("ServiceName", r.service_name),
+        ("ServiceRegionId", r.service_region_id),
+        ("VpcId", r.vpc_id),
+        ("ResourceGroupId", r.resource_group_id),
     )
-    return {
-        "Endpoints": [pick(d, F.ENDPOINT_LIST) for _, d in rows],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": total,
-    }
+    scope = {"owner": ctx.account, "region": r.region_id}
+    page = page_of(ctx, r, ENDPOINT, **scope, contains={**contains, **tag_filter(r)})
+    return page.answer({"Endpoints": [pick(d, F.ENDPOINT_LIST) for _, d in page.rows]})
 
 
 # -- zones -----------------------------------------------------------------------------------
@@ -139,27 +134,21 @@ def list_vpc_endpoints(ctx: Ctx, r: m.ListVpcEndpointsRequest) -> dict[str, Any]
 @action("AddZoneToVpcEndpoint")
 def add_zone(ctx: Ctx, r: m.AddZoneToVpcEndpointRequest) -> dict[str, Any]:
     zone = ZoneRequest(r.zone_id, r.v_switch_id, r.ip, r.ipv6_address)
-    return ctx.settle(ctx.app.add_zone(ctx.command(r), r.region_id, r.endpoint_id, zone))
+    return ctx.settle(ctx.app.dispatch(AddZone(r.region_id, r.endpoint_id, zone), ctx.command(r)))
 
 
 @action("RemoveZoneFromVpcEndpoint")
 def remove_zone(ctx: Ctx, r: m.RemoveZoneFromVpcEndpointRequest) -> dict[str, Any]:
-    return ctx.settle(ctx.app.remove_zone(ctx.command(r), r.region_id, r.endpoint_id, r.zone_id))
+    return ctx.settle(
+        ctx.app.dispatch(RemoveZone(r.region_id, r.endpoint_id, r.zone_id), ctx.command(r))
+    )
 
 
 @action("ListVpcEndpointZones")
 def list_zones(ctx: Ctx, r: m.ListVpcEndpointZonesRequest) -> dict[str, Any]:
     owned_endpoint(ctx, r.endpoint_id, r.region_id)
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
-        ZONE, parent=endpoint_key(r.endpoint_id), after=decode_token(r.next_token), limit=limit
-    )
-    return {
-        "Zones": [pick(consumer_zone(d), F.ENDPOINT_ZONE) for _, d in rows],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": total,
-    }
+    page = page_of(ctx, r, ZONE, parent=endpoint_key(r.endpoint_id))
+    return page.answer({"Zones": [pick(consumer_zone(d), F.ENDPOINT_ZONE) for _, d in page.rows]})
 
 
 # -- security groups -----------------------------------------------------------------------
@@ -168,8 +157,8 @@ def list_zones(ctx: Ctx, r: m.ListVpcEndpointZonesRequest) -> dict[str, Any]:
 @action("AttachSecurityGroupToVpcEndpoint")
 def attach_security_group(ctx: Ctx, r: m.AttachSecurityGroupToVpcEndpointRequest) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.attach_security_group(
-            ctx.command(r), r.region_id, r.endpoint_id, r.security_group_id
+        ctx.app.dispatch(
+            AttachSecurityGroup(r.region_id, r.endpoint_id, r.security_group_id), ctx.command(r)
         )
     )
 
@@ -179,8 +168,8 @@ def detach_security_group(
     ctx: Ctx, r: m.DetachSecurityGroupFromVpcEndpointRequest
 ) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.detach_security_group(
-            ctx.command(r), r.region_id, r.endpoint_id, r.security_group_id
+        ctx.app.dispatch(
+            DetachSecurityGroup(r.region_id, r.endpoint_id, r.security_group_id), ctx.command(r)
         )
     )
 
@@ -188,16 +177,5 @@ def detach_security_group(
 @action("ListVpcEndpointSecurityGroups")
 def list_security_groups(ctx: Ctx, r: m.ListVpcEndpointSecurityGroupsRequest) -> dict[str, Any]:
     owned_endpoint(ctx, r.endpoint_id, r.region_id)
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
-        SECURITY_GROUP,
-        parent=endpoint_key(r.endpoint_id),
-        after=decode_token(r.next_token),
-        limit=limit,
-    )
-    return {
-        "SecurityGroups": [pick(d, F.SECURITY_GROUP) for _, d in rows],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": total,
-    }
+    page = page_of(ctx, r, SECURITY_GROUP, parent=endpoint_key(r.endpoint_id))
+    return page.answer({"SecurityGroups": [pick(d, F.SECURITY_GROUP) for _, d in page.rows]})

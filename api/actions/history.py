@@ -6,11 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from privatelink.api.actions import fields as F
-from privatelink.api.actions.context import Ctx, decode_token, encode_token, pick
+from privatelink.api.actions.context import Ctx, pick
+from privatelink.api.actions.listing import offset_page
 from privatelink.api.actions.registry import action
 from privatelink.api.wire.errors import InvalidParameter
 from privatelink.api.wire.extensions import GetResourceAsOfRequest, ListResourceEventsRequest
-from privatelink.application.history import iso_moment, resource_named
+from privatelink.application.app import PrivateLinkApp
+from privatelink.application.history import HistoryEntry, Resource, iso_moment, resource_named
 from privatelink.domain.errors_invalid import MissingValue
 from privatelink.projections.attributes import endpoint_attribute, service_attribute
 from privatelink.projections.docs import consumer_zone
@@ -29,34 +31,32 @@ def parse_time(name: str, value: str | None) -> datetime | None:
 @action("ListResourceEvents")
 def list_resource_events(ctx: Ctx, r: ListResourceEventsRequest) -> dict[str, Any]:
     resource = resource_named(r.resource_id)
-    entries = ctx.app.history_for(
+    entries = ctx.app.audit.history_for(
         ctx.account,
         resource,
         parse_time("StartTime", r.start_time),
         parse_time("EndTime", r.end_time),
     )
-    token = decode_token(r.next_token)
-    if token is not None and not token.isdigit():
-        raise InvalidParameter("NextToken", "is not a token this API returned")
-    start, limit = int(token or 0), r.max_results or 50
-    page = entries[start : start + limit]
-    more = start + limit < len(entries)
+    limit = r.max_results or 50
+    page, next_token = offset_page(entries, r.next_token, limit)
     return {
-        "Events": [
-            {
-                "Version": e.version,
-                "Time": e.as_json()["time"],
-                "Type": e.type,
-                "Actor": e.actor,
-                "RequestIdOfChange": e.request_id,
-                "ResourceId": e.resource,
-                "Data": e.data,
-            }
-            for e in page
-        ],
+        "Events": [event_of(e) for e in page],
         "TotalCount": len(entries),
         "MaxResults": limit,
-        "NextToken": encode_token(str(start + limit)) if more else "",
+        "NextToken": next_token,
+    }
+
+
+def event_of(e: HistoryEntry) -> dict[str, Any]:
+    """One entry of the audit log as ListResourceEvents answers it."""
+    return {
+        "Version": e.version,
+        "Time": e.as_json()["time"],
+        "Type": e.type,
+        "Actor": e.actor,
+        "RequestIdOfChange": e.request_id,
+        "ResourceId": e.resource,
+        "Data": e.data,
     }
 
 
@@ -65,18 +65,18 @@ def get_resource_as_of(ctx: Ctx, r: GetResourceAsOfRequest) -> dict[str, Any]:
     if (r.as_of is None) == (r.version is None):
         raise MissingValue("Give exactly one of AsOf and Version.")
     resource = resource_named(r.resource_id)
-    ctx.app.check_history_access(ctx.account, resource)
+    ctx.app.audit.check_history_access(ctx.account, resource)
     return render_as_of(ctx.app, resource, parse_time("AsOf", r.as_of), r.version)
 
 
 def render_as_of(
-    app: Any, resource: Any, when: datetime | None, version: int | None
+    app: PrivateLinkApp, resource: Resource, when: datetime | None, version: int | None
 ) -> dict[str, Any]:
     """The Get…Attribute answer of that moment (an endpoint's with its Zones)."""
-    return render_state(resource, *app.as_of(resource, when, version))
+    return render_state(resource, *app.audit.as_of(resource, when, version))
 
 
-def render_state(resource: Any, aggregate: Any, service: Any | None) -> dict[str, Any]:
+def render_state(resource: Resource, aggregate: Any, service: Any | None) -> dict[str, Any]:
     """The Get…Attribute answer for one state of the resource (and of its service)."""
     if resource.kind == "service":
         return pick(service_attribute(aggregate), F.SERVICE_GET)

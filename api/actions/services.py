@@ -6,10 +6,21 @@ import re
 from typing import Any
 
 from privatelink.api.actions import fields as F
-from privatelink.api.actions.context import Ctx, decode_token, paged, pick
+from privatelink.api.actions.context import Ctx, pick
+from privatelink.api.actions.listing import given, page_of
 from privatelink.api.actions.registry import action
 from privatelink.api.wire import models as m
-from privatelink.application.services import ResourceRef
+from privatelink.application.services import (
+    AddUser,
+    AttachResource,
+    CreateEndpointService,
+    DeleteEndpointService,
+    DetachResource,
+    RemoveUser,
+    ResourceRef,
+    SetAutoAllocation,
+    UpdateEndpointService,
+)
 from privatelink.domain.errors import EndpointServiceNotFound, InvalidValue
 from privatelink.domain.errors_invalid import MissingValue
 from privatelink.domain.service import ServiceOptions
@@ -62,7 +73,9 @@ def create_vpc_endpoint_service(ctx: Ctx, r: m.CreateVpcEndpointServiceRequest) 
     for i, ref in enumerate(refs, 1):
         if not ref.resource_id:
             raise MissingValue(f"Resource.{i}.ResourceId is required.")
-    result = ctx.settle(ctx.app.create_endpoint_service(ctx.command(r), r.region_id, refs, options))
+    result = ctx.settle(
+        ctx.app.dispatch(CreateEndpointService(r.region_id, refs, options), ctx.command(r))
+    )
     doc = {
         **owned_service(ctx, result["ServiceId"], r.region_id),
         **{k: v for k, v in result.items() if k == "ServiceStatus"},
@@ -82,74 +95,68 @@ def get_vpc_endpoint_service_attribute(
 def update_vpc_endpoint_service_attribute(
     ctx: Ctx, r: m.UpdateVpcEndpointServiceAttributeRequest
 ) -> dict[str, Any]:
-    changes = {
-        name: value
-        for name, value in (
-            ("description", r.service_description),
-            ("auto_accept", r.auto_accept_enabled),
-            ("zone_affinity", r.zone_affinity_enabled),
-            ("ipv6", r.service_support_ipv6),
-            ("address_ip_version", r.address_ip_version),
-            ("connect_bandwidth", r.connect_bandwidth),
-        )
-        if value is not None
-    }
+    changes = given(
+        ("description", r.service_description),
+        ("auto_accept", r.auto_accept_enabled),
+        ("zone_affinity", r.zone_affinity_enabled),
+        ("ipv6", r.service_support_ipv6),
+        ("address_ip_version", r.address_ip_version),
+        ("connect_bandwidth", r.connect_bandwidth),
+    )
     return ctx.settle(
-        ctx.app.update_endpoint_service(
+        ctx.app.dispatch(
+            UpdateEndpointService(
+                r.region_id,
+                r.service_id,
+                changes,
+                list(r.add_supported_region_set),
+                list(r.delete_supported_region_set),
+            ),
             ctx.command(r),
-            r.region_id,
-            r.service_id,
-            changes,
-            list(r.add_supported_region_set),
-            list(r.delete_supported_region_set),
         )
     )
 
 
 @action("DeleteVpcEndpointService")
 def delete_vpc_endpoint_service(ctx: Ctx, r: m.DeleteVpcEndpointServiceRequest) -> dict[str, Any]:
-    return ctx.settle(ctx.app.delete_endpoint_service(ctx.command(r), r.region_id, r.service_id))
+    return ctx.settle(
+        ctx.app.dispatch(DeleteEndpointService(r.region_id, r.service_id), ctx.command(r))
+    )
 
 
 @action("ListVpcEndpointServices")
 def list_vpc_endpoint_services(ctx: Ctx, r: m.ListVpcEndpointServicesRequest) -> dict[str, Any]:
-    contains = {
-        k: v
-        for k, v in (
-            ("AddressIpVersion", r.address_ip_version),
-            ("AutoAcceptEnabled", r.auto_accept_enabled),
-            ("ServiceBusinessStatus", r.service_business_status),
-            ("ServiceId", r.service_id),
-            ("ServiceName", r.service_name),
-            ("ServiceResourceType", r.service_resource_type),
-            ("ServiceStatus", r.service_status),
-            ("ZoneAffinityEnabled", r.zone_affinity_enabled),
-            ("ResourceGroupId", r.resource_group_id),
-        )
-        if v is not None
-    }
-    keys = None
-    if r.resource_id is not None:
-        found, _ = ctx.views.page(
-            RESOURCE, owner=ctx.account, contains={"ResourceId": r.resource_id}, limit=1000
-        )
-        keys = sorted({key.split("/")[0] for key, _ in found})
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
+    contains = given(
+        ("AddressIpVersion", r.address_ip_version),
+        ("AutoAcceptEnabled", r.auto_accept_enabled),
+        ("ServiceBusinessStatus", r.service_business_status),
+        ("ServiceId", r.service_id),
+        ("ServiceName", r.service_name),
+        ("ServiceResourceType", r.service_resource_type),
+        ("ServiceStatus", r.service_status),
+        ("ZoneAffinityEnabled", r.zone_affinity_enabled),
+        ("ResourceGroupId", r.resource_group_id),
+    )
+    page = page_of(
+        ctx,
+        r,
         SERVICE,
         owner=ctx.account,
         region=r.region_id,
         contains={**contains, **tag_filter(r)},
-        keys=keys,
-        after=decode_token(r.next_token),
-        limit=limit,
+        keys=services_with_resource(ctx, r.resource_id),
     )
-    return {
-        "Services": [pick(d, F.SERVICE_LIST) for d in with_zones(ctx, rows)],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": total,
-    }
+    return page.answer({"Services": [pick(d, F.SERVICE_LIST) for d in with_zones(ctx, page.rows)]})
+
+
+def services_with_resource(ctx: Ctx, resource_id: str | None) -> list[str] | None:
+    """The keys of the caller's services that use the resource (None: no such filter)."""
+    if resource_id is None:
+        return None
+    found, _ = ctx.views.page(
+        RESOURCE, owner=ctx.account, contains={"ResourceId": resource_id}, limit=1000
+    )
+    return sorted({key.split("/")[0] for key, _ in found})
 
 
 @action("ListVpcEndpointServicesByEndUser")
@@ -158,33 +165,23 @@ def list_vpc_endpoint_services_by_end_user(
 ) -> dict[str, Any]:
     """WL-2/WL-3: a consumer sees the services whose whitelist admits it; XR-1: homed in
     ServiceRegionId (default: RegionId) and supporting endpoints in RegionId."""
-    contains: dict[str, Any] = {
-        k: v
-        for k, v in (
-            ("ServiceId", r.service_id),
-            ("ServiceName", r.service_name),
-            ("ServiceType", r.service_type),
-            ("ResourceGroupId", r.resource_group_id),
-        )
-        if v is not None
-    }
+    contains = given(
+        ("ServiceId", r.service_id),
+        ("ServiceName", r.service_name),
+        ("ServiceType", r.service_type),
+        ("ResourceGroupId", r.resource_group_id),
+    )
     contains["SupportedRegionSet"] = [{"SupportedRegionId": r.region_id}]
-    limit = r.max_results or 50
-    rows, total = ctx.views.page(
+    page = page_of(
+        ctx,
+        r,
         SERVICE,
         region=r.service_region_id or r.region_id,
         visible_to=ctx.account,
         contains={**contains, **tag_filter(r)},
-        after=decode_token(r.next_token),
-        limit=limit,
     )
-    services = [{**d, "VpcEndpointPolicySupported": False} for d in with_zones(ctx, rows)]
-    return {
-        "Services": [pick(d, F.SERVICE_BY_END_USER) for d in services],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": str(total),
-    }
+    services = [{**d, "VpcEndpointPolicySupported": False} for d in with_zones(ctx, page.rows)]
+    return page.answer({"Services": [pick(d, F.SERVICE_BY_END_USER) for d in services]}, str)
 
 
 # -- resources ---------------------------------------------------------------------------
@@ -193,29 +190,27 @@ def list_vpc_endpoint_services_by_end_user(
 @action("AttachResourceToVpcEndpointService")
 def attach_resource(ctx: Ctx, r: m.AttachResourceToVpcEndpointServiceRequest) -> dict[str, Any]:
     ref = ResourceRef(r.resource_id, r.resource_type, r.zone_id)
-    return ctx.settle(ctx.app.attach_resource(ctx.command(r), r.region_id, r.service_id, ref))
+    return ctx.settle(
+        ctx.app.dispatch(AttachResource(r.region_id, r.service_id, ref), ctx.command(r))
+    )
 
 
 @action("DetachResourceFromVpcEndpointService")
 def detach_resource(ctx: Ctx, r: m.DetachResourceFromVpcEndpointServiceRequest) -> dict[str, Any]:
     ref = ResourceRef(r.resource_id, r.resource_type, r.zone_id)
-    return ctx.settle(ctx.app.detach_resource(ctx.command(r), r.region_id, r.service_id, ref))
+    return ctx.settle(
+        ctx.app.dispatch(DetachResource(r.region_id, r.service_id, ref), ctx.command(r))
+    )
 
 
 @action("ListVpcEndpointServiceResources")
 def list_resources(ctx: Ctx, r: m.ListVpcEndpointServiceResourcesRequest) -> dict[str, Any]:
     owned_service(ctx, r.service_id, r.region_id)
-    limit = r.max_results or 50
-    rows, _ = ctx.views.page(
-        RESOURCE, parent=service_key(r.service_id), after=decode_token(r.next_token), limit=limit
+    page = page_of(ctx, r, RESOURCE, parent=service_key(r.service_id))
+    resources = [{**d, "_service": r.service_id} for _, d in page.rows]
+    return page.answer(
+        {"Resources": [pick(related_counts(ctx, d), F.RESOURCE) for d in resources]}, None
     )
-    return {
-        "Resources": [
-            pick(related_counts(ctx, {**d, "_service": r.service_id}), F.RESOURCE) for _, d in rows
-        ],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-    }
 
 
 def related_counts(ctx: Ctx, doc: dict[str, Any]) -> dict[str, Any]:
@@ -234,13 +229,11 @@ def update_resource_attribute(
     ctx: Ctx, r: m.UpdateVpcEndpointServiceResourceAttributeRequest
 ) -> dict[str, Any]:
     return ctx.settle(
-        ctx.app.set_auto_allocation(
+        ctx.app.dispatch(
+            SetAutoAllocation(
+                r.region_id, r.service_id, r.resource_id, r.zone_id, r.auto_allocated_enabled
+            ),
             ctx.command(r),
-            r.region_id,
-            r.service_id,
-            r.resource_id,
-            r.zone_id,
-            r.auto_allocated_enabled,
         )
     )
 
@@ -269,29 +262,26 @@ def whitelist_entry(user_id: int | None, user_arn: str | None) -> str:
 @action("AddUserToVpcEndpointService")
 def add_user(ctx: Ctx, r: m.AddUserToVpcEndpointServiceRequest) -> dict[str, Any]:
     user = whitelist_entry(r.user_id, r.user_arn)
-    return ctx.settle(ctx.app.add_user(ctx.command(r), r.region_id, r.service_id, user))
+    return ctx.settle(ctx.app.dispatch(AddUser(r.region_id, r.service_id, user), ctx.command(r)))
 
 
 @action("RemoveUserFromVpcEndpointService")
 def remove_user(ctx: Ctx, r: m.RemoveUserFromVpcEndpointServiceRequest) -> dict[str, Any]:
     user = whitelist_entry(r.user_id, r.user_arn)
-    return ctx.settle(ctx.app.remove_user(ctx.command(r), r.region_id, r.service_id, user))
+    return ctx.settle(ctx.app.dispatch(RemoveUser(r.region_id, r.service_id, user), ctx.command(r)))
 
 
 @action("ListVpcEndpointServiceUsers")
 def list_users(ctx: Ctx, r: m.ListVpcEndpointServiceUsersRequest) -> dict[str, Any]:
     owned_service(ctx, r.service_id, r.region_id)
-    limit = r.max_results or 50
     parent = service_key(r.service_id)
     keys = [child_key(parent, str(r.user_id))] if r.user_id is not None else None
-    rows, total = ctx.views.page(
-        USER, parent=parent, keys=keys, after=decode_token(r.next_token), limit=limit
+    page = page_of(ctx, r, USER, parent=parent, keys=keys)
+    users = [d["UserId"] for _, d in page.rows]
+    return page.answer(
+        {
+            "Users": [{"UserId": int(u)} for u in users if u.isdigit()],
+            "UserARNs": [{"UserARN": u} for u in users if not u.isdigit()],
+        },
+        str,
     )
-    users = [d["UserId"] for _, d in rows]
-    return {
-        "Users": [{"UserId": int(u)} for u in users if u.isdigit()],
-        "UserARNs": [{"UserARN": u} for u in users if not u.isdigit()],
-        "NextToken": paged(rows, limit),
-        "MaxResults": limit,
-        "TotalCount": str(total),
-    }

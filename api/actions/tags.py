@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from privatelink.api.actions.context import Ctx, decode_token, encode_token
+from privatelink.api.actions.context import Ctx
+from privatelink.api.actions.listing import offset_page
 from privatelink.api.actions.registry import action
 from privatelink.api.wire import models as m
-from privatelink.api.wire.errors import InvalidParameter
+from privatelink.application.tagging import ChangeResourceGroup, TagResources, UntagResources
 from privatelink.domain.errors import InvalidValue
 from privatelink.domain.errors_invalid import MissingValue
 from privatelink.projections.views import ENDPOINT, SERVICE, endpoint_key, service_key
@@ -23,8 +24,8 @@ KINDS = {
 def tag_resources(ctx: Ctx, r: m.TagResourcesRequest) -> dict[str, Any]:
     tags = [(t.key, t.value) for t in r.tag]
     return ctx.settle(
-        ctx.app.tag_resources(
-            ctx.command(r), r.region_id, r.resource_type, list(r.resource_id), tags
+        ctx.app.dispatch(
+            TagResources(r.region_id, r.resource_type, list(r.resource_id), tags), ctx.command(r)
         )
     )
 
@@ -35,8 +36,9 @@ def untag_resources(ctx: Ctx, r: m.UntagResourcesRequest) -> dict[str, Any]:
         raise MissingValue("Give TagKey.N, or All=true to remove every tag.")
     keys = None if r.all else list(r.tag_key)
     return ctx.settle(
-        ctx.app.untag_resources(
-            ctx.command(r), r.region_id, r.resource_type, list(r.resource_id), keys
+        ctx.app.dispatch(
+            UntagResources(r.region_id, r.resource_type, list(r.resource_id), keys),
+            ctx.command(r),
         )
     )
 
@@ -63,22 +65,19 @@ def list_tag_resources(ctx: Ctx, r: m.ListTagResourcesRequest) -> dict[str, Any]
         limit=10_000,
     )
     pairs = [
-        {
-            "ResourceId": doc[id_field],
-            "ResourceType": r.resource_type,
-            "TagKey": tag["Key"],
-            "TagValue": tag["Value"],
-        }
-        for _, doc in rows
-        for tag in doc["Tags"]
+        tag_pair(doc[id_field], r.resource_type, tag) for _, doc in rows for tag in doc["Tags"]
     ]
-    token = decode_token(r.next_token)
-    if token is not None and not token.isdigit():
-        raise InvalidParameter("NextToken", "is not a token this API returned")
-    start = int(token or 0)
-    page = pairs[start : start + PAGE]
-    more = start + PAGE < len(pairs)
-    return {"TagResources": page, "NextToken": encode_token(str(start + PAGE)) if more else ""}
+    page, next_token = offset_page(pairs, r.next_token, PAGE)
+    return {"TagResources": page, "NextToken": next_token}
+
+
+def tag_pair(resource_id: str, resource_type: str, tag: dict[str, str]) -> dict[str, str]:
+    return {
+        "ResourceId": resource_id,
+        "ResourceType": resource_type,
+        "TagKey": tag["Key"],
+        "TagValue": tag["Value"],
+    }
 
 
 @action("ChangeResourceGroup")
@@ -87,7 +86,7 @@ def change_resource_group(ctx: Ctx, r: m.ChangeResourceGroupRequest) -> dict[str
         "VpcEndpointService" if r.resource_id.startswith("epsrv-") else "VpcEndpoint"
     )
     return ctx.settle(
-        ctx.app.change_resource_group(
-            ctx.command(r), resource_type, r.resource_id, r.resource_group_id
+        ctx.app.dispatch(
+            ChangeResourceGroup(resource_type, r.resource_id, r.resource_group_id), ctx.command(r)
         )
     )

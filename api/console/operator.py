@@ -15,7 +15,8 @@ from privatelink.api.console.calls import ActionFailed
 from privatelink.api.console.web import BASE, Web
 from privatelink.api.errors import KNOWN_ERRORS, AdminOnly
 from privatelink.api.responses import new_request_id
-from privatelink.application.unit_of_work import Command
+from privatelink.application.jobs import Command
+from privatelink.application.services import MarkLoadBalancer
 from privatelink.domain.base import Caller
 from privatelink.domain.errors import InvalidResourceIdNotFound, missing
 
@@ -32,7 +33,9 @@ class OperatorPage:
         self.web = web
 
     def is_down(self, resource_id: str) -> bool:
-        return bool(self.web.runtime.app.lb_state(Caller("console", ""), resource_id).failed)
+        return bool(
+            self.web.runtime.app.aggregates.lb_state(Caller("console", ""), resource_id).failed
+        )
 
     def mine(self, session: Any) -> list[Any]:
         return [lb for lb in self.web.runtime.inventory.load_balancers if lb.owner == session.uid]
@@ -72,9 +75,8 @@ class OperatorPage:
         """Mark the load balancer through the faults command, and wait for it to settle."""
         runtime = self.web.runtime
         command = Command(Caller("operator", request_id), "AdminFault")
-        outcome = await run_in_threadpool(
-            runtime.app.mark_load_balancer, command, resource_id, down
-        )
+        fault = MarkLoadBalancer(resource_id, down)
+        outcome = await run_in_threadpool(runtime.app.dispatch, fault, command)
         await run_in_threadpool(Ctx(runtime, command.caller, "AdminFault", "").settle, outcome)
 
     async def mark(self, request: Request) -> Response:

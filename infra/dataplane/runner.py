@@ -14,7 +14,8 @@ from typing import Any, Protocol, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError
 
-from privatelink.application.unit_of_work import Command
+from privatelink.application.jobs import Command
+from privatelink.application.services import MarkLoadBalancer
 from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.load_balancers import LoadBalancerState
@@ -267,9 +268,8 @@ class DataPlane:
 
     async def _record(self, lb_id: str, down: bool) -> None:
         caller = Caller("prober", f"probe-{uuid.uuid4()}")
-        await asyncio.to_thread(
-            self.runtime.app.mark_load_balancer, Command(caller, "Probe"), lb_id, down
-        )
+        fault = MarkLoadBalancer(lb_id, down)
+        await asyncio.to_thread(self.runtime.app.dispatch, fault, Command(caller, "Probe"))
 
     async def _recorded_down(self, lb_id: str) -> bool:
         def failed() -> bool:

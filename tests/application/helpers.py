@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from privatelink.application.endpoints import ZoneRequest
-from privatelink.application.services import ResourceRef
+from privatelink.application.endpoints import CreateEndpoint, ZoneRequest
+from privatelink.application.services import AddUser, CreateEndpointService, ResourceRef
 from privatelink.application.unit_of_work import Command
 from privatelink.composition import Runtime
 from privatelink.domain.base import Caller
@@ -24,14 +24,14 @@ def cmd(account: str, action: str = "Test", **kwargs: object) -> Command:
 def create_service(
     rt: Runtime, auto_accept: bool = True, resource: str = "nlb-provider0001", **kwargs: object
 ) -> str:
-    outcome = rt.app.create_endpoint_service(
+    outcome = rt.app.dispatch(
+        CreateEndpointService(
+            REGION, [ResourceRef(resource)], ServiceOptions(auto_accept=auto_accept)
+        ),
         cmd(PROVIDER, "CreateVpcEndpointService", **kwargs),
-        REGION,
-        [ResourceRef(resource)],
-        ServiceOptions(auto_accept=auto_accept),
     )
     rt.wait_for_views(outcome.position)
-    rt.app.add_user(cmd(PROVIDER), REGION, outcome.result["ServiceId"], CONSUMER)
+    rt.app.dispatch(AddUser(REGION, outcome.result["ServiceId"], CONSUMER), cmd(PROVIDER))
     return str(outcome.result["ServiceId"])
 
 
@@ -43,15 +43,11 @@ def create_endpoint(
     **kwargs: object,
 ) -> str:
     requests = [ZoneRequest(f"cn-hangzhou-{z}", f"vsw-consumer-{z}", ip) for z in zones]
-    outcome = rt.app.create_endpoint(
+    outcome = rt.app.dispatch(
+        CreateEndpoint(
+            REGION, "vpc-consumer0001", service_id, None, requests, [], EndpointOptions()
+        ),
         cmd(CONSUMER, "CreateVpcEndpoint", **kwargs),
-        REGION,
-        "vpc-consumer0001",
-        service_id,
-        None,
-        requests,
-        [],
-        EndpointOptions(),
     )
     assert rt.wait_for_views(outcome.position)
     return str(outcome.result["EndpointId"])

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from privatelink.application.connections import EnableConnection
 from privatelink.application.dns_history import dns_as_of
+from privatelink.application.endpoints import DeleteEndpoint
 from privatelink.composition import Runtime
 from privatelink.projections.views import ENDPOINT, endpoint_key
 from tests.application.helpers import (
@@ -45,7 +47,7 @@ def test_ep_9_acc_4_names_exist_at_once_and_get_addresses_when_connected(runtime
     found, _, _ = names(runtime)
     assert found[domain] == []
     assert len([n for n in found if n.startswith(f"{endpoint_id}-")]) == 2
-    runtime.app.enable_connection(cmd(PROVIDER), REGION, service_id, endpoint_id)
+    runtime.app.dispatch(EnableConnection(REGION, service_id, endpoint_id), cmd(PROVIDER))
     assert eventually(lambda: connected(runtime, endpoint_id))
     found, _, _ = names(runtime)
     assert sorted(t for t, _, _ in found[domain]) == ["A", "A"]
@@ -63,7 +65,7 @@ def test_dns_view_gives_only_what_changed_and_tombstones_deleted_names(runtime: 
     assert eventually(lambda: connected(runtime, second))
     changed, removed, position = names(runtime, position)
     assert changed and all(n.startswith(second) for n in changed) and removed == []
-    outcome = runtime.app.delete_endpoint(cmd(CONSUMER), REGION, second)
+    outcome = runtime.app.dispatch(DeleteEndpoint(REGION, second), cmd(CONSUMER))
     assert runtime.wait_for_views(outcome.position)
     assert eventually(lambda: bool(names(runtime, position)[1]))
     _, removed, _ = names(runtime, position)
@@ -77,10 +79,10 @@ def test_dns_as_of_answers_what_a_name_resolved_to_then(runtime: Runtime) -> Non
     endpoint_id = create_endpoint(runtime, service_id)
     domain = endpoint_domain(runtime, endpoint_id)
     before = datetime.now(UTC)
-    runtime.app.enable_connection(cmd(PROVIDER), REGION, service_id, endpoint_id)
+    runtime.app.dispatch(EnableConnection(REGION, service_id, endpoint_id), cmd(PROVIDER))
     assert eventually(lambda: connected(runtime, endpoint_id))
     connected_at = datetime.now(UTC)
-    outcome = runtime.app.delete_endpoint(cmd(CONSUMER), REGION, endpoint_id)
+    outcome = runtime.app.dispatch(DeleteEndpoint(REGION, endpoint_id), cmd(CONSUMER))
     assert runtime.wait_for_views(outcome.position)
     then = dns_as_of(runtime.app, domain, before)
     assert then is not None and then.records() == []
@@ -99,7 +101,7 @@ def test_cli_dns_prints_a_names_records_now_and_as_of(
     endpoint_id = create_endpoint(runtime, service_id)
     domain = endpoint_domain(runtime, endpoint_id)
     before = datetime.now(UTC).isoformat()
-    runtime.app.enable_connection(cmd(PROVIDER), REGION, service_id, endpoint_id)
+    runtime.app.dispatch(EnableConnection(REGION, service_id, endpoint_id), cmd(PROVIDER))
     assert eventually(lambda: connected(runtime, endpoint_id))
     now = cli_json(database_url, schema, "dns", domain, "--json")
     assert now["endpoint"] == endpoint_id and [r["type"] for r in now["records"]] == ["A"]

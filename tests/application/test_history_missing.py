@@ -11,6 +11,7 @@ import pytest
 from privatelink.api.actions.history import render_as_of
 from privatelink.api.errors import status_for
 from privatelink.application.history import resource_named
+from privatelink.application.tagging import TagResources
 from privatelink.composition import Runtime
 from privatelink.domain.errors import DomainError
 from privatelink.domain.service import EndpointService
@@ -18,8 +19,9 @@ from tests.application.helpers import PROVIDER, REGION, cmd, create_service
 
 
 def tag(runtime: Runtime, service_id: str, value: str) -> None:
-    runtime.app.tag_resources(
-        cmd(PROVIDER, "TagResources"), REGION, "vpcendpointservice", [service_id], [("k", value)]
+    runtime.app.dispatch(
+        TagResources(REGION, "vpcendpointservice", [service_id], [("k", value)]),
+        cmd(PROVIDER, "TagResources"),
     )
 
 
@@ -70,7 +72,7 @@ def test_issue16_version_gap_is_a_4xx_not_a_crash(
     for value in ("a", "b", "c"):
         tag(runtime, service_id, value)
     resource = resource_named(service_id)
-    latest = runtime.app.latest_version(resource)
+    latest = runtime.app.audit.latest_version(resource)
     assert latest >= 4
     drop_version(runtime, database_url, schema, service_id, 3)
     runtime.app.repository.cache = None  # the gap is made behind the application's back

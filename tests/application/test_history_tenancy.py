@@ -10,9 +10,15 @@ from collections.abc import Callable
 
 import pytest
 
-from privatelink.application.endpoints import ZoneRequest
+from privatelink.application.endpoints import CreateEndpoint, ZoneRequest
 from privatelink.application.history import resource_named
-from privatelink.application.services import ResourceRef
+from privatelink.application.services import (
+    AddUser,
+    AttachResource,
+    CreateEndpointService,
+    MarkLoadBalancer,
+    ResourceRef,
+)
 from privatelink.composition import Runtime
 from privatelink.domain.endpoint import EndpointOptions
 from privatelink.domain.errors import EndpointNotFound, EndpointServiceNotFound
@@ -33,36 +39,38 @@ def eventually(check: Callable[[], bool], timeout: float = 20) -> bool:
 
 
 def endpoint_of(rt: Runtime, account: str, vpc: str, vswitch: str, service_id: str) -> str:
-    outcome = rt.app.create_endpoint(
+    outcome = rt.app.dispatch(
+        CreateEndpoint(
+            REGION,
+            vpc,
+            service_id,
+            None,
+            [ZoneRequest("cn-hangzhou-h", vswitch)],
+            [],
+            EndpointOptions(),
+        ),
         cmd(account, "CreateVpcEndpoint"),
-        REGION,
-        vpc,
-        service_id,
-        None,
-        [ZoneRequest("cn-hangzhou-h", vswitch)],
-        [],
-        EndpointOptions(),
     )
     return str(outcome.result["EndpointId"])
 
 
 def shared_service(rt: Runtime) -> tuple[str, str, str]:
     """A service used by two accounts' endpoints whose zone fails over from FIRST to SPARE."""
-    outcome = rt.app.create_endpoint_service(
+    outcome = rt.app.dispatch(
+        CreateEndpointService(REGION, [ResourceRef(FIRST)], ServiceOptions(auto_accept=True)),
         cmd(PROVIDER, "CreateVpcEndpointService"),
-        REGION,
-        [ResourceRef(FIRST)],
-        ServiceOptions(auto_accept=True),
     )
     service_id = str(outcome.result["ServiceId"])
     for user in (CONSUMER, OUTSIDER):
-        rt.app.add_user(cmd(PROVIDER), REGION, service_id, user)
+        rt.app.dispatch(AddUser(REGION, service_id, user), cmd(PROVIDER))
     mine = endpoint_of(rt, CONSUMER, "vpc-consumer0001", "vsw-consumer-h", service_id)
     theirs = endpoint_of(rt, OUTSIDER, "vpc-outsider0001", "vsw-outsider-h", service_id)
-    rt.app.attach_resource(cmd(PROVIDER), REGION, service_id, ResourceRef(SPARE))
-    rt.app.mark_load_balancer(cmd("operator", "Fault"), FIRST, True)
+    rt.app.dispatch(AttachResource(REGION, service_id, ResourceRef(SPARE)), cmd(PROVIDER))
+    rt.app.dispatch(MarkLoadBalancer(FIRST, True), cmd("operator", "Fault"))
     resource = resource_named(mine)
-    assert eventually(lambda: any(e.type == "ResourceFailed" for e in rt.app.history(resource)))
+    assert eventually(
+        lambda: any(e.type == "ResourceFailed" for e in rt.app.audit.history(resource))
+    )
     return service_id, mine, theirs
 
 
@@ -77,9 +85,9 @@ def test_issue10_consumer_history_names_no_other_account_nor_provider_resources(
     but names neither the other account's endpoint, the provider's load balancers, nor the
     provider's account or requests."""
     _, mine, theirs = shared_service(runtime)
-    whole = text(runtime.app.history(resource_named(mine)))
+    whole = text(runtime.app.audit.history(resource_named(mine)))
     assert theirs in whole and FIRST in whole  # what the operator's log holds
-    entries = runtime.app.history_for(CONSUMER, resource_named(mine))
+    entries = runtime.app.audit.history_for(CONSUMER, resource_named(mine))
     seen = text(entries)
     for secret in (theirs, OUTSIDER, FIRST, SPARE, PROVIDER):
         assert secret not in seen, secret
@@ -94,7 +102,7 @@ def test_issue10_consumer_history_names_no_other_account_nor_provider_resources(
 
 def test_issue10_provider_reads_its_service_history_whole(runtime: Runtime) -> None:
     service_id, mine, theirs = shared_service(runtime)
-    seen = text(runtime.app.history_for(PROVIDER, resource_named(service_id)))
+    seen = text(runtime.app.audit.history_for(PROVIDER, resource_named(service_id)))
     assert mine in seen and theirs in seen and FIRST in seen
 
 
@@ -103,11 +111,11 @@ def test_issue10_nobody_reads_another_accounts_history(runtime: Runtime) -> None
     service, the other consumer cannot read this endpoint."""
     service_id, mine, _ = shared_service(runtime)
     with pytest.raises(EndpointNotFound):
-        runtime.app.history_for(PROVIDER, resource_named(mine))
+        runtime.app.audit.history_for(PROVIDER, resource_named(mine))
     with pytest.raises(EndpointNotFound):
-        runtime.app.history_for(OUTSIDER, resource_named(mine))
+        runtime.app.audit.history_for(OUTSIDER, resource_named(mine))
     with pytest.raises(EndpointServiceNotFound):
-        runtime.app.history_for(CONSUMER, resource_named(service_id))
+        runtime.app.audit.history_for(CONSUMER, resource_named(service_id))
 
 
 def test_issue10_cli_history_as_an_account_shows_what_it_may_read(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from privatelink.application.endpoints import ZoneRequest
-from privatelink.application.services import ResourceRef
+from privatelink.application.endpoints import CreateEndpoint, DeleteEndpoint, ZoneRequest
+from privatelink.application.services import AddUser, CreateEndpointService, ResourceRef
 from privatelink.composition import Runtime
 from privatelink.domain.addresses import VSwitchAddresses
 from privatelink.domain.endpoint import EndpointOptions
@@ -18,27 +18,31 @@ VSWITCH = "vsw-consumer-h"
 
 
 def dual_stack_service(rt: Runtime) -> str:
-    outcome = rt.app.create_endpoint_service(
+    outcome = rt.app.dispatch(
+        CreateEndpointService(
+            REGION,
+            [ResourceRef("nlb-provider0001")],
+            ServiceOptions(auto_accept=True, address_ip_version="DualStack", ipv6=True),
+        ),
         cmd(PROVIDER, "CreateVpcEndpointService"),
-        REGION,
-        [ResourceRef("nlb-provider0001")],
-        ServiceOptions(auto_accept=True, address_ip_version="DualStack", ipv6=True),
     )
     service_id = str(outcome.result["ServiceId"])
-    rt.app.add_user(cmd(PROVIDER), REGION, service_id, CONSUMER)
+    rt.app.dispatch(AddUser(REGION, service_id, CONSUMER), cmd(PROVIDER))
     return service_id
 
 
 def dual_stack_endpoint(rt: Runtime, service_id: str, ipv6: str | None) -> str:
-    outcome = rt.app.create_endpoint(
+    outcome = rt.app.dispatch(
+        CreateEndpoint(
+            REGION,
+            "vpc-consumer0001",
+            service_id,
+            None,
+            [ZoneRequest("cn-hangzhou-h", VSWITCH, None, ipv6)],
+            [],
+            EndpointOptions(address_ip_version="DualStack"),
+        ),
         cmd(CONSUMER, "CreateVpcEndpoint"),
-        REGION,
-        "vpc-consumer0001",
-        service_id,
-        None,
-        [ZoneRequest("cn-hangzhou-h", VSWITCH, None, ipv6)],
-        [],
-        EndpointOptions(address_ip_version="DualStack"),
     )
     return str(outcome.result["EndpointId"])
 
@@ -63,7 +67,7 @@ def test_ep_4_ipv6_duplicate_in_one_vswitch_is_refused(runtime: Runtime) -> None
     with pytest.raises(IpAddressUnavailable) as info:
         dual_stack_endpoint(runtime, service_id, taken)
     assert info.value.code == "InvalidIpv6Address.AlreadyUsed"
-    runtime.app.delete_endpoint(cmd(CONSUMER, "DeleteVpcEndpoint"), REGION, first)
+    runtime.app.dispatch(DeleteEndpoint(REGION, first), cmd(CONSUMER, "DeleteVpcEndpoint"))
     assert block(runtime).taken_ipv6 == {}
     dual_stack_endpoint(runtime, service_id, taken)
     assert list(block(runtime).taken_ipv6) == [taken]

@@ -9,7 +9,14 @@ from collections.abc import Callable
 
 import pytest
 
-from privatelink.application.services import ResourceRef
+from privatelink.application.services import (
+    AddUser,
+    AttachResource,
+    CreateEndpointService,
+    DetachResource,
+    MarkLoadBalancer,
+    ResourceRef,
+)
 from privatelink.composition import Runtime
 from privatelink.domain.errors import ZoneNotSupported
 from privatelink.domain.service import EndpointService, ServiceOptions
@@ -28,18 +35,18 @@ def eventually(check: Callable[[], bool], timeout: float = 20) -> bool:
 
 
 def mark(rt: Runtime, resource_id: str, down: bool) -> None:
-    rt.app.mark_load_balancer(cmd("operator", "Fault"), resource_id, down)
+    rt.app.dispatch(MarkLoadBalancer(resource_id, down), cmd("operator", "Fault"))
 
 
 def new_service(rt: Runtime, *resources: str) -> str:
-    outcome = rt.app.create_endpoint_service(
+    outcome = rt.app.dispatch(
+        CreateEndpointService(
+            REGION, [ResourceRef(r) for r in resources], ServiceOptions(auto_accept=True)
+        ),
         cmd(PROVIDER, "CreateVpcEndpointService"),
-        REGION,
-        [ResourceRef(r) for r in resources],
-        ServiceOptions(auto_accept=True),
     )
     service_id = str(outcome.result["ServiceId"])
-    rt.app.add_user(cmd(PROVIDER), REGION, service_id, "1210000000000002")
+    rt.app.dispatch(AddUser(REGION, service_id, "1210000000000002"), cmd(PROVIDER))
     return service_id
 
 
@@ -67,7 +74,9 @@ def test_res_8_resource_attached_while_down_is_known_down(runtime: Runtime) -> N
     """RES-8: attaching a failed load balancer marks it failed in the service at once."""
     service_id = new_service(runtime, OTHER)
     mark(runtime, ZONE_H_ONLY, down=True)
-    runtime.app.attach_resource(cmd(PROVIDER), REGION, service_id, ResourceRef(ZONE_H_ONLY))
+    runtime.app.dispatch(
+        AttachResource(REGION, service_id, ResourceRef(ZONE_H_ONLY)), cmd(PROVIDER)
+    )
     assert failed(runtime, service_id) == [ZONE_H_ONLY]
     mark(runtime, ZONE_H_ONLY, down=False)
     assert eventually(lambda: failed(runtime, service_id) == [])
@@ -81,8 +90,12 @@ def test_res_8_detached_while_down_and_reattached_after_recovery_is_healthy(
     service_id = new_service(runtime, BOTH_ZONES, ZONE_H_ONLY)
     mark(runtime, ZONE_H_ONLY, down=True)
     assert eventually(lambda: failed(runtime, service_id) == [ZONE_H_ONLY])
-    runtime.app.detach_resource(cmd(PROVIDER), REGION, service_id, ResourceRef(ZONE_H_ONLY))
+    runtime.app.dispatch(
+        DetachResource(REGION, service_id, ResourceRef(ZONE_H_ONLY)), cmd(PROVIDER)
+    )
     mark(runtime, ZONE_H_ONLY, down=False)
-    runtime.app.attach_resource(cmd(PROVIDER), REGION, service_id, ResourceRef(ZONE_H_ONLY))
+    runtime.app.dispatch(
+        AttachResource(REGION, service_id, ResourceRef(ZONE_H_ONLY)), cmd(PROVIDER)
+    )
     assert failed(runtime, service_id) == []
     assert eventually(lambda: failed(runtime, service_id) == [])

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from privatelink.application.connections import EnableConnection
+from privatelink.application.endpoints import DeleteEndpoint
 from privatelink.composition import Runtime, open_runtime
 from privatelink.infra.rebuild import rebuild_views
 from privatelink.infra.settings import Settings
@@ -58,8 +60,8 @@ def test_aud_3_views_rebuilt_from_the_log_equal_the_live_views(runtime: Runtime)
     service_id = create_service(runtime, auto_accept=False)
     kept = create_endpoint(runtime, service_id, zones=("h", "i"))
     gone = create_endpoint(runtime, service_id)
-    runtime.app.enable_connection(cmd(PROVIDER), REGION, service_id, kept)
-    runtime.app.delete_endpoint(cmd("1210000000000002"), REGION, gone)
+    runtime.app.dispatch(EnableConnection(REGION, service_id, kept), cmd(PROVIDER))
+    runtime.app.dispatch(DeleteEndpoint(REGION, gone), cmd("1210000000000002"))
     assert eventually(
         lambda: status(runtime, ENDPOINT, endpoint_key(kept), "ConnectionStatus") == "Connected"
     )

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from privatelink.application.executor import CommandExecutor, Job
+from privatelink.application.tagging import TagResources
 from privatelink.composition import Runtime
 from tests.application.helpers import cmd
 
@@ -65,7 +66,9 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
 
 
 def tag(rt: Runtime, account: str, kind: str, ids: list[str], tags: list[tuple[str, str]]) -> Any:
-    return rt.app.tag_resources(cmd(account, "TagResources"), "cn-hangzhou", kind, ids, tags)
+    return rt.app.dispatch(
+        TagResources("cn-hangzhou", kind, ids, tags), cmd(account, "TagResources")
+    )
 
 
 def drive_to_version(

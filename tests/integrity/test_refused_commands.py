@@ -4,8 +4,13 @@ commits and crosses a snapshot interval."""
 
 from __future__ import annotations
 
-from privatelink.application.endpoints import ZoneRequest
-from privatelink.application.services import ResourceRef
+from privatelink.application.endpoints import CreateEndpoint, ZoneRequest
+from privatelink.application.services import (
+    DeleteEndpointService,
+    DetachResource,
+    MarkLoadBalancer,
+    ResourceRef,
+)
 from privatelink.composition import Runtime
 from privatelink.domain.endpoint import Endpoint, EndpointOptions
 from privatelink.domain.errors import DomainError
@@ -64,23 +69,21 @@ def test_issue10_refused_create_endpoint_leaves_no_phantom_connection(runtime: R
     assert type(runtime.app).snapshotting_intervals[EndpointService] == SERVICE_INTERVAL
     service_id = create_service(runtime)
     service_key = EndpointService.create_id(service_id)
-    down = runtime.app.mark_load_balancer(cmd("operator", "AdminFault"), "nlb-provider0001", True)
-    wait_until(lambda: runtime.app.provisioner_position() >= (down.position or 0))
+    down = runtime.app.dispatch(
+        MarkLoadBalancer("nlb-provider0001", True), cmd("operator", "AdminFault")
+    )
+    wait_until(lambda: runtime.app.provisioner.provisioner_position() >= (down.position or 0))
     drive_to_version(
         runtime, PROVIDER, "vpcendpointservice", service_id, service_key, SERVICE_INTERVAL - 1
     )
 
     def create_endpoint_in_the_down_zone() -> object:
         zone = ZoneRequest("cn-hangzhou-h", "vsw-consumer-h", None)
-        return runtime.app.create_endpoint(
+        return runtime.app.dispatch(
+            CreateEndpoint(
+                REGION, "vpc-consumer0001", service_id, None, [zone], [], EndpointOptions()
+            ),
             cmd(CONSUMER, "CreateVpcEndpoint"),
-            REGION,
-            "vpc-consumer0001",
-            service_id,
-            None,
-            [zone],
-            [],
-            EndpointOptions(),
         )
 
     with one_batch(runtime.app.executor) as queue:  # type: ignore[arg-type]
@@ -92,6 +95,8 @@ def test_issue10_refused_create_endpoint_leaves_no_phantom_connection(runtime: R
     assert isinstance(refused.get("error"), DomainError), refused
 
     assert runtime.app.repository.get(service_key).connections == {}
-    runtime.app.detach_resource(cmd(PROVIDER), REGION, service_id, ResourceRef("nlb-provider0001"))
-    runtime.app.delete_endpoint_service(cmd(PROVIDER), REGION, service_id)
+    runtime.app.dispatch(
+        DetachResource(REGION, service_id, ResourceRef("nlb-provider0001")), cmd(PROVIDER)
+    )
+    runtime.app.dispatch(DeleteEndpointService(REGION, service_id), cmd(PROVIDER))
     assert check_store(runtime.app) == []
