@@ -13,8 +13,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_FOLDERS = ["domain", "application", "projections", "api", "infra", "entrypoints"]
 FUNCTION_LIMIT = 25
@@ -76,11 +74,6 @@ def test_issue13_the_http_adapter_entry_points_infra_and_projections_are_small()
     assert long_modules(paths) == {}
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 13: domain/, application/, api/actions/ and entrypoints/composition.py are "
-    "being split in parallel branches",
-)
 def test_issue13_fewer_than_5_long_functions_and_no_long_module_in_the_package() -> None:
     paths = modules(PACKAGE_FOLDERS)
     assert long_modules(paths) == {}
