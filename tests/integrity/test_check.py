@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from privatelink.cli import app as cli
 from privatelink.composition import Runtime
 from privatelink.domain.service import EndpointService
+from privatelink.domain.states import ServiceStatus
 from privatelink.infra.export import export_lines
 from tests.application.helpers import PROVIDER, create_service
 from tests.integrity.helpers import tag, wait_until
@@ -84,6 +85,9 @@ def test_issue10_rebuild_verify_runs_the_check(runtime: Runtime) -> None:
 def test_issue10_check_finds_a_snapshot_that_differs_from_replay(runtime: Runtime) -> None:
     service_id = create_service(runtime)
     key = EndpointService.create_id(service_id)
+    # The provisioner activates the service on its own: the log must hold its last version
+    # before the snapshots are taken, or they would be compared with a later replay.
+    wait_until(lambda: runtime.app.repository.get(key).status == ServiceStatus.ACTIVE)
     service = runtime.app.repository.get(key)
     service.description = "never recorded"
     runtime.app.snapshots.put([EndpointService.Snapshot.take(service)])  # type: ignore[union-attr]
