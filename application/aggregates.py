@@ -63,9 +63,7 @@ class Aggregates:
         try:
             return self.uow.load(LoadBalancerState, LoadBalancerState.create_id(resource_id))
         except NotFound:
-            return LoadBalancerState(
-                resource_id=resource_id, actor=by.account, request_id=by.request_id
-            )
+            return LoadBalancerState.created_by(by, resource_id=resource_id)
 
     def find_service(
         self, service_id: str | None, service_name: str | None, service_region: str | None = None
@@ -128,9 +126,7 @@ class Aggregates:
             return self.uow.load(VSwitchAddresses, VSwitchAddresses.create_id(vswitch_id))
         except NotFound:
             cidr = next(str(v.cidr) for v in vpc.vswitches if v.id == vswitch_id)
-            return VSwitchAddresses(
-                vswitch_id=vswitch_id, cidr=cidr, actor=by.account, request_id=by.request_id
-            )
+            return VSwitchAddresses.created_by(by, vswitch_id=vswitch_id, cidr=cidr)
 
     def place_zone(
         self, by: Caller, vpc: Vpc, zone: ZoneRequest, dual_stack: bool = False

@@ -73,7 +73,7 @@ def _log_for(app: PrivateLinkApp, command: Command) -> InventoryLog:
     try:
         return app.uow.load(InventoryLog, InventoryLog.create_id())
     except Exception:  # noqa: BLE001 - NotFound: the first change opens the log
-        return InventoryLog(actor=command.caller.account, request_id=command.caller.request_id)
+        return InventoryLog.created_by(command.caller)
 
 
 def _check_removable(app: PrivateLinkApp, kind: str, ident: str) -> None:

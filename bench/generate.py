@@ -28,8 +28,8 @@ def endpoints(app: Any, count: int, per_service: int = 1000) -> int:
     facts = app.facts.load_balancer(PROVIDER, "nlb-provider0001", "cn-hangzhou")
     vpc = app.inventory.vpc("vpc-consumer0001")
     cidr = next(str(v.cidr) for v in vpc.vswitches if v.id == "vsw-consumer-h")
-    book = VSwitchAddresses(
-        vswitch_id="vsw-consumer-h", cidr=cidr, actor=CONSUMER, request_id="bench"
+    book = VSwitchAddresses.created_by(
+        Caller(CONSUMER, "bench"), vswitch_id="vsw-consumer-h", cidr=cidr
     )
     written, events = 0, list(book.collect_events())
     while written < count:

@@ -34,8 +34,10 @@ class VSwitchAddresses(PrivateLinkAggregate):
     def create_id(vswitch_id: str) -> UUID:
         return aggregate_uuid("vswitch", vswitch_id)
 
+    created_event = "Opened"
+
     @event("Opened")
-    def __init__(self, vswitch_id: str, cidr: str, actor: str, request_id: str) -> None:
+    def __init__(self, vswitch_id: str, cidr: str) -> None:
         self.vswitch_id = vswitch_id
         self.cidr = cidr
         self.taken: dict[str, str] = {}

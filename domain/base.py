@@ -132,11 +132,15 @@ class PrivateLinkAggregate(Aggregate):
             ) from None
         super().trigger_event(event_class, actor=by.account, request_id=by.request_id, **kwargs)
 
+    created_event = "Created"
+    """The name of the aggregate's creation event (its ``@event`` on ``__init__``)."""
+
     @classmethod
     def created_by(cls, by: Caller, **payload: Any) -> Self:
-        """A new aggregate from its ``Created`` payload, recorded as acting for ``by``."""
+        """A new aggregate from its creation payload, recorded as acting for ``by``."""
+        event_class = getattr(cls, cls.created_event)
         created: Any = cls._create(
-            cls.Created, actor=by.account, request_id=by.request_id, **payload
+            event_class, actor=by.account, request_id=by.request_id, **payload
         )
         return cast(Self, created)
 

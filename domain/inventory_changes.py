@@ -135,8 +135,10 @@ class InventoryLog(PrivateLinkAggregate):
     def create_id() -> UUID:
         return aggregate_uuid("inventory", "runtime")
 
+    created_event = "Opened"
+
     @event("Opened")
-    def __init__(self, actor: str, request_id: str) -> None:
+    def __init__(self) -> None:
         self.changes: list[dict[str, Any]] = []
 
     @acts

@@ -20,8 +20,10 @@ class LoadBalancerState(PrivateLinkAggregate):
     def create_id(resource_id: str) -> UUID:
         return aggregate_uuid("load-balancer", resource_id)
 
+    created_event = "Opened"
+
     @event("Opened")
-    def __init__(self, resource_id: str, actor: str, request_id: str) -> None:
+    def __init__(self, resource_id: str) -> None:
         self.resource_id = resource_id
         self.services: list[str] = []
         self.failed = False

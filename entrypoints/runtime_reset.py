@@ -75,6 +75,7 @@ def forget_positions(runtime: Any) -> None:
 
 def record_inventory(runtime: Any, inventory: Inventory, request_id: str) -> None:
     """Record ``inventory`` as the first event of the emptied store."""
-    log = InventoryLog(actor="operator", request_id=request_id)
-    log.replace(Caller("operator", request_id), inventory.model_dump(mode="json"))
+    by = Caller("operator", request_id)
+    log = InventoryLog.created_by(by)
+    log.replace(by, inventory.model_dump(mode="json"))
     runtime.app.execute(Command(Caller("operator", request_id), "AdminReset"), lambda: ({}, [log]))

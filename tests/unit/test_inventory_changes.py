@@ -58,7 +58,7 @@ def test_issue12_fold_skips_changes_the_seed_no_longer_allows() -> None:
 
 def test_issue12_inventory_log_records_each_change_and_replace_restarts_it() -> None:
     by = Caller("operator", "r1")
-    log = InventoryLog(actor="operator", request_id="r1")
+    log = InventoryLog.created_by(by)
     log.add(by, "region", {"id": "cn-x", "zones": ["cn-x-a"]})
     log.remove(by, "vpc", "vpc-outsider0001")
     assert [type(e).__name__ for e in log.collect_events()] == [

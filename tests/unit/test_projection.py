@@ -523,12 +523,7 @@ def test_aud_3_views_rebuilt_from_the_whole_log_equal_the_live_views() -> None:
 
 
 def test_aud_3_address_book_and_client_token_events_change_no_view() -> None:
-    book = VSwitchAddresses(
-        vswitch_id="vsw-consumer-h",
-        cidr="127.16.1.0/24",
-        actor=consumer.account,
-        request_id=consumer.request_id,
-    )
+    book = VSwitchAddresses.created_by(consumer, vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24")
     book.take(consumer, None, "eni-1")
     record = ClientTokenRecord(
         account=CONSUMER_UID,

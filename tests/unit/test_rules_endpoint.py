@@ -140,12 +140,7 @@ def test_ep_3_each_zone_keeps_its_vswitch_eni_and_ip() -> None:
 
 
 def book(cidr: str = "127.16.1.0/24") -> VSwitchAddresses:
-    addresses = VSwitchAddresses(
-        vswitch_id="vsw-consumer-h",
-        cidr=cidr,
-        actor=consumer.account,
-        request_id=consumer.request_id,
-    )
+    addresses = VSwitchAddresses.created_by(consumer, vswitch_id="vsw-consumer-h", cidr=cidr)
     addresses.collect_events()
     return addresses
 

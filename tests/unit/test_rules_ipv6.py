@@ -13,11 +13,8 @@ from tests.unit.helpers import consumer
 
 
 def book() -> VSwitchAddresses:
-    addresses = VSwitchAddresses(
-        vswitch_id="vsw-consumer-h",
-        cidr="127.16.1.0/24",
-        actor=consumer.account,
-        request_id=consumer.request_id,
+    addresses = VSwitchAddresses.created_by(
+        consumer, vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24"
     )
     addresses.collect_events()
     return addresses

@@ -593,12 +593,7 @@ def test_aud_1_the_creator_is_recorded_as_actor_and_becomes_owner() -> None:
 
 
 def test_aud_1_address_book_events_carry_actor_and_request_id() -> None:
-    book = VSwitchAddresses(
-        vswitch_id="vsw-consumer-h",
-        cidr="127.16.1.0/24",
-        actor=consumer.account,
-        request_id=consumer.request_id,
-    )
+    book = VSwitchAddresses.created_by(consumer, vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24")
     book.collect_events()
     book.take(consumer, None, "eni-1")
     book.release(consumer, "127.16.1.1")
@@ -608,12 +603,7 @@ def test_aud_1_address_book_events_carry_actor_and_request_id() -> None:
 
 
 def test_aud_1_address_book_opened_event_carries_actor_and_request_id() -> None:
-    book = VSwitchAddresses(
-        vswitch_id="vsw-consumer-h",
-        cidr="127.16.1.0/24",
-        actor=consumer.account,
-        request_id=consumer.request_id,
-    )
+    book = VSwitchAddresses.created_by(consumer, vswitch_id="vsw-consumer-h", cidr="127.16.1.0/24")
     (opened,) = book.collect_events()
     assert (opened.actor, opened.request_id) == (CONSUMER_UID, "req-2")
 
