@@ -118,7 +118,9 @@ def replace_zone_resource(
         endpoint = w.consumer_endpoint(z.endpoint_id)
         eni_id = w.ids.new_id("eni-")
         managed = w.facts.resource_management_enabled(by.account)
-        old_eni = endpoint.zones[z.zone_id]["eni_id"]
+        # A zone the endpoint lacks is refused by the service's own check (EndpointZoneNotFound)
+        zone = endpoint.zones.get(z.zone_id)
+        old_eni = zone["eni_id"] if zone is not None else ""
         service.replace_zone_resource(
             by, z.endpoint_id, z.zone_id, new, mode, managed, old_eni, eni_id
         )

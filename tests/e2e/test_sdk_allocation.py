@@ -210,6 +210,18 @@ def test_res_11_force_replacement_swaps_resource_and_eni_at_once(provider, consu
     assert endpoint_zones(consumer, again)[H].eni_ip == old_ip
 
 
+def test_res_9_replacing_a_zone_the_endpoint_lacks_is_a_4xx_not_a_500(provider, consumer) -> None:
+    """RES-9 with a zone the endpoint does not have (found by the fuzzer: the ENI of the
+    missing zone was read before the service's check, and the answer was a 500)."""
+    service_id, endpoint_id, _, new = clb_connection(provider, consumer)
+    refused(
+        lambda: change_zone_resource(
+            provider, service_id, endpoint_id, "cn-hangzhou-j", new, resource_replace_mode="Force"
+        ),
+        "EndpointZoneNotFound",
+    )
+
+
 # -- RES-6: manual allocation -----------------------------------------------------------------
 
 
