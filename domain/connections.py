@@ -8,12 +8,13 @@ decides (returning the payload of the event to record) and applies the recorded 
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, Unpack
 
 from privatelink.domain.bandwidth import check_bandwidth, check_mode
 from privatelink.domain.errors import ConnectionNotFound
 from privatelink.domain.errors_denied import EndpointConnectionOperationDenied
 from privatelink.domain.events import ConnectionEvents as E
+from privatelink.domain.records import Connection, ZoneChanges, ZoneConnection, new_zone
 from privatelink.domain.service_resources import ServiceResources
 from privatelink.domain.states import (
     LIVE_CONNECTION,
@@ -22,26 +23,12 @@ from privatelink.domain.states import (
     ZoneStatus,
 )
 
-Connection = dict[str, Any]
-ZoneConnection = dict[str, Any]
-
 
 class Terms(Protocol):
     """The service's terms a new or allowed connection gets (BW-3, BW-5)."""
 
     resource_type: str
     connect_bandwidth: int
-
-
-def new_zone(status: str = ZoneStatus.WAIT) -> ZoneConnection:
-    return {
-        "resource_id": None,
-        "status": status,
-        "mode": AllocateMode.AUTO,
-        "replaced_resource_id": None,
-        "replaced_eni_id": None,
-        "healthy": True,
-    }
 
 
 class ConnectionBook:
@@ -110,8 +97,9 @@ class ConnectionBook:
         chosen: dict[str, str] = {}
         for zone in zones:
             zc = conn["zones"][zone]
-            if zc["mode"] == AllocateMode.MANUAL and self.resources.usable(zc["resource_id"], zone):
-                chosen[zone] = zc["resource_id"]
+            manual = zc["resource_id"] if zc["mode"] == AllocateMode.MANUAL else None
+            if manual is not None and self.resources.usable(manual, zone):
+                chosen[zone] = manual
             else:
                 chosen[zone] = self.allocate(None if conn["cross_region"] else zone, taken)
             taken[chosen[zone]] = taken.get(chosen[zone], 0) + 1
@@ -207,7 +195,7 @@ class ConnectionBook:
     # -- mutators: every change to a zone connection goes through set/put/drop, so the load per
     # resource (RES-4) is kept incrementally instead of being recounted on each allocation.
 
-    def set_zone(self, endpoint_id: str, zone_id: str, **changes: Any) -> None:
+    def set_zone(self, endpoint_id: str, zone_id: str, **changes: Unpack[ZoneChanges]) -> None:
         zc = self.connections[endpoint_id]["zones"][zone_id]
         self._count(zc, -1)
         zc.update(changes)
@@ -230,22 +218,20 @@ class ConnectionBook:
                 self.load.pop(resource_id, None)
 
     def requested(self, e: E.ConnectionRequested) -> None:
-        self.connections[e.endpoint["endpoint_id"]] = {
-            **dict(e.endpoint),
-            "status": ConnectionStatus.PENDING,
-            "bandwidth": e.bandwidth,
-            "bandwidth_set": False,
-            "traffic_mode": e.traffic_mode,
-            "zones": {z: new_zone() for z in e.zones},
-        }
+        self.connections[e.endpoint["endpoint_id"]] = Connection(
+            **e.endpoint,
+            status=ConnectionStatus.PENDING,
+            bandwidth=e.bandwidth,
+            bandwidth_set=False,
+            traffic_mode=e.traffic_mode,
+            zones={z: new_zone() for z in e.zones},
+        )
 
     def allowed(self, e: E.ConnectionAllowed) -> None:
-        self.connections[e.endpoint_id].update(
-            status=ConnectionStatus.CONNECTING,
-            bandwidth=e.bandwidth,
-            traffic_mode=e.traffic_mode,
-            bandwidth_set=e.bandwidth_set,
-        )
+        conn = self.connections[e.endpoint_id]
+        conn["status"] = ConnectionStatus.CONNECTING
+        conn["bandwidth"], conn["traffic_mode"] = e.bandwidth, e.traffic_mode
+        conn["bandwidth_set"] = e.bandwidth_set
         for zone, resource_id in e.allocations.items():
             self.set_zone(
                 e.endpoint_id, zone, resource_id=resource_id, status=ZoneStatus.CONNECTING
@@ -264,9 +250,9 @@ class ConnectionBook:
             )
 
     def bandwidth_changed(self, e: E.BandwidthChanged) -> None:
-        self.connections[e.endpoint_id].update(
-            bandwidth=e.bandwidth, traffic_mode=e.traffic_mode, bandwidth_set=True
-        )
+        conn = self.connections[e.endpoint_id]
+        conn["bandwidth"], conn["traffic_mode"] = e.bandwidth, e.traffic_mode
+        conn["bandwidth_set"] = True
 
     def established(self, e: E.ConnectionEstablished) -> None:
         self.connections[e.endpoint_id]["status"] = ConnectionStatus.CONNECTED
@@ -279,9 +265,7 @@ class ConnectionBook:
             self.set_zone(e.endpoint_id, zone, status=ZoneStatus.DISCONNECTED)
 
     def zone_added(self, e: E.ConnectionZoneAdded) -> None:
-        self._put_zone(
-            e.endpoint_id, e.zone_id, {**new_zone(e.status), "resource_id": e.resource_id}
-        )
+        self._put_zone(e.endpoint_id, e.zone_id, new_zone(e.status, e.resource_id))
 
     def zone_removed(self, e: E.ConnectionZoneRemoved) -> None:
         self._drop_zone(e.endpoint_id, e.zone_id)

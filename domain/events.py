@@ -22,7 +22,8 @@ from typing import Any
 from eventsourcing.domain import AggregateCreated, AggregateEvent
 from eventsourcing.utils import register_topic
 
-from privatelink.domain.states import TrafficControlMode
+from privatelink.domain.records import ConnectionEndpoint, EndpointZone, ResourceEntry
+from privatelink.domain.states import AllocateMode, TrafficControlMode, ZoneStatus
 
 
 class Acted(AggregateEvent):
@@ -55,7 +56,7 @@ class ConnectionEvents:
     """Events of a service's :class:`privatelink.domain.connections.ConnectionBook`."""
 
     class ConnectionRequested(Recorded):
-        endpoint: dict[str, Any]
+        endpoint: ConnectionEndpoint
         zones: list[str]
         service_id: str
         provider: str
@@ -110,7 +111,7 @@ class ConnectionEvents:
         endpoint_id: str
         zone_id: str
         resource_id: str | None
-        status: str
+        status: ZoneStatus
 
     class ConnectionZoneRemoved(Recorded):
         endpoint_id: str
@@ -139,7 +140,7 @@ class ZoneConnectionEvents:
     class ZoneAllocationSet(Recorded):
         endpoint_id: str
         zone_id: str
-        mode: str
+        mode: AllocateMode
         resource_id: str | None
 
     class ResourceReplaced(Recorded):
@@ -175,7 +176,7 @@ class ResourceEvents:
     """Events of a service's :class:`privatelink.domain.service_resources.ServiceResources`."""
 
     class ResourceAttached(Recorded):
-        entries: list[dict[str, Any]]
+        entries: list[ResourceEntry]
 
     class ResourceDetached(Recorded):
         keys: list[str]
@@ -194,7 +195,7 @@ class EndpointServiceEvents:
         request_id: str
         region: str
         resource_type: str
-        resources: dict[str, dict[str, Any]]
+        resources: dict[str, ResourceEntry]
         auto_accept: bool
         zone_affinity: bool
         address_ip_version: str
@@ -238,7 +239,7 @@ class EndpointEvents:
         service_name: str
         service_owner: str
         payer: str
-        zones: dict[str, dict[str, str]]
+        zones: dict[str, EndpointZone]
         security_groups: list[str]
         name: str
         description: str
@@ -257,7 +258,7 @@ class EndpointEvents:
         changes: dict[str, Any]
 
     class ZoneAdded(Acted):
-        zone: dict[str, str]
+        zone: EndpointZone
         endpoint_id: str
         region: str
         service_id: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from privatelink.domain.errors import (
     EndpointServiceResourceNotFound,
@@ -16,10 +15,11 @@ from privatelink.domain.errors_denied import (
     OperationDeniedCrossRegionNeedsTwoZones,
     OperationDeniedLastAutoAllocatedResource,
 )
+from privatelink.domain.records import ResourceEntry
 from privatelink.domain.resources import ResourceFacts, entry_key
 
 MAX_RESOURCES = 20
-Entry = dict[str, Any]
+Entry = ResourceEntry
 """One attached (resource, zone) pair as stored: ``ResourceFacts.entry`` makes it."""
 
 
@@ -175,7 +175,7 @@ class ServiceResources:
 
     def attached(self, entries: list[Entry]) -> None:
         for entry in entries:
-            self.entries[entry_key(entry["resource_id"], entry["zone_id"])] = dict(entry)
+            self.entries[entry_key(entry["resource_id"], entry["zone_id"])] = entry.copy()
 
     def detached(self, keys: list[str]) -> None:
         for key in keys:

@@ -7,10 +7,9 @@ them all): it checks who acts, lets the ``zone_book`` part decide and records th
 
 from __future__ import annotations
 
-from typing import Any
-
 from privatelink.domain.base import Caller, acts
 from privatelink.domain.events import ZoneConnectionEvents as Z
+from privatelink.domain.records import ZoneConnection
 from privatelink.domain.service_parts import Service
 from privatelink.domain.states import ZoneStatus
 
@@ -22,7 +21,7 @@ def disable_zone_connection(
     endpoint_id: str,
     zone_id: str,
     replaced_resource: bool = False,
-) -> dict[str, Any]:
+) -> ZoneConnection:
     """Disconnect a zone, or (``replaced_resource``) the old resource of a migrated zone
     (RES-10). Returns the zone connection as it was."""
     self.check_owned_by(by.account)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from privatelink.domain.connections import ConnectionBook, ZoneConnection
+from privatelink.domain.connections import ConnectionBook
 from privatelink.domain.errors import InvalidValue, ZoneNotSupported
 from privatelink.domain.errors_denied import (
     EndpointZoneConnectionOperationDenied,
@@ -20,6 +20,7 @@ from privatelink.domain.errors_denied import (
 )
 from privatelink.domain.errors_invalid import EndpointZoneNotFound, MissingValue
 from privatelink.domain.events import ZoneConnectionEvents as Z
+from privatelink.domain.records import ZoneConnection
 from privatelink.domain.states import (
     LIVE_CONNECTION,
     LIVE_ZONE,
@@ -58,7 +59,7 @@ class ZoneConnections:
         zones = self.book.connection(endpoint_id)["zones"]
         if zone_id not in zones:
             raise EndpointZoneNotFound(f"The endpoint '{endpoint_id}' has no zone '{zone_id}'.")
-        return dict(zones[zone_id])
+        return zones[zone_id].copy()
 
     def check_not_cross_region(self, endpoint_id: str) -> None:
         """XR-7: cross-region connections take no manual allocation."""
@@ -170,8 +171,9 @@ class ZoneConnections:
                 zc["status"],
                 "only a Connected zone can have its resource replaced.",
             )
-        self.check_replacement(zc["resource_id"], zone_id, resource_id)
-        return str(zc["resource_id"])
+        old_id = str(zc["resource_id"])
+        self.check_replacement(old_id, zone_id, resource_id)
+        return old_id
 
     def check_replacement(self, old_id: str, zone_id: str, resource_id: str) -> None:
         if self.resources.attached_in_zone(old_id, zone_id)["auto_allocated"]:
