@@ -9,7 +9,7 @@ or snapshot; the two compare equal (see that module).
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from privatelink.domain.states import (
     AllocateMode,
@@ -125,3 +125,33 @@ class EndpointZone(EniPlace):
 
     zone_id: str
     replaced_eni_id: NotRequired[str]
+
+
+# -- runtime changes to the inventory (domain/inventory_changes.py, issue 12) ----------------
+
+
+class ItemAdded(TypedDict):
+    """An item of ``kind`` added, in the inventory file's shape (naming its parent)."""
+
+    op: Literal["add"]
+    kind: str
+    item: dict[str, Any]
+
+
+class ItemRemoved(TypedDict):
+    """The item of ``kind`` named ``id`` removed."""
+
+    op: Literal["remove"]
+    kind: str
+    id: str
+
+
+class InventoryReplaced(TypedDict):
+    """The whole inventory replaced, as an inventory file's document."""
+
+    op: Literal["replace"]
+    inventory: dict[str, Any]
+
+
+InventoryChange = ItemAdded | ItemRemoved | InventoryReplaced
+"""One change of ``InventoryLog.changes``, told apart by ``op``."""
