@@ -8,13 +8,22 @@ decides (returning the payload of the event to record) and applies the recorded 
 
 from __future__ import annotations
 
-from typing import Any, Protocol, Unpack
+from typing import Protocol, Unpack
 
 from privatelink.domain.bandwidth import check_bandwidth, check_mode
 from privatelink.domain.errors import ConnectionNotFound
 from privatelink.domain.errors_denied import EndpointConnectionOperationDenied
 from privatelink.domain.events import ConnectionEvents as E
-from privatelink.domain.records import Connection, ZoneChanges, ZoneConnection, new_zone
+from privatelink.domain.records import (
+    Allowing,
+    BandwidthChange,
+    Connection,
+    ConnectionZones,
+    ZoneAdding,
+    ZoneChanges,
+    ZoneConnection,
+    new_zone,
+)
 from privatelink.domain.service_resources import ServiceResources
 from privatelink.domain.states import (
     LIVE_CONNECTION,
@@ -109,7 +118,7 @@ class ConnectionBook:
 
     def allowing(
         self, endpoint_id: str, bandwidth: int | None, mode: str | None, service: Terms
-    ) -> dict[str, Any]:
+    ) -> Allowing:
         """ACC-3: a pending or disconnected connection; BW-5: with a bandwidth limit if given,
         else the connection's own or the service default (BW-3/4)."""
         conn = self.connection(endpoint_id)
@@ -120,15 +129,15 @@ class ConnectionBook:
             )
         check_bandwidth_choice(service.resource_type, bandwidth, mode)
         own = conn["bandwidth"] if conn["bandwidth_set"] else service.connect_bandwidth
-        return {
-            "endpoint_id": endpoint_id,
-            "bandwidth": own if bandwidth is None else bandwidth,
-            "traffic_mode": mode or conn["traffic_mode"],
-            "bandwidth_set": bandwidth is not None or conn["bandwidth_set"],
-            "allocations": self.allocations(conn, sorted(conn["zones"])),
-        }
+        return Allowing(
+            endpoint_id=endpoint_id,
+            bandwidth=own if bandwidth is None else bandwidth,
+            traffic_mode=mode or conn["traffic_mode"],
+            bandwidth_set=bandwidth is not None or conn["bandwidth_set"],
+            allocations=self.allocations(conn, sorted(conn["zones"])),
+        )
 
-    def denying(self, endpoint_id: str) -> dict[str, Any]:
+    def denying(self, endpoint_id: str) -> ConnectionZones:
         """ACC-3/ACC-5: denying disconnects the connection in every zone."""
         conn = self.connection(endpoint_id)
         if conn["status"] not in (ConnectionStatus.PENDING, *LIVE_CONNECTION):
@@ -136,11 +145,11 @@ class ConnectionBook:
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; it cannot be "
                 "denied now."
             )
-        return {"endpoint_id": endpoint_id, "zones": sorted(conn["zones"])}
+        return ConnectionZones(endpoint_id=endpoint_id, zones=sorted(conn["zones"]))
 
     def changing_bandwidth(
         self, endpoint_id: str, bandwidth: int | None, mode: str | None, resource_type: str
-    ) -> dict[str, Any]:
+    ) -> BandwidthChange:
         """BW-5: once Connected, the provider sets the connection's own limit (BW-4)."""
         conn = self.connection(endpoint_id)
         if conn["status"] != ConnectionStatus.CONNECTED:
@@ -149,13 +158,13 @@ class ConnectionBook:
                 "can be changed once it is Connected (BW-5)."
             )
         check_bandwidth_choice(resource_type, bandwidth, mode)
-        return {
-            "endpoint_id": endpoint_id,
-            "bandwidth": conn["bandwidth"] if bandwidth is None else bandwidth,
-            "traffic_mode": mode or conn["traffic_mode"],
-        }
+        return BandwidthChange(
+            endpoint_id=endpoint_id,
+            bandwidth=conn["bandwidth"] if bandwidth is None else bandwidth,
+            traffic_mode=mode or conn["traffic_mode"],
+        )
 
-    def establishing(self, endpoint_id: str) -> dict[str, Any] | None:
+    def establishing(self, endpoint_id: str) -> ConnectionZones | None:
         conn = self.connections.get(endpoint_id)
         if conn is None or conn["status"] not in LIVE_CONNECTION:
             return None
@@ -163,16 +172,16 @@ class ConnectionBook:
             z for z, zc in conn["zones"].items() if zc["status"] == ZoneStatus.CONNECTING
         )
         if zones or conn["status"] == ConnectionStatus.CONNECTING:
-            return {"endpoint_id": endpoint_id, "zones": zones}
+            return ConnectionZones(endpoint_id=endpoint_id, zones=zones)
         return None
 
-    def disconnecting(self, endpoint_id: str) -> dict[str, Any] | None:
+    def disconnecting(self, endpoint_id: str) -> ConnectionZones | None:
         conn = self.connections.get(endpoint_id)
         if conn and conn["status"] == ConnectionStatus.DISCONNECTING:
-            return {"endpoint_id": endpoint_id, "zones": sorted(conn["zones"])}
+            return ConnectionZones(endpoint_id=endpoint_id, zones=sorted(conn["zones"]))
         return None
 
-    def adding_zone(self, endpoint_id: str, zone_id: str) -> dict[str, Any]:
+    def adding_zone(self, endpoint_id: str, zone_id: str) -> ZoneAdding:
         """EP-8: the zone joins the connection in the state of the connection."""
         conn = self.connection(endpoint_id)
         if not conn["cross_region"]:
@@ -185,12 +194,9 @@ class ConnectionBook:
             if live
             else (ZoneStatus.WAIT if waiting else ZoneStatus.DISCONNECTED)
         )
-        return {
-            "endpoint_id": endpoint_id,
-            "zone_id": zone_id,
-            "resource_id": resource_id,
-            "status": status,
-        }
+        return ZoneAdding(
+            endpoint_id=endpoint_id, zone_id=zone_id, resource_id=resource_id, status=status
+        )
 
     # -- mutators: every change to a zone connection goes through set/put/drop, so the load per
     # resource (RES-4) is kept incrementally instead of being recounted on each allocation.

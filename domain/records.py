@@ -82,6 +82,84 @@ class Connection(ConnectionEndpoint):
     zones: dict[str, ZoneConnection]
 
 
+# -- the decisions of the connection books: each the payload of the event to record ---------
+
+
+class Allowing(TypedDict):
+    """``ConnectionAllowed`` (ACC-3, BW-4/5)."""
+
+    endpoint_id: str
+    bandwidth: int
+    traffic_mode: str
+    bandwidth_set: bool
+    allocations: dict[str, str]
+
+
+class BandwidthChange(TypedDict):
+    """``BandwidthChanged`` (BW-5)."""
+
+    endpoint_id: str
+    bandwidth: int
+    traffic_mode: str
+
+
+class ConnectionZones(TypedDict):
+    """``ConnectionDenied``, ``ConnectionEstablished`` and ``ConnectionDisconnected``."""
+
+    endpoint_id: str
+    zones: list[str]
+
+
+class ZoneAdding(TypedDict):
+    """``ConnectionZoneAdded`` (EP-8)."""
+
+    endpoint_id: str
+    zone_id: str
+    resource_id: str | None
+    status: ZoneStatus
+
+
+class ZoneEnabling(TypedDict):
+    """``ZoneConnectionEnabled`` (RES-6)."""
+
+    endpoint_id: str
+    zone_id: str
+    resource_id: str
+
+
+class ZoneAllocation(TypedDict):
+    """``ZoneAllocationSet`` (RES-6/7)."""
+
+    endpoint_id: str
+    zone_id: str
+    mode: AllocateMode
+    resource_id: str | None
+
+
+class ReplacedDisconnecting(TypedDict):
+    """``ReplacedResourceDisconnected`` (RES-10)."""
+
+    endpoint_id: str
+    zone_id: str
+    resource_id: str
+    eni_id: str | None  # set with the replaced resource, by ``ResourceReplaced``
+
+
+class ResourceFailure(TypedDict):
+    """``ResourceFailed`` (RES-8): [endpoint, zone, target] moves, [endpoint, zone] stranded."""
+
+    resource_id: str
+    moves: list[list[str]]
+    stranded: list[list[str]]
+
+
+class ResourceRecovery(TypedDict):
+    """``ResourceRecovered`` (RES-8): the [endpoint, zone] pairs healthy again."""
+
+    resource_id: str
+    healed: list[list[str]]
+
+
 # -- a service's resources (domain/service_resources.py) ---------------------------------------
 
 
