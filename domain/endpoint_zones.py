@@ -7,13 +7,11 @@ from privatelink.domain.errors_denied import EndpointOperationDenied, EndpointZo
 from privatelink.domain.errors_invalid import EndpointZoneNotFound
 from privatelink.domain.records import EndpointZone, ReplacedEni
 
-Zone = EndpointZone
-
 
 class EndpointZones:
     """An endpoint's zone records, by zone id; works on the endpoint's own state."""
 
-    def __init__(self, zones: dict[str, Zone]) -> None:
+    def __init__(self, zones: dict[str, EndpointZone]) -> None:
         self.zones = zones
 
     def check_addable(self, zone_id: str) -> None:
@@ -39,7 +37,7 @@ class EndpointZones:
 
     # -- mutators ------------------------------------------------------------------------------
 
-    def added(self, zone: Zone) -> None:
+    def added(self, zone: EndpointZone) -> None:
         self.zones[zone["zone_id"]] = zone.copy()
 
     def removed(self, zone_id: str) -> None:
