@@ -29,6 +29,7 @@ from privatelink.domain.states import (
     LIVE_CONNECTION,
     AllocateMode,
     ConnectionStatus,
+    TrafficControlMode,
     ZoneStatus,
 )
 
@@ -132,7 +133,7 @@ class ConnectionBook:
         return Allowing(
             endpoint_id=endpoint_id,
             bandwidth=own if bandwidth is None else bandwidth,
-            traffic_mode=mode or conn["traffic_mode"],
+            traffic_mode=chosen_mode(mode, conn["traffic_mode"]),
             bandwidth_set=bandwidth is not None or conn["bandwidth_set"],
             allocations=self.allocations(conn, sorted(conn["zones"])),
         )
@@ -161,7 +162,7 @@ class ConnectionBook:
         return BandwidthChange(
             endpoint_id=endpoint_id,
             bandwidth=conn["bandwidth"] if bandwidth is None else bandwidth,
-            traffic_mode=mode or conn["traffic_mode"],
+            traffic_mode=chosen_mode(mode, conn["traffic_mode"]),
         )
 
     def establishing(self, endpoint_id: str) -> ConnectionZones | None:
@@ -280,6 +281,11 @@ class ConnectionBook:
         for zone_id in list(self.connections[e.endpoint_id]["zones"]):
             self._drop_zone(e.endpoint_id, zone_id)
         del self.connections[e.endpoint_id]
+
+
+def chosen_mode(mode: str | None, own: TrafficControlMode) -> TrafficControlMode:
+    """The traffic control mode given (checked: ``check_bandwidth_choice``), else ``own``."""
+    return TrafficControlMode(mode) if mode else own
 
 
 def check_bandwidth_choice(resource_type: str, bandwidth: int | None, mode: str | None) -> None:

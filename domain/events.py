@@ -62,7 +62,7 @@ class ConnectionEvents:
         provider: str
         service_region: str
         bandwidth: int
-        traffic_mode: str
+        traffic_mode: TrafficControlMode
 
         class_version = 2
 
@@ -78,7 +78,7 @@ class ConnectionEvents:
     class ConnectionAllowed(Recorded):
         endpoint_id: str
         bandwidth: int
-        traffic_mode: str
+        traffic_mode: TrafficControlMode
         bandwidth_set: bool
         allocations: dict[str, str]
 
@@ -97,7 +97,7 @@ class ConnectionEvents:
     class BandwidthChanged(Recorded):
         endpoint_id: str
         bandwidth: int
-        traffic_mode: str
+        traffic_mode: TrafficControlMode
 
     class ConnectionEstablished(Recorded):
         endpoint_id: str

@@ -14,6 +14,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 from privatelink.domain.states import (
     AllocateMode,
     ConnectionStatus,
+    TrafficControlMode,
     ZoneStatus,
 )
 
@@ -78,7 +79,7 @@ class Connection(ConnectionEndpoint):
     status: ConnectionStatus
     bandwidth: int
     bandwidth_set: bool
-    traffic_mode: str  # a TrafficControlMode checked against the resource type (BW-5)
+    traffic_mode: TrafficControlMode
     zones: dict[str, ZoneConnection]
 
 
@@ -90,7 +91,7 @@ class Allowing(TypedDict):
 
     endpoint_id: str
     bandwidth: int
-    traffic_mode: str
+    traffic_mode: TrafficControlMode
     bandwidth_set: bool
     allocations: dict[str, str]
 
@@ -100,7 +101,7 @@ class BandwidthChange(TypedDict):
 
     endpoint_id: str
     bandwidth: int
-    traffic_mode: str
+    traffic_mode: TrafficControlMode
 
 
 class ConnectionZones(TypedDict):
