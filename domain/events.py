@@ -23,7 +23,7 @@ from eventsourcing.domain import AggregateCreated, AggregateEvent
 from eventsourcing.utils import register_topic
 
 from privatelink.domain.records import ConnectionEndpoint, EndpointZone, ResourceEntry
-from privatelink.domain.states import AllocateMode, TrafficControlMode, ZoneStatus
+from privatelink.domain.states import AllocateMode, ReplaceMode, TrafficControlMode, ZoneStatus
 
 
 class Acted(AggregateEvent):
@@ -148,7 +148,7 @@ class ZoneConnectionEvents:
         zone_id: str
         old_resource_id: str
         resource_id: str
-        mode: str
+        mode: ReplaceMode
         old_eni_id: str
         new_eni_id: str
 

@@ -11,7 +11,7 @@ from privatelink.domain.base import Caller, acts
 from privatelink.domain.events import ZoneConnectionEvents as Z
 from privatelink.domain.records import ZoneConnection
 from privatelink.domain.service_parts import Service
-from privatelink.domain.states import ZoneStatus
+from privatelink.domain.states import ReplaceMode, ZoneStatus
 
 
 @acts
@@ -88,7 +88,7 @@ def replace_zone_resource(
         zone_id=zone_id,
         old_resource_id=old,
         resource_id=resource_id,
-        mode=mode,
+        mode=ReplaceMode(mode),  # checked by ``replacing``
         old_eni_id=old_eni_id,
         new_eni_id=new_eni_id,
     )
