@@ -10,9 +10,9 @@ with ``trigger_event`` and applies each through its table of part mutators (``Re
 ``tests/unit/test_events_declared.py`` holds every declaration to the library's classes and
 every recorded event to a mutator.
 
-Payloads stay plain JSON values (the stored form, which history and the views read as is);
-old topics of the part events (``…connections:ConnectionBook.ConnectionRequested``, from when
-the parts were base classes of the aggregate) resolve to these classes (``OLD_NAMESPACES``).
+Payloads stay plain JSON values, their records typed in :mod:`privatelink.domain.records`; old
+topics of the part events (``…connections:ConnectionBook.ConnectionRequested``, from when the
+parts were base classes of the aggregate) resolve to these classes (``OLD_NAMESPACES``).
 """
 
 from __future__ import annotations
