@@ -41,6 +41,7 @@ from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
 from privatelink.domain.errors_denied import OperationDeniedInventoryItemInUse
 from privatelink.domain.inventory_changes import apply_change
+from privatelink.domain.records import InventoryChange
 
 ADMIN_KEY_HEADER = "x-privatelink-admin-key"
 Handler = Callable[[Request, str], Awaitable[dict[str, Any]]]
@@ -115,7 +116,7 @@ async def inventory_history(runtime: Any) -> dict[str, Any]:
     return {"Events": await run_in_threadpool(events)}
 
 
-async def _change(runtime: Any, request_id: str, change: dict[str, Any]) -> dict[str, Any]:
+async def _change(runtime: Any, request_id: str, change: InventoryChange) -> dict[str, Any]:
     command = Command(Caller("operator", request_id), "AdminInventory")
     inventory = await run_in_threadpool(
         change_inventory, runtime.app, runtime.inventory, command, change

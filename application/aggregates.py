@@ -21,6 +21,7 @@ from privatelink.domain.errors import (
 from privatelink.domain.errors_invalid import MissingValue
 from privatelink.domain.inventory import Vpc
 from privatelink.domain.load_balancers import LoadBalancerState
+from privatelink.domain.records import EniPlace
 from privatelink.domain.service import EndpointService
 from privatelink.domain.tags import Taggable
 
@@ -139,7 +140,7 @@ class Aggregates:
         ipv6 = book.take_ipv6(by, ip, zone.ipv6, eni_id) if dual_stack else ""
         return ZonePlacement(zone.zone_id, zone.vswitch_id, eni_id, ip, ipv6), book
 
-    def release(self, by: Caller, vpc: Vpc, zone: dict[str, str]) -> VSwitchAddresses:
+    def release(self, by: Caller, vpc: Vpc, zone: EniPlace) -> VSwitchAddresses:
         """Free a zone's ENI address, and its migrated-away ENI's one too (RES-10)."""
         book = self.address_book(by, vpc, zone["vswitch_id"])
         book.release(by, zone["ip"])

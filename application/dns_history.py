@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from privatelink.application.history import resource_named
 from privatelink.domain.errors import InvalidValue
+from privatelink.domain.records import Connection
 from privatelink.projections.attributes import endpoint_attribute
 from privatelink.projections.dns_records import NameRow, names_as_of, normalize
 
@@ -27,16 +28,21 @@ def endpoint_of_name(name: str) -> str:
     return label[:ENDPOINT_ID_LENGTH]
 
 
+def zone_health(connection: Connection | None) -> dict[str, bool]:
+    """Whether each zone of the connection is healthy (RES-8, DNS-5)."""
+    zones = connection["zones"] if connection else {}
+    return {zone: bool(zc.get("healthy", True)) for zone, zc in zones.items()}
+
+
 def dns_as_of(app: PrivateLinkApp, name: str, when: datetime) -> NameRow | None:
     """The name's records at ``when``; None when the endpoint had no such name then."""
     resource = resource_named(endpoint_of_name(name))
     endpoint, service = app.audit.as_of(resource, when, None)
     attribute = endpoint_attribute(endpoint, service)
-    connection = service.connections.get(endpoint.endpoint_id) if service is not None else None
-    healthy = {
-        zone: bool(zc.get("healthy", True))
-        for zone, zc in ((connection or {}).get("zones") or {}).items()
-    }
+    connection: Connection | None = (
+        service.connections.get(endpoint.endpoint_id) if service is not None else None
+    )
+    healthy = zone_health(connection)
     affinity = bool(service.zone_affinity) if service is not None else False
     if endpoint.deleted:
         return None

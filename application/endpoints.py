@@ -12,6 +12,7 @@ from privatelink.application.use_case import Decide, UseCase
 from privatelink.domain.addresses import VSwitchAddresses
 from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import Endpoint, EndpointOptions
+from privatelink.domain.records import ConnectionFacts
 from privatelink.domain.service import EndpointService
 
 log = logging.getLogger("privatelink")
@@ -179,14 +180,14 @@ def detach_security_group(w: Aggregates, c: DetachSecurityGroup, cmd: Command) -
     return decide
 
 
-def connection_facts(endpoint: Endpoint) -> dict[str, Any]:
+def connection_facts(endpoint: Endpoint) -> ConnectionFacts:
     """What the service keeps about the endpoint on the other end of a connection."""
-    return {
-        "endpoint_id": endpoint.endpoint_id,
-        "consumer": endpoint.owner,
-        "endpoint_region": endpoint.region,
-        "vpc_id": endpoint.vpc_id,
-    }
+    return ConnectionFacts(
+        endpoint_id=endpoint.endpoint_id,
+        consumer=endpoint.owner,
+        endpoint_region=endpoint.region,
+        vpc_id=endpoint.vpc_id,
+    )
 
 
 def warn_if_single_zone(endpoint: Endpoint) -> None:

@@ -19,6 +19,7 @@ from privatelink.domain.errors_denied import OperationDeniedLoadBalancerInUse
 from privatelink.domain.inventory import Inventory
 from privatelink.domain.inventory_changes import InventoryLog, apply_change, check_kind, fold
 from privatelink.domain.load_balancers import LoadBalancerState
+from privatelink.domain.records import InventoryChange
 
 if TYPE_CHECKING:
     from privatelink.application.app import PrivateLinkApp
@@ -91,7 +92,7 @@ def _check_removable(app: PrivateLinkApp, kind: str, ident: str) -> None:
 
 
 def change_inventory(
-    app: PrivateLinkApp, live: LiveInventory, command: Command, change: dict[str, Any]
+    app: PrivateLinkApp, live: LiveInventory, command: Command, change: InventoryChange
 ) -> Inventory:
     """Check and record one change; the live inventory follows once it is committed."""
     if change["op"] != "replace":

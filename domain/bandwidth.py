@@ -17,7 +17,7 @@ CONNECT_BANDWIDTH_RANGE = (100, 10240)
 _NAMES = {"slb": "CLB", "alb": "ALB", "nlb": "NLB", "gwlb": "GWLB"}
 
 
-def default_mode(resource_type: str) -> str:
+def default_mode(resource_type: str) -> TrafficControlMode:
     """NLB and GWLB scale by default; CLB is always limited; ALB is limited by default."""
     return MODES[resource_type][0]
 

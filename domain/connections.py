@@ -8,22 +8,30 @@ decides (returning the payload of the event to record) and applies the recorded 
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol, Unpack
 
 from privatelink.domain.bandwidth import check_bandwidth, check_mode
 from privatelink.domain.errors import ConnectionNotFound
 from privatelink.domain.errors_denied import EndpointConnectionOperationDenied
 from privatelink.domain.events import ConnectionEvents as E
+from privatelink.domain.records import (
+    Allowing,
+    BandwidthChange,
+    Connection,
+    ConnectionZones,
+    ZoneAdding,
+    ZoneChanges,
+    ZoneConnection,
+    new_zone,
+)
 from privatelink.domain.service_resources import ServiceResources
 from privatelink.domain.states import (
     LIVE_CONNECTION,
     AllocateMode,
     ConnectionStatus,
+    TrafficControlMode,
     ZoneStatus,
 )
-
-Connection = dict[str, Any]
-ZoneConnection = dict[str, Any]
 
 
 class Terms(Protocol):
@@ -31,17 +39,6 @@ class Terms(Protocol):
 
     resource_type: str
     connect_bandwidth: int
-
-
-def new_zone(status: str = ZoneStatus.WAIT) -> ZoneConnection:
-    return {
-        "resource_id": None,
-        "status": status,
-        "mode": AllocateMode.AUTO,
-        "replaced_resource_id": None,
-        "replaced_eni_id": None,
-        "healthy": True,
-    }
 
 
 class ConnectionBook:
@@ -110,8 +107,9 @@ class ConnectionBook:
         chosen: dict[str, str] = {}
         for zone in zones:
             zc = conn["zones"][zone]
-            if zc["mode"] == AllocateMode.MANUAL and self.resources.usable(zc["resource_id"], zone):
-                chosen[zone] = zc["resource_id"]
+            manual = zc["resource_id"] if zc["mode"] == AllocateMode.MANUAL else None
+            if manual is not None and self.resources.usable(manual, zone):
+                chosen[zone] = manual
             else:
                 chosen[zone] = self.allocate(None if conn["cross_region"] else zone, taken)
             taken[chosen[zone]] = taken.get(chosen[zone], 0) + 1
@@ -121,7 +119,7 @@ class ConnectionBook:
 
     def allowing(
         self, endpoint_id: str, bandwidth: int | None, mode: str | None, service: Terms
-    ) -> dict[str, Any]:
+    ) -> Allowing:
         """ACC-3: a pending or disconnected connection; BW-5: with a bandwidth limit if given,
         else the connection's own or the service default (BW-3/4)."""
         conn = self.connection(endpoint_id)
@@ -132,15 +130,15 @@ class ConnectionBook:
             )
         check_bandwidth_choice(service.resource_type, bandwidth, mode)
         own = conn["bandwidth"] if conn["bandwidth_set"] else service.connect_bandwidth
-        return {
-            "endpoint_id": endpoint_id,
-            "bandwidth": own if bandwidth is None else bandwidth,
-            "traffic_mode": mode or conn["traffic_mode"],
-            "bandwidth_set": bandwidth is not None or conn["bandwidth_set"],
-            "allocations": self.allocations(conn, sorted(conn["zones"])),
-        }
+        return Allowing(
+            endpoint_id=endpoint_id,
+            bandwidth=own if bandwidth is None else bandwidth,
+            traffic_mode=chosen_mode(mode, conn["traffic_mode"]),
+            bandwidth_set=bandwidth is not None or conn["bandwidth_set"],
+            allocations=self.allocations(conn, sorted(conn["zones"])),
+        )
 
-    def denying(self, endpoint_id: str) -> dict[str, Any]:
+    def denying(self, endpoint_id: str) -> ConnectionZones:
         """ACC-3/ACC-5: denying disconnects the connection in every zone."""
         conn = self.connection(endpoint_id)
         if conn["status"] not in (ConnectionStatus.PENDING, *LIVE_CONNECTION):
@@ -148,11 +146,11 @@ class ConnectionBook:
                 f"The connection of endpoint '{endpoint_id}' is {conn['status']}; it cannot be "
                 "denied now."
             )
-        return {"endpoint_id": endpoint_id, "zones": sorted(conn["zones"])}
+        return ConnectionZones(endpoint_id=endpoint_id, zones=sorted(conn["zones"]))
 
     def changing_bandwidth(
         self, endpoint_id: str, bandwidth: int | None, mode: str | None, resource_type: str
-    ) -> dict[str, Any]:
+    ) -> BandwidthChange:
         """BW-5: once Connected, the provider sets the connection's own limit (BW-4)."""
         conn = self.connection(endpoint_id)
         if conn["status"] != ConnectionStatus.CONNECTED:
@@ -161,13 +159,13 @@ class ConnectionBook:
                 "can be changed once it is Connected (BW-5)."
             )
         check_bandwidth_choice(resource_type, bandwidth, mode)
-        return {
-            "endpoint_id": endpoint_id,
-            "bandwidth": conn["bandwidth"] if bandwidth is None else bandwidth,
-            "traffic_mode": mode or conn["traffic_mode"],
-        }
+        return BandwidthChange(
+            endpoint_id=endpoint_id,
+            bandwidth=conn["bandwidth"] if bandwidth is None else bandwidth,
+            traffic_mode=chosen_mode(mode, conn["traffic_mode"]),
+        )
 
-    def establishing(self, endpoint_id: str) -> dict[str, Any] | None:
+    def establishing(self, endpoint_id: str) -> ConnectionZones | None:
         conn = self.connections.get(endpoint_id)
         if conn is None or conn["status"] not in LIVE_CONNECTION:
             return None
@@ -175,16 +173,16 @@ class ConnectionBook:
             z for z, zc in conn["zones"].items() if zc["status"] == ZoneStatus.CONNECTING
         )
         if zones or conn["status"] == ConnectionStatus.CONNECTING:
-            return {"endpoint_id": endpoint_id, "zones": zones}
+            return ConnectionZones(endpoint_id=endpoint_id, zones=zones)
         return None
 
-    def disconnecting(self, endpoint_id: str) -> dict[str, Any] | None:
+    def disconnecting(self, endpoint_id: str) -> ConnectionZones | None:
         conn = self.connections.get(endpoint_id)
         if conn and conn["status"] == ConnectionStatus.DISCONNECTING:
-            return {"endpoint_id": endpoint_id, "zones": sorted(conn["zones"])}
+            return ConnectionZones(endpoint_id=endpoint_id, zones=sorted(conn["zones"]))
         return None
 
-    def adding_zone(self, endpoint_id: str, zone_id: str) -> dict[str, Any]:
+    def adding_zone(self, endpoint_id: str, zone_id: str) -> ZoneAdding:
         """EP-8: the zone joins the connection in the state of the connection."""
         conn = self.connection(endpoint_id)
         if not conn["cross_region"]:
@@ -197,17 +195,14 @@ class ConnectionBook:
             if live
             else (ZoneStatus.WAIT if waiting else ZoneStatus.DISCONNECTED)
         )
-        return {
-            "endpoint_id": endpoint_id,
-            "zone_id": zone_id,
-            "resource_id": resource_id,
-            "status": status,
-        }
+        return ZoneAdding(
+            endpoint_id=endpoint_id, zone_id=zone_id, resource_id=resource_id, status=status
+        )
 
     # -- mutators: every change to a zone connection goes through set/put/drop, so the load per
     # resource (RES-4) is kept incrementally instead of being recounted on each allocation.
 
-    def set_zone(self, endpoint_id: str, zone_id: str, **changes: Any) -> None:
+    def set_zone(self, endpoint_id: str, zone_id: str, **changes: Unpack[ZoneChanges]) -> None:
         zc = self.connections[endpoint_id]["zones"][zone_id]
         self._count(zc, -1)
         zc.update(changes)
@@ -230,22 +225,20 @@ class ConnectionBook:
                 self.load.pop(resource_id, None)
 
     def requested(self, e: E.ConnectionRequested) -> None:
-        self.connections[e.endpoint["endpoint_id"]] = {
-            **dict(e.endpoint),
-            "status": ConnectionStatus.PENDING,
-            "bandwidth": e.bandwidth,
-            "bandwidth_set": False,
-            "traffic_mode": e.traffic_mode,
-            "zones": {z: new_zone() for z in e.zones},
-        }
+        self.connections[e.endpoint["endpoint_id"]] = Connection(
+            **e.endpoint,
+            status=ConnectionStatus.PENDING,
+            bandwidth=e.bandwidth,
+            bandwidth_set=False,
+            traffic_mode=e.traffic_mode,
+            zones={z: new_zone() for z in e.zones},
+        )
 
     def allowed(self, e: E.ConnectionAllowed) -> None:
-        self.connections[e.endpoint_id].update(
-            status=ConnectionStatus.CONNECTING,
-            bandwidth=e.bandwidth,
-            traffic_mode=e.traffic_mode,
-            bandwidth_set=e.bandwidth_set,
-        )
+        conn = self.connections[e.endpoint_id]
+        conn["status"] = ConnectionStatus.CONNECTING
+        conn["bandwidth"], conn["traffic_mode"] = e.bandwidth, e.traffic_mode
+        conn["bandwidth_set"] = e.bandwidth_set
         for zone, resource_id in e.allocations.items():
             self.set_zone(
                 e.endpoint_id, zone, resource_id=resource_id, status=ZoneStatus.CONNECTING
@@ -264,9 +257,9 @@ class ConnectionBook:
             )
 
     def bandwidth_changed(self, e: E.BandwidthChanged) -> None:
-        self.connections[e.endpoint_id].update(
-            bandwidth=e.bandwidth, traffic_mode=e.traffic_mode, bandwidth_set=True
-        )
+        conn = self.connections[e.endpoint_id]
+        conn["bandwidth"], conn["traffic_mode"] = e.bandwidth, e.traffic_mode
+        conn["bandwidth_set"] = True
 
     def established(self, e: E.ConnectionEstablished) -> None:
         self.connections[e.endpoint_id]["status"] = ConnectionStatus.CONNECTED
@@ -279,9 +272,7 @@ class ConnectionBook:
             self.set_zone(e.endpoint_id, zone, status=ZoneStatus.DISCONNECTED)
 
     def zone_added(self, e: E.ConnectionZoneAdded) -> None:
-        self._put_zone(
-            e.endpoint_id, e.zone_id, {**new_zone(e.status), "resource_id": e.resource_id}
-        )
+        self._put_zone(e.endpoint_id, e.zone_id, new_zone(e.status, e.resource_id))
 
     def zone_removed(self, e: E.ConnectionZoneRemoved) -> None:
         self._drop_zone(e.endpoint_id, e.zone_id)
@@ -290,6 +281,11 @@ class ConnectionBook:
         for zone_id in list(self.connections[e.endpoint_id]["zones"]):
             self._drop_zone(e.endpoint_id, zone_id)
         del self.connections[e.endpoint_id]
+
+
+def chosen_mode(mode: str | None, own: TrafficControlMode) -> TrafficControlMode:
+    """The traffic control mode given (checked: ``check_bandwidth_choice``), else ``own``."""
+    return TrafficControlMode(mode) if mode else own
 
 
 def check_bandwidth_choice(resource_type: str, bandwidth: int | None, mode: str | None) -> None:

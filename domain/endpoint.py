@@ -26,6 +26,7 @@ from privatelink.domain.endpoint_options import (
 from privatelink.domain.endpoint_zones import EndpointZones
 from privatelink.domain.errors import EndpointNotFound, InvalidSecurityGroupIdNotFound
 from privatelink.domain.errors_denied import EndpointSecurityGroupAlreadyAttached
+from privatelink.domain.records import EndpointZone, ReplacedEni
 from privatelink.domain.service_facts import ServiceFacts
 from privatelink.domain.states import EndpointStatus
 from privatelink.domain.tags import Taggable
@@ -64,7 +65,7 @@ class Endpoint(Taggable):
         service_name: str
         service_owner: str
         payer: str
-        zones: dict[str, dict[str, str]]
+        zones: dict[str, EndpointZone]
         security_groups: list[str]
         name: str
         description: str
@@ -113,7 +114,7 @@ class Endpoint(Taggable):
         service_name: str,
         service_owner: str,
         payer: str,
-        zones: dict[str, dict[str, str]],
+        zones: dict[str, EndpointZone],
         security_groups: list[str],
         name: str,
         description: str,
@@ -191,7 +192,7 @@ class Endpoint(Taggable):
     @event("ZoneAdded")
     def _zone_added(
         self,
-        zone: dict[str, str],
+        zone: EndpointZone,
         endpoint_id: str,
         region: str,
         service_id: str,
@@ -200,7 +201,7 @@ class Endpoint(Taggable):
         self.zone_book.added(zone)
 
     @acts
-    def remove_zone(self, by: Caller, zone_id: str) -> dict[str, str]:
+    def remove_zone(self, by: Caller, zone_id: str) -> EndpointZone:
         self.check_owned_by(by.account)
         self.zone_book.check_removable(zone_id)
         zone = self.zones[zone_id]
@@ -216,10 +217,10 @@ class Endpoint(Taggable):
     @acts
     def replace_zone_eni(
         self, by: Caller, zone_id: str, eni_id: str, ip: str, keep_old: bool
-    ) -> dict[str, str]:
+    ) -> EndpointZone:
         """A new ENI for the zone; the old one is kept as the replaced ENI (graceful) or
         deleted at once (force). Returns the old zone record."""
-        old = dict(self.zones[zone_id])
+        old = self.zones[zone_id].copy()
         self._zone_eni_replaced(zone_id, eni_id, ip, keep_old)
         return old
 
@@ -228,7 +229,7 @@ class Endpoint(Taggable):
         self.zone_book.eni_replaced(zone_id, eni_id, ip, keep_old)
 
     @acts
-    def drop_replaced_eni(self, by: Caller, zone_id: str) -> dict[str, str] | None:
+    def drop_replaced_eni(self, by: Caller, zone_id: str) -> ReplacedEni | None:
         """RES-10: once the old resource is disconnected, its ENI is deleted."""
         replaced = self.zone_book.replaced_eni(zone_id)
         if replaced is not None:
@@ -270,7 +271,7 @@ class Endpoint(Taggable):
     # -- deletion (DEL-3) ----------------------------------------------------------------------
 
     @acts
-    def delete(self, by: Caller) -> list[dict[str, str]]:
+    def delete(self, by: Caller) -> list[EndpointZone]:
         """Delete at any time; returns the zones whose ENIs and addresses go with it."""
         self.check_owned_by(by.account)
         zones = list(self.zones.values())

@@ -15,6 +15,7 @@ from privatelink.domain.errors_invalid import (
     InvalidParameterZoneAffinityEnabled,
     MissingValue,
 )
+from privatelink.domain.records import EndpointZone
 from privatelink.domain.service_facts import ServiceFacts
 from privatelink.domain.service_options import IP_VERSIONS, check_choice, check_updatable
 from privatelink.domain.tags import check_tags
@@ -30,14 +31,14 @@ class ZonePlacement:
     ip: str
     ipv6: str = ""
 
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "zone_id": self.zone_id,
-            "vswitch_id": self.vswitch_id,
-            "eni_id": self.eni_id,
-            "ip": self.ip,
-            "ipv6": self.ipv6,
-        }
+    def as_dict(self) -> EndpointZone:
+        return EndpointZone(
+            zone_id=self.zone_id,
+            vswitch_id=self.vswitch_id,
+            eni_id=self.eni_id,
+            ip=self.ip,
+            ipv6=self.ipv6,
+        )
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from privatelink.domain.errors_denied import EndpointOperationDenied, EndpointZoneAlreadyExists
 from privatelink.domain.errors_invalid import EndpointZoneNotFound
-
-Zone = dict[str, str]
-REPLACED = ("replaced_eni_id", "replaced_ip")
+from privatelink.domain.records import EndpointZone, ReplacedEni
 
 
 class EndpointZones:
     """An endpoint's zone records, by zone id; works on the endpoint's own state."""
 
-    def __init__(self, zones: dict[str, Zone]) -> None:
+    def __init__(self, zones: dict[str, EndpointZone]) -> None:
         self.zones = zones
 
     def check_addable(self, zone_id: str) -> None:
@@ -28,30 +26,34 @@ class EndpointZones:
                 "An endpoint keeps at least one zone; delete the endpoint instead."
             )
 
-    def replaced_eni(self, zone_id: str) -> Zone | None:
+    def replaced_eni(self, zone_id: str) -> ReplacedEni | None:
         """The ENI a migrated zone kept for its old resource (RES-10), if any."""
         zone = self.zones.get(zone_id)
         if not zone or not zone.get("replaced_eni_id"):
             return None
-        return {
-            "eni_id": zone["replaced_eni_id"],
-            "ip": zone["replaced_ip"],
-            "vswitch_id": zone["vswitch_id"],
-        }
+        return ReplacedEni(
+            eni_id=zone["replaced_eni_id"], ip=zone["replaced_ip"], vswitch_id=zone["vswitch_id"]
+        )
 
     # -- mutators ------------------------------------------------------------------------------
 
-    def added(self, zone: Zone) -> None:
-        self.zones[zone["zone_id"]] = dict(zone)
+    def added(self, zone: EndpointZone) -> None:
+        self.zones[zone["zone_id"]] = zone.copy()
 
     def removed(self, zone_id: str) -> None:
         del self.zones[zone_id]
 
     def eni_replaced(self, zone_id: str, eni_id: str, ip: str, keep_old: bool) -> None:
         """The zone's new ENI; the old one kept as the replaced ENI when ``keep_old``."""
-        zone = self.zones[zone_id]
-        kept = {"replaced_eni_id": zone["eni_id"], "replaced_ip": zone["ip"]} if keep_old else {}
-        self.zones[zone_id] = {**zone, "eni_id": eni_id, "ip": ip, **kept}
+        old = self.zones[zone_id]
+        zone = old.copy()  # a new record, in the same key order
+        zone["eni_id"], zone["ip"] = eni_id, ip
+        if keep_old:
+            zone["replaced_eni_id"], zone["replaced_ip"] = old["eni_id"], old["ip"]
+        self.zones[zone_id] = zone
 
     def replaced_eni_deleted(self, zone_id: str) -> None:
-        self.zones[zone_id] = {k: v for k, v in self.zones[zone_id].items() if k not in REPLACED}
+        zone = self.zones[zone_id].copy()
+        zone.pop("replaced_eni_id", None)
+        zone.pop("replaced_ip", None)
+        self.zones[zone_id] = zone

@@ -10,9 +10,9 @@ with ``trigger_event`` and applies each through its table of part mutators (``Re
 ``tests/unit/test_events_declared.py`` holds every declaration to the library's classes and
 every recorded event to a mutator.
 
-Payloads stay plain JSON values (the stored form, which history and the views read as is);
-old topics of the part events (``…connections:ConnectionBook.ConnectionRequested``, from when
-the parts were base classes of the aggregate) resolve to these classes (``OLD_NAMESPACES``).
+Payloads stay plain JSON values, their records typed in :mod:`privatelink.domain.records`; old
+topics of the part events (``…connections:ConnectionBook.ConnectionRequested``, from when the
+parts were base classes of the aggregate) resolve to these classes (``OLD_NAMESPACES``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from typing import Any
 from eventsourcing.domain import AggregateCreated, AggregateEvent
 from eventsourcing.utils import register_topic
 
-from privatelink.domain.states import TrafficControlMode
+from privatelink.domain.records import ConnectionEndpoint, EndpointZone, ResourceEntry
+from privatelink.domain.states import AllocateMode, ReplaceMode, TrafficControlMode, ZoneStatus
 
 
 class Acted(AggregateEvent):
@@ -55,13 +56,13 @@ class ConnectionEvents:
     """Events of a service's :class:`privatelink.domain.connections.ConnectionBook`."""
 
     class ConnectionRequested(Recorded):
-        endpoint: dict[str, Any]
+        endpoint: ConnectionEndpoint
         zones: list[str]
         service_id: str
         provider: str
         service_region: str
         bandwidth: int
-        traffic_mode: str
+        traffic_mode: TrafficControlMode
 
         class_version = 2
 
@@ -77,7 +78,7 @@ class ConnectionEvents:
     class ConnectionAllowed(Recorded):
         endpoint_id: str
         bandwidth: int
-        traffic_mode: str
+        traffic_mode: TrafficControlMode
         bandwidth_set: bool
         allocations: dict[str, str]
 
@@ -96,7 +97,7 @@ class ConnectionEvents:
     class BandwidthChanged(Recorded):
         endpoint_id: str
         bandwidth: int
-        traffic_mode: str
+        traffic_mode: TrafficControlMode
 
     class ConnectionEstablished(Recorded):
         endpoint_id: str
@@ -110,7 +111,7 @@ class ConnectionEvents:
         endpoint_id: str
         zone_id: str
         resource_id: str | None
-        status: str
+        status: ZoneStatus
 
     class ConnectionZoneRemoved(Recorded):
         endpoint_id: str
@@ -139,7 +140,7 @@ class ZoneConnectionEvents:
     class ZoneAllocationSet(Recorded):
         endpoint_id: str
         zone_id: str
-        mode: str
+        mode: AllocateMode
         resource_id: str | None
 
     class ResourceReplaced(Recorded):
@@ -147,7 +148,7 @@ class ZoneConnectionEvents:
         zone_id: str
         old_resource_id: str
         resource_id: str
-        mode: str
+        mode: ReplaceMode
         old_eni_id: str
         new_eni_id: str
 
@@ -175,7 +176,7 @@ class ResourceEvents:
     """Events of a service's :class:`privatelink.domain.service_resources.ServiceResources`."""
 
     class ResourceAttached(Recorded):
-        entries: list[dict[str, Any]]
+        entries: list[ResourceEntry]
 
     class ResourceDetached(Recorded):
         keys: list[str]
@@ -194,7 +195,7 @@ class EndpointServiceEvents:
         request_id: str
         region: str
         resource_type: str
-        resources: dict[str, dict[str, Any]]
+        resources: dict[str, ResourceEntry]
         auto_accept: bool
         zone_affinity: bool
         address_ip_version: str
@@ -238,7 +239,7 @@ class EndpointEvents:
         service_name: str
         service_owner: str
         payer: str
-        zones: dict[str, dict[str, str]]
+        zones: dict[str, EndpointZone]
         security_groups: list[str]
         name: str
         description: str
@@ -257,7 +258,7 @@ class EndpointEvents:
         changes: dict[str, Any]
 
     class ZoneAdded(Acted):
-        zone: dict[str, str]
+        zone: EndpointZone
         endpoint_id: str
         region: str
         service_id: str

@@ -24,6 +24,7 @@ from privatelink.domain.errors_inventory import (
     InventoryChangeRefused,
 )
 from privatelink.domain.inventory import Inventory
+from privatelink.domain.records import InventoryChange, InventoryReplaced, ItemAdded, ItemRemoved
 
 # kind -> (list of the document, the parent's kind and key, the field naming an item)
 KINDS: dict[str, tuple[str, str | None, str]] = {
@@ -91,7 +92,7 @@ def _remove(document: dict[str, Any], kind: str, ident: str) -> None:
     raise ITEM_NOT_FOUND[kind](missing(kind.replace("_", " "), ident))
 
 
-def apply_change(inventory: Inventory, change: dict[str, Any]) -> Inventory:
+def apply_change(inventory: Inventory, change: InventoryChange) -> Inventory:
     """The inventory after ``change`` (``{"op": "add", "kind", "item"}``, ``{"op": "remove",
     "kind", "id"}`` or ``{"op": "replace", "inventory"}``); refused if it would be invalid."""
     if change["op"] == "replace":
@@ -116,7 +117,7 @@ def describe(error: ValidationError) -> str:
     return f"{path}: {message}" if path else message
 
 
-def fold(seed: Inventory, changes: list[dict[str, Any]]) -> tuple[Inventory, list[str]]:
+def fold(seed: Inventory, changes: list[InventoryChange]) -> tuple[Inventory, list[str]]:
     """The seed with the recorded changes applied in order; a change that no longer applies
     (the seed file changed since) is skipped and named in the second result."""
     inventory, skipped = seed, []
@@ -124,7 +125,8 @@ def fold(seed: Inventory, changes: list[dict[str, Any]]) -> tuple[Inventory, lis
         try:
             inventory = apply_change(inventory, change)
         except (InvalidValue, InventoryNotFound) as error:
-            skipped.append(f"{change.get('op')} {change.get('kind', '')}: {error.message}")
+            kind = "" if change["op"] == "replace" else change["kind"]
+            skipped.append(f"{change['op']} {kind}: {error.message}")
     return inventory, skipped
 
 
@@ -139,7 +141,7 @@ class InventoryLog(PrivateLinkAggregate):
 
     @event("Opened")
     def __init__(self) -> None:
-        self.changes: list[dict[str, Any]] = []
+        self.changes: list[InventoryChange] = []
 
     @acts
     def add(self, by: Caller, kind: str, item: dict[str, Any]) -> None:
@@ -147,7 +149,7 @@ class InventoryLog(PrivateLinkAggregate):
 
     @event("ItemAdded")
     def _added(self, kind: str, item: dict[str, Any]) -> None:
-        self.changes = [*self.changes, {"op": "add", "kind": kind, "item": item}]
+        self.changes = [*self.changes, ItemAdded(op="add", kind=kind, item=item)]
 
     @acts
     def remove(self, by: Caller, kind: str, ident: str) -> None:
@@ -155,7 +157,7 @@ class InventoryLog(PrivateLinkAggregate):
 
     @event("ItemRemoved")
     def _removed(self, kind: str, ident: str) -> None:
-        self.changes = [*self.changes, {"op": "remove", "kind": kind, "id": ident}]
+        self.changes = [*self.changes, ItemRemoved(op="remove", kind=kind, id=ident)]
 
     @acts
     def replace(self, by: Caller, inventory: dict[str, Any]) -> None:
@@ -163,4 +165,4 @@ class InventoryLog(PrivateLinkAggregate):
 
     @event("Replaced")
     def _replaced(self, inventory: dict[str, Any]) -> None:
-        self.changes = [{"op": "replace", "inventory": inventory}]
+        self.changes = [InventoryReplaced(op="replace", inventory=inventory)]

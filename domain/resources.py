@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from privatelink.domain.errors import ResourceNotSupported
 from privatelink.domain.errors_invalid import InvalidResourceType, InvalidZoneIdNotFound
+from privatelink.domain.records import ResourceEntry
 
 WIRE_RESOURCE_TYPES = ("slb", "alb", "nlb", "gwlb")
 _WIRE_FOR_LB = {"clb": "slb", "alb": "alb", "nlb": "nlb", "gwlb": "gwlb"}
@@ -63,20 +63,20 @@ class ResourceFacts:
             )
         return (zone_id,)
 
-    def entry(self, zone_id: str, order: int) -> dict[str, Any]:
+    def entry(self, zone_id: str, order: int) -> ResourceEntry:
         """One attached (resource, zone) pair as the service aggregate stores it."""
-        return {
-            "resource_id": self.resource_id,
-            "resource_type": self.resource_type,
-            "zone_id": zone_id,
-            "region": self.region,
-            "dual_stack": self.dual_stack,
-            "bandwidth_mbps": self.bandwidth_mbps,
-            "cross_region_capable": self.resource_type == "nlb"
+        return ResourceEntry(
+            resource_id=self.resource_id,
+            resource_type=self.resource_type,
+            zone_id=zone_id,
+            region=self.region,
+            dual_stack=self.dual_stack,
+            bandwidth_mbps=self.bandwidth_mbps,
+            cross_region_capable=self.resource_type == "nlb"
             or (self.resource_type == "alb" and self.upgraded),
-            "auto_allocated": True,
-            "order": order,
-        }
+            auto_allocated=True,
+            order=order,
+        )
 
 
 def entry_key(resource_id: str, zone_id: str) -> str:

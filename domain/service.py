@@ -1,10 +1,9 @@
 """The EndpointService aggregate: a provider's service, its resources, whitelist, supported
 regions and the connections endpoints make to it (SVC, WL, XR, DEL-1/2).
 
-The aggregate owns its parts — :class:`ServiceResources` (``attachments``),
-:class:`ConnectionBook` (``book``) and :class:`ZoneConnections` (``zone_book``), each a view
-over the aggregate's plain state — and its commands (here and in
-:mod:`privatelink.domain.service_commands`) delegate the rules to them and record the event.
+The aggregate owns its parts — :class:`ServiceResources` (``attachments``), :class:`ConnectionBook`
+(``book``) and :class:`ZoneConnections` (``zone_book``), views over its typed records — and its
+commands (here and in ``service_commands``) delegate the rules to them and record the event.
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ from privatelink.domain.errors_denied import (
     EndpointServiceUserNotFound,
 )
 from privatelink.domain.events import Recorded
+from privatelink.domain.records import Connection, ResourceEntry
 from privatelink.domain.resources import ResourceFacts
 from privatelink.domain.service_mutators import MUTATORS
 from privatelink.domain.service_options import (
@@ -73,7 +73,7 @@ class EndpointService(Taggable):
         owner: str
         region: str
         resource_type: str
-        resources: dict[str, dict[str, Any]]
+        resources: dict[str, ResourceEntry]
         auto_accept: bool
         zone_affinity: bool
         address_ip_version: str
@@ -84,7 +84,7 @@ class EndpointService(Taggable):
         status: ServiceStatus
         users: list[str]
         connect_bandwidth: int
-        connections: dict[str, dict[str, Any]]
+        connections: dict[str, Connection]
         failed_resources: list[str]
         resource_load: dict[str, int]
 
@@ -111,7 +111,7 @@ class EndpointService(Taggable):
         actor: str,
         region: str,
         resource_type: str,
-        resources: dict[str, dict[str, Any]],
+        resources: dict[str, ResourceEntry],
         auto_accept: bool,
         zone_affinity: bool,
         address_ip_version: str,

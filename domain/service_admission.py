@@ -7,10 +7,9 @@ them all).
 
 from __future__ import annotations
 
-from typing import Any
-
 from privatelink.domain.errors import EndpointServiceNotFound
 from privatelink.domain.errors_invalid import EndpointServiceRegionNotSupported
+from privatelink.domain.records import Connection
 from privatelink.domain.service_facts import ServiceFacts
 from privatelink.domain.service_parts import Service
 
@@ -60,7 +59,7 @@ def check_region_supported(self: Service, region: str) -> None:
         )
 
 
-def connection(self: Service, endpoint_id: str) -> dict[str, Any]:
+def connection(self: Service, endpoint_id: str) -> Connection:
     return self.book.connection(endpoint_id)
 
 

@@ -12,6 +12,7 @@ from privatelink.domain.base import Caller, acts
 from privatelink.domain.errors_denied import EndpointServiceResourceInUse
 from privatelink.domain.events import ConnectionEvents as C
 from privatelink.domain.events import ResourceEvents as R
+from privatelink.domain.records import ConnectionEndpoint, ConnectionFacts
 from privatelink.domain.resources import ResourceFacts
 from privatelink.domain.service_parts import Service
 from privatelink.domain.service_resources import check_cross_region_capable
@@ -68,13 +69,15 @@ def set_auto_allocation(
 
 @acts
 def request_connection(
-    self: Service, by: Caller, endpoint: dict[str, str], zones: list[str]
+    self: Service, by: Caller, endpoint: ConnectionFacts, zones: list[str]
 ) -> None:
     """ACC-1: a new endpoint, which the service admitted (``admit_endpoint``: EP-1, EP-2/XR-1,
     EP-3), asks for a connection; ACC-2: auto-accept allows it at once."""
     self.trigger_event(
         C.ConnectionRequested,
-        endpoint={**endpoint, "cross_region": endpoint["endpoint_region"] != self.region},
+        endpoint=ConnectionEndpoint(
+            **endpoint, cross_region=endpoint["endpoint_region"] != self.region
+        ),
         zones=zones,
         service_id=self.service_id,
         provider=self.owner,

@@ -14,10 +14,10 @@ from privatelink.domain.errors_denied import (
     OperationDeniedHomeRegion,
 )
 from privatelink.domain.errors_invalid import OperationDeniedPayerImmutable
+from privatelink.domain.records import ResourceEntry
 from privatelink.domain.resources import WIRE_RESOURCE_TYPES, ResourceFacts, entry_key
 from privatelink.domain.service_resources import (
     MAX_RESOURCES,
-    Entry,
     check_all_dual_stack,
     check_cross_region_capable,
     check_same_type,
@@ -77,7 +77,9 @@ def check_options(options: ServiceOptions) -> None:
     check_tags(options.tags)
 
 
-def check_changes(changes: dict[str, Any], entries: list[Entry], resource_type: str) -> None:
+def check_changes(
+    changes: dict[str, Any], entries: list[ResourceEntry], resource_type: str
+) -> None:
     """SVC-5: never the payer; SVC-4: DualStack needs dual-stack resources; BW-3."""
     if "payer" in changes:
         raise OperationDeniedPayerImmutable(
@@ -94,11 +96,11 @@ def check_changes(changes: dict[str, Any], entries: list[Entry], resource_type: 
 
 def initial_entries(
     resources: list[tuple[ResourceFacts, str | None]], resource_type: str
-) -> dict[str, Entry]:
+) -> dict[str, ResourceEntry]:
     """SVC-2: the resources a new service starts with, one entry per (resource, zone)."""
     if len(resources) > MAX_RESOURCES:
         raise InvalidValue(f"An endpoint service takes at most {MAX_RESOURCES} resources.")
-    entries: dict[str, Entry] = {}
+    entries: dict[str, ResourceEntry] = {}
     for facts, zone_id in resources:
         facts.check_can_back_a_service()
         check_same_type(facts, resource_type)

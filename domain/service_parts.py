@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from privatelink.domain.connections import ConnectionBook
+from privatelink.domain.records import Connection, ResourceEntry
 from privatelink.domain.service_facts import ServiceFacts
 from privatelink.domain.service_resources import ServiceResources
 from privatelink.domain.zone_connections import ZoneConnections
@@ -30,8 +31,8 @@ class Service(Protocol):
     auto_accept: bool
     connect_bandwidth: int
     supported_regions: list[str]
-    resources: dict[str, dict[str, Any]]
-    connections: dict[str, dict[str, Any]]
+    resources: dict[str, ResourceEntry]
+    connections: dict[str, Connection]
     failed_resources: list[str]
 
     @property

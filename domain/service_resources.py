@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from privatelink.domain.errors import (
     EndpointServiceResourceNotFound,
@@ -16,18 +15,19 @@ from privatelink.domain.errors_denied import (
     OperationDeniedCrossRegionNeedsTwoZones,
     OperationDeniedLastAutoAllocatedResource,
 )
+from privatelink.domain.records import ResourceEntry
 from privatelink.domain.resources import ResourceFacts, entry_key
 
 MAX_RESOURCES = 20
-Entry = dict[str, Any]
-"""One attached (resource, zone) pair as stored: ``ResourceFacts.entry`` makes it."""
 
 
 class ServiceResources:
     """The (resource, zone) entries of a service, keyed ``resource|zone``, and the resources
     that failed (RES-8). Works on the service's own state, which it is given."""
 
-    def __init__(self, service_id: str, entries: dict[str, Entry], failed: list[str]) -> None:
+    def __init__(
+        self, service_id: str, entries: dict[str, ResourceEntry], failed: list[str]
+    ) -> None:
         self.service_id = service_id
         self.entries = entries
         self.failed = failed
@@ -64,7 +64,7 @@ class ServiceResources:
             )
         return keys
 
-    def attached_in_zone(self, resource_id: str, zone_id: str) -> Entry:
+    def attached_in_zone(self, resource_id: str, zone_id: str) -> ResourceEntry:
         for entry in self.entries.values():
             if entry["resource_id"] == resource_id and entry["zone_id"] == zone_id:
                 return entry
@@ -112,7 +112,7 @@ class ServiceResources:
 
     def entries_to_attach(
         self, facts: ResourceFacts, zone_id: str | None, resource_type: str, dual_stack: bool
-    ) -> list[Entry]:
+    ) -> list[ResourceEntry]:
         """SVC-2, SVC-4 and the service's limits; the new entries, in attachment order."""
         facts.check_can_back_a_service()
         check_same_type(facts, resource_type)
@@ -173,9 +173,9 @@ class ServiceResources:
 
     # -- mutators (the events' effects) -------------------------------------------------------
 
-    def attached(self, entries: list[Entry]) -> None:
+    def attached(self, entries: list[ResourceEntry]) -> None:
         for entry in entries:
-            self.entries[entry_key(entry["resource_id"], entry["zone_id"])] = dict(entry)
+            self.entries[entry_key(entry["resource_id"], entry["zone_id"])] = entry.copy()
 
     def detached(self, keys: list[str]) -> None:
         for key in keys:
@@ -200,11 +200,11 @@ def check_same_type(facts: ResourceFacts, resource_type: str) -> None:
         )
 
 
-def spans_two_zones(entries: Iterable[Entry]) -> bool:
+def spans_two_zones(entries: Iterable[ResourceEntry]) -> bool:
     return len({e["zone_id"] for e in entries}) >= 2
 
 
-def check_cross_region_capable(entries: Iterable[Entry]) -> None:
+def check_cross_region_capable(entries: Iterable[ResourceEntry]) -> None:
     """XR-2: only NLB and upgraded ALB resources, spanning at least two zones."""
     entries = list(entries)
     for entry in entries:
@@ -219,7 +219,7 @@ def check_cross_region_capable(entries: Iterable[Entry]) -> None:
         )
 
 
-def check_all_dual_stack(entries: Iterable[Entry]) -> None:
+def check_all_dual_stack(entries: Iterable[ResourceEntry]) -> None:
     """SVC-4: DualStack only when every resource supports it."""
     for entry in entries:
         if not entry["dual_stack"]:

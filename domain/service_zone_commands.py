@@ -7,12 +7,11 @@ them all): it checks who acts, lets the ``zone_book`` part decide and records th
 
 from __future__ import annotations
 
-from typing import Any
-
 from privatelink.domain.base import Caller, acts
 from privatelink.domain.events import ZoneConnectionEvents as Z
+from privatelink.domain.records import ZoneConnection
 from privatelink.domain.service_parts import Service
-from privatelink.domain.states import ZoneStatus
+from privatelink.domain.states import ReplaceMode, ZoneStatus
 
 
 @acts
@@ -22,7 +21,7 @@ def disable_zone_connection(
     endpoint_id: str,
     zone_id: str,
     replaced_resource: bool = False,
-) -> dict[str, Any]:
+) -> ZoneConnection:
     """Disconnect a zone, or (``replaced_resource``) the old resource of a migrated zone
     (RES-10). Returns the zone connection as it was."""
     self.check_owned_by(by.account)
@@ -89,7 +88,7 @@ def replace_zone_resource(
         zone_id=zone_id,
         old_resource_id=old,
         resource_id=resource_id,
-        mode=mode,
+        mode=ReplaceMode(mode),  # checked by ``replacing``
         old_eni_id=old_eni_id,
         new_eni_id=new_eni_id,
     )

@@ -7,9 +7,7 @@ the payload of the event to record, its mutators apply the recorded events.
 
 from __future__ import annotations
 
-from typing import Any
-
-from privatelink.domain.connections import ConnectionBook, ZoneConnection
+from privatelink.domain.connections import ConnectionBook
 from privatelink.domain.errors import InvalidValue, ZoneNotSupported
 from privatelink.domain.errors_denied import (
     EndpointZoneConnectionOperationDenied,
@@ -20,6 +18,14 @@ from privatelink.domain.errors_denied import (
 )
 from privatelink.domain.errors_invalid import EndpointZoneNotFound, MissingValue
 from privatelink.domain.events import ZoneConnectionEvents as Z
+from privatelink.domain.records import (
+    ReplacedDisconnecting,
+    ResourceFailure,
+    ResourceRecovery,
+    ZoneAllocation,
+    ZoneConnection,
+    ZoneEnabling,
+)
 from privatelink.domain.states import (
     LIVE_CONNECTION,
     LIVE_ZONE,
@@ -58,7 +64,7 @@ class ZoneConnections:
         zones = self.book.connection(endpoint_id)["zones"]
         if zone_id not in zones:
             raise EndpointZoneNotFound(f"The endpoint '{endpoint_id}' has no zone '{zone_id}'.")
-        return dict(zones[zone_id])
+        return zones[zone_id].copy()
 
     def check_not_cross_region(self, endpoint_id: str) -> None:
         """XR-7: cross-region connections take no manual allocation."""
@@ -85,7 +91,7 @@ class ZoneConnections:
             )
         return zc
 
-    def disconnecting_replaced(self, endpoint_id: str, zone_id: str) -> dict[str, Any]:
+    def disconnecting_replaced(self, endpoint_id: str, zone_id: str) -> ReplacedDisconnecting:
         """RES-10: the provider disconnects the old resource; the old ENI goes with it."""
         zc = self.zone_connection(endpoint_id, zone_id)
         if zc["status"] != ZoneStatus.MIGRATED or not zc["replaced_resource_id"]:
@@ -93,18 +99,18 @@ class ZoneConnections:
                 f"The zone connection of endpoint '{endpoint_id}' in '{zone_id}' has no migrated "
                 "resource to disconnect."
             )
-        return {
-            "endpoint_id": endpoint_id,
-            "zone_id": zone_id,
-            "resource_id": zc["replaced_resource_id"],
-            "eni_id": zc["replaced_eni_id"],
-        }
+        return ReplacedDisconnecting(
+            endpoint_id=endpoint_id,
+            zone_id=zone_id,
+            resource_id=zc["replaced_resource_id"],
+            eni_id=zc["replaced_eni_id"],
+        )
 
     def in_status(self, endpoint_id: str, zone_id: str, status: str) -> bool:
         zc = self.book.zone(endpoint_id, zone_id)
         return zc is not None and zc["status"] == status
 
-    def enabling(self, endpoint_id: str, zone_id: str) -> dict[str, Any]:
+    def enabling(self, endpoint_id: str, zone_id: str) -> ZoneEnabling:
         conn = self.book.connection(endpoint_id)
         zc = self.zone_connection(endpoint_id, zone_id)
         if zc["status"] != ZoneStatus.DISCONNECTED or conn["status"] not in LIVE_CONNECTION:
@@ -115,13 +121,13 @@ class ZoneConnections:
                 "only a Disconnected zone of a Connected connection can be allowed again.",
             )
         resource_id = self.book.allocations(conn, [zone_id])[zone_id]
-        return {"endpoint_id": endpoint_id, "zone_id": zone_id, "resource_id": resource_id}
+        return ZoneEnabling(endpoint_id=endpoint_id, zone_id=zone_id, resource_id=resource_id)
 
     # -- manual allocation (RES-5..7, XR-7) ---------------------------------------------------
 
     def allocating(
         self, endpoint_id: str, zone_id: str, mode: str, resource_id: str | None
-    ) -> dict[str, Any]:
+    ) -> ZoneAllocation:
         """RES-6: Auto clears a manual choice; Manual names the resource. Only while the zone
         connection is not carrying traffic (Disconnected, or waiting for acceptance: RES-7)."""
         if mode not in ALLOCATE_MODES:
@@ -137,12 +143,12 @@ class ZoneConnections:
         manual = mode == AllocateMode.MANUAL
         if manual:
             self.check_manual_choice(resource_id, zone_id)
-        return {
-            "endpoint_id": endpoint_id,
-            "zone_id": zone_id,
-            "mode": mode,
-            "resource_id": resource_id if manual else None,
-        }
+        return ZoneAllocation(
+            endpoint_id=endpoint_id,
+            zone_id=zone_id,
+            mode=AllocateMode(mode),  # checked above: one of ALLOCATE_MODES
+            resource_id=resource_id if manual else None,
+        )
 
     def check_manual_choice(self, resource_id: str | None, zone_id: str) -> None:
         if not resource_id:
@@ -170,8 +176,9 @@ class ZoneConnections:
                 zc["status"],
                 "only a Connected zone can have its resource replaced.",
             )
-        self.check_replacement(zc["resource_id"], zone_id, resource_id)
-        return str(zc["resource_id"])
+        old_id = str(zc["resource_id"])
+        self.check_replacement(old_id, zone_id, resource_id)
+        return old_id
 
     def check_replacement(self, old_id: str, zone_id: str, resource_id: str) -> None:
         if self.resources.attached_in_zone(old_id, zone_id)["auto_allocated"]:
@@ -187,7 +194,7 @@ class ZoneConnections:
 
     # -- failure (RES-8) -------------------------------------------------------------------
 
-    def failing(self, resource_id: str) -> dict[str, Any]:
+    def failing(self, resource_id: str) -> ResourceFailure:
         """Move the resource's live zone connections to another available resource in the same
         zone; those with none stay, unhealthy, until it recovers."""
         moves: list[list[str]] = []
@@ -200,7 +207,7 @@ class ZoneConnections:
             else:
                 moves.append([endpoint_id, zone, target])
                 taken[target] = taken.get(target, 0) + 1
-        return {"resource_id": resource_id, "moves": moves, "stranded": stranded}
+        return ResourceFailure(resource_id=resource_id, moves=moves, stranded=stranded)
 
     def _live_on(self, resource_id: str) -> list[tuple[str, str, bool]]:
         return [
@@ -218,14 +225,14 @@ class ZoneConnections:
         except ZoneNotSupported:  # no other resource in the zone
             return None
 
-    def recovering(self, resource_id: str) -> dict[str, Any]:
+    def recovering(self, resource_id: str) -> ResourceRecovery:
         healed = [
             [e, z]
             for e, conn in sorted(self.book.connections.items())
             for z, zc in sorted(conn["zones"].items())
             if zc["resource_id"] == resource_id and not zc["healthy"]
         ]
-        return {"resource_id": resource_id, "healed": healed}
+        return ResourceRecovery(resource_id=resource_id, healed=healed)
 
     # -- mutators ------------------------------------------------------------------------------
 

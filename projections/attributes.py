@@ -7,11 +7,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from privatelink.domain.endpoint import Endpoint
+from privatelink.domain.records import Connection, EndpointZone
+from privatelink.domain.service import EndpointService
 from privatelink.domain.states import ConnectionStatus
 from privatelink.projections import docs
 
 
-def service_attribute(service: Any) -> dict[str, Any]:
+def service_attribute(service: EndpointService) -> dict[str, Any]:
     """What GetVpcEndpointServiceAttribute answers for this state of the service."""
     facts = SimpleNamespace(**vars(service), timestamp=service.created_on)
     doc = docs.service_doc(facts)
@@ -23,7 +26,7 @@ def service_attribute(service: Any) -> dict[str, Any]:
     return doc
 
 
-def endpoint_attribute(endpoint: Any, service: Any | None) -> dict[str, Any]:
+def endpoint_attribute(endpoint: Endpoint, service: EndpointService | None) -> dict[str, Any]:
     """What GetVpcEndpointAttribute answers for this state of the endpoint (with the state of
     its service at the same moment), plus its zones as ListVpcEndpointZones gives them."""
     facts = endpoint_facts(endpoint)
@@ -40,15 +43,13 @@ def endpoint_attribute(endpoint: Any, service: Any | None) -> dict[str, Any]:
     return doc
 
 
-def endpoint_facts(endpoint: Any) -> SimpleNamespace:
+def endpoint_facts(endpoint: Endpoint) -> SimpleNamespace:
     return SimpleNamespace(**vars(endpoint), actor=endpoint.owner, timestamp=endpoint.created_on)
 
 
-def zone_attribute(
-    facts: Any, zone: dict[str, str], connection: dict[str, Any] | None
-) -> dict[str, Any]:
+def zone_attribute(facts: Any, zone: EndpointZone, connection: Connection | None) -> dict[str, Any]:
     doc = docs.zone_doc(facts, zone)
-    zc = (connection or {}).get("zones", {}).get(zone["zone_id"])
+    zc = connection["zones"].get(zone["zone_id"]) if connection else None
     if zc is not None:
         doc.update(
             ZoneStatus=zc["status"],

@@ -7,6 +7,7 @@ from typing import Any
 
 from privatelink.domain.bandwidth import RANGES as BANDWIDTH_RANGES
 from privatelink.domain.base import endpoint_domain, service_domain, service_name, zone_domain
+from privatelink.domain.records import EndpointZone, ResourceEntry
 from privatelink.domain.states import (
     CONSUMER_ZONE_STATUS,
     BusinessStatus,
@@ -88,7 +89,7 @@ def renamed(changes: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     return {names[k]: v for k, v in changes.items() if k in names}
 
 
-def resource_doc(entry: dict[str, Any]) -> dict[str, Any]:
+def resource_doc(entry: ResourceEntry) -> dict[str, Any]:
     return {
         "ResourceId": entry["resource_id"],
         "ResourceType": entry["resource_type"],
@@ -143,7 +144,7 @@ def _endpoint_settings(e: Any) -> dict[str, Any]:
     }
 
 
-def zone_doc(endpoint: Any, zone: dict[str, str]) -> dict[str, Any]:
+def zone_doc(endpoint: Any, zone: EndpointZone) -> dict[str, Any]:
     return {
         "ZoneId": zone["zone_id"],
         "ZoneStatus": ZoneStatus.CREATING,
