@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from privatelink.application.aggregates import Aggregates
 from privatelink.application.jobs import Command, Decision
 from privatelink.application.use_case import Decide, UseCase
 from privatelink.domain.errors import InvalidValue
+from privatelink.domain.tags import Taggable
 
 TAG_TYPES = {"vpcendpoint": "endpoint", "vpcendpointservice": "service"}
 GROUP_TYPES = {"VpcEndpoint": "endpoint", "VpcEndpointService": "service"}
@@ -37,24 +39,32 @@ class ChangeResourceGroup(UseCase):
 
 
 def tag_resources(w: Aggregates, c: TagResources, cmd: Command) -> Decide:
-    kind = tag_kind(c.resource_type)
-
-    def decide() -> Decision:
-        resources = [w.owned(cmd.caller.account, kind, i, c.region) for i in c.ids]
-        for resource in resources:
-            resource.tag(cmd.caller, c.tags)
-        return {}, list(resources)
-
-    return decide
+    return on_each_owned(
+        w, cmd, c.resource_type, c.region, c.ids, lambda r: r.tag(cmd.caller, c.tags)
+    )
 
 
 def untag_resources(w: Aggregates, c: UntagResources, cmd: Command) -> Decide:
-    kind = tag_kind(c.resource_type)
+    return on_each_owned(
+        w, cmd, c.resource_type, c.region, c.ids, lambda r: r.untag(cmd.caller, c.keys)
+    )
+
+
+def on_each_owned(
+    w: Aggregates,
+    cmd: Command,
+    resource_type: str,
+    region: str,
+    ids: list[str],
+    act: Callable[[Taggable], None],
+) -> Decide:
+    """The caller's own resources of ``ids``, each changed by ``act``, saved together."""
+    kind = tag_kind(resource_type)
 
     def decide() -> Decision:
-        resources = [w.owned(cmd.caller.account, kind, i, c.region) for i in c.ids]
+        resources = [w.owned(cmd.caller.account, kind, i, region) for i in ids]
         for resource in resources:
-            resource.untag(cmd.caller, c.keys)
+            act(resource)
         return {}, list(resources)
 
     return decide

@@ -33,7 +33,8 @@ class ZoneConnection(TypedDict):
 
 
 class ZoneChanges(TypedDict, total=False):
-    """What one change to a zone connection sets (``ConnectionBook.set_zone``)."""
+    """What one change to a zone connection sets (``ConnectionBook.set_zone``): the keys of
+    ``ZoneConnection``, each optional (Python 3.11 cannot derive a partial TypedDict)."""
 
     resource_id: str | None
     status: ZoneStatus
