@@ -80,6 +80,14 @@ def privatelink_start(data_dir: Path, python: str = sys.executable) -> float:
         stop(process)
 
 
+def fresh_and_reused(python: str, fresh: list[float], reused: list[float]) -> None:
+    """One start on a new data directory, then one on the same directory again."""
+    with tempfile.TemporaryDirectory(prefix="privatelink-start-") as directory:
+        data_dir = Path(directory) / "store"
+        fresh.append(privatelink_start(data_dir, python))
+        reused.append(privatelink_start(data_dir, python))
+
+
 def moto_start() -> float:
     port = free_port()
     started = time.perf_counter()
@@ -106,15 +114,9 @@ def main() -> None:
     base_fresh: list[float] = []
     base_reused: list[float] = []
     for _ in range(args.runs):
-        with tempfile.TemporaryDirectory(prefix="privatelink-start-") as directory:
-            data_dir = Path(directory) / "store"
-            fresh.append(privatelink_start(data_dir))
-            reused.append(privatelink_start(data_dir))
+        fresh_and_reused(sys.executable, fresh, reused)
         if args.baseline_python:
-            with tempfile.TemporaryDirectory(prefix="privatelink-start-") as directory:
-                data_dir = Path(directory) / "store"
-                base_fresh.append(privatelink_start(data_dir, args.baseline_python))
-                base_reused.append(privatelink_start(data_dir, args.baseline_python))
+            fresh_and_reused(args.baseline_python, base_fresh, base_reused)
         moto.append(moto_start())
     rows = [
         ("privatelink_fresh_data_dir", fresh),

@@ -73,6 +73,11 @@ class Server:
     """A ``privatelink serve`` subprocess."""
 
     def __init__(self, database_url: str, schema: str, *extra: str) -> None:
+        self.prepare(database_url, schema, *extra)
+        self.start()
+
+    def prepare(self, database_url: str, schema: str, *extra: str) -> None:
+        """A free port, the ``serve`` command line and the log file the server writes to."""
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
         # Each test server gets its own DNS port and no forwarders or prober (they would
@@ -98,6 +103,8 @@ class Server:
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while the server runs
             prefix="privatelink-serve-", suffix=".log", delete=False
         )
+
+    def start(self) -> None:
         self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_ready()
 

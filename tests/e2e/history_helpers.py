@@ -32,7 +32,7 @@ def call(client: Any, action: str, **query: Any) -> dict[str, Any]:
 
 
 def cli(
-    database_url: str, schema: str, *args: str, check: bool = True
+    database_url: str, schema: str, *args: str, check: bool = True, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [
@@ -47,7 +47,7 @@ def cli(
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
     if check and result.returncode != 0:

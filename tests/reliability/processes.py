@@ -17,40 +17,12 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from tests.conftest import Server, free_port
+from tests.conftest import Server
+from tests.e2e.history_helpers import cli as history_cli
 
 
 class Serve(Server):
     """``privatelink serve`` that can be SIGKILLed and started again on the same port."""
-
-    def __init__(self, database_url: str, schema: str, *extra: str) -> None:
-        self.port = free_port()
-        self.endpoint = f"127.0.0.1:{self.port}"
-        self.args = [
-            sys.executable,
-            "-m",
-            "privatelink",
-            "serve",
-            "--port",
-            str(self.port),
-            "--database-url",
-            database_url,
-            "--schema",
-            schema,
-            "--dns-port",
-            str(free_port()),
-            "--no-forwarders",
-            "--probe-interval",
-            "0",
-            *extra,
-        ]
-        # Kept open for the lifetime of the process(es) writing to it, as conftest.Server does.
-        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while the server runs
-            prefix="privatelink-serve-",
-            suffix=".log",
-            delete=False,
-        )
-        self.start()
 
     def start(self) -> None:
         self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
@@ -115,28 +87,8 @@ class Projector:
 def cli(
     database_url: str, schema: str, *args: str, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "privatelink",
-            *args,
-            "--database-url",
-            database_url,
-            "--schema",
-            schema,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(
-            f"privatelink {' '.join(args)} exited {result.returncode}\n"
-            f"{result.stdout}\n{result.stderr}"
-        )
-    return result
+    """A ``privatelink`` command on the test's store, with room for a loaded machine."""
+    return history_cli(database_url, schema, *args, check=check, timeout=180)
 
 
 def rebuild_verify(database_url: str, schema: str) -> str:
