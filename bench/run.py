@@ -279,15 +279,11 @@ def api_and_peers(
     """What users run first (the default `privatelink serve`), then the tuned layout, moto
     and raw PostgreSQL commits, all in this one run. With ``baseline`` (the python of another
     install, e.g. an earlier commit's checkout), its default `serve` too, right after ours."""
-    serve = Serve(url, "", inventory, layout="default")
-    try:
-        creates(serve, seconds, out, "api")
-    finally:
-        serve.stop()
-    if baseline:
-        serve = Serve(url, "", inventory, layout="default", python=baseline)
+    defaults = [(sys.executable, "api")] + ([(baseline, "baseline_api")] if baseline else [])
+    for python, prefix in defaults:
+        serve = Serve(url, "", inventory, layout="default", python=python)
         try:
-            creates(serve, seconds, out, "baseline_api")
+            creates(serve, seconds, out, prefix)
         finally:
             serve.stop()
     schema = f"bench_api_{secrets.token_hex(3)}"
