@@ -10,10 +10,10 @@ events other processes wrote to its cached aggregates, so it decides on the curr
 batch that still loses an optimistic-concurrency race (to a writer outside the turns) is
 decided again, job by job, against fresh state.
 
-A refused job leaves nothing behind (issue 10): every aggregate it touched is dropped from the
-cache at once (its in-memory state may hold the refused events, or half of one), the jobs
-decided before it are committed before the next one is decided, and snapshots are taken from
-the store at a committed version, never from memory.
+A refused job leaves nothing behind (issue 10): how a job is decided, and undone when it is
+refused, is :class:`application.decider.Decider`'s; the jobs decided before a refused one are
+committed before the next one is decided when they share an aggregate, and snapshots are taken
+from the store at a committed version, never from memory.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -30,13 +30,15 @@ from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from privatelink.application.jobs import Job, Outcome, latest_tracking, unique
+from privatelink.application.decider import Decider
+from privatelink.application.jobs import Job, Outcome, latest_tracking
 from privatelink.application.unit_of_work import MAX_ATTEMPTS, UnitOfWork, backoff
 from privatelink.application.writer_ports import (
     AggregateCache,
     AlwaysYourTurn,
     ChangeFeed,
     ForeignWrites,
+    ImmediateSteps,
     StoreUnavailable,
     WriteTurn,
 )
@@ -59,15 +61,15 @@ class CommandExecutor:
         cache_size: int = 20_000,
         answer_within: float = 4.0,
         turn: WriteTurn | None = None,
+        steps: ImmediateSteps | None = None,
     ) -> None:
         self.uow = uow
         self.turn = turn or AlwaysYourTurn()
         self.answer_within = answer_within
         self.on_commit = on_commit
         self.cache = AggregateCache(cache_size)
+        self.decider = Decider(uow, self.cache, steps)
         self.jobs: queue.Queue[Job | None] = queue.Queue()
-        self.marks: dict[UUID, tuple[Aggregate, int]] | None = None
-        self._evicted: set[UUID] = set()
         self.busy_since: float | None = None
         self.lost_races = 0
         self.watchdog: Any = None  # set by writer_watchdog.watch_writer; `.stuck` for health
@@ -103,13 +105,7 @@ class CommandExecutor:
 
     def load(self, aggregate_id: UUID) -> Aggregate:
         """An aggregate for the job being decided: cached, or read from the store."""
-        aggregate = self.cache.get(aggregate_id)
-        if aggregate is None:
-            aggregate = self.uow.store.repository.get(aggregate_id)
-            self.cache.put(aggregate)
-        if self.marks is not None and aggregate_id not in self.marks:
-            self.marks[aggregate_id] = (aggregate, len(aggregate.pending_events))
-        return aggregate
+        return self.decider.load(aggregate_id)
 
     def stuck_for(self) -> float:
         """Seconds the writer has spent on its current batch (0 when idle)."""
@@ -166,51 +162,16 @@ class CommandExecutor:
             return
         decided: list[Job] = []
         for job in batch:
-            if self._decide(job):
+            if self.decider.decide(job):
                 decided.append(job)
-            elif self._evicted:
-                # The refused job's aggregates were evicted: when a job decided before it
-                # holds one, commit now, so the jobs after it reload the committed state.
-                evicted, self._evicted = self._evicted, set()
+            if self.decider.evicted:
+                # A refused job's (or a failed step's) aggregates were evicted: when a job
+                # decided holds one, commit now, so the jobs after it reload the committed state.
+                evicted, self.decider.evicted = self.decider.evicted, set()
                 if any(a.id in evicted for done in decided for a in done.aggregates):
                     self._commit(decided)
                     decided = []
         self._commit(decided)
-
-    def _decide(self, job: Job) -> bool:
-        if job.abandoned:  # its caller was answered 503 already: do not act on it later
-            job.finish(error=StoreUnavailable())
-            return False
-        self.marks = {}
-        try:
-            replayed = self.uow.replay(job.command) if job.command else None
-            if replayed is not None:
-                job.result, job.events, job.aggregates, job.replayed = replayed, [], [], True
-                return True
-            result, aggregates = job.decide()
-            aggregates = self.uow.with_token_record(job.command, result, aggregates)
-        except Exception as error:  # noqa: BLE001 - a refusal (or a bug) answers this job only
-            self._roll_back(self.marks)
-            job.finish(error=error)
-            return False
-        finally:
-            marks, self.marks = self.marks, None
-        job.result, job.aggregates, job.events = result, unique(aggregates), []
-        for aggregate in job.aggregates:
-            mark = marks[aggregate.id][1] if aggregate.id in marks else 0
-            job.events.extend(aggregate.pending_events[mark:])
-            self.cache.put(aggregate)
-        return True
-
-    def _roll_back(self, marks: dict[UUID, tuple[Aggregate, int]]) -> None:
-        """Drop what a failed job recorded, and every aggregate it touched from the cache:
-        their in-memory state may hold its events (or half of one, when an event's body
-        raised), so they are never used from memory again. The jobs decided before it keep
-        their own references and their own pending events."""
-        for aggregate_id, (aggregate, mark) in marks.items():
-            del aggregate.pending_events[mark:]
-            self.cache.evict(aggregate_id)
-            self._evicted.add(aggregate_id)
 
     def _commit(self, jobs: list[Job]) -> None:
         if not jobs:
@@ -242,6 +203,7 @@ class CommandExecutor:
             self.on_commit(position)
         if self.on_batch is not None:
             self.on_batch(len(jobs))
+        self.decider.committed(jobs)
         for job in jobs:
             job.finish(outcome=Outcome(job.result, self._position_for(job, position)))
 
@@ -263,9 +225,9 @@ class CommandExecutor:
                 job.finish(error=ConcurrentModification())
                 continue
             backoff(job.attempts)
-            if self._decide(job):
+            if self.decider.decide(job):
                 self._commit([job])
-            self._evicted = set()
+            self.decider.evicted = set()
 
     def _evict(self, jobs: list[Job]) -> None:
         for job in jobs:
@@ -275,19 +237,8 @@ class CommandExecutor:
     def _forget_foreign_writes(self) -> None:
         """Bring cached aggregates that another process wrote since the last batch up to
         date with its events (evicted when that fails)."""
-        for aggregate_id in self.foreign.since_last():
-            self._catch_up(aggregate_id)
-
-    def _catch_up(self, aggregate_id: UUID) -> None:
-        cached = self.cache.items.get(aggregate_id)
-        if cached is None:
-            return
-        try:
-            events: Iterable[Any] = self.uow.store.events.get(aggregate_id, gt=cached.version)
-            for event in events:
-                event.mutate(cached)
-        except Exception:  # noqa: BLE001 - whatever went wrong, the store has the truth
-            self.cache.evict(aggregate_id)
+        events = self.uow.store.events
+        self.foreign.catch_up(self.cache, lambda aggregate_id, v: events.get(aggregate_id, gt=v))
 
     def _fail_all(self, jobs: list[Job], error: BaseException) -> None:
         log.warning(

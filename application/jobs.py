@@ -51,6 +51,8 @@ class Job:
     result: dict[str, Any] = field(default_factory=dict)
     events: list[Any] = field(default_factory=list)
     aggregates: list[Aggregate] = field(default_factory=list)
+    stepped: list[Any] = field(default_factory=list)
+    """The events whose provisioning steps this job took in its own commit (issue 17)."""
     outcome: Outcome | None = None
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
@@ -74,6 +76,15 @@ class Writer(Protocol):
 def unique(aggregates: list[Aggregate]) -> list[Aggregate]:
     """Each aggregate once, in the order first seen."""
     return list({aggregate.id: aggregate for aggregate in aggregates}.values())
+
+
+def new_events(aggregates: list[Aggregate], marks: dict[UUID, tuple[Aggregate, int]]) -> list[Any]:
+    """The events each aggregate recorded after its mark (all of them when it has none)."""
+    found: list[Any] = []
+    for aggregate in aggregates:
+        mark = marks[aggregate.id][1] if aggregate.id in marks else 0
+        found.extend(aggregate.pending_events[mark:])
+    return found
 
 
 def latest_tracking(jobs: list[Job]) -> Tracking | None:

@@ -8,6 +8,7 @@ crash in between resumes exactly where it stopped; each step is also idempotent.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -27,6 +28,7 @@ from privatelink.domain.states import ReplaceMode
 PROVISIONER = "provisioner"
 SYSTEM_ACCOUNT = "system"
 MAX_ATTEMPTS = 8
+TAKEN_REMEMBERED = 100_000
 
 Step = Callable[[UnitOfWork, Any, Caller], list[Aggregate]]
 
@@ -39,6 +41,43 @@ class Provisioner:
         self.uow = uow
         self.provision_delay = provision_delay
         self.holds: Any = None  # a ProvisionerHolds (tests' time control), set at composition
+        self._taken: dict[tuple[UUID, int], None] = {}
+        self._taken_lock = threading.Lock()
+
+    # -- steps taken by the writer, in the commit of the events that call for them -----------
+
+    def take(self, events: list[Any]) -> tuple[list[Aggregate], list[Any]]:
+        """With no provisioning delay, the steps of just-decided events (not held) are taken
+        at once, in the writer thread, and committed with them (issue 17): what the follower
+        of the log would have done a moment later, without two more commits and view batches
+        per command. The follower skips them (``was_taken``); steps are idempotent, so one
+        taken twice (after a restart, or by another process's provisioner) changes nothing."""
+        if self.provision_delay:
+            return [], []
+        touched: list[Aggregate] = []
+        triggers: list[Any] = []
+        for event in events:
+            step = step_for(event)
+            if step is None or (self.holds is not None and self.holds.holding(event)):
+                continue
+            touched += step(self.uow, event, caller_for(event))
+            triggers.append(event)
+        return touched, triggers
+
+    def taken(self, triggers: list[Any]) -> None:
+        """These events' steps are durable: remembered (a bounded number) for the follower."""
+        with self._taken_lock:
+            for event in triggers:
+                self._taken[(event.originator_id, event.originator_version)] = None
+            while len(self._taken) > TAKEN_REMEMBERED:
+                del self._taken[next(iter(self._taken))]
+
+    def was_taken(self, originator_id: UUID, originator_version: int) -> bool:
+        """Whether the writer took this event's step already (forgotten once asked)."""
+        with self._taken_lock:
+            return self._taken.pop((originator_id, originator_version), 0) is None
+
+    # -- steps taken by the follower of the log ----------------------------------------------
 
     def provisioning_due(self, domain_event: Any) -> datetime:
         """When the asynchronous step for this event should happen."""
@@ -58,6 +97,14 @@ class Provisioner:
             return
         tracking = Tracking(PROVISIONER, steps[-1][1])
         executor.submit(Job(lambda: ({}, take_steps(self.uow, steps)), tracking=tracking))
+
+    def track(self, notification_id: int) -> None:
+        """Record the follower's position alone (every step before it was taken)."""
+        tracking = Tracking(PROVISIONER, notification_id)
+        if self.uow.executor is not None:
+            self.uow.executor.submit(Job(lambda: ({}, []), tracking=tracking))
+        else:
+            self.uow.record(ProcessingEvent(tracking=tracking))
 
     def provision(self, domain_event: Any, notification_id: int) -> None:
         """Take the step this event calls for, recording it with the tracking position."""

@@ -62,6 +62,11 @@ class ProvisionerHolds:
             return True
         return ALL in self.held and not any(concerns(event, r) for r in self.exempt)
 
+    def holding(self, event: Any) -> bool:
+        """``is_held``, safe beside a hold or release in another thread."""
+        with self._lock:
+            return self.is_held(event)
+
     def park(self, steps: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
         """Park the held steps; the rest, to take now."""
         with self._lock:

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -14,6 +15,7 @@ __all__ = [
     "AlwaysYourTurn",
     "ChangeFeed",
     "ForeignWrites",
+    "ImmediateSteps",
     "StoreUnavailable",
     "WriteTurn",
 ]
@@ -57,6 +59,35 @@ class ForeignWrites:
             self.seen = max(self.seen, position)
         self.own = {p for p in self.own if p > self.seen}
         return list(foreign)
+
+    def catch_up(
+        self, cache: AggregateCache, events_after: Callable[[UUID, int], Iterable[Any]]
+    ) -> None:
+        """Apply to the cached aggregates the events other processes wrote since the last
+        look (an aggregate is evicted when that fails: the store has the truth)."""
+        for aggregate_id in self.since_last():
+            cached = cache.items.get(aggregate_id)
+            if cached is None:
+                continue
+            try:
+                for event in events_after(aggregate_id, cached.version):
+                    event.mutate(cached)
+            except Exception:  # noqa: BLE001 - whatever went wrong, reload from the store
+                cache.evict(aggregate_id)
+
+
+class ImmediateSteps(Protocol):
+    """Port: the asynchronous steps that just-decided events call for and that may be taken
+    in the same commit (the provisioner, when it takes its steps without delay)."""
+
+    def take(self, events: list[Any]) -> tuple[list[Aggregate], list[Any]]:
+        """Take the steps now (in the writer thread): the aggregates they changed, and the
+        events whose steps were taken."""
+        ...
+
+    def taken(self, triggers: list[Any]) -> None:
+        """Those steps are committed: the provisioner need not take them again."""
+        ...
 
 
 class WriteTurn(Protocol):

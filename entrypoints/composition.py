@@ -176,6 +176,7 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
         turn=PostgresWriteTurn(
             runtime.url, runtime.settings.db_schema, runtime.settings.store_timeout * 2
         ),
+        steps=runtime.app.provisioner,
     )
     executor.start()
     runtime.app.executor = executor

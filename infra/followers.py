@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +36,7 @@ from privatelink.projections.views import ViewsProjection
 
 log = logging.getLogger("privatelink")
 BATCH = 500
+TRACK_WHEN_IDLE = 0.1
 
 
 class LogFollower:
@@ -102,7 +104,11 @@ class LogFollower:
         except Exception:  # noqa: BLE001
             return self.position
 
+    def caught_up(self, idle: float) -> None:
+        """Told that the log has nothing new, ``idle`` seconds after the last batch."""
+
     def _follow(self, listener: psycopg.Connection) -> None:
+        last = time.monotonic()
         while not self._stop.is_set():
             self._wake.clear()
             batch = list(
@@ -111,7 +117,9 @@ class LogFollower:
             if batch:
                 self.process(batch)
                 self.position = batch[-1].id
+                last = time.monotonic()
                 continue
+            self.caught_up(time.monotonic() - last)
             for _ in listener.notifies(timeout=0.0, stop_after=1):
                 break
             else:
@@ -169,6 +177,8 @@ class ProvisionerRunner(LogFollower):
     ) -> None:
         super().__init__(app, url)
         self.clock = clock
+        self.untracked = 0  # the last position followed and not recorded, if any
+        self.tracked = 0
 
     def initial_position(self) -> int:
         return self.app.provisioner.provisioner_position()
@@ -177,9 +187,12 @@ class ProvisionerRunner(LogFollower):
         """The due steps of a batch go to the writer together; a step not yet due (a
         provisioning delay) first flushes those before it, then waits."""
         due: list[tuple[Any, int]] = []
+        provisioner = self.app.provisioner
         for notification in notifications:
             if notification.topic.rsplit(".", 1)[-1] not in STEP_EVENT_NAMES:
                 continue
+            if provisioner.was_taken(notification.originator_id, notification.originator_version):
+                continue  # the writer took it in the same commit (issue 17)
             event = self.app.mapper.to_domain_event(notification)
             when = self.app.provisioner.provisioning_due(event)
             if when > self.clock() and due:
@@ -190,7 +203,17 @@ class ProvisionerRunner(LogFollower):
                 return
             due.append((event, notification.id))
         if due:
-            self.app.provisioner.provision_all(due)
+            provisioner.provision_all(due)
+        self.untracked = 0 if due and due[-1][1] == notifications[-1].id else notifications[-1].id
+
+    def caught_up(self, idle: float) -> None:
+        """Record how far the log was followed when every step of it was taken by the writer
+        (nothing else records it then): once idle for a moment, or every so many events, so a
+        restart does not walk a long stretch of log again."""
+        if self.untracked and (idle >= TRACK_WHEN_IDLE or self.untracked - self.tracked > BATCH):
+            self.tracked = self.untracked
+            self.untracked = 0
+            self.app.provisioner.track(self.tracked)
 
     def _sleep_until(self, due: datetime) -> None:
         delay = (due - self.clock()).total_seconds()
