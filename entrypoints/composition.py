@@ -32,6 +32,7 @@ from privatelink.infra.edge_store import PostgresAnswerStore, PostgresNonceStore
 from privatelink.infra.followers import Projector, ProvisionerRunner
 from privatelink.infra.inventory_file import demo_inventory, load_inventory
 from privatelink.infra.metrics import LagMeter
+from privatelink.infra.pool_check import check_cheaply, check_connection
 from privatelink.infra.positions import NotifyListener, PositionWatcher
 from privatelink.infra.provisioning_lease import LeasedProvisionerRunner
 from privatelink.infra.settings import Settings
@@ -106,13 +107,15 @@ def build_app(settings: Settings, url: str, live: LiveInventory) -> PrivateLinkA
     """The application on the store's schema (made first when missing)."""
     with schema_setup_lock(url, settings.db_schema):
         ensure_schema(url, settings.db_schema)
-        return PrivateLinkApp(
+        app = PrivateLinkApp(
             cast(Inventory, live),  # it answers every lookup from the current inventory
             env=eventsourcing_env(
                 url, settings.db_schema, settings.pool_size, settings.store_timeout
             ),
             provision_delay=timedelta(seconds=settings.provision_delay),
         )
+    check_cheaply(app.recorder.datastore.pool)  # type: ignore[attr-defined]
+    return app
 
 
 def build_runtime(
@@ -122,7 +125,12 @@ def build_runtime(
     # A short wait for a connection: when the store is down, a read answers 503 promptly
     # instead of hanging until the client gives up.
     pool = ConnectionPool(
-        url, min_size=1, max_size=settings.pool_size, open=True, timeout=settings.store_timeout
+        url,
+        min_size=1,
+        max_size=settings.pool_size,
+        open=True,
+        timeout=settings.store_timeout,
+        check=check_connection,
     )
     stack.callback(pool.close)
     views = PostgresViews(pool, settings.db_schema)

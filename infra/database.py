@@ -67,7 +67,7 @@ def eventsourcing_env(
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
         # A pooled connection is checked before use, so after PostgreSQL restarted (the
         # supervisor restarts the embedded one) no command fails on a connection that broke
-        # while idle.
+        # while idle; the composition root makes the check cheap (infra/pool_check.py).
         "POSTGRES_PRE_PING": "y",
         "CREATE_TABLE": "y",
         # Writes without psycopg's pipeline mode, and bounded in time (issue 10).
