@@ -40,13 +40,28 @@ class PlainProcessRecorder(PostgresProcessRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        budget = sql.SQL("SET LOCAL statement_timeout = {}").format(
-            sql.Literal(f"{int(self.write_budget_seconds * 1000)}ms")
-        )
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            curs.execute(budget)
+            curs.execute(self._prologue(bool(stored_events)))
             self._insert_events(curs, stored_events, **kwargs)
             if not stored_events:
                 return None
             self._insert_stored_events(curs, stored_events, **kwargs)
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+
+    def _prologue(self, events: bool) -> sql.Composed:
+        """The transaction's budget and, when it inserts events, the library's table lock
+        (its lock timeout, then ``LOCK TABLE``: inserts commit in the order of their ids) and
+        its NOTIFY, sent as one statement string: one round trip instead of four (issue 17)."""
+        budget = sql.SQL("SET LOCAL statement_timeout = {}").format(
+            sql.Literal(f"{int(self.write_budget_seconds * 1000)}ms")
+        )
+        if not events:
+            return sql.Composed([budget])
+        notify = sql.SQL("NOTIFY {}").format(sql.Identifier(self.channel_name))
+        return sql.SQL("; ").join([budget, *self.lock_table_statements, notify])
+
+    def _lock_table(self, curs: Any) -> None:
+        """Taken in the prologue."""
+
+    def _notify_channel(self, curs: Any) -> None:
+        """Sent in the prologue."""
