@@ -37,6 +37,7 @@ from privatelink.projections.views import ViewsProjection
 log = logging.getLogger("privatelink")
 BATCH = 500
 TRACK_WHEN_IDLE = 0.1
+GATHER = 0.02
 
 
 class LogFollower:
@@ -108,9 +109,14 @@ class LogFollower:
         """Told that the log has nothing new, ``idle`` seconds after the last batch."""
 
     def _follow(self, listener: psycopg.Connection) -> None:
+        """Read, process, wait; one read per wake-up (issue 17): the NOTIFYs already queued
+        are drained first, since the read that follows covers them, and a short batch ends
+        the log as it was, so the next read waits for news instead of finding nothing."""
         last = time.monotonic()
         while not self._stop.is_set():
             self._wake.clear()
+            for _ in listener.notifies(timeout=0.0):
+                pass
             batch = list(
                 self.app.recorder.select_notifications(start=self.position + 1, limit=BATCH)
             )
@@ -118,12 +124,11 @@ class LogFollower:
                 self.process(batch)
                 self.position = batch[-1].id
                 last = time.monotonic()
-                continue
-            self.caught_up(time.monotonic() - last)
-            for _ in listener.notifies(timeout=0.0, stop_after=1):
-                break
+                if len(batch) == BATCH:
+                    continue
             else:
-                self._wait_for_news(listener)
+                self.caught_up(time.monotonic() - last)
+            self._wait_for_news(listener)
 
     def _wait_for_news(self, listener: psycopg.Connection) -> None:
         """Sleep until new events are committed: the event store NOTIFYs on every insert (from
@@ -205,6 +210,9 @@ class ProvisionerRunner(LogFollower):
         if due:
             provisioner.provision_all(due)
         self.untracked = 0 if due and due[-1][1] == notifications[-1].id else notifications[-1].id
+        if not due:
+            # The writer took every step: let a few commits gather before the next read.
+            self._stop.wait(GATHER)
 
     def caught_up(self, idle: float) -> None:
         """Record how far the log was followed when every step of it was taken by the writer

@@ -1,0 +1,124 @@
+"""Issue 17: with no provisioning delay, the provisioner's steps that a command's events call
+for are decided into the command's own commit, so a create is one commit and one views batch;
+held resources and a provisioning delay still leave the steps to the provisioner, a step that
+fails in the writer never refuses the command, and the provisioner records its position."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from privatelink.application import provisioner as provisioning
+from privatelink.application.endpoints import CreateEndpoint, ZoneRequest
+from privatelink.composition import Runtime, open_runtime
+from privatelink.domain.endpoint import Endpoint, EndpointOptions
+from privatelink.domain.service import EndpointService
+from privatelink.domain.states import EndpointStatus, ServiceStatus
+from privatelink.infra.settings import Settings
+from tests.application.helpers import CONSUMER, REGION, cmd, create_endpoint, create_service
+from tests.integrity.helpers import wait_until
+
+
+def events_of(runtime: Runtime, endpoint_id: str) -> list[Any]:
+    return list(runtime.app.events.get(Endpoint.create_id(endpoint_id)))
+
+
+def test_issue17_a_creates_steps_commit_with_it(runtime: Runtime) -> None:
+    """The steps' events (endpoint Activated, connection Established) are at or before the
+    position the create answered with, so its views show them; they are the system's, on
+    behalf of the create's request."""
+    service_id = create_service(runtime)
+    outcome = runtime.app.dispatch(
+        CreateEndpoint(
+            REGION,
+            "vpc-consumer0001",
+            service_id,
+            None,
+            [ZoneRequest("cn-hangzhou-h", "vsw-consumer-h", None)],
+            [],
+            EndpointOptions(),
+        ),
+        cmd(CONSUMER, "CreateVpcEndpoint"),
+    )
+    assert runtime.wait_for_views(outcome.position)
+    endpoint_id = outcome.result["EndpointId"]
+    assert outcome.result["EndpointStatus"] == "Creating"  # the answer is the command's own
+    key = Endpoint.create_id(endpoint_id)
+    logged = {
+        n.topic.rsplit(".", 1)[-1]: n.id
+        for n in runtime.app.recorder.select_notifications(start=1, limit=10_000)
+    }
+    assert logged["Activated"] <= (outcome.position or 0)
+    assert logged["ConnectionEstablished"] <= (outcome.position or 0)
+    view = runtime.views.get("endpoint", str(key))
+    assert view is not None
+    assert (view["doc"]["EndpointStatus"], view["doc"]["ConnectionStatus"]) == (
+        "Active",
+        "Connected",
+    )
+    created, activated = events_of(runtime, endpoint_id)[:2]
+    assert activated.actor == "system"
+    assert activated.request_id == created.request_id
+
+
+def test_issue17_a_held_resources_steps_are_left_to_the_provisioner(runtime: Runtime) -> None:
+    service_id = create_service(runtime)
+    runtime.app.holds.hold("*")
+    endpoint_id = create_endpoint(runtime, service_id)
+    key = Endpoint.create_id(endpoint_id)
+    assert runtime.app.repository.get(key).status == EndpointStatus.CREATING
+    for step in runtime.app.holds.release("*"):
+        runtime.app.provisioner.provision_all([step])
+    wait_until(lambda: runtime.app.repository.get(key).status == EndpointStatus.ACTIVE)
+
+
+@pytest.fixture
+def delayed(settings: Settings) -> Iterator[Runtime]:
+    with open_runtime(settings.model_copy(update={"provision_delay": 0.3})) as rt:
+        yield rt
+
+
+def test_issue17_with_a_provisioning_delay_the_steps_wait_for_it(delayed: Runtime) -> None:
+    service_id = create_service(delayed)
+    service = EndpointService.create_id(service_id)
+    wait_until(lambda: delayed.app.repository.get(service).status == ServiceStatus.ACTIVE)
+    endpoint_id = create_endpoint(delayed, service_id)
+    key = Endpoint.create_id(endpoint_id)
+    assert delayed.app.repository.get(key).status == EndpointStatus.CREATING
+    wait_until(lambda: delayed.app.repository.get(key).status == EndpointStatus.ACTIVE)
+    assert delayed.app.provisioner.provision_delay == timedelta(seconds=0.3)
+
+
+def test_issue17_a_step_that_fails_in_the_writer_does_not_refuse_the_command(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The create answers; the failed step leaves no event and is taken by the provisioner
+    from the log, once the writer's cached aggregates were dropped."""
+    failures: list[Any] = []
+    activate = provisioning._STEPS["Created"]
+
+    def fails_once(uow: Any, event: Any, by: Any) -> Any:
+        if not failures:
+            failures.append(event)
+            aggregate = activate(uow, event, by)  # records the event, then fails
+            raise RuntimeError(f"a step went wrong after {aggregate}")
+        return activate(uow, event, by)
+
+    service_id = create_service(runtime)
+    monkeypatch.setitem(provisioning._STEPS, "Created", fails_once)
+    endpoint_id = create_endpoint(runtime, service_id)
+    key = Endpoint.create_id(endpoint_id)
+    wait_until(lambda: runtime.app.repository.get(key).status == EndpointStatus.ACTIVE)
+    assert [event.originator_id for event in failures] == [key]
+    names = [type(e).__name__ for e in events_of(runtime, endpoint_id)]
+    assert names.count("Activated") == 1
+
+
+def test_issue17_the_provisioner_records_its_position_when_idle(runtime: Runtime) -> None:
+    service_id = create_service(runtime)
+    create_endpoint(runtime, service_id)
+    top = runtime.app.recorder.max_notification_id() or 0
+    wait_until(lambda: runtime.app.provisioner.provisioner_position() >= top)
