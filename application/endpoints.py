@@ -80,9 +80,14 @@ def create_endpoint(w: Aggregates, c: CreateEndpoint, cmd: Command) -> Decide:
         endpoint, service, books = new_endpoint(w, c, cmd.caller, endpoint_id)
         service.request_connection(cmd.caller, connection_facts(endpoint), sorted(endpoint.zones))
         warn_if_single_zone(endpoint)
-        # The state the command left (the provisioner may move on before the answer).
+        # The state the command left (the provisioner's steps may commit with it).
+        connection = service.book.connection(endpoint_id)
         return (
-            {"EndpointId": endpoint_id, "EndpointStatus": endpoint.status},
+            {
+                "EndpointId": endpoint_id,
+                "EndpointStatus": endpoint.status,
+                "ConnectionStatus": connection["status"],
+            },
             [endpoint, service, *books],
         )
 

@@ -43,6 +43,33 @@ def touched(ops: Iterable[Op]) -> tuple[set[str], set[str]]:
     return endpoints, services
 
 
+def statements(table: sql.Identifier, views: sql.Identifier) -> dict[str, sql.Composed]:
+    """The statements the projector writes the name rows with, in the views' transaction."""
+    return {
+        "current": sql.SQL(
+            "SELECT name, endpoint_key, doc, removed FROM {} WHERE endpoint_key = ANY(%s)"
+        ).format(table),
+        "upsert": sql.SQL(
+            "INSERT INTO {} (name, endpoint_key, doc, position) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (name) DO UPDATE SET endpoint_key = EXCLUDED.endpoint_key, "
+            "doc = EXCLUDED.doc, removed = false, position = EXCLUDED.position, since = now()"
+        ).format(table),
+        "remove": sql.SQL(
+            "UPDATE {} SET removed = true, position = %s, since = now() WHERE name = %s"
+        ).format(table),
+        "endpoints_of": sql.SQL(
+            "SELECT e.key FROM {v} e JOIN {v} s ON s.kind = 'service' AND s.key = ANY(%s) "
+            "AND e.kind = 'endpoint' AND e.doc->>'ServiceId' = s.doc->>'ServiceId'"
+        ).format(v=views),
+        "rows": sql.SQL(
+            "SELECT kind, key, parent, doc FROM {v} WHERE (kind IN ('endpoint', 'connection') "
+            "AND key = ANY(%s)) OR (kind = 'zone' AND parent = ANY(%s)) OR (kind = 'service' "
+            "AND doc->>'ServiceId' IN (SELECT doc->>'ServiceId' FROM {v} WHERE kind = "
+            "'endpoint' AND key = ANY(%s))) ORDER BY kind, key"
+        ).format(v=views),
+    }
+
+
 class DnsRecords:
     """Reads and writes the name rows of one schema (``table`` beside the views' table)."""
 
@@ -50,6 +77,11 @@ class DnsRecords:
         self.table_name = table
         self.table = sql.Identifier(schema, table)
         self.views = views_table
+        # Rendered once: the projector runs these in every batch (issue 17).
+        self._sql = {
+            name: statement.as_string(None)
+            for name, statement in statements(self.table, views_table).items()
+        }
 
     def create_table(self, conn: Connection[Any]) -> None:
         conn.execute(
@@ -100,12 +132,7 @@ class DnsRecords:
 
     def _current(self, conn: Connection[Any], keys: list[str]) -> dict[str, tuple[str, Any, bool]]:
         """The stored rows of these endpoints' names: name -> (endpoint key, doc, removed)."""
-        rows = conn.execute(
-            sql.SQL(
-                "SELECT name, endpoint_key, doc, removed FROM {} WHERE endpoint_key = ANY(%s)"
-            ).format(self.table),
-            (keys,),
-        ).fetchall()
+        rows = conn.execute(self._sql["current"], (keys,)).fetchall()
         return {name: (key, doc, removed) for name, key, doc, removed in rows}
 
     def _write(
@@ -115,43 +142,16 @@ class DnsRecords:
             # In chunks: executemany pipelines, and an unbounded pipeline can deadlock on
             # the embedded store's Unix socket.
             for i in range(0, len(upserts), CHUNK):
-                cur.executemany(
-                    sql.SQL(
-                        "INSERT INTO {} (name, endpoint_key, doc, position) VALUES (%s, %s, %s, %s) "
-                        "ON CONFLICT (name) DO UPDATE SET endpoint_key = EXCLUDED.endpoint_key, "
-                        "doc = EXCLUDED.doc, removed = false, position = EXCLUDED.position, "
-                        "since = now()"
-                    ).format(self.table),
-                    upserts[i : i + CHUNK],
-                )
+                cur.executemany(self._sql["upsert"], upserts[i : i + CHUNK])
             for i in range(0, len(removals), CHUNK):
-                cur.executemany(
-                    sql.SQL(
-                        "UPDATE {} SET removed = true, position = %s, since = now() WHERE name = %s"
-                    ).format(self.table),
-                    removals[i : i + CHUNK],
-                )
+                cur.executemany(self._sql["remove"], removals[i : i + CHUNK])
 
     def _endpoints_of(self, conn: Connection[Any], services: set[str]) -> set[str]:
-        rows = conn.execute(
-            sql.SQL(
-                "SELECT e.key FROM {v} e JOIN {v} s ON s.kind = 'service' AND s.key = ANY(%s) "
-                "AND e.kind = 'endpoint' AND e.doc->>'ServiceId' = s.doc->>'ServiceId'"
-            ).format(v=self.views),
-            (sorted(services),),
-        ).fetchall()
+        rows = conn.execute(self._sql["endpoints_of"], (sorted(services),)).fetchall()
         return {r[0] for r in rows}
 
     def _rows(self, conn: Connection[Any], keys: list[str]) -> dict[str, EndpointRows]:
-        fetched = conn.execute(
-            sql.SQL(
-                "SELECT kind, key, parent, doc FROM {v} WHERE (kind IN ('endpoint', 'connection') "
-                "AND key = ANY(%s)) OR (kind = 'zone' AND parent = ANY(%s)) OR (kind = 'service' "
-                "AND doc->>'ServiceId' IN (SELECT doc->>'ServiceId' FROM {v} WHERE kind = "
-                "'endpoint' AND key = ANY(%s))) ORDER BY kind, key"
-            ).format(v=self.views),
-            (keys, keys, keys),
-        ).fetchall()
+        fetched = conn.execute(self._sql["rows"], (keys, keys, keys)).fetchall()
         endpoints = {key: doc for kind, key, _, doc in fetched if kind == ENDPOINT}
         services = {doc.get("ServiceId"): doc for kind, _, _, doc in fetched if kind == SERVICE}
         found = {

@@ -62,7 +62,7 @@ def create_vpc_endpoint(ctx: Ctx, r: m.CreateVpcEndpointRequest) -> dict[str, An
     result = ctx.settle(ctx.app.dispatch(create, ctx.command(r)))
     doc = {
         **owned_endpoint(ctx, result["EndpointId"], r.region_id),
-        **{k: v for k, v in result.items() if k == "EndpointStatus"},
+        **{k: v for k, v in result.items() if k in ("EndpointStatus", "ConnectionStatus")},
     }
     return pick(doc, F.ENDPOINT_CREATE)
 

@@ -45,7 +45,11 @@ def test_issue17_a_creates_steps_commit_with_it(runtime: Runtime) -> None:
     )
     assert runtime.wait_for_views(outcome.position)
     endpoint_id = outcome.result["EndpointId"]
-    assert outcome.result["EndpointStatus"] == "Creating"  # the answer is the command's own
+    # The answer is the state the command left, as before its steps:
+    assert (outcome.result["EndpointStatus"], outcome.result["ConnectionStatus"]) == (
+        "Creating",
+        "Connecting",
+    )
     key = Endpoint.create_id(endpoint_id)
     logged = {
         n.topic.rsplit(".", 1)[-1]: n.id
