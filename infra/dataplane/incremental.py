@@ -28,38 +28,54 @@ from privatelink.infra.dataplane.plan import (
 )
 
 K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
+V = TypeVar("V", bound=Hashable)
 
 
 class Owned(Generic[K, V]):
     """One of the plan's dicts, whose keys several endpoints may each give a value: the value
-    of a key is that of its owner of highest ``rank``; the key leaves with its last owner."""
+    of a key is that of its owner of highest ``rank``; the key leaves with its last owner.
+
+    Owners are ranked only while they disagree (rare: a reused ENI address, a migration); a
+    load balancer's probe has thousands of owners that all agree, so each key also counts
+    its owners per value."""
 
     def __init__(self, rank: Callable[[str], int]) -> None:
         self.values: dict[K, V] = {}
         self.owners: dict[K, dict[str, V]] = {}
+        self._tally: dict[K, dict[V, int]] = {}
         self._rank = rank
         self._changed: set[K] = set()
 
     def put(self, owner: str, old: dict[K, V], new: dict[K, V]) -> None:
         """Replace ``owner``'s part ``old`` with ``new``."""
         for key in old.keys() - new.keys():
-            owners = self.owners[key]
-            del owners[owner]
-            self._settle(key, owners)
+            self._drop(key, owner, old[key])
+            self._settle(key)
         for key, value in new.items():
             if key not in old or old[key] != value:
-                owners = self.owners.setdefault(key, {})
-                owners[owner] = value
-                self._settle(key, owners)
+                if key in old:
+                    self._drop(key, owner, old[key])
+                self.owners.setdefault(key, {})[owner] = value
+                tally = self._tally.setdefault(key, {})
+                tally[value] = tally.get(value, 0) + 1
+                self._settle(key)
 
-    def _settle(self, key: K, owners: dict[str, V]) -> None:
-        if not owners:
-            del self.owners[key]
+    def _drop(self, key: K, owner: str, value: V) -> None:
+        del self.owners[key][owner]
+        tally = self._tally[key]
+        tally[value] -= 1
+        if not tally[value]:
+            del tally[value]
+
+    def _settle(self, key: K) -> None:
+        tally = self._tally[key]
+        if not tally:
+            del self.owners[key], self._tally[key]
             if self.values.pop(key, None) is not None:
                 self._changed.add(key)
             return
-        value = owners[max(owners, key=self._rank)]
+        owners = self.owners[key]
+        value = next(iter(tally)) if len(tally) == 1 else owners[max(owners, key=self._rank)]
         if key not in self.values or self.values[key] != value:
             self.values[key] = value
             self._changed.add(key)

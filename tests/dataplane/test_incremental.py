@@ -52,6 +52,15 @@ def test_owned_key_takes_the_value_of_its_last_walked_owner() -> None:
     assert owned.take() == {"127.16.1.10": 100}
 
 
+def test_owners_that_agree_are_not_ranked() -> None:
+    ranked: list[str] = []
+    owned: Owned[str, tuple[str, ...]] = Owned(lambda owner: ranked.append(owner) or 0)
+    for n in range(1000):
+        owned.put(f"ep-{n}", {}, {"nlb-provider0001": ("127.0.0.1:9000",)})
+    owned.put("ep-7", {"nlb-provider0001": ("127.0.0.1:9000",)}, {})
+    assert ranked == [] and owned.values == {"nlb-provider0001": ("127.0.0.1:9000",)}
+
+
 def test_res_8_a_load_balancer_is_probed_while_any_endpoint_uses_it() -> None:
     planner = IncrementalPlan(listeners, lambda _endpoint, _zone: None)
     planner.put("ep-a", facts("Connected", 100, zone(H, "eni-a", ENI_IP[H])))
