@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import ip_address
 
-from privatelink.infra.dataplane.plan import Plan, Route
+from privatelink.infra.dataplane.plan import Plan, PlanChanges, Route
 
 log = logging.getLogger("privatelink.dataplane")
 
@@ -167,15 +167,42 @@ class ForwarderSet:
         self._failed: dict[tuple[str, int], tuple[Route, float]] = {}
 
     async def apply(self, plan: Plan) -> None:
-        for key in [k for k in self.forwarders if k not in plan.routes]:
-            await self.forwarders.pop(key).close()
+        """Carry out all of ``plan``, whatever runs now: on start, and to recover when
+        carrying out changes failed part way."""
+        routes: dict[tuple[str, int], Route | None] = {
+            key: None for key in [*self.forwarders, *self._failed] if key not in plan.routes
+        }
+        limits: dict[str, int | None] = {ip: None for ip in self.limiters}
+        await self.update(PlanChanges({**routes, **plan.routes}, {**limits, **plan.bandwidth}))
+
+    async def update(self, changes: PlanChanges) -> None:
+        """Carry out what moved in the plan: only the changed routes and ENI limits (and a
+        retry of the binds that failed a while ago), however many routes there are."""
+        for key in [key for key, route in changes.routes.items() if route is None]:
+            await self._remove(key)
+        for ip, mbps in changes.bandwidth.items():
+            if mbps is not None:
+                self.limiters.setdefault(ip, EniLimiter(mbps)).set(mbps)
+        for key, route in changes.routes.items():
+            if route is not None:
+                await self._place(key, route)
+        await self._retry_failed()
+        for ip in [ip for ip, mbps in changes.bandwidth.items() if mbps is None]:
+            self.limiters.pop(ip, None)
+
+    async def _remove(self, key: tuple[str, int]) -> None:
+        self._failed.pop(key, None)
+        forwarder = self.forwarders.pop(key, None)
+        if forwarder is not None:
+            await forwarder.close()
             log.info("forwarder %s:%s closed", *key)
-        for ip, mbps in plan.bandwidth.items():
-            self.limiters.setdefault(ip, EniLimiter(mbps)).set(mbps)
-        for key, route in plan.routes.items():
-            await self._place(key, route)
-        for ip in [ip for ip in self.limiters if ip not in plan.bandwidth]:
-            del self.limiters[ip]
+
+    async def _retry_failed(self) -> None:
+        """Bind again, now and then, what could not be bound (a port in use, say): the
+        route itself may not change again."""
+        for key, (route, _) in list(self._failed.items()):
+            if key not in self.forwarders and not self._recently_failed(key, route):
+                await self._open(key, route)
 
     async def _place(self, key: tuple[str, int], route: Route) -> None:
         current = self.forwarders.get(key)
@@ -187,7 +214,10 @@ class ForwarderSet:
                 )
             current.route = route
             return
-        if not bindable(route.ip) or self._recently_failed(key, route):
+        if not bindable(route.ip):
+            self._failed.pop(key, None)
+            return
+        if self._recently_failed(key, route):
             return
         await self._open(key, route)
 

@@ -39,12 +39,47 @@ class Plan:
     """Backends per load balancer serving a connected zone (only those with listeners)."""
 
 
+@dataclass(frozen=True)
+class PlanChanges:
+    """What moved in a plan: each changed key's new value, None where the key left it."""
+
+    routes: dict[tuple[str, int], Route | None] = field(default_factory=dict)
+    bandwidth: dict[str, int | None] = field(default_factory=dict)
+    probes: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanChanges:
+        """From no plan to ``plan``: how a forwarder set that carries nothing yet starts."""
+        return cls(dict(plan.routes), dict(plan.bandwidth), dict(plan.probes))
+
+    def __bool__(self) -> bool:
+        return bool(self.routes or self.bandwidth or self.probes)
+
+    def began(self) -> list[str]:
+        """The load balancers that serve a connected zone now and did not before."""
+        return [lb for lb, backends in self.probes.items() if backends is not None]
+
+
 def listeners_from(inventory: Inventory) -> ListenersOf:
     def listeners(resource_id: str) -> Sequence[Listener]:
         lb = inventory.load_balancer(resource_id)
         return lb.listeners if lb else ()
 
     return listeners
+
+
+def forwarding_rows(facts: dict[str, dict[str, Any]]) -> ViewRows:
+    """View rows from each endpoint's forwarding facts (what the DNS-record view's endpoint
+    domain rows carry), keyed by endpoint id in the order of ``facts``."""
+    rows = ViewRows()
+    for endpoint_id, found in facts.items():
+        rows.endpoints[endpoint_id] = {
+            "EndpointId": endpoint_id,
+            "ConnectionStatus": found["ConnectionStatus"],
+            "Bandwidth": found["Bandwidth"],
+        }
+        rows.zones[endpoint_id] = list(found["Zones"])
+    return rows
 
 
 def plan_forwarders(
@@ -91,21 +126,31 @@ class EniAddresses:
     answers for an ENI never seen (the data plane started mid-migration).
     """
 
-    def __init__(self, fallback: ReplacedIp = lambda _endpoint, _zone: None) -> None:
-        self.known: dict[str, str] = {}
+    def __init__(
+        self,
+        fallback: ReplacedIp = lambda _endpoint, _zone: None,
+        known: dict[str, str] | None = None,
+    ) -> None:
+        self.known: dict[str, str] = {} if known is None else known
         self.fallback = fallback
+        self.settled = True
+        """False when planning the same rows again may give another plan: an old ENI's
+        address was not found (the fallback may know it later), or remembering the rows'
+        ENIs changed an address the plan used."""
+        self._used: dict[str, str | None] = {}
 
     def replaced_ip(self, endpoint: dict[str, Any], zone: dict[str, Any]) -> str | None:
         eni_id = zone["ReplacedEniId"]
         if eni_id not in self.known:
             found = self.fallback(endpoint, zone)
-            if not found:
-                return None
-            self.known[eni_id] = found
-        return self.known[eni_id]
+            if found:
+                self.known[eni_id] = found
+        self._used[eni_id] = self.known.get(eni_id)
+        return self._used[eni_id]
 
     def plan(self, rows: ViewRows, listeners: ListenersOf) -> Plan:
         """The plan for ``rows``; then remember their ENIs and forget ENIs no row names."""
+        self._used = {}
         plan = plan_forwarders(rows, listeners, self.replaced_ip)
         zones = [z for found in rows.zones.values() for z in found]
         for zone in zones:
@@ -113,4 +158,5 @@ class EniAddresses:
                 self.known[zone["EniId"]] = zone["EniIp"]
         named = {z.get(k) for z in zones for k in ("EniId", "ReplacedEniId")}
         self.known = {k: v for k, v in self.known.items() if k in named}
+        self.settled = all(ip and self.known.get(e) == ip for e, ip in self._used.items())
         return plan

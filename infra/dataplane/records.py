@@ -75,24 +75,29 @@ class RecordSet:
 
     names: dict[str, NameRow] = field(default_factory=dict)
     ancestors: frozenset[str] = frozenset()
+    beneath: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """How many names each ancestor has beneath it, so a change re-derives only the ancestors
+    of the names it adds or removes (issue 17)."""
 
     def find(self, name: str) -> NameRow | None:
         return self.names.get(normalize(name))
 
     def changed(self, present: Iterable[NameRow], removed: Iterable[str]) -> RecordSet:
         """This set with some names replaced, added or removed (what the DNS-record view
-        says changed); ancestors are re-derived only when the set of names changed."""
-        names = dict(self.names)
-        before = len(names)
-        grew = False
+        says changed); only the ancestors of added or removed names are looked at."""
+        names, beneath = dict(self.names), dict(self.beneath)
+        flipped: set[str] | None = None  # None while no name came or went
         for row in present:
-            grew |= row.name not in names
+            if row.name not in names:
+                flipped = (flipped or set()).union(_count(beneath, row.name, 1))
             names[row.name] = row
         for name in removed:
-            names.pop(name, None)
-        if not grew and len(names) == before:
-            return RecordSet(names, self.ancestors)
-        return RecordSet(names, frozenset(_ancestors(names)))
+            if names.pop(name, None) is not None:
+                flipped = (flipped or set()).union(_count(beneath, name, -1))
+        if flipped is None:
+            return RecordSet(names, self.ancestors, beneath)
+        born = {parent for parent in flipped if parent in beneath}
+        return RecordSet(names, (self.ancestors - flipped) | born | {APEX}, beneath)
 
 
 def in_apex(name: str) -> bool:
@@ -108,19 +113,33 @@ def build_records(rows: ViewRows) -> RecordSet:
         service = rows.services.get(endpoint.get("ServiceId", ""), {})
         found = EndpointRows(endpoint, rows.zones.get(key, []), rows.connections.get(key), service)
         names.update((row.name, row) for row in endpoint_names(found))
-    return RecordSet(names, frozenset(_ancestors(names)))
+    return RecordSet().changed(names.values(), ())
 
 
-def _ancestors(names: Iterable[str]) -> set[str]:
+def _count(beneath: dict[str, int], name: str, step: int) -> list[str]:
+    """Add ``step`` to the count of each ancestor of ``name``; the ancestors it took to or
+    from none."""
+    flipped = []
+    for parent in _parents(name):
+        count = beneath.get(parent, 0) + step
+        if count > 0:
+            beneath[parent] = count
+        else:
+            del beneath[parent]
+        if count == (1 if step > 0 else 0):
+            flipped.append(parent)
+    return flipped
+
+
+def _parents(name: str) -> list[str]:
     # Names between a record and the apex exist with no data (RFC 8020): NODATA, not NXDOMAIN.
-    found: set[str] = {APEX}
-    for name in names:
-        labels = name.split(".")
-        for i in range(1, len(labels)):
-            parent = ".".join(labels[i:])
-            if not parent.endswith(APEX) or parent in found:
-                break
-            found.add(parent)
+    labels = name.split(".")
+    found = []
+    for i in range(1, len(labels)):
+        parent = ".".join(labels[i:])
+        if not parent.endswith(APEX):
+            break
+        found.append(parent)
     return found
 
 

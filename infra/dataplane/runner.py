@@ -1,13 +1,13 @@
 """The data plane as it runs in ``privatelink serve``: one asyncio loop (DNS, forwarders,
 prober) in a thread of its own, and a follower thread that wakes when the views move, takes
-in the names the DNS-record view changed, and re-plans the forwarders when one did."""
+in the names the DNS-record view changed, and re-plans the forwarders of the endpoints whose
+forwarding facts changed (and only theirs)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import threading
-import time
 import uuid
 from collections.abc import Coroutine
 from typing import Any, Protocol, TypeVar
@@ -21,9 +21,10 @@ from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.load_balancers import LoadBalancerState
 from privatelink.infra.dataplane.dns_server import DnsServer, Resolver
 from privatelink.infra.dataplane.forwarders import ForwarderSet
-from privatelink.infra.dataplane.plan import EniAddresses, Plan, listeners_from
+from privatelink.infra.dataplane.incremental import IncrementalPlan
+from privatelink.infra.dataplane.plan import Plan, PlanChanges, listeners_from
 from privatelink.infra.dataplane.prober import Prober, run_prober, tcp_check
-from privatelink.infra.dataplane.records import NameRow, RecordSet, ViewRows, ZoneLocator
+from privatelink.infra.dataplane.records import NameRow, RecordSet, ZoneLocator
 from privatelink.infra.positions import PositionWatcher
 from privatelink.infra.settings import Settings
 
@@ -44,8 +45,8 @@ log = logging.getLogger("privatelink.dataplane")
 T = TypeVar("T")
 WAKE_TIMEOUT = 0.5
 COALESCE = 0.05
-"""Seconds between two reloads, so a burst of writes costs one reload, not one per event."""
-RELOAD_SHARE = 3.0
+"""Seconds between two reloads, so a burst of writes costs one reload, not one per event. A
+reload costs in proportion to what changed, not to every endpoint, so no more than this."""
 
 
 class DataPlaneError(Exception):
@@ -61,11 +62,11 @@ class DataPlane:
         self.records = RecordSet()
         self.dns_position = 0
         """The DNS-record view's position this data plane has taken in."""
-        self.forwarding: dict[str, dict[str, Any]] = {}
         self.forwarding_names: dict[str, str] = {}
-        self.plan = Plan()
-        self.enis = EniAddresses(self._replaced_ip)
-        self.listeners = listeners_from(runtime.inventory)
+        """Endpoint domain -> endpoint id, to know whose facts a removed name took away."""
+        self.planner = IncrementalPlan(listeners_from(runtime.inventory), self._replaced_ip)
+        self._resync = False
+        """Whether the forwarders may lag the plan (a reload failed part way)."""
         self.forwarders = ForwarderSet()
         locator = ZoneLocator.from_inventory(runtime.inventory)
         resolver = Resolver(lambda: self.records, locator)
@@ -141,7 +142,12 @@ class DataPlane:
         self.loop.close()
 
     def _call(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result(timeout)
+        except TimeoutError:
+            future.cancel()  # so it no longer reads what this thread goes on to change
+            raise
 
     def _close_loop(self) -> None:
         if not self._loop_thread.is_alive():
@@ -190,40 +196,52 @@ class DataPlane:
             if not watcher.wait_for(position + 1, WAKE_TIMEOUT):
                 continue
             position = watcher.position
-            started = time.monotonic()
             try:
                 self.reload()
             except Exception:
                 log.exception("data plane: reloading the views failed; retrying")
+                # Changes are taken once: the retry carries out the whole plan instead.
+                self._resync = True
                 position -= 1
                 self._stop.wait(1)
-            # Under a stream of writes, reloading takes at most a quarter of the time (and of
-            # the interpreter), however many endpoints there are.
-            self._stop.wait(max(COALESCE, RELOAD_SHARE * (time.monotonic() - started)))
+            self._stop.wait(COALESCE)
 
     @property
     def planning(self) -> bool:
         """Whether anything follows the forwarding plan (forwarders or the prober)."""
         return self.settings.forwarders_enabled or self.probing
 
+    @property
+    def plan(self) -> Plan:
+        """The whole forwarding plan now (the prober reads its probes from the loop thread)."""
+        return self.planner.plan
+
     def reload(self, apply: bool = True) -> None:
         """Take what the DNS-record view says changed (the names of the endpoints that the
         last writes touched, not every row); when an endpoint's forwarding facts changed and
-        the forwarders or the prober run, re-plan them from that view's rows in memory."""
+        the forwarders or the prober run, re-plan that endpoint and carry out what moved."""
         views = self.runtime.views
         present, removed, self.dns_position, replaced = views.dns.read_changes(
             views.pool, self.dns_position
         )
         if replaced:
-            self.records, self.forwarding, self.forwarding_names = RecordSet(), {}, {}
+            self.records, self.forwarding_names = RecordSet(), {}
+            self.planner.reset()
         self.records = self.records.changed(present, removed)
-        replan = self._take_forwarding(present, removed)
-        if not self.planning or (apply and not replan):
+        changed = self._take_forwarding(present, removed) or replaced
+        if not self.planning or not (changed or self._resync):
             return
-        self.plan = self.enis.plan(self._forwarding_rows(), self.listeners)
-        if apply and self.settings.forwarders_enabled:
+        changes = self.planner.settle()
+        if apply:
+            self._carry_out(changes)
+
+    def _carry_out(self, changes: PlanChanges) -> None:
+        if self.settings.forwarders_enabled and self._resync:
             self._call(self.forwarders.apply(self.plan))
-        if apply and self._nudge is not None and any(map(self.prober.is_new, self.plan.probes)):
+        elif self.settings.forwarders_enabled and changes:
+            self._call(self.forwarders.update(changes))
+        self._resync = False
+        if self._nudge is not None and any(map(self.prober.is_new, changes.began())):
             # A load balancer began serving: learn its state now, not at the next interval.
             self.loop.call_soon_threadsafe(self._nudge.set)
 
@@ -233,25 +251,13 @@ class DataPlane:
         changed = False
         for row in present:
             if row.forwarding is not None:
-                changed |= self.forwarding.get(row.endpoint_id) != row.forwarding
-                self.forwarding[row.endpoint_id] = row.forwarding
+                changed |= self.planner.put(row.endpoint_id, row.forwarding)
                 self.forwarding_names[row.name] = row.endpoint_id
         for name in removed:
             endpoint_id = self.forwarding_names.pop(name, None)
             if endpoint_id is not None:
-                changed |= self.forwarding.pop(endpoint_id, None) is not None
+                changed |= self.planner.remove(endpoint_id)
         return changed
-
-    def _forwarding_rows(self) -> ViewRows:
-        rows = ViewRows()
-        for endpoint_id, facts in self.forwarding.items():
-            rows.endpoints[endpoint_id] = {
-                "EndpointId": endpoint_id,
-                "ConnectionStatus": facts["ConnectionStatus"],
-                "Bandwidth": facts["Bandwidth"],
-            }
-            rows.zones[endpoint_id] = list(facts["Zones"])
-        return rows
 
     def _replaced_ip(self, endpoint: dict[str, Any], zone: dict[str, Any]) -> str | None:
         """Started mid-migration: the endpoint aggregate still holds the old ENI's address."""

@@ -3,10 +3,24 @@ ACC-4, EP-9)."""
 
 from __future__ import annotations
 
-from privatelink.infra.dataplane.records import ZoneLocator, answer, build_records
+import itertools
+from collections.abc import Iterable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from privatelink.infra.dataplane.records import (
+    APEX,
+    NameRow,
+    RecordSet,
+    ZoneLocator,
+    answer,
+    build_records,
+)
 from tests.dataplane.helpers import (
     ENI_IP,
     ENI_IPV6,
+    VPC,
     VSWITCHES,
     H,
     I,
@@ -128,3 +142,37 @@ def test_asker_zone_comes_from_the_endpoints_vpc_only() -> None:
     assert locator.zone_of("vpc-consumer0001", "127.16.2.77") == I
     assert locator.zone_of("vpc-consumer0001", "127.30.1.5") is None
     assert locator.zone_of("vpc-consumer0001", "not-an-address") is None
+
+
+NAMES = st.sampled_from(
+    [
+        f"{ep}.{srv}.{region}.{APEX}"
+        for ep in ("ep-a", "ep-b", "ep-a-cn-hangzhou-h")
+        for srv in ("epsrv-a", "epsrv-b")
+        for region in ("cn-hangzhou", "cn-beijing")
+    ]
+    + [f"svc.example.{APEX}", "ep-a.example.com"]
+)
+
+
+def every_ancestor(names: Iterable[str]) -> set[str]:
+    """The ancestors derived from scratch: every suffix between a name and the apex."""
+    found = {APEX}
+    for name in names:
+        labels = name.split(".")
+        suffixes = (".".join(labels[i:]) for i in range(1, len(labels)))
+        found |= set(itertools.takewhile(lambda parent: parent.endswith(APEX), suffixes))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.lists(NAMES, max_size=4), st.lists(NAMES, max_size=4)), max_size=20))
+def test_dns_1_changed_names_keep_the_ancestors_derived_from_every_name(
+    changes: list[tuple[list[str], list[str]]],
+) -> None:
+    records, ever_changed = RecordSet(), False
+    for present, removed in changes:
+        before = set(records.names)
+        records = records.changed([NameRow(n, "ep", VPC) for n in present], removed)
+        ever_changed |= bool(set(present) - before or set(removed) & (before | set(present)))
+        assert records.ancestors == (every_ancestor(records.names) if ever_changed else set())
