@@ -37,6 +37,7 @@ from privatelink.application.writer_ports import (
     AggregateCache,
     AlwaysYourTurn,
     ChangeFeed,
+    CommitViews,
     ForeignWrites,
     ImmediateSteps,
     StoreUnavailable,
@@ -57,16 +58,19 @@ class CommandExecutor:
         self,
         uow: UnitOfWork,
         feed: ChangeFeed,
-        on_commit: Callable[[int], None],
+        on_commit: Callable[[int, bool], None],
         cache_size: int = 20_000,
         answer_within: float = 4.0,
         turn: WriteTurn | None = None,
         steps: ImmediateSteps | None = None,
+        views: CommitViews | None = None,
     ) -> None:
         self.uow = uow
         self.turn = turn or AlwaysYourTurn()
         self.answer_within = answer_within
         self.on_commit = on_commit
+        """Told each commit's position, and whether its views were written with it."""
+        self.views = views
         self.cache = AggregateCache(cache_size)
         self.decider = Decider(uow, self.cache, steps)
         self.jobs: queue.Queue[Job | None] = queue.Queue()
@@ -178,6 +182,9 @@ class CommandExecutor:
             return
         processing = ProcessingEvent[UUID](tracking=latest_tracking(jobs))
         processing.events = [event for job in jobs for event in job.events]
+        views = self.views.hook() if self.views is not None and processing.events else None
+        if views is not None:
+            processing.saved_kwargs["project"] = views
         try:
             recordings = (
                 self.uow.record(processing) if processing.events or processing.tracking else []
@@ -191,21 +198,26 @@ class CommandExecutor:
             return
         ids = [r.notification.id for r in recordings]
         self.foreign.mine(ids)
-        self._committed(jobs, processing.events, max(ids) if ids else None)
+        position = max(ids) if ids else None
+        projected = views is not None and views.position == position
+        self._committed(jobs, processing.events, position, projected)
 
-    def _committed(self, jobs: list[Job], events: list[Any], position: int | None) -> None:
-        """The batch is durable: snapshot what crossed an interval, tell the views, answer."""
+    def _committed(
+        self, jobs: list[Job], events: list[Any], position: int | None, projected: bool
+    ) -> None:
+        """The batch is durable: tell the views (or that they were written with it), answer,
+        then snapshot what crossed an interval."""
         aggregates = [aggregate for job in jobs for aggregate in job.aggregates]
         for aggregate in aggregates:
             del aggregate.pending_events[:]
-        self.uow.snapshot_after(events, aggregates)
         if position is not None:
-            self.on_commit(position)
+            self.on_commit(position, projected)
         if self.on_batch is not None:
             self.on_batch(len(jobs))
         self.decider.committed(jobs)
         for job in jobs:
             job.finish(outcome=Outcome(job.result, self._position_for(job, position)))
+        self.uow.snapshot_after(events, aggregates)
 
     def _position_for(self, job: Job, batch_position: int | None) -> int | None:
         """What the views must reach before the job answers: its batch, or for a replayed

@@ -14,6 +14,7 @@ __all__ = [
     "AggregateCache",
     "AlwaysYourTurn",
     "ChangeFeed",
+    "CommitViews",
     "ForeignWrites",
     "ImmediateSteps",
     "StoreUnavailable",
@@ -74,6 +75,19 @@ class ForeignWrites:
                     event.mutate(cached)
             except Exception:  # noqa: BLE001 - whatever went wrong, reload from the store
                 cache.evict(aggregate_id)
+
+
+class CommitView(Protocol):
+    """One commit's views writer: given to the event store's insert as ``project``;
+    ``position`` is where the views are once the insert commits, when it wrote them."""
+
+    position: int | None
+
+
+class CommitViews(Protocol):
+    """Port: the views written in the commit's own transaction (infra.views_in_commit)."""
+
+    def hook(self) -> CommitView: ...
 
 
 class ImmediateSteps(Protocol):

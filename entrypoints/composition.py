@@ -37,6 +37,7 @@ from privatelink.infra.positions import NotifyListener, PositionWatcher
 from privatelink.infra.provisioning_lease import LeasedProvisionerRunner
 from privatelink.infra.settings import Settings
 from privatelink.infra.view_store import PostgresViews
+from privatelink.infra.views_in_commit import ViewsInCommit
 from privatelink.infra.write_turn import PostgresWriteTurn
 from privatelink.runtime_reset import reset_runtime
 from privatelink.services import Services
@@ -171,8 +172,11 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
     """Commands of this process go through one writer that commits them in batches."""
     projectors = [f for f in runtime.followers if isinstance(f, Projector)]
 
-    def committed(position: int) -> None:
+    def committed(position: int, projected: bool) -> None:
         runtime.lag.commit(position)
+        if projected:  # the views were written in the commit itself
+            runtime.watcher.advance(position)
+            return
         for projector in projectors:
             projector.poke(position)
 
@@ -185,6 +189,8 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
             runtime.url, runtime.settings.db_schema, runtime.settings.store_timeout * 2
         ),
         steps=runtime.app.provisioner,
+        # With the projector in this process, the writer writes the views of its own commits.
+        views=ViewsInCommit(runtime.app.mapper, runtime.views) if projectors else None,
     )
     executor.start()
     runtime.app.executor = executor

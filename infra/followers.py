@@ -70,8 +70,12 @@ class LogFollower:
     def initial_position(self) -> int:
         raise NotImplementedError
 
-    def process(self, notifications: list) -> None:  # type: ignore[type-arg]
+    def process(self, notifications: list) -> int:  # type: ignore[type-arg]
+        """Process a batch; the position reached (normally the batch's last)."""
         raise NotImplementedError
+
+    def skip_ahead(self) -> None:
+        """Before reading: move past what is known to be done already."""
 
     def _run(self) -> None:
         reconnected = False
@@ -117,12 +121,12 @@ class LogFollower:
             self._wake.clear()
             for _ in listener.notifies(timeout=0.0):
                 pass
+            self.skip_ahead()
             batch = list(
                 self.app.recorder.select_notifications(start=self.position + 1, limit=BATCH)
             )
             if batch:
-                self.process(batch)
-                self.position = batch[-1].id
+                self.position = self.process(batch)
                 last = time.monotonic()
                 if len(batch) == BATCH:
                     continue
@@ -161,12 +165,22 @@ class Projector(LogFollower):
     def lost_store(self) -> None:
         self.watcher.suspect()
 
-    def process(self, notifications: list) -> None:  # type: ignore[type-arg]
+    def skip_ahead(self) -> None:
+        """The writer writes the views of its own commits (infra/views_in_commit.py) and
+        moves the watcher: those need no reading."""
+        if not self.watcher.unsure:
+            self.position = max(self.position, self.watcher.position)
+
+    def process(self, notifications: list) -> int:  # type: ignore[type-arg]
         ops: list[Op] = []
         for notification in notifications:
             ops.extend(self.projection.ops_for(self.app.mapper.to_domain_event(notification)))
-        self.views.apply(compact(ops), notifications[-1].id)
-        self.watcher.advance(notifications[-1].id)
+        last = int(notifications[-1].id)
+        if not self.views.apply(compact(ops), last, after=self.position):
+            # The writer wrote views meanwhile: read again from where they are.
+            return self.views.position()
+        self.watcher.advance(last)
+        return last
 
 
 class ProvisionerRunner(LogFollower):
@@ -188,7 +202,7 @@ class ProvisionerRunner(LogFollower):
     def initial_position(self) -> int:
         return self.app.provisioner.provisioner_position()
 
-    def process(self, notifications: list) -> None:  # type: ignore[type-arg]
+    def process(self, notifications: list) -> int:  # type: ignore[type-arg]
         """The due steps of a batch go to the writer together; a step not yet due (a
         provisioning delay) first flushes those before it, then waits."""
         due: list[tuple[Any, int]] = []
@@ -205,14 +219,18 @@ class ProvisionerRunner(LogFollower):
                 due = []
             self._sleep_until(when)
             if self._stop.is_set():
-                return
+                return self.position
             due.append((event, notification.id))
+        return self._finish(due, notifications[-1].id)
+
+    def _finish(self, due: list[tuple[Any, int]], last: int) -> int:
         if due:
-            provisioner.provision_all(due)
-        self.untracked = 0 if due and due[-1][1] == notifications[-1].id else notifications[-1].id
+            self.app.provisioner.provision_all(due)
+        self.untracked = 0 if due and due[-1][1] == last else last
         if not due:
             # The writer took every step: let a few commits gather before the next read.
             self._stop.wait(GATHER)
+        return last
 
     def caught_up(self, idle: float) -> None:
         """Record how far the log was followed when every step of it was taken by the writer

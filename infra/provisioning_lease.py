@@ -137,9 +137,9 @@ class LeasedProvisionerRunner(ProvisionerRunner):
         if not self.lease.alive():
             raise LeaseLost()
 
-    def process(self, notifications: list) -> None:  # type: ignore[type-arg]
+    def process(self, notifications: list) -> int:  # type: ignore[type-arg]
         self._check_lease()
-        super().process(notifications)
+        return super().process(notifications)
 
     def _wait_for_news(self, listener: psycopg.Connection[Any]) -> None:
         self._check_lease()

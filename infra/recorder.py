@@ -14,7 +14,7 @@ instead of hanging.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresProcessRecorder
@@ -22,6 +22,14 @@ from psycopg import sql
 
 TOPIC = "privatelink.infra.recorder:PlainProcessRecorder"
 WRITE_BUDGET_SECONDS = 60
+
+
+class CommitHook(Protocol):
+    """Given as ``project`` (through ``ProcessingEvent.saved_kwargs``): called in the insert's
+    transaction with the events and their notification ids, to write what must commit with
+    them (the views: infra/views_in_commit.py)."""
+
+    def __call__(self, conn: Any, stored_events: Sequence[StoredEvent], ids: list[int]) -> None: ...
 
 
 class PlainProcessRecorder(PostgresProcessRecorder):
@@ -46,7 +54,11 @@ class PlainProcessRecorder(PostgresProcessRecorder):
             if not stored_events:
                 return None
             self._insert_stored_events(curs, stored_events, **kwargs)
-            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+            ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+            project: CommitHook | None = kwargs.get("project")
+            if project is not None and ids:
+                project(conn, stored_events, list(ids))
+            return ids
 
     def _prologue(self, events: bool) -> sql.Composed:
         """The transaction's budget and, when it inserts events, the library's table lock

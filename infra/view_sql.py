@@ -34,7 +34,7 @@ def tables(table: sql.Identifier, tracking: sql.Identifier, name: str) -> list[s
 
 
 def statements(table: sql.Identifier, tracking: sql.Identifier) -> dict[str, sql.Composed]:
-    """The projector's statements by name: put, patch, delete, delete_children, track."""
+    """The projector's statements by name: put, patch, delete, delete_children, hold, track."""
     t = table
     return {
         "put": sql.SQL(
@@ -45,6 +45,12 @@ def statements(table: sql.Identifier, tracking: sql.Identifier) -> dict[str, sql
         "patch": sql.SQL("UPDATE {} SET doc = doc || %s WHERE kind=%s AND key=%s").format(t),
         "delete": sql.SQL("DELETE FROM {} WHERE kind=%s AND key=%s").format(t),
         "delete_children": sql.SQL("DELETE FROM {} WHERE kind=%s AND parent=%s").format(t),
+        # The views' position, its row locked until the transaction ends (made when missing):
+        # the writer and the projector both write the views (issue 17), one at a time.
+        "hold": sql.SQL(
+            "INSERT INTO {} (name, position) VALUES (%s, 0) ON CONFLICT (name) DO UPDATE "
+            "SET position = {}.position RETURNING position"
+        ).format(tracking, tracking),
         "track": sql.SQL(
             "INSERT INTO {} (name, position) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
             "SET position = EXCLUDED.position WHERE {}.position < EXCLUDED.position"

@@ -82,29 +82,40 @@ class PostgresViews:
 
     # -- writing --------------------------------------------------------------------------
 
-    def apply(self, ops: Sequence[Op], position: int) -> None:
-        """Apply a batch's operations and move the tracking position, atomically; then
-        tell listeners in other processes where the views are. Large batches (a rebuild, a
-        catch-up) go through COPY; they must be compacted (one operation per row between
-        DeleteChildren barriers), as ``projections.ops.compact`` makes them."""
-        if sum(isinstance(op, Put) for op in ops) >= BULK:
-            self._apply_bulk(ops, position)
-            return
-        with self.pool.connection() as conn, conn.pipeline() as pipeline, conn.transaction():
+    def apply(self, ops: Sequence[Op], position: int, after: int | None = None) -> bool:
+        """Apply a batch's operations and move the tracking position, atomically, in a
+        transaction of its own; then tell listeners in other processes where the views are.
+        With ``after``, only while the views are still at ``after``: the writer may have
+        written them in its own commit meanwhile (issue 17); then nothing is written and the
+        answer is False."""
+        with self.pool.connection() as conn, conn.transaction():
             # The views are rebuilt from the log after a crash anyway: their commit need not
             # wait for the disk (the tracking position commits with them, so none is skipped).
             conn.execute("SET LOCAL synchronous_commit TO OFF")
-            with conn.cursor() as cur:
-                view_writes.write_ops(cur, pipeline, self._texts, ops)
-                self._finish(conn, cur, ops, position, prepare=True)
+            if after is not None and self.hold(conn) != after:
+                return False
+            self.write_in(conn, ops, position)
+        return True
 
-    def _apply_bulk(self, ops: Sequence[Op], position: int) -> None:
-        with self.pool.connection() as conn, conn.transaction():
-            conn.execute("SET LOCAL synchronous_commit TO OFF")
+    def hold(self, conn: Connection[Any]) -> int:
+        """The views' position, locked until the caller's transaction ends."""
+        row = conn.execute(self._texts["hold"], (PROJECTION,), prepare=True).fetchone()
+        return int(row[0]) if row else 0
+
+    def write_in(self, conn: Connection[Any], ops: Sequence[Op], position: int) -> None:
+        """Write a batch's operations, its DNS names and the tracking positions in the
+        caller's transaction. Large batches (a rebuild, a catch-up) go through COPY; they must
+        be compacted (one operation per row between DeleteChildren barriers), as
+        ``projections.ops.compact`` makes them."""
+        if sum(isinstance(op, Put) for op in ops) >= BULK:
             conn.execute(view_sql.staging(self.table))
             with conn.cursor() as cur:
                 view_writes.write_bulk(cur, self._texts, self.table, ops)
                 self._finish(conn, cur, ops, position, prepare=None)
+            return
+        with conn.pipeline() as pipeline, conn.cursor() as cur:
+            view_writes.write_ops(cur, pipeline, self._texts, ops)
+            self._finish(conn, cur, ops, position, prepare=True)
 
     def _finish(
         self,

@@ -1,0 +1,74 @@
+"""The views written in the writer's own commit (issue 17): read-your-writes without a
+second transaction, a wake-up of the projector, or a wait.
+
+The events of a batch are projected in the transaction that inserts them, after their
+notification ids are known, in a savepoint: when the views are exactly where the batch begins
+(their position is the id before its first, and its ids are consecutive), the batch's
+operations, DNS names and the views' position are written with the events, under the row lock
+of that position. Anything else (another process's events not yet projected, a gap in the ids,
+a projection that fails) leaves the batch to the projector thread, which follows the log as
+before and writes only while the views are where it read them from. Either way the views are
+made by the same projection from the events as stored, so a rebuild from the log equals them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import Mapper, StoredEvent
+from psycopg import Connection
+from psycopg.rows import tuple_row
+
+from privatelink.infra.view_store import PostgresViews
+from privatelink.projections.ops import Op, compact
+from privatelink.projections.views import ViewsProjection
+
+log = logging.getLogger("privatelink")
+
+
+class ViewsInCommit:
+    """Makes one :class:`Projecting` per commit of the writer."""
+
+    def __init__(self, mapper: Mapper[Any], views: PostgresViews) -> None:
+        self.mapper = mapper
+        self.views = views
+        self.projection = ViewsProjection()
+
+    def hook(self) -> Projecting:
+        return Projecting(self)
+
+
+class Projecting:
+    """The recorder's ``project`` hook for one commit; ``position`` is where the views are
+    once it commits, when it wrote them."""
+
+    def __init__(self, owner: ViewsInCommit) -> None:
+        self.owner = owner
+        self.position: int | None = None
+
+    def __call__(
+        self, conn: Connection[Any], stored_events: Sequence[StoredEvent], ids: list[int]
+    ) -> None:
+        if ids[-1] - ids[0] + 1 != len(ids):
+            return  # a gap in the ids: the projector reads this stretch from the log
+        # The event store's connections make dict rows; the views read theirs as tuples.
+        rows, conn.row_factory = conn.row_factory, tuple_row
+        try:
+            with conn.transaction():  # a savepoint: a failure leaves the events to commit
+                if self.owner.views.hold(conn) != ids[0] - 1:
+                    return
+                self.owner.views.write_in(conn, self._ops(stored_events), ids[-1])
+        except Exception:  # the projector thread takes the batch from the log
+            log.exception("the views could not be written with the commit; the projector will")
+            return
+        finally:
+            conn.row_factory = rows
+        self.position = ids[-1]
+
+    def _ops(self, stored_events: Sequence[StoredEvent]) -> list[Op]:
+        ops: list[Op] = []
+        for stored in stored_events:
+            ops.extend(self.owner.projection.ops_for(self.owner.mapper.to_domain_event(stored)))
+        return compact(ops)

@@ -1,0 +1,88 @@
+"""Issue 17: the writer writes the views of its own commits in the same transaction, so an
+answer needs no projector; whatever it cannot write so (events another writer saved, a
+projection that fails) the projector thread writes from the log, and never twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from privatelink.composition import Runtime
+from privatelink.domain.base import Caller
+from privatelink.domain.endpoint import Endpoint
+from privatelink.infra.followers import Projector
+from privatelink.infra.rebuild import rebuild_views
+from privatelink.infra.view_store import PostgresViews
+from tests.application.helpers import create_endpoint, create_service
+from tests.integrity.helpers import wait_until
+
+
+def projector_of(runtime: Runtime) -> Projector:
+    return next(f for f in runtime.followers if isinstance(f, Projector))
+
+
+def view_of(runtime: Runtime, endpoint_id: str) -> dict[str, Any]:
+    row = runtime.views.get("endpoint", str(Endpoint.create_id(endpoint_id)))
+    assert row is not None
+    return dict(row["doc"])
+
+
+def test_issue17_an_answer_needs_no_projector(runtime: Runtime) -> None:
+    projector_of(runtime).stop()
+    service_id = create_service(runtime)
+    endpoint_id = create_endpoint(runtime, service_id)  # waits for its views
+    assert view_of(runtime, endpoint_id)["EndpointStatus"] == "Active"
+    assert runtime.views.position() == runtime.app.recorder.max_notification_id()
+
+
+def test_issue17_events_saved_by_another_writer_are_projected_from_the_log(
+    runtime: Runtime,
+) -> None:
+    """Events saved outside the writer leave the views behind; the writer's next commit
+    does not write views over the gap, the projector writes both from the log, and then the
+    writer writes its own again."""
+    service_id = create_service(runtime)
+    endpoint_id = create_endpoint(runtime, service_id)
+    key = Endpoint.create_id(endpoint_id)
+    endpoint = runtime.app.repository.get(key)
+    endpoint.tag(Caller("1210000000000002", "outside"), [("saved", "outside")])
+    runtime.app.save(endpoint)  # no writer, no views in the commit
+    second = create_endpoint(runtime, service_id)
+    assert {"Key": "saved", "Value": "outside"} in view_of(runtime, endpoint_id)["Tags"]
+    assert view_of(runtime, second)["EndpointStatus"] == "Active"
+    projector_of(runtime).stop()
+    third = create_endpoint(runtime, service_id)
+    assert view_of(runtime, third)["EndpointStatus"] == "Active"
+    assert_views_equal_a_rebuild(runtime)
+
+
+def test_issue17_a_projection_that_fails_in_the_commit_leaves_the_events_committed(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failed: list[int] = []
+    write_in = PostgresViews.write_in
+
+    def fails_once(self: PostgresViews, conn: Any, ops: Any, position: int) -> None:
+        if not failed:
+            failed.append(position)
+            raise RuntimeError("the views went wrong")
+        write_in(self, conn, ops, position)
+
+    service_id = create_service(runtime)
+    monkeypatch.setattr(PostgresViews, "write_in", fails_once)
+    endpoint_id = create_endpoint(runtime, service_id)  # the projector writes its views
+    assert failed
+    assert view_of(runtime, endpoint_id)["EndpointStatus"] == "Active"
+    assert_views_equal_a_rebuild(runtime)
+
+
+def assert_views_equal_a_rebuild(runtime: Runtime) -> None:
+    """The live views and DNS names, row for row, as a rebuild from the log makes them."""
+    top = runtime.app.recorder.max_notification_id()
+    wait_until(lambda: runtime.views.position() == top)
+    rebuilt = PostgresViews(
+        runtime.views.pool, runtime.settings.db_schema, "pl_views_check", "pl_tracking_check"
+    )
+    assert rebuild_views(runtime.app, rebuilt, until=top) == top
+    assert rebuilt.snapshot() == runtime.views.snapshot()
