@@ -176,6 +176,7 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
         runtime.lag.commit(position)
         if projected:  # the views were written in the commit itself
             runtime.watcher.advance(position)
+            runtime.lag.applied(position)  # the listener may have seen the views' NOTIFY first
             return
         for projector in projectors:
             projector.poke(position)
@@ -192,6 +193,8 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
         # With the projector in this process, the writer writes the views of its own commits.
         views=ViewsInCommit(runtime.app.mapper, runtime.views) if projectors else None,
     )
+    for projector in projectors:
+        projector.writer_projects = True
     executor.start()
     runtime.app.executor = executor
     stack.callback(detach_executor, runtime.app, executor)

@@ -112,12 +112,15 @@ class DnsRecords:
         if not endpoints:
             return
         keys = sorted(endpoints)
+        # Both queries are sent before either is read: one round trip in a pipeline.
+        made = conn.execute(self._sql["rows"], (keys, keys, keys))
+        stored = conn.execute(self._sql["current"], (keys,))
         wanted = {
             row.name: (key, row)
-            for key, rows in self._rows(conn, keys).items()
+            for key, rows in self._rows(made.fetchall()).items()
             for row in endpoint_names(rows)
         }
-        current = self._current(conn, keys)
+        current = {name: (key, doc, removed) for name, key, doc, removed in stored.fetchall()}
         upserts = [
             (name, key, Jsonb(row.as_doc()), position)
             for name, (key, row) in wanted.items()
@@ -129,11 +132,6 @@ class DnsRecords:
             if name not in wanted and not removed
         ]
         self._write(conn, upserts, removals)
-
-    def _current(self, conn: Connection[Any], keys: list[str]) -> dict[str, tuple[str, Any, bool]]:
-        """The stored rows of these endpoints' names: name -> (endpoint key, doc, removed)."""
-        rows = conn.execute(self._sql["current"], (keys,)).fetchall()
-        return {name: (key, doc, removed) for name, key, doc, removed in rows}
 
     def _write(
         self, conn: Connection[Any], upserts: list[tuple[Any, ...]], removals: list[tuple[Any, ...]]
@@ -150,8 +148,9 @@ class DnsRecords:
         rows = conn.execute(self._sql["endpoints_of"], (sorted(services),)).fetchall()
         return {r[0] for r in rows}
 
-    def _rows(self, conn: Connection[Any], keys: list[str]) -> dict[str, EndpointRows]:
-        fetched = conn.execute(self._sql["rows"], (keys, keys, keys)).fetchall()
+    @staticmethod
+    def _rows(fetched: list[Any]) -> dict[str, EndpointRows]:
+        """The view rows the names are made of, by endpoint key."""
         endpoints = {key: doc for kind, key, _, doc in fetched if kind == ENDPOINT}
         services = {doc.get("ServiceId"): doc for kind, _, _, doc in fetched if kind == SERVICE}
         found = {

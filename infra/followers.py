@@ -37,7 +37,8 @@ from privatelink.projections.views import ViewsProjection
 log = logging.getLogger("privatelink")
 BATCH = 500
 TRACK_WHEN_IDLE = 0.1
-GATHER = 0.02
+GATHER = 0.05
+FALLBACK_WAIT = 0.05
 
 
 class LogFollower:
@@ -155,6 +156,8 @@ class Projector(LogFollower):
         self.views = views
         self.watcher = watcher
         self.projection = ViewsProjection()
+        self.writer_projects = False
+        """Whether this process's writer writes the views of its commits (composition)."""
 
     def initial_position(self) -> int:
         return self.views.position()
@@ -170,6 +173,16 @@ class Projector(LogFollower):
         moves the watcher: those need no reading."""
         if not self.watcher.unsure:
             self.position = max(self.position, self.watcher.position)
+
+    def _wait_for_news(self, listener: psycopg.Connection) -> None:
+        """What is left to this thread is what the writer of this process could not write
+        (it pokes) and other writers' commits (the NOTIFYs, drained before each read): a read
+        every ``FALLBACK_WAIT`` seconds at most for those, not one per commit. Without such a
+        writer (``privatelink project`` beside ``serve --no-projector``), every NOTIFY."""
+        if not self.writer_projects:
+            super()._wait_for_news(listener)
+            return
+        self._wake.wait(FALLBACK_WAIT)
 
     def process(self, notifications: list) -> int:  # type: ignore[type-arg]
         ops: list[Op] = []

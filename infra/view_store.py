@@ -97,6 +97,11 @@ class PostgresViews:
             self.write_in(conn, ops, position)
         return True
 
+    @staticmethod
+    def bulk(ops: Sequence[Op]) -> bool:
+        """Whether a batch is written by COPY (large) rather than statement by statement."""
+        return sum(isinstance(op, Put) for op in ops) >= BULK
+
     def hold(self, conn: Connection[Any]) -> int:
         """The views' position, locked until the caller's transaction ends."""
         row = conn.execute(self._texts["hold"], (PROJECTION,), prepare=True).fetchone()
@@ -107,7 +112,7 @@ class PostgresViews:
         caller's transaction. Large batches (a rebuild, a catch-up) go through COPY; they must
         be compacted (one operation per row between DeleteChildren barriers), as
         ``projections.ops.compact`` makes them."""
-        if sum(isinstance(op, Put) for op in ops) >= BULK:
+        if self.bulk(ops):
             conn.execute(view_sql.staging(self.table))
             with conn.cursor() as cur:
                 view_writes.write_bulk(cur, self._texts, self.table, ops)

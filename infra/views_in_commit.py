@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from eventsourcing.persistence import Mapper, StoredEvent
@@ -55,11 +56,15 @@ class Projecting:
             return  # a gap in the ids: the projector reads this stretch from the log
         # The event store's connections make dict rows; the views read theirs as tuples.
         rows, conn.row_factory = conn.row_factory, tuple_row
+        views = self.owner.views
         try:
-            with conn.transaction():  # a savepoint: a failure leaves the events to commit
-                if self.owner.views.hold(conn) != ids[0] - 1:
+            ops = self._ops(stored_events)
+            # A savepoint (a failure leaves the events to commit) and the views' position
+            # locked, in one round trip; COPY, for a large batch, cannot run in a pipeline.
+            with nullcontext() if views.bulk(ops) else conn.pipeline(), conn.transaction():
+                if views.hold(conn) != ids[0] - 1:
                     return
-                self.owner.views.write_in(conn, self._ops(stored_events), ids[-1])
+                views.write_in(conn, ops, ids[-1])
         except Exception:  # the projector thread takes the batch from the log
             log.exception("the views could not be written with the commit; the projector will")
             return
