@@ -46,8 +46,7 @@ class Decider:
         return aggregate
 
     def decide(self, job: Job) -> bool:
-        """Decide one job against the cached aggregates; False when it was refused (and
-        answered)."""
+        """Decide one job on the cached aggregates; False when refused (and answered)."""
         if job.abandoned:  # its caller was answered 503 already: do not act on it later
             job.finish(error=StoreUnavailable())
             return False

@@ -68,8 +68,7 @@ class CommandExecutor:
         self.uow = uow
         self.turn = turn or AlwaysYourTurn()
         self.answer_within = answer_within
-        self.on_commit = on_commit
-        """Told each commit's position, and whether its views were written with it."""
+        self.on_commit = on_commit  # told each commit's position, and if it wrote the views
         self.views = views
         self.cache = AggregateCache(cache_size)
         self.decider = Decider(uow, self.cache, steps)

@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import get_topic
 
 from privatelink.application.jobs import Command, Decision, Job, Outcome, Writer
+from privatelink.application.snapshotter import Snapshotter
 from privatelink.domain.errors import ConcurrentModification, DryRunPassed, NotFound, RecordNotFound
 from privatelink.domain.idempotency import ClientTokenRecord
 
@@ -40,6 +41,8 @@ class UnitOfWork:
     def __init__(self, store: Application[UUID]) -> None:
         self.store = store
         self.executor: Writer | None = None
+        self.snapshotter: Snapshotter | None = None
+        """Takes the writer's snapshots on a thread of its own, when set (composition)."""
 
     def execute(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
         """Decide, then save every changed aggregate in one atomic ``save``."""
@@ -126,10 +129,14 @@ class UnitOfWork:
         hold more than was committed (issue 10)."""
         if not self.store.snapshots:
             return
+        take = self.snapshotter.take if self.snapshotter is not None else self._take_snapshot
         kinds: dict[UUID, type[Aggregate]] = {a.id: type(a) for a in aggregates}
         intervals = self.store.snapshotting_intervals
         for event in events:
             kind = kinds.get(event.originator_id)
             interval = intervals.get(kind) if kind is not None else None
             if interval and event.originator_version % interval == 0:
-                self.store.take_snapshot(event.originator_id, version=event.originator_version)
+                take(event.originator_id, event.originator_version)
+
+    def _take_snapshot(self, aggregate_id: UUID, version: int) -> None:
+        self.store.take_snapshot(aggregate_id, version=version)

@@ -18,6 +18,7 @@ from privatelink.application.app import PrivateLinkApp
 from privatelink.application.executor import CommandExecutor
 from privatelink.application.live_inventory import LiveInventory
 from privatelink.application.provisioner_holds import ProvisionerHolds
+from privatelink.application.snapshotter import Snapshotter
 from privatelink.application.writer_watchdog import watch_writer
 from privatelink.domain.inventory import Inventory
 from privatelink.infra.change_feed import PostgresChangeFeed
@@ -123,16 +124,7 @@ def build_runtime(
     settings: Settings, url: str, live: LiveInventory, app: PrivateLinkApp, stack: ExitStack
 ) -> Runtime:
     """The views, the edge's stores and the authenticator around ``app``."""
-    # A short wait for a connection: when the store is down, a read answers 503 promptly
-    # instead of hanging until the client gives up.
-    pool = ConnectionPool(
-        url,
-        min_size=1,
-        max_size=settings.pool_size,
-        open=True,
-        timeout=settings.store_timeout,
-        check=check_connection,
-    )
+    pool = views_pool(url, settings)
     stack.callback(pool.close)
     views = PostgresViews(pool, settings.db_schema)
     nonces = PostgresNonceStore(pool, settings.db_schema)
@@ -146,6 +138,19 @@ def build_runtime(
     authenticator = Authenticator(inventory.secret_for, nonces, utc_now)
     return Runtime(
         settings, url, inventory, app, views, watcher, authenticator, lag=lag, answers=answers
+    )
+
+
+def views_pool(url: str, settings: Settings) -> ConnectionPool:
+    """The pool of the views and the edge's stores. A short wait for a connection: when the
+    store is down, a read answers 503 promptly instead of hanging until the client gives up."""
+    return ConnectionPool(
+        url,
+        min_size=1,
+        max_size=settings.pool_size,
+        open=True,
+        timeout=settings.store_timeout,
+        check=check_connection,
     )
 
 
@@ -195,10 +200,19 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
     )
     for projector in projectors:
         projector.writer_projects = True
+    snapshotter = Snapshotter(runtime.app)
+    snapshotter.start()
+    runtime.app.uow.snapshotter = snapshotter
+    stack.callback(stop_snapshotter, runtime.app, snapshotter)
     executor.start()
     runtime.app.executor = executor
     stack.callback(detach_executor, runtime.app, executor)
     stack.enter_context(watch_writer(executor, runtime.settings.store_timeout * 5))
+
+
+def stop_snapshotter(app: PrivateLinkApp, snapshotter: Snapshotter) -> None:
+    app.uow.snapshotter = None
+    snapshotter.stop()
 
 
 def detach_executor(app: PrivateLinkApp, executor: CommandExecutor) -> None:

@@ -111,16 +111,7 @@ class DnsRecords:
             endpoints |= self._endpoints_of(conn, services)
         if not endpoints:
             return
-        keys = sorted(endpoints)
-        # Both queries are sent before either is read: one round trip in a pipeline.
-        made = conn.execute(self._sql["rows"], (keys, keys, keys))
-        stored = conn.execute(self._sql["current"], (keys,))
-        wanted = {
-            row.name: (key, row)
-            for key, rows in self._rows(made.fetchall()).items()
-            for row in endpoint_names(rows)
-        }
-        current = {name: (key, doc, removed) for name, key, doc, removed in stored.fetchall()}
+        wanted, current = self._names(conn, sorted(endpoints))
         upserts = [
             (name, key, Jsonb(row.as_doc()), position)
             for name, (key, row) in wanted.items()
@@ -147,6 +138,21 @@ class DnsRecords:
     def _endpoints_of(self, conn: Connection[Any], services: set[str]) -> set[str]:
         rows = conn.execute(self._sql["endpoints_of"], (sorted(services),)).fetchall()
         return {r[0] for r in rows}
+
+    def _names(
+        self, conn: Connection[Any], keys: list[str]
+    ) -> tuple[dict[str, tuple[str, NameRow]], dict[str, tuple[str, Any, bool]]]:
+        """The names these endpoints' view rows make (name -> (endpoint key, row)), and the
+        stored ones (name -> (endpoint key, doc, removed)). Both queries are sent before
+        either is read: one round trip in a pipeline."""
+        made = conn.execute(self._sql["rows"], (keys, keys, keys))
+        stored = conn.execute(self._sql["current"], (keys,))
+        wanted = {
+            row.name: (key, row)
+            for key, rows in self._rows(made.fetchall()).items()
+            for row in endpoint_names(rows)
+        }
+        return wanted, {name: (k, doc, gone) for name, k, doc, gone in stored.fetchall()}
 
     @staticmethod
     def _rows(fetched: list[Any]) -> dict[str, EndpointRows]:

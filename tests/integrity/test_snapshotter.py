@@ -1,0 +1,49 @@
+"""Issue 17: the writer's snapshots are taken on a thread of their own, from the store at the
+committed version that crossed the interval, so no batch waits for one."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from privatelink.application.snapshotter import Snapshotter
+from privatelink.composition import Runtime
+from privatelink.domain.endpoint import Endpoint
+from tests.application.helpers import CONSUMER, create_endpoint, create_service
+from tests.integrity.helpers import drive_to_version, wait_until
+
+INTERVAL = 100
+
+
+def test_issue17_snapshots_are_taken_off_the_writer_at_the_crossing_version(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken: list[tuple[str, UUID, int]] = []
+    take = type(runtime.app).take_snapshot
+
+    def recorded(app: Any, aggregate_id: UUID, version: int | None = None) -> None:
+        taken.append((threading.current_thread().name, aggregate_id, version or 0))
+        take(app, aggregate_id, version=version)
+
+    monkeypatch.setattr(type(runtime.app), "take_snapshot", recorded)
+    endpoint_id = create_endpoint(runtime, create_service(runtime))
+    key = Endpoint.create_id(endpoint_id)
+    drive_to_version(runtime, CONSUMER, "vpcendpoint", endpoint_id, key, INTERVAL + 1)
+    wait_until(lambda: (("snapshotter", key, INTERVAL)) in taken)
+    snapshot = next(iter(runtime.app.snapshots.get(key, desc=True, limit=1)))  # type: ignore[union-attr]
+    assert snapshot.originator_version == INTERVAL
+
+
+def test_issue17_a_snapshot_taken_already_is_not_an_error(runtime: Runtime) -> None:
+    endpoint_id = create_endpoint(runtime, create_service(runtime))
+    key = Endpoint.create_id(endpoint_id)
+    snapshotter = Snapshotter(runtime.app)
+    snapshotter.start()
+    snapshotter.take(key, 1)
+    snapshotter.take(key, 1)
+    snapshotter.stop()
+    assert not snapshotter._thread.is_alive()
+    assert [s.originator_version for s in runtime.app.snapshots.get(key)] == [1]  # type: ignore[union-attr]
