@@ -13,6 +13,7 @@ import pytest
 
 from privatelink.application import provisioner as provisioning
 from privatelink.application.endpoints import CreateEndpoint, ZoneRequest
+from privatelink.application.provisioner_holds import take
 from privatelink.composition import Runtime, open_runtime
 from privatelink.domain.endpoint import Endpoint, EndpointOptions
 from privatelink.domain.service import EndpointService
@@ -74,8 +75,10 @@ def test_issue17_a_held_resources_steps_are_left_to_the_provisioner(runtime: Run
     endpoint_id = create_endpoint(runtime, service_id)
     key = Endpoint.create_id(endpoint_id)
     assert runtime.app.repository.get(key).status == EndpointStatus.CREATING
-    for step in runtime.app.holds.release("*"):
-        runtime.app.provisioner.provision_all([step])
+    wait_until(lambda: bool(runtime.app.holds.parked))  # the provisioner parked it
+    assert runtime.app.repository.get(key).status == EndpointStatus.CREATING
+    released = runtime.app.holds.release("*")
+    take(runtime.app, released, provisioning.step_for, provisioning.caller_for)
     wait_until(lambda: runtime.app.repository.get(key).status == EndpointStatus.ACTIVE)
 
 
