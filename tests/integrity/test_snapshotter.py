@@ -10,9 +10,11 @@ from uuid import UUID
 import pytest
 
 from privatelink.application.snapshotter import Snapshotter
+from privatelink.application.unit_of_work import scaled_interval
 from privatelink.composition import Runtime
 from privatelink.domain.endpoint import Endpoint
-from tests.application.helpers import CONSUMER, create_endpoint, create_service
+from privatelink.domain.service import EndpointService
+from tests.application.helpers import CONSUMER, PROVIDER, create_endpoint, create_service
 from tests.integrity.helpers import drive_to_version, wait_until
 
 INTERVAL = 100
@@ -47,3 +49,37 @@ def test_issue17_a_snapshot_taken_already_is_not_an_error(runtime: Runtime) -> N
     snapshotter.stop()
     assert not snapshotter._thread.is_alive()
     assert [s.originator_version for s in runtime.app.snapshots.get(key)] == [1]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("interval", "weight", "expected"),
+    [(500, 0, 500), (500, 500, 500), (500, 501, 1000), (500, 2_000, 2_000), (500, 9_000, 16_000)],
+)
+def test_issue17_a_snapshots_interval_grows_with_what_it_carries(
+    interval: int, weight: int, expected: int
+) -> None:
+    assert scaled_interval(interval, weight) == expected
+    assert expected % interval == 0
+
+
+def test_issue17_a_service_with_more_connections_than_its_interval_snapshots_less_often(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an interval of 1 (monkeypatched) and two connections, the service is snapshotted
+    at every other version only, each read back from the store at that version."""
+    monkeypatch.setitem(type(runtime.app).snapshotting_intervals, EndpointService, 1)
+    service_id = create_service(runtime)
+    create_endpoint(runtime, service_id)
+    create_endpoint(runtime, service_id)
+    key = EndpointService.create_id(service_id)
+    since = runtime.app.repository.get(key).version
+    drive_to_version(runtime, PROVIDER, "vpcendpointservice", service_id, key, since + 10)
+    top = runtime.app.repository.get(key).version
+
+    def versions() -> list[int]:
+        snapshots = runtime.app.snapshots.get(key, gt=since)  # type: ignore[union-attr]
+        return [s.originator_version for s in snapshots]
+
+    last_even = top - top % 2
+    wait_until(lambda: last_even in versions())
+    assert versions() == list(range(since + 2 - since % 2, last_even + 1, 2))
