@@ -37,8 +37,11 @@ from privatelink.projections.views import ViewsProjection
 log = logging.getLogger("privatelink")
 BATCH = 500
 TRACK_WHEN_IDLE = 0.1
+"""Seconds without news after which the provisioner records a position it only followed."""
 GATHER = 0.05
+"""Seconds the provisioner lets commits gather when the writer took every step of a read."""
 FALLBACK_WAIT = 0.05
+"""Longest wait of a projector whose process's writer writes the views itself."""
 
 
 class LogFollower:
