@@ -3,7 +3,8 @@ projector's tracking position, written together in one transaction per batch."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from psycopg import Connection, Cursor, sql
@@ -88,13 +89,33 @@ class PostgresViews:
         With ``after``, only while the views are still at ``after``: the writer may have
         written them in its own commit meanwhile (issue 17); then nothing is written and the
         answer is False."""
-        with self.pool.connection() as conn, conn.transaction():
+        with self.pool.connection() as conn, self._batch(conn, ops):
             # The views are rebuilt from the log after a crash anyway: their commit need not
             # wait for the disk (the tracking position commits with them, so none is skipped).
             conn.execute("SET LOCAL synchronous_commit TO OFF")
-            if after is not None and self.hold(conn) != after:
-                return False
-            self.write_in(conn, ops, position)
+            return self._write_at(conn, ops, position, after)
+
+    def write_at(self, conn: Connection[Any], ops: Sequence[Op], position: int, after: int) -> bool:
+        """In a savepoint of the caller's transaction (a failure leaves the rest of it to
+        commit), write a batch only while the views are at ``after``: the writer's commit
+        (infra/views_in_commit.py). False, and nothing written, otherwise."""
+        with self._batch(conn, ops):
+            return self._write_at(conn, ops, position, after)
+
+    @contextmanager
+    def _batch(self, conn: Connection[Any], ops: Sequence[Op]) -> Iterator[None]:
+        """A transaction (a savepoint within one) for a batch, in a pipeline unless the batch
+        goes through COPY, which a pipeline cannot carry: its first statements and the locked
+        position then cost one round trip."""
+        with nullcontext() if self.bulk(ops) else conn.pipeline(), conn.transaction():
+            yield
+
+    def _write_at(
+        self, conn: Connection[Any], ops: Sequence[Op], position: int, after: int | None
+    ) -> bool:
+        if after is not None and self.hold(conn) != after:
+            return False
+        self.write_in(conn, ops, position)
         return True
 
     @staticmethod

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from contextlib import nullcontext
 from typing import Any
 
 from eventsourcing.persistence import Mapper, StoredEvent
@@ -56,21 +55,16 @@ class Projecting:
             return  # a gap in the ids: the projector reads this stretch from the log
         # The event store's connections make dict rows; the views read theirs as tuples.
         rows, conn.row_factory = conn.row_factory, tuple_row
-        views = self.owner.views
         try:
             ops = self._ops(stored_events)
-            # A savepoint (a failure leaves the events to commit) and the views' position
-            # locked, in one round trip; COPY, for a large batch, cannot run in a pipeline.
-            with nullcontext() if views.bulk(ops) else conn.pipeline(), conn.transaction():
-                if views.hold(conn) != ids[0] - 1:
-                    return
-                views.write_in(conn, ops, ids[-1])
+            written = self.owner.views.write_at(conn, ops, ids[-1], after=ids[0] - 1)
         except Exception:  # the projector thread takes the batch from the log
             log.exception("the views could not be written with the commit; the projector will")
             return
         finally:
             conn.row_factory = rows
-        self.position = ids[-1]
+        if written:
+            self.position = ids[-1]
 
     def _ops(self, stored_events: Sequence[StoredEvent]) -> list[Op]:
         ops: list[Op] = []
