@@ -35,7 +35,6 @@ from privatelink.api.errors import AdminOnly, ServiceUnavailable
 from privatelink.api.responses import new_request_id
 from privatelink.api.wire.errors import InvalidParameter
 from privatelink.application.live_inventory import change_inventory, read_log
-from privatelink.application.provisioner import caller_for, step_for
 from privatelink.application.provisioner_holds import take
 from privatelink.application.unit_of_work import Command
 from privatelink.domain.base import Caller
@@ -192,7 +191,7 @@ async def provisioner(runtime: Any, verb: str, request: Request, request_id: str
         if verb == "release"
         else await run_in_threadpool(holds_.step, resource_id, float(wait))
     )
-    position = await run_in_threadpool(take, runtime.app, steps, step_for, caller_for)
+    position = await run_in_threadpool(take, runtime.app, steps)
     if position is not None and not await run_in_threadpool(runtime.wait_for_views, position):
         raise ServiceUnavailable("The step was taken; the read views have not caught up yet.")
     return {**holds_.describe(), "Taken": len(steps)}

@@ -54,15 +54,12 @@ class Provisioner:
         taken twice (after a restart, or by another process's provisioner) changes nothing."""
         if self.provision_delay:
             return [], []
-        touched: list[Aggregate] = []
-        triggers: list[Any] = []
-        for event in events:
-            step = step_for(event)
-            if step is None or (self.holds is not None and self.holds.holding(event)):
-                continue
-            touched += step(self.uow, event, caller_for(event))
-            triggers.append(event)
-        return touched, triggers
+        triggers = [
+            event
+            for event in events
+            if step_for(event) is not None and (self.holds is None or not self.holds.holding(event))
+        ]
+        return take_steps(self.uow, triggers), triggers
 
     def taken(self, triggers: list[Any]) -> None:
         """These events' steps are durable: remembered (a bounded number) for the follower."""
@@ -96,7 +93,8 @@ class Provisioner:
                 self.provision(domain_event, notification_id)
             return
         tracking = Tracking(PROVISIONER, steps[-1][1])
-        executor.submit(Job(lambda: ({}, take_steps(self.uow, steps)), tracking=tracking))
+        events = [domain_event for domain_event, _ in steps]
+        executor.submit(Job(lambda: ({}, take_steps(self.uow, events)), tracking=tracking))
 
     def track(self, notification_id: int) -> None:
         """Record the follower's position alone (every step before it was taken)."""
@@ -140,10 +138,10 @@ class Provisioner:
         return recorder.max_tracking_id(PROVISIONER) or 0
 
 
-def take_steps(uow: UnitOfWork, steps: list[tuple[Any, int]]) -> list[Aggregate]:
+def take_steps(uow: UnitOfWork, events: list[Any]) -> list[Aggregate]:
     """The aggregates the steps of these events changed (in log order)."""
     touched: list[Aggregate] = []
-    for domain_event, _ in steps:
+    for domain_event in events:
         step = step_for(domain_event)
         if step is not None:
             touched += step(uow, domain_event, caller_for(domain_event))

@@ -12,11 +12,11 @@ and its connection's steps. Parked steps are forgotten when the server stops or 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from privatelink.application.jobs import Command
+from privatelink.application.provisioner import caller_for, take_steps
 from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.load_balancers import LoadBalancerState
 from privatelink.domain.service import EndpointService
@@ -134,24 +134,15 @@ class ProvisionerHolds:
             }
 
 
-def take(
-    app: PrivateLinkApp,
-    steps: list[tuple[Any, int]],
-    step_for: Callable[[Any], Any],
-    caller_for: Callable[[Any], Any],
-) -> int | None:
+def take(app: PrivateLinkApp, steps: list[tuple[Any, int]]) -> int | None:
     """Take released steps now (without a tracking position: the provisioner's own position
     moved past them when they were parked). The position of what they recorded."""
     if not steps:
         return None
+    events = [domain_event for domain_event, _ in steps]
 
     def decide() -> tuple[dict[str, Any], list[Any]]:
-        touched: list[Any] = []
-        for domain_event, _ in steps:
-            step = step_for(domain_event)
-            if step is not None:
-                touched += step(app.uow, domain_event, caller_for(domain_event))
-        return {}, touched
+        return {}, take_steps(app.uow, events)
 
     outcome = app.uow.execute(Command(caller_for(steps[0][0]), "ProvisionerStep"), decide)
     return outcome.position

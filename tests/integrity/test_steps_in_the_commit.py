@@ -78,7 +78,7 @@ def test_issue17_a_held_resources_steps_are_left_to_the_provisioner(runtime: Run
     wait_until(lambda: bool(runtime.app.holds.parked))  # the provisioner parked it
     assert runtime.app.repository.get(key).status == EndpointStatus.CREATING
     released = runtime.app.holds.release("*")
-    take(runtime.app, released, provisioning.step_for, provisioning.caller_for)
+    take(runtime.app, released)
     wait_until(lambda: runtime.app.repository.get(key).status == EndpointStatus.ACTIVE)
 
 
