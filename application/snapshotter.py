@@ -4,8 +4,9 @@ A snapshot is read back from the store at the committed version it is taken at (
 memory: issue 10), so it costs a load of the aggregate and a serialisation of its whole state.
 For a service that is its whole connection book: about 0.15 s at 2,000 endpoints, during
 which the writer's next batch, and every request queued behind it, used to wait. Here the
-writer hands the (aggregate, version) pairs over and goes on; a snapshot is only ever a
-shortcut for loading, so one still queued when the server stops is simply not taken.
+writer hands the (aggregate, version) pairs over and goes on. ``stop`` lets the thread take
+what is queued (for at most its timeout): a snapshot is only ever a shortcut for loading, so
+one not taken costs a longer load later, nothing else.
 """
 
 from __future__ import annotations
