@@ -5,10 +5,11 @@ Why: every endpoint of a service touches that service's aggregate (its connectio
 concurrent requests conflict on it. Deciding them in one thread removes the conflicts inside a
 process, and committing a batch of decisions in one transaction amortises the commit, while
 every answer still waits for its own events to be durable. The writers of several processes
-take turns (a :class:`WriteTurn`, one batch per turn); in its turn a writer first applies the
-events other processes wrote to its cached aggregates, so it decides on the current state. A
-batch that still loses an optimistic-concurrency race (to a writer outside the turns) is
-decided again, job by job, against fresh state.
+take turns (a :class:`WriteSession`: one transaction per turn, begun before the batch is
+decided and committed with it); in its turn a writer first applies the events other processes
+wrote to its cached aggregates, so it decides on the current state. A batch that still loses
+an optimistic-concurrency race (to a writer outside the turns) is decided again, job by job,
+each in a turn of its own, against fresh state.
 
 A refused job leaves nothing behind (issue 10): how a job is decided, and undone when it is
 refused, is :class:`application.decider.Decider`'s; the jobs decided before a refused one are
@@ -35,13 +36,11 @@ from privatelink.application.jobs import Job, Outcome, latest_tracking
 from privatelink.application.unit_of_work import MAX_ATTEMPTS, UnitOfWork, backoff
 from privatelink.application.writer_ports import (
     AggregateCache,
-    AlwaysYourTurn,
-    ChangeFeed,
     CommitViews,
     ForeignWrites,
     ImmediateSteps,
     StoreUnavailable,
-    WriteTurn,
+    WriteSession,
 )
 from privatelink.domain.errors import ConcurrentModification
 
@@ -57,16 +56,15 @@ class CommandExecutor:
     def __init__(
         self,
         uow: UnitOfWork,
-        feed: ChangeFeed,
+        session: WriteSession,
         on_commit: Callable[[int, bool], None],
         cache_size: int = 20_000,
         answer_within: float = 4.0,
-        turn: WriteTurn | None = None,
         steps: ImmediateSteps | None = None,
         views: CommitViews | None = None,
     ) -> None:
         self.uow = uow
-        self.turn = turn or AlwaysYourTurn()
+        self.session = session
         self.answer_within = answer_within
         self.on_commit = on_commit  # told each commit's position, and if it wrote the views
         self.views = views
@@ -77,7 +75,7 @@ class CommandExecutor:
         self.lost_races = 0
         self.watchdog: Any = None  # set by writer_watchdog.watch_writer; `.stuck` for health
         self._stopping = False
-        self.foreign = ForeignWrites(feed, uow.store.recorder.max_notification_id() or 0)
+        self.foreign = ForeignWrites(uow.store.recorder.max_notification_id() or 0)
         self.thread = threading.Thread(target=self._loop, name="command-executor", daemon=True)
 
     # -- the callers' side ---------------------------------------------------------------
@@ -88,7 +86,7 @@ class CommandExecutor:
     def stop(self) -> None:
         self.jobs.put(None)
         self.thread.join(timeout=10)
-        self.turn.close()
+        self.session.close()
 
     def submit(self, job: Job) -> Outcome:
         """Hand a job to the writer and wait for its answer. A writer stuck on an unreachable
@@ -146,30 +144,40 @@ class CommandExecutor:
             self.busy_since = None
 
     def _run_batch(self, batch: list[Job]) -> None:
-        try:
-            self.turn.acquire()
-        except Exception as error:  # noqa: BLE001 - the store is down: every job answers so
-            self._fail_all(batch, error)
+        if not self._begin_turn(batch):
             return
         try:
             self._drain(batch)  # the jobs that came while another process had the turn
             self._run_in_turn(batch)
         finally:
-            self.turn.release()
+            self.session.end()
+
+    def _begin_turn(self, jobs: list[Job]) -> bool:
+        """Take the turn and bring cached aggregates that another process wrote since the
+        last turn up to date with its events (evicted when that fails). When the store is
+        down, every job answers so."""
+        try:
+            changes = self.session.begin(self.foreign.seen)
+        except Exception as error:  # noqa: BLE001 - the store is down: every job answers so
+            self._fail_all(jobs, error)
+            return False
+        events = self.uow.store.events
+        self.foreign.catch_up(
+            changes, self.cache, lambda aggregate_id, v: events.get(aggregate_id, gt=v)
+        )
+        return True
 
     def _run_in_turn(self, batch: list[Job]) -> None:
-        try:
-            self._forget_foreign_writes()
-        except Exception as error:  # noqa: BLE001 - the store is down: every job answers so
-            self._fail_all(batch, error)
-            return
         decided: list[Job] = []
-        for job in batch:
+        for index, job in enumerate(batch):
+            if not self.session.open and not self._begin_turn(batch[index:]):
+                return
             if self.decider.decide(job):
                 decided.append(job)
             if self.decider.evicted:
                 # A refused job's (or a failed step's) aggregates were evicted: when a job
-                # decided holds one, commit now, so the jobs after it reload the committed state.
+                # decided holds one, commit now (ending the turn), so the jobs after it reload
+                # the committed state, in a turn of their own.
                 evicted, self.decider.evicted = self.decider.evicted, set()
                 if any(a.id in evicted for done in decided for a in done.aggregates):
                     self._commit(decided)
@@ -177,10 +185,12 @@ class CommandExecutor:
         self._commit(decided)
 
     def _commit(self, jobs: list[Job]) -> None:
+        """Record the jobs' events in the turn's transaction and commit it (the turn ends)."""
         if not jobs:
             return
         processing = ProcessingEvent[UUID](tracking=latest_tracking(jobs))
         processing.events = [event for job in jobs for event in job.events]
+        processing.saved_kwargs.update(self.session.record_kwargs())
         views = self.views.hook() if self.views is not None and processing.events else None
         if views is not None:
             processing.saved_kwargs["project"] = views
@@ -188,10 +198,13 @@ class CommandExecutor:
             recordings = (
                 self.uow.record(processing) if processing.events or processing.tracking else []
             )
+            self.session.commit()
         except IntegrityError:
+            self.session.end()
             self._decide_again(jobs)
             return
         except Exception as error:  # noqa: BLE001 - e.g. the store is down
+            self.session.end()
             self._evict(jobs)
             self._fail_all(jobs, error)
             return
@@ -227,29 +240,27 @@ class CommandExecutor:
         return batch_position if job.events else None
 
     def _decide_again(self, jobs: list[Job]) -> None:
-        """Another process won a race: decide each job again, alone, against fresh state."""
+        """Another process won a race: decide each job again, alone, in a turn of its own,
+        against fresh state."""
         self.lost_races += 1
         self._evict(jobs)
-        for job in jobs:
+        for index, job in enumerate(jobs):
             job.attempts += 1
             if job.attempts >= MAX_ATTEMPTS:
                 job.finish(error=ConcurrentModification())
                 continue
             backoff(job.attempts)
+            if not self._begin_turn(jobs[index:]):
+                return
             if self.decider.decide(job):
                 self._commit([job])
+            self.session.end()
             self.decider.evicted = set()
 
     def _evict(self, jobs: list[Job]) -> None:
         for job in jobs:
             for aggregate in job.aggregates:
                 self.cache.evict(aggregate.id)
-
-    def _forget_foreign_writes(self) -> None:
-        """Bring cached aggregates that another process wrote since the last batch up to
-        date with its events (evicted when that fails)."""
-        events = self.uow.store.events
-        self.foreign.catch_up(self.cache, lambda aggregate_id, v: events.get(aggregate_id, gt=v))
 
     def _fail_all(self, jobs: list[Job], error: BaseException) -> None:
         log.warning(

@@ -12,13 +12,11 @@ from eventsourcing.domain import Aggregate
 
 __all__ = [
     "AggregateCache",
-    "AlwaysYourTurn",
-    "ChangeFeed",
     "CommitViews",
     "ForeignWrites",
     "ImmediateSteps",
     "StoreUnavailable",
-    "WriteTurn",
+    "WriteSession",
 ]
 
 
@@ -34,27 +32,20 @@ class StoreUnavailable(Exception):
         self.message = str(self)
 
 
-class ChangeFeed(Protocol):
-    """Port: which aggregates were written after a position of the event log."""
-
-    def changed_since(self, position: int) -> list[tuple[int, UUID]]: ...
-
-
 class ForeignWrites:
-    """Which aggregates other processes wrote since the writer last looked: the feed's
-    changes after ``seen``, less the positions of the writer's own commits."""
+    """Which aggregates other processes wrote since the writer last looked: the changes after
+    ``seen`` (read when a turn begins), less the positions of the writer's own commits."""
 
-    def __init__(self, feed: ChangeFeed, seen: int) -> None:
-        self.feed = feed
+    def __init__(self, seen: int) -> None:
         self.seen = seen
         self.own: set[int] = set()
 
     def mine(self, positions: list[int]) -> None:
         self.own.update(positions)
 
-    def since_last(self) -> list[UUID]:
+    def since_last(self, changes: list[tuple[int, UUID]]) -> list[UUID]:
         foreign: dict[UUID, None] = {}
-        for position, aggregate_id in self.feed.changed_since(self.seen):
+        for position, aggregate_id in changes:
             if position not in self.own:
                 foreign[aggregate_id] = None
             self.seen = max(self.seen, position)
@@ -62,11 +53,14 @@ class ForeignWrites:
         return list(foreign)
 
     def catch_up(
-        self, cache: AggregateCache, events_after: Callable[[UUID, int], Iterable[Any]]
+        self,
+        changes: list[tuple[int, UUID]],
+        cache: AggregateCache,
+        events_after: Callable[[UUID, int], Iterable[Any]],
     ) -> None:
         """Apply to the cached aggregates the events other processes wrote since the last
         look (an aggregate is evicted when that fails: the store has the truth)."""
-        for aggregate_id in self.since_last():
+        for aggregate_id in self.since_last(changes):
             cached = cache.items.get(aggregate_id)
             if cached is None:
                 continue
@@ -104,27 +98,24 @@ class ImmediateSteps(Protocol):
         ...
 
 
-class WriteTurn(Protocol):
-    """Port: the writers of several processes take turns (acquire may raise)."""
+class WriteSession(Protocol):
+    """Port: the writers of several processes take turns, one transaction a turn
+    (infra/write_session.py). ``begin`` waits for the turn (it may raise) and answers the
+    (position, aggregate) pairs written after ``seen``; the events are recorded with
+    ``record_kwargs()``; ``commit`` ends the turn, and so does ``end``, without committing."""
 
-    def acquire(self) -> None: ...
+    @property
+    def open(self) -> bool: ...
 
-    def release(self) -> None: ...
+    def begin(self, seen: int) -> list[tuple[int, UUID]]: ...
+
+    def record_kwargs(self) -> dict[str, Any]: ...
+
+    def commit(self) -> None: ...
+
+    def end(self) -> None: ...
 
     def close(self) -> None: ...
-
-
-class AlwaysYourTurn:
-    """The write turn of a process that writes alone."""
-
-    def acquire(self) -> None:
-        return None
-
-    def release(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
 
 
 class AggregateCache:

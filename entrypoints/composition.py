@@ -21,7 +21,6 @@ from privatelink.application.provisioner_holds import ProvisionerHolds
 from privatelink.application.snapshotter import Snapshotter
 from privatelink.application.writer_watchdog import watch_writer
 from privatelink.domain.inventory import Inventory
-from privatelink.infra.change_feed import PostgresChangeFeed
 from privatelink.infra.database import (
     ensure_schema,
     eventsourcing_env,
@@ -39,7 +38,7 @@ from privatelink.infra.provisioning_lease import LeasedProvisionerRunner
 from privatelink.infra.settings import Settings
 from privatelink.infra.view_store import PostgresViews
 from privatelink.infra.views_in_commit import ViewsInCommit
-from privatelink.infra.write_turn import PostgresWriteTurn
+from privatelink.infra.write_session import PostgresWriteSession
 from privatelink.runtime_reset import reset_runtime
 from privatelink.services import Services
 
@@ -143,9 +142,12 @@ def build_runtime(
 
 def views_pool(url: str, settings: Settings) -> ConnectionPool:
     """The pool of the views and the edge's stores. A short wait for a connection: when the
-    store is down, a read answers 503 promptly instead of hanging until the client gives up."""
+    store is down, a read answers 503 promptly instead of hanging until the client gives up.
+    Autocommit: a read is one round trip, not BEGIN, the read and COMMIT (issue 17); what
+    must be atomic says so with ``conn.transaction()``."""
     return ConnectionPool(
         url,
+        kwargs={"autocommit": True},
         min_size=1,
         max_size=settings.pool_size,
         open=True,
@@ -188,12 +190,11 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
 
     executor = CommandExecutor(
         runtime.app.uow,
-        PostgresChangeFeed(runtime.app),
+        PostgresWriteSession(
+            runtime.app.recorder, runtime.settings.db_schema, runtime.settings.store_timeout * 2
+        ),
         committed,
         answer_within=runtime.settings.store_timeout * 2,
-        turn=PostgresWriteTurn(
-            runtime.url, runtime.settings.db_schema, runtime.settings.store_timeout * 2
-        ),
         steps=runtime.app.provisioner,
         # With the projector in this process, the writer writes the views of its own commits.
         views=ViewsInCommit(runtime.app.mapper, runtime.views) if projectors else None,

@@ -33,12 +33,21 @@ class PostgresNonceStore:
         self._next_prune = 0.0
         self._lock = threading.Lock()
         # A nonce still inside its window is kept: the upsert updates (and returns) a row
-        # only when the nonce is new or has expired.
-        self._remember = sql.SQL(
-            "INSERT INTO {t} AS n (access_key_id, nonce, expires_at) VALUES (%s, %s, %s) "
-            "ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at "
-            "WHERE n.expires_at <= %s RETURNING 1"
-        ).format(t=self.table)
+        # only when the nonce is new or has expired. One statement, its own transaction (the
+        # pool's connections autocommit), which does not wait for the WAL flush
+        # (``set_config(..., true)`` is SET LOCAL): only a PostgreSQL crash could lose the
+        # last moment's nonces, and it saves most of the cost this check adds to every
+        # request. One round trip (issue 17).
+        self._remember = (
+            sql.SQL(
+                "INSERT INTO {t} AS n (access_key_id, nonce, expires_at) "
+                "SELECT %s, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) "
+                "AS no_flush ON CONFLICT (access_key_id, nonce) DO UPDATE "
+                "SET expires_at = EXCLUDED.expires_at WHERE n.expires_at <= %s RETURNING 1"
+            )
+            .format(t=self.table)
+            .as_string(None)
+        )
 
     def create_tables(self) -> None:
         with self.pool.connection() as conn:
@@ -57,17 +66,11 @@ class PostgresNonceStore:
     def remember(self, access_key_id: str, nonce: str, now: datetime) -> bool:
         """Record the nonce; False when it was already seen within the replay window."""
         with self.pool.connection() as conn:
-            # No wait for the WAL flush: only a PostgreSQL crash could lose the last moment's
-            # nonces, and it saves most of the cost this check adds to every request.
-            conn.execute("SET LOCAL synchronous_commit TO off")
-            fresh = (
-                conn.execute(
-                    self._remember, (access_key_id, nonce, now + self.window, now)
-                ).fetchone()
-                is not None
-            )
+            row = conn.execute(
+                self._remember, (access_key_id, nonce, now + self.window, now), prepare=True
+            ).fetchone()
         self._prune(now)
-        return fresh
+        return row is not None
 
     def _prune(self, now: datetime) -> None:
         """Delete expired nonces, at most once a minute per process."""

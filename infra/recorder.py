@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from eventsourcing.persistence import StoredEvent
+import psycopg
+from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresProcessRecorder
 from psycopg import sql
 
@@ -48,19 +49,36 @@ class PlainProcessRecorder(PostgresProcessRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        """In a transaction of its own; or, given ``conn``, in that connection's open
+        transaction, whose opening sent the prologue (the writer's turn:
+        infra/write_session.py) and whose owner commits it."""
+        conn = kwargs.pop("conn", None)
+        if conn is not None:
+            try:
+                return self._insert(conn, stored_events, **kwargs)
+            except psycopg.IntegrityError as error:  # as the datastore's connections raise it
+                raise IntegrityError(str(error)) from error
+            except psycopg.OperationalError as error:
+                raise OperationalError(str(error)) from error
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            curs.execute(self._prologue(bool(stored_events)))
+            curs.execute(self.prologue(bool(stored_events)))
+            return self._insert(conn, stored_events, **kwargs)
+
+    def _insert(
+        self, conn: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        with conn.cursor() as curs:
             self._insert_events(curs, stored_events, **kwargs)
             if not stored_events:
                 return None
             self._insert_stored_events(curs, stored_events, **kwargs)
             ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-            project: CommitHook | None = kwargs.get("project")
-            if project is not None and ids:
-                project(conn, stored_events, list(ids))
-            return ids
+        project: CommitHook | None = kwargs.get("project")
+        if project is not None and ids:
+            project(conn, stored_events, list(ids))
+        return ids
 
-    def _prologue(self, events: bool) -> sql.Composed:
+    def prologue(self, events: bool) -> sql.Composed:
         """The transaction's budget and, when it inserts events, the library's table lock
         (its lock timeout, then ``LOCK TABLE``: inserts commit in the order of their ids) and
         its NOTIFY, sent as one statement string: one round trip instead of four (issue 17)."""

@@ -21,7 +21,7 @@ from privatelink.domain.service import EndpointService
 from privatelink.infra.check import check_store
 from privatelink.infra.provisioning_lease import LeasedProvisionerRunner, lease_holder
 from privatelink.infra.settings import Settings
-from privatelink.infra.write_turn import LOCK_NAME as WRITER_LOCK
+from privatelink.infra.write_session import LOCK_NAME as WRITER_LOCK
 from tests.application.helpers import PROVIDER, create_endpoint, create_service
 from tests.conftest import Server
 from tests.integrity.helpers import tag, wait_until
