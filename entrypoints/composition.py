@@ -191,7 +191,11 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
     executor = CommandExecutor(
         runtime.app.uow,
         PostgresWriteSession(
-            runtime.app.recorder, runtime.settings.db_schema, runtime.settings.store_timeout * 2
+            runtime.app.recorder,
+            runtime.settings.db_schema,
+            runtime.settings.store_timeout * 2,
+            # The writer writes the views in its commits: its turn holds their position.
+            hold=runtime.views.hold_in_turn if projectors else None,
         ),
         committed,
         answer_within=runtime.settings.store_timeout * 2,

@@ -9,9 +9,11 @@ compares the live names with the ones rebuilt from the log.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from psycopg import Connection, sql
+from psycopg import Connection, Cursor, sql
+from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb
 
 from privatelink.projections.dns_records import EndpointRows, NameRow, endpoint_names
@@ -70,6 +72,15 @@ def statements(table: sql.Identifier, views: sql.Identifier) -> dict[str, sql.Co
     }
 
 
+@dataclass(frozen=True)
+class NameReads:
+    """The two reads a batch's names are made from, sent and not yet read: the view rows of
+    the touched endpoints and their stored names."""
+
+    made: Cursor[Any]
+    stored: Cursor[Any]
+
+
 class DnsRecords:
     """Reads and writes the name rows of one schema (``table`` beside the views' table)."""
 
@@ -109,9 +120,21 @@ class DnsRecords:
         endpoints, services = touched(ops)
         if services:
             endpoints |= self._endpoints_of(conn, services)
-        if not endpoints:
-            return
-        wanted, current = self._names(conn, sorted(endpoints))
+        if endpoints:
+            self.write_names(conn, self.read_names(conn, sorted(endpoints)), position)
+
+    def read_names(self, conn: Connection[Any], keys: list[str]) -> NameReads:
+        """Send the two reads the names of these endpoints need (in a pipeline they wait for
+        its next sync: the writer's commit sends them with its events, issue 17)."""
+        made = conn.cursor(row_factory=tuple_row)
+        made.execute(self._sql["rows"], (keys, keys, keys), prepare=True)
+        stored = conn.cursor(row_factory=tuple_row)
+        stored.execute(self._sql["current"], (keys,), prepare=True)
+        return NameReads(made, stored)
+
+    def write_names(self, conn: Connection[Any], reads: NameReads, position: int) -> None:
+        """Write the names that changed, from the reads' answers."""
+        wanted, current = self._names(reads)
         upserts = [
             (name, key, Jsonb(row.as_doc()), position)
             for name, (key, row) in wanted.items()
@@ -140,19 +163,17 @@ class DnsRecords:
         return {r[0] for r in rows}
 
     def _names(
-        self, conn: Connection[Any], keys: list[str]
+        self, reads: NameReads
     ) -> tuple[dict[str, tuple[str, NameRow]], dict[str, tuple[str, Any, bool]]]:
-        """The names these endpoints' view rows make (name -> (endpoint key, row)), and the
-        stored ones (name -> (endpoint key, doc, removed)). Both queries are sent before
-        either is read: one round trip in a pipeline."""
-        made = conn.execute(self._sql["rows"], (keys, keys, keys))
-        stored = conn.execute(self._sql["current"], (keys,))
+        """The names the endpoints' view rows make (name -> (endpoint key, row)), and the
+        stored ones (name -> (endpoint key, doc, removed))."""
         wanted = {
             row.name: (key, row)
-            for key, rows in self._rows(made.fetchall()).items()
+            for key, rows in self._rows(reads.made.fetchall()).items()
             for row in endpoint_names(rows)
         }
-        return wanted, {name: (k, doc, gone) for name, k, doc, gone in stored.fetchall()}
+        stored = reads.stored.fetchall()
+        return wanted, {name: (k, doc, gone) for name, k, doc, gone in stored}
 
     @staticmethod
     def _rows(fetched: list[Any]) -> dict[str, EndpointRows]:

@@ -21,6 +21,8 @@ from eventsourcing.persistence import IntegrityError, OperationalError, StoredEv
 from eventsourcing.postgres import PostgresProcessRecorder
 from psycopg import sql
 
+from privatelink.infra.commit_pipeline import insert_with_views, pipelined
+
 TOPIC = "privatelink.infra.recorder:PlainProcessRecorder"
 WRITE_BUDGET_SECONDS = 60
 
@@ -28,9 +30,16 @@ WRITE_BUDGET_SECONDS = 60
 class CommitHook(Protocol):
     """Given as ``project`` (through ``ProcessingEvent.saved_kwargs``): called in the insert's
     transaction with the events and their notification ids, to write what must commit with
-    them (the views: infra/views_in_commit.py)."""
+    them (the views: infra/views_in_commit.py). ``held`` is the views' position when the
+    transaction holds it already (``views_at``: the writer's turn took it)."""
 
-    def __call__(self, conn: Any, stored_events: Sequence[StoredEvent], ids: list[int]) -> None: ...
+    def __call__(
+        self,
+        conn: Any,
+        stored_events: Sequence[StoredEvent],
+        ids: list[int],
+        held: int | None = None,
+    ) -> None: ...
 
 
 class PlainProcessRecorder(PostgresProcessRecorder):
@@ -67,6 +76,9 @@ class PlainProcessRecorder(PostgresProcessRecorder):
     def _insert(
         self, conn: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        two_phase: Any = kwargs.get("project")
+        if kwargs.get("views_at") is not None and pipelined(stored_events, two_phase):
+            return insert_with_views(self, conn, stored_events, two_phase, **kwargs)
         with conn.cursor() as curs:
             self._insert_events(curs, stored_events, **kwargs)
             if not stored_events:
@@ -75,7 +87,7 @@ class PlainProcessRecorder(PostgresProcessRecorder):
             ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         project: CommitHook | None = kwargs.get("project")
         if project is not None and ids:
-            project(conn, stored_events, list(ids))
+            project(conn, stored_events, list(ids), kwargs.get("views_at"))
         return ids
 
     def prologue(self, events: bool) -> sql.Composed:

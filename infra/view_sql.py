@@ -33,8 +33,16 @@ def tables(table: sql.Identifier, tracking: sql.Identifier, name: str) -> list[s
     ]
 
 
+def hold(tracking: sql.Identifier, name: sql.Composable) -> sql.Composed:
+    """A tracking position, its row locked until the transaction ends (made when missing)."""
+    return sql.SQL(
+        "INSERT INTO {} (name, position) VALUES ({}, 0) ON CONFLICT (name) DO UPDATE "
+        "SET position = {}.position RETURNING position"
+    ).format(tracking, name, tracking)
+
+
 def statements(table: sql.Identifier, tracking: sql.Identifier) -> dict[str, sql.Composed]:
-    """The projector's statements by name: put, patch, delete, delete_children, hold, track."""
+    """The projector's statements by name: put, patch, delete, delete_children, hold, finish."""
     t = table
     return {
         "put": sql.SQL(
@@ -47,13 +55,13 @@ def statements(table: sql.Identifier, tracking: sql.Identifier) -> dict[str, sql
         "delete_children": sql.SQL("DELETE FROM {} WHERE kind=%s AND parent=%s").format(t),
         # The views' position, its row locked until the transaction ends (made when missing):
         # the writer and the projector both write the views (issue 17), one at a time.
-        "hold": sql.SQL(
-            "INSERT INTO {} (name, position) VALUES (%s, 0) ON CONFLICT (name) DO UPDATE "
-            "SET position = {}.position RETURNING position"
-        ).format(tracking, tracking),
-        "track": sql.SQL(
-            "INSERT INTO {} (name, position) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
-            "SET position = EXCLUDED.position WHERE {}.position < EXCLUDED.position"
+        "hold": hold(tracking, sql.Placeholder()),
+        # Both tracking positions (the views' and the DNS-record view's) and the listeners'
+        # NOTIFY in one statement (issue 17): the CTE runs whether or not it is read.
+        "finish": sql.SQL(
+            "WITH moved AS (INSERT INTO {} (name, position) VALUES (%s, %s), (%s, %s) "
+            "ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position "
+            "WHERE {}.position < EXCLUDED.position RETURNING 1) SELECT pg_notify(%s, %s)"
         ).format(tracking, tracking),
     }
 

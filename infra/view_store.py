@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from psycopg import Connection, Cursor, sql
+from psycopg import Connection, Cursor, Pipeline, sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
@@ -50,6 +50,8 @@ class PostgresViews:
         self._texts = {
             name: statement.as_string(None) for name, statement in self._statements.items()
         }
+        self.hold_in_turn = view_sql.hold(self.tracking, sql.Literal(PROJECTION)).as_string(None)
+        """The hold as the writer's turn opening sends it (infra/write_session.py)."""
 
     def create_tables(self) -> None:
         with self.pool.connection() as conn:
@@ -95,12 +97,20 @@ class PostgresViews:
             conn.execute("SET LOCAL synchronous_commit TO OFF")
             return self._write_at(conn, ops, position, after)
 
-    def write_at(self, conn: Connection[Any], ops: Sequence[Op], position: int, after: int) -> bool:
+    def write_at(
+        self,
+        conn: Connection[Any],
+        ops: Sequence[Op],
+        position: int,
+        after: int,
+        held: int | None = None,
+    ) -> bool:
         """In a savepoint of the caller's transaction (a failure leaves the rest of it to
         commit), write a batch only while the views are at ``after``: the writer's commit
-        (infra/views_in_commit.py). False, and nothing written, otherwise."""
+        (infra/views_in_commit.py). False, and nothing written, otherwise. ``held`` is the
+        views' position when the transaction holds it already (the writer's turn took it)."""
         with self._batch(conn, ops):
-            return self._write_at(conn, ops, position, after)
+            return self._write_at(conn, ops, position, after, held)
 
     @contextmanager
     def _batch(self, conn: Connection[Any], ops: Sequence[Op]) -> Iterator[None]:
@@ -111,9 +121,14 @@ class PostgresViews:
             yield
 
     def _write_at(
-        self, conn: Connection[Any], ops: Sequence[Op], position: int, after: int | None
+        self,
+        conn: Connection[Any],
+        ops: Sequence[Op],
+        position: int,
+        after: int | None,
+        held: int | None = None,
     ) -> bool:
-        if after is not None and self.hold(conn) != after:
+        if after is not None and (self.hold(conn) if held is None else held) != after:
             return False
         self.write_in(conn, ops, position)
         return True
@@ -140,8 +155,20 @@ class PostgresViews:
                 self._finish(conn, cur, ops, position, prepare=None)
             return
         with conn.pipeline() as pipeline, conn.cursor() as cur:
-            view_writes.write_ops(cur, pipeline, self._texts, ops)
+            self.send_ops(cur, pipeline, ops)
             self._finish(conn, cur, ops, position, prepare=True)
+
+    def send_ops(self, cur: Cursor[Any], pipeline: Pipeline, ops: Sequence[Op]) -> None:
+        """Send a batch's row operations in the caller's pipeline."""
+        view_writes.write_ops(cur, pipeline, self._texts, ops)
+
+    def send_finish(self, cur: Cursor[Any], position: int, prepare: bool | None = True) -> None:
+        """Send both tracking positions and the listeners' NOTIFY."""
+        cur.execute(
+            self._texts["finish"],
+            (PROJECTION, position, DNS_PROJECTION, position, self.channel, str(position)),
+            prepare=prepare,
+        )
 
     def _finish(
         self,
@@ -154,9 +181,7 @@ class PostgresViews:
     ) -> None:
         """Refresh the DNS names, move both tracking positions and tell the listeners."""
         self.dns.refresh(conn, ops, position)
-        cur.execute(self._texts["track"], (PROJECTION, position), prepare=prepare)
-        cur.execute(self._texts["track"], (DNS_PROJECTION, position), prepare=prepare)
-        cur.execute("SELECT pg_notify(%s, %s)", (self.channel, str(position)))
+        self.send_finish(cur, position, prepare)
 
     def position(self) -> int:
         with self.pool.connection() as conn:

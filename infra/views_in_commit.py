@@ -15,17 +15,30 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import Mapper, StoredEvent
-from psycopg import Connection
+from psycopg import Connection, Cursor, Pipeline
 from psycopg.rows import tuple_row
 
+from privatelink.infra.dns_store import NameReads, touched
 from privatelink.infra.view_store import PostgresViews
 from privatelink.projections.ops import Op, compact
 from privatelink.projections.views import ViewsProjection
 
 log = logging.getLogger("privatelink")
+
+SAVEPOINT = "pl_views_in_commit"
+
+
+@dataclass(frozen=True)
+class Queued:
+    """What the first phase sent: the batch's operations on ``cursor``, and the reads of the
+    names they touch (None when they touch none)."""
+
+    cursor: Cursor[Any]
+    reads: NameReads | None
 
 
 class ViewsInCommit:
@@ -49,7 +62,11 @@ class Projecting:
         self.position: int | None = None
 
     def __call__(
-        self, conn: Connection[Any], stored_events: Sequence[StoredEvent], ids: list[int]
+        self,
+        conn: Connection[Any],
+        stored_events: Sequence[StoredEvent],
+        ids: list[int],
+        held: int | None = None,
     ) -> None:
         if ids[-1] - ids[0] + 1 != len(ids):
             return  # a gap in the ids: the projector reads this stretch from the log
@@ -57,7 +74,7 @@ class Projecting:
         rows, conn.row_factory = conn.row_factory, tuple_row
         try:
             ops = self._ops(stored_events)
-            written = self.owner.views.write_at(conn, ops, ids[-1], after=ids[0] - 1)
+            written = self.owner.views.write_at(conn, ops, ids[-1], ids[0] - 1, held)
         except Exception:  # the projector thread takes the batch from the log
             log.exception("the views could not be written with the commit; the projector will")
             return
@@ -65,6 +82,48 @@ class Projecting:
             conn.row_factory = rows
         if written:
             self.position = ids[-1]
+
+    # -- the two phases (infra/commit_pipeline.py) --------------------------------------------
+
+    def queue(
+        self, conn: Connection[Any], stored_events: Sequence[StoredEvent], pipeline: Pipeline
+    ) -> Queued | None:
+        """In the events' pipeline: a savepoint, the operations, the names' reads. None (and
+        nothing sent) for a batch that takes the one-phase way: large (COPY), or whose names
+        need a read first (a service's zone affinity changed), or not projectable."""
+        views = self.owner.views
+        try:
+            ops = self._ops(stored_events)
+        except Exception:  # noqa: BLE001 - the one-phase way logs it; the projector writes it
+            return None
+        endpoints, services = touched(ops)
+        if services or views.bulk(ops):
+            return None
+        conn.execute(f"SAVEPOINT {SAVEPOINT}")
+        cursor = conn.cursor()
+        views.send_ops(cursor, pipeline, ops)
+        reads = views.dns.read_names(conn, sorted(endpoints)) if endpoints else None
+        return Queued(cursor, reads)
+
+    def complete(
+        self, conn: Connection[Any], queued: Queued, ids: list[int], held: int | None
+    ) -> None:
+        """After the sync: the changed names, the positions and the release; or, when the
+        views are not where the batch begins, the savepoint rolled back."""
+        if held is None or held != ids[0] - 1 or ids[-1] - ids[0] + 1 != len(ids):
+            conn.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+            return
+        views = self.owner.views
+        if queued.reads is not None:
+            views.dns.write_names(conn, queued.reads, ids[-1])
+        views.send_finish(queued.cursor, ids[-1])
+        conn.execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
+        self.position = ids[-1]
+
+    def abandon(self, conn: Connection[Any]) -> None:
+        """A views statement failed: undo the views' part; the projector writes them."""
+        self.position = None
+        conn.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
 
     def _ops(self, stored_events: Sequence[StoredEvent]) -> list[Op]:
         ops: list[Op] = []

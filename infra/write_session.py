@@ -35,8 +35,14 @@ LOCK_NAME = "privatelink-writer"
 class PostgresWriteSession:
     """The schema's write turn: ``begin`` waits for it; ``commit`` or ``end`` give it back."""
 
-    def __init__(self, recorder: Any, schema: str, wait_seconds: float) -> None:
+    def __init__(
+        self, recorder: Any, schema: str, wait_seconds: float, hold: str | None = None
+    ) -> None:
         self.recorder = recorder
+        self.hold = hold
+        """A statement the opening also runs, answering one position that the turn then
+        holds (the views' position, when the writer writes the views: ``views_at``)."""
+        self.held: int | None = None
         self.datastore = recorder.datastore
         self.conn: psycopg.Connection[Any] | None = None
         self._stack: ExitStack | None = None
@@ -50,9 +56,14 @@ class PostgresWriteSession:
             schema=sql.Literal(schema),
         )
         opening = sql.SQL(
-            "BEGIN; {turn}; {prologue}; SELECT notification_id, originator_id FROM {table} "
+            "BEGIN; {turn}; {prologue}; {hold}SELECT notification_id, originator_id FROM {table} "
             "WHERE notification_id > "
-        ).format(turn=turn, prologue=recorder.prologue(events=True), table=table)
+        ).format(
+            turn=turn,
+            prologue=recorder.prologue(events=True),
+            hold=sql.SQL(f"{hold}; " if hold else ""),
+            table=table,
+        )
         self._opening = opening.as_string(None)  # rendered once; the position is appended
 
     @property
@@ -80,13 +91,17 @@ class PostgresWriteSession:
         opening = f"{self._opening}{int(seen)} ORDER BY notification_id"
         with self.conn.cursor() as cursor:
             cursor.execute(opening)
+            answered = [cursor.fetchall() if cursor.description else None]
             while cursor.nextset():
-                pass
-            return [(row["notification_id"], row["originator_id"]) for row in cursor.fetchall()]
+                answered.append(cursor.fetchall() if cursor.description else None)
+        changes = answered[-1] or []
+        self.held = int(answered[-2][0]["position"]) if self.hold and answered[-2] else None
+        return [(row["notification_id"], row["originator_id"]) for row in changes]
 
     def record_kwargs(self) -> dict[str, Any]:
-        """What the recorder's insert takes to write in this transaction."""
-        return {"conn": self.conn}
+        """What the recorder's insert takes to write in this transaction (and the position
+        the turn holds)."""
+        return {"conn": self.conn, "views_at": self.held}
 
     def commit(self) -> None:
         """Commit the turn's transaction and give the turn back."""
@@ -100,6 +115,7 @@ class PostgresWriteSession:
         """Give the turn back without committing (a rollback); the connection goes back to
         the pool (a broken one is replaced there)."""
         conn, stack, self.conn, self._stack = self.conn, self._stack, None, None
+        self.held = None
         if conn is not None and not conn.closed and not conn.broken:
             try:
                 conn.rollback()

@@ -14,6 +14,7 @@ from privatelink.domain.endpoint import Endpoint
 from privatelink.infra.followers import Projector
 from privatelink.infra.rebuild import rebuild_views
 from privatelink.infra.view_store import PostgresViews
+from privatelink.projections.views import ViewsProjection
 from tests.application.helpers import create_endpoint, create_service
 from tests.integrity.helpers import wait_until
 
@@ -57,23 +58,42 @@ def test_issue17_events_saved_by_another_writer_are_projected_from_the_log(
     assert_views_equal_a_rebuild(runtime)
 
 
-def test_issue17_a_projection_that_fails_in_the_commit_leaves_the_events_committed(
-    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    failed: list[int] = []
-    write_in = PostgresViews.write_in
+def fail_once(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> list[str]:
+    """Make ``owner.name`` fail the first time the writer calls it: a statement that
+    PostgreSQL refuses when it takes a cursor (sent in the commit's pipeline), else an
+    exception in Python."""
+    failed: list[str] = []
+    original = getattr(owner, name)
 
-    def fails_once(self: PostgresViews, conn: Any, ops: Any, position: int) -> None:
+    def failing(self: Any, *args: Any, **kwargs: Any) -> Any:
         if not failed:
-            failed.append(position)
-            raise RuntimeError("the views went wrong")
-        write_in(self, conn, ops, position)
+            failed.append(name)
+            cursor = next((a for a in args if hasattr(a, "execute")), None)
+            if cursor is None:
+                raise RuntimeError("the views went wrong")
+            cursor.execute("SELECT 1 / 0")  # division by zero, reported at the next sync
+        return original(self, *args, **kwargs)
 
+    monkeypatch.setattr(owner, name, failing)
+    return failed
+
+
+@pytest.mark.parametrize(
+    ("owner", "name"),
+    [
+        (ViewsProjection, "ops_for"),  # the projection itself raises
+        (PostgresViews, "send_ops"),  # a row statement fails, with the events' insert
+        (PostgresViews, "send_finish"),  # a statement fails in the round trip with COMMIT
+    ],
+)
+def test_issue17_a_projection_that_fails_in_the_commit_leaves_the_events_committed(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, owner: type, name: str
+) -> None:
     service_id = create_service(runtime)
-    monkeypatch.setattr(PostgresViews, "write_in", fails_once)
-    endpoint_id = create_endpoint(runtime, service_id)  # the projector writes its views
+    failed = fail_once(monkeypatch, owner, name)
+    endpoint_id = create_endpoint(runtime, service_id)  # answered: its events are committed
     assert failed
-    assert view_of(runtime, endpoint_id)["EndpointStatus"] == "Active"
+    assert view_of(runtime, endpoint_id)["EndpointStatus"] == "Active"  # the projector's
     assert_views_equal_a_rebuild(runtime)
 
 

@@ -1,0 +1,127 @@
+"""The writer's events, views and COMMIT in two round trips (issue 17).
+
+In the writer's turn (infra/write_session.py), a small batch goes to PostgreSQL in one
+pipeline: the events' INSERT, then, in a savepoint, the views' row operations and the two
+reads its DNS names need; one sync brings back the events' ids and those reads. The DNS names
+that changed, both tracking positions with the listeners' NOTIFY, the savepoint's release and
+COMMIT follow in the second. Before, the same commit took five round trips (INSERT, the names'
+reads, the views' writes, COMMIT, and the hold of the views' position, now taken with the turn).
+
+What stays as it was: the views are written only while they are exactly where the batch
+begins (their held position is the id before its first); a batch whose views cannot be written
+so is left to the projector (the savepoint is rolled back, the events commit). A views
+statement that fails aborts only what follows it up to the sync (COMMIT included), so the
+savepoint is rolled back and the events are committed after all. Large batches (more than
+``PIPELINED_BYTES`` of events: psycopg's pipeline can deadlock on a Unix socket once a
+megabyte or two is in flight) and batches whose names need a read first take the one-phase way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from contextlib import suppress
+from typing import Any, Protocol
+
+import psycopg
+from eventsourcing.persistence import StoredEvent
+from psycopg.pq import ExecStatus
+
+log = logging.getLogger("privatelink")
+
+PIPELINED_BYTES = 256 * 1024
+
+
+class TwoPhaseViews(Protocol):
+    """The views written with the events in two phases (infra/views_in_commit.py)."""
+
+    position: int | None
+
+    def queue(self, conn: Any, stored_events: Sequence[StoredEvent], pipeline: Any) -> Any:
+        """Send the savepoint, the row operations and the names' reads; None when this
+        batch takes the one-phase way (nothing sent then)."""
+        ...
+
+    def complete(self, conn: Any, queued: Any, ids: list[int], held: int | None) -> None:
+        """From the ids and the reads' answers: send the rest, or roll the savepoint back."""
+        ...
+
+    def abandon(self, conn: Any) -> None:
+        """A views statement failed: roll the savepoint back."""
+        ...
+
+    def __call__(
+        self, conn: Any, stored_events: Sequence[StoredEvent], ids: list[int], held: int | None
+    ) -> None:
+        """The one-phase way, after the events' insert."""
+        ...
+
+
+def pipelined(stored_events: Sequence[StoredEvent], project: Any) -> bool:
+    """Whether a batch takes the two round trips: it has events, a two-phase views writer,
+    and few enough bytes to be in flight at once."""
+    return (
+        bool(stored_events)
+        and hasattr(project, "queue")
+        and sum(len(e.state) for e in stored_events) <= PIPELINED_BYTES
+    )
+
+
+def insert_with_views(
+    recorder: Any,
+    conn: Any,
+    stored_events: Sequence[StoredEvent],
+    views: TwoPhaseViews,
+    **kwargs: Any,
+) -> Sequence[int]:
+    """Insert the events, write the views and commit, in the caller's open transaction."""
+    tracking, inserted = conn.cursor(), conn.cursor()
+    queued: list[Any] = [None]
+    held = kwargs.get("views_at")
+
+    def first() -> None:
+        recorder._insert_events(tracking, stored_events, **kwargs)
+        recorder._insert_stored_events(inserted, stored_events, **kwargs)
+        queued[0] = views.queue(conn, stored_events, pipeline)
+
+    def second() -> None:
+        views.complete(conn, queued[0], ids, held)
+        conn.execute("COMMIT")  # not run by the server when a views statement before it fails
+
+    with conn.pipeline() as pipeline:
+        views_on = guarded(pipeline, inserted, views, first)
+        ids = list(recorder._fetch_ids_after_insert_events(inserted, stored_events))
+    if not views_on:
+        return ids
+    if queued[0] is None:  # the one-phase way, outside the pipeline (COPY cannot be in one)
+        views(conn, stored_events, ids, held)
+    else:
+        with conn.pipeline() as pipeline:
+            guarded(pipeline, inserted, views, second)
+    return ids
+
+
+def guarded(pipeline: Any, inserted: Any, views: TwoPhaseViews, send: Any) -> bool:
+    """Send, then sync. False when a views statement failed (psycopg reports it at a later
+    statement or at the sync; the transaction is aborted up to the sync, COMMIT included) while
+    the events' insert did not: the savepoint is rolled back, the views are left to the
+    projector, and the writer's session commits the events."""
+    try:
+        send()
+        pipeline.sync()
+        return True
+    except psycopg.Error as error:
+        result = inserted.pgresult
+        if result is None or result.status != ExecStatus.TUPLES_OK:
+            raise  # the events' insert failed: the batch fails as a whole
+        try:
+            with suppress(psycopg.Error):
+                pipeline.sync()  # ends the aborted stretch
+            views.abandon(inserted.connection)
+            pipeline.sync()
+        except psycopg.Error:
+            raise error from None  # e.g. COMMIT itself failed: the transaction is gone
+        log.warning(
+            "the views could not be written with the commit (%s); the projector will", error
+        )
+        return False
