@@ -24,6 +24,7 @@ from privatelink.api import limit_errors as refused
 from privatelink.api.errors import error_response
 from privatelink.api.errors_base import EdgeError
 from privatelink.api.limits_protocol import bounded_protocol
+from privatelink.api.protocol import RPC_METHODS
 from privatelink.api.responses import new_request_id
 
 if TYPE_CHECKING:
@@ -104,7 +105,16 @@ class LimitedApp:
             return
         if body is None:  # the client went away
             return
+        rpc = self._rpc(scope)
+        if rpc is not None:  # the cloud's route, answered directly (api/http.py)
+            await rpc(scope, body, receive, send)
+            return
         await self.app(scope, _replay(body, receive), send)
+
+    def _rpc(self, scope: dict[str, Any]) -> Any:
+        if scope["path"] != "/" or scope["method"] not in RPC_METHODS:
+            return None
+        return getattr(getattr(self.app, "state", None), "rpc", None)
 
     def _check_declared(self, scope: dict[str, Any], headers: dict[bytes, bytes]) -> None:
         if (

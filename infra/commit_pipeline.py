@@ -77,28 +77,36 @@ def insert_with_views(
     """Insert the events, write the views and commit, in the caller's open transaction."""
     tracking, inserted = conn.cursor(), conn.cursor()
     queued: list[Any] = [None]
-    held = kwargs.get("views_at")
 
     def first() -> None:
         recorder._insert_events(tracking, stored_events, **kwargs)
         recorder._insert_stored_events(inserted, stored_events, **kwargs)
         queued[0] = views.queue(conn, stored_events, pipeline)
 
-    def second() -> None:
-        views.complete(conn, queued[0], ids, held)
-        conn.execute("COMMIT")  # not run by the server when a views statement before it fails
-
     with conn.pipeline() as pipeline:
         views_on = guarded(pipeline, inserted, views, first)
         ids = list(recorder._fetch_ids_after_insert_events(inserted, stored_events))
-    if not views_on:
-        return ids
-    if queued[0] is None:  # the one-phase way, outside the pipeline (COPY cannot be in one)
-        views(conn, stored_events, ids, held)
-    else:
-        with conn.pipeline() as pipeline:
-            guarded(pipeline, inserted, views, second)
+    if views_on:
+        second(conn, inserted, views, queued[0], (stored_events, ids, kwargs.get("views_at")))
     return ids
+
+
+def second(
+    conn: Any, inserted: Any, views: TwoPhaseViews, queued: Any, batch: tuple[Any, Any, Any]
+) -> None:
+    """The second round trip: the rest of the views and COMMIT; or, for a batch that takes
+    the one-phase way, that way, outside a pipeline (COPY cannot be in one)."""
+    stored_events, ids, held = batch
+    if queued is None:
+        views(conn, stored_events, ids, held)
+        return
+
+    def send() -> None:
+        views.complete(conn, queued, ids, held)
+        conn.execute("COMMIT")  # not run by the server when a views statement before it fails
+
+    with conn.pipeline() as pipeline:
+        guarded(pipeline, inserted, views, send)
 
 
 def guarded(pipeline: Any, inserted: Any, views: TwoPhaseViews, send: Any) -> bool:

@@ -32,6 +32,27 @@ log = logging.getLogger("privatelink")
 LOCK_NAME = "privatelink-writer"
 
 
+def opening(recorder: Any, schema: str, wait_seconds: float, hold: str | None) -> sql.Composed:
+    """A turn's opening statements, up to the position of its change query."""
+    turn = sql.SQL(
+        "SET LOCAL lock_timeout = {wait}; "
+        "SELECT pg_advisory_xact_lock(hashtext({name}), hashtext({schema}))"
+    ).format(
+        wait=sql.Literal(f"{int(wait_seconds * 1000)}ms"),
+        name=sql.Literal(LOCK_NAME),
+        schema=sql.Literal(schema),
+    )
+    return sql.SQL(
+        "BEGIN; {turn}; {prologue}; {hold}SELECT notification_id, originator_id FROM {table} "
+        "WHERE notification_id > "
+    ).format(
+        turn=turn,
+        prologue=recorder.prologue(events=True),
+        hold=sql.SQL(f"{hold}; " if hold else ""),
+        table=sql.Identifier(recorder.datastore.schema, recorder.events_table_name),
+    )
+
+
 class PostgresWriteSession:
     """The schema's write turn: ``begin`` waits for it; ``commit`` or ``end`` give it back."""
 
@@ -46,25 +67,8 @@ class PostgresWriteSession:
         self.datastore = recorder.datastore
         self.conn: psycopg.Connection[Any] | None = None
         self._stack: ExitStack | None = None
-        table = sql.Identifier(self.datastore.schema, recorder.events_table_name)
-        turn = sql.SQL(
-            "SET LOCAL lock_timeout = {wait}; "
-            "SELECT pg_advisory_xact_lock(hashtext({name}), hashtext({schema}))"
-        ).format(
-            wait=sql.Literal(f"{int(wait_seconds * 1000)}ms"),
-            name=sql.Literal(LOCK_NAME),
-            schema=sql.Literal(schema),
-        )
-        opening = sql.SQL(
-            "BEGIN; {turn}; {prologue}; {hold}SELECT notification_id, originator_id FROM {table} "
-            "WHERE notification_id > "
-        ).format(
-            turn=turn,
-            prologue=recorder.prologue(events=True),
-            hold=sql.SQL(f"{hold}; " if hold else ""),
-            table=table,
-        )
-        self._opening = opening.as_string(None)  # rendered once; the position is appended
+        # Rendered once; the position is appended.
+        self._opening = opening(recorder, schema, wait_seconds, hold).as_string(None)
 
     @property
     def open(self) -> bool:
