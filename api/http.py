@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
-from privatelink.api.access_log import access_logged
+from privatelink.api.access_log import CLAIMED, access_logged
 from privatelink.api.actions import ACTIONS
 from privatelink.api.actions.context import Ctx, RuntimeLike, fingerprint
 from privatelink.api.admin_models import FaultRequest, body_as
@@ -38,9 +38,13 @@ from privatelink.domain.base import Caller
 __all__ = ["API_VERSION", "build_http_app", "cloud_http_protocol", "encode", "new_request_id"]
 
 
-def handle(runtime: RuntimeLike, raw: RawRequest, request_id: str) -> dict[str, Any]:
+def handle(
+    runtime: RuntimeLike, raw: RawRequest, request_id: str, scope: Scope | None = None
+) -> dict[str, Any]:
     """Authenticate, parse, dispatch. Nothing runs before the signature holds (SEC-1)."""
     signed = runtime.authenticator.authenticate(raw)  # type: ignore[attr-defined]
+    if scope is not None:  # for the access log, which need not parse the request again
+        scope[CLAIMED] = (signed.action, signed.access_key_id)
     account = runtime.inventory.account_for_key(signed.access_key_id)
     handler = ACTIONS.get(signed.action)
     if handler is None:
@@ -116,7 +120,7 @@ async def answer(runtime: RuntimeLike, scope: Scope, raw_body: bytes) -> tuple[i
     )
     host = next((v for k, v in headers if k.lower() == "host"), "")
     try:
-        body = await run_in_threadpool(handle, runtime, raw, request_id)
+        body = await run_in_threadpool(handle, runtime, raw, request_id, scope)
     except Exception as error:  # noqa: BLE001 - every error answers in the cloud's shape
         status, refusal = error_response(error, request_id, host)
         return status, encode(refusal)

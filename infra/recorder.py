@@ -25,6 +25,8 @@ from privatelink.infra.commit_pipeline import insert_with_views, pipelined
 
 TOPIC = "privatelink.infra.recorder:PlainProcessRecorder"
 WRITE_BUDGET_SECONDS = 60
+VALUES_ROWS = 4000
+"""Events one INSERT of plain parameters carries at most (PostgreSQL takes 65,535)."""
 
 
 class CommitHook(Protocol):
@@ -54,6 +56,7 @@ class PlainProcessRecorder(PostgresProcessRecorder):
             "options", f"-c statement_timeout={int(self.write_budget_seconds * 1000)}"
         )
         super().__init__(datastore, **kwargs)
+        self._values_statements: dict[int, str] = {}
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -89,6 +92,40 @@ class PlainProcessRecorder(PostgresProcessRecorder):
         if project is not None and ids:
             project(conn, stored_events, list(ids), kwargs.get("views_at"))
         return ids
+
+    def _insert_stored_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        """One INSERT with a row of parameters per event (issue 17): the library's array of
+        composite values is dumped in Python, about three times the CPU of plain parameters.
+        The table lock and NOTIFY are the prologue's; a batch too large for one statement's
+        parameters takes the library's way."""
+        if len(stored_events) > VALUES_ROWS:
+            super()._insert_stored_events(curs, stored_events, **kwargs)
+            return
+        params = [
+            value
+            for e in stored_events
+            for value in (e.originator_id, e.originator_version, e.topic, e.state)
+        ]
+        curs.execute(self._values_insert(len(stored_events)), params, prepare=True)
+
+    def _values_insert(self, rows: int) -> str:
+        statement = self._values_statements.get(rows)
+        if statement is None:
+            statement = (
+                sql.SQL(
+                    "INSERT INTO {} (originator_id, originator_version, topic, state) VALUES {} "
+                    "RETURNING notification_id"
+                )
+                .format(
+                    sql.Identifier(self.datastore.schema, self.events_table_name),
+                    sql.SQL(", ").join([sql.SQL("(%s, %s, %s, %s)")] * rows),
+                )
+                .as_string(None)
+            )
+            self._values_statements[rows] = statement
+        return statement
 
     def prologue(self, events: bool) -> sql.Composed:
         """The transaction's budget and, when it inserts events, the library's table lock
