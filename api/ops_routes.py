@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from privatelink.api.access_log import CLAIMED
 from privatelink.api.actions import ACTIONS
 from privatelink.infra.health import check_health
 from privatelink.infra.metrics import ServerMetrics
@@ -87,7 +88,9 @@ def observed(answer: Answer) -> Answer:
         metrics: ServerMetrics | None = getattr(runtime, "metrics", None)
         if metrics is not None:
             code = "OK" if status == 200 else error_code(body, status)
-            metrics.observe_request(action_of(scope, raw_body), code, time.perf_counter() - started)
+            claimed = scope.get(CLAIMED)  # what the signature proved, when it did
+            action = claimed[0] if claimed and claimed[0] in ACTIONS else action_of(scope, raw_body)
+            metrics.observe_request(action, code, time.perf_counter() - started)
         return status, body
 
     return timed
