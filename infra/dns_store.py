@@ -63,6 +63,13 @@ def statements(table: sql.Identifier, views: sql.Identifier) -> dict[str, sql.Co
             "SELECT e.key FROM {v} e JOIN {v} s ON s.kind = 'service' AND s.key = ANY(%s) "
             "AND e.kind = 'endpoint' AND e.doc->>'ServiceId' = s.doc->>'ServiceId'"
         ).format(v=views),
+        # The highest position and the names after ``after`` (all of them when the table was
+        # replaced, its positions all below ``after``), in one read of one snapshot.
+        "changes": sql.SQL(
+            "SELECT top.m, d.name, d.doc, d.removed, d.position FROM (SELECT coalesce("
+            "max(position), 0) AS m FROM {t}) AS top LEFT JOIN {t} AS d ON d.position > "
+            "CASE WHEN top.m < %s THEN 0 ELSE %s END ORDER BY d.position"
+        ).format(t=table),
         "rows": sql.SQL(
             "SELECT kind, key, parent, doc FROM {v} WHERE (kind IN ('endpoint', 'connection') "
             "AND key = ANY(%s)) OR (kind = 'zone' AND parent = ANY(%s)) OR (kind = 'service' "
@@ -201,20 +208,15 @@ class DnsRecords:
         """Names changed after ``after``: (present rows, removed names, last position, whether
         the table was replaced since: a rebuild swaps in a table whose positions may all be
         below ``after``, and then every name is given, as from position 0)."""
-        row = conn.execute(sql.SQL("SELECT max(position) FROM {}").format(self.table)).fetchone()
-        top = int(row[0]) if row and row[0] is not None else 0
+        rows = conn.execute(self._sql["changes"], (after, after), prepare=True).fetchall()
+        top = int(rows[0][0])
         replaced = top < after
         if replaced:
             after = 0
-        rows = conn.execute(
-            sql.SQL(
-                "SELECT name, doc, removed, position FROM {} WHERE position > %s ORDER BY position"
-            ).format(self.table),
-            (after,),
-        ).fetchall()
-        present = [NameRow.from_doc(doc) for _, doc, removed, _ in rows if not removed]
-        removed = [name for name, _, gone, _ in rows if gone]
-        return present, removed, max((r[3] for r in rows), default=after), replaced
+        changed = [row[1:] for row in rows if row[1] is not None]
+        present = [NameRow.from_doc(doc) for _, doc, removed, _ in changed if not removed]
+        removed = [name for name, _, gone, _ in changed if gone]
+        return present, removed, max((r[3] for r in changed), default=after), replaced
 
     def current(self, conn: Connection[Any]) -> list[tuple[str, str, str, str, str, Any]]:
         """The names that exist, as rows shaped like the views' (for ``rebuild --verify``)."""
