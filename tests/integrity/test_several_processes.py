@@ -9,6 +9,7 @@ import signal
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from typing import Any
 
 import psycopg
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from privatelink.api.errors import status_for
 from privatelink.api.responses import is_database_outage
 from privatelink.application.executor import StoreUnavailable
+from privatelink.application.writer_ports import ForeignWrites
 from privatelink.composition import Runtime, open_runtime
 from privatelink.domain.service import EndpointService
 from privatelink.infra.check import check_store
@@ -117,3 +119,31 @@ def test_issue10_a_writer_that_cannot_get_its_turn_answers_503_instead_of_waitin
             isinstance(error, StoreUnavailable) and status_for(error) == 503
         ) or is_database_outage(error)  # answered 503 ServiceUnavailable by api/responses.py
     tag(runtime, PROVIDER, "vpcendpointservice", [service_id], [("k", "w")])
+
+
+def test_issue17_a_batch_that_loses_a_race_is_decided_again_in_a_turn_of_its_own(
+    two: tuple[ExitStack, Runtime, ExitStack, Runtime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer whose cached aggregate is stale (here: it misses the other process's write
+    once) loses the optimistic-concurrency race on its commit; its job is decided again
+    against the store and succeeds, and nothing of the lost attempt is left."""
+    _, first, _, second = two
+    service_id = create_service(first)
+    tag(second, PROVIDER, "vpcendpointservice", [service_id], [("by", "second")])
+    missed: list[int] = []
+    catch_up = ForeignWrites.catch_up
+
+    def misses_once(self: ForeignWrites, changes: Any, cache: Any, events_after: Any) -> None:
+        if not missed and changes:
+            missed.append(len(changes))
+            self.since_last(changes)  # seen, and not applied
+            return
+        catch_up(self, changes, cache, events_after)
+
+    monkeypatch.setattr(ForeignWrites, "catch_up", misses_once)
+    tag(first, PROVIDER, "vpcendpointservice", [service_id], [("by", "first")])
+    assert missed
+    assert first.app.executor.lost_races == 1  # type: ignore[union-attr]
+    service = first.app.repository.get(EndpointService.create_id(service_id))
+    assert dict(service.tags) == {"by": "first"}
+    assert check_store(first.app) == []
