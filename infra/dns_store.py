@@ -63,13 +63,6 @@ def statements(table: sql.Identifier, views: sql.Identifier) -> dict[str, sql.Co
             "SELECT e.key FROM {v} e JOIN {v} s ON s.kind = 'service' AND s.key = ANY(%s) "
             "AND e.kind = 'endpoint' AND e.doc->>'ServiceId' = s.doc->>'ServiceId'"
         ).format(v=views),
-        # The highest position and the names after ``after`` (all of them when the table was
-        # replaced, its positions all below ``after``), in one read of one snapshot.
-        "changes": sql.SQL(
-            "SELECT top.m, d.name, d.doc, d.removed, d.position FROM (SELECT coalesce("
-            "max(position), 0) AS m FROM {t}) AS top LEFT JOIN {t} AS d ON d.position > "
-            "CASE WHEN top.m < %s THEN 0 ELSE %s END ORDER BY d.position"
-        ).format(t=table),
         "rows": sql.SQL(
             "SELECT kind, key, parent, doc FROM {v} WHERE (kind IN ('endpoint', 'connection') "
             "AND key = ANY(%s)) OR (kind = 'zone' AND parent = ANY(%s)) OR (kind = 'service' "
@@ -88,6 +81,16 @@ class NameReads:
     stored: Cursor[Any]
 
 
+def changes_statement(table: sql.Identifier) -> sql.Composed:
+    """The highest position and the names after ``after`` (all of them when the table was
+    replaced, its positions all below ``after``), in one read of one snapshot."""
+    return sql.SQL(
+        "SELECT top.m, d.name, d.doc, d.removed, d.position FROM (SELECT coalesce("
+        "max(position), 0) AS m FROM {t}) AS top LEFT JOIN {t} AS d ON d.position > "
+        "CASE WHEN top.m < %s THEN 0 ELSE %s END ORDER BY d.position"
+    ).format(t=table)
+
+
 class DnsRecords:
     """Reads and writes the name rows of one schema (``table`` beside the views' table)."""
 
@@ -100,6 +103,7 @@ class DnsRecords:
             name: statement.as_string(None)
             for name, statement in statements(self.table, views_table).items()
         }
+        self._sql["changes"] = changes_statement(self.table).as_string(None)
 
     def create_table(self, conn: Connection[Any]) -> None:
         conn.execute(

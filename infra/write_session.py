@@ -13,8 +13,9 @@ commit in the order of their ids) and its NOTIFY, then the (position, aggregate)
 after the position the writer has seen. The writer decides the batch, the recorder inserts its
 events (and the views are written) on the same connection, and COMMIT ends the turn, or
 ROLLBACK when nothing was decided. Before, the turn was a session lock on a connection of its
-own, and a batch cost eleven round trips (lock, change feed, BEGIN, prologue, insert, views,
-COMMIT, unlock); now it costs five.
+own, and a batch cost eleven round trips (lock, change feed, BEGIN, prologue, insert, the
+views' hold, names and writes, COMMIT, unlock); now it costs three: the opening, and the two
+of infra/commit_pipeline.py (the events with the views, then the names with COMMIT).
 """
 
 from __future__ import annotations
