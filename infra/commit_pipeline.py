@@ -110,21 +110,22 @@ def second(
 
 
 def guarded(pipeline: Any, inserted: Any, views: TwoPhaseViews, send: Any) -> bool:
-    """Send, then sync. False when a views statement failed (psycopg reports it at a later
-    statement or at the sync; the transaction is aborted up to the sync, COMMIT included) while
-    the events' insert did not: the savepoint is rolled back, the views are left to the
-    projector, and the writer's session commits the events."""
+    """Send, then sync. False when the views failed (a statement PostgreSQL refused, which
+    psycopg reports at a later statement or at the sync and which aborts the transaction up to
+    the sync, COMMIT included; or an error in the views' own code) while the events' insert
+    did not: the savepoint is rolled back, the views are left to the projector, and the
+    writer's session commits the events."""
     try:
         send()
         pipeline.sync()
         return True
-    except psycopg.Error as error:
+    except Exception as error:
+        with suppress(psycopg.Error):
+            pipeline.sync()  # ends an aborted stretch; the insert's answer has arrived
         result = inserted.pgresult
         if result is None or result.status != ExecStatus.TUPLES_OK:
             raise  # the events' insert failed: the batch fails as a whole
         try:
-            with suppress(psycopg.Error):
-                pipeline.sync()  # ends the aborted stretch
             views.abandon(inserted.connection)
             pipeline.sync()
         except psycopg.Error:

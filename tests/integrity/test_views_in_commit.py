@@ -11,6 +11,7 @@ import pytest
 from privatelink.composition import Runtime
 from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import Endpoint
+from privatelink.infra.dns_store import DnsRecords
 from privatelink.infra.followers import Projector
 from privatelink.infra.rebuild import rebuild_views
 from privatelink.infra.view_store import PostgresViews
@@ -58,20 +59,20 @@ def test_issue17_events_saved_by_another_writer_are_projected_from_the_log(
     assert_views_equal_a_rebuild(runtime)
 
 
-def fail_once(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> list[str]:
-    """Make ``owner.name`` fail the first time the writer calls it: a statement that
-    PostgreSQL refuses when it takes a cursor (sent in the commit's pipeline), else an
-    exception in Python."""
+def fail_once(monkeypatch: pytest.MonkeyPatch, owner: type, name: str, how: str) -> list[str]:
+    """Make ``owner.name`` fail the first time it is called: with a statement that PostgreSQL
+    refuses, sent on the cursor or connection it was given (``how="sql"``; reported at a later
+    statement or at the next sync), or with an exception in Python (``how="python"``)."""
     failed: list[str] = []
     original = getattr(owner, name)
 
     def failing(self: Any, *args: Any, **kwargs: Any) -> Any:
         if not failed:
             failed.append(name)
-            cursor = next((a for a in args if hasattr(a, "execute")), None)
-            if cursor is None:
+            if how == "python":
                 raise RuntimeError("the views went wrong")
-            cursor.execute("SELECT 1 / 0")  # division by zero, reported at the next sync
+            sender = next(a for a in args if hasattr(a, "execute"))
+            sender.execute("SELECT 1 / 0")  # division by zero
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(owner, name, failing)
@@ -79,18 +80,19 @@ def fail_once(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> list[s
 
 
 @pytest.mark.parametrize(
-    ("owner", "name"),
+    ("owner", "name", "how"),
     [
-        (ViewsProjection, "ops_for"),  # the projection itself raises
-        (PostgresViews, "send_ops"),  # a row statement fails, with the events' insert
-        (PostgresViews, "send_finish"),  # a statement fails in the round trip with COMMIT
+        (ViewsProjection, "ops_for", "python"),  # the projection itself raises
+        (PostgresViews, "send_ops", "sql"),  # a row statement fails, with the events' insert
+        (PostgresViews, "send_finish", "sql"),  # a statement fails in the round trip with COMMIT
+        (DnsRecords, "write_names", "python"),  # the names' code raises before COMMIT is sent
     ],
 )
 def test_issue17_a_projection_that_fails_in_the_commit_leaves_the_events_committed(
-    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, owner: type, name: str
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, owner: type, name: str, how: str
 ) -> None:
     service_id = create_service(runtime)
-    failed = fail_once(monkeypatch, owner, name)
+    failed = fail_once(monkeypatch, owner, name, how)
     endpoint_id = create_endpoint(runtime, service_id)  # answered: its events are committed
     assert failed
     assert view_of(runtime, endpoint_id)["EndpointStatus"] == "Active"  # the projector's
