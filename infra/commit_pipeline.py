@@ -36,6 +36,7 @@ class TwoPhaseViews(Protocol):
     """The views written with the events in two phases (infra/views_in_commit.py)."""
 
     position: int | None
+    rolled_back: bool
 
     def queue(self, conn: Any, stored_events: Sequence[StoredEvent], pipeline: Any) -> Any:
         """Send the savepoint, the row operations and the names' reads; None when this
@@ -57,11 +58,16 @@ class TwoPhaseViews(Protocol):
         ...
 
 
-def pipelined(stored_events: Sequence[StoredEvent], project: Any) -> bool:
+def pipelined(stored_events: Sequence[StoredEvent], project: Any, kwargs: Any) -> bool:
     """Whether a batch takes the two round trips: it has events, a two-phase views writer,
-    and few enough bytes to be in flight at once."""
+    views that were where the log was when the turn opened (``views_at`` and ``log_at``: a
+    batch after events the writer did not project leaves the views to the projector, without
+    sending them at all), and few enough bytes to be in flight at once."""
+    views_at = kwargs.get("views_at")
     return (
         bool(stored_events)
+        and views_at is not None
+        and views_at == kwargs.get("log_at")
         and hasattr(project, "queue")
         and sum(len(e.state) for e in stored_events) <= PIPELINED_BYTES
     )
@@ -88,7 +94,21 @@ def insert_with_views(
         ids = list(recorder._fetch_ids_after_insert_events(inserted, stored_events))
     if views_on:
         second(conn, inserted, views, queued[0], (stored_events, ids, kwargs.get("views_at")))
+    settle(conn, views)
     return ids
+
+
+def settle(conn: Any, views: TwoPhaseViews) -> None:
+    """After a ROLLBACK TO SAVEPOINT sent in a pipeline: psycopg forgets its prepared
+    statements when it reads that answer, and deallocates them on the server at the end of the
+    next statement it runs. In a pipeline the answer is read late, and that next statement may
+    be one it has just prepared, which is then gone while psycopg thinks it is there
+    ("prepared statement does not exist" on that connection from then on; seen when a server
+    restarted with its views behind). A statement that prepares nothing, run at once,
+    deallocates them first."""
+    if views.rolled_back:
+        views.rolled_back = False
+        conn.execute("SELECT 1", prepare=False)
 
 
 def second(

@@ -80,7 +80,7 @@ class PlainProcessRecorder(PostgresProcessRecorder):
         self, conn: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         two_phase: Any = kwargs.get("project")
-        if kwargs.get("views_at") is not None and pipelined(stored_events, two_phase):
+        if pipelined(stored_events, two_phase, kwargs):
             return insert_with_views(self, conn, stored_events, two_phase, **kwargs)
         with conn.cursor() as curs:
             self._insert_events(curs, stored_events, **kwargs)

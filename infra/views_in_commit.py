@@ -60,6 +60,8 @@ class Projecting:
     def __init__(self, owner: ViewsInCommit) -> None:
         self.owner = owner
         self.position: int | None = None
+        self.rolled_back = False
+        """Whether the savepoint was rolled back (infra/commit_pipeline.py settles then)."""
 
     def __call__(
         self,
@@ -111,7 +113,7 @@ class Projecting:
         """After the sync: the changed names, the positions and the release; or, when the
         views are not where the batch begins, the savepoint rolled back."""
         if held is None or held != ids[0] - 1 or ids[-1] - ids[0] + 1 != len(ids):
-            conn.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+            self.abandon(conn)
             return
         views = self.owner.views
         if queued.reads is not None:
@@ -121,8 +123,10 @@ class Projecting:
         self.position = ids[-1]
 
     def abandon(self, conn: Connection[Any]) -> None:
-        """A views statement failed: undo the views' part; the projector writes them."""
+        """Undo the views' part (a statement or the views' code failed, or the views are
+        not where the batch begins); the projector writes them."""
         self.position = None
+        self.rolled_back = True
         conn.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
 
     def _ops(self, stored_events: Sequence[StoredEvent]) -> list[Op]:

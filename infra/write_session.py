@@ -65,6 +65,8 @@ class PostgresWriteSession:
         """A statement the opening also runs, answering one position that the turn then
         holds (the views' position, when the writer writes the views: ``views_at``)."""
         self.held: int | None = None
+        self.log_at = 0
+        """The log's last position when the turn opened."""
         self.datastore = recorder.datastore
         self.conn: psycopg.Connection[Any] | None = None
         self._stack: ExitStack | None = None
@@ -101,12 +103,13 @@ class PostgresWriteSession:
                 answered.append(cursor.fetchall() if cursor.description else None)
         changes = answered[-1] or []
         self.held = int(answered[-2][0]["position"]) if self.hold and answered[-2] else None
+        self.log_at = max([seen, *(row["notification_id"] for row in changes)])
         return [(row["notification_id"], row["originator_id"]) for row in changes]
 
     def record_kwargs(self) -> dict[str, Any]:
         """What the recorder's insert takes to write in this transaction (and the position
         the turn holds)."""
-        return {"conn": self.conn, "views_at": self.held}
+        return {"conn": self.conn, "views_at": self.held, "log_at": self.log_at}
 
     def commit(self) -> None:
         """Commit the turn's transaction and give the turn back."""

@@ -11,10 +11,12 @@ import pytest
 from privatelink.composition import Runtime
 from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import Endpoint
+from privatelink.infra.commit_pipeline import settle
 from privatelink.infra.dns_store import DnsRecords
 from privatelink.infra.followers import Projector
 from privatelink.infra.rebuild import rebuild_views
 from privatelink.infra.view_store import PostgresViews
+from privatelink.infra.views_in_commit import SAVEPOINT, ViewsInCommit
 from privatelink.projections.views import ViewsProjection
 from tests.application.helpers import create_endpoint, create_service
 from tests.integrity.helpers import wait_until
@@ -97,6 +99,27 @@ def test_issue17_a_projection_that_fails_in_the_commit_leaves_the_events_committ
     assert failed
     assert view_of(runtime, endpoint_id)["EndpointStatus"] == "Active"  # the projector's
     assert_views_equal_a_rebuild(runtime)
+
+
+def test_issue17_a_rollback_in_the_commit_pipeline_leaves_prepared_statements_usable(
+    runtime: Runtime,
+) -> None:
+    """psycopg forgets its prepared statements when it reads the answer to a ROLLBACK TO
+    SAVEPOINT and deallocates them at the end of the next statement; read late in a pipeline,
+    that could take a statement prepared just before with it ("prepared statement does not
+    exist" on the connection from then on, seen after a server restart)."""
+    views = ViewsInCommit(runtime.app.mapper, runtime.views).hook()
+    with runtime.app.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+        conn.execute("SELECT %s::int", (0,), prepare=True)
+        conn.execute("BEGIN")
+        with conn.pipeline() as pipeline:
+            conn.execute(f"SAVEPOINT {SAVEPOINT}")
+            views.abandon(conn)
+            pipeline.sync()
+        settle(conn, views)
+        conn.commit()
+        for n in range(3):
+            assert conn.execute("SELECT %s::bigint", (n,), prepare=True).fetchone() == {"int8": n}
 
 
 def assert_views_equal_a_rebuild(runtime: Runtime) -> None:
