@@ -27,6 +27,8 @@ TOPIC = "privatelink.infra.recorder:PlainProcessRecorder"
 WRITE_BUDGET_SECONDS = 60
 VALUES_ROWS = 4000
 """Events one INSERT of plain parameters carries at most (PostgreSQL takes 65,535)."""
+VALUES_ROW = "(%s, %s, %s, %s)"
+VALUES_TAIL = " RETURNING notification_id"
 
 
 class CommitHook(Protocol):
@@ -56,7 +58,11 @@ class PlainProcessRecorder(PostgresProcessRecorder):
             "options", f"-c statement_timeout={int(self.write_budget_seconds * 1000)}"
         )
         super().__init__(datastore, **kwargs)
-        self._values_statements: dict[int, str] = {}
+        self._values_head = (
+            sql.SQL("INSERT INTO {} (originator_id, originator_version, topic, state) VALUES ")
+            .format(sql.Identifier(self.datastore.schema, self.events_table_name))
+            .as_string(None)
+        )
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -111,21 +117,10 @@ class PlainProcessRecorder(PostgresProcessRecorder):
         curs.execute(self._values_insert(len(stored_events)), params, prepare=True)
 
     def _values_insert(self, rows: int) -> str:
-        statement = self._values_statements.get(rows)
-        if statement is None:
-            statement = (
-                sql.SQL(
-                    "INSERT INTO {} (originator_id, originator_version, topic, state) VALUES {} "
-                    "RETURNING notification_id"
-                )
-                .format(
-                    sql.Identifier(self.datastore.schema, self.events_table_name),
-                    sql.SQL(", ").join([sql.SQL("(%s, %s, %s, %s)")] * rows),
-                )
-                .as_string(None)
-            )
-            self._values_statements[rows] = statement
-        return statement
+        """The INSERT for ``rows`` events, made per call from its parts rendered once: a text
+        kept per batch size would keep up to 4,000 of them, tens of kilobytes each (psycopg's
+        cache of prepared statements is bounded: a hundred per connection)."""
+        return f"{self._values_head}{', '.join([VALUES_ROW] * rows)}{VALUES_TAIL}"
 
     def prologue(self, events: bool) -> sql.Composed:
         """The transaction's budget and, when it inserts events, the library's table lock
