@@ -62,6 +62,7 @@ class Projecting:
         self.position: int | None = None
         self.rolled_back = False
         """Whether the savepoint was rolled back (infra/commit_pipeline.py settles then)."""
+        self._made: list[Op] | None = None
 
     def __call__(
         self,
@@ -70,8 +71,8 @@ class Projecting:
         ids: list[int],
         held: int | None = None,
     ) -> None:
-        if ids[-1] - ids[0] + 1 != len(ids):
-            return  # a gap in the ids: the projector reads this stretch from the log
+        if not begins_at_views(ids, held):
+            return  # the projector reads this stretch from the log
         # The event store's connections make dict rows; the views read theirs as tuples.
         rows, conn.row_factory = conn.row_factory, tuple_row
         try:
@@ -112,7 +113,7 @@ class Projecting:
     ) -> None:
         """After the sync: the changed names, the positions and the release; or, when the
         views are not where the batch begins, the savepoint rolled back."""
-        if held is None or held != ids[0] - 1 or ids[-1] - ids[0] + 1 != len(ids):
+        if held is None or not begins_at_views(ids, held):
             self.abandon(conn)
             return
         views = self.owner.views
@@ -130,7 +131,19 @@ class Projecting:
         conn.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
 
     def _ops(self, stored_events: Sequence[StoredEvent]) -> list[Op]:
-        ops: list[Op] = []
-        for stored in stored_events:
-            ops.extend(self.owner.projection.ops_for(self.owner.mapper.to_domain_event(stored)))
-        return compact(ops)
+        """The commit's operations, made once: a batch that the two phases hand to the
+        one-phase way is not decoded and projected again."""
+        if self._made is None:
+            ops: list[Op] = []
+            for stored in stored_events:
+                event = self.owner.mapper.to_domain_event(stored)
+                ops.extend(self.owner.projection.ops_for(event))
+            self._made = compact(ops)
+        return self._made
+
+
+def begins_at_views(ids: list[int], held: int | None) -> bool:
+    """Whether the writer may write a batch's views: its ids run without a gap and, when the
+    views' position is held already (the turn took it), start right after it. (Without it,
+    ``PostgresViews.write_at`` takes and compares the position itself.)"""
+    return ids[-1] - ids[0] + 1 == len(ids) and (held is None or held == ids[0] - 1)
