@@ -23,7 +23,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -211,11 +211,15 @@ class CommandExecutor:
         ids = [r.notification.id for r in recordings]
         self.foreign.mine(ids)
         position = max(ids) if ids else None
-        projected = views is not None and views.position == position
-        self._committed(jobs, processing.events, position, projected)
+        rows = views.written() if views is not None and views.position == position else None
+        self._committed(jobs, processing.events, position, rows)
 
     def _committed(
-        self, jobs: list[Job], events: list[Any], position: int | None, projected: bool
+        self,
+        jobs: list[Job],
+        events: list[Any],
+        position: int | None,
+        rows: Mapping[tuple[str, str], Any] | None,
     ) -> None:
         """The batch is durable: tell the views (or that they were written with it), answer,
         then snapshot what crossed an interval."""
@@ -223,12 +227,14 @@ class CommandExecutor:
         for aggregate in aggregates:
             del aggregate.pending_events[:]
         if position is not None:
-            self.on_commit(position, projected)
+            self.on_commit(position, rows is not None)
         if self.on_batch is not None:
             self.on_batch(len(jobs))
         self.decider.committed(jobs)
         for job in jobs:
-            job.finish(outcome=Outcome(job.result, self._position_for(job, position)))
+            answered = self._position_for(job, position)
+            mine = rows if rows is not None and answered == position else {}
+            job.finish(outcome=Outcome(job.result, answered, mine))
         self.uow.snapshot_after(events, aggregates)
 
     def _position_for(self, job: Job, batch_position: int | None) -> int | None:

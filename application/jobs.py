@@ -6,7 +6,7 @@ share these types without importing each other."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
@@ -32,10 +32,13 @@ class Command:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A command's answer and the position of the log the views must reach first."""
+    """A command's answer and the position of the log the views must reach first; ``rows``
+    are the view rows its commit wrote, by (kind, key), when the writer wrote the views in
+    that commit (a handler answers from them instead of reading them back)."""
 
     result: dict[str, Any]
     position: int | None
+    rows: Mapping[tuple[str, str], Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -76,6 +76,11 @@ class CommitView(Protocol):
     ``position`` is where the views are once the insert commits, when it wrote them."""
 
     position: int | None
+
+    def written(self) -> Mapping[tuple[str, str], Any]:
+        """The view rows the commit wrote, by (kind, key), as a read right after it finds
+        them (only meaningful when ``position`` is set)."""
+        ...
 
 
 class CommitViews(Protocol):

@@ -13,9 +13,10 @@ made by the same projection from the events as stored, so a rebuild from the log
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from eventsourcing.persistence import Mapper, StoredEvent
@@ -24,7 +25,7 @@ from psycopg.rows import tuple_row
 
 from privatelink.infra.dns_store import NameReads, touched
 from privatelink.infra.view_store import PostgresViews
-from privatelink.projections.ops import Op, compact
+from privatelink.projections.ops import Delete, DeleteChildren, Op, Patch, Put, compact
 from privatelink.projections.views import ViewsProjection
 
 log = logging.getLogger("privatelink")
@@ -130,6 +131,11 @@ class Projecting:
         self.rolled_back = True
         conn.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
 
+    def written(self) -> WrittenRows:
+        """The rows this commit put into the views, by (kind, key), as a read right after it
+        finds them; a row the batch only patched or deleted is absent (a read answers it)."""
+        return WrittenRows(self._made or [])
+
     def _ops(self, stored_events: Sequence[StoredEvent]) -> list[Op]:
         """The commit's operations, made once: a batch that the two phases hand to the
         one-phase way is not decoded and projected again."""
@@ -147,3 +153,35 @@ def begins_at_views(ids: list[int], held: int | None) -> bool:
     views' position is held already (the turn took it), start right after it. (Without it,
     ``PostgresViews.write_at`` takes and compares the position itself.)"""
     return ids[-1] - ids[0] + 1 == len(ids) and (held is None or held == ids[0] - 1)
+
+
+class WrittenRows(Mapping[tuple[str, str], dict[str, Any]]):
+    """A commit's rows, each made only when asked for (in the answering thread, not the
+    writer's): the batch's compacted operations replayed in order from its Puts (a Put
+    replaces the whole row), its document through JSON as the ``jsonb`` column returns it."""
+
+    def __init__(self, ops: Sequence[Op]) -> None:
+        self._puts: dict[tuple[str, str], Put] = {}
+        for op in ops:
+            if isinstance(op, Put):
+                self._puts[(op.kind, op.key)] = op
+            elif isinstance(op, Patch) and (op.kind, op.key) in self._puts:
+                put = self._puts[(op.kind, op.key)]
+                self._puts[(op.kind, op.key)] = replace(put, doc={**put.doc, **op.fields})
+            elif isinstance(op, Delete):
+                self._puts.pop((op.kind, op.key), None)
+            elif isinstance(op, DeleteChildren):
+                for key, put in list(self._puts.items()):
+                    if put.kind == op.kind and put.parent == op.parent:
+                        del self._puts[key]
+
+    def __getitem__(self, key: tuple[str, str]) -> dict[str, Any]:
+        put = self._puts[key]
+        doc = json.loads(json.dumps(put.doc))
+        return {"owner": put.owner, "region": put.region, "parent": put.parent, "doc": doc}
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._puts)
+
+    def __len__(self) -> int:
+        return len(self._puts)

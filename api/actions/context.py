@@ -6,8 +6,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from privatelink.api.errors import ServiceUnavailable
@@ -35,6 +35,8 @@ class Ctx:
     caller: Caller
     action: str
     fingerprint: str
+    written: list[Mapping[tuple[str, str], Any]] = field(default_factory=list)
+    """The view rows that the commands settled here wrote in their commits."""
 
     @property
     def account(self) -> str:
@@ -64,7 +66,18 @@ class Ctx:
                 "The command was recorded, but the read views have not caught up yet; "
                 "retry with the same ClientToken to get its answer."
             )
+        if outcome.rows:
+            self.written.append(outcome.rows)
         return outcome.result
+
+    def row(self, kind: str, key: str) -> dict[str, Any] | None:
+        """One view row as a read now finds it: from the rows a command settled here just
+        wrote in its commit (no round trip), or from the views."""
+        for rows in reversed(self.written):
+            if (kind, key) in rows:
+                return dict(rows[(kind, key)])
+        read: dict[str, Any] | None = self.views.get(kind, key)
+        return read
 
 
 def fingerprint(params: Iterable[tuple[str, str]]) -> str:

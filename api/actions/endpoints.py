@@ -29,7 +29,7 @@ from privatelink.projections.views import ENDPOINT, SECURITY_GROUP, ZONE, endpoi
 
 def owned_endpoint(ctx: Ctx, endpoint_id: str, region: str) -> dict[str, Any]:
     """SEC-3: an endpoint of another account (or region) is answered as missing."""
-    row = ctx.views.get(ENDPOINT, endpoint_key(endpoint_id))
+    row = ctx.row(ENDPOINT, endpoint_key(endpoint_id))
     if row is None or row["owner"] != ctx.account or row["region"] != region:
         raise EndpointNotFound(endpoint_id)
     return dict(row["doc"])

@@ -31,7 +31,7 @@ _ARN = re.compile(r"^acs:ram::(\*|[0-9]+):.+$")
 
 def owned_service(ctx: Ctx, service_id: str, region: str) -> dict[str, Any]:
     """SEC-3: a service of another account (or region) is answered as missing."""
-    row = ctx.views.get(SERVICE, service_key(service_id))
+    row = ctx.row(SERVICE, service_key(service_id))
     if row is None or row["owner"] != ctx.account or row["region"] != region:
         raise EndpointServiceNotFound(service_id)
     return dict(row["doc"])
