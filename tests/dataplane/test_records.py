@@ -176,3 +176,23 @@ def test_dns_1_changed_names_keep_the_ancestors_derived_from_every_name(
         records = records.changed([NameRow(n, "ep", VPC) for n in present], removed)
         ever_changed |= bool(set(present) - before or set(removed) & (before | set(present)))
         assert records.ancestors == (every_ancestor(records.names) if ever_changed else set())
+
+
+def test_dns_1_a_name_rows_document_is_every_field_and_reads_back_the_same() -> None:
+    """Issue 17: the document is made field by field (not by ``dataclasses.asdict``); it still
+    holds every field, nested zones as plain dicts, and ``from_doc`` gives the row back."""
+    from dataclasses import asdict
+
+    from privatelink.projections.dns_records import NameRow, ZoneAddress
+
+    row = NameRow(
+        "ep-1.epsrv-1.cn-hangzhou.privatelink.aliyuncs.com",
+        "ep-1",
+        "vpc-1",
+        (ZoneAddress("cn-hangzhou-h", "10.0.0.5", "fd00::5"), ZoneAddress("cn-hangzhou-i", "1")),
+        affinity=True,
+        dual_stack=True,
+        forwarding={"status": "Connected", "zones": [{"zone": "h", "eni": "eni-1"}]},
+    )
+    assert row.as_doc() == {**asdict(row), "zones": [asdict(z) for z in row.zones]}
+    assert NameRow.from_doc(row.as_doc()) == row
