@@ -16,6 +16,11 @@ ROLLBACK when nothing was decided. Before, the turn was a session lock on a conn
 own, and a batch cost eleven round trips (lock, change feed, BEGIN, prologue, insert, the
 views' hold, names and writes, COMMIT, unlock); now it costs three: the opening, and the two
 of infra/commit_pipeline.py (the events with the views, then the names with COMMIT).
+
+The writer keeps its connection from one turn to the next, instead of taking one from the
+pool for each batch (the pool's check, a poll of the socket, and the hand-back cost CPU and
+give up the interpreter's lock to other threads at each batch); a connection found broken
+when a turn opens goes back to the pool, and the turn opens once more on a fresh one.
 """
 
 from __future__ import annotations
@@ -69,6 +74,8 @@ class PostgresWriteSession:
         """The log's last position when the turn opened."""
         self.datastore = recorder.datastore
         self.conn: psycopg.Connection[Any] | None = None
+        """The turn's connection while a turn is open."""
+        self._kept: psycopg.Connection[Any] | None = None
         self._stack: ExitStack | None = None
         # Rendered once; the position is appended.
         self._opening = opening(recorder, schema, wait_seconds, hold).as_string(None)
@@ -93,8 +100,10 @@ class PostgresWriteSession:
 
     def _begin(self, seen: int) -> list[tuple[int, UUID]]:
         self.end()
-        self._stack = ExitStack()
-        self.conn = self._stack.enter_context(self.datastore.get_connection())
+        if self._kept is None:
+            self._stack = ExitStack()
+            self._kept = self._stack.enter_context(self.datastore.get_connection())
+        self.conn = self._kept
         opening = f"{self._opening}{int(seen)} ORDER BY notification_id"
         with self.conn.cursor() as cursor:
             cursor.execute(opening)
@@ -120,15 +129,23 @@ class PostgresWriteSession:
             self.end()
 
     def end(self) -> None:
-        """Give the turn back without committing (a rollback); the connection goes back to
-        the pool (a broken one is replaced there)."""
-        conn, stack, self.conn, self._stack = self.conn, self._stack, None, None
+        """Give the turn back without committing (a rollback). The connection is kept for
+        the next turn (no pool check and hand-back per batch); a broken one goes back to the
+        pool, which replaces it, and the next turn takes another."""
+        conn, self.conn = self.conn, None
         self.held = None
-        if conn is not None and not conn.closed and not conn.broken:
+        if conn is None:
+            return
+        if not conn.closed and not conn.broken:
             try:
                 conn.rollback()
+                return
             except psycopg.Error:
                 log.warning("the write turn's connection broke; it is released with it")
+        self._release()
+
+    def _release(self) -> None:
+        stack, self._stack, self._kept = self._stack, None, None
         if stack is not None:
             try:
                 stack.close()
@@ -137,3 +154,4 @@ class PostgresWriteSession:
 
     def close(self) -> None:
         self.end()
+        self._release()
