@@ -106,7 +106,8 @@ class Projecting:
         conn.execute(f"SAVEPOINT {SAVEPOINT}")
         cursor = conn.cursor()
         views.send_ops(cursor, pipeline, ops)
-        reads = views.dns.read_names(conn, sorted(endpoints)) if endpoints else None
+        written = self.written()
+        reads = views.dns.read_names(conn, sorted(endpoints), written) if endpoints else None
         return Queued(cursor, reads)
 
     def complete(

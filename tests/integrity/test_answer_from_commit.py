@@ -3,6 +3,7 @@ back, and that answer is exactly what a read of the views gives right after it."
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -16,9 +17,11 @@ from privatelink.api.actions.services import (
 from privatelink.api.wire import models as m
 from privatelink.composition import Runtime
 from privatelink.domain.base import Caller
+from privatelink.infra.dns_store import DnsRecords
 from privatelink.infra.views_in_commit import WrittenRows
 from privatelink.projections.ops import Delete, DeleteChildren, Patch, Put
-from tests.application.helpers import CONSUMER, PROVIDER, REGION, create_service
+from tests.application.helpers import CONSUMER, PROVIDER, REGION, create_endpoint, create_service
+from tests.integrity.test_views_in_commit import assert_views_equal_a_rebuild
 
 
 class CountedReads:
@@ -153,3 +156,30 @@ def test_issue17_written_rows_replay_the_commits_operations_in_order() -> None:
     }
     assert set(rows) == {("endpoint", "a"), ("zone", "z2")}
     assert rows.get(("endpoint", "elsewhere")) is None
+
+
+def test_issue17_names_of_endpoints_a_batch_created_are_those_a_rebuild_makes(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS-1, EP-9: the writer makes the names of endpoints its batch created from the rows
+    the batch wrote and one read of their services; they are exactly the names that the
+    projector's reads (a rebuild from the log) make. Several creates at once, so batches
+    carry several new endpoints, with two zones each, and the service's own changes."""
+    service_id = create_service(runtime)
+    made_from_the_batch = []
+    real = DnsRecords._read_services
+
+    def spied(self: DnsRecords, *args: Any) -> Any:
+        made_from_the_batch.append(args[1])
+        return real(self, *args)
+
+    monkeypatch.setattr(DnsRecords, "_read_services", spied)
+    with ThreadPoolExecutor(6) as pool:
+        ids = list(
+            pool.map(lambda _: create_endpoint(runtime, service_id, zones=("h", "i")), range(12))
+        )
+    assert len(set(ids)) == 12
+    assert sum(len(keys) for keys in made_from_the_batch) == 12
+    names = [row for row in runtime.views.rows() if row[0] == "dns"]
+    assert len(names) == 12 * 3  # the endpoint domain and one per zone
+    assert_views_equal_a_rebuild(runtime)
