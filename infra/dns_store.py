@@ -60,6 +60,13 @@ def statements(table: sql.Identifier, views: sql.Identifier) -> dict[str, sql.Co
         "remove": sql.SQL(
             "UPDATE {} SET removed = true, position = %s, since = now() WHERE name = %s"
         ).format(table),
+        **view_reads(views),
+    }
+
+
+def view_reads(views: sql.Identifier) -> dict[str, sql.Composed]:
+    """The reads of the views' rows that names are made of."""
+    return {
         "endpoints_of": sql.SQL(
             "SELECT e.key FROM {v} e JOIN {v} s ON s.kind = 'service' AND s.key = ANY(%s) "
             "AND e.kind = 'endpoint' AND e.doc->>'ServiceId' = s.doc->>'ServiceId'"
