@@ -12,6 +12,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
+from privatelink.infra.recorder import FACTORY_TOPIC
 from privatelink.infra.recorder import TOPIC as RECORDER_TOPIC
 from privatelink.infra.settings import Settings
 
@@ -55,7 +56,8 @@ def eventsourcing_env(
 ) -> dict[str, Any]:
     """The eventsourcing library's settings for this database."""
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        # The library's PostgreSQL persistence, its snapshots' recorder replaced.
+        "PERSISTENCE_MODULE": FACTORY_TOPIC,
         **connection_env(url),
         "POSTGRES_SCHEMA": schema,
         # Two connections kept open, more on demand: several processes share one server's
