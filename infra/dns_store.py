@@ -12,10 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from psycopg import Connection, Cursor, sql
+from psycopg import Connection, Cursor, RawCursor, sql
 from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb
 
+from privatelink.infra.view_sql import ROWS, put_rows
 from privatelink.projections.dns_records import EndpointRows, NameRow, endpoint_names
 from privatelink.projections.ops import DeleteChildren, Op, Patch
 from privatelink.projections.view_rows import service_key
@@ -53,7 +54,7 @@ def statements(table: sql.Identifier, views: sql.Identifier) -> dict[str, sql.Co
             "SELECT name, endpoint_key, doc, removed FROM {} WHERE endpoint_key = ANY(%s)"
         ).format(table),
         "upsert": sql.SQL(
-            "INSERT INTO {} (name, endpoint_key, doc, position) VALUES (%s, %s, %s, %s) "
+            "INSERT INTO {} (name, endpoint_key, doc, position) VALUES " + ROWS + " "
             "ON CONFLICT (name) DO UPDATE SET endpoint_key = EXCLUDED.endpoint_key, "
             "doc = EXCLUDED.doc, removed = false, position = EXCLUDED.position, since = now()"
         ).format(table),
@@ -204,11 +205,14 @@ class DnsRecords:
     def _write(
         self, conn: Connection[Any], upserts: list[tuple[Any, ...]], removals: list[tuple[Any, ...]]
     ) -> None:
+        raw = RawCursor(conn)
         with conn.cursor() as cur:
-            # In chunks: executemany pipelines, and an unbounded pipeline can deadlock on
-            # the embedded store's Unix socket.
+            # In chunks: an unbounded pipeline can deadlock on the embedded store's Unix
+            # socket. The names (all different) of a chunk are one statement.
             for i in range(0, len(upserts), CHUNK):
-                cur.executemany(self._sql["upsert"], upserts[i : i + CHUNK])
+                rows = upserts[i : i + CHUNK]
+                text = put_rows(self._sql["upsert"], len(rows), 4)
+                raw.execute(text, [v for row in rows for v in row], prepare=True)
             for i in range(0, len(removals), CHUNK):
                 cur.executemany(self._sql["remove"], removals[i : i + CHUNK])
 

@@ -5,12 +5,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
 COLUMNS = "kind, key, owner, region, parent, doc"
+ROWS = "(ROWS)"
+"""Where ``put_rows`` puts the VALUES of its rows."""
+
+
+@lru_cache(maxsize=256)
+def put_rows(text: str, rows: int, width: int = 6) -> str:
+    """``text`` (a multi-row INSERT) with the VALUES of ``rows`` rows of ``width`` columns,
+    its parameters numbered (``$1``...) for a ``RawCursor``: psycopg parses a statement of
+    more than 50 ``%s`` again at every call."""
+    values = ", ".join(
+        "(" + ", ".join(f"${width * i + n}" for n in range(1, width + 1)) + ")" for i in range(rows)
+    )
+    return text.replace(ROWS, values, 1)
+
+
+def put_rows_statement(table: sql.Identifier) -> sql.Composed:
+    """The Put of several rows, its VALUES made by :func:`put_rows`."""
+    return sql.SQL(
+        "INSERT INTO {} (kind, key, owner, region, parent, doc) VALUES " + ROWS + " "
+        "ON CONFLICT (kind, key) DO UPDATE SET owner=EXCLUDED.owner, "
+        "region=EXCLUDED.region, parent=EXCLUDED.parent, doc=EXCLUDED.doc"
+    ).format(table)
 
 
 def tables(table: sql.Identifier, tracking: sql.Identifier, name: str) -> list[sql.Composed]:
@@ -42,14 +65,11 @@ def hold(tracking: sql.Identifier, name: sql.Composable) -> sql.Composed:
 
 
 def statements(table: sql.Identifier, tracking: sql.Identifier) -> dict[str, sql.Composed]:
-    """The projector's statements by name: put, patch, delete, delete_children, hold, finish."""
+    """The projector's statements by name: put_rows, patch, delete, delete_children, hold,
+    finish."""
     t = table
     return {
-        "put": sql.SQL(
-            "INSERT INTO {} (kind, key, owner, region, parent, doc) VALUES (%s,%s,%s,%s,%s,%s) "
-            "ON CONFLICT (kind, key) DO UPDATE SET owner=EXCLUDED.owner, "
-            "region=EXCLUDED.region, parent=EXCLUDED.parent, doc=EXCLUDED.doc"
-        ).format(t),
+        "put_rows": put_rows_statement(t),
         "patch": sql.SQL("UPDATE {} SET doc = doc || %s WHERE kind=%s AND key=%s").format(t),
         "delete": sql.SQL("DELETE FROM {} WHERE kind=%s AND key=%s").format(t),
         "delete_children": sql.SQL("DELETE FROM {} WHERE kind=%s AND parent=%s").format(t),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from psycopg import Cursor, Pipeline, sql
+from psycopg import Cursor, Pipeline, RawCursor, sql
 from psycopg.types.json import Jsonb
 
 from privatelink.infra import view_sql
@@ -39,21 +39,53 @@ def segments(ops: Sequence[Op]) -> list[tuple[list[Op], DeleteChildren | None]]:
 def write_ops(
     cur: Cursor[Any], pipeline: Pipeline, texts: dict[str, str], ops: Sequence[Op]
 ) -> None:
-    """One prepared statement per operation, the pipeline synced every few."""
-    for count, op in enumerate(ops, 1):
-        if count % PIPELINE_SYNC_EVERY == 0:
+    """One prepared statement per operation, but each run of Puts of different rows in one
+    statement (issue 17: a create's three or four rows, a batch's dozens, were as many
+    statements); the pipeline synced every ``PIPELINE_SYNC_EVERY`` rows."""
+    raw, sent = RawCursor(cur.connection), 0
+    for unit in runs(ops):
+        rows = len(unit) if isinstance(unit, list) else 1
+        if sent + rows > PIPELINE_SYNC_EVERY:
             # Bounded bytes in flight: psycopg's pipeline deadlocks on a Unix
             # socket (the embedded store) once a megabyte or two is unsynced.
             pipeline.sync()
-        if isinstance(op, Put):
-            row = (op.kind, op.key, op.owner, op.region, op.parent, Jsonb(op.doc))
-            cur.execute(texts["put"], row, prepare=True)
-        elif isinstance(op, Patch):
-            cur.execute(texts["patch"], (Jsonb(op.fields), op.kind, op.key), prepare=True)
-        elif isinstance(op, Delete):
-            cur.execute(texts["delete"], (op.kind, op.key), prepare=True)
-        elif isinstance(op, DeleteChildren):
-            cur.execute(texts["delete_children"], (op.kind, op.parent), prepare=True)
+            sent = 0
+        sent += rows
+        if isinstance(unit, list):
+            values = [
+                v for p in unit for v in (p.kind, p.key, p.owner, p.region, p.parent, Jsonb(p.doc))
+            ]
+            raw.execute(view_sql.put_rows(texts["put_rows"], rows), values, prepare=True)
+        else:
+            write_op(cur, texts, unit)
+
+
+def runs(ops: Sequence[Op]) -> list[Op | list[Put]]:
+    """The operations in order, each run of consecutive Puts of different rows (at most
+    ``PIPELINE_SYNC_EVERY``) as one list: one statement may not touch a row twice."""
+    found: list[Op | list[Put]] = []
+    keys: set[tuple[str, str]] = set()
+    for op in ops:
+        run = found[-1] if found and isinstance(found[-1], list) else None
+        if not isinstance(op, Put):
+            found.append(op)
+        elif run is None or (op.kind, op.key) in keys or len(run) >= PIPELINE_SYNC_EVERY:
+            found.append([op])
+            keys = {(op.kind, op.key)}
+        else:
+            run.append(op)
+            keys.add((op.kind, op.key))
+    return found
+
+
+def write_op(cur: Cursor[Any], texts: dict[str, str], op: Op) -> None:
+    """One operation other than a Put, as one prepared statement."""
+    if isinstance(op, Patch):
+        cur.execute(texts["patch"], (Jsonb(op.fields), op.kind, op.key), prepare=True)
+    elif isinstance(op, Delete):
+        cur.execute(texts["delete"], (op.kind, op.key), prepare=True)
+    elif isinstance(op, DeleteChildren):
+        cur.execute(texts["delete_children"], (op.kind, op.parent), prepare=True)
 
 
 def write_bulk(

@@ -59,3 +59,20 @@ def test_a_put_and_its_patches_become_one_put() -> None:
         Patch("endpoint", "e", {"a": 3}),
     ]
     assert compact(ops) == [Put("endpoint", "e", "o", "r", {"a": 3, "b": 2})]
+
+
+def test_issue17_runs_of_puts_keep_the_order_and_touch_a_row_once_each() -> None:
+    """The views write each run of consecutive Puts of different rows as one statement; the
+    order of every operation is kept, and a row put twice starts a new run."""
+    from privatelink.infra.view_writes import PIPELINE_SYNC_EVERY, runs
+
+    a1, b1, a2 = (
+        Put("k", "a", "", "", {"n": 1}),
+        Put("k", "b", "", "", {}),
+        Put("k", "a", "", "", {}),
+    )
+    patch, delete = Patch("k", "a", {"x": 1}), Delete("k", "b")
+    assert runs([a1, b1, a2, patch, b1, delete]) == [[a1, b1], [a2], patch, [b1], delete]
+    many = [Put("k", str(i), "", "", {}) for i in range(PIPELINE_SYNC_EVERY + 1)]
+    assert [len(r) for r in runs(many)] == [PIPELINE_SYNC_EVERY, 1]
+    assert [op for r in runs(many) for op in r] == many
