@@ -155,6 +155,7 @@ def test_issue17_written_rows_replay_the_commits_operations_in_order() -> None:
         "doc": {"x": 1, "t": [1, 2], "y": 2},  # as jsonb gives it back
     }
     assert set(rows) == {("endpoint", "a"), ("zone", "z2")}
+    assert rows.unencoded()[("endpoint", "a")]["doc"] == {"x": 1, "t": (1, 2), "y": 2}
     assert rows.get(("endpoint", "elsewhere")) is None
 
 
