@@ -1,10 +1,10 @@
 """The writer's events, views and COMMIT in two round trips (issue 17).
 
 In the writer's turn (infra/write_session.py), a small batch goes to PostgreSQL in one
-pipeline: the events' INSERT, then, in a savepoint, the views' row operations and the two
-reads its DNS names need; one sync brings back the events' ids and those reads. The DNS names
-that changed, both tracking positions with the listeners' NOTIFY, the savepoint's release and
-COMMIT follow in the second. Before, the same commit took five round trips (INSERT, the names'
+pipeline: the events' INSERT, then, in a savepoint, the views' row operations and the reads
+its DNS names need; one sync brings back the events' ids and those reads. The DNS names that
+changed, both tracking positions with the listeners' NOTIFY and COMMIT (which ends the
+savepoint with the transaction) follow in the second. Before, the same commit took five round trips (INSERT, the names'
 reads, the views' writes, COMMIT, and the hold of the views' position, now taken with the turn).
 
 What stays as it was: the views are written only while they are exactly where the batch
@@ -44,7 +44,8 @@ class TwoPhaseViews(Protocol):
         ...
 
     def complete(self, conn: Any, queued: Any, ids: list[int], held: int | None) -> None:
-        """From the ids and the reads' answers: send the rest, or roll the savepoint back."""
+        """From the ids and the reads' answers: send the rest (COMMIT follows, and ends the
+        savepoint), or roll the savepoint back."""
         ...
 
     def abandon(self, conn: Any) -> None:

@@ -113,8 +113,8 @@ class Projecting:
     def complete(
         self, conn: Connection[Any], queued: Queued, ids: list[int], held: int | None
     ) -> None:
-        """After the sync: the changed names, the positions and the release; or, when the
-        views are not where the batch begins, the savepoint rolled back."""
+        """After the sync: the changed names and the positions (the caller's COMMIT follows);
+        or, when the views are not where the batch begins, the savepoint rolled back."""
         if held is None or not begins_at_views(ids, held):
             self.abandon(conn)
             return
@@ -122,7 +122,7 @@ class Projecting:
         if queued.reads is not None:
             views.dns.write_names(conn, queued.reads, ids[-1])
         views.send_finish(queued.cursor, ids[-1])
-        conn.execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
+        # No RELEASE: the COMMIT sent right after in the same round trip ends the savepoint.
         self.position = ids[-1]
 
     def abandon(self, conn: Connection[Any]) -> None:
