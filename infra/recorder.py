@@ -36,6 +36,24 @@ VALUES_ROW = "(%s, %s, %s, %s)"
 VALUES_TAIL = " RETURNING notification_id"
 
 
+def values_head(recorder: Any) -> str:
+    """The start of a recorder's INSERT of plain parameters, up to its rows."""
+    return (
+        sql.SQL("INSERT INTO {} (originator_id, originator_version, topic, state) VALUES ")
+        .format(sql.Identifier(recorder.datastore.schema, recorder.events_table_name))
+        .as_string(None)
+    )
+
+
+def values_of(stored_events: Sequence[StoredEvent]) -> list[Any]:
+    """The parameters of those rows, event after event."""
+    return [
+        value
+        for e in stored_events
+        for value in (e.originator_id, e.originator_version, e.topic, e.state)
+    ]
+
+
 class CommitHook(Protocol):
     """Given as ``project`` (through ``ProcessingEvent.saved_kwargs``): called in the insert's
     transaction with the events and their notification ids, to write what must commit with
@@ -63,11 +81,7 @@ class PlainProcessRecorder(PostgresProcessRecorder):
             "options", f"-c statement_timeout={int(self.write_budget_seconds * 1000)}"
         )
         super().__init__(datastore, **kwargs)
-        self._values_head = (
-            sql.SQL("INSERT INTO {} (originator_id, originator_version, topic, state) VALUES ")
-            .format(sql.Identifier(self.datastore.schema, self.events_table_name))
-            .as_string(None)
-        )
+        self._values_head = values_head(self)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -114,11 +128,7 @@ class PlainProcessRecorder(PostgresProcessRecorder):
         if len(stored_events) > VALUES_ROWS:
             super()._insert_stored_events(curs, stored_events, **kwargs)
             return
-        params = [
-            value
-            for e in stored_events
-            for value in (e.originator_id, e.originator_version, e.topic, e.state)
-        ]
+        params = values_of(stored_events)
         curs.execute(self._values_insert(len(stored_events)), params, prepare=True)
 
     def _values_insert(self, rows: int) -> str:
@@ -154,11 +164,7 @@ class PlainAggregateRecorder(PostgresAggregateRecorder):
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
-        self._values_head = (
-            sql.SQL("INSERT INTO {} (originator_id, originator_version, topic, state) VALUES ")
-            .format(sql.Identifier(self.datastore.schema, self.events_table_name))
-            .as_string(None)
-        )
+        self._values_head = values_head(self)
 
     def _insert_stored_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -166,11 +172,7 @@ class PlainAggregateRecorder(PostgresAggregateRecorder):
         if len(stored_events) > VALUES_ROWS:
             super()._insert_stored_events(curs, stored_events, **kwargs)
             return
-        params = [
-            value
-            for e in stored_events
-            for value in (e.originator_id, e.originator_version, e.topic, e.state)
-        ]
+        params = values_of(stored_events)
         rows = ", ".join([VALUES_ROW] * len(stored_events))
         curs.execute(f"{self._values_head}{rows}", params, prepare=len(stored_events) == 1)
 
