@@ -9,6 +9,7 @@ from uuid import UUID
 
 import pytest
 
+from privatelink.application.app import mutate_in_turn
 from privatelink.application.snapshotter import Snapshotter
 from privatelink.application.unit_of_work import scaled_interval
 from privatelink.composition import Runtime
@@ -24,13 +25,13 @@ def test_issue17_snapshots_are_taken_off_the_writer_at_the_crossing_version(
     runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     taken: list[tuple[str, UUID, int]] = []
-    take = type(runtime.app).take_snapshot
+    take = Snapshotter._take
 
-    def recorded(app: Any, aggregate_id: UUID, version: int | None = None) -> None:
-        taken.append((threading.current_thread().name, aggregate_id, version or 0))
-        take(app, aggregate_id, version=version)
+    def recorded(snapshotter: Snapshotter, aggregate_id: UUID, version: int) -> None:
+        taken.append((threading.current_thread().name, aggregate_id, version))
+        take(snapshotter, aggregate_id, version)
 
-    monkeypatch.setattr(type(runtime.app), "take_snapshot", recorded)
+    monkeypatch.setattr(Snapshotter, "_take", recorded)
     endpoint_id = create_endpoint(runtime, create_service(runtime))
     key = Endpoint.create_id(endpoint_id)
     drive_to_version(runtime, CONSUMER, "vpcendpoint", endpoint_id, key, INTERVAL + 1)
@@ -83,3 +84,36 @@ def test_issue17_a_service_with_more_connections_than_its_interval_snapshots_les
     last_even = top - top % 2
     wait_until(lambda: last_even in versions())
     assert versions() == list(range(since + 2 - since % 2, last_even + 1, 2))
+
+
+def test_issue17_the_next_snapshot_applies_only_the_events_since_the_last(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot thread keeps what it snapshotted: the next snapshot of that aggregate
+    reads only the events committed since (not the previous snapshot), and its state is
+    exactly a replay of every event from the store."""
+    service_id = create_service(runtime)
+    for _ in range(3):
+        create_endpoint(runtime, service_id)
+    app = runtime.app
+    key = EndpointService.create_id(service_id)
+    first = 2
+    last = app.repository.get(key).version
+    loads: list[int | None] = []
+    get = type(app.repository).get
+
+    def counted(repository: Any, aggregate_id: UUID, **kwargs: Any) -> Any:
+        loads.append(kwargs.get("version"))
+        return get(repository, aggregate_id, **kwargs)
+
+    monkeypatch.setattr(type(app.repository), "get", counted)
+    snapshotter = Snapshotter(app)
+    snapshotter.start()
+    snapshotter.take(key, first)
+    snapshotter.take(key, last)
+    snapshotter.stop()
+    assert loads == [first]  # the second one did not load
+    assert app.snapshots is not None
+    assert [s.originator_version for s in app.snapshots.get(key)] == [first, last]
+    replayed = mutate_in_turn(None, app.events.get(key, lte=last))
+    assert app.repository.get(key, version=last).__dict__ == replayed.__dict__
