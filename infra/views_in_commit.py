@@ -64,6 +64,7 @@ class Projecting:
         self.rolled_back = False
         """Whether the savepoint was rolled back (infra/commit_pipeline.py settles then)."""
         self._made: list[Op] | None = None
+        self._written: WrittenRows | None = None
 
     def __call__(
         self,
@@ -106,8 +107,10 @@ class Projecting:
         conn.execute(f"SAVEPOINT {SAVEPOINT}")
         cursor = conn.cursor()
         views.send_ops(cursor, pipeline, ops)
-        written = self.written().unencoded()
-        reads = views.dns.read_names(conn, sorted(endpoints), written) if endpoints else None
+        reads = None
+        if endpoints:
+            written = self.written().unencoded()
+            reads = views.dns.read_names(conn, sorted(endpoints), written)
         return Queued(cursor, reads)
 
     def complete(
@@ -134,8 +137,11 @@ class Projecting:
 
     def written(self) -> WrittenRows:
         """The rows this commit put into the views, by (kind, key), as a read right after it
-        finds them; a row the batch only patched or deleted is absent (a read answers it)."""
-        return WrittenRows(self._made or [])
+        finds them; a row the batch only patched or deleted is absent (a read answers it).
+        Made once per commit (the names' reads and the answers share it)."""
+        if self._written is None:
+            self._written = WrittenRows(self._made or [])
+        return self._written
 
     def _ops(self, stored_events: Sequence[StoredEvent]) -> list[Op]:
         """The commit's operations, made once: a batch that the two phases hand to the
