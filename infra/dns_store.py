@@ -16,7 +16,7 @@ from psycopg import Connection, Cursor, RawCursor, sql
 from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb
 
-from privatelink.infra.view_sql import ROWS, put_rows
+from privatelink.infra.view_sql import ROWS, numbered_rows
 from privatelink.projections.dns_records import EndpointRows, NameRow, endpoint_names
 from privatelink.projections.ops import DeleteChildren, Op, Patch
 from privatelink.projections.view_rows import service_key
@@ -190,10 +190,11 @@ class DnsRecords:
     def write_names(self, conn: Connection[Any], reads: NameReads, position: int) -> None:
         """Write the names that changed, from the reads' answers."""
         wanted, current = self._names(reads)
+        docs = {name: row.as_doc() for name, (_, row) in wanted.items()}
         upserts = [
-            (name, key, Jsonb(row.as_doc()), position)
-            for name, (key, row) in wanted.items()
-            if name not in current or current[name][2] or current[name][1] != row.as_doc()
+            (name, key, Jsonb(docs[name]), position)
+            for name, (key, _) in wanted.items()
+            if name not in current or current[name][2] or current[name][1] != docs[name]
         ]
         removals = [
             (position, name)
@@ -211,7 +212,7 @@ class DnsRecords:
             # socket. The names (all different) of a chunk are one statement.
             for i in range(0, len(upserts), CHUNK):
                 rows = upserts[i : i + CHUNK]
-                text = put_rows(self._sql["upsert"], len(rows), 4)
+                text = numbered_rows(self._sql["upsert"], len(rows), 4)
                 raw.execute(text, [v for row in rows for v in row], prepare=True)
             for i in range(0, len(removals), CHUNK):
                 cur.executemany(self._sql["remove"], removals[i : i + CHUNK])

@@ -13,11 +13,11 @@ from psycopg.types.json import Jsonb
 
 COLUMNS = "kind, key, owner, region, parent, doc"
 ROWS = "(ROWS)"
-"""Where ``put_rows`` puts the VALUES of its rows."""
+"""Where ``numbered_rows`` puts the VALUES of a multi-row INSERT."""
 
 
 @lru_cache(maxsize=256)
-def put_rows(text: str, rows: int, width: int = 6) -> str:
+def numbered_rows(text: str, rows: int, width: int = 6) -> str:
     """``text`` (a multi-row INSERT) with the VALUES of ``rows`` rows of ``width`` columns,
     its parameters numbered (``$1``...) for a ``RawCursor``: psycopg parses a statement of
     more than 50 ``%s`` again at every call."""
@@ -28,7 +28,7 @@ def put_rows(text: str, rows: int, width: int = 6) -> str:
 
 
 def put_rows_statement(table: sql.Identifier) -> sql.Composed:
-    """The Put of several rows, its VALUES made by :func:`put_rows`."""
+    """The Put of several rows, its VALUES made by :func:`numbered_rows`."""
     return sql.SQL(
         "INSERT INTO {} (kind, key, owner, region, parent, doc) VALUES " + ROWS + " "
         "ON CONFLICT (kind, key) DO UPDATE SET owner=EXCLUDED.owner, "

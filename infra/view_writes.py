@@ -55,7 +55,7 @@ def write_ops(
             values = [
                 v for p in unit for v in (p.kind, p.key, p.owner, p.region, p.parent, Jsonb(p.doc))
             ]
-            raw.execute(view_sql.put_rows(texts["put_rows"], rows), values, prepare=True)
+            raw.execute(view_sql.numbered_rows(texts["put_rows"], rows), values, prepare=True)
         else:
             write_op(cur, texts, unit)
 
