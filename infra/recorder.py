@@ -14,6 +14,7 @@ instead of hanging.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, Protocol
 
 import psycopg
@@ -36,22 +37,42 @@ VALUES_ROW = "(%s, %s, %s, %s)"
 VALUES_TAIL = " RETURNING notification_id"
 
 
-def values_head(recorder: Any) -> str:
-    """The start of a recorder's INSERT of plain parameters, up to its rows."""
-    return (
-        sql.SQL("INSERT INTO {} (originator_id, originator_version, topic, state) VALUES ")
-        .format(sql.Identifier(recorder.datastore.schema, recorder.events_table_name))
-        .as_string(None)
-    )
+class PlainInserts:
+    """One INSERT with a row of plain parameters per event (issue 17), for a recorder of the
+    library: its array of composite values is dumped in Python, about three times the CPU (an
+    event's ``bytea`` state as escaped text, byte by byte). A batch too large for one
+    statement's parameters takes the library's way. ``values_tail`` ends the statement."""
 
+    values_tail = ""
+    datastore: Any
+    events_table_name: str
 
-def values_of(stored_events: Sequence[StoredEvent]) -> list[Any]:
-    """The parameters of those rows, event after event."""
-    return [
-        value
-        for e in stored_events
-        for value in (e.originator_id, e.originator_version, e.topic, e.state)
-    ]
+    @cached_property
+    def _values_head(self) -> str:
+        return (
+            sql.SQL("INSERT INTO {} (originator_id, originator_version, topic, state) VALUES ")
+            .format(sql.Identifier(self.datastore.schema, self.events_table_name))
+            .as_string(None)
+        )
+
+    def _insert_stored_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        if len(stored_events) > VALUES_ROWS:
+            super()._insert_stored_events(curs, stored_events, **kwargs)  # type: ignore[misc]
+            return
+        params = [
+            value
+            for e in stored_events
+            for value in (e.originator_id, e.originator_version, e.topic, e.state)
+        ]
+        curs.execute(self._values_insert(len(stored_events)), params, prepare=True)
+
+    def _values_insert(self, rows: int) -> str:
+        """The INSERT for ``rows`` events, made per call from its parts rendered once: a text
+        kept per batch size would keep up to 4,000 of them, tens of kilobytes each (psycopg's
+        cache of prepared statements is bounded: a hundred per connection)."""
+        return f"{self._values_head}{', '.join([VALUES_ROW] * rows)}{self.values_tail}"
 
 
 class CommitHook(Protocol):
@@ -69,8 +90,10 @@ class CommitHook(Protocol):
     ) -> None: ...
 
 
-class PlainProcessRecorder(PostgresProcessRecorder):
+class PlainProcessRecorder(PlainInserts, PostgresProcessRecorder):
     """Inserts events (and a tracking position) in one plain transaction, bounded in time."""
+
+    values_tail = VALUES_TAIL
 
     write_budget_seconds: float = WRITE_BUDGET_SECONDS
 
@@ -81,7 +104,6 @@ class PlainProcessRecorder(PostgresProcessRecorder):
             "options", f"-c statement_timeout={int(self.write_budget_seconds * 1000)}"
         )
         super().__init__(datastore, **kwargs)
-        self._values_head = values_head(self)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -118,25 +140,6 @@ class PlainProcessRecorder(PostgresProcessRecorder):
             project(conn, stored_events, list(ids), kwargs.get("views_at"))
         return ids
 
-    def _insert_stored_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        """One INSERT with a row of parameters per event (issue 17): the library's array of
-        composite values is dumped in Python, about three times the CPU of plain parameters.
-        The table lock and NOTIFY are the prologue's; a batch too large for one statement's
-        parameters takes the library's way."""
-        if len(stored_events) > VALUES_ROWS:
-            super()._insert_stored_events(curs, stored_events, **kwargs)
-            return
-        params = values_of(stored_events)
-        curs.execute(self._values_insert(len(stored_events)), params, prepare=True)
-
-    def _values_insert(self, rows: int) -> str:
-        """The INSERT for ``rows`` events, made per call from its parts rendered once: a text
-        kept per batch size would keep up to 4,000 of them, tens of kilobytes each (psycopg's
-        cache of prepared statements is bounded: a hundred per connection)."""
-        return f"{self._values_head}{', '.join([VALUES_ROW] * rows)}{VALUES_TAIL}"
-
     def prologue(self, events: bool) -> sql.Composed:
         """The transaction's budget and, when it inserts events, the library's table lock
         (its lock timeout, then ``LOCK TABLE``: inserts commit in the order of their ids) and
@@ -156,25 +159,10 @@ class PlainProcessRecorder(PostgresProcessRecorder):
         """Sent in the prologue."""
 
 
-class PlainAggregateRecorder(PostgresAggregateRecorder):
-    """The snapshots' recorder: one INSERT of plain parameters, like the events' (issue 17).
-    A snapshot's state is one ``bytea`` (a service's whole connection book: megabytes at
-    thousands of endpoints), which the library's array of composite values dumps as escaped
-    text, byte by byte, in Python: about a third of a service snapshot's time."""
-
-    def __init__(self, datastore: Any, **kwargs: Any) -> None:
-        super().__init__(datastore, **kwargs)
-        self._values_head = values_head(self)
-
-    def _insert_stored_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        if len(stored_events) > VALUES_ROWS:
-            super()._insert_stored_events(curs, stored_events, **kwargs)
-            return
-        params = values_of(stored_events)
-        rows = ", ".join([VALUES_ROW] * len(stored_events))
-        curs.execute(f"{self._values_head}{rows}", params, prepare=len(stored_events) == 1)
+class PlainAggregateRecorder(PlainInserts, PostgresAggregateRecorder):
+    """The snapshots' recorder, inserting like the events' (issue 17): a snapshot's state is
+    one ``bytea``, a service's whole connection book (megabytes at thousands of endpoints);
+    the library's way took about a third of a service snapshot's time."""
 
 
 class PlainPostgresFactory(PostgresFactory):
