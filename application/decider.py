@@ -100,7 +100,11 @@ class Decider:
             self.cache.evict(aggregate_id)
             self.evicted.add(aggregate_id)
 
-    def committed(self, jobs: list[Job]) -> None:
-        """The jobs are durable: the provisioner need not take their steps again."""
+    def committed(self, jobs: list[Job], span: tuple[int, int] | None = None) -> None:
+        """The jobs are durable: the provisioner need not take their steps again, nor read
+        the commit (``span``) when it called for no others."""
         if self.steps is not None:
-            self.steps.taken([trigger for job in jobs for trigger in job.stepped])
+            triggers = [trigger for job in jobs for trigger in job.stepped]
+            self.steps.taken(triggers)
+            if span is not None:
+                self.steps.covered(span, [e for job in jobs for e in job.events], triggers)

@@ -212,7 +212,9 @@ class CommandExecutor:
         self.foreign.mine(ids)
         position = max(ids) if ids else None
         rows = views.written() if views is not None and views.position == position else None
-        self._committed(jobs, processing.events, position, rows)
+        before = processing.saved_kwargs.get("log_at")
+        span = (before, position) if before is not None and position is not None else None
+        self._committed(jobs, processing.events, position, rows, span)
 
     def _committed(
         self,
@@ -220,17 +222,19 @@ class CommandExecutor:
         events: list[Any],
         position: int | None,
         rows: Mapping[tuple[str, str], Any] | None,
+        span: tuple[int, int] | None = None,
     ) -> None:
-        """The batch is durable: tell the views (or that they were written with it), answer,
-        then snapshot what crossed an interval."""
+        """The batch is durable: tell the provisioner which steps it took (and whether the
+        commit calls for others: ``span``), the views (or that they were written with it),
+        answer, then snapshot what crossed an interval."""
         aggregates = [aggregate for job in jobs for aggregate in job.aggregates]
         for aggregate in aggregates:
             del aggregate.pending_events[:]
+        self.decider.committed(jobs, span)
         if position is not None:
             self.on_commit(position, rows is not None)
         if self.on_batch is not None:
             self.on_batch(len(jobs))
-        self.decider.committed(jobs)
         for job in jobs:
             answered = self._position_for(job, position)
             mine = rows if rows is not None and answered == position else {}

@@ -43,6 +43,7 @@ class Provisioner:
         self.holds: Any = None  # a ProvisionerHolds (tests' time control), set at composition
         self._taken: dict[tuple[UUID, int], None] = {}
         self._taken_lock = threading.Lock()
+        self._followed = 0
 
     # -- steps taken by the writer, in the commit of the events that call for them -----------
 
@@ -68,6 +69,27 @@ class Provisioner:
                 self._taken[(event.originator_id, event.originator_version)] = None
             while len(self._taken) > TAKEN_REMEMBERED:
                 del self._taken[next(iter(self._taken))]
+
+    def covered(self, span: tuple[int, int], events: list[Any], triggers: list[Any]) -> None:
+        """A commit (``span``: the log's last position when its turn opened, and its own
+        last) called for no step but those the writer took in it (``triggers``): when the
+        log before it needs nothing more from the follower either, neither does the log up
+        to its end, and the follower skips it without reading it (issue 17)."""
+        chosen = {id(trigger) for trigger in triggers}
+        if any(id(e) not in chosen and step_for(e) is not None for e in events):
+            return
+        with self._taken_lock:
+            if self._followed == span[0]:
+                self._followed = span[1]
+
+    def followed(self, position: int | None = None, restart: bool = False) -> int:
+        """How far the log needs nothing more from the follower: it tells, with ``position``,
+        how far it processed the log, or where it starts following (``restart``: after a
+        reset, a reconnection or a lease taken, the log may have been replaced)."""
+        with self._taken_lock:
+            if position is not None:
+                self._followed = position if restart else max(self._followed, position)
+            return self._followed
 
     def was_taken(self, originator_id: UUID, originator_version: int) -> bool:
         """Whether the writer took this event's step already (forgotten once asked)."""

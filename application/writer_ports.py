@@ -102,6 +102,11 @@ class ImmediateSteps(Protocol):
         """Those steps are committed: the provisioner need not take them again."""
         ...
 
+    def covered(self, span: tuple[int, int], events: list[Any], triggers: list[Any]) -> None:
+        """A commit (the log's position when its turn opened, its last) of these events, of
+        which the writer took the steps of ``triggers``."""
+        ...
+
 
 class WriteSession(Protocol):
     """Port: the writers of several processes take turns, one transaction a turn

@@ -178,9 +178,13 @@ def stop_services(runtime: Runtime) -> None:
 def start_executor(runtime: Runtime, stack: ExitStack) -> None:
     """Commands of this process go through one writer that commits them in batches."""
     projectors = [f for f in runtime.followers if isinstance(f, Projector)]
+    provisioners = [f for f in runtime.followers if isinstance(f, ProvisionerRunner)]
 
     def committed(position: int, projected: bool) -> None:
         runtime.lag.commit(position)
+        if runtime.app.provisioner.followed() < position:  # it called for steps left to it
+            for provisioner in provisioners:
+                provisioner.poke(position)
         if projected:  # the views were written in the commit itself
             runtime.watcher.advance(position)
             runtime.lag.applied(position)  # the listener may have seen the views' NOTIFY first
@@ -188,23 +192,27 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
         for projector in projectors:
             projector.poke(position)
 
+    session = PostgresWriteSession(
+        runtime.app.recorder,
+        runtime.settings.db_schema,
+        runtime.settings.store_timeout * 2,
+        # The writer writes the views in its commits: its turn holds their position.
+        hold=runtime.views.hold_in_turn if projectors else None,
+    )
     executor = CommandExecutor(
         runtime.app.uow,
-        PostgresWriteSession(
-            runtime.app.recorder,
-            runtime.settings.db_schema,
-            runtime.settings.store_timeout * 2,
-            # The writer writes the views in its commits: its turn holds their position.
-            hold=runtime.views.hold_in_turn if projectors else None,
-        ),
+        session,
         committed,
         answer_within=runtime.settings.store_timeout * 2,
         steps=runtime.app.provisioner,
         # With the projector in this process, the writer writes the views of its own commits.
         views=ViewsInCommit(runtime.app.mapper, runtime.views) if projectors else None,
     )
-    for projector in projectors:
-        projector.writer_projects = True
+    for projector in projectors:  # the writer writes the views of its commits, or pokes
+        projector.own_pids = session.pids
+    if not runtime.app.provisioner.provision_delay:  # else every step is left to it
+        for provisioner in provisioners:  # the writer takes the steps, or pokes
+            provisioner.own_pids = session.pids
     snapshotter = Snapshotter(runtime.app)
     snapshotter.start()
     runtime.app.uow.snapshotter = snapshotter

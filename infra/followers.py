@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,7 +41,7 @@ TRACK_WHEN_IDLE = 0.1
 GATHER = 0.05
 """Seconds the provisioner lets commits gather when the writer took every step of a read."""
 FALLBACK_WAIT = 0.05
-"""Longest wait of a projector whose process's writer writes the views itself."""
+"""Longest wait of a follower whose process's writer covers its own commits."""
 
 
 class LogFollower:
@@ -57,6 +57,9 @@ class LogFollower:
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self.channel: str = app.recorder.channel_name  # type: ignore[attr-defined]
+        self.own_pids: Container[int] | None = None
+        """The backend pids of this process's writer, when it does for its own commits what
+        this follower would, or pokes it (composition): their NOTIFYs need no read."""
 
     def start(self) -> None:
         self.position = self.initial_position()
@@ -119,29 +122,48 @@ class LogFollower:
     def _follow(self, listener: psycopg.Connection) -> None:
         """Read, process, wait; one read per wake-up (issue 17): the NOTIFYs already queued
         are drained first, since the read that follows covers them, and a short batch ends
-        the log as it was, so the next read waits for news instead of finding nothing."""
-        last = time.monotonic()
+        the log as it was, so the next read waits for news instead of finding nothing. With
+        a writer in this process that covers its own commits (``own_pids``), only a poke or
+        another session's NOTIFY is news: nothing is read for the writer's commits."""
+        last, unread = time.monotonic(), True
         while not self._stop.is_set():
+            news = self._wake.is_set()
             self._wake.clear()
-            for _ in listener.notifies(timeout=0.0):
-                pass
+            news = self._drain(listener) or news or unread or self.own_pids is None
             self.skip_ahead()
-            batch = list(
-                self.app.recorder.select_notifications(start=self.position + 1, limit=BATCH)
-            )
+            batch = self._read() if news else []
+            unread = len(batch) == BATCH
             if batch:
                 self.position = self.process(batch)
                 last = time.monotonic()
-                if len(batch) == BATCH:
+                if unread:
                     continue
             else:
                 self.caught_up(time.monotonic() - last)
             self._wait_for_news(listener)
 
+    def _drain(self, listener: psycopg.Connection) -> bool:
+        """Take the NOTIFYs queued: whether one came from a session other than this
+        process's writer."""
+        own = self.own_pids if self.own_pids is not None else ()
+        foreign = False
+        for note in listener.notifies(timeout=0.0):
+            foreign = foreign or note.pid not in own
+        return foreign
+
+    def _read(self) -> list:  # type: ignore[type-arg]
+        return list(self.app.recorder.select_notifications(start=self.position + 1, limit=BATCH))
+
     def _wait_for_news(self, listener: psycopg.Connection) -> None:
         """Sleep until new events are committed: the event store NOTIFYs on every insert (from
-        this process or another); a poke from this process's writer ends the wait early."""
+        this process or another); a poke from this process's writer ends the wait early. With
+        a writer that covers its commits, what is left to this thread is what the writer
+        could not do (it pokes) and other sessions' commits (their NOTIFYs, drained before
+        each read): a look every ``FALLBACK_WAIT`` seconds at most for those."""
         if self._wake.is_set():
+            return
+        if self.own_pids is not None:
+            self._wake.wait(FALLBACK_WAIT)
             return
         for _ in listener.notifies(timeout=0.05, stop_after=1):
             return
@@ -159,8 +181,6 @@ class Projector(LogFollower):
         self.views = views
         self.watcher = watcher
         self.projection = ViewsProjection()
-        self.writer_projects = False
-        """Whether this process's writer writes the views of its commits (composition)."""
 
     def initial_position(self) -> int:
         return self.views.position()
@@ -176,16 +196,6 @@ class Projector(LogFollower):
         moves the watcher: those need no reading."""
         if not self.watcher.unsure:
             self.position = max(self.position, self.watcher.position)
-
-    def _wait_for_news(self, listener: psycopg.Connection) -> None:
-        """What is left to this thread is what the writer of this process could not write
-        (it pokes) and other writers' commits (the NOTIFYs, drained before each read): a read
-        every ``FALLBACK_WAIT`` seconds at most for those, not one per commit. Without such a
-        writer (``privatelink project`` beside ``serve --no-projector``), every NOTIFY."""
-        if not self.writer_projects:
-            super()._wait_for_news(listener)
-            return
-        self._wake.wait(FALLBACK_WAIT)
 
     def process(self, notifications: list) -> int:  # type: ignore[type-arg]
         ops: list[Op] = []
@@ -214,9 +224,20 @@ class ProvisionerRunner(LogFollower):
         self.clock = clock
         self.untracked = 0  # the last position followed and not recorded, if any
         self.tracked = 0
+        self.moved = 0.0  # when the position last skipped ahead
 
     def initial_position(self) -> int:
-        return self.app.provisioner.provisioner_position()
+        position = self.app.provisioner.provisioner_position()
+        self.app.provisioner.followed(position, restart=True)
+        return position
+
+    def skip_ahead(self) -> None:
+        """Past the commits whose steps the writer took, every one since the log this thread
+        processed (``Provisioner.covered``): those need no reading (issue 17)."""
+        followed = self.app.provisioner.followed()
+        if followed > self.position:
+            self.position = self.untracked = followed
+            self.moved = time.monotonic()
 
     def process(self, notifications: list) -> int:  # type: ignore[type-arg]
         """The due steps of a batch go to the writer together; a step not yet due (a
@@ -242,6 +263,7 @@ class ProvisionerRunner(LogFollower):
     def _finish(self, due: list[tuple[Any, int]], last: int) -> int:
         if due:
             self.app.provisioner.provision_all(due)
+        self.app.provisioner.followed(last)
         self.untracked = 0 if due and due[-1][1] == last else last
         if not due:
             # The writer took every step: let a few commits gather before the next read.
@@ -252,6 +274,7 @@ class ProvisionerRunner(LogFollower):
         """Record how far the log was followed when every step of it was taken by the writer
         (nothing else records it then): once idle for a moment, or every so many events, so a
         restart does not walk a long stretch of log again."""
+        idle = min(idle, time.monotonic() - self.moved)
         if self.untracked and (idle >= TRACK_WHEN_IDLE or self.untracked - self.tracked > BATCH):
             self.tracked = self.untracked
             self.untracked = 0

@@ -77,6 +77,9 @@ class PostgresWriteSession:
         """The turn's connection while a turn is open."""
         self._kept: psycopg.Connection[Any] | None = None
         self._stack: ExitStack | None = None
+        self.pids: set[int] = set()
+        """The backend pids of every connection the writer has taken its turns on: the
+        followers of the log know its NOTIFYs by them."""
         # Rendered once; the position is appended.
         self._opening = opening(recorder, schema, wait_seconds, hold).as_string(None)
 
@@ -103,6 +106,7 @@ class PostgresWriteSession:
         if self._kept is None:
             self._stack = ExitStack()
             self._kept = self._stack.enter_context(self.datastore.get_connection())
+            self.pids.add(self._kept.info.backend_pid)
         self.conn = self._kept
         opening = f"{self._opening}{int(seen)} ORDER BY notification_id"
         with self.conn.cursor() as cursor:

@@ -5,11 +5,15 @@ fails in the writer never refuses the command, and the provisioner records its p
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from privatelink.application import provisioner as provisioning
 from privatelink.application.endpoints import CreateEndpoint, ZoneRequest
@@ -129,3 +133,68 @@ def test_issue17_the_provisioner_records_its_position_when_idle(runtime: Runtime
     create_endpoint(runtime, service_id)
     top = runtime.app.recorder.max_notification_id() or 0
     wait_until(lambda: runtime.app.provisioner.provisioner_position() >= top)
+
+
+def test_issue17_the_provisioner_does_not_read_commits_whose_steps_the_writer_took(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The follower of the log skips the commits that called for no step but those the
+    writer took in them (``Provisioner.covered``), instead of reading each to find that out;
+    one whose step the writer could not take is still read, and that step taken."""
+    service_id = create_service(runtime)
+    top = runtime.app.recorder.max_notification_id() or 0
+    wait_until(lambda: runtime.app.provisioner.followed() >= top)
+    read: list[int] = []
+    select = runtime.app.recorder.select_notifications
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        rows = select(*args, **kwargs)
+        if threading.current_thread().name == "provisioner":
+            read.extend(row.id for row in rows)
+        return rows
+
+    monkeypatch.setattr(runtime.app.recorder, "select_notifications", counted)
+    for _ in range(12):
+        create_endpoint(runtime, service_id)
+    last = runtime.app.recorder.max_notification_id() or 0
+    wait_until(lambda: runtime.app.provisioner.provisioner_position() >= last)
+    assert runtime.app.provisioner.followed() == last
+    # At most one commit read, should the follower have looked between a COMMIT and its
+    # coverage being told (a few microseconds); each create is a commit of several events.
+    assert len(read) < (last - top) / 12
+    runtime.app.holds.hold("*")  # held: the writer leaves the step to the follower
+    key = Endpoint.create_id(create_endpoint(runtime, service_id))
+    wait_until(lambda: bool(runtime.app.holds.parked))
+    assert any(row > last for row in read)
+    take(runtime.app, runtime.app.holds.release("*"))
+    wait_until(lambda: runtime.app.repository.get(key).status == EndpointStatus.ACTIVE)
+
+
+def test_issue17_the_followers_read_for_another_sessions_commits_only(
+    runtime: Runtime, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The projector and the provisioner know this process's writer's NOTIFYs by its
+    backend pids, and make no read for its commits (it wrote their views and took their
+    steps); a NOTIFY from any other session makes each read the log."""
+    service_id = create_service(runtime)
+    create_endpoint(runtime, service_id)
+    top = runtime.app.recorder.max_notification_id() or 0
+    wait_until(lambda: runtime.app.provisioner.followed() >= top)
+    reads: list[str] = []
+    select = runtime.app.recorder.select_notifications
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(threading.current_thread().name)
+        return select(*args, **kwargs)
+
+    monkeypatch.setattr(runtime.app.recorder, "select_notifications", counted)
+    for _ in range(12):
+        create_endpoint(runtime, service_id)
+    time.sleep(0.2)  # four of the followers' looks
+    assert len(reads) <= 2  # a look between a COMMIT and the writer telling them, at most
+    reads.clear()
+    with psycopg.connect(settings.database_url, autocommit=True) as other:
+        other.execute(
+            sql.SQL("NOTIFY {}").format(sql.Identifier(runtime.app.recorder.channel_name))
+        )  # type: ignore[attr-defined]
+    wait_until(lambda: {"projector", "provisioner"} <= set(reads))
