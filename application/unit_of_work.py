@@ -19,7 +19,8 @@ from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import get_topic
 
 from privatelink.application.jobs import Command, Decision, Job, Outcome, Writer
-from privatelink.application.snapshotter import Snapshotter
+from privatelink.application.snapshotter import STEP, Snapshotter
+from privatelink.domain.addresses import VSwitchAddresses
 from privatelink.domain.errors import ConcurrentModification, DryRunPassed, NotFound, RecordNotFound
 from privatelink.domain.idempotency import ClientTokenRecord
 
@@ -52,7 +53,9 @@ def scaled_interval(interval: int, weight: int) -> int:
 
 def snapshot_weight(aggregate: Aggregate) -> int:
     """The records a snapshot of ``aggregate`` carries that grow with use: a service's
-    connections (one per endpoint); 0 for the others."""
+    connections (one per endpoint), a vSwitch's addresses taken; 0 for the others."""
+    if isinstance(aggregate, VSwitchAddresses):
+        return len(aggregate.taken)
     return len(getattr(aggregate, "connections", None) or ())
 
 
@@ -152,15 +155,18 @@ class UnitOfWork:
         if not self.store.snapshots:
             return
         take = self.snapshotter.take if self.snapshotter is not None else self._take_snapshot
+        advance = self.snapshotter.advance if self.snapshotter is not None else None
         intervals = self.store.snapshotting_intervals
         every = {
             a.id: scaled_interval(intervals.get(type(a)) or 0, snapshot_weight(a))
             for a in aggregates
         }
         for event in events:
-            interval = every.get(event.originator_id)
-            if interval and event.originator_version % interval == 0:
-                take(event.originator_id, event.originator_version)
+            interval, version = every.get(event.originator_id), event.originator_version
+            if interval and version % interval == 0:
+                take(event.originator_id, version)
+            elif advance is not None and interval and interval > STEP and version % STEP == 0:
+                advance(event.originator_id, version)
 
     def _take_snapshot(self, aggregate_id: UUID, version: int) -> None:
         self.store.take_snapshot(aggregate_id, version=version)

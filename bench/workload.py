@@ -67,6 +67,12 @@ def raw_commits(url: str, table: str, seconds: float) -> list[float]:
 
 
 def timed(call: Any, seconds: float) -> list[float]:
+    """Latencies of ``call`` for ``seconds``, after one call that is not timed: a client's
+    first call pays for its own start (the Alibaba SDK loads the system's CA bundle when it
+    makes its HTTP session, ~60 ms here even for http; boto3 loads its models), which is no
+    server's latency; with eight clients starting at once on two cores those first calls took
+    ~300 ms each and were most of the 1 % above p99 (issue 17). Every target gets the same."""
+    call()
     latencies = []
     deadline = time.perf_counter() + seconds
     while (start := time.perf_counter()) < deadline:

@@ -8,6 +8,7 @@ conflict and is retried against the new state.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 from uuid import UUID
 
@@ -25,6 +26,13 @@ from privatelink.domain.errors_invalid import (
     InvalidIpv6AddressReserved,
     InvalidVSwitchIdIpNotEnough,
 )
+
+
+@lru_cache(maxsize=4096)
+def parsed_network(cidr: str) -> IPv4Network:
+    """A vSwitch's block, parsed once (each address taken, and each replayed, asks for it);
+    the aggregate's state keeps only the string."""
+    return IPv4Network(cidr)
 
 
 class VSwitchAddresses(PrivateLinkAggregate):
@@ -45,7 +53,7 @@ class VSwitchAddresses(PrivateLinkAggregate):
 
     @property
     def network(self) -> IPv4Network:
-        return IPv4Network(self.cidr)
+        return parsed_network(self.cidr)
 
     def check_assignable(self, ip: str) -> None:
         """EP-4: inside the block, not reserved (first and last three), not taken."""

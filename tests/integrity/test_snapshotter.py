@@ -11,8 +11,10 @@ import pytest
 
 from privatelink.application.app import mutate_in_turn
 from privatelink.application.snapshotter import Snapshotter
-from privatelink.application.unit_of_work import scaled_interval
+from privatelink.application.unit_of_work import scaled_interval, snapshot_weight
 from privatelink.composition import Runtime
+from privatelink.domain.addresses import VSwitchAddresses
+from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import Endpoint
 from privatelink.domain.service import EndpointService
 from tests.application.helpers import CONSUMER, PROVIDER, create_endpoint, create_service
@@ -117,3 +119,49 @@ def test_issue17_the_next_snapshot_applies_only_the_events_since_the_last(
     assert [s.originator_version for s in app.snapshots.get(key)] == [first, last]
     replayed = mutate_in_turn(None, app.events.get(key, lte=last))
     assert app.repository.get(key, version=last).__dict__ == replayed.__dict__
+
+
+def test_issue17_a_kept_aggregate_steps_towards_its_next_snapshot(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between two snapshots the thread applies what was committed in steps (``advance``),
+    read from the store, so the next snapshot replays only the last few events: the state
+    it writes is still exactly a replay of every event, and an aggregate it does not keep
+    is not loaded for a step."""
+    service_id = create_service(runtime)
+    for _ in range(4):
+        create_endpoint(runtime, service_id)
+    app = runtime.app
+    key = EndpointService.create_id(service_id)
+    last = app.repository.get(key).version
+    stepped: list[int] = []
+    since = Snapshotter._since
+
+    def recorded(self: Snapshotter, aggregate: Any, version: int) -> Any:
+        stepped.append(version - aggregate.version)
+        return since(self, aggregate, version)
+
+    monkeypatch.setattr(Snapshotter, "_since", recorded)
+    snapshotter = Snapshotter(app)
+    snapshotter.start()
+    snapshotter.advance(key, 3)  # not kept: nothing is loaded for it
+    snapshotter.take(key, 2)
+    snapshotter.advance(key, last - 1)
+    snapshotter.take(key, last)
+    snapshotter.stop()
+    assert stepped == [last - 3, 1]  # the step, then one event for the snapshot at ``last``
+    assert app.snapshots is not None
+    assert [s.originator_version for s in app.snapshots.get(key)] == [2, last]
+    replayed = mutate_in_turn(None, app.events.get(key, lte=last))
+    assert app.repository.get(key, version=last).__dict__ == replayed.__dict__
+
+
+def test_issue17_a_vswitch_snapshots_less_often_as_its_addresses_grow() -> None:
+    """A vSwitch's address book is snapshotted whole: its interval grows with the addresses
+    taken, as a service's does with its connections."""
+    book = VSwitchAddresses.created_by(
+        Caller("system", "r"), vswitch_id="vsw-1", cidr="10.0.0.0/16"
+    )
+    book.taken.update({f"10.0.{i // 250}.{i % 250 + 1}": "eni" for i in range(3_000)})
+    assert snapshot_weight(book) == 3_000
+    assert scaled_interval(1_000, snapshot_weight(book)) == 4_000
