@@ -208,11 +208,7 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
         # With the projector in this process, the writer writes the views of its own commits.
         views=ViewsInCommit(runtime.app.mapper, runtime.views) if projectors else None,
     )
-    for projector in projectors:  # the writer writes the views of its commits, or pokes
-        projector.own_pids = session.pids
-    if not runtime.app.provisioner.provision_delay:  # else every step is left to it
-        for provisioner in provisioners:  # the writer takes the steps, or pokes
-            provisioner.own_pids = session.pids
+    cover(session, projectors + ([] if runtime.app.provisioner.provision_delay else provisioners))
     snapshotter = Snapshotter(runtime.app)
     snapshotter.start()
     runtime.app.uow.snapshotter = snapshotter
@@ -221,6 +217,21 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
     runtime.app.executor = executor
     stack.callback(detach_executor, runtime.app, executor)
     stack.enter_context(watch_writer(executor, runtime.settings.store_timeout * 5))
+
+
+def cover(session: PostgresWriteSession, followers: list[Any]) -> None:
+    """These followers' work on the writer's own commits is done by the writer (the views
+    written, the steps taken), which pokes them when it is not (with a provisioning delay,
+    every step is left to the provisioner): they know its NOTIFYs by its connection's pid,
+    and look again when it takes a new connection."""
+
+    def poke() -> None:
+        for follower in followers:
+            follower.poke()
+
+    for follower in followers:
+        follower.own_pids = session.pids
+    session.on_connection = poke
 
 
 def stop_snapshotter(app: PrivateLinkApp, snapshotter: Snapshotter) -> None:

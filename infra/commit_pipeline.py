@@ -1,10 +1,13 @@
-"""The writer's events, views and COMMIT in two round trips (issue 17).
+"""The writer's events, views and COMMIT in one round trip, or two (issue 17).
 
 In the writer's turn (infra/write_session.py), a small batch goes to PostgreSQL in one
 pipeline: the events' INSERT, then, in a savepoint, the views' row operations and the reads
 its DNS names need; one sync brings back the events' ids and those reads. The DNS names that
 changed, both tracking positions with the listeners' NOTIFY and COMMIT (which ends the
-savepoint with the transaction) follow in the second. Before, the same commit took five round trips (INSERT, the names'
+savepoint with the transaction) follow in the second. When no name needs a read (endpoints
+the batch created, without zone affinity: every create), the rest goes in the first pipeline
+too, with the ids predicted and checked by a statement inside the savepoint (``at_once``).
+Before, the same commit took five round trips (INSERT, the names'
 reads, the views' writes, COMMIT, and the hold of the views' position, now taken with the turn).
 
 What stays as it was: the views are written only while they are exactly where the batch
@@ -25,6 +28,7 @@ from typing import Any, Protocol
 
 import psycopg
 from eventsourcing.persistence import StoredEvent
+from psycopg import sql
 from psycopg.pq import ExecStatus
 
 log = logging.getLogger("privatelink")
@@ -50,6 +54,10 @@ class TwoPhaseViews(Protocol):
 
     def abandon(self, conn: Any) -> None:
         """A views statement failed: roll the savepoint back."""
+        ...
+
+    def ready(self, queued: Any) -> bool:
+        """Whether the rest can be sent before the events' ids are known."""
         ...
 
     def __call__(
@@ -83,20 +91,45 @@ def insert_with_views(
 ) -> Sequence[int]:
     """Insert the events, write the views and commit, in the caller's open transaction."""
     tracking, inserted = conn.cursor(), conn.cursor()
-    queued: list[Any] = [None]
+    queued: list[Any] = [None, False]
 
     def first() -> None:
         recorder._insert_events(tracking, stored_events, **kwargs)
         recorder._insert_stored_events(inserted, stored_events, **kwargs)
         queued[0] = views.queue(conn, stored_events, pipeline)
+        if queued[0] is not None and views.ready(queued[0]):
+            queued[1] = at_once(recorder, conn, views, queued[0], (len(stored_events), kwargs))
 
     with conn.pipeline() as pipeline:
         views_on = guarded(pipeline, inserted, views, first)
         ids = list(recorder._fetch_ids_after_insert_events(inserted, stored_events))
-    if views_on:
+    if views_on and not queued[1]:
         second(conn, inserted, views, queued[0], (stored_events, ids, kwargs.get("views_at")))
     settle(conn, views)
     return ids
+
+
+def at_once(recorder: Any, conn: Any, views: TwoPhaseViews, queued: Any, batch: Any) -> bool:
+    """The rest in the same round trip, when no name needs a read: the batch's ids are
+    predicted (the turn holds the event table's lock, and the log was at ``log_at`` when it
+    opened: they follow it, unless the sequence skipped numbers, after a rolled-back insert),
+    and a statement checks them before the positions are written, inside the savepoint, so a
+    wrong guess rolls back to it and leaves the views to the projector, as a failed views
+    statement does. A create is then three round trips: the nonce, the turn, this one."""
+    count, kwargs = batch
+    log_at = kwargs["log_at"]
+    table = sql.Identifier(recorder.datastore.schema, recorder.events_table_name)
+    conn.execute(IDS_AS_PREDICTED.format(table), (count, log_at + count, log_at), prepare=True)
+    views.complete(conn, queued, list(range(log_at + 1, log_at + count + 1)), kwargs["views_at"])
+    conn.execute("COMMIT")  # not run by the server when a statement before it fails
+    return True
+
+
+IDS_AS_PREDICTED = sql.SQL(
+    "SELECT CASE WHEN count(*) = %s AND max(notification_id) = %s THEN 1 ELSE "
+    "('the batch''s ids are not the ones predicted: ' || count(*))::int END "
+    "FROM {} WHERE notification_id > %s"
+)
 
 
 def settle(conn: Any, views: TwoPhaseViews) -> None:

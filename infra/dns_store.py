@@ -16,7 +16,7 @@ from psycopg import Connection, Cursor, RawCursor, sql
 from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb
 
-from privatelink.infra.view_sql import ROWS, numbered_rows
+from privatelink.infra.view_sql import ROWS, names_changes_statement, numbered_rows
 from privatelink.projections.dns_records import EndpointRows, NameRow, endpoint_names
 from privatelink.projections.ops import DeleteChildren, Op, Patch
 from privatelink.projections.view_rows import service_key
@@ -92,22 +92,17 @@ def view_reads(views: sql.Identifier) -> dict[str, sql.Composed]:
 class NameReads:
     """The reads a batch's names are made from, sent and not yet read: the view rows of the
     touched endpoints and their stored names; or, for endpoints the batch itself created,
-    their rows as the batch wrote them (``known``), their services' rows, and no stored
-    names (there can be none yet)."""
+    their rows as the batch wrote them (``known``), no stored names (there can be none yet),
+    and their services' rows only when one asked for zone affinity (``made`` is None else)."""
 
-    made: Cursor[Any]
+    made: Cursor[Any] | None
     stored: Cursor[Any] | None
     known: tuple[tuple[str, str, str, Any], ...] = ()
 
-
-def changes_statement(table: sql.Identifier) -> sql.Composed:
-    """The highest position and the names after ``after`` (all of them when the table was
-    replaced, its positions all below ``after``), in one read of one snapshot."""
-    return sql.SQL(
-        "SELECT top.m, d.name, d.doc, d.removed, d.position FROM (SELECT coalesce("
-        "max(position), 0) AS m FROM {t}) AS top LEFT JOIN {t} AS d ON d.position > "
-        "CASE WHEN top.m < %s THEN 0 ELSE %s END ORDER BY d.position"
-    ).format(t=table)
+    @property
+    def ready(self) -> bool:
+        """Whether the names can be made without waiting for a read."""
+        return self.made is None and self.stored is None
 
 
 class DnsRecords:
@@ -122,7 +117,7 @@ class DnsRecords:
             name: statement.as_string(None)
             for name, statement in statements(self.table, views_table).items()
         }
-        self._sql["changes"] = changes_statement(self.table).as_string(None)
+        self._sql["changes"] = names_changes_statement(self.table).as_string(None)
 
     def create_table(self, conn: Connection[Any]) -> None:
         conn.execute(
@@ -174,17 +169,21 @@ class DnsRecords:
         self, conn: Connection[Any], keys: set[str], written: Mapping[tuple[str, str], Any]
     ) -> NameReads:
         """New endpoints' rows from the batch (a Put made each of them, and what the batch
-        did after it is folded in), and one read of their services' rows by key (sent after
-        the batch's own changes to them)."""
+        did after it is folded in), and when one asked for zone affinity, one read of their
+        services' rows by key (sent after the batch's own changes to them)."""
         known = []
         for kind, key in written:
             if kind in (ENDPOINT, CONNECTION, ZONE):
                 row = written[(kind, key)]
                 if (key if kind != ZONE else row["parent"]) in keys:
                     known.append((kind, key, row["parent"], row["doc"]))
-        services = sorted({service_key(d["ServiceId"]) for k, _, _, d in known if k == ENDPOINT})
+        asked = {
+            d["ServiceId"] for k, _, _, d in known if k == ENDPOINT and d.get("ZoneAffinityEnabled")
+        }
+        if not asked:
+            return NameReads(None, None, tuple(known))
         made = conn.cursor(row_factory=tuple_row)
-        made.execute(self._sql["services"], (services,), prepare=True)
+        made.execute(self._sql["services"], (sorted(map(service_key, asked)),), prepare=True)
         return NameReads(made, None, tuple(known))
 
     def write_names(self, conn: Connection[Any], reads: NameReads, position: int) -> None:
@@ -226,7 +225,7 @@ class DnsRecords:
     ) -> tuple[dict[str, tuple[str, NameRow]], dict[str, tuple[str, Any, bool]]]:
         """The names the endpoints' view rows make (name -> (endpoint key, row)), and the
         stored ones (name -> (endpoint key, doc, removed))."""
-        fetched = reads.made.fetchall()
+        fetched = reads.made.fetchall() if reads.made is not None else []
         if reads.known:  # in the order of the read they stand for
             fetched = sorted([*reads.known, *fetched], key=lambda row: (row[0], row[1]))
         wanted = {

@@ -158,3 +158,14 @@ def page_queries(
     page_q += sql.SQL(" ORDER BY key LIMIT %s")
     page_params.append(limit)
     return count_q, page_q, page_params
+
+
+def names_changes_statement(table: sql.Identifier) -> sql.Composed:
+    """Of the DNS names' table: the highest position and the names after ``after`` (all of
+    them when the table was replaced, its positions all below ``after``), in one read of one
+    snapshot."""
+    return sql.SQL(
+        "SELECT top.m, d.name, d.doc, d.removed, d.position FROM (SELECT coalesce("
+        "max(position), 0) AS m FROM {t}) AS top LEFT JOIN {t} AS d ON d.position > "
+        "CASE WHEN top.m < %s THEN 0 ELSE %s END ORDER BY d.position"
+    ).format(t=table)

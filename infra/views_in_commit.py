@@ -128,6 +128,12 @@ class Projecting:
         # No RELEASE: the COMMIT sent right after in the same round trip ends the savepoint.
         self.position = ids[-1]
 
+    @staticmethod
+    def ready(queued: Queued) -> bool:
+        """Whether the rest can be sent before the events' ids are known: no name of the
+        batch needs a read first (new endpoints without zone affinity, or none touched)."""
+        return queued.reads is None or queued.reads.ready
+
     def abandon(self, conn: Connection[Any]) -> None:
         """Undo the views' part (a statement or the views' code failed, or the views are
         not where the batch begins); the projector writes them."""

@@ -26,6 +26,7 @@ when a turn opens goes back to the pool, and the turn opens once more on a fresh
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
 from uuid import UUID
@@ -78,8 +79,11 @@ class PostgresWriteSession:
         self._kept: psycopg.Connection[Any] | None = None
         self._stack: ExitStack | None = None
         self.pids: set[int] = set()
-        """The backend pids of every connection the writer has taken its turns on: the
-        followers of the log know its NOTIFYs by them."""
+        """The backend pid of the connection the writer keeps, while it keeps one: the
+        followers of the log know its NOTIFYs by it."""
+        self.on_connection: Callable[[], None] = lambda: None
+        """Called when the writer takes a connection: a NOTIFY its previous user sent may
+        still be queued, and the followers must not take it for the writer's."""
         # Rendered once; the position is appended.
         self._opening = opening(recorder, schema, wait_seconds, hold).as_string(None)
 
@@ -107,6 +111,7 @@ class PostgresWriteSession:
             self._stack = ExitStack()
             self._kept = self._stack.enter_context(self.datastore.get_connection())
             self.pids.add(self._kept.info.backend_pid)
+            self.on_connection()
         self.conn = self._kept
         opening = f"{self._opening}{int(seen)} ORDER BY notification_id"
         with self.conn.cursor() as cursor:
@@ -149,6 +154,8 @@ class PostgresWriteSession:
         self._release()
 
     def _release(self) -> None:
+        if self._kept is not None:
+            self.pids.discard(self._kept.info.backend_pid)
         stack, self._stack, self._kept = self._stack, None, None
         if stack is not None:
             try:

@@ -23,6 +23,7 @@ from privatelink.domain.endpoint import Endpoint, EndpointOptions
 from privatelink.domain.service import EndpointService
 from privatelink.domain.states import EndpointStatus, ServiceStatus
 from privatelink.infra.settings import Settings
+from privatelink.infra.write_session import PostgresWriteSession
 from tests.application.helpers import CONSUMER, REGION, cmd, create_endpoint, create_service
 from tests.integrity.helpers import wait_until
 
@@ -198,3 +199,21 @@ def test_issue17_the_followers_read_for_another_sessions_commits_only(
             sql.SQL("NOTIFY {}").format(sql.Identifier(runtime.app.recorder.channel_name))
         )  # type: ignore[attr-defined]
     wait_until(lambda: {"projector", "provisioner"} <= set(reads))
+
+
+def test_issue17_the_writers_pids_are_those_of_the_connection_it_keeps(runtime: Runtime) -> None:
+    """A connection the writer gives back to the pool may carry another session's inserts
+    next: its pid is no longer the writer's. Taking a connection pokes the followers, since
+    a NOTIFY of its previous user may still be queued."""
+    session = PostgresWriteSession(runtime.app.recorder, runtime.settings.db_schema, 5.0)
+    poked: list[bool] = []
+    session.on_connection = lambda: poked.append(True)
+    session.begin(0)
+    assert session.conn is not None
+    pid = session.conn.info.backend_pid
+    assert session.pids == {pid} and poked == [True]
+    session.end()
+    session.begin(0)  # the same connection, kept between turns
+    assert session.pids == {pid} and poked == [True]
+    session.close()
+    assert session.pids == set()

@@ -4,9 +4,11 @@ projection that fails) the projector thread writes from the log, and never twice
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
+from psycopg import Pipeline
 
 from privatelink.composition import Runtime
 from privatelink.domain.base import Caller
@@ -131,3 +133,43 @@ def assert_views_equal_a_rebuild(runtime: Runtime) -> None:
     )
     assert rebuild_views(runtime.app, rebuilt, until=top) == top
     assert rebuilt.snapshot() == runtime.views.snapshot()
+
+
+def test_issue17_a_create_commits_in_one_round_trip_after_the_turn_opens(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The names of new endpoints without zone affinity need no read: the events, the views,
+    the names, the positions and COMMIT go in one pipeline sync, and the views written so
+    equal a rebuild from the log."""
+    service_id = create_service(runtime)
+    syncs: list[str] = []
+    sync = Pipeline.sync
+
+    def counted(pipeline: Pipeline) -> None:
+        syncs.append(threading.current_thread().name)
+        sync(pipeline)
+
+    monkeypatch.setattr(Pipeline, "sync", counted)
+    endpoint_id = create_endpoint(runtime, service_id)
+    assert syncs.count("command-executor") == 1
+    assert view_of(runtime, endpoint_id)["EndpointStatus"] == "Active"  # written in the commit
+    assert_views_equal_a_rebuild(runtime)
+
+
+def test_issue17_ids_not_as_predicted_leave_the_views_to_the_projector(
+    runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A rolled-back insert leaves the event sequence past the log's last id: the next
+    batch's ids are not the ones its single round trip assumed, its check fails inside the
+    savepoint, the events commit all the same and the projector writes their views."""
+    service_id = create_service(runtime)
+    recorder: Any = runtime.app.recorder
+    table = f"{recorder.datastore.schema}.{recorder.events_table_name}"
+    with recorder.datastore.get_connection() as conn:
+        conn.execute("SELECT nextval(pg_get_serial_sequence(%s, 'notification_id'))", (table,))
+    endpoint_id = create_endpoint(runtime, service_id)
+    assert "not the ones predicted" in caplog.text
+    assert view_of(runtime, endpoint_id)["EndpointStatus"] == "Active"  # the projector's
+    assert_views_equal_a_rebuild(runtime)
+    create_endpoint(runtime, service_id)  # the next batch follows the log again
+    assert_views_equal_a_rebuild(runtime)
