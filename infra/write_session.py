@@ -81,6 +81,7 @@ class PostgresWriteSession:
         self.pids: set[int] = set()
         """The backend pid of the connection the writer keeps, while it keeps one: the
         followers of the log know its NOTIFYs by it."""
+        self._kept_pid = 0  # read when taken: a broken connection answers 0
         self.on_connection: Callable[[], None] = lambda: None
         """Called when the writer takes a connection: a NOTIFY its previous user sent may
         still be queued, and the followers must not take it for the writer's."""
@@ -110,7 +111,8 @@ class PostgresWriteSession:
         if self._kept is None:
             self._stack = ExitStack()
             self._kept = self._stack.enter_context(self.datastore.get_connection())
-            self.pids.add(self._kept.info.backend_pid)
+            self._kept_pid = self._kept.info.backend_pid
+            self.pids.add(self._kept_pid)
             self.on_connection()
         self.conn = self._kept
         opening = f"{self._opening}{int(seen)} ORDER BY notification_id"
@@ -154,8 +156,7 @@ class PostgresWriteSession:
         self._release()
 
     def _release(self) -> None:
-        if self._kept is not None:
-            self.pids.discard(self._kept.info.backend_pid)
+        self.pids.discard(self._kept_pid)
         stack, self._stack, self._kept = self._stack, None, None
         if stack is not None:
             try:

@@ -217,3 +217,21 @@ def test_issue17_the_writers_pids_are_those_of_the_connection_it_keeps(runtime: 
     assert session.pids == {pid} and poked == [True]
     session.close()
     assert session.pids == set()
+
+
+def test_issue17_a_broken_connections_pid_is_no_longer_the_writers(
+    runtime: Runtime, settings: Settings
+) -> None:
+    """A connection that broke answers 0 for its pid: the pid it had when taken is the one
+    given up, or a later session with that pid would be taken for the writer."""
+    session = PostgresWriteSession(runtime.app.recorder, runtime.settings.db_schema, 5.0)
+    session.begin(0)
+    assert session.conn is not None
+    pid = session.conn.info.backend_pid
+    with psycopg.connect(settings.database_url, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(psycopg.Error):
+        session.conn.execute("SELECT 1")
+    session.end()  # broken: given back to the pool
+    assert session.pids == set()
+    session.close()
