@@ -118,8 +118,7 @@ def at_once(recorder: Any, conn: Any, views: TwoPhaseViews, queued: Any, batch: 
     statement does. A create is then three round trips: the nonce, the turn, this one."""
     count, kwargs = batch
     log_at = kwargs["log_at"]
-    table = sql.Identifier(recorder.datastore.schema, recorder.events_table_name)
-    conn.execute(IDS_AS_PREDICTED.format(table), (count, log_at + count, log_at), prepare=True)
+    conn.execute(recorder.ids_as_predicted, (count, log_at + count, log_at), prepare=True)
     views.complete(conn, queued, list(range(log_at + 1, log_at + count + 1)), kwargs["views_at"])
     conn.execute("COMMIT")  # not run by the server when a statement before it fails
     return True

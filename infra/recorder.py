@@ -26,7 +26,7 @@ from eventsourcing.postgres import (
 )
 from psycopg import sql
 
-from privatelink.infra.commit_pipeline import insert_with_views, pipelined
+from privatelink.infra.commit_pipeline import IDS_AS_PREDICTED, insert_with_views, pipelined
 
 TOPIC = "privatelink.infra.recorder:PlainProcessRecorder"
 FACTORY_TOPIC = "privatelink.infra.recorder:PlainPostgresFactory"
@@ -139,6 +139,12 @@ class PlainProcessRecorder(PlainInserts, PostgresProcessRecorder):
         if project is not None and ids:
             project(conn, stored_events, list(ids), kwargs.get("views_at"))
         return ids
+
+    @cached_property
+    def ids_as_predicted(self) -> str:
+        """The check of a batch's ids (infra/commit_pipeline.py, ``at_once``), rendered once."""
+        table = sql.Identifier(self.datastore.schema, self.events_table_name)
+        return IDS_AS_PREDICTED.format(table).as_string(None)
 
     def prologue(self, events: bool) -> sql.Composed:
         """The transaction's budget and, when it inserts events, the library's table lock
