@@ -30,6 +30,8 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
+from privatelink.application.replay import mutate_in_turn
+
 KEPT = 4
 """Aggregates the thread keeps from one snapshot of theirs to the next."""
 STEP = 200
@@ -99,9 +101,5 @@ class Snapshotter:
 
     def _since(self, aggregate: Any, version: int) -> Any:
         """``aggregate`` with the events committed after its version, up to ``version``."""
-        since: list[Any] = list(
-            self.store.events.get(aggregate.id, gt=aggregate.version, lte=version)
-        )
-        for event in since:
-            aggregate = event.mutate(aggregate)
-        return aggregate
+        since = self.store.events.get(aggregate.id, gt=aggregate.version, lte=version)
+        return mutate_in_turn(aggregate, since)
