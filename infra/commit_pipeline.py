@@ -118,17 +118,21 @@ def at_once(recorder: Any, conn: Any, views: TwoPhaseViews, queued: Any, batch: 
     statement does. A create is then three round trips: the nonce, the turn, this one."""
     count, kwargs = batch
     log_at = kwargs["log_at"]
-    conn.execute(recorder.ids_as_predicted, (count, log_at + count, log_at), prepare=True)
+    conn.execute(recorder.ids_as_predicted, (count, log_at + count, log_at, count), prepare=True)
     views.complete(conn, queued, list(range(log_at + 1, log_at + count + 1)), kwargs["views_at"])
     conn.execute("COMMIT")  # not run by the server when a statement before it fails
     return True
 
 
 IDS_AS_PREDICTED = sql.SQL(
-    "SELECT CASE WHEN count(*) = %s AND max(notification_id) = %s THEN 1 ELSE "
+    "SELECT CASE WHEN count(*) = %s AND max(id) = %s THEN 1 ELSE "
     "('the batch''s ids are not the ones predicted: ' || count(*))::int END "
-    "FROM {} WHERE notification_id > %s"
+    "FROM (SELECT notification_id AS id FROM {} WHERE notification_id > %s "
+    "ORDER BY notification_id LIMIT %s + 1) AS batch"
 )
+"""The LIMIT keeps it a walk of the batch's own ids in the index: without it, the plan
+PostgreSQL keeps for the prepared statement (made for any position) scanned a third of the
+table, more at every create as the log grew (0.15-0.2 ms at a thousand events)."""
 
 
 def settle(conn: Any, views: TwoPhaseViews) -> None:

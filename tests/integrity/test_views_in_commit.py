@@ -173,3 +173,26 @@ def test_issue17_ids_not_as_predicted_leave_the_views_to_the_projector(
     assert_views_equal_a_rebuild(runtime)
     create_endpoint(runtime, service_id)  # the next batch follows the log again
     assert_views_equal_a_rebuild(runtime)
+
+
+def test_issue17_the_check_of_predicted_ids_walks_only_the_batchs_ids(runtime: Runtime) -> None:
+    """The check runs as a prepared statement, whose plan PostgreSQL makes once for any
+    position: that plan must walk the index from the turn's position under a limit, not scan
+    the part of the log it estimates to be past it (a third of the table, at every create)."""
+    create_endpoint(runtime, create_service(runtime))
+    recorder: Any = runtime.app.recorder
+    numbered = recorder.ids_as_predicted
+    for n in range(1, 5):
+        numbered = numbered.replace("%s", f"${n}", 1)
+    with recorder.datastore.get_connection() as conn:
+        conn.execute("SET plan_cache_mode = force_generic_plan")
+        conn.execute(f"PREPARE pl_check_plan (bigint, bigint, bigint, bigint) AS {numbered}")
+        try:
+            plan = "\n".join(
+                str(next(iter(row.values())))
+                for row in conn.execute("EXPLAIN EXECUTE pl_check_plan (2, 12, 10, 2)")
+            )
+        finally:
+            conn.execute("DEALLOCATE pl_check_plan")
+            conn.execute("RESET plan_cache_mode")
+    assert "Limit" in plan and "Index" in plan and "Seq Scan" not in plan, plan
