@@ -16,6 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from privatelink.application.jobs import Job, new_events, unique
+from privatelink.application.notices import collecting
 from privatelink.application.unit_of_work import UnitOfWork
 from privatelink.application.writer_ports import AggregateCache, ImmediateSteps, StoreUnavailable
 
@@ -56,7 +57,7 @@ class Decider:
             if replayed is not None:
                 job.result, job.events, job.aggregates, job.replayed = replayed, [], [], True
                 return True
-            result, aggregates = job.decide()
+            result, aggregates = collecting(job.decide, job.notices)
             aggregates = self.uow.with_token_record(job.command, result, aggregates)
         except Exception as error:  # noqa: BLE001 - a refusal (or a bug) answers this job only
             self._roll_back(self.marks)

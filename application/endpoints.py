@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
+from privatelink.application import notices
 from privatelink.application.aggregates import Aggregates, ZoneRequest
 from privatelink.application.jobs import Command, Decision
 from privatelink.application.use_case import Decide, UseCase
@@ -14,8 +14,6 @@ from privatelink.domain.base import Caller
 from privatelink.domain.endpoint import Endpoint, EndpointOptions
 from privatelink.domain.records import ConnectionFacts
 from privatelink.domain.service import EndpointService
-
-log = logging.getLogger("privatelink")
 
 __all__ = ["ZoneRequest", "connection_facts"]
 
@@ -198,7 +196,7 @@ def connection_facts(endpoint: Endpoint) -> ConnectionFacts:
 def warn_if_single_zone(endpoint: Endpoint) -> None:
     """HA-1: a single-zone endpoint is allowed but not highly available."""
     if len(endpoint.zones) == 1:
-        log.warning(
+        notices.warn(
             "endpoint %s is not highly available: it has one zone (%s)",
             endpoint.endpoint_id,
             next(iter(endpoint.zones)),

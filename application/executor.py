@@ -33,6 +33,7 @@ from eventsourcing.persistence import IntegrityError
 
 from privatelink.application.decider import Decider
 from privatelink.application.jobs import Job, Outcome, latest_tracking
+from privatelink.application.notices import emit
 from privatelink.application.unit_of_work import MAX_ATTEMPTS, UnitOfWork, backoff
 from privatelink.application.writer_ports import (
     AggregateCache,
@@ -99,6 +100,7 @@ class CommandExecutor:
         if job.error is not None:
             raise job.error
         assert job.outcome is not None
+        emit(job.notices)  # here, not in the writer's thread
         return job.outcome
 
     def in_writer(self) -> bool:

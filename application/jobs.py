@@ -14,6 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Tracking
 
+from privatelink.application.notices import Notice
 from privatelink.domain.base import Caller
 
 Decision = tuple[dict[str, Any], list[Aggregate]]
@@ -58,6 +59,8 @@ class Job:
     """The events whose provisioning steps this job took in its own commit (issue 17)."""
     outcome: Outcome | None = None
     error: BaseException | None = None
+    notices: list[Notice] = field(default_factory=list)
+    """The warnings its decision gave, logged by the thread it answers (application/notices)."""
     done: threading.Event = field(default_factory=threading.Event)
 
     def finish(self, outcome: Outcome | None = None, error: BaseException | None = None) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from privatelink.application import notices
 from privatelink.application.aggregates import Aggregates
 from privatelink.application.jobs import Command, Decision
 from privatelink.application.use_case import Decide, UseCase
@@ -13,8 +13,6 @@ from privatelink.domain.errors import InvalidResourceIdNotFound, missing
 from privatelink.domain.load_balancers import LoadBalancerState
 from privatelink.domain.resources import ResourceFacts
 from privatelink.domain.service import EndpointService, ServiceOptions
-
-log = logging.getLogger("privatelink")
 
 
 @dataclass(frozen=True)
@@ -224,7 +222,7 @@ def warn_if_single_zone(service: EndpointService) -> None:
     """HA-1: one zone is allowed, but it is not highly available."""
     if len(service.zones) == 1:
         resources = sorted({r["resource_id"] for r in service.resources.values()})
-        log.warning(
+        notices.warn(
             "endpoint service %s is not highly available: its resources (%s) sit in one zone (%s)",
             service.service_id,
             ", ".join(resources),

@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import get_topic
 
 from privatelink.application.jobs import Command, Decision, Job, Outcome, Writer
+from privatelink.application.notices import Notice, collecting, emit
 from privatelink.application.snapshotter import STEP, Snapshotter
 from privatelink.domain.addresses import VSwitchAddresses
 from privatelink.domain.errors import ConcurrentModification, DryRunPassed, NotFound, RecordNotFound
@@ -78,19 +79,21 @@ class UnitOfWork:
     def _execute_alone(self, command: Command, decide: Callable[[], Decision]) -> Outcome:
         """Decide against fresh aggregates; a concurrent writer makes the save fail on a
         version conflict, and then the decision is taken again, a bounded number of times."""
+        notes: list[Notice] = []
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 backoff(attempt)
             replayed = self.replay(command)
             if replayed is not None:
                 return Outcome(replayed, self.store.recorder.max_notification_id())
-            result, aggregates = decide()
+            result, aggregates = collecting(decide, notes)
             if command.dry_run:
                 raise DryRunPassed()
             try:
                 recordings = self.store.save(*self.with_token_record(command, result, aggregates))
             except IntegrityError:
                 continue
+            emit(notes)
             ids = [r.notification.id for r in recordings]
             return Outcome(result, max(ids) if ids else None)
         raise ConcurrentModification()
