@@ -26,6 +26,7 @@ from privatelink.api.auth_claim import (
     SignatureDoesNotMatch,
     SignatureNonceUsed,
 )
+from privatelink.application.jobs import PendingNonce
 
 __all__ = [  # the refusals and request types live in auth_claim; imported from here as before
     "AuthError",
@@ -111,8 +112,19 @@ class Authenticator:
         self._clock = clock
         self._max_skew = max_skew
 
+    @property
+    def nonces(self) -> NonceStore:
+        return self._nonces
+
     def authenticate(self, request: RawRequest) -> Authenticated:
         """Check parse → key known → timestamp → signature → nonce; raise an AuthError."""
+        signed, nonce = self.authenticate_later(request)
+        nonce.settle()
+        return signed
+
+    def authenticate_later(self, request: RawRequest) -> tuple[Authenticated, PendingNonce]:
+        """Check parse → key known → timestamp → signature; the nonce is left to whoever acts
+        on the request first (the writer's turn, or ``PendingNonce.settle``)."""
         claim = _parse(request)
         key_id = claim.request.access_key_id
         secret = self._secret_for(key_id)
@@ -125,9 +137,14 @@ class Authenticator:
         claim.check_utf8()
         # Only after verification, so a forged request cannot burn a genuine client's nonce.
         # Counted from the later of the two times so the nonce outlives the request's validity.
-        if not self._nonces.remember(key_id, claim.nonce, max(now, signed_at)):
-            raise SignatureNonceUsed(f"the signature nonce {claim.nonce!r} was already used")
-        return claim.request
+        since = max(now, signed_at)
+        return claim.request, PendingNonce(
+            key_id,
+            claim.nonce,
+            since,
+            lambda: self._nonces.remember(key_id, claim.nonce, since),
+            SignatureNonceUsed(f"the signature nonce {claim.nonce!r} was already used"),
+        )
 
     def _check_skew(self, signed_at: datetime, now: datetime, source: str) -> None:
         if abs(now - signed_at) > self._max_skew:

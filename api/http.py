@@ -31,7 +31,7 @@ from privatelink.api.protocol import (
 from privatelink.api.responses import encode, new_request_id
 from privatelink.api.wire.errors import UnknownAction
 from privatelink.api.wire.parse import parse_params
-from privatelink.application.jobs import Command
+from privatelink.application.jobs import Command, PendingNonce
 from privatelink.application.services import MarkLoadBalancer
 from privatelink.domain.base import Caller
 
@@ -41,10 +41,42 @@ __all__ = ["API_VERSION", "build_http_app", "cloud_http_protocol", "encode", "ne
 def handle(
     runtime: RuntimeLike, raw: RawRequest, request_id: str, scope: Scope | None = None
 ) -> dict[str, Any]:
-    """Authenticate, parse, dispatch. Nothing runs before the signature holds (SEC-1)."""
-    signed = runtime.authenticator.authenticate(raw)  # type: ignore[attr-defined]
+    """Authenticate, parse, dispatch. Nothing runs before the signature holds (SEC-1), and
+    nothing is acted on before the nonce is remembered: by the writer's turn that decides
+    the request's command, when the writer takes nonces (issue 17: no round trip of its
+    own), or here, before the answer (or the error) of a request that no turn took."""
+    signed, nonce = runtime.authenticator.authenticate_later(raw)  # type: ignore[attr-defined]
     if scope is not None:  # for the access log, which need not parse the request again
         scope[CLAIMED] = (signed.action, signed.access_key_id)
+    if not writer_takes_nonces(runtime):
+        nonce.settle()
+    try:
+        answer = dispatched(runtime, signed, request_id, nonce)
+    except Exception:
+        refuse_if_replayed(nonce)
+        raise
+    nonce.settle()
+    return answer
+
+
+def refuse_if_replayed(nonce: PendingNonce) -> None:
+    """A request that failed, and that no writer's turn took the nonce of, is refused as a
+    replay when it is one, whatever else it met; the store failing then changes nothing."""
+    try:
+        nonce.settle()
+    except Exception as error:
+        if error is nonce.refusal:
+            raise
+
+
+def writer_takes_nonces(runtime: RuntimeLike) -> bool:
+    return bool(getattr(getattr(runtime.app, "executor", None), "takes_nonces", False))
+
+
+def dispatched(
+    runtime: RuntimeLike, signed: Any, request_id: str, nonce: PendingNonce
+) -> dict[str, Any]:
+    """The answer to an authenticated request."""
     account = runtime.inventory.account_for_key(signed.access_key_id)
     handler = ACTIONS.get(signed.action)
     if handler is None:
@@ -56,7 +88,13 @@ def handle(
         raise ServiceUnavailable(
             "The read views are being rebuilt after the store restarted; retry shortly."
         )
-    ctx = Ctx(runtime, Caller(account.uid, request_id), signed.action, fingerprint(signed.params))
+    ctx = Ctx(
+        runtime,
+        Caller(account.uid, request_id),
+        signed.action,
+        fingerprint(signed.params),
+        nonce=nonce,
+    )
     return first_answer(ctx, request, handler)
 
 

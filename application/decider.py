@@ -48,8 +48,7 @@ class Decider:
 
     def decide(self, job: Job) -> bool:
         """Decide one job on the cached aggregates; False when refused (and answered)."""
-        if job.abandoned:  # its caller was answered 503 already: do not act on it later
-            job.finish(error=StoreUnavailable())
+        if answered_already(job):
             return False
         self.marks = {}
         try:
@@ -71,6 +70,12 @@ class Decider:
             self.cache.put(aggregate)
         self._take_steps_now(job)
         return True
+
+    def evict(self, jobs: list[Job]) -> None:
+        """Their aggregates are read again from the store when next needed."""
+        for job in jobs:
+            for aggregate in job.aggregates:
+                self.cache.evict(aggregate.id)
 
     def _take_steps_now(self, job: Job) -> None:
         """The provisioner's steps the job's events call for, decided into the same commit
@@ -109,3 +114,12 @@ class Decider:
             self.steps.taken(triggers)
             if span is not None:
                 self.steps.covered(span, [e for job in jobs for e in job.events], triggers)
+
+
+def answered_already(job: Job) -> bool:
+    """A job not to decide: its caller was answered 503 already (it is not acted on later),
+    or its turn refused its nonce, used before."""
+    if job.abandoned:
+        job.finish(error=StoreUnavailable())
+        return True
+    return job.done.is_set()

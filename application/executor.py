@@ -24,6 +24,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from typing import Any
 from uuid import UUID
 
@@ -32,7 +33,14 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from privatelink.application.decider import Decider
-from privatelink.application.jobs import Job, Outcome, latest_tracking
+from privatelink.application.jobs import (
+    Job,
+    Outcome,
+    latest_tracking,
+    nonce_of,
+    refuse_replays,
+    turn_nonces,
+)
 from privatelink.application.notices import emit
 from privatelink.application.unit_of_work import MAX_ATTEMPTS, UnitOfWork, backoff
 from privatelink.application.writer_ports import (
@@ -77,9 +85,8 @@ class CommandExecutor:
         self.watchdog: Any = None  # set by writer_watchdog.watch_writer; `.stuck` for health
         self._stopping = False
         self.foreign = ForeignWrites(uow.store.recorder.max_notification_id() or 0)
+        self._later: list[Job] = []  # came in an open turn that has not their nonces
         self.thread = threading.Thread(target=self._loop, name="command-executor", daemon=True)
-
-    # -- the callers' side ---------------------------------------------------------------
 
     def start(self) -> None:
         self.thread.start()
@@ -94,7 +101,7 @@ class CommandExecutor:
         store answers StoreUnavailable in time instead (the job may still commit later: a
         retry with the same ClientToken then gets its first answer)."""
         self.jobs.put(job)
-        if not job.done.wait(self.answer_within):
+        if not job.wait(self.answer_within):
             job.abandoned = True
             raise StoreUnavailable()
         if job.error is not None:
@@ -102,6 +109,10 @@ class CommandExecutor:
         assert job.outcome is not None
         emit(job.notices)  # here, not in the writer's thread
         return job.outcome
+
+    @property
+    def takes_nonces(self) -> bool:  # whether its turns remember the requests' nonces
+        return getattr(self.session, "nonces", None) is not None
 
     def in_writer(self) -> bool:
         return threading.current_thread() is self.thread
@@ -115,19 +126,23 @@ class CommandExecutor:
         started = self.busy_since
         return 0.0 if started is None else time.monotonic() - started
 
-    # -- the writer's side --------------------------------------------------------------
+    # -- the writer's side: every method below runs in its thread -------------------------
 
     def _loop(self) -> None:
         while not self._stopping:
-            first = self.jobs.get()
-            if first is None:
-                return
-            batch = [first]
+            batch, self._later = self._later[:MAX_BATCH], self._later[MAX_BATCH:]
+            first = None if batch else self.jobs.get()
+            if first is None and not batch:
+                break
+            batch += [first] if first else []
             self._drain(batch)
             self._run_timed(batch)
+        for job in self._later:  # stopped: their callers are not left waiting
+            job.finish(error=StoreUnavailable())
 
-    def _drain(self, batch: list[Job]) -> None:
-        """Add the jobs waiting now to the batch (up to MAX_BATCH)."""
+    def _drain(self, batch: list[Job], in_turn: bool = False) -> None:
+        """Add the jobs waiting now (up to MAX_BATCH); in an open turn, not those it has not
+        the nonces of: those wait for the next turn."""
         while len(batch) < MAX_BATCH and not self._stopping:
             try:
                 job = self.jobs.get_nowait()
@@ -136,7 +151,7 @@ class CommandExecutor:
             if job is None:
                 self._stopping = True
                 return
-            batch.append(job)
+            (self._later if in_turn and nonce_of(job) else batch).append(job)
 
     def _run_timed(self, batch: list[Job]) -> None:
         self.busy_since = time.monotonic()
@@ -149,7 +164,7 @@ class CommandExecutor:
         if not self._begin_turn(batch):
             return
         try:
-            self._drain(batch)  # the jobs that came while another process had the turn
+            self._drain(batch, in_turn=True)  # the jobs that came while the turn opened
             self._run_in_turn(batch)
         finally:
             self.session.end()
@@ -158,11 +173,13 @@ class CommandExecutor:
         """Take the turn and bring cached aggregates that another process wrote since the
         last turn up to date with its events (evicted when that fails). When the store is
         down, every job answers so."""
+        nonces = turn_nonces(jobs)
         try:
-            changes = self.session.begin(self.foreign.seen)
+            changes = self.session.begin(self.foreign.seen, nonces)
         except Exception as error:  # noqa: BLE001 - the store is down: every job answers so
             self._fail_all(jobs, error)
             return False
+        refuse_replays(jobs, nonces, self.session.fresh)
         events = self.uow.store.events
         self.foreign.catch_up(
             changes, self.cache, lambda aggregate_id, v: events.get(aggregate_id, gt=v)
@@ -187,8 +204,12 @@ class CommandExecutor:
         self._commit(decided)
 
     def _commit(self, jobs: list[Job]) -> None:
-        """Record the jobs' events in the turn's transaction and commit it (the turn ends)."""
+        """Record the jobs' events in the turn's transaction and commit it (the turn ends).
+        With no job decided, the nonces the turn took are committed all the same."""
         if not jobs:
+            if self.session.open and self.session.fresh:
+                with suppress(Exception):  # the store is down; their requests were answered
+                    self.session.commit()
             return
         processing = ProcessingEvent[UUID](tracking=latest_tracking(jobs))
         processing.events = [event for job in jobs for event in job.events]
@@ -207,7 +228,7 @@ class CommandExecutor:
             return
         except Exception as error:  # noqa: BLE001 - e.g. the store is down
             self.session.end()
-            self._evict(jobs)
+            self.decider.evict(jobs)
             self._fail_all(jobs, error)
             return
         ids = [r.notification.id for r in recordings]
@@ -245,8 +266,7 @@ class CommandExecutor:
 
     def _position_for(self, job: Job, batch_position: int | None) -> int | None:
         """What the views must reach before the job answers: its batch, or for a replayed
-        ClientToken whatever the store holds now (the first answer may be another
-        process's)."""
+        ClientToken whatever the store holds now (the first answer may be another's)."""
         if job.replayed:
             return int(self.uow.store.recorder.max_notification_id() or 0)
         return batch_position if job.events else None
@@ -255,7 +275,7 @@ class CommandExecutor:
         """Another process won a race: decide each job again, alone, in a turn of its own,
         against fresh state."""
         self.lost_races += 1
-        self._evict(jobs)
+        self.decider.evict(jobs)
         for index, job in enumerate(jobs):
             job.attempts += 1
             if job.attempts >= MAX_ATTEMPTS:
@@ -268,11 +288,6 @@ class CommandExecutor:
                 self._commit([job])
             self.session.end()
             self.decider.evicted = set()
-
-    def _evict(self, jobs: list[Job]) -> None:
-        for job in jobs:
-            for aggregate in job.aggregates:
-                self.cache.evict(aggregate.id)
 
     def _fail_all(self, jobs: list[Job], error: BaseException) -> None:
         log.warning(

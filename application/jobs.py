@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -20,6 +21,36 @@ from privatelink.domain.base import Caller
 Decision = tuple[dict[str, Any], list[Aggregate]]
 
 
+@dataclass(eq=False)
+class PendingNonce:
+    """A request's signature nonce, not yet remembered (issue 17): the writer's turn inserts
+    it with the turn's other statements, in the transaction that records the command, and
+    refuses the job when it was used before; a request whose nonce no turn took settles it
+    itself (``settle``), before it acts or before it answers."""
+
+    access_key_id: str
+    value: str
+    since: datetime
+    """When its protection starts counting."""
+    remember: Callable[[], bool]
+    """The check on its own (False when the nonce was used within the replay window)."""
+    refusal: BaseException
+    """What a replay is answered."""
+    settled: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.access_key_id, self.value
+
+    def settle(self) -> None:
+        """Remember it now, unless a writer's turn did; a replay is refused."""
+        if self.settled:
+            return
+        self.settled = True
+        if not self.remember():
+            raise self.refusal
+
+
 @dataclass(frozen=True)
 class Command:
     """One request's intent: who, which action, and how it must be handled."""
@@ -29,6 +60,8 @@ class Command:
     client_token: str | None = None
     dry_run: bool = False
     fingerprint: str = ""
+    nonce: PendingNonce | None = None
+    """The request's signature nonce, when the writer's turn is to remember it."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +96,14 @@ class Job:
     """The warnings its decision gave, logged by the thread it answers (application/notices)."""
     done: threading.Event = field(default_factory=threading.Event)
 
+    def wait(self, timeout: float) -> bool:
+        """Wait for the writer's answer (False when none came in time). The request's nonce
+        is the writer's from then on: its turn took it, or nothing acted on the request."""
+        answered = self.done.wait(timeout)
+        if self.command is not None and self.command.nonce is not None:
+            self.command.nonce.settled = True
+        return answered
+
     def finish(self, outcome: Outcome | None = None, error: BaseException | None = None) -> None:
         """Answer the job's caller (waiting in ``Writer.submit``)."""
         self.outcome, self.error = outcome, error
@@ -93,7 +134,30 @@ def new_events(aggregates: list[Aggregate], marks: dict[UUID, tuple[Aggregate, i
     return found
 
 
+def nonce_of(job: Job) -> PendingNonce | None:
+    """The job's nonce while no committed turn has taken it."""
+    nonce = job.command.nonce if job.command is not None else None
+    return nonce if nonce is not None and not nonce.settled else None
+
+
 def latest_tracking(jobs: list[Job]) -> Tracking | None:
     """The tracking position a batch of jobs records: its latest one."""
     trackings = [job.tracking for job in jobs if job.tracking is not None]
     return max(trackings, key=lambda t: t.notification_id) if trackings else None
+
+
+def turn_nonces(jobs: list[Job]) -> list[PendingNonce]:
+    """The nonces a turn opened for ``jobs`` remembers: each one once (the first job's)."""
+    return list({n.key: n for job in reversed(jobs) if (n := nonce_of(job))}.values())
+
+
+def refuse_replays(jobs: list[Job], taken: list[PendingNonce], fresh: set[tuple[str, str]]) -> None:
+    """Answer, before anything is decided, the jobs whose nonce the turn found used within the
+    replay window, or which repeat the nonce of another job of the batch (the first one sent
+    keeps it)."""
+    first = {id(nonce) for nonce in taken}
+    for job in jobs:
+        nonce = nonce_of(job)
+        if nonce is not None and (id(nonce) not in first or nonce.key not in fresh):
+            nonce.settled = True
+            job.finish(error=nonce.refusal)

@@ -74,6 +74,8 @@ class UnitOfWork:
         """Decide, then save every changed aggregate in one atomic ``save``."""
         if self.executor is not None and not command.dry_run:
             return self.executor.submit(Job(decide, command))
+        if command.nonce is not None:
+            command.nonce.settle()  # no writer's turn takes it: before anything is decided
         return self._execute_alone(command, decide)
 
     def _execute_alone(self, command: Command, decide: Callable[[], Decision]) -> Outcome:

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+
+from privatelink.application.jobs import PendingNonce
 
 __all__ = [
     "AggregateCache",
@@ -111,13 +113,16 @@ class ImmediateSteps(Protocol):
 class WriteSession(Protocol):
     """Port: the writers of several processes take turns, one transaction a turn
     (infra/write_session.py). ``begin`` waits for the turn (it may raise) and answers the
-    (position, aggregate) pairs written after ``seen``; the events are recorded with
+    (position, aggregate) pairs written after ``seen``, and remembers the requests' ``nonces``
+    (``fresh``: the (AccessKey, nonce) pairs not used before); the events are recorded with
     ``record_kwargs()``; ``commit`` ends the turn, and so does ``end``, without committing."""
+
+    fresh: set[tuple[str, str]]
 
     @property
     def open(self) -> bool: ...
 
-    def begin(self, seen: int) -> list[tuple[int, UUID]]: ...
+    def begin(self, seen: int, nonces: Sequence[PendingNonce] = ()) -> list[tuple[int, UUID]]: ...
 
     def record_kwargs(self) -> dict[str, Any]: ...
 

@@ -199,6 +199,9 @@ def start_executor(runtime: Runtime, stack: ExitStack) -> None:
         # The writer writes the views in its commits: its turn holds their position.
         hold=runtime.views.hold_in_turn if projectors else None,
     )
+    # The requests' signature nonces are remembered in the turn that decides their commands.
+    nonces = runtime.authenticator.nonces
+    session.nonces = nonces if hasattr(nonces, "remembering") else None
     executor = CommandExecutor(
         runtime.app.uow,
         session,

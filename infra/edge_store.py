@@ -7,6 +7,7 @@ import hashlib
 import json
 import threading
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +48,32 @@ class PostgresNonceStore:
             )
             .format(t=self.table)
             .as_string(None)
+        )
+
+    def remembering(self, conn: Any, nonces: Sequence[Any]) -> str:
+        """One statement that remembers several requests' nonces (each ``access_key_id``,
+        ``value``, ``since``; no two alike) and answers the (access_key_id, nonce) of those
+        not used within their window, as ``remember`` does for one, rendered for ``conn``: the
+        writer's turn sends it with its opening (issue 17), in the transaction that records
+        the requests' commands."""
+        keys, values = [n.access_key_id for n in nonces], [n.value for n in nonces]
+        expiries = [n.since + self.window for n in nonces]
+        return (
+            sql.SQL(
+                "INSERT INTO {t} AS n (access_key_id, nonce, expires_at) "
+                "SELECT * FROM unnest({keys}::text[], {values}::text[], {expiries}::timestamptz[]) "
+                "ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at "
+                "WHERE n.expires_at <= EXCLUDED.expires_at - {window}::interval "
+                "RETURNING access_key_id, nonce"
+            )
+            .format(
+                t=self.table,
+                keys=sql.Literal(keys),
+                values=sql.Literal(values),
+                expiries=sql.Literal(expiries),
+                window=sql.Literal(f"{self.window.total_seconds()} seconds"),
+            )
+            .as_string(conn)
         )
 
     def create_tables(self) -> None:

@@ -26,7 +26,7 @@ when a turn opens goes back to the pool, and the turn opens once more on a fresh
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from typing import Any
 from uuid import UUID
@@ -63,6 +63,11 @@ def opening(recorder: Any, schema: str, wait_seconds: float, hold: str | None) -
 class PostgresWriteSession:
     """The schema's write turn: ``begin`` waits for it; ``commit`` or ``end`` give it back."""
 
+    nonces: Any = None
+    """The signature nonces' store (infra/edge_store.py), when the turn is to remember the
+    nonces of the requests it decides (issue 17: no round trip of their own); ``fresh`` is
+    then, while a turn is open, the (AccessKey, nonce) pairs it remembered, not used before."""
+
     def __init__(
         self, recorder: Any, schema: str, wait_seconds: float, hold: str | None = None
     ) -> None:
@@ -71,17 +76,17 @@ class PostgresWriteSession:
         """A statement the opening also runs, answering one position that the turn then
         holds (the views' position, when the writer writes the views: ``views_at``)."""
         self.held: int | None = None
-        self.log_at = 0
-        """The log's last position when the turn opened."""
+        self.log_at = 0  # the log's last position when the turn opened
         self.datastore = recorder.datastore
-        self.conn: psycopg.Connection[Any] | None = None
-        """The turn's connection while a turn is open."""
+        self.conn: psycopg.Connection[Any] | None = None  # while a turn is open
         self._kept: psycopg.Connection[Any] | None = None
         self._stack: ExitStack | None = None
         self.pids: set[int] = set()
         """The backend pid of the connection the writer keeps, while it keeps one: the
         followers of the log know its NOTIFYs by it."""
         self._kept_pid = 0  # read when taken: a broken connection answers 0
+        self.fresh: set[tuple[str, str]] = set()
+        self._taken: list[Any] = []
         self.on_connection: Callable[[], None] = lambda: None
         """Called when the writer takes a connection: a NOTIFY its previous user sent may
         still be queued, and the followers must not take it for the writer's."""
@@ -92,13 +97,14 @@ class PostgresWriteSession:
     def open(self) -> bool:
         return self.conn is not None
 
-    def begin(self, seen: int) -> list[tuple[int, UUID]]:
+    def begin(self, seen: int, nonces: Sequence[Any] = ()) -> list[tuple[int, UUID]]:
         """Take the turn in a new transaction: the (position, aggregate) pairs written after
-        ``seen``. A connection that broke while idle (PostgreSQL restarted) gets one fresh
-        try; a turn that does not come in time raises (the batch answers 503)."""
+        ``seen``; with the requests' ``nonces`` remembered in it (``fresh`` says which were
+        not used before). A connection that broke while idle (PostgreSQL restarted) gets one
+        fresh try; a turn that does not come in time raises (the batch answers 503)."""
         for attempt in (1, 2):
             try:
-                return self._begin(seen)
+                return self._begin(seen, nonces if self.nonces is not None else ())
             except psycopg.OperationalError:
                 broken = self.conn is None or self.conn.broken or self.conn.closed
                 self.end()
@@ -106,7 +112,7 @@ class PostgresWriteSession:
                     raise
         raise AssertionError("unreachable")
 
-    def _begin(self, seen: int) -> list[tuple[int, UUID]]:
+    def _begin(self, seen: int, nonces: Sequence[Any]) -> list[tuple[int, UUID]]:
         self.end()
         if self._kept is None:
             self._stack = ExitStack()
@@ -116,11 +122,16 @@ class PostgresWriteSession:
             self.on_connection()
         self.conn = self._kept
         opening = f"{self._opening}{int(seen)} ORDER BY notification_id"
+        if nonces:
+            opening += "; " + self.nonces.remembering(self.conn, nonces)
         with self.conn.cursor() as cursor:
             cursor.execute(opening)
             answered = [cursor.fetchall() if cursor.description else None]
             while cursor.nextset():
                 answered.append(cursor.fetchall() if cursor.description else None)
+        if nonces:
+            self.fresh = {(row["access_key_id"], row["nonce"]) for row in answered.pop() or []}
+            self._taken = [nonce for nonce in nonces if nonce.key in self.fresh]
         changes = answered[-1] or []
         self.held = int(answered[-2][0]["position"]) if self.hold and answered[-2] else None
         self.log_at = max([seen, *(row["notification_id"] for row in changes)])
@@ -136,6 +147,8 @@ class PostgresWriteSession:
         assert self.conn is not None
         try:
             self.conn.commit()
+            for nonce in self._taken:  # remembered for good: no later turn takes them again
+                nonce.settled = True
         finally:
             self.end()
 
@@ -145,6 +158,7 @@ class PostgresWriteSession:
         pool, which replaces it, and the next turn takes another."""
         conn, self.conn = self.conn, None
         self.held = None
+        self.fresh, self._taken = set(), []  # rolled back: a later turn takes them again
         if conn is None:
             return
         if not conn.closed and not conn.broken:

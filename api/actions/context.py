@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from privatelink.api.errors import ServiceUnavailable
 from privatelink.api.wire.errors import InvalidParameter
 from privatelink.application.app import PrivateLinkApp
-from privatelink.application.jobs import Command, Outcome
+from privatelink.application.jobs import Command, Outcome, PendingNonce
 from privatelink.domain.base import Caller
 
 
@@ -37,6 +37,8 @@ class Ctx:
     fingerprint: str
     written: list[Mapping[tuple[str, str], Any]] = field(default_factory=list)
     """The view rows that the commands settled here wrote in their commits."""
+    nonce: PendingNonce | None = None
+    """The request's signature nonce, for the writer's turn to remember (api/http.py)."""
 
     @property
     def account(self) -> str:
@@ -57,6 +59,7 @@ class Ctx:
             getattr(request, "client_token", None),
             bool(getattr(request, "dry_run", False)),
             self.fingerprint,
+            self.nonce,
         )
 
     def settle(self, outcome: Outcome) -> dict[str, Any]:
