@@ -106,6 +106,8 @@ class Claim:
         name = canon.invalid_utf8(named)
         if name is not None:
             raise InvalidParameter(name, "is not valid UTF-8")
+        if "\x00" in self.nonce:  # PostgreSQL's text cannot hold it: refused here, not there
+            raise InvalidParameter("SignatureNonce", "contains a NUL character")
 
     def verify(self, secret: str) -> None:
         if self.payload_problem:

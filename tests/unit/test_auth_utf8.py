@@ -64,3 +64,11 @@ def test_issue16_invalid_utf8_is_refused_naming_the_parameter(
         authenticate(BASE.format(extra=extra, nonce=nonce))
     assert info.value.parameter == named
     assert "UTF-8" in info.value.message
+
+
+def test_issue17_a_nonce_with_a_nul_is_refused_before_it_reaches_the_store() -> None:
+    """The writer's turn remembers the nonces of a batch in one statement: a nonce PostgreSQL
+    cannot store would fail the whole batch (and before, it answered 500)."""
+    with pytest.raises(InvalidParameter) as info:
+        authenticate(BASE.format(extra="", nonce="n%00ul"))
+    assert info.value.parameter == "SignatureNonce"
