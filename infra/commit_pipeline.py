@@ -115,7 +115,8 @@ def at_once(recorder: Any, conn: Any, views: TwoPhaseViews, queued: Any, batch: 
     opened: they follow it, unless the sequence skipped numbers, after a rolled-back insert),
     and a statement checks them before the positions are written, inside the savepoint, so a
     wrong guess rolls back to it and leaves the views to the projector, as a failed views
-    statement does. A create is then three round trips: the nonce, the turn, this one."""
+    statement does. A create is then two round trips: the turn's opening (with the requests'
+    signature nonces), and this one."""
     count, kwargs = batch
     log_at = kwargs["log_at"]
     conn.execute(recorder.ids_as_predicted, (count, log_at + count, log_at, count), prepare=True)

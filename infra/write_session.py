@@ -10,12 +10,15 @@ A turn is one transaction on one connection of the event store. Its opening is o
 string, one round trip: BEGIN, the write budget, the turn (a transaction-level advisory lock
 keyed by the schema, waited for at most ``wait_seconds``), the event table's lock (inserts
 commit in the order of their ids) and its NOTIFY, then the (position, aggregate) pairs written
-after the position the writer has seen. The writer decides the batch, the recorder inserts its
-events (and the views are written) on the same connection, and COMMIT ends the turn, or
-ROLLBACK when nothing was decided. Before, the turn was a session lock on a connection of its
+after the position the writer has seen, and the signature nonces of the batch's requests,
+remembered (those used before come back missing, and their jobs are refused before anything is
+decided). The writer decides the batch, the recorder inserts its events (and the views are
+written) on the same connection, and COMMIT ends the turn, or ROLLBACK when nothing was
+decided (and no nonce taken). Before, the turn was a session lock on a connection of its
 own, and a batch cost eleven round trips (lock, change feed, BEGIN, prologue, insert, the
-views' hold, names and writes, COMMIT, unlock); now it costs three: the opening, and the two
-of infra/commit_pipeline.py (the events with the views, then the names with COMMIT).
+views' hold, names and writes, COMMIT, unlock), and each request one more for its nonce; now
+a batch costs two: the opening, and infra/commit_pipeline.py's (the events with the views, the
+names and COMMIT; a second when the names need a read first).
 
 The writer keeps its connection from one turn to the next, instead of taking one from the
 pool for each batch (the pool's check, a poll of the socket, and the hand-back cost CPU and
