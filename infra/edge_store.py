@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg import sql
+from psycopg.pq import Escaping
 from psycopg_pool import ConnectionPool
 
 NONCES_TABLE = "pl_signature_nonces"
@@ -39,6 +40,16 @@ class PostgresNonceStore:
         # (``set_config(..., true)`` is SET LOCAL): only a PostgreSQL crash could lose the
         # last moment's nonces, and it saves most of the cost this check adds to every
         # request. One round trip (issue 17).
+        self._remember_many = (
+            sql.SQL("INSERT INTO {} AS n (access_key_id, nonce, expires_at) VALUES ")
+            .format(self.table)
+            .as_string(None),
+            (
+                " ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = "
+                "EXCLUDED.expires_at WHERE n.expires_at <= EXCLUDED.expires_at - interval "
+                f"'{window.total_seconds()} seconds' RETURNING access_key_id, nonce"
+            ),
+        )
         self._remember = (
             sql.SQL(
                 "INSERT INTO {t} AS n (access_key_id, nonce, expires_at) "
@@ -55,26 +66,20 @@ class PostgresNonceStore:
         ``value``, ``since``; no two alike) and answers the (access_key_id, nonce) of those
         not used within their window, as ``remember`` does for one, rendered for ``conn``: the
         writer's turn sends it with its opening (issue 17), in the transaction that records
-        the requests' commands."""
-        keys, values = [n.access_key_id for n in nonces], [n.value for n in nonces]
-        expiries = [n.since + self.window for n in nonces]
-        return (
-            sql.SQL(
-                "INSERT INTO {t} AS n (access_key_id, nonce, expires_at) "
-                "SELECT * FROM unnest({keys}::text[], {values}::text[], {expiries}::timestamptz[]) "
-                "ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at "
-                "WHERE n.expires_at <= EXCLUDED.expires_at - {window}::interval "
-                "RETURNING access_key_id, nonce"
-            )
-            .format(
-                t=self.table,
-                keys=sql.Literal(keys),
-                values=sql.Literal(values),
-                expiries=sql.Literal(expiries),
-                window=sql.Literal(f"{self.window.total_seconds()} seconds"),
-            )
-            .as_string(conn)
+        the requests' commands. Its values are quoted by libpq (``PQescapeLiteral``, which
+        knows the connection's encoding) into a statement rendered once: composing it with
+        ``sql.Literal`` cost ~90 us a batch here."""
+        encoding, escaping = conn.info.encoding, Escaping(conn.pgconn)
+
+        def quoted(value: str) -> str:
+            return bytes(escaping.escape_literal(value.encode(encoding))).decode(encoding)
+
+        rows = ", ".join(
+            f"({quoted(n.access_key_id)}, {quoted(n.value)}, "
+            f"{quoted((n.since + self.window).isoformat())}::timestamptz)"
+            for n in nonces
         )
+        return self._remember_many[0] + rows + self._remember_many[1]
 
     def create_tables(self) -> None:
         with self.pool.connection() as conn:

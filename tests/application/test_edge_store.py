@@ -53,3 +53,31 @@ def test_issue10_the_first_answer_kept_wins(database_url: str, schema: str) -> N
         second = answers.keep("acct", "CreateVpcEndpoint", "t", "fp", {"EndpointId": "ep-2"})
         assert second == ("fp", {"EndpointId": "ep-1"})
         assert answers.first("other", "CreateVpcEndpoint", "t") is None
+
+
+def test_issue17_the_turns_statement_remembers_nonces_as_remember_does(
+    database_url: str, schema: str
+) -> None:
+    """The writer's turn remembers a batch's nonces in one statement whose values libpq
+    quotes: any nonce comes back as sent, a used one is not fresh within its window, and
+    fresh again after it."""
+    from privatelink.application.jobs import PendingNonce
+
+    odd = "it's a \\ back\\\\slash 'quoted' é ☃ $$ ; DROP TABLE x; --"
+
+    def pending(value: str, since: datetime) -> PendingNonce:
+        return PendingNonce("AK", value, since, lambda: True, Exception())
+
+    with ConnectionPool(database_url, min_size=1, max_size=2, open=True) as pool:
+        with pool.connection() as conn:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        store = PostgresNonceStore(pool, schema)
+        store.create_tables()
+        assert store.remember("AK", "used", T0)
+        with pool.connection() as conn:
+            batch = [pending(odd, T0), pending("used", T0 + timedelta(minutes=1))]
+            fresh = conn.execute(store.remembering(conn, batch)).fetchall()
+            assert [tuple(row) for row in fresh] == [("AK", odd)]
+            later = [pending("used", T0 + timedelta(minutes=16))]  # its window is over
+            assert len(conn.execute(store.remembering(conn, later)).fetchall()) == 1
+        assert not store.remember("AK", odd, T0 + timedelta(minutes=2))
