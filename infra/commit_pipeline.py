@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from contextlib import suppress
 from typing import Any, Protocol
 
 import psycopg
@@ -93,16 +92,15 @@ def insert_with_views(
     tracking, inserted = conn.cursor(), conn.cursor()
     queued: list[Any] = [None, False]
 
-    def first() -> None:
+    def first(pipeline: Any) -> None:
         recorder._insert_events(tracking, stored_events, **kwargs)
         recorder._insert_stored_events(inserted, stored_events, **kwargs)
         queued[0] = views.queue(conn, stored_events, pipeline)
         if queued[0] is not None and views.ready(queued[0]):
             queued[1] = at_once(recorder, conn, views, queued[0], (len(stored_events), kwargs))
 
-    with conn.pipeline() as pipeline:
-        views_on = guarded(pipeline, inserted, views, first)
-        ids = list(recorder._fetch_ids_after_insert_events(inserted, stored_events))
+    views_on = guarded(conn, inserted, views, first)
+    ids = list(recorder._fetch_ids_after_insert_events(inserted, stored_events))
     if views_on and not queued[1]:
         second(conn, inserted, views, queued[0], (stored_events, ids, kwargs.get("views_at")))
     settle(conn, views)
@@ -159,33 +157,31 @@ def second(
         views(conn, stored_events, ids, held)
         return
 
-    def send() -> None:
+    def send(_: Any) -> None:
         views.complete(conn, queued, ids, held)
         conn.execute("COMMIT")  # not run by the server when a views statement before it fails
 
-    with conn.pipeline() as pipeline:
-        guarded(pipeline, inserted, views, send)
+    guarded(conn, inserted, views, send)
 
 
-def guarded(pipeline: Any, inserted: Any, views: TwoPhaseViews, send: Any) -> bool:
-    """Send, then sync. False when the views failed (a statement PostgreSQL refused, which
-    psycopg reports at a later statement or at the sync and which aborts the transaction up to
-    the sync, COMMIT included; or an error in the views' own code) while the events' insert
-    did not: the savepoint is rolled back, the views are left to the projector, and the
-    writer's session commits the events."""
+def guarded(conn: Any, inserted: Any, views: TwoPhaseViews, send: Any) -> bool:
+    """Send in one pipeline, whose end is its one sync: psycopg sends a Sync when a pipeline
+    block ends, and waits for it, so a ``sync()`` inside the block cost a second round trip
+    (issue 17). False when the views failed (a statement PostgreSQL refused, which psycopg
+    reports at a later statement or at the sync and which aborts the transaction up to the
+    sync, COMMIT included; or an error in the views' own code) while the events' insert did
+    not: the savepoint is rolled back, the views are left to the projector, and the writer's
+    session commits the events."""
     try:
-        send()
-        pipeline.sync()
+        with conn.pipeline() as pipeline:
+            send(pipeline)
         return True
     except Exception as error:
-        with suppress(psycopg.Error):
-            pipeline.sync()  # ends an aborted stretch; the insert's answer has arrived
-        result = inserted.pgresult
+        result = inserted.pgresult  # every answer up to the sync has arrived
         if result is None or result.status != ExecStatus.TUPLES_OK:
             raise  # the events' insert failed: the batch fails as a whole
         try:
-            views.abandon(inserted.connection)
-            pipeline.sync()
+            views.abandon(conn)
         except psycopg.Error:
             raise error from None  # e.g. COMMIT itself failed: the transaction is gone
         log.warning(

@@ -40,26 +40,8 @@ class PostgresNonceStore:
         # (``set_config(..., true)`` is SET LOCAL): only a PostgreSQL crash could lose the
         # last moment's nonces, and it saves most of the cost this check adds to every
         # request. One round trip (issue 17).
-        self._remember_many = (
-            sql.SQL("INSERT INTO {} AS n (access_key_id, nonce, expires_at) VALUES ")
-            .format(self.table)
-            .as_string(None),
-            (
-                " ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = "
-                "EXCLUDED.expires_at WHERE n.expires_at <= EXCLUDED.expires_at - interval "
-                f"'{window.total_seconds()} seconds' RETURNING access_key_id, nonce"
-            ),
-        )
-        self._remember = (
-            sql.SQL(
-                "INSERT INTO {t} AS n (access_key_id, nonce, expires_at) "
-                "SELECT %s, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) "
-                "AS no_flush ON CONFLICT (access_key_id, nonce) DO UPDATE "
-                "SET expires_at = EXCLUDED.expires_at WHERE n.expires_at <= %s RETURNING 1"
-            )
-            .format(t=self.table)
-            .as_string(None)
-        )
+        self._remember_many = remember_many(self.table, window)
+        self._remember = remember_one(self.table)
 
     def remembering(self, conn: Any, nonces: Sequence[Any]) -> str:
         """One statement that remembers several requests' nonces (each ``access_key_id``,
@@ -119,6 +101,34 @@ class PostgresNonceStore:
         with self.pool.connection() as conn:
             row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(self.table)).fetchone()
         return int(row[0]) if row else 0
+
+
+def remember_one(table: sql.Identifier) -> str:
+    """The statement that remembers one nonce, in a transaction of its own."""
+    return (
+        sql.SQL(
+            "INSERT INTO {t} AS n (access_key_id, nonce, expires_at) "
+            "SELECT %s, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) "
+            "AS no_flush ON CONFLICT (access_key_id, nonce) DO UPDATE "
+            "SET expires_at = EXCLUDED.expires_at WHERE n.expires_at <= %s RETURNING 1"
+        )
+        .format(t=table)
+        .as_string(None)
+    )
+
+
+def remember_many(table: sql.Identifier, window: timedelta) -> tuple[str, str]:
+    """The statement that remembers several nonces, around the place of its VALUES rows."""
+    return (
+        sql.SQL("INSERT INTO {} AS n (access_key_id, nonce, expires_at) VALUES ")
+        .format(table)
+        .as_string(None),
+        (
+            " ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at "
+            "WHERE n.expires_at <= EXCLUDED.expires_at - interval "
+            f"'{window.total_seconds()} seconds' RETURNING access_key_id, nonce"
+        ),
+    )
 
 
 class PostgresAnswerStore:
