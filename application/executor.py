@@ -33,14 +33,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from privatelink.application.decider import Decider
-from privatelink.application.jobs import (
-    Job,
-    Outcome,
-    latest_tracking,
-    nonce_of,
-    refuse_replays,
-    turn_nonces,
-)
+from privatelink.application.jobs import Job, Outcome, latest_tracking, nonce_of
+from privatelink.application.nonce_turns import refuse_replays, take_late, turn_nonces
 from privatelink.application.notices import emit
 from privatelink.application.unit_of_work import MAX_ATTEMPTS, UnitOfWork, backoff
 from privatelink.application.writer_ports import (
@@ -85,7 +79,6 @@ class CommandExecutor:
         self.watchdog: Any = None  # set by writer_watchdog.watch_writer; `.stuck` for health
         self._stopping = False
         self.foreign = ForeignWrites(uow.store.recorder.max_notification_id() or 0)
-        self._later: list[Job] = []  # came in an open turn that has not their nonces
         self.thread = threading.Thread(target=self._loop, name="command-executor", daemon=True)
 
     def start(self) -> None:
@@ -130,20 +123,17 @@ class CommandExecutor:
 
     def _loop(self) -> None:
         while not self._stopping:
-            batch, self._later = self._later[:MAX_BATCH], self._later[MAX_BATCH:]
-            first = None if batch else self.jobs.get()
-            if first is None and not batch:
-                break
-            batch += [first] if first else []
+            first = self.jobs.get()
+            if first is None:
+                return
+            batch = [first]
             self._drain(batch)
             self._run_timed(batch)
-        for job in self._later:  # stopped: their callers are not left waiting
-            job.finish(error=StoreUnavailable())
 
-    def _drain(self, batch: list[Job], in_turn: bool = False) -> None:
-        """Add the jobs waiting now (up to MAX_BATCH); in an open turn, not those it has not
-        the nonces of: those wait for the next turn."""
-        while len(batch) < MAX_BATCH and not self._stopping:
+    def _drain(self, batch: list[Job], late: list[Job] | None = None) -> None:
+        """Add the jobs waiting now (up to MAX_BATCH); in an open turn, those it has not the
+        nonces of go to ``late``."""
+        while len(batch) + len(late or ()) < MAX_BATCH and not self._stopping:
             try:
                 job = self.jobs.get_nowait()
             except queue.Empty:
@@ -151,7 +141,7 @@ class CommandExecutor:
             if job is None:
                 self._stopping = True
                 return
-            (self._later if in_turn and nonce_of(job) else batch).append(job)
+            (late if late is not None and nonce_of(job) else batch).append(job)
 
     def _run_timed(self, batch: list[Job]) -> None:
         self.busy_since = time.monotonic()
@@ -164,10 +154,21 @@ class CommandExecutor:
         if not self._begin_turn(batch):
             return
         try:
-            self._drain(batch, in_turn=True)  # the jobs that came while the turn opened
-            self._run_in_turn(batch)
+            late: list[Job] = []
+            self._drain(batch, late)  # the jobs that came while the turn opened
+            if self._take_late(batch, late):
+                self._run_in_turn(batch)
         finally:
             self.session.end()
+
+    def _take_late(self, batch: list[Job], late: list[Job]) -> bool:
+        try:
+            take_late(self.session, late)
+        except Exception as error:  # noqa: BLE001 - the store is down: every job answers so
+            self._fail_all(batch + late, error)
+            return False
+        batch.extend(late)
+        return True
 
     def _begin_turn(self, jobs: list[Job]) -> bool:
         """Take the turn and bring cached aggregates that another process wrote since the

@@ -144,20 +144,3 @@ def latest_tracking(jobs: list[Job]) -> Tracking | None:
     """The tracking position a batch of jobs records: its latest one."""
     trackings = [job.tracking for job in jobs if job.tracking is not None]
     return max(trackings, key=lambda t: t.notification_id) if trackings else None
-
-
-def turn_nonces(jobs: list[Job]) -> list[PendingNonce]:
-    """The nonces a turn opened for ``jobs`` remembers: each one once (the first job's)."""
-    return list({n.key: n for job in reversed(jobs) if (n := nonce_of(job))}.values())
-
-
-def refuse_replays(jobs: list[Job], taken: list[PendingNonce], fresh: set[tuple[str, str]]) -> None:
-    """Answer, before anything is decided, the jobs whose nonce the turn found used within the
-    replay window, or which repeat the nonce of another job of the batch (the first one sent
-    keeps it)."""
-    first = {id(nonce) for nonce in taken}
-    for job in jobs:
-        nonce = nonce_of(job)
-        if nonce is not None and (id(nonce) not in first or nonce.key not in fresh):
-            nonce.settled = True
-            job.finish(error=nonce.refusal)

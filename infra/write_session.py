@@ -133,12 +133,26 @@ class PostgresWriteSession:
             while cursor.nextset():
                 answered.append(cursor.fetchall() if cursor.description else None)
         if nonces:
-            self.fresh = {(row["access_key_id"], row["nonce"]) for row in answered.pop() or []}
-            self._taken = [nonce for nonce in nonces if nonce.key in self.fresh]
+            self._remembered(nonces, answered.pop() or [])
         changes = answered[-1] or []
         self.held = int(answered[-2][0]["position"]) if self.hold and answered[-2] else None
         self.log_at = max([seen, *(row["notification_id"] for row in changes)])
         return [(row["notification_id"], row["originator_id"]) for row in changes]
+
+    def remember(self, nonces: Sequence[Any]) -> set[tuple[str, str]]:
+        """Remember more requests' nonces in the open turn (one round trip): the (AccessKey,
+        nonce) pairs of those not used before, this turn's own included."""
+        if not nonces or self.nonces is None or self.conn is None:
+            return set()
+        with self.conn.cursor() as cursor:
+            cursor.execute(self.nonces.remembering(self.conn, nonces))
+            return self._remembered(nonces, cursor.fetchall())
+
+    def _remembered(self, nonces: Sequence[Any], rows: list[Any]) -> set[tuple[str, str]]:
+        fresh = {(row["access_key_id"], row["nonce"]) for row in rows}
+        self.fresh |= fresh
+        self._taken += [nonce for nonce in nonces if nonce.key in fresh]
+        return fresh
 
     def record_kwargs(self) -> dict[str, Any]:
         """What the recorder's insert takes to write in this transaction (and the position

@@ -4,6 +4,7 @@ round trip fewer per write); a read, which no turn takes, remembers its own."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -48,12 +49,8 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return made
 
 
-def test_issue17_a_commands_nonce_is_remembered_by_the_writers_turn(
-    runtime: Runtime, checks: list[str]
-) -> None:
-    assert runtime.app.executor is not None and runtime.app.executor.takes_nonces
-    service_id = create_service(runtime)
-    create = request(
+def signed_create(service_id: str) -> SignedRequest:
+    return request(
         "127.0.0.1:18080",
         "CreateVpcEndpoint",
         CONSUMER,
@@ -65,6 +62,14 @@ def test_issue17_a_commands_nonce_is_remembered_by_the_writers_turn(
             ("Zone.1.VSwitchId", "vsw-consumer-h"),
         ],
     )
+
+
+def test_issue17_a_commands_nonce_is_remembered_by_the_writers_turn(
+    runtime: Runtime, checks: list[str]
+) -> None:
+    assert runtime.app.executor is not None and runtime.app.executor.takes_nonces
+    service_id = create_service(runtime)
+    create = signed_create(service_id)
     assert handle(runtime, raw(create), "req-create")["EndpointId"].startswith("ep-")
     assert checks == []  # no statement of its own
     assert remembered(runtime, create.nonce)  # committed with the command
@@ -79,3 +84,43 @@ def test_issue17_a_reads_nonce_is_remembered_by_the_request(
     handle(runtime, raw(listing), "req-list")
     assert checks == [listing.nonce]
     assert remembered(runtime, listing.nonce)
+
+
+def test_issue17_requests_that_come_while_a_turn_opens_join_it(runtime: Runtime) -> None:
+    """A create that comes while the writer waits for its turn joins that turn once the turn
+    remembered its nonce (one round trip more, not a whole batch's wait), and a copy of a
+    request already in the turn is refused there as a replay, before anything is decided."""
+    from privatelink.infra.write_session import LOCK_NAME
+    from tests.integrity.helpers import wait_until
+
+    executor: Any = runtime.app.executor
+    service_id = create_service(runtime)
+    first, second = signed_create(service_id), signed_create(service_id)
+    batches: list[int] = []
+    executor.on_batch = batches.append
+    answers: dict[str, Any] = {}
+
+    def send(name: str, signed: SignedRequest) -> threading.Thread:
+        def run() -> None:
+            try:
+                answers[name] = handle(runtime, raw(signed), f"req-{name}")
+            except Exception as error:  # noqa: BLE001 - the test inspects it
+                answers[name] = error
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
+
+    schema = runtime.settings.db_schema
+    with runtime.views.pool.connection() as turn:
+        turn.execute("SELECT pg_advisory_lock(hashtext(%s), hashtext(%s))", (LOCK_NAME, schema))
+        threads = [send("first", first)]
+        wait_until(lambda: executor.jobs.qsize() == 0 and executor.busy_since is not None)
+        threads += [send("second", second), send("copy", first)]
+        wait_until(lambda: executor.jobs.qsize() == 2)
+        turn.execute("SELECT pg_advisory_unlock(hashtext(%s), hashtext(%s))", (LOCK_NAME, schema))
+    for thread in threads:
+        thread.join(30)
+    assert answers["first"]["EndpointId"] != answers["second"]["EndpointId"]
+    assert getattr(answers["copy"], "code", None) == "SignatureNonceUsed", answers["copy"]
+    assert batches == [2]  # the first and the one that came while its turn opened
