@@ -30,8 +30,8 @@ def test_issue17_snapshots_are_taken_off_the_writer_at_the_crossing_version(
     take = Snapshotter._take
 
     def recorded(snapshotter: Snapshotter, aggregate_id: UUID, version: int) -> None:
+        take(snapshotter, aggregate_id, version)  # recorded once it is stored: read below
         taken.append((threading.current_thread().name, aggregate_id, version))
-        take(snapshotter, aggregate_id, version)
 
     monkeypatch.setattr(Snapshotter, "_take", recorded)
     endpoint_id = create_endpoint(runtime, create_service(runtime))
