@@ -117,7 +117,8 @@ class WriteSession(Protocol):
     (``fresh``: the (AccessKey, nonce) pairs not used before); the events are recorded with
     ``record_kwargs()``; ``commit`` ends the turn, and so does ``end``, without committing."""
 
-    fresh: set[tuple[str, str]]
+    @property
+    def fresh(self) -> set[tuple[str, str]]: ...
 
     @property
     def open(self) -> bool: ...

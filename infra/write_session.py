@@ -88,8 +88,7 @@ class PostgresWriteSession:
         """The backend pid of the connection the writer keeps, while it keeps one: the
         followers of the log know its NOTIFYs by it."""
         self._kept_pid = 0  # read when taken: a broken connection answers 0
-        self.fresh: set[tuple[str, str]] = set()
-        self._taken: list[Any] = []
+        self._taken: list[Any] = []  # the nonces the open turn remembered
         self.on_connection: Callable[[], None] = lambda: None
         """Called when the writer takes a connection: a NOTIFY its previous user sent may
         still be queued, and the followers must not take it for the writer's."""
@@ -150,9 +149,13 @@ class PostgresWriteSession:
 
     def _remembered(self, nonces: Sequence[Any], rows: list[Any]) -> set[tuple[str, str]]:
         fresh = {(row["access_key_id"], row["nonce"]) for row in rows}
-        self.fresh |= fresh
         self._taken += [nonce for nonce in nonces if nonce.key in fresh]
         return fresh
+
+    @property
+    def fresh(self) -> set[tuple[str, str]]:
+        """The (AccessKey, nonce) pairs the open turn remembered, not used before."""
+        return {nonce.key for nonce in self._taken}
 
     def record_kwargs(self) -> dict[str, Any]:
         """What the recorder's insert takes to write in this transaction (and the position
@@ -175,7 +178,7 @@ class PostgresWriteSession:
         pool, which replaces it, and the next turn takes another."""
         conn, self.conn = self.conn, None
         self.held = None
-        self.fresh, self._taken = set(), []  # rolled back: a later turn takes them again
+        self._taken = []  # rolled back: a later turn takes them again
         if conn is None:
             return
         if not conn.closed and not conn.broken:
