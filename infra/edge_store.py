@@ -34,14 +34,13 @@ class PostgresNonceStore:
         self._index = sql.Identifier(f"{NONCES_TABLE}_expiry_idx")
         self._next_prune = 0.0
         self._lock = threading.Lock()
-        # A nonce still inside its window is kept: the upsert updates (and returns) a row
-        # only when the nonce is new or has expired. One statement, its own transaction (the
+        # ``remember``: one statement, its own transaction (the
         # pool's connections autocommit), which does not wait for the WAL flush
         # (``set_config(..., true)`` is SET LOCAL): only a PostgreSQL crash could lose the
         # last moment's nonces, and it saves most of the cost this check adds to every
         # request. One round trip (issue 17).
         self._remember_many = remember_many(self.table, window)
-        self._remember = remember_one(self.table)
+        self._remember = remember_one(self.table, window)
 
     def remembering(self, conn: Any, nonces: Sequence[Any]) -> str:
         """One statement that remembers several requests' nonces (each ``access_key_id``,
@@ -81,7 +80,7 @@ class PostgresNonceStore:
         """Record the nonce; False when it was already seen within the replay window."""
         with self.pool.connection() as conn:
             row = conn.execute(
-                self._remember, (access_key_id, nonce, now + self.window, now), prepare=True
+                self._remember, (access_key_id, nonce, now + self.window), prepare=True
             ).fetchone()
         self._prune(now)
         return row is not None
@@ -103,31 +102,32 @@ class PostgresNonceStore:
         return int(row[0]) if row else 0
 
 
-def remember_one(table: sql.Identifier) -> str:
-    """The statement that remembers one nonce, in a transaction of its own."""
+def replaced_when_expired(window: timedelta) -> str:
+    """The replay window, for both statements below: a nonce still inside its window is kept,
+    and the upsert updates (and returns) a row only when the nonce is new or has expired, by
+    the time the new one starts counting (its expiry less the window)."""
     return (
-        sql.SQL(
-            "INSERT INTO {t} AS n (access_key_id, nonce, expires_at) "
-            "SELECT %s, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) "
-            "AS no_flush ON CONFLICT (access_key_id, nonce) DO UPDATE "
-            "SET expires_at = EXCLUDED.expires_at WHERE n.expires_at <= %s RETURNING 1"
-        )
-        .format(t=table)
-        .as_string(None)
+        " ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at "
+        f"WHERE n.expires_at <= EXCLUDED.expires_at - interval '{window.total_seconds()} seconds'"
     )
+
+
+def remember_one(table: sql.Identifier, window: timedelta) -> str:
+    """The statement that remembers one nonce, in a transaction of its own."""
+    start = sql.SQL(
+        "INSERT INTO {} AS n (access_key_id, nonce, expires_at) "
+        "SELECT %s, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) "
+        "AS no_flush"
+    ).format(table)
+    return start.as_string(None) + replaced_when_expired(window) + " RETURNING 1"
 
 
 def remember_many(table: sql.Identifier, window: timedelta) -> tuple[str, str]:
     """The statement that remembers several nonces, around the place of its VALUES rows."""
+    start = sql.SQL("INSERT INTO {} AS n (access_key_id, nonce, expires_at) VALUES ")
     return (
-        sql.SQL("INSERT INTO {} AS n (access_key_id, nonce, expires_at) VALUES ")
-        .format(table)
-        .as_string(None),
-        (
-            " ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at "
-            "WHERE n.expires_at <= EXCLUDED.expires_at - interval "
-            f"'{window.total_seconds()} seconds' RETURNING access_key_id, nonce"
-        ),
+        start.format(table).as_string(None),
+        replaced_when_expired(window) + " RETURNING access_key_id, nonce",
     )
 
 
