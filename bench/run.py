@@ -218,9 +218,13 @@ class Serve:
 def load(
     target: Callable[..., list[float]], args: tuple[Any, ...], clients: int, seconds: float
 ) -> tuple[float, list[float]]:
-    """Run ``clients`` processes for ``seconds``: (answers per second, latencies)."""
+    """Run ``clients`` processes for ``seconds``: (answers per second, latencies). Each
+    process starts its client and makes one call, then all start timing together (a barrier),
+    so that no process's start (importing an SDK takes ~0.5-1 s of CPU) overlaps another's
+    timed calls on the machine's two cores."""
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(clients) as pool:
+    ready = ctx.Barrier(clients)
+    with ctx.Pool(clients, initializer=workload.start_together, initargs=(ready,)) as pool:
         results = pool.starmap(target, [(*args, seconds)] * clients)
     latencies = [x for r in results for x in r]
     return len(latencies) / seconds, latencies

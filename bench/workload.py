@@ -66,13 +66,25 @@ def raw_commits(url: str, table: str, seconds: float) -> list[float]:
         return timed(lambda: conn.execute(f"INSERT INTO {table} (v) VALUES (1)"), seconds)
 
 
+_READY: Any = None  # the barrier all client processes of one load pass before timing
+
+
+def start_together(ready: Any) -> None:
+    """A client process's initializer: the barrier of its load (bench/run.py ``load``)."""
+    global _READY
+    _READY = ready
+
+
 def timed(call: Any, seconds: float) -> list[float]:
     """Latencies of ``call`` for ``seconds``, after one call that is not timed: a client's
     first call pays for its own start (the Alibaba SDK loads the system's CA bundle when it
     makes its HTTP session, ~60 ms here even for http; boto3 loads its models), which is no
     server's latency; with eight clients starting at once on two cores those first calls took
-    ~300 ms each and were most of the 1 % above p99 (issue 17). Every target gets the same."""
+    ~300 ms each and were most of the 1 % above p99 (issue 17). Every target gets the same.
+    Then it waits for the load's other clients to be as far (``start_together``)."""
     call()
+    if _READY is not None:
+        _READY.wait(timeout=300)
     latencies = []
     deadline = time.perf_counter() + seconds
     while (start := time.perf_counter()) < deadline:
