@@ -1,5 +1,7 @@
-"""The command executor: one writer thread per process that decides commands one after
-another against cached aggregates and commits them in batches (group commit).
+"""The command executor: one writer per process that decides commands one after another
+against cached aggregates and commits them in batches (group commit). Its batches are run by
+the thread holding its turn: its own thread, or the caller's when it was idle
+(:mod:`application.writer_turns`).
 
 Why: every endpoint of a service touches that service's aggregate (its connection book), so
 concurrent requests conflict on it. Deciding them in one thread removes the conflicts inside a
@@ -20,8 +22,6 @@ from the store at a committed version, never from memory.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
@@ -33,7 +33,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from privatelink.application.decider import Decider
-from privatelink.application.jobs import Job, Outcome, latest_tracking, nonce_of
+from privatelink.application.jobs import Job, Outcome, latest_tracking
 from privatelink.application.nonce_turns import refuse_replays, take_late, turn_nonces
 from privatelink.application.notices import emit
 from privatelink.application.unit_of_work import MAX_ATTEMPTS, UnitOfWork, backoff
@@ -45,13 +45,13 @@ from privatelink.application.writer_ports import (
     StoreUnavailable,
     WriteSession,
 )
+from privatelink.application.writer_turns import WriterTurns
 from privatelink.domain.errors import ConcurrentModification
 
 log = logging.getLogger("privatelink")
-MAX_BATCH = 64
 
 
-class CommandExecutor:
+class CommandExecutor(WriterTurns):
     """Runs jobs in one thread; see the module docstring."""
 
     on_batch: Callable[[int], None] | None = None  # told each commit's number of jobs
@@ -73,16 +73,11 @@ class CommandExecutor:
         self.views = views
         self.cache = AggregateCache(cache_size)
         self.decider = Decider(uow, self.cache, steps)
-        self.jobs: queue.Queue[Job | None] = queue.Queue()
         self.busy_since: float | None = None
         self.lost_races = 0
         self.watchdog: Any = None  # set by writer_watchdog.watch_writer; `.stuck` for health
-        self._stopping = False
         self.foreign = ForeignWrites(uow.store.recorder.max_notification_id() or 0)
-        self.thread = threading.Thread(target=self._loop, name="command-executor", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
+        super().__init__()
 
     def stop(self) -> None:
         self.jobs.put(None)
@@ -93,7 +88,8 @@ class CommandExecutor:
         """Hand a job to the writer and wait for its answer. A writer stuck on an unreachable
         store answers StoreUnavailable in time instead (the job may still commit later: a
         retry with the same ClientToken then gets its first answer)."""
-        self.jobs.put(job)
+        if not self._run_here(job):
+            self.jobs.put(job)
         if not job.wait(self.answer_within):
             job.abandoned = True
             raise StoreUnavailable()
@@ -107,9 +103,6 @@ class CommandExecutor:
     def takes_nonces(self) -> bool:  # whether its turns remember the requests' nonces
         return getattr(self.session, "nonces", None) is not None
 
-    def in_writer(self) -> bool:
-        return threading.current_thread() is self.thread
-
     def load(self, aggregate_id: UUID) -> Aggregate:
         """An aggregate for the job being decided: cached, or read from the store."""
         return self.decider.load(aggregate_id)
@@ -119,29 +112,7 @@ class CommandExecutor:
         started = self.busy_since
         return 0.0 if started is None else time.monotonic() - started
 
-    # -- the writer's side: every method below runs in its thread -------------------------
-
-    def _loop(self) -> None:
-        while not self._stopping:
-            first = self.jobs.get()
-            if first is None:
-                return
-            batch = [first]
-            self._drain(batch)
-            self._run_timed(batch)
-
-    def _drain(self, batch: list[Job], late: list[Job] | None = None) -> None:
-        """Add the jobs waiting now (up to MAX_BATCH); in an open turn, those it has not the
-        nonces of go to ``late``."""
-        while len(batch) + len(late or ()) < MAX_BATCH and not self._stopping:
-            try:
-                job = self.jobs.get_nowait()
-            except queue.Empty:
-                return
-            if job is None:
-                self._stopping = True
-                return
-            (late if late is not None and nonce_of(job) else batch).append(job)
+    # -- the writer's side: every method below runs in the thread holding the turn --------
 
     def _run_timed(self, batch: list[Job]) -> None:
         self.busy_since = time.monotonic()
