@@ -88,11 +88,10 @@ class CommandExecutor(WriterTurns):
         """Hand a job to the writer and wait for its answer. A writer stuck on an unreachable
         store answers StoreUnavailable in time instead (the job may still commit later: a
         retry with the same ClientToken then gets its first answer)."""
-        if not self._run_here(job):
-            self.jobs.put(job)
-        if not job.wait(self.answer_within):
-            job.abandoned = True
-            raise StoreUnavailable()
+        with self._handed_over(job):
+            if not job.wait(self.answer_within):
+                job.abandoned = True
+                raise StoreUnavailable()
         if job.error is not None:
             raise job.error
         assert job.outcome is not None

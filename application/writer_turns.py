@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from privatelink.application.job_queue import JobQueue
 from privatelink.application.jobs import Job, nonce_of
@@ -28,6 +30,7 @@ class WriterTurns:
         self._stopping = False
         self._turn = threading.Lock()  # held by the thread deciding a batch
         self._holder: int | None = None  # that thread's ident
+        self._callers: set[int] = set()  # the jobs whose callers wait for their answers
         self.thread = threading.Thread(target=self._loop, name="command-executor", daemon=True)
 
     def start(self) -> None:
@@ -40,10 +43,25 @@ class WriterTurns:
     def _run_timed(self, batch: list[Job]) -> None:
         raise NotImplementedError
 
+    @contextmanager
+    def _handed_over(self, job: Job) -> Iterator[None]:
+        """``job`` run in this thread (``_run_here``) or queued for the writer's; the block
+        waits for its answer."""
+        self._callers.add(id(job))
+        try:
+            if not self._run_here(job):
+                self.jobs.put(job)
+            yield
+        finally:
+            self._callers.discard(id(job))
+
     def _run_here(self, job: Job) -> bool:
-        """Decide and commit ``job`` in this thread when the writer is idle and nothing waits
-        (with the jobs that arrive meanwhile); False when another thread holds the turn."""
-        if self._stopping or not self.jobs.empty() or not self._turn.acquire(blocking=False):
+        """Decide and commit ``job`` in this thread when it is the only job submitted and not
+        answered (a lone caller: with several, the writer's own thread batches them, without
+        its turns hopping from thread to thread) and no thread holds the turn."""
+        if self._stopping or len(self._callers) > 1 or not self.jobs.empty():
+            return False
+        if not self._turn.acquire(blocking=False):
             return False
         try:
             self._take_turn([job])

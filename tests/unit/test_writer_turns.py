@@ -76,3 +76,22 @@ def test_issue17_a_turn_that_drains_the_stop_leaves_it_for_the_writers_thread() 
     turns.thread.join(10)
     assert not turns.thread.is_alive()
     assert not turns._run_here(job())  # stopping: nothing runs in a caller's thread either
+
+
+def test_issue17_a_caller_queues_its_job_while_another_caller_waits_for_an_answer() -> None:
+    """With other callers still waiting for their answers (e.g. those of a batch just
+    committed, not yet woken), the writer's own thread batches the next jobs: a turn does not
+    hop to each caller's thread in turn. A lone caller runs its own."""
+    turns = Recorded()
+    other, mine = job(), job()
+    with turns._handed_over(other):  # alone: its turn ran here
+        assert turns.batches == [(threading.current_thread().name, [other])]
+        done = threading.Event()
+
+        def submit() -> None:
+            with turns._handed_over(mine):
+                done.set()
+
+        threading.Thread(target=submit).start()
+        assert done.wait(10)
+        assert turns.jobs.qsize() == 1 and len(turns.batches) == 1  # queued, not run
