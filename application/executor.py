@@ -52,7 +52,7 @@ log = logging.getLogger("privatelink")
 
 
 class CommandExecutor(WriterTurns):
-    """Runs jobs in one thread; see the module docstring."""
+    """Decides and commits jobs, one batch at a time; see the module docstring."""
 
     on_batch: Callable[[int], None] | None = None  # told each commit's number of jobs
 
@@ -85,9 +85,11 @@ class CommandExecutor(WriterTurns):
         self.session.close()
 
     def submit(self, job: Job) -> Outcome:
-        """Hand a job to the writer and wait for its answer. A writer stuck on an unreachable
-        store answers StoreUnavailable in time instead (the job may still commit later: a
-        retry with the same ClientToken then gets its first answer)."""
+        """Hand a job to the writer (or decide it here, when the writer is idle) and wait for
+        its answer. A writer stuck on an unreachable store answers StoreUnavailable in time
+        instead (the job may still commit later: a retry with the same ClientToken then gets
+        its first answer); a caller deciding its own batch answers when its store calls end,
+        each bounded by the store's timeout."""
         with self._handed_over(job):
             if not job.wait(self.answer_within):
                 job.abandoned = True

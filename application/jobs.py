@@ -111,7 +111,7 @@ class Job:
 
 
 class Writer(Protocol):
-    """Port: the single writer thread (``executor.CommandExecutor``) jobs are submitted to."""
+    """Port: the single writer (``executor.CommandExecutor``) jobs are submitted to."""
 
     def submit(self, job: Job) -> Outcome: ...
 
