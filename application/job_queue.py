@@ -1,8 +1,8 @@
 """The writer's queue of jobs (issue 17).
 
 A job is decided by whichever thread holds the writer's turn: the writer's own thread, or,
-when the writer is idle, the thread that submits it (one hand-over to another thread and one
-back fewer for a lone request). The writer's thread must therefore not take a job before it
+for a lone caller while the writer is idle, the thread that submits it (one hand-over to
+another thread and one back fewer). The writer's thread must therefore not take a job before it
 holds the turn: a job taken while another thread's turn is open could no longer join that
 turn, and would wait for a batch of its own. So this queue lets a thread wait for a job
 without taking it (``wait``), which ``queue.Queue`` does not offer."""

@@ -1,11 +1,12 @@
 """Who holds the writer's turn, and which jobs it takes (issue 17).
 
 One thread at a time decides a batch of jobs and commits it: it holds the turn. That is the
-writer's own thread, or, when the writer is idle and no job waits, the thread that submits a
-job: it then decides and commits its own job, with those that arrive meanwhile, instead of
-handing it to the writer's thread and waiting to be woken (a hand-over there and one back,
-~0.4 ms of a lone request's ~5 ms on the development machine). While a turn is held, jobs
-queue, and the writer's thread takes the next turn. The writer's thread takes no job before
+writer's own thread, or, when no thread holds the turn, no job waits and no other caller
+waits for an answer, the thread that submits a job: it then decides and commits its own job,
+with those that arrive meanwhile, instead of handing it to the writer's thread and waiting to
+be woken (a hand-over there and one back, ~0.4 ms of a lone request's ~5 ms on the
+development machine). While a turn is held, jobs queue, and the writer's thread takes the
+next turn. The writer's thread takes no job before
 it holds the turn (``JobQueue.wait``), so a job that arrives while another thread's turn is
 open can still join that turn."""
 
