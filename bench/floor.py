@@ -1,0 +1,159 @@
+"""What the product's own stack allows, in one run (issue 17): CreateVpcEndpoint through the
+official SDK, 1 and 8 client processes, against moto, two floors and the default `serve`.
+`python bench/floor.py [--seconds 6] [--json FILE]`; see bench/README.md.
+
+The floors (bench/floor_app.py) are FastAPI on uvicorn writing six events durably per create,
+with nothing else: ``insert`` in one six-row INSERT on a pooled connection, ``eventsourcing``
+through the library's own PostgreSQL recorder. The run checks, from each floor's count, that
+every create it answered was stored."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import workload
+from bench.run import (
+    WARM_UP,
+    Serve,
+    database,
+    free_port,
+    inventory_file,
+    load,
+    percentile,
+    provider_service,
+    wait_port,
+)
+
+FLOORS = ("insert", "eventsourcing")
+TARGETS = ("moto", *(f"floor_{mode}" for mode in FLOORS), "serve")
+
+
+def keys(clients: tuple[int, ...] = (1, 8)) -> list[str]:
+    """Every figure a run writes: answers per second at each number of clients, and the p50
+    latency at the first."""
+    rates = [f"c{n}" for n in clients]
+    return [f"{t}_{k}" for t in TARGETS for k in (*rates, f"p50_c{clients[0]}_ms")]
+
+
+@contextmanager
+def floor_server(mode: str, url: str) -> Iterator[str]:
+    """A floor app on a free port; its endpoint."""
+    import httpx
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.floor_app:app", "--port", str(port)]
+        + ["--log-level", "warning", "--no-access-log"],
+        cwd=ROOT,
+        env={**os.environ, "FLOOR_MODE": mode, "FLOOR_URL": url},
+    )
+    try:
+        wait_port(port)
+        endpoint = f"127.0.0.1:{port}"
+        httpx.get(f"http://{endpoint}/healthz", timeout=30).raise_for_status()
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def stored(endpoint: str) -> int:
+    import httpx
+
+    return int(httpx.get(f"http://{endpoint}/count", timeout=30).json()["events"])
+
+
+def levels(target: str, args: tuple[str, str], run: tuple[float, tuple[int, ...]], out: Any) -> int:
+    """Warm up, then each number of clients; the creates answered."""
+    seconds, clients = run
+    work = workload.moto_creates if target == "moto" else workload.privatelink_creates
+    warm, _ = load(work, args, 1, WARM_UP)
+    answered = round(warm * WARM_UP) + 1  # with the warm-up client's untimed first call
+    for n in clients:
+        rate, latencies = load(work, args, n, seconds)
+        answered += len(latencies) + n  # each client's untimed first call
+        out[f"{target}_c{n}"] = rate
+        if n == clients[0]:
+            out[f"{target}_p50_c{n}_ms"] = percentile(latencies, 0.5) * 1000
+    return answered
+
+
+def measure(seconds: float, clients: tuple[int, ...] = (1, 8)) -> dict[str, float]:
+    out: dict[str, float] = {}
+    run = (seconds, clients)
+    with database() as url, tempfile.TemporaryDirectory() as tmp:
+        for mode in FLOORS:
+            with floor_server(mode, url) as endpoint:
+                answered = levels(f"floor_{mode}", (endpoint, "epsrv-floor"), run, out)
+                if stored(endpoint) < answered * 6:
+                    raise RuntimeError(f"the {mode} floor answered creates it did not store")
+        serve = Serve(url, "", inventory_file(Path(tmp)), layout="default")
+        try:
+            levels("serve", (serve.endpoint, provider_service(serve.endpoint)), run, out)
+        finally:
+            serve.stop()
+        moto_port = free_port()
+        moto = subprocess.Popen(
+            [str(Path(sys.executable).with_name("moto_server")), "-p", str(moto_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_port(moto_port)
+            levels("moto", (f"127.0.0.1:{moto_port}", ""), run, out)
+        finally:
+            moto.terminate()
+            moto.wait(timeout=30)
+    return {k: out[k] for k in keys(clients)}
+
+
+def report(results: dict[str, float], clients: tuple[int, ...]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("target", f"p50 ms, {clients[0]} client(s)")
+    for n in clients:
+        table.add_column(f"{n} client(s) /s")
+        table.add_column(f"/ moto, {n}")
+    for target in TARGETS:
+        row = [target, f"{results[f'{target}_p50_c{clients[0]}_ms']:.2f}"]
+        for n in clients:
+            rate = results[f"{target}_c{n}"]
+            row += [f"{rate:.1f}", f"{rate / results[f'moto_c{n}']:.2f}x"]
+        table.add_row(*row)
+    Console().print(table)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=6.0, help="per level")
+    parser.add_argument(
+        "--clients", default="1,8", help="numbers of client processes, comma-separated"
+    )
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    args = parser.parse_args()
+    clients = tuple(int(n) for n in args.clients.split(","))
+    started = time.time()
+    results = measure(args.seconds, clients)
+    report(results, clients)
+    print(f"({time.time() - started:.0f} s)", file=sys.stderr)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
