@@ -124,17 +124,17 @@ def report(results: dict[str, float], clients: tuple[int, ...]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("target", f"p50 ms, {clients[0]} client(s)")
+    table = Table("target", f"p50 ms c{clients[0]}")
     for n in clients:
-        table.add_column(f"{n} client(s) /s")
-        table.add_column(f"/ moto, {n}")
+        table.add_column(f"c{n} /s")
+        table.add_column(f"c{n} / moto")
     for target in TARGETS:
         row = [target, f"{results[f'{target}_p50_c{clients[0]}_ms']:.2f}"]
         for n in clients:
             rate = results[f"{target}_c{n}"]
             row += [f"{rate:.1f}", f"{rate / results[f'moto_c{n}']:.2f}x"]
         table.add_row(*row)
-    Console().print(table)
+    Console(width=100).print(table)
 
 
 def main() -> int:
