@@ -4,14 +4,15 @@ official SDK, 1 and 8 client processes, against moto, two floors and the default
 
 The floors (bench/floor_app.py) are FastAPI on uvicorn writing six events durably per create,
 with nothing else: ``insert`` in one six-row INSERT on a pooled connection, ``eventsourcing``
-through the library's own PostgreSQL recorder. The run checks, from each floor's count, that
-every create it answered was stored."""
+through the library's own PostgreSQL recorder, each in a fresh schema. The run checks, by
+counting each floor's table, that it stored exactly the events of the creates it answered."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import workload
+from bench.floor_app import EVENTS, TABLES
 from bench.run import (
     WARM_UP,
     Serve,
@@ -49,8 +51,8 @@ def keys(clients: tuple[int, ...] = (1, 8)) -> list[str]:
 
 
 @contextmanager
-def floor_server(mode: str, url: str) -> Iterator[str]:
-    """A floor app on a free port; its endpoint."""
+def floor_server(mode: str, url: str, schema: str) -> Iterator[str]:
+    """A floor app on a free port, writing into ``schema``; its endpoint."""
     import httpx
 
     port = free_port()
@@ -58,7 +60,7 @@ def floor_server(mode: str, url: str) -> Iterator[str]:
         [sys.executable, "-m", "uvicorn", "bench.floor_app:app", "--port", str(port)]
         + ["--log-level", "warning", "--no-access-log"],
         cwd=ROOT,
-        env={**os.environ, "FLOOR_MODE": mode, "FLOOR_URL": url},
+        env={**os.environ, "FLOOR_MODE": mode, "FLOOR_URL": url, "FLOOR_SCHEMA": schema},
     )
     try:
         wait_port(port)
@@ -70,10 +72,28 @@ def floor_server(mode: str, url: str) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def stored(endpoint: str) -> int:
-    import httpx
+@contextmanager
+def fresh_schema(url: str) -> Iterator[str]:
+    """A schema of its own for one floor, dropped afterwards."""
+    import psycopg
 
-    return int(httpx.get(f"http://{endpoint}/count", timeout=30).json()["events"])
+    schema = f"bench_floor_{secrets.token_hex(3)}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield schema
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def stored(url: str, schema: str, mode: str) -> int:
+    """The events a floor stored, counted in its table."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute(f"SELECT count(*) FROM {schema}.{TABLES[mode]}").fetchone()
+    return int(row[0]) if row else 0
 
 
 def levels(target: str, args: tuple[str, str], run: tuple[float, tuple[int, ...]], out: Any) -> int:
@@ -96,10 +116,11 @@ def measure(seconds: float, clients: tuple[int, ...] = (1, 8)) -> dict[str, floa
     run = (seconds, clients)
     with database() as url, tempfile.TemporaryDirectory() as tmp:
         for mode in FLOORS:
-            with floor_server(mode, url) as endpoint:
-                answered = levels(f"floor_{mode}", (endpoint, "epsrv-floor"), run, out)
-                if stored(endpoint) < answered * 6:
-                    raise RuntimeError(f"the {mode} floor answered creates it did not store")
+            with fresh_schema(url) as schema:
+                with floor_server(mode, url, schema) as endpoint:
+                    answered = levels(f"floor_{mode}", (endpoint, "epsrv-floor"), run, out)
+                if stored(url, schema, mode) != answered * EVENTS:
+                    raise RuntimeError(f"the {mode} floor stored other than it answered")
         serve = Serve(url, "", inventory_file(Path(tmp)), layout="default")
         try:
             levels("serve", (serve.endpoint, provider_service(serve.endpoint)), run, out)

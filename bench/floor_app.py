@@ -5,15 +5,18 @@ events durably and answers the fields the product answers.
 
 ``FLOOR_MODE`` picks the write: ``insert`` (one six-row INSERT, committed, in one round trip
 on a pooled autocommit connection) or ``eventsourcing`` (an aggregate with six events saved by
-the library's own PostgreSQL application recorder). ``FLOOR_URL`` is the database. Run it
-with ``uvicorn bench.floor_app:app``; ``GET /count`` says how many events it has stored, so
-the benchmark can check that every answer was a write."""
+the library's own PostgreSQL application recorder). ``FLOOR_URL`` is the database and
+``FLOOR_SCHEMA`` the schema its table goes in (``TABLES`` names it), which the benchmark makes
+and counts afterwards, so that every answer is checked to have been a write. Run it with
+``uvicorn bench.floor_app:app``."""
 
 from __future__ import annotations
 
 import json
 import os
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
@@ -26,6 +29,8 @@ from starlette.concurrency import run_in_threadpool
 
 EVENTS = 6
 """Events per create: as many as the product writes for a create into one zone."""
+TABLES = {"insert": "floor_rows", "eventsourcing": "floorapplication_events"}
+"""Each floor's table of events, in ``FLOOR_SCHEMA``."""
 
 
 class FloorEndpoint(Aggregate):
@@ -64,7 +69,7 @@ class FloorApplication(Application[uuid.UUID]):
 class EventsourcingFloor:
     """Six events per create through the library's application recorder."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, schema: str) -> None:
         parts = urlparse(url)
         query = dict(parse_qsl(parts.query))
         self.app = FloorApplication(
@@ -75,6 +80,7 @@ class EventsourcingFloor:
                 "POSTGRES_PORT": query.get("port", str(parts.port or 5432)),
                 "POSTGRES_USER": parts.username or "postgres",
                 "POSTGRES_PASSWORD": parts.password or "",
+                "POSTGRES_SCHEMA": schema,
                 "CREATE_TABLE": "y",
             }
         )
@@ -89,22 +95,19 @@ class EventsourcingFloor:
         self.app.save(endpoint)
         return endpoint.id.hex[:20]
 
-    def count(self) -> int:
-        return int(self.app.recorder.max_notification_id() or 0)  # type: ignore[attr-defined]
-
 
 class InsertFloor:
     """Six rows per create in one INSERT, committed in its one round trip."""
 
-    SQL = "INSERT INTO floor_rows (originator_id, version, topic, state) VALUES " + ", ".join(
-        ["(%s, %s, %s, %s)"] * EVENTS
-    )
-
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, schema: str) -> None:
+        table = f'"{schema}".{TABLES["insert"]}'
+        self.sql = f"INSERT INTO {table} (originator_id, version, topic, state) VALUES " + (
+            ", ".join(["(%s, %s, %s, %s)"] * EVENTS)
+        )
         self.pool = ConnectionPool(url, kwargs={"autocommit": True}, min_size=2, open=True)
         with self.pool.connection() as conn:
             conn.execute(
-                "CREATE TABLE IF NOT EXISTS floor_rows (id bigserial PRIMARY KEY, "
+                f"CREATE TABLE IF NOT EXISTS {table} (id bigserial PRIMARY KEY, "
                 "originator_id uuid, version int, topic text, state bytea)"
             )
 
@@ -121,25 +124,29 @@ class InsertFloor:
             state = json.dumps({**facts, "version": version}).encode()
             params += [originator, version, "floor:FloorEndpoint.Event", state]
         with self.pool.connection() as conn:
-            conn.execute(self.SQL, params, prepare=True)
+            conn.execute(self.sql, params, prepare=True)
         return originator.hex[:20]
-
-    def count(self) -> int:
-        with self.pool.connection() as conn:
-            row = conn.execute("SELECT count(*) FROM floor_rows").fetchone()
-        return int(row[0]) if row else 0
 
 
 def make_floor() -> EventsourcingFloor | InsertFloor:
-    mode, url = os.environ.get("FLOOR_MODE", "insert"), os.environ["FLOOR_URL"]
-    return EventsourcingFloor(url) if mode == "eventsourcing" else InsertFloor(url)
+    mode, url, schema = (
+        os.environ["FLOOR_MODE"],
+        os.environ["FLOOR_URL"],
+        os.environ["FLOOR_SCHEMA"],
+    )
+    return EventsourcingFloor(url, schema) if mode == "eventsourcing" else InsertFloor(url, schema)
 
 
-floor = make_floor()
-app = FastAPI()
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.floor = make_floor()
+    yield
 
 
-def answer(params: dict[str, str]) -> dict[str, Any]:
+app = FastAPI(lifespan=lifespan)
+
+
+def answer(floor: Any, params: dict[str, str]) -> dict[str, Any]:
     """The fields the product answers a create with (api/actions/fields.py ENDPOINT_CREATE)."""
     vpc, service = params.get("VpcId", ""), params.get("ServiceId", "")
     zone, vswitch = params.get("Zone.1.ZoneId", ""), params.get("Zone.1.VSwitchId", "")
@@ -174,13 +181,7 @@ async def rpc(request: Request) -> JSONResponse:
     action = params.get("Action") or request.headers.get("x-acs-action")
     if action != "CreateVpcEndpoint":
         return JSONResponse({"RequestId": str(uuid.uuid4()).upper(), "Code": "Unsupported"}, 400)
-    return JSONResponse(await run_in_threadpool(answer, params))
-
-
-@app.get("/count")
-async def count() -> dict[str, int]:
-    """Events stored so far."""
-    return {"events": await run_in_threadpool(floor.count)}
+    return JSONResponse(await run_in_threadpool(answer, request.app.state.floor, params))
 
 
 @app.get("/healthz")
