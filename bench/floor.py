@@ -34,6 +34,7 @@ from bench.run import (
     free_port,
     inventory_file,
     load,
+    moto_server,
     percentile,
     provider_service,
     wait_port,
@@ -126,18 +127,8 @@ def measure(seconds: float, clients: tuple[int, ...] = (1, 8)) -> dict[str, floa
             levels("serve", (serve.endpoint, provider_service(serve.endpoint)), run, out)
         finally:
             serve.stop()
-        moto_port = free_port()
-        moto = subprocess.Popen(
-            [str(Path(sys.executable).with_name("moto_server")), "-p", str(moto_port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_port(moto_port)
-            levels("moto", (f"127.0.0.1:{moto_port}", ""), run, out)
-        finally:
-            moto.terminate()
-            moto.wait(timeout=30)
+        with moto_server() as endpoint:
+            levels("moto", (endpoint, ""), run, out)
     return {k: out[k] for k in keys(clients)}
 
 

@@ -304,15 +304,7 @@ def api_and_peers(
         out["projection_lag_p99"] = float(lag.get("p99_ms", 0.0))
     finally:
         serve.stop()
-    moto_port = free_port()
-    moto = subprocess.Popen(
-        [str(Path(sys.executable).with_name("moto_server")), "-p", str(moto_port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_port(moto_port)
-        endpoint = f"127.0.0.1:{moto_port}"
+    with moto_server() as endpoint:
         load(workload.moto_creates, (endpoint, ""), 1, WARM_UP)
         out["moto_create_vpc_endpoint_c1"], _ = load(
             workload.moto_creates, (endpoint, ""), 1, seconds
@@ -320,9 +312,6 @@ def api_and_peers(
         out["moto_create_vpc_endpoint_c8"], _ = load(
             workload.moto_creates, (endpoint, ""), 8, seconds
         )
-    finally:
-        moto.terminate()
-        moto.wait(timeout=30)
     import psycopg
 
     table = f"bench_raw_{secrets.token_hex(3)}"
@@ -336,6 +325,23 @@ def api_and_peers(
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"DROP TABLE {table}")
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """moto's server (the AWS emulator) on a free port, while the block runs; its endpoint."""
+    port = free_port()
+    moto = subprocess.Popen(
+        [str(Path(sys.executable).with_name("moto_server")), "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_port(port)
+        yield f"127.0.0.1:{port}"
+    finally:
+        moto.terminate()
+        moto.wait(timeout=30)
 
 
 def wait_port(port: int) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
@@ -28,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 import os
 
-from privatelink.testing import PrivateLinkServer, free_port, wait_until
+from bench.run import moto_server
+from privatelink.testing import PrivateLinkServer, wait_until
 
 REGION = "cn-hangzhou"
 
@@ -196,15 +196,7 @@ def run(runs: int) -> dict[str, Any]:
             timed(runs, lambda: reported.append(server.reset()["Seconds"]))
         )
         out["privatelink_reset_in_server"] = summary(reported)
-    port = free_port()
-    moto = subprocess.Popen(
-        [str(Path(sys.executable).with_name("moto_server")), "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until(lambda: _up(port), timeout=30)
-        endpoint = f"127.0.0.1:{port}"
+    with moto_server() as endpoint:
         setup, moto_test = moto_flow(endpoint)
         setup()
         moto_test()
@@ -221,18 +213,7 @@ def run(runs: int) -> dict[str, Any]:
 
         out["moto_setup_flow_and_reset"] = summary(timed(runs, moto_flow_and_reset))
         out["moto_reset"] = summary(timed(runs, moto_reset))
-    finally:
-        moto.terminate()
-        moto.wait(timeout=30)
     return out
-
-
-def _up(port: int) -> bool:
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1).read()
-        return True
-    except OSError:
-        return False
 
 
 def main() -> None:
