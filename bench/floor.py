@@ -101,8 +101,8 @@ def levels(target: str, args: tuple[str, str], run: tuple[float, tuple[int, ...]
     """Warm up, then each number of clients; the creates answered."""
     seconds, clients = run
     work = workload.moto_creates if target == "moto" else workload.privatelink_creates
-    warm, _ = load(work, args, 1, WARM_UP)
-    answered = round(warm * WARM_UP) + 1  # with the warm-up client's untimed first call
+    _, warm = load(work, args, 1, WARM_UP)
+    answered = len(warm) + 1  # with the warm-up client's untimed first call
     for n in clients:
         rate, latencies = load(work, args, n, seconds)
         answered += len(latencies) + n  # each client's untimed first call

@@ -103,8 +103,6 @@ class RecordSet:
             return NotImplemented
         return self.names == other.names and self.ancestors == other.ancestors
 
-    __hash__ = None  # type: ignore[assignment]  # mutable parts, as before
-
     def find(self, name: str) -> NameRow | None:
         return self._get(self.changes, normalize(name))
 
