@@ -4,8 +4,19 @@ official SDK, 1 and 8 client processes, against moto, two floors and the default
 
 The floors (bench/floor_app.py) are FastAPI on uvicorn writing six events durably per create,
 with nothing else: ``insert`` in one six-row INSERT on a pooled connection, ``eventsourcing``
-through the library's own PostgreSQL recorder, each in a fresh schema. The run checks, by
-counting each floor's table, that it stored exactly the events of the creates it answered."""
+through the library's own PostgreSQL recorder, each in a fresh schema; ``insert_nowait`` is the
+``insert`` floor without waiting for the WAL's flush, and ``answer`` writes nothing. The run
+checks, by counting each writing floor's table, that it stored exactly the events of the
+creates it answered. ``serve_read`` is the same default `serve` answering DescribeZones, its
+cheapest signed call.
+
+``bound_c1`` is the most creates a second the default `serve` could answer at 1 client if a
+create cost nothing beyond its cheapest signed call and the wait for one durable commit:
+1 / (1 / serve_read + 1 / insert - 1 / insert_nowait), each at 1 client. ``budget_c1_ms`` is
+what is left, at 1 client, for everything else a create does (its decision, its events, the
+views and DNS names written with them) if it is to answer twice as many creates as moto:
+1 / (2 x moto) - 1 / bound, in milliseconds (below zero: not even a create that did nothing
+else could)."""
 
 from __future__ import annotations
 
@@ -40,15 +51,28 @@ from bench.run import (
     wait_port,
 )
 
-FLOORS = ("insert", "eventsourcing")
-TARGETS = ("moto", *(f"floor_{mode}" for mode in FLOORS), "serve")
+FLOORS = ("answer", "insert", "insert_nowait", "eventsourcing")
+TARGETS = ("moto", *(f"floor_{mode}" for mode in FLOORS), "serve_read", "serve")
+WORK = {
+    "moto": workload.moto_creates,
+    "serve_read": workload.privatelink_zones,
+}
+"""Each target's load where it is not CreateVpcEndpoint through the official SDK."""
 
 
 def keys(clients: tuple[int, ...] = (1, 8)) -> list[str]:
-    """Every figure a run writes: answers per second at each number of clients, and the p50
-    latency at the first."""
+    """Every figure a run writes: answers per second at each number of clients, the p50
+    latency at the first, and (with 1 client) the bound of a create at 1 client."""
     rates = [f"c{n}" for n in clients]
-    return [f"{t}_{k}" for t in TARGETS for k in (*rates, f"p50_c{clients[0]}_ms")]
+    figures = [f"{t}_{k}" for t in TARGETS for k in (*rates, f"p50_c{clients[0]}_ms")]
+    return figures + (["bound_c1", "budget_c1_ms"] if 1 in clients else [])
+
+
+def bound(out: dict[str, float]) -> float:
+    """Creates a second at 1 client if a create cost only the product's cheapest signed call
+    and the wait for one durable commit (the ``insert`` floor's time less ``insert_nowait``'s)."""
+    durability = 1 / out["floor_insert_c1"] - 1 / out["floor_insert_nowait_c1"]
+    return 1 / (1 / out["serve_read_c1"] + durability)
 
 
 @contextmanager
@@ -100,7 +124,7 @@ def stored(url: str, schema: str, mode: str) -> int:
 def levels(target: str, args: tuple[str, str], run: tuple[float, tuple[int, ...]], out: Any) -> int:
     """Warm up, then each number of clients; the creates answered."""
     seconds, clients = run
-    work = workload.moto_creates if target == "moto" else workload.privatelink_creates
+    work = WORK.get(target, workload.privatelink_creates)
     _, warm = load(work, args, 1, WARM_UP)
     answered = len(warm) + 1  # with the warm-up client's untimed first call
     for n in clients:
@@ -120,15 +144,20 @@ def measure(seconds: float, clients: tuple[int, ...] = (1, 8)) -> dict[str, floa
             with fresh_schema(url) as schema:
                 with floor_server(mode, url, schema) as endpoint:
                     answered = levels(f"floor_{mode}", (endpoint, "epsrv-floor"), run, out)
-                if stored(url, schema, mode) != answered * EVENTS:
+                if mode in TABLES and stored(url, schema, mode) != answered * EVENTS:
                     raise RuntimeError(f"the {mode} floor stored other than it answered")
         serve = Serve(url, "", inventory_file(Path(tmp)), layout="default")
         try:
-            levels("serve", (serve.endpoint, provider_service(serve.endpoint)), run, out)
+            args = (serve.endpoint, provider_service(serve.endpoint))
+            for target in ("serve_read", "serve"):
+                levels(target, args, run, out)
         finally:
             serve.stop()
         with moto_server() as endpoint:
             levels("moto", (endpoint, ""), run, out)
+    if 1 in clients:
+        out["bound_c1"] = bound(out)
+        out["budget_c1_ms"] = 1000 * (1 / (2 * out["moto_c1"]) - 1 / out["bound_c1"])
     return {k: out[k] for k in keys(clients)}
 
 
@@ -146,7 +175,14 @@ def report(results: dict[str, float], clients: tuple[int, ...]) -> None:
             rate = results[f"{target}_c{n}"]
             row += [f"{rate:.1f}", f"{rate / results[f'moto_c{n}']:.2f}x"]
         table.add_row(*row)
-    Console(width=100).print(table)
+    console = Console(width=100)
+    console.print(table)
+    if "bound_c1" in results:
+        console.print(
+            f"bound of a create at 1 client (its cheapest signed call and one durable commit): "
+            f"{results['bound_c1']:.1f}/s, {results['bound_c1'] / results['moto_c1']:.2f}x moto; "
+            f"left for the rest of a create at 2x moto: {results['budget_c1_ms']:.2f} ms"
+        )
 
 
 def main() -> int:

@@ -4,8 +4,11 @@ SDK accepts. No signature check, no validation, no decision, no view: each creat
 events durably and answers the fields the product answers.
 
 ``FLOOR_MODE`` picks the write: ``insert`` (one six-row INSERT, committed, in one round trip
-on a pooled autocommit connection) or ``eventsourcing`` (an aggregate with six events saved by
-the library's own PostgreSQL application recorder). ``FLOOR_URL`` is the database and
+on a pooled autocommit connection); ``insert_nowait`` (the same, committed without waiting for
+the WAL's flush, ``synchronous_commit=off``: the difference between the two is what waiting
+for durability costs a create here); ``eventsourcing`` (an aggregate with six events saved by
+the library's own PostgreSQL application recorder); or ``answer`` (no write at all: what the
+HTTP stack and the SDK cost alone). ``FLOOR_URL`` is the database and
 ``FLOOR_SCHEMA`` the schema its table goes in (``TABLES`` names it), which the benchmark makes
 and counts afterwards, so that every answer is checked to have been a write. Run it with
 ``uvicorn bench.floor_app:app``."""
@@ -29,8 +32,12 @@ from starlette.concurrency import run_in_threadpool
 
 EVENTS = 6
 """Events per create: as many as the product writes for a create into one zone."""
-TABLES = {"insert": "floor_rows", "eventsourcing": "floorapplication_events"}
-"""Each floor's table of events, in ``FLOOR_SCHEMA``."""
+TABLES = {
+    "insert": "floor_rows",
+    "insert_nowait": "floor_rows",
+    "eventsourcing": "floorapplication_events",
+}
+"""Each writing floor's table of events, in ``FLOOR_SCHEMA``."""
 
 
 class FloorEndpoint(Aggregate):
@@ -99,12 +106,15 @@ class EventsourcingFloor:
 class InsertFloor:
     """Six rows per create in one INSERT, committed in its one round trip."""
 
-    def __init__(self, url: str, schema: str) -> None:
+    def __init__(self, url: str, schema: str, durable: bool = True) -> None:
         table = f'"{schema}".{TABLES["insert"]}'
         self.sql = f"INSERT INTO {table} (originator_id, version, topic, state) VALUES " + (
             ", ".join(["(%s, %s, %s, %s)"] * EVENTS)
         )
-        self.pool = ConnectionPool(url, kwargs={"autocommit": True}, min_size=2, open=True)
+        kwargs: dict[str, Any] = {"autocommit": True}
+        if not durable:
+            kwargs["options"] = "-c synchronous_commit=off"
+        self.pool = ConnectionPool(url, kwargs=kwargs, min_size=2, open=True)
         with self.pool.connection() as conn:
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {table} (id bigserial PRIMARY KEY, "
@@ -128,13 +138,24 @@ class InsertFloor:
         return originator.hex[:20]
 
 
-def make_floor() -> EventsourcingFloor | InsertFloor:
+class AnswerFloor:
+    """No write: the answer alone."""
+
+    def create(self, vpc_id: str, service_id: str, zone_id: str, vswitch_id: str) -> str:
+        return uuid.uuid4().hex[:20]
+
+
+def make_floor() -> EventsourcingFloor | InsertFloor | AnswerFloor:
     mode, url, schema = (
         os.environ["FLOOR_MODE"],
         os.environ["FLOOR_URL"],
         os.environ["FLOOR_SCHEMA"],
     )
-    return EventsourcingFloor(url, schema) if mode == "eventsourcing" else InsertFloor(url, schema)
+    if mode == "answer":
+        return AnswerFloor()
+    if mode == "eventsourcing":
+        return EventsourcingFloor(url, schema)
+    return InsertFloor(url, schema, durable=mode == "insert")
 
 
 @asynccontextmanager

@@ -8,13 +8,12 @@ from typing import Any
 CONSUMER = ("LTAI5tConsumerDemo0002", "consumer-demo-secret")
 
 
-def privatelink_creates(endpoint: str, service_id: str, seconds: float) -> list[float]:
-    """CreateVpcEndpoint through the official SDK; each answer is durable and visible."""
-    from alibabacloud_privatelink20200415 import models as m
+def consumer_client(endpoint: str) -> Any:
+    """The official SDK's client, as the consumer account."""
     from alibabacloud_privatelink20200415.client import Client
     from alibabacloud_tea_openapi.models import Config
 
-    client = Client(
+    return Client(
         Config(
             access_key_id=CONSUMER[0],
             access_key_secret=CONSUMER[1],
@@ -23,6 +22,24 @@ def privatelink_creates(endpoint: str, service_id: str, seconds: float) -> list[
             region_id="cn-hangzhou",
         )
     )
+
+
+def privatelink_zones(endpoint: str, _: str, seconds: float) -> list[float]:
+    """DescribeZones through the official SDK: the product's cheapest signed call (the
+    signature checked, its nonce remembered in the store, the answer from the inventory; no
+    decision and no event)."""
+    from alibabacloud_privatelink20200415 import models as m
+
+    client = consumer_client(endpoint)
+    request = m.DescribeZonesRequest(region_id="cn-hangzhou")
+    return timed(lambda: client.describe_zones(request), seconds)
+
+
+def privatelink_creates(endpoint: str, service_id: str, seconds: float) -> list[float]:
+    """CreateVpcEndpoint through the official SDK; each answer is durable and visible."""
+    from alibabacloud_privatelink20200415 import models as m
+
+    client = consumer_client(endpoint)
     request = m.CreateVpcEndpointRequest(
         region_id="cn-hangzhou",
         vpc_id="vpc-consumer0001",
