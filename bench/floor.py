@@ -62,9 +62,11 @@ WORK = {
 
 def keys(clients: tuple[int, ...] = (1, 8)) -> list[str]:
     """Every figure a run writes: answers per second at each number of clients, the p50
-    latency at the first, and (with 1 client) the bound of a create at 1 client."""
+    latency at the first, the p99 / p50 at the last, and (with 1 client) the bound of a
+    create at 1 client."""
     rates = [f"c{n}" for n in clients]
-    figures = [f"{t}_{k}" for t in TARGETS for k in (*rates, f"p50_c{clients[0]}_ms")]
+    latencies = (f"p50_c{clients[0]}_ms", f"p99_over_p50_c{clients[-1]}")
+    figures = [f"{t}_{k}" for t in TARGETS for k in (*rates, *latencies)]
     return figures + (["bound_c1", "budget_c1_ms"] if 1 in clients else [])
 
 
@@ -133,6 +135,9 @@ def levels(target: str, args: tuple[str, str], run: tuple[float, tuple[int, ...]
         out[f"{target}_c{n}"] = rate
         if n == clients[0]:
             out[f"{target}_p50_c{n}_ms"] = percentile(latencies, 0.5) * 1000
+        if n == clients[-1]:
+            tail = percentile(latencies, 0.99) / percentile(latencies, 0.5)
+            out[f"{target}_p99_over_p50_c{n}"] = tail
     return answered
 
 
@@ -165,12 +170,16 @@ def report(results: dict[str, float], clients: tuple[int, ...]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("target", f"p50 ms c{clients[0]}")
+    table = Table("target", f"p50 ms c{clients[0]}", f"p99/p50 c{clients[-1]}")
     for n in clients:
         table.add_column(f"c{n} /s")
         table.add_column(f"c{n} / moto")
     for target in TARGETS:
-        row = [target, f"{results[f'{target}_p50_c{clients[0]}_ms']:.2f}"]
+        row = [
+            target,
+            f"{results[f'{target}_p50_c{clients[0]}_ms']:.2f}",
+            f"{results[f'{target}_p99_over_p50_c{clients[-1]}']:.2f}",
+        ]
         for n in clients:
             rate = results[f"{target}_c{n}"]
             row += [f"{rate:.1f}", f"{rate / results[f'moto_c{n}']:.2f}x"]
