@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,11 +43,11 @@ from bench.run import (
     database,
     free_port,
     inventory_file,
+    listening,
     load,
     moto_server,
     percentile,
     provider_service,
-    wait_port,
 )
 
 FLOORS = ("answer", "insert", "insert_nowait", "eventsourcing")
@@ -83,20 +82,15 @@ def floor_server(mode: str, url: str, schema: str) -> Iterator[str]:
     import httpx
 
     port = free_port()
-    process = subprocess.Popen(
+    with listening(
         [sys.executable, "-m", "uvicorn", "bench.floor_app:app", "--port", str(port)]
         + ["--log-level", "warning", "--no-access-log"],
+        port,
         cwd=ROOT,
         env={**os.environ, "FLOOR_MODE": mode, "FLOOR_URL": url, "FLOOR_SCHEMA": schema},
-    )
-    try:
-        wait_port(port)
-        endpoint = f"127.0.0.1:{port}"
+    ) as endpoint:
         httpx.get(f"http://{endpoint}/healthz", timeout=30).raise_for_status()
         yield endpoint
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @contextmanager

@@ -328,20 +328,25 @@ def api_and_peers(
 
 
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """moto's server (the AWS emulator) on a free port, while the block runs; its endpoint."""
-    port = free_port()
-    moto = subprocess.Popen(
-        [str(Path(sys.executable).with_name("moto_server")), "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def listening(argv: list[str], port: int, **popen: Any) -> Iterator[str]:
+    """A server process started with ``argv`` (``popen``: Popen's other arguments), once it
+    listens on ``port``, while the block runs; its endpoint. Stopped afterwards."""
+    process = subprocess.Popen(argv, **popen)
     try:
         wait_port(port)
         yield f"127.0.0.1:{port}"
     finally:
-        moto.terminate()
-        moto.wait(timeout=30)
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """moto's server (the AWS emulator) on a free port, while the block runs; its endpoint."""
+    port = free_port()
+    moto = [str(Path(sys.executable).with_name("moto_server")), "-p", str(port)]
+    with listening(moto, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as endpoint:
+        yield endpoint
 
 
 def wait_port(port: int) -> None:
